@@ -1,0 +1,111 @@
+# cwsh — build, test, install.  See README.md.
+#
+#   make            build/cwsh and build/plugins/*.so
+#   make run        install missing Debian packages (as root), build, demo job
+#   make test       unit, transcript and rule tests through prove
+#   make check-sanitize   the same suite under ASan+UBSan
+#   make bench      benchmarks (BENCH_SCALE=demo|city|province)
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    ?= build
+BENCH_SCALE ?= city
+VERSION  := 1.0.0
+
+DEB_PKGS := gcc make pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev \
+            libreadline-dev sqlite3 tmux perl time
+PKGS     := lua5.4 sqlite3 readline
+
+CC       ?= cc
+OPT      ?= -O2 -g
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wno-unused-parameter -Wformat=2 \
+            -Wno-format-nonliteral
+SAN      ?=
+CPPFLAGS += -Icore -D_GNU_SOURCE -DCWSH_VERSION='"$(VERSION)"' \
+            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+CFLAGS   += -std=c11 $(OPT) $(WARN) -fPIC -MMD -MP $(SAN)
+LDFLAGS  += $(SAN)
+LIBS_lua := $(shell pkg-config --libs lua5.4 2>/dev/null)
+LIBS_core := $(LIBS_lua) $(shell pkg-config --libs readline 2>/dev/null) -ldl -lm -lpthread
+LIBS_sqlite := $(shell pkg-config --libs sqlite3 2>/dev/null)
+LIBS_csv := -lcsv
+
+CORE_SRC  := $(wildcard core/*.c)
+CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/%.o)
+CORE_LIB  := $(filter-out $(BUILD)/core/main.o,$(CORE_OBJ))
+PLUGINS   := $(notdir $(wildcard plugins/*))
+PLUGIN_SO := $(PLUGINS:%=$(BUILD)/plugins/%.so)
+UNIT_SRC  := $(wildcard tests/unit/*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOLS_SRC := $(wildcard scripts/bench/*.c scripts/gen/*.c)
+TOOLS_BIN := $(TOOLS_SRC:scripts/%.c=$(BUILD)/%)
+
+all: $(BUILD)/cwsh $(PLUGIN_SO) $(TOOLS_BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+# -rdynamic: plugins resolve the Lua API from the binary's own liblua.
+$(BUILD)/cwsh: $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(LIBS_core)
+
+define plugin_rules
+$(1)_OBJ := $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard plugins/$(1)/*.c))
+$(BUILD)/plugins/$(1).so: $$($(1)_OBJ)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDFLAGS) -shared -o $$@ $$^ $$(LIBS_$(1))
+# Unit tests named <plugin>_*.c link that plugin's objects.
+$(BUILD)/tests/$(1)_%: tests/unit/$(1)_%.c $$($(1)_OBJ) $(CORE_LIB)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$(LDFLAGS) -rdynamic -o $$@ $$^ $$(LIBS_$(1)) $$(LIBS_core)
+endef
+$(foreach p,$(PLUGINS),$(eval $(call plugin_rules,$(p))))
+
+$(BUILD)/tests/core_%: tests/unit/core_%.c $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LIBS_core)
+
+# Bench and generator programs: one C file each.
+$(BUILD)/bench/%: scripts/bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS_sqlite) $(LIBS_csv) -lm
+$(BUILD)/gen/%: scripts/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lm
+
+deps:
+	@sh scripts/deps.sh $(DEB_PKGS)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@sh scripts/run.sh $(BUILD)
+
+test: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@BUILD=$(BUILD) prove -j2 -r --exec '' tests/t/ $(UNIT_BIN)
+
+check-sanitize: deps
+	@$(MAKE) --no-print-directory BUILD=build-san OPT='-O1 -g -fno-omit-frame-pointer' \
+	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=undefined' test
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@sh scripts/bench/bench.sh $(BUILD) $(BENCH_SCALE)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/cwsh/plugins \
+	    $(DESTDIR)$(PREFIX)/share/cwsh $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/cwsh $(DESTDIR)$(PREFIX)/bin/cwsh
+	install -m 644 $(PLUGIN_SO) $(DESTDIR)$(PREFIX)/lib/cwsh/plugins/
+	cp -R core/lua $(DESTDIR)$(PREFIX)/share/cwsh/lua
+	cp -R rules $(DESTDIR)$(PREFIX)/share/cwsh/rules
+	install -m 644 cwsh.1 $(DESTDIR)$(PREFIX)/share/man/man1/cwsh.1
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all deps run test check-sanitize bench install clean
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

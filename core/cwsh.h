@@ -1,0 +1,181 @@
+/*
+ * cwsh.h — the contract between the cwsh core and its plugins.
+ *
+ * A plugin is a shared object exporting one symbol, `cwsh_plugin_entry`,
+ * returning a static `cwsh_plugin`.  The host refuses a plugin whose `abi`
+ * differs from CWSH_ABI.  Everything a plugin may use from the core is in
+ * `cwsh_host`; plugins never call each other: a source (CSV) reaches the
+ * store (SQLite) only through host->store().
+ *
+ * Ownership: strings passed into host functions are borrowed for the length
+ * of the call unless stated otherwise.  Structs registered with the host
+ * (cwsh_store) must outlive the plugin's fini().
+ *
+ * Errors: functions called from C return 0 on success and -1 on failure,
+ * with a malloc'd message in *err (the caller frees it).
+ */
+#ifndef CWSH_H
+#define CWSH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <lua.h>
+
+#define CWSH_ABI 1
+
+/* ---------------------------------------------------------------- values */
+
+enum cwsh_type { CWSH_NULL = 0, CWSH_INT, CWSH_REAL, CWSH_TEXT };
+
+/* One cell of a result set.  `s` is borrowed; it need not be
+ * NUL-terminated: `n` is its length in bytes (UTF-8).  For CWSH_INT and
+ * CWSH_REAL, `s` may be set to the number already formatted (e.g. "88.0"
+ * for a score shown with one decimal); renderers then print `s` as it is
+ * but still treat the cell as a number (right-aligned, unquoted in JSON). */
+typedef struct cwsh_value {
+    int type;
+    long long i;
+    double r;
+    const char *s;
+    size_t n;
+} cwsh_value;
+
+/* A consumer of one result set: columns() once, row() per row, end() once.
+ * Values are borrowed for the call.  The renderer is a sink; so is anything
+ * that wants rows (tests, exporters).  row() returns non-zero to ask the
+ * producer to stop early (e.g. output closed). */
+typedef struct cwsh_sink cwsh_sink;
+struct cwsh_sink {
+    void (*columns)(cwsh_sink *k, int n, const char *const *names);
+    int  (*row)(cwsh_sink *k, int n, const cwsh_value *v);
+    void (*end)(cwsh_sink *k);
+};
+
+/* ----------------------------------------------------------------- store */
+
+/* One inspection handed to a loader.  Dates are ISO "YYYY-MM-DD". */
+typedef struct cwsh_inspection {
+    const char *ext_id;     /* id in the source file, may be NULL */
+    const char *date;
+    int64_t market_id;      /* from loader market_find/market_add */
+    const char *kind;       /* 自查 督查 全面督查 暗访 考核 */
+    const char *inspector;  /* may be NULL */
+    const char *note;       /* may be NULL */
+} cwsh_inspection;
+
+enum cwsh_result_kind { CWSH_PASS = 1, CWSH_FAIL = 2, CWSH_NA = 3 };
+
+/* One item result of the inspection last added. */
+typedef struct cwsh_result {
+    const char *item_code;  /* must be in the checklist the store mirrors */
+    int result;             /* enum cwsh_result_kind */
+    double deduction;       /* points lost as recorded, >= 0 */
+    double count;           /* count of findings, < 0 when absent */
+    const char *note;       /* may be NULL */
+} cwsh_result;
+
+typedef struct cwsh_import_info {
+    const char *file;       /* as the user typed it */
+    const char *hash;       /* hex content hash of the file's bytes */
+    const char *mapping;    /* mapping name */
+    const char *encoding;   /* detected or forced */
+    int replace;            /* swap the rows of an earlier import of `hash` */
+} cwsh_import_info;
+
+typedef struct cwsh_loader cwsh_loader;   /* opaque, owned by the store */
+
+/*
+ * The store: SQL at the prompt and typed bulk loads.  A load is one
+ * transaction from load_begin to load_end; load_end(commit=0) or a crash
+ * leaves the database as it was.
+ */
+typedef struct cwsh_store {
+    const char *name;
+    void *self;
+
+    /* Run every statement of `sql`, each result set into `out`. */
+    int (*exec)(void *self, const char *sql, cwsh_sink *out, char **err);
+    /* Non-zero when `sql` ends with a complete statement. */
+    int (*complete)(void *self, const char *sql);
+    /* Async-signal-safe: abort the running statement. */
+    void (*interrupt)(void *self);
+
+    /* Inspection loads.  load_begin fails with a message naming the date
+     * of the earlier import when `hash` was imported before and !replace. */
+    int (*load_begin)(void *self, const cwsh_import_info *info,
+                      cwsh_loader **out, char **err);
+    /* Market id by code, else by name or alias; 0 when unknown. */
+    int64_t (*market_find)(cwsh_loader *ld, const char *code, const char *name);
+    int64_t (*market_add)(cwsh_loader *ld, const char *code, const char *name,
+                          const char *unit, char **err);
+    int (*inspection)(cwsh_loader *ld, const cwsh_inspection *in, char **err);
+    int (*result)(cwsh_loader *ld, const cwsh_result *r, char **err);
+    /* Record row counts, then commit or roll back; frees ld. */
+    int (*load_end)(cwsh_loader *ld, int commit, long rows_ok, long rows_bad,
+                    char **err);
+
+    /* Generic table loads (.import FILE TABLE): create TABLE from `names`
+     * when missing, then append rows; one transaction. */
+    int (*table_begin)(void *self, const char *table, int n,
+                       const char *const *names, cwsh_loader **out, char **err);
+    int (*table_row)(cwsh_loader *ld, int n, const cwsh_value *v, char **err);
+    int (*table_end)(cwsh_loader *ld, int commit, char **err);
+} cwsh_store;
+
+/* ------------------------------------------------------------------ host */
+
+typedef struct cwsh_host cwsh_host;
+struct cwsh_host {
+    int abi;
+    lua_State *L;            /* the session's one lua_State */
+    const char *db_path;     /* database file to open (default resolved by the core) */
+    const char *rules_dir;   /* active rules directory */
+
+    /* Make a Lua module available to trusted core Lua as a global and in
+     * package.loaded.  `open` is called once, like luaopen_x. */
+    void (*register_module)(cwsh_host *h, const char *name, lua_CFunction open);
+
+    /* Register a shell command.  `fn` is called with the command's
+     * arguments as strings (shell-style words, quotes removed) and may
+     * return nothing, a string (printed), or a result set table
+     * { columns = {...}, rows = {{...}, ...}, formats = {[i] = "%.1f"} }.
+     * A Lua error is the command's failure message.  Names starting with
+     * '.' are dot-commands. */
+    void (*register_command)(cwsh_host *h, const char *name, const char *usage,
+                             const char *help, lua_CFunction fn);
+
+    void (*register_store)(cwsh_host *h, cwsh_store *store);
+    cwsh_store *(*store)(cwsh_host *h);          /* NULL when none */
+
+    /* Push the shared NULL value (db.null == cwsh.null). */
+    void (*push_null)(lua_State *L);
+
+    /* Progress of long work; a bar on stderr when it is a terminal.
+     * total/bytes_total may be 0 when unknown.  done == -1 clears. */
+    void (*progress)(cwsh_host *h, const char *what, long long done,
+                     long long bytes, long long bytes_total);
+
+    /* Messages for people, on stderr.  errorf counts as a failure of the
+     * running command only when the command also fails. */
+    void (*errorf)(cwsh_host *h, const char *fmt, ...);
+    void (*noticef)(cwsh_host *h, const char *fmt, ...);
+
+    /* Non-zero once Ctrl-C was pressed during the running command. */
+    int (*interrupted)(cwsh_host *h);
+
+    /* The sink that renders into the current output mode. */
+    cwsh_sink *(*output)(cwsh_host *h);
+};
+
+typedef struct cwsh_plugin {
+    int abi;                 /* CWSH_ABI the plugin was built for */
+    const char *name;
+    const char *version;
+    int  (*init)(cwsh_host *h, char **err);
+    void (*fini)(cwsh_host *h);
+} cwsh_plugin;
+
+#define CWSH_PLUGIN_ENTRY "cwsh_plugin_entry"
+typedef const cwsh_plugin *(*cwsh_plugin_entry_fn)(void);
+
+#endif

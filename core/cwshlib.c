@@ -1,0 +1,304 @@
+/*
+ * cwshlib.c — the `cwsh` Lua module.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <lauxlib.h>
+#include "cwshlib.h"
+#include "luahost.h"
+#include "render.h"
+#include "sha256.h"
+
+/* ---------------------------------------------------------- commands */
+
+static void push_commands(lua_State *L)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, "cwsh.commands");
+}
+
+int cwshlib_push_command(lua_State *L, const char *name)
+{
+    push_commands(L);
+    int t = lua_getfield(L, -1, name);
+    lua_remove(L, -2);
+    return t == LUA_TTABLE;
+}
+
+/* cwsh.command{ name=, usage=, help=, run=, complete= } */
+static int l_command(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (lua_getfield(L, 1, "name") != LUA_TSTRING)
+        return luaL_error(L, "cwsh.command: 'name' must be a string");
+    if (lua_getfield(L, 1, "run") != LUA_TFUNCTION)
+        return luaL_error(L, "cwsh.command '%s': 'run' must be a function", lua_tostring(L, -2));
+    lua_pop(L, 1);
+    push_commands(L);
+    lua_pushvalue(L, -2);
+    lua_pushvalue(L, 1);
+    lua_settable(L, -3);
+    lua_pop(L, 2);
+    return 0;
+}
+
+void cwshlib_register_c(session *s, const char *name, const char *usage,
+                        const char *help, lua_CFunction fn)
+{
+    lua_State *L = s->L;
+    push_commands(L);
+    lua_createtable(L, 0, 6);
+    lua_pushstring(L, name);
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, usage ? usage : name);
+    lua_setfield(L, -2, "usage");
+    lua_pushstring(L, help ? help : "");
+    lua_setfield(L, -2, "help");
+    lua_pushcfunction(L, fn);
+    lua_setfield(L, -2, "run");
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, "c");
+    lua_setfield(L, -2, name);
+    lua_pop(L, 1);
+}
+
+/* ------------------------------------------------------------ output */
+
+static int l_print(lua_State *L)
+{
+    session *s = session_current;
+    int n = lua_gettop(L);
+    for (int i = 1; i <= n; i++) {
+        size_t len;
+        const char *p = luaL_tolstring(L, i, &len);
+        if (i > 1) fputc('\t', s->out);
+        fwrite(p, 1, len, s->out);
+        lua_pop(L, 1);
+    }
+    fputc('\n', s->out);
+    return 0;
+}
+
+static int l_notice(lua_State *L)
+{
+    session *s = session_current;
+    size_t len;
+    const char *p = luaL_checklstring(L, 1, &len);
+    fflush(s->out);
+    fwrite(p, 1, len, stderr);
+    if (len == 0 || p[len - 1] != '\n') fputc('\n', stderr);
+    return 0;
+}
+
+/* Format number cell `idx` with printf format `fmt` into buf.  Only one
+ * conversion is allowed; integer conversions get the "ll" length. */
+static const char *format_number(lua_State *L, int idx, const char *fmt,
+                                 char *buf, size_t size)
+{
+    const char *pc = strchr(fmt, '%');
+    if (!pc) return NULL;
+    const char *conv = pc + 1;
+    conv += strspn(conv, "-+ #0123456789.");
+    char spec[32];
+    size_t pre = (size_t)(conv - fmt);
+    if (*conv == 0 || pre + strlen(conv) + 3 > sizeof spec) return NULL;
+    if (strchr("di", *conv)) {
+        memcpy(spec, fmt, pre);
+        snprintf(spec + pre, sizeof spec - pre, "ll%s", conv);
+        lua_Number d = lua_tonumber(L, idx);
+        snprintf(buf, size, spec, (long long)(d < 0 ? d - 0.5 : d + 0.5));
+    } else if (strchr("fFeEgG", *conv)) {
+        snprintf(buf, size, fmt, (double)lua_tonumber(L, idx));
+    } else {
+        return NULL;
+    }
+    return buf;
+}
+
+int cwshlib_render(session *s, int idx)
+{
+    lua_State *L = s->L;
+    idx = lua_absindex(L, idx);
+    if (lua_getfield(L, idx, "columns") != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_pushliteral(L, "result set has no 'columns' table");
+        return -1;
+    }
+    int ncol = (int)lua_rawlen(L, -1);
+    const char **names = calloc((size_t)ncol + 1, sizeof *names);
+    const char **fmts = calloc((size_t)ncol + 1, sizeof *fmts);
+    cwsh_value *v = calloc((size_t)ncol + 1, sizeof *v);
+    char (*nbuf)[64] = calloc((size_t)ncol + 1, sizeof *nbuf);
+    for (int i = 0; i < ncol; i++) {
+        lua_rawgeti(L, -1, i + 1);
+        names[i] = lua_tostring(L, -1);
+        if (!names[i]) names[i] = "?";
+        lua_pop(L, 1);                 /* the string stays in `columns` */
+    }
+    int cols = lua_gettop(L);
+    if (lua_getfield(L, idx, "formats") == LUA_TTABLE) {
+        for (int i = 0; i < ncol; i++) {
+            lua_rawgeti(L, -1, i + 1);
+            fmts[i] = lua_tostring(L, -1);
+            lua_pop(L, 1);
+        }
+    }
+    int fmtt = lua_gettop(L);
+    cwsh_sink *k = render_open(s->out, &s->render);
+    k->columns(k, ncol, names);
+    if (lua_getfield(L, idx, "rows") == LUA_TTABLE) {
+        lua_Integer nrow = (lua_Integer)lua_rawlen(L, -1);
+        for (lua_Integer r = 1; r <= nrow; r++) {
+            lua_rawgeti(L, -1, r);
+            int row = lua_gettop(L);
+            for (int i = 0; i < ncol; i++) {
+                cwsh_value *c = &v[i];
+                memset(c, 0, sizeof *c);
+                int t = lua_rawgeti(L, row, i + 1);
+                if (t == LUA_TNUMBER) {
+                    if (lua_isinteger(L, -1)) { c->type = CWSH_INT; c->i = lua_tointeger(L, -1); }
+                    else { c->type = CWSH_REAL; c->r = lua_tonumber(L, -1); }
+                    if (fmts[i] && format_number(L, -1, fmts[i], nbuf[i], sizeof nbuf[i])) {
+                        c->s = nbuf[i];
+                        c->n = strlen(nbuf[i]);
+                    }
+                } else if (t == LUA_TSTRING) {
+                    c->type = CWSH_TEXT;
+                    c->s = lua_tolstring(L, -1, &c->n);
+                } else if (t == LUA_TBOOLEAN) {
+                    c->type = CWSH_TEXT;
+                    c->s = lua_toboolean(L, -1) ? "true" : "false";
+                    c->n = strlen(c->s);
+                } else if (t != LUA_TNIL && !(t == LUA_TUSERDATA && luaL_testudata(L, -1, "cwsh.null"))) {
+                    c->type = CWSH_TEXT;
+                    c->s = luaL_tolstring(L, -1, &c->n);
+                }
+            }
+            int stop = k->row(k, ncol, v);
+            lua_settop(L, row - 1);
+            if (stop) break;
+        }
+    }
+    lua_settop(L, fmtt);
+    k->end(k);
+    render_close(&k);
+    lua_settop(L, cols - 1);
+    free(names); free(fmts); free(v); free(nbuf);
+    return 0;
+}
+
+
+void cwshlib_show(session *s, int idx)
+{
+    lua_State *L = s->L;
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) == LUA_TTABLE) {
+        lua_getfield(L, idx, "columns");
+        int is_rs = lua_type(L, -1) == LUA_TTABLE;
+        lua_pop(L, 1);
+        if (is_rs) { cwshlib_render(s, idx); return; }
+    }
+    if (lua_isnoneornil(L, idx) && lua_type(L, idx) == LUA_TNONE) return;
+    size_t n;
+    const char *p = luaL_tolstring(L, idx, &n);
+    fwrite(p, 1, n, s->out);
+    if (n == 0 || p[n - 1] != '\n') fputc('\n', s->out);
+    lua_pop(L, 1);
+}
+
+static int l_render(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (cwshlib_render(session_current, 1) != 0) return lua_error(L);
+    return 0;
+}
+
+/* ------------------------------------------------------------- files */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* cwsh.listdir(dir) -> sorted array of names (no "." entries), or nil, err */
+static int l_listdir(lua_State *L)
+{
+    const char *dir = luaL_checkstring(L, 1);
+    DIR *d = opendir(dir);
+    if (!d) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "cannot open directory '%s': %s", dir, strerror(errno));
+        return 2;
+    }
+    size_t n = 0, cap = 16;
+    char **names = malloc(cap * sizeof *names);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        if (n == cap) names = realloc(names, (cap *= 2) * sizeof *names);
+        names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushstring(L, names[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+        free(names[i]);
+    }
+    free(names);
+    return 1;
+}
+
+static int l_hash(lua_State *L)
+{
+    size_t n;
+    const char *p = luaL_checklstring(L, 1, &n);
+    char hex[65];
+    sha256_hex(p, n, hex);
+    lua_pushstring(L, hex);
+    return 1;
+}
+
+static int l_interrupted(lua_State *L)
+{
+    lua_pushboolean(L, session_current->interrupted);
+    return 1;
+}
+
+static int l_isatty(lua_State *L)
+{
+    lua_pushboolean(L, session_current->interactive);
+    return 1;
+}
+
+void cwshlib_open(session *s)
+{
+    static const luaL_Reg fns[] = {
+        { "command", l_command }, { "print", l_print }, { "notice", l_notice },
+        { "render", l_render }, { "listdir", l_listdir }, { "hash", l_hash },
+        { "interrupted", l_interrupted }, { "interactive", l_isatty },
+        { NULL, NULL }
+    };
+    lua_State *L = s->L;
+    lua_newtable(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, "cwsh.commands");
+    luaL_newlib(L, fns);
+    push_commands(L);
+    lua_setfield(L, -2, "commands");
+    luahost_push_null(L);
+    lua_setfield(L, -2, "null");
+    lua_pushstring(L, CWSH_VERSION);
+    lua_setfield(L, -2, "version");
+    lua_pushstring(L, s->rules_dir);
+    lua_setfield(L, -2, "rules_dir");
+    lua_pushstring(L, s->db_path);
+    lua_setfield(L, -2, "db_path");
+    lua_pushstring(L, s->lua_dir);
+    lua_setfield(L, -2, "lua_dir");
+    lua_setglobal(L, "cwsh");
+    /* print goes where the shell's output goes (.output, .once) */
+    lua_pushcfunction(L, l_print);
+    lua_setglobal(L, "print");
+}

@@ -1,0 +1,30 @@
+/*
+ * cwshlib.h — the `cwsh` Lua module: command registry and the primitives
+ * core Lua is written over (print, render, listdir, hash, ...).
+ *
+ * Commands live in the registry table "cwsh.commands" (also cwsh.commands):
+ * name -> { name, usage, help, run, complete, c }.  `c` is true for
+ * commands written in C, whose run receives the words as string arguments;
+ * Lua commands receive one table of words (with .line, the raw text).
+ */
+#ifndef CWSHLIB_H
+#define CWSHLIB_H
+#include "session.h"
+
+void cwshlib_open(session *s);                    /* sets global cwsh */
+
+/* Register a command from C (host->register_command). */
+void cwshlib_register_c(session *s, const char *name, const char *usage,
+                        const char *help, lua_CFunction fn);
+
+/* Push the command table for `name`, or nil.  [-0, +1] */
+int cwshlib_push_command(lua_State *L, const char *name);
+
+/* Render the result set at `idx` (a table with columns/rows) into the
+ * current output.  0 or -1 (not a result set; message pushed). */
+int cwshlib_render(session *s, int idx);
+
+/* Print the value(s) a command or `= expr` returned: strings as they are,
+ * result sets rendered, other values through tostring. */
+void cwshlib_show(session *s, int idx);
+#endif

@@ -1,0 +1,246 @@
+/*
+ * dot.c — built-in dot-commands.  Each is a C command: it receives its
+ * words as string arguments and raises a Lua error to fail.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <lauxlib.h>
+#include "dot.h"
+#include "cwshlib.h"
+#include "luahost.h"
+#include "plugin.h"
+#include "render.h"
+#include "shell.h"
+
+#define SES session_current
+
+static int on_off(lua_State *L, int i)
+{
+    const char *v = luaL_checkstring(L, i);
+    if (!strcasecmp(v, "on") || !strcmp(v, "1") || !strcasecmp(v, "yes")) return 1;
+    if (!strcasecmp(v, "off") || !strcmp(v, "0") || !strcasecmp(v, "no")) return 0;
+    return luaL_error(L, "expected on or off, not '%s'", v);
+}
+
+static int d_mode(lua_State *L)
+{
+    if (lua_gettop(L) == 0) {
+        fprintf(SES->out, "current output mode: %s\n", render_mode_name(SES->render.mode));
+        return 0;
+    }
+    enum render_mode m;
+    const char *name = luaL_checkstring(L, 1);
+    if (render_mode_parse(name, &m) != 0)
+        return luaL_error(L, "unknown mode '%s' (box, table, csv, tsv, json, markdown, line, list)", name);
+    SES->render.mode = m;
+    return 0;
+}
+
+static int d_headers(lua_State *L) { SES->render.headers = on_off(L, 1); return 0; }
+static int d_timer(lua_State *L) { SES->timer = on_off(L, 1); return 0; }
+static int d_bail(lua_State *L) { SES->bail = on_off(L, 1); return 0; }
+static int d_echo(lua_State *L) { SES->echo = on_off(L, 1); return 0; }
+
+/* Owned copy: render_config keeps a pointer. */
+static char *nullvalue;
+
+static int d_nullvalue(lua_State *L)
+{
+    free(nullvalue);
+    nullvalue = strdup(luaL_optstring(L, 1, ""));
+    SES->render.nullvalue = nullvalue;
+    return 0;
+}
+
+static int d_separator(lua_State *L)
+{
+    const char *sep = luaL_checkstring(L, 1);
+    if (!strcmp(sep, "\\t")) SES->render.separator = '\t';
+    else if (strlen(sep) == 1) SES->render.separator = sep[0];
+    else return luaL_error(L, "separator must be one character, not '%s'", sep);
+    return 0;
+}
+
+static int d_output(lua_State *L)
+{
+    const char *path = luaL_optstring(L, 1, NULL);
+    if (path && !strcmp(path, "stdout")) path = NULL;
+    if (session_set_output(SES, path, 0) != 0) return luaL_error(L, "output unchanged");
+    return 0;
+}
+
+static int d_once(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    if (session_set_output(SES, path, 0) != 0) return luaL_error(L, "output unchanged");
+    SES->out_once = 2;          /* survives this command, ends after the next */
+    return 0;
+}
+
+static int d_read(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    FILE *f = fopen(path, "r");
+    if (!f) return luaL_error(L, "cannot open '%s': %s", path, strerror(errno));
+    int rc = shell_file(SES, f, path);
+    fclose(f);
+    if (rc != 0 && !shell_quit) return luaL_error(L, "'%s' stopped at an error", path);
+    return 0;
+}
+
+static int d_quit(lua_State *L) { (void)L; shell_quit = 1; return 0; }
+
+static int d_print(lua_State *L)
+{
+    int n = lua_gettop(L);
+    for (int i = 1; i <= n; i++)
+        fprintf(SES->out, "%s%s", i > 1 ? " " : "", lua_tostring(L, i));
+    fputc('\n', SES->out);
+    return 0;
+}
+
+typedef struct { lua_State *L; int i; } plug_ud;
+
+static void add_plugin(void *ud, const cwsh_plugin *p, const char *path)
+{
+    plug_ud *u = ud;
+    lua_State *L = u->L;
+    const char *base = strrchr(path, '/');
+    lua_createtable(L, 3, 0);
+    lua_pushstring(L, p->name);
+    lua_rawseti(L, -2, 1);
+    lua_pushstring(L, p->version);
+    lua_rawseti(L, -2, 2);
+    lua_pushstring(L, base ? base + 1 : path);
+    lua_rawseti(L, -2, 3);
+    lua_rawseti(L, -2, ++u->i);
+}
+
+/* .plugins: a result set, so it renders in every mode. */
+static int d_plugins(lua_State *L)
+{
+    lua_createtable(L, 0, 2);
+    lua_createtable(L, 3, 0);
+    const char *cols[] = { "name", "version", "file" };
+    for (int i = 0; i < 3; i++) {
+        lua_pushstring(L, cols[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "columns");
+    lua_newtable(L);
+    plug_ud u = { L, 0 };
+    plugin_each(SES, add_plugin, &u);
+    lua_setfield(L, -2, "rows");
+    return 1;
+}
+
+static int d_limit(lua_State *L)
+{
+    session *s = SES;
+    if (lua_gettop(L) >= 2) {
+        const char *what = luaL_checkstring(L, 1);
+        lua_Integer v = luaL_checkinteger(L, 2);
+        if (v < 0) return luaL_error(L, "limit must be >= 0");
+        if (!strcmp(what, "instructions")) s->max_instructions = v;
+        else if (!strcmp(what, "memory")) s->max_memory = (size_t)v << 20;
+        else return luaL_error(L, "unknown limit '%s' (instructions, memory)", what);
+        return 0;
+    }
+    fprintf(s->out, "instructions %lld\nmemory %zu MB (in use %.1f MB)\n",
+            s->max_instructions, s->max_memory >> 20, luahost_memory(s) / 1048576.0);
+    return 0;
+}
+
+static int d_show(lua_State *L)
+{
+    session *s = SES;
+    (void)L;
+    fprintf(s->out, "        db: %s\n     rules: %s\n   plugins: %s\n      mode: %s\n"
+            "   headers: %s\n nullvalue: \"%s\"\n     timer: %s\n      bail: %s\n",
+            s->db_path, s->rules_dir, s->plugins_dir, render_mode_name(s->render.mode),
+            s->render.headers ? "on" : "off", s->render.nullvalue ? s->render.nullvalue : "",
+            s->timer ? "on" : "off", s->bail ? "on" : "off");
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* .help [TOPIC]: every registered command, dot-commands first. */
+static int d_help(lua_State *L)
+{
+    session *s = SES;
+    const char *topic = luaL_optstring(L, 1, NULL);
+    if (topic) {
+        if (!cwshlib_push_command(L, topic)) {
+            char dotted[80];
+            snprintf(dotted, sizeof dotted, ".%s", topic);
+            lua_pop(L, 1);
+            if (!cwshlib_push_command(L, dotted))
+                return luaL_error(L, "no help for '%s': not a command", topic);
+        }
+        lua_getfield(L, -1, "usage");
+        lua_getfield(L, -2, "help");
+        fprintf(s->out, "usage: %s\n", lua_tostring(L, -2));
+        const char *h = lua_tostring(L, -1);
+        if (h && *h) fprintf(s->out, "%s%s", h, h[strlen(h) - 1] == '\n' ? "" : "\n");
+        return 0;
+    }
+    lua_getfield(L, LUA_REGISTRYINDEX, "cwsh.commands");
+    int t = lua_gettop(L);
+    size_t n = 0, cap = 64;
+    const char **names = malloc(cap * sizeof *names);
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        lua_pop(L, 1);
+        if (n == cap) names = realloc(names, (cap *= 2) * sizeof *names);
+        names[n++] = lua_tostring(L, -1);   /* keys stay alive in the table */
+    }
+    qsort(names, n, sizeof *names, cmp_str);
+    for (int pass = 0; pass < 2; pass++) {
+        fprintf(s->out, pass == 0 ? "Dot-commands:\n" : "\nCommands:\n");
+        for (size_t i = 0; i < n; i++) {
+            if ((names[i][0] == '.') != (pass == 0)) continue;
+            lua_getfield(L, t, names[i]);
+            lua_getfield(L, -1, "usage");
+            lua_getfield(L, -2, "help");
+            const char *usage = lua_tostring(L, -2), *help = lua_tostring(L, -1);
+            size_t hl = help ? strcspn(help, "\n") : 0;
+            fprintf(s->out, "  %-30s %.*s\n", usage ? usage : names[i], (int)hl, help ? help : "");
+            lua_pop(L, 3);
+        }
+    }
+    fprintf(s->out, "\nAnything else is SQL (ended by ';'), '= expr' (Lua value) or 'lua' (a Lua block).\n"
+                    "'.help NAME' shows one command in full.\n");
+    free(names);
+    return 0;
+}
+
+void dot_register(session *s)
+{
+    static const struct { const char *name, *usage, *help; lua_CFunction fn; } cmds[] = {
+        { ".help", ".help [TOPIC]", "list commands, or show one in full", d_help },
+        { ".mode", ".mode [MODE]", "output mode: box table csv tsv json markdown line list", d_mode },
+        { ".headers", ".headers on|off", "show column names", d_headers },
+        { ".nullvalue", ".nullvalue [TEXT]", "text shown for NULL (default empty)", d_nullvalue },
+        { ".separator", ".separator CHAR", "column separator for list mode", d_separator },
+        { ".output", ".output [FILE]", "send output to FILE, or back to stdout", d_output },
+        { ".once", ".once FILE", "send the next command's output to FILE", d_once },
+        { ".read", ".read FILE", "run the commands in FILE", d_read },
+        { ".timer", ".timer on|off", "show the time each command takes", d_timer },
+        { ".bail", ".bail on|off", "stop at the first error", d_bail },
+        { ".echo", ".echo on|off", "print each command before running it", d_echo },
+        { ".print", ".print TEXT...", "print TEXT", d_print },
+        { ".plugins", ".plugins", "list loaded plugins", d_plugins },
+        { ".limit", ".limit [instructions N | memory MB]", "show or set the Lua limits per command", d_limit },
+        { ".show", ".show", "show the current settings", d_show },
+        { ".quit", ".quit", "leave cwsh", d_quit },
+        { ".exit", ".exit", "leave cwsh", d_quit },
+    };
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        cwshlib_register_c(s, cmds[i].name, cmds[i].usage, cmds[i].help, cmds[i].fn);
+}

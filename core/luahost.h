@@ -1,0 +1,41 @@
+/*
+ * luahost.h — the session's one lua_State: allocator with a memory cap,
+ * instruction budget and Ctrl-C through a count hook, the sandbox for rule
+ * files, and the one protected-call path all Lua goes through.
+ */
+#ifndef LUAHOST_H
+#define LUAHOST_H
+
+#include "session.h"
+
+/* Create s->L with the standard libraries (trusted core Lua) and the `cwsh`
+ * module.  0 on success, -1 with *err malloc'd. */
+int luahost_open(session *s, char **err);
+void luahost_close(session *s);
+
+/* Call the function below `nargs` arguments on the stack in protected mode
+ * with a traceback-free message handler, under the session's instruction
+ * budget and Ctrl-C hook.  Like lua_pcall: on error the message string is
+ * left on the stack.  [-(nargs+1), +(nresults|1)] */
+int luahost_call(session *s, int nargs, int nresults);
+
+/* Async-signal-safe: make the running Lua code stop at its next
+ * instruction with "interrupted". */
+void luahost_interrupt(session *s);
+
+/* Run a file of trusted Lua (core/lua).  0 or -1 with the error printed. */
+int luahost_dofile(session *s, const char *path);
+
+/* Sandboxed load of a rule file: pushes the chunk and its environment,
+ * or returns -1 with the message pushed.  The environment reads from the
+ * table at `api` (absolute index), then the allow-listed builtins, and
+ * raises on any other name. */
+int luahost_sandbox_load(session *s, const char *path, int api);
+
+/* Bytes currently allocated by Lua. */
+size_t luahost_memory(session *s);
+
+/* Push the shared NULL value (registry-held userdata). */
+void luahost_push_null(lua_State *L);
+
+#endif

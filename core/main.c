@@ -1,0 +1,279 @@
+/*
+ * main.c — options, start-up, batch versus interactive.
+ *
+ *   cwsh [OPTIONS] [DB] [COMMAND...]
+ *
+ * Start-up order is fixed so that every piece finds what it needs: the
+ * Lua state, then the host, built-in dot-commands, plugins (the store
+ * opens DB and registers `db`), core Lua (init.lua: command framework,
+ * rules, domain commands), the init file, then the work.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <lauxlib.h>
+#include "cwshlib.h"
+#include "dot.h"
+#include "host.h"
+#include "luahost.h"
+#include "plugin.h"
+#include "shell.h"
+
+void shell_signals(void);
+
+static const char usage_text[] =
+"usage: cwsh [OPTIONS] [DB] [COMMAND...]\n"
+"\n"
+"The campaign office's supervision shell: import inspection sheets, score\n"
+"and rank markets with Lua rules, query the data with SQL.\n"
+"DB defaults to $CWSH_DB, else ~/.local/share/cwsh/cwsh.db.  When the first\n"
+"argument is not a file name (no '.' or '/'), all arguments form one command:\n"
+"  cwsh test            runs the rule tests;  cwsh score 2027-01\n"
+"\n"
+"  -c CMD               run CMD (repeatable), then exit\n"
+"  -f FILE              run the commands in FILE, then exit\n"
+"  -batch               read stdin as a script even on a terminal\n"
+"  -bail                stop at the first error (exit code 1)\n"
+"  -echo                print each command before running it\n"
+"  -init FILE           run FILE first (default ~/.cwshrc)\n"
+"  -header, -noheader   column names on or off\n"
+"  --mode MODE          box table csv tsv json markdown line list\n"
+"  --rules DIR          rules directory\n"
+"  --plugins DIR        plugin directory\n"
+"  --history FILE       history file (default ~/.cwsh_history)\n"
+"  --max-instructions N Lua instruction budget per command (0 = none)\n"
+"  --max-memory MB      Lua memory cap\n"
+"  --version, --help\n"
+"\n"
+"Exit codes: 0 success, 1 a command failed, 2 usage error.\n";
+
+static void usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "cwsh: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'cwsh --help'.\n");
+    exit(2);
+}
+
+static char *join(const char *a, const char *b)
+{
+    char *p;
+    if (asprintf(&p, "%s/%s", a, b) < 0) abort();
+    return p;
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Absolute, resolved path if it exists, else a copy. */
+static char *real(const char *path)
+{
+    char buf[PATH_MAX];
+    return strdup(realpath(path, buf) ? buf : path);
+}
+
+static void mkdirs(const char *path)
+{
+    char *p = strdup(path);
+    for (char *q = p + 1; *q; q++)
+        if (*q == '/') { *q = 0; mkdir(p, 0755); *q = '/'; }
+    free(p);
+}
+
+/* Where the binary's companions live: next to it in the build tree
+ * (build/cwsh, build/plugins, core/lua, rules), or in the installed
+ * layout (bin/, lib/cwsh/plugins, share/cwsh/{lua,rules}). */
+static void find_paths(session *s)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) { strcpy(exe, "."); n = 1; }
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    if (slash) *slash = 0;
+    s->exe_dir = strdup(exe);
+    char *tree = join(exe, "../core/lua/init.lua");
+    if (exists(tree)) {
+        char *d = join(exe, "../core/lua");
+        s->lua_dir = real(d);
+        free(d);
+        if (!s->rules_dir) { d = join(exe, "../rules"); s->rules_dir = real(d); free(d); }
+        if (!s->plugins_dir) s->plugins_dir = join(exe, "plugins");
+    } else {
+        char *d = join(exe, "../share/cwsh/lua");
+        s->lua_dir = real(d);
+        free(d);
+        if (!s->rules_dir) { d = join(exe, "../share/cwsh/rules"); s->rules_dir = real(d); free(d); }
+        if (!s->plugins_dir) { d = join(exe, "../lib/cwsh/plugins"); s->plugins_dir = real(d); free(d); }
+    }
+    free(tree);
+}
+
+static char *default_db(void)
+{
+    const char *e = getenv("CWSH_DB");
+    if (e && *e) return strdup(e);
+    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+    char *dir = xdg && *xdg ? join(xdg, "cwsh") : join(home ? home : ".", ".local/share/cwsh");
+    char *db = join(dir, "cwsh.db");
+    mkdirs(db);
+    free(dir);
+    return db;
+}
+
+static char *home_file(const char *env, const char *name)
+{
+    const char *e = getenv(env);
+    if (e) return *e ? strdup(e) : NULL;
+    const char *home = getenv("HOME");
+    return home ? join(home, name) : NULL;
+}
+
+/* A DB argument names a file: it has '.' or '/', or exists. */
+static int looks_like_db(const char *arg)
+{
+    return strchr(arg, '.') || strchr(arg, '/') || exists(arg) || !strcmp(arg, ":memory:");
+}
+
+/* Quote a word for the command line so words_split gives it back. */
+static void append_word(char **line, size_t *len, const char *w)
+{
+    int plain = *w && strcspn(w, " \t'\"\\") == strlen(w);
+    size_t need = *len + strlen(w) * 2 + 4;
+    *line = realloc(*line, need);
+    char *p = *line + *len;
+    if (*len) *p++ = ' ';
+    if (plain) {
+        p = stpcpy(p, w);
+    } else {
+        *p++ = '"';
+        for (const char *q = w; *q; q++) {
+            if (*q == '"' || *q == '\\') *p++ = '\\';
+            *p++ = *q;
+        }
+        *p++ = '"';
+        *p = 0;
+    }
+    *len = (size_t)(p - *line);
+}
+
+int main(int argc, char **argv)
+{
+    static session S;
+    session *s = &S;
+    session_current = s;
+    s->out = stdout;
+    s->render.mode = RENDER_BOX;
+    s->render.headers = 1;
+    s->render.nullvalue = "";
+    s->render.separator = '|';
+    s->max_instructions = 100000000;   /* about 0.5 s of Lua */
+    s->max_memory = (size_t)1024 << 20;
+
+    const char **cmds = calloc((size_t)argc + 1, sizeof *cmds);
+    int ncmds = 0;
+    const char *script = NULL, *init = NULL, *history = NULL;
+    char **pos = calloc((size_t)argc + 1, sizeof *pos);
+    int npos = 0;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *o = a[0] == '-' && a[1] == '-' ? a + 1 : a;   /* --x == -x */
+#define NEXT() (i + 1 < argc ? argv[++i] : (usage_error("option '%s' needs an argument", a), ""))
+        if (npos > 0 || a[0] != '-' || !strcmp(a, "-")) { pos[npos++] = argv[i]; continue; }
+        if (!strcmp(o, "-c")) cmds[ncmds++] = NEXT();
+        else if (!strcmp(o, "-f")) script = NEXT();
+        else if (!strcmp(o, "-batch")) s->batch = 1;
+        else if (!strcmp(o, "-bail")) s->bail = 1;
+        else if (!strcmp(o, "-echo")) s->echo = 1;
+        else if (!strcmp(o, "-init")) init = NEXT();
+        else if (!strcmp(o, "-header") || !strcmp(o, "-headers")) s->render.headers = 1;
+        else if (!strcmp(o, "-noheader")) s->render.headers = 0;
+        else if (!strcmp(o, "-mode")) {
+            const char *m = NEXT();
+            if (render_mode_parse(m, &s->render.mode) != 0) usage_error("unknown mode '%s'", m);
+        }
+        else if (!strcmp(o, "-rules")) s->rules_dir = real(NEXT());
+        else if (!strcmp(o, "-plugins")) s->plugins_dir = strdup(NEXT());
+        else if (!strcmp(o, "-history")) history = NEXT();
+        else if (!strcmp(o, "-max-instructions")) s->max_instructions = atoll(NEXT());
+        else if (!strcmp(o, "-max-memory")) s->max_memory = (size_t)atoll(NEXT()) << 20;
+        else if (!strcmp(o, "-version")) { printf("cwsh %s\n", CWSH_VERSION); return 0; }
+        else if (!strcmp(o, "-help") || !strcmp(o, "-h")) { fputs(usage_text, stdout); return 0; }
+        else if (render_mode_parse(o + 1, &s->render.mode) == 0) { /* -csv, -json, ... */ }
+        else usage_error("unknown option '%s'", a);
+#undef NEXT
+    }
+
+    int first_cmd = 0;
+    if (npos > 0 && looks_like_db(pos[0])) { s->db_path = strdup(pos[0]); first_cmd = 1; }
+    else s->db_path = default_db();
+    find_paths(s);
+    s->history_path = history ? strdup(history) : home_file("CWSH_HISTORY", ".cwsh_history");
+    s->interactive = !s->batch && !script && ncmds == 0 && npos <= first_cmd && isatty(0);
+
+    char *err = NULL;
+    if (luahost_open(s, &err) != 0) { fprintf(stderr, "cwsh: %s\n", err); return 1; }
+    host_init(s);
+    dot_register(s);
+    shell_signals();
+    plugin_load_dir(s, s->plugins_dir);
+    char *init_lua = join(s->lua_dir, "init.lua");
+    if (luahost_dofile(s, init_lua) != 0) s->failed = 1;
+    free(init_lua);
+
+    int rc = 0;
+    char *rc_file = init ? strdup(init) : home_file("CWSH_INIT", ".cwshrc");
+    if (rc_file && (init || exists(rc_file))) {
+        FILE *f = fopen(rc_file, "r");
+        if (!f) { fprintf(stderr, "cwsh: cannot open '%s': %s\n", rc_file, strerror(errno)); rc = -1; }
+        else { rc = shell_file(s, f, rc_file); fclose(f); }
+    }
+    free(rc_file);
+
+    if (rc == 0 && (ncmds || script || npos > first_cmd)) {
+        for (int i = 0; rc == 0 && i < ncmds && !shell_quit; i++) rc = shell_command(s, cmds[i]);
+        if (rc == 0 && !shell_quit && npos > first_cmd) {
+            if (first_cmd) {                  /* sqlite3 style: each argument a command */
+                for (int i = first_cmd; rc == 0 && i < npos && !shell_quit; i++)
+                    rc = shell_command(s, pos[i]);
+            } else {                           /* `cwsh score 2027-01`: one command */
+                char *line = NULL;
+                size_t len = 0;
+                for (int i = 0; i < npos; i++) append_word(&line, &len, pos[i]);
+                rc = shell_command(s, line);
+                free(line);
+            }
+        }
+        if (rc == 0 && script && !shell_quit) {
+            FILE *f = fopen(script, "r");
+            if (!f) { fprintf(stderr, "cwsh: cannot open '%s': %s\n", script, strerror(errno)); s->failed = 1; }
+            else { rc = shell_file(s, f, script); fclose(f); }
+        }
+    } else if (rc == 0 && s->interactive) {
+        lua_getglobal(s->L, "cwsh");
+        if (lua_getfield(s->L, -1, "banner") == LUA_TFUNCTION && luahost_call(s, 0, 1) == LUA_OK)
+            printf("%s\n", lua_tostring(s->L, -1));
+        else
+            printf("cwsh %s, type .help\n", CWSH_VERSION);
+        lua_settop(s->L, 0);
+        rc = shell_interactive(s);
+    } else if (rc == 0) {
+        rc = shell_file(s, stdin, "<stdin>");
+    }
+
+    session_set_output(s, NULL, 0);
+    plugin_fini_all(s);
+    luahost_close(s);
+    plugin_unload_all(s);
+    free(cmds); free(pos);
+    free(s->exe_dir); free(s->lua_dir); free(s->rules_dir); free(s->plugins_dir);
+    free(s->db_path); free(s->history_path);
+    return (rc != 0 || s->failed) ? 1 : 0;
+}

@@ -1,0 +1,119 @@
+/*
+ * plugin.c — dlopen loader and ABI check (STYLE 9).
+ */
+#include <dirent.h>
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+#include "plugin.h"
+
+typedef struct plugin {
+    void *handle;
+    const cwsh_plugin *p;
+    char *path;
+} plugin;
+
+struct plugin_list {
+    plugin *v;
+    int n, cap;
+};
+
+static void refuse(session *s, const char *path, const char *why)
+{
+    fflush(s->out);
+    fprintf(stderr, "cwsh: plugin '%s' not loaded: %s\n", path, why);
+}
+
+int plugin_load(session *s, const char *path)
+{
+    char msg[512];
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h) { refuse(s, path, dlerror()); return -1; }
+    cwsh_plugin_entry_fn entry;
+    *(void **)&entry = dlsym(h, CWSH_PLUGIN_ENTRY);
+    if (!entry) {
+        refuse(s, path, "no entry symbol '" CWSH_PLUGIN_ENTRY "'");
+        dlclose(h);
+        return -1;
+    }
+    const cwsh_plugin *p = entry();
+    if (!p || p->abi != CWSH_ABI) {
+        snprintf(msg, sizeof msg, "built for plugin ABI %d, this cwsh has ABI %d",
+                 p ? p->abi : -1, CWSH_ABI);
+        refuse(s, path, msg);
+        dlclose(h);
+        return -1;
+    }
+    char *err = NULL;
+    if (p->init && p->init(&s->host, &err) != 0) {
+        snprintf(msg, sizeof msg, "init failed: %s", err ? err : "unknown error");
+        free(err);
+        refuse(s, path, msg);
+        /* init may have registered things that point into the object */
+        return -1;
+    }
+    plugin_list *l = s->plugins;
+    if (!l) l = s->plugins = calloc(1, sizeof *l);
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 4;
+        l->v = realloc(l->v, (size_t)l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = (plugin){ h, p, strdup(path) };
+    return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void plugin_load_dir(session *s, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    char *names[256];
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && n < 256) {
+        size_t len = strlen(e->d_name);
+        if (len > 3 && strcmp(e->d_name + len - 3, ".so") == 0)
+            names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    /* name order makes load order, and so registration order, defined */
+    qsort(names, (size_t)n, sizeof *names, cmp_name);
+    for (int i = 0; i < n; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        plugin_load(s, path);
+        free(names[i]);
+    }
+}
+
+void plugin_each(session *s, void (*fn)(void *, const cwsh_plugin *, const char *), void *ud)
+{
+    if (!s->plugins) return;
+    for (int i = 0; i < s->plugins->n; i++)
+        fn(ud, s->plugins->v[i].p, s->plugins->v[i].path);
+}
+
+void plugin_fini_all(session *s)
+{
+    plugin_list *l = s->plugins;
+    if (!l) return;
+    for (int i = l->n - 1; i >= 0; i--)
+        if (l->v[i].p->fini) l->v[i].p->fini(&s->host);
+}
+
+void plugin_unload_all(session *s)
+{
+    plugin_list *l = s->plugins;
+    if (!l) return;
+    for (int i = l->n - 1; i >= 0; i--) {
+        dlclose(l->v[i].handle);
+        free(l->v[i].path);
+    }
+    free(l->v);
+    free(l);
+    s->plugins = NULL;
+}

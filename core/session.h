@@ -1,0 +1,64 @@
+/*
+ * session.h — the state of one cwsh session, shared by the core's files.
+ *
+ * There is exactly one session per process (the SIGINT handler needs to
+ * find it), reachable as `session_current`.  The session owns the
+ * lua_State, the plugin list, the output stream and the settings that the
+ * dot-commands change.  Plugins never see this struct: they get cwsh_host.
+ */
+#ifndef SESSION_H
+#define SESSION_H
+
+#include <stdio.h>
+#include <signal.h>
+#include "cwsh.h"
+#include "render.h"
+
+typedef struct plugin_list plugin_list;
+
+typedef struct session {
+    cwsh_host host;              /* first member: host* == session* */
+    lua_State *L;
+
+    /* where things live (owned strings) */
+    char *exe_dir, *lua_dir, *rules_dir, *plugins_dir, *db_path;
+    char *history_path;
+
+    /* settings changed by options and dot-commands */
+    render_config render;
+    int timer, bail, batch, interactive, echo;
+    FILE *out;                   /* stdout or a .output/.once file */
+    int out_once;                /* close `out` after the next command */
+
+    /* limits */
+    long long max_instructions;  /* per command; 0 = none */
+    size_t max_memory;           /* bytes for the whole lua_State */
+    size_t lua_mem;              /* bytes allocated now (luahost.c) */
+    long long budget_left;       /* instructions left in this command */
+    long long budget_size;       /* the budget in force, for messages */
+    int budget_over;             /* budget exhausted: keep raising */
+
+    cwsh_store *store;
+    plugin_list *plugins;
+
+    /* the running command */
+    volatile sig_atomic_t interrupted;
+    volatile sig_atomic_t running;
+    int failed;                  /* some command failed (exit code 1) */
+    const char *src_name;        /* script name for error messages */
+    int src_line;
+} session;
+
+extern session *session_current;
+
+/* Print an error for people: "FILE:LINE: msg" when reading a script,
+ * "error: msg" at the interactive prompt.  Flushes the output first so
+ * stdout and stderr interleave in order. */
+void session_error(session *s, const char *msg);
+
+/* Redirect output; path NULL restores stdout.  Returns -1 with a message
+ * on stderr when the file cannot be opened. */
+int session_set_output(session *s, const char *path, int once);
+void session_after_command(session *s);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * shell.h — turning input into work.  One input line is a dot-command, a
+ * registered command, SQL (continued until a complete statement), or Lua
+ * (`= expr`, or `lua` opening a block that continues while incomplete).
+ * Scripts, -c arguments and the interactive prompt share this path.
+ */
+#ifndef SHELL_H
+#define SHELL_H
+#include <stdio.h>
+#include "session.h"
+
+/* Feed one line.  Returns 0, or -1 when the session should stop (.quit,
+ * or a failure under -bail). */
+int shell_line(session *s, const char *line);
+/* End of input: run or report what is pending (unterminated SQL). */
+int shell_flush(session *s);
+/* Run a script file to its end (or to .quit / a -bail failure). */
+int shell_file(session *s, FILE *f, const char *name);
+/* The readline loop. */
+int shell_interactive(session *s);
+/* Run one command line given on the command line (-c, COMMAND...). */
+int shell_command(session *s, const char *text);
+/* Run a registered command by name with words (used by dot.c for .read). */
+int shell_run_words(session *s, int n, char **w, const char *rest);
+/* Set by .quit */
+extern int shell_quit;
+#endif

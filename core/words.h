@@ -1,0 +1,11 @@
+/*
+ * words.h — split a command line into shell-style words: blanks separate,
+ * 'single quotes' keep text as is, "double quotes" allow \" and \\.
+ * The result is one malloc'd block: an array of n pointers followed by the
+ * strings; free it with free().
+ */
+#ifndef WORDS_H
+#define WORDS_H
+/* Returns NULL with *err set (static string) on an unterminated quote. */
+char **words_split(const char *line, int *n, const char **err);
+#endif

@@ -1,0 +1,36 @@
+# tests/lib.sh — shared helpers for TAP test scripts in tests/t/.
+# Source it from a .t file run by prove from the repository root.
+# Every test gets a fresh scratch directory as its cwd and its own HOME, so
+# the default database (~/.local/share/cwsh/cwsh.db) and history are fresh.
+set -u
+ROOT=$(pwd)
+BUILD=${BUILD:-build}
+case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+CWSH="$BUILD/cwsh"
+FIX="$ROOT/tests/fixtures"
+_tap_n=0
+_tap_fail=0
+
+scratch() {   # scratch: a new empty cwd with its own HOME
+    T=$(mktemp -d "${TMPDIR:-/tmp}/cwsh-test.XXXXXX")
+    cd "$T" || exit 1
+    ln -s "$FIX" fixtures
+    export HOME="$T/home"; mkdir -p "$HOME"
+    export NO_COLOR=1 LC_ALL=C.UTF-8 TZ=UTC
+}
+cleanup_scratch() { cd "$ROOT"; [ -n "${T:-}" ] && rm -rf "$T"; }
+
+ok()   { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $*"; }
+not_ok() { _tap_n=$((_tap_n + 1)); _tap_fail=$((_tap_fail + 1)); echo "not ok $_tap_n - $*"; }
+diag() { sed 's/^/# /'; }
+done_testing() { echo "1..$_tap_n"; [ "$_tap_fail" -eq 0 ]; }
+
+# is EXPECTED_FILE ACTUAL_FILE NAME: pass when identical, else show a diff.
+is_file() {
+    if cmp -s "$1" "$2"; then ok "$3"; else not_ok "$3"; diff -u "$1" "$2" | head -60 | diag; fi
+}
+# is "expected" "actual" NAME
+is() {
+    if [ "$1" = "$2" ]; then ok "$3"; else
+        not_ok "$3"; { echo "expected: $1"; echo "     got: $2"; } | diag; fi
+}

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Transcript tests: tests/transcripts/AREA/NAME.cwsh is fed to cwsh on stdin
+# in a fresh scratch directory (fixtures/ links tests/fixtures); stdout and
+# stderr together must equal NAME.out.  Optional NAME.args holds the command
+# line arguments (one line, shell words), NAME.rc the expected exit code
+# (default 0), NAME.setup a shell snippet run first in the scratch directory.
+. tests/lib.sh
+for in in $(find "$ROOT/tests/transcripts" -name '*.cwsh' | sort); do
+    base=${in%.cwsh}
+    name=${base#"$ROOT/tests/transcripts/"}
+    scratch
+    [ -f "$base.setup" ] && . "$base.setup"
+    args=""; [ -f "$base.args" ] && args=$(cat "$base.args")
+    want_rc=0; [ -f "$base.rc" ] && want_rc=$(cat "$base.rc")
+    eval "\"\$CWSH\" $args" <"$in" >actual 2>&1
+    rc=$?
+    if [ "$rc" != "$want_rc" ]; then
+        not_ok "$name: exit code $rc, expected $want_rc"; diag <actual
+    else
+        is_file "$base.out" actual "$name"
+    fi
+    cleanup_scratch
+done
+done_testing
