@@ -39,6 +39,7 @@ PLUGINS   := $(notdir $(wildcard plugins/*))
 PLUGIN_SO := $(PLUGINS:%=$(BUILD)/plugins/%.so)
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TESTPLUG  := $(patsubst tests/plugins/%.c,$(BUILD)/test-plugins/%.so,$(wildcard tests/plugins/*.c))
 TOOLS_SRC := $(wildcard scripts/bench/*.c scripts/gen/*.c)
 TOOLS_BIN := $(TOOLS_SRC:scripts/%.c=$(BUILD)/%)
 
@@ -68,6 +69,11 @@ $(BUILD)/tests/core_%: tests/unit/core_%.c $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LIBS_core)
 
+# Plugins used by the tests only (wrong ABI, no entry, failing init, ...).
+$(BUILD)/test-plugins/%.so: tests/plugins/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -shared -o $@ $<
+
 # Bench and generator programs: one C file each.
 $(BUILD)/bench/%: scripts/bench/%.c
 	@mkdir -p $(dir $@)
@@ -84,7 +90,7 @@ run: deps
 	@sh scripts/run.sh $(BUILD)
 
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TESTPLUG)
 	@BUILD=$(BUILD) prove -j2 -r --exec '' tests/t/ $(UNIT_BIN)
 
 check-sanitize: deps

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <lauxlib.h>
 #include <readline/readline.h>
 #include "complete.h"
@@ -52,7 +53,7 @@ static char **complete(const char *text, int start, int end)
         for (size_t i = 1; i <= n; i++) {
             lua_rawgeti(L, -1, (lua_Integer)i);
             const char *c = lua_tostring(L, -1);
-            if (c && strncmp(c, text, strlen(text)) == 0) cands[ncands++] = strdup(c);
+            if (c && strncasecmp(c, text, strlen(text)) == 0) cands[ncands++] = strdup(c);
             lua_pop(L, 1);
         }
     }
@@ -68,5 +69,6 @@ void complete_install(session *s)
     rl_attempted_completion_function = complete;
     /* words end at blanks and SQL punctuation; '.' stays inside words so
      * ".tables" and "t.col" complete as one */
+    rl_variable_bind("completion-ignore-case", "on");   /* sel -> SELECT */
     rl_basic_word_break_characters = " \t\n\"'`@$><=;|&{(,";
 }

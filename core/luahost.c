@@ -198,6 +198,10 @@ static void push_safe(lua_State *L)
             lua_settable(L, -5);
         }
         lua_pop(L, 1);
+        if (i == 0) {                /* string.dump: no bytecode either way */
+            lua_pushnil(L);
+            lua_setfield(L, -2, "dump");
+        }
         lua_setfield(L, -2, safe_libs[i]);
     }
     lua_newtable(L);                              /* os: time only */
@@ -329,6 +333,13 @@ int luahost_open(session *s, char **err)
     lua_State *L = s->L;
     luaL_openlibs(L);
     make_null(L);
+    /* Strings share one metatable whose __index is the real string
+     * library; hide it so a rule cannot reach and rewrite the host's. */
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 2);
     cwshlib_open(s);                      /* global cwsh */
     lua_getglobal(L, "cwsh");
     lua_pushcfunction(L, l_budget);

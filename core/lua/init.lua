@@ -89,6 +89,16 @@ for _, name in ipairs({ ".read", ".output", ".once", ".backup", ".restore", ".im
   if c then c.files = true end
 end
 
+-- .help completes command names
+if cwsh.commands[".help"] then
+  cwsh.commands[".help"].complete = function()
+    local out = {}
+    for name in pairs(cwsh.commands) do out[#out + 1] = name end
+    table.sort(out)
+    return out
+  end
+end
+
 function cwsh.banner()
   local parts = { "cwsh " .. cwsh.version }
   if db then
