@@ -204,8 +204,9 @@ static void market_traits(market *mk, uint64_t seed, int i)
     static const double lo[] = { 0.10, 0.22, 0.45 }, hi[] = { 0.18, 0.35, 0.65 };
     mk->base = lo[mk->quality] + rng_unit(&r) * (hi[mk->quality] - lo[mk->quality]);
     if (mk->is_key) mk->base *= 0.8;
-    mk->poultry = rng_unit(&r) < 0.75;
-    mk->parking = rng_unit(&r) < 0.8;
+    /* By position, so that even the demo's five markets show 不适用. */
+    mk->poultry = i % 4 != 3;
+    mk->parking = i % 5 != 4;
 }
 
 static void markets_generate(market *m, int n, uint64_t seed, int demo)

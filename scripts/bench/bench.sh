@@ -1,0 +1,272 @@
+#!/bin/sh
+# bench.sh BUILD SCALE — cwsh's benchmarks, side by side, in one run
+# (issue 6).  Owner: bench helper.  Run by `make bench BENCH_SCALE=...`.
+#
+#   generate        the generator's long-format file of SCALE
+#   import          cwsh `import --add-markets` into its normalized store
+#                   vs `sqlite3 -batch .import --csv` into a plain table
+#                   vs the floor (libcsv + one prepared INSERT per row into
+#                   cwsh's own tables); journal_mode=OFF, synchronous=OFF
+#                   for all three
+#   score           `score 2027-MM` for every month vs score.sql, the
+#                   hand-written SQL of the same capped sums; the two must
+#                   give identical scores
+#   queries         the analyst queries of the storage issue, cwsh vs sqlite3
+#                   on the same database
+#   explain         `explain` of one market for one month
+#   start-up        `cwsh -c .quit` vs `sqlite3 :memory: .quit`, median of 20
+#
+# Prints a table (what, cwsh, reference, ratio, rows/s, peak RSS) and writes
+# the same as CSV to $BENCH_OUT/results-SCALE.csv (BENCH_OUT defaults to
+# BUILD/bench).  Ratios are cwsh's time divided by the reference's: below 1
+# cwsh is faster.  The checks (identical row counts, identical scores) make
+# the exit status non-zero when they fail; timings never do.
+set -u
+BUILD=${1:-build}
+SCALE=${2:-city}
+ROOT=$(pwd)
+case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+OUT=${BENCH_OUT:-$BUILD/bench}
+case "$OUT" in /*) ;; *) OUT="$ROOT/$OUT" ;; esac
+W="$OUT/$SCALE"
+CWSH="$BUILD/cwsh"
+GEN="$BUILD/gen/gen"
+FLOOR="$BUILD/bench/floor"
+SQLITE=${SQLITE:-sqlite3}
+RUNS=${BENCH_RUNS:-20}
+CSV="$OUT/results-$SCALE.csv"
+
+case "$SCALE" in demo) YEAR_MONTHS="01 02 03" ;; city|province) YEAR_MONTHS="01 02 03 04 05 06 07 08 09 10 11 12" ;;
+    *) echo "bench: unknown scale '$SCALE' (demo, city or province)" >&2; exit 2 ;; esac
+for f in "$CWSH" "$GEN" "$FLOOR"; do
+    [ -x "$f" ] || { echo "bench: '$f' is missing; run make BUILD=${BUILD#"$ROOT/"} first" >&2; exit 2; }
+done
+command -v "$SQLITE" >/dev/null || { echo "bench: sqlite3 is not installed" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is missing (Debian package 'time')" >&2; exit 2; }
+
+rm -rf "$W"
+mkdir -p "$W/home"
+# A clean environment: no ~/.cwshrc, no history, fixed locale and zone.
+export HOME="$W/home" CWSH_INIT= CWSH_HISTORY= NO_COLOR=1 LC_ALL=C.UTF-8 TZ=UTC
+unset CWSH_DB
+
+FAILED=0
+check() {   # check NAME EXPECTED ACTUAL
+    if [ "$2" = "$3" ]; then echo "check: $1: ok ($3)"
+    else echo "check: $1: FAILED (expected $2, got $3)"; FAILED=1; fi
+}
+note() { echo "note: $*"; }
+
+# measure NAME CMD...: run CMD (stdin as given) with stdout in $W/NAME.out
+# and stderr in $W/NAME.err; sets SECS (wall, seconds) and RSS (peak KB).
+measure() {
+    _n=$1; shift
+    _t0=$(date +%s%N)
+    /usr/bin/time -f %M -o "$W/$_n.rss" "$@" >"$W/$_n.out" 2>"$W/$_n.err"
+    _rc=$?
+    _t1=$(date +%s%N)
+    SECS=$(awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+    RSS=$(tail -n 1 "$W/$_n.rss")
+    if [ $_rc -ne 0 ]; then
+        echo "bench: $_n failed (exit $_rc):" >&2
+        tail -n 5 "$W/$_n.err" >&2
+    fi
+    return $_rc
+}
+
+# Sum of the "Run Time: real X" lines (.timer on) in a file.
+runtime() { awk '/^Run Time: real/ { s += $4 } END { printf "%.4f", s }' "$1"; }
+# Median of the "Run Time: real X" lines.
+runtime_median() {
+    awk '/^Run Time: real/ { print $4 }' "$1" | sort -n |
+        awk '{ v[NR] = $1 } END { if (NR) printf "%.4f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# result WHAT CWSH_S REFERENCE REF_S ROWS CWSH_RSS_KB REF_RSS_KB TARGET
+# TARGET is the largest acceptable ratio, an absolute limit "<N ms", or "".
+echo "what,cwsh_s,reference,reference_s,ratio,target,verdict,rows,cwsh_rows_per_s,cwsh_peak_rss_mb,reference_peak_rss_mb" >"$CSV.tmp"
+result() {
+    awk -v what="$1" -v c="$2" -v ref="$3" -v r="$4" -v rows="$5" -v rc="$6" -v rr="$7" -v tg="$8" '
+    function mb(k) { return k == "" ? "" : sprintf("%.1f", k / 1024) }
+    BEGIN {
+        ratio = (r != "" && r > 0 && c != "") ? sprintf("%.2f", c / r) : ""
+        rps = (rows != "" && c > 0) ? sprintf("%.0f", rows / c) : ""
+        verdict = ""
+        if (tg ~ /^</) { lim = substr(tg, 2) + 0; verdict = (c * 1000 < lim) ? "ok" : "missed" }
+        else if (tg != "" && ratio != "") verdict = (ratio + 0 <= tg + 0) ? "ok" : "missed"
+        printf "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", what, c, ref, r, ratio, tg, verdict, rows, rps, mb(rc), mb(rr)
+    }' >>"$CSV.tmp"
+}
+
+DB="$W/cwsh.db"
+FLOORDB="$W/floor.db"
+PLAINDB="$W/sqlite3.db"
+DATA="$W/inspections.csv"
+
+# ------------------------------------------------------------- generate
+measure gen "$GEN" --scale "$SCALE" --stats || exit 1
+mv "$W/gen.out" "$DATA"
+ROWS=$(awk '/rows$/ { print $(NF - 1) }' "$W/gen.err")
+INSPECTIONS=$(awk '/rows$/ { print $(NF - 3) }' "$W/gen.err")
+MARKETS=$(awk '/rows$/ { print $2 }' "$W/gen.err")
+result "generate ($MARKETS markets, $INSPECTIONS inspections)" "$SECS" "" "" "$ROWS" "$RSS" "" ""
+echo "generated $ROWS rows ($(du -h "$DATA" | cut -f1)) in $SECS s"
+
+# --------------------------------------------------------------- import
+# Both databases are created by cwsh so the floor writes into cwsh's own
+# schema with the checklist items the rules put there.
+"$CWSH" "$DB" -c .quit >"$W/create.out" 2>&1 || { cat "$W/create.out" >&2; exit 1; }
+cp "$DB" "$FLOORDB"
+for f in "$DB-wal" "$DB-shm"; do [ -f "$f" ] && cp "$f" "$FLOORDB${f#"$DB"}"; done
+
+# The store runs in WAL mode; the bench sets the same pragmas as for the
+# references for the length of the import.
+cat >"$W/import.cwsh" <<EOF
+PRAGMA journal_mode=OFF;
+PRAGMA synchronous=OFF;
+import $DATA --add-markets
+EOF
+CWSH_IMPORT_S=""
+if measure import_cwsh "$CWSH" -batch -bail "$DB" <"$W/import.cwsh"; then
+    CWSH_IMPORT_S=$SECS; CWSH_IMPORT_RSS=$RSS
+fi
+
+cat >"$W/import.sqlite3" <<EOF
+PRAGMA journal_mode=OFF;
+PRAGMA synchronous=OFF;
+.import --csv $DATA inspections
+EOF
+measure import_sqlite3 "$SQLITE" -batch "$PLAINDB" <"$W/import.sqlite3" || exit 1
+SQLITE_IMPORT_S=$SECS; SQLITE_IMPORT_RSS=$RSS
+
+measure import_floor "$FLOOR" "$FLOORDB" "$DATA" || exit 1
+FLOOR_IMPORT_S=$SECS; FLOOR_IMPORT_RSS=$RSS
+
+if [ -n "$CWSH_IMPORT_S" ]; then
+    result "import vs sqlite3 .import (target: 2.5x its rows/s)" "$CWSH_IMPORT_S" "sqlite3 .import --csv" \
+        "$SQLITE_IMPORT_S" "$ROWS" "$CWSH_IMPORT_RSS" "$SQLITE_IMPORT_RSS" 0.40
+    result "import vs floor (target: within 1.25x)" "$CWSH_IMPORT_S" "libcsv + prepared INSERT" \
+        "$FLOOR_IMPORT_S" "$ROWS" "$CWSH_IMPORT_RSS" "$FLOOR_IMPORT_RSS" 1.25
+else
+    note "cwsh import failed; import rows show the references only"
+    result "import (cwsh failed)" "" "sqlite3 .import --csv" "$SQLITE_IMPORT_S" "$ROWS" "" "$SQLITE_IMPORT_RSS" ""
+    result "import (cwsh failed)" "" "libcsv + prepared INSERT" "$FLOOR_IMPORT_S" "$ROWS" "" "$FLOOR_IMPORT_RSS" ""
+fi
+
+q() { "$SQLITE" -batch -noheader "$@"; }
+check "rows in sqlite3's plain table" "$ROWS" "$(q "$PLAINDB" 'SELECT count(*) FROM inspections')"
+check "result rows written by the floor" "$ROWS" "$(q "$FLOORDB" 'SELECT count(*) FROM result')"
+check "inspections written by the floor" "$INSPECTIONS" "$(q "$FLOORDB" 'SELECT count(*) FROM inspection')"
+if [ -n "$CWSH_IMPORT_S" ]; then
+    check "result rows imported by cwsh" "$ROWS" "$(q "$DB" 'SELECT count(*) FROM result')"
+    check "inspections imported by cwsh" "$INSPECTIONS" "$(q "$DB" 'SELECT count(*) FROM inspection')"
+    check "markets added by cwsh" "$MARKETS" "$(q "$DB" 'SELECT count(*) FROM market')"
+    # Same content as the floor's: every (inspection, item) with its numbers.
+    content="SELECT i.ext_id, i.date, m.code, i.kind, it.code, r.deduction, r.count
+             FROM result r JOIN inspection i ON i.id = r.inspection_id
+             JOIN market m ON m.id = i.market_id JOIN item it ON it.id = r.item_id"
+    a=$(q "$DB" "$content" | md5sum | cut -c1-12)
+    b=$(q "$FLOORDB" "$content" | md5sum | cut -c1-12)
+    check "cwsh's rows equal the floor's rows (digest)" "$b" "$a"
+fi
+
+# ---------------------------------------------------------------- score
+PERIODS=""
+for m in $YEAR_MONTHS; do PERIODS="$PERIODS 2027-$m"; done
+if [ -n "$CWSH_IMPORT_S" ]; then
+    {
+        echo ".timer on"
+        echo ".mode csv"
+        for p in $PERIODS; do echo "score $p"; done
+    } >"$W/score.cwsh"
+    if measure score_cwsh "$CWSH" -batch -bail "$DB" <"$W/score.cwsh"; then
+        CWSH_SCORE_S=$(runtime "$W/score_cwsh.out"); CWSH_SCORE_RSS=$RSS
+        { echo ".timer on"; cat "$ROOT/scripts/bench/score.sql"; } >"$W/score.sqlite3"
+        measure score_sql "$SQLITE" -batch -csv "$DB" <"$W/score.sqlite3" || exit 1
+        SQL_SCORE_S=$(runtime "$W/score_sql.out")
+        result "score the year by month (target: 1.5x the SQL)" "$CWSH_SCORE_S" "score.sql (capped sums)" \
+            "$SQL_SCORE_S" "$ROWS" "$CWSH_SCORE_RSS" "$RSS" 1.5
+        # Identical results: what cwsh stored against what the SQL computed.
+        grep -v '^Run Time' "$W/score_sql.out" | sort >"$W/score_sql.csv"
+        q -csv "$DB" "$(cat "$ROOT/scripts/bench/stored.sql")" | sort >"$W/score_cwsh.csv"
+        check "market-months scored by cwsh and by score.sql" \
+            "$(wc -l <"$W/score_sql.csv")" "$(wc -l <"$W/score_cwsh.csv")"
+        if cmp -s "$W/score_sql.csv" "$W/score_cwsh.csv"; then
+            check "cwsh's scores identical to score.sql's" same same
+        else
+            check "cwsh's scores identical to score.sql's" same \
+                "different ($(diff "$W/score_sql.csv" "$W/score_cwsh.csv" | grep -c '^>') lines; see $W/score_*.csv)"
+        fi
+    else
+        note "cwsh's score failed; no score comparison"
+    fi
+fi
+
+# -------------------------------------------------------------- queries
+# The storage issue's analyst queries, each run 5 times in one process.
+MID=$(q "$DB" "SELECT code FROM market ORDER BY code LIMIT 1")
+MONTH=2027-$(echo $YEAR_MONTHS | awk '{ print $NF }')
+query_pair() {   # query_pair NAME LABEL SQL
+    { echo ".timer on"; for i in 1 2 3 4 5; do echo "$3"; done; } >"$W/$1.sql"
+    if measure "$1_cwsh" "$CWSH" -batch -bail -csv "$DB" <"$W/$1.sql"; then
+        c=$(runtime_median "$W/$1_cwsh.out"); crss=$RSS
+        measure "$1_sqlite3" "$SQLITE" -batch -csv "$DB" <"$W/$1.sql" || return
+        result "$2 (target: <50 ms)" "$c" "sqlite3, same SQL" "$(runtime_median "$W/$1_sqlite3.out")" \
+            "$(grep -vc '^Run Time' "$W/$1_sqlite3.out" | awk '{ print int($1 / 5) }')" "$crss" "$RSS" "<50"
+    fi
+}
+if [ -n "$CWSH_IMPORT_S" ]; then
+    query_pair q_market "query: one market's results for a month" \
+        "SELECT i.date, i.kind, it.code, r.result, r.deduction, r.note FROM result r JOIN inspection i ON i.id = r.inspection_id JOIN market m ON m.id = i.market_id JOIN item it ON it.id = r.item_id WHERE m.code = '$MID' AND i.date >= '$MONTH-01' AND i.date < '$MONTH-32' ORDER BY i.date, it.code;"
+    query_pair q_scores "query: all markets' monthly scores" \
+        "$(sed "s/@MONTH@/$MONTH/g" "$ROOT/scripts/bench/monthly.sql" | tr '\n' ' ')"
+    note "query: open ledger by station skipped: the ledger (台账) tables do not exist yet"
+
+    # ------------------------------------------------------------ explain
+    printf '.timer on\nexplain %s %s\n' "$MID" "$MONTH" >"$W/explain.cwsh"
+    if measure explain "$CWSH" -batch -bail "$DB" <"$W/explain.cwsh"; then
+        result "explain one market, one month (target: <50 ms)" "$(runtime "$W/explain.out")" "" "" "" "$RSS" "" "<50"
+    else
+        note "explain failed"
+    fi
+fi
+
+# ------------------------------------------------------------- start-up
+startup() {   # startup NAME CMD...: median wall time of $RUNS runs, in s
+    : >"$W/$1.times"
+    _name=$1; shift
+    i=0
+    while [ $i -lt "$RUNS" ]; do
+        _t0=$(date +%s%N); "$@" >/dev/null 2>&1 </dev/null; _t1=$(date +%s%N)
+        echo $((_t1 - _t0)) >>"$W/$_name.times"
+        i=$((i + 1))
+    done
+    sort -n "$W/$_name.times" | awk '{ v[NR] = $1 } END { printf "%.4f", v[int((NR + 1) / 2)] / 1e9 }'
+}
+C=$(startup startup_cwsh "$CWSH" "$DB" -c .quit)
+S=$(startup startup_sqlite3 "$SQLITE" :memory: .quit)
+/usr/bin/time -f %M -o "$W/startup.rss" "$CWSH" "$DB" -c .quit >/dev/null 2>&1 </dev/null
+/usr/bin/time -f %M -o "$W/startup_ref.rss" "$SQLITE" :memory: .quit >/dev/null 2>&1 </dev/null
+result "start-up to .quit, median of $RUNS (target: <20 ms)" "$C" "sqlite3 :memory: .quit" "$S" "" \
+    "$(tail -n 1 "$W/startup.rss")" "$(tail -n 1 "$W/startup_ref.rss")" "<20"
+
+# ---------------------------------------------------------------- report
+mv "$CSV.tmp" "$CSV"
+echo
+echo "cwsh benchmarks, scale $SCALE ($ROWS item rows), $(date -u +%Y-%m-%d) on $(nproc) cores"
+awk -F, 'NR > 1 {
+    what = $1; c = $2 == "" ? "-" : $2 " s"; ref = $3 == "" ? "" : $3 " " $4 " s"
+    ratio = $5 == "" ? "" : $5 "x"
+    if ($7 != "") ratio = ratio " " $7
+    rps = $9 == "" ? "" : $9
+    rss = $10 == "" ? "" : $10 " MB"
+    if ($11 != "") rss = rss " / " $11 " MB"
+    printf "| %s | %s | %s | %s | %s | %s |\n", what, c, ref, ratio, rps, rss
+}' "$CSV" | {
+    echo "| what | cwsh | reference | ratio | rows/s | peak RSS (cwsh / ref) |"
+    echo "|---|---|---|---|---|---|"
+    cat
+}
+echo
+echo "results: $CSV"
+[ $FAILED -eq 0 ] || { echo "bench: some checks FAILED" >&2; exit 1; }
