@@ -135,9 +135,11 @@ static char *home_file(const char *env, const char *name)
     return home ? join(home, name) : NULL;
 }
 
-/* A DB argument names a file: it has '.' or '/', or exists. */
+/* A DB argument names a file: it has '.' or '/', or exists; a word
+ * starting with '.' that is not a file is a dot-command. */
 static int looks_like_db(const char *arg)
 {
+    if (arg[0] == '.' && !strchr(arg, '/') && !exists(arg)) return 0;   /* .help */
     return strchr(arg, '.') || strchr(arg, '/') || exists(arg) || !strcmp(arg, ":memory:");
 }
 
