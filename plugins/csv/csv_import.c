@@ -1,0 +1,712 @@
+/*
+ * csv_import.c — the inspection import pipeline (see csv_import.h).
+ *
+ * Long layout: rows of one inspection are consecutive (same inspection_id,
+ * or same date/market/kind/inspector when there is no id column).  They
+ * are held until the inspection ends, then handed to the loader together,
+ * so a bad row rejects its whole inspection: nothing is imported half, and
+ * a fixed rejects file re-imports complete inspections.  Wide layout: one
+ * row is one inspection.
+ *
+ * The per-row path allocates nothing once buffers have grown: fields come
+ * from the reader's reused buffers, conversions write into fixed arrays,
+ * the inspection's rows go into an arena reset per inspection.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <lauxlib.h>
+#include "csv_check.h"
+#include "csv_conv.h"
+#include "csv_hash.h"
+#include "csv_import.h"
+#include "csv_map.h"
+#include "csv_report.h"
+
+typedef struct pres {           /* one item result waiting for its inspection */
+    int item, result;
+    double ded, count;
+    size_t note;                /* arena offset, or (size_t)-1 */
+} pres;
+
+typedef struct prow {           /* one raw row waiting for its inspection */
+    size_t off, len;
+    long line;
+} prow;
+
+typedef struct cell { const char *s; size_t n; } cell;
+
+typedef struct imp {
+    cwsh_host *h;
+    lua_State *L;
+    cwsh_store *st;
+    cwsh_loader *ld;
+    const cimp_opts *o;
+    csvr *r;
+    cmap m;
+    ccheck ck;
+    crep rep;
+    char *fatal;                /* stops the import; rolled back */
+    /* the open inspection */
+    int open, bad, store_off;
+    long first_line, bad_line;
+    size_t key, key_len;        /* arena: key; first row's date/market/kind text */
+    size_t fdate, fdate_len, fmkt, fmkt_len;
+    char date[11];
+    const char *kind;
+    int64_t market_id;
+    size_t ext_id, inspector, note;     /* arena offsets or (size_t)-1 */
+    char *ar;
+    size_t ar_len, ar_cap;
+    pres *res;
+    int nres, res_cap;
+    prow *rows;
+    int nrows, rows_cap;
+    unsigned *seen_gen;         /* per checklist item: inspection generation */
+    long *seen_line;
+    unsigned gen;
+    /* market cache: last code/name looked up */
+    char mkey[256];
+    int64_t mkey_id;
+    /* Lua converter results, one buffer per field */
+    char *lbuf[MF_N];
+    size_t lcap[MF_N];
+    /* counts */
+    long n_insp, n_res, rows_ok, bad_rows, summary_rows;
+} imp;
+
+#define NONE ((size_t)-1)
+
+void cimp_thousands(char *buf, size_t size, long long v)
+{
+    char tmp[32];
+    int n = snprintf(tmp, sizeof tmp, "%lld", v < 0 ? -v : v);
+    size_t o = 0;
+    if (v < 0 && o + 1 < size) buf[o++] = '-';
+    for (int i = 0; i < n && o + 1 < size; i++) {
+        if (i && (n - i) % 3 == 0 && o + 1 < size) buf[o++] = ',';
+        buf[o++] = tmp[i];
+    }
+    buf[o] = 0;
+}
+
+/* ------------------------------------------------------------ arena */
+
+static size_t ar_put(imp *I, const char *s, size_t n)
+{
+    if (I->ar_len + n + 1 > I->ar_cap) {
+        size_t nc = I->ar_cap ? I->ar_cap : 16384;
+        while (nc < I->ar_len + n + 1) nc *= 2;
+        I->ar = realloc(I->ar, nc);
+        I->ar_cap = nc;
+    }
+    size_t off = I->ar_len;
+    if (n) memcpy(I->ar + off, s, n);
+    I->ar[off + n] = 0;
+    I->ar_len += n + 1;
+    return off;
+}
+
+static const char *ar_str(const imp *I, size_t off) { return off == NONE ? NULL : I->ar + off; }
+
+/* ------------------------------------------------------------ cells */
+
+/* The text of field f in this row (trimmed), after the mapping's Lua
+ * converter when it has one.  -1 when the converter failed (message in
+ * why). */
+static int field(imp *I, const csvr_record *rec, int f, cell *c, char *why, size_t wsz)
+{
+    int col = I->m.col[f];
+    if (col >= 0) { c->s = rec->f[col]; c->n = rec->len[col]; }
+    else if (I->m.def[f]) { c->s = I->m.def[f]; c->n = strlen(c->s); }
+    else { c->s = ""; c->n = 0; }
+    conv_trim(&c->s, &c->n);
+    if (I->m.lua_conv[f] == LUA_NOREF) return 0;
+    lua_State *L = I->L;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, I->m.lua_conv[f]);
+    lua_pushlstring(L, c->s, c->n);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+        snprintf(why, wsz, "converter of %s failed: %s", cmap_field_names[f],
+                 lua_tostring(L, -1) ? lua_tostring(L, -1) : "?");
+        lua_pop(L, 1);
+        return -1;
+    }
+    size_t n = 0;
+    const char *s = lua_type(L, -1) == LUA_TNIL ? "" : lua_tolstring(L, -1, &n);
+    if (!s) {
+        snprintf(why, wsz, "converter of %s returned a %s, not a string", cmap_field_names[f],
+                 luaL_typename(L, -1));
+        lua_pop(L, 1);
+        return -1;
+    }
+    if (n + 1 > I->lcap[f]) {
+        I->lcap[f] = n + 64;
+        I->lbuf[f] = realloc(I->lbuf[f], I->lcap[f]);
+    }
+    memcpy(I->lbuf[f], s, n);
+    I->lbuf[f][n] = 0;
+    lua_pop(L, 1);
+    c->s = I->lbuf[f];
+    c->n = n;
+    return 0;
+}
+
+static int colof(const imp *I, int f) { return I->m.col[f] >= 0 ? I->m.col[f] + 1 : 0; }
+
+/* ------------------------------------------------------ inspections */
+
+static void reject_row(imp *I, const char *raw, size_t n, const char *reason)
+{
+    crep_reject(&I->rep, raw, n, reason);
+}
+
+/* The open inspection got a bad row: its held rows go to the rejects file. */
+static void inspection_bad(imp *I, long line)
+{
+    if (I->bad) return;
+    I->bad = 1;
+    I->bad_line = line;
+    char why[400];
+    for (int i = 0; i < I->nrows; i++) {
+        snprintf(why, sizeof why, "inspection has a bad row at line %ld", line);
+        reject_row(I, I->ar + I->rows[i].off, I->rows[i].len, why);
+    }
+    I->nrows = 0;
+}
+
+/* A bad row: report it, reject it (and its inspection). */
+static void bad_row(imp *I, const csvr_record *rec, long line, int col, const char *reason)
+{
+    I->bad_rows++;
+    crep_error(&I->rep, line, col, reason);
+    if (I->open) inspection_bad(I, rec->line);
+    reject_row(I, rec->raw, rec->raw_len, reason);
+}
+
+static void set_fatal(imp *I, char *msg)
+{
+    if (!I->fatal) I->fatal = msg;
+    else free(msg);
+}
+
+/* Hand the open inspection to the loader (unless it is bad). */
+static void flush(imp *I)
+{
+    if (!I->open) return;
+    I->open = 0;
+    if (I->bad) return;
+    I->n_insp++;
+    I->n_res += I->nres;
+    I->rows_ok += I->nrows;
+    /* atomic mode: once a row is bad nothing will be committed, so stop
+     * writing (market_find/add still run so that errors stay precise) */
+    if (I->rep.errors && !I->o->skip_bad) return;
+    cwsh_inspection in = {
+        ar_str(I, I->ext_id), I->date, I->market_id, I->kind,
+        ar_str(I, I->inspector), ar_str(I, I->note)
+    };
+    char *err = NULL;
+    if (I->st->inspection(I->ld, &in, &err) != 0) { set_fatal(I, err); return; }
+    for (int i = 0; i < I->nres; i++) {
+        const pres *p = &I->res[i];
+        cwsh_result rr = { I->ck.items[p->item].code, p->result, p->ded, p->count,
+                           ar_str(I, p->note) };
+        if (I->st->result(I->ld, &rr, &err) != 0) { set_fatal(I, err); return; }
+    }
+}
+
+/* Market id for the code/name in this row; 0 with why set when unknown. */
+static int64_t market(imp *I, const csvr_record *rec, const cell *code, const cell *name,
+                      char *why, size_t wsz)
+{
+    char key[256];
+    snprintf(key, sizeof key, "%.*s\x1f%.*s", (int)code->n, code->s, (int)name->n, name->s);
+    if (I->mkey_id && strcmp(key, I->mkey) == 0) return I->mkey_id;
+    /* the loader wants NUL-terminated strings: copy to the stack */
+    char c[128], nm[256];
+    snprintf(c, sizeof c, "%.*s", (int)code->n, code->s);
+    snprintf(nm, sizeof nm, "%.*s", (int)name->n, name->s);
+    int64_t id = I->st->market_find(I->ld, c[0] ? c : NULL, nm[0] ? nm : NULL);
+    if (!id && I->o->add_markets) {
+        cell unit;
+        char uw[8];
+        field(I, rec, MF_UNIT, &unit, uw, sizeof uw);
+        char u[256];
+        snprintf(u, sizeof u, "%.*s", (int)unit.n, unit.s);
+        char *err = NULL;
+        id = I->st->market_add(I->ld, c[0] ? c : NULL, nm[0] ? nm : NULL, u[0] ? u : NULL, &err);
+        if (!id) {
+            snprintf(why, wsz, "cannot add market \"%s\": %s", c[0] ? c : nm, err ? err : "?");
+            free(err);
+            return 0;
+        }
+    }
+    if (!id) {
+        if (c[0] && nm[0])
+            snprintf(why, wsz, "market \"%s\" (%s) is not known (use --add-markets to add it)", c, nm);
+        else
+            snprintf(why, wsz, "market \"%s\" is not known (use --add-markets to add it)",
+                     c[0] ? c : nm);
+        return 0;
+    }
+    snprintf(I->mkey, sizeof I->mkey, "%s", key);
+    I->mkey_id = id;
+    return id;
+}
+
+/* Raw (trimmed, unconverted) text of field f. */
+static cell raw_cell(const imp *I, const csvr_record *rec, int f)
+{
+    cell c = { "", 0 };
+    int col = I->m.col[f];
+    if (col >= 0) { c.s = rec->f[col]; c.n = rec->len[col]; }
+    else if (I->m.def[f]) { c.s = I->m.def[f]; c.n = strlen(c.s); }
+    conv_trim(&c.s, &c.n);
+    return c;
+}
+
+static int same_cell(const imp *I, size_t off, size_t len, cell c)
+{
+    return len == c.n && memcmp(I->ar + off, c.s, c.n) == 0;
+}
+
+/* Open a new inspection for this row and check its inspection-level
+ * fields.  -1 when the row is bad (already reported). */
+static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
+{
+    flush(I);
+    I->open = 1;
+    I->bad = 0;
+    I->ar_len = 0;
+    I->nres = I->nrows = 0;
+    I->gen++;
+    I->first_line = rec->line;
+    I->key = ar_put(I, key, keylen);
+    I->key_len = keylen;
+    cell d = raw_cell(I, rec, MF_DATE), mc = raw_cell(I, rec, MF_MCODE), mn = raw_cell(I, rec, MF_MNAME);
+    I->fdate = ar_put(I, d.s, d.n);
+    I->fdate_len = d.n;
+    char mk[600];
+    int mkn = snprintf(mk, sizeof mk, "%.*s\x1f%.*s", (int)mc.n, mc.s, (int)mn.n, mn.s);
+    I->fmkt = ar_put(I, mk, (size_t)mkn);
+    I->fmkt_len = (size_t)mkn;
+    I->ext_id = I->inspector = I->note = NONE;
+
+    char why[600];
+    cell c;
+    int f;
+    for (f = 0; f < MF_N; f++) {
+        if (f == MF_ITEM || f == MF_RESULT || f == MF_DED || f == MF_COUNT) continue;
+        if (f == MF_NOTE && !I->m.wide) continue;
+        if (field(I, rec, f, &c, why, sizeof why) != 0) goto bad;
+        switch (f) {
+        case MF_ID:
+            if (c.n) I->ext_id = ar_put(I, c.s, c.n);
+            break;
+        case MF_DATE:
+            if (!c.n) { snprintf(why, sizeof why, "date is empty"); goto bad; }
+            if (conv_date(c.s, c.n, I->date) != 0) {
+                snprintf(why, sizeof why, "date \"%.*s\" is not a valid date", (int)c.n, c.s);
+                goto bad;
+            }
+            break;
+        case MF_KIND:
+            if (!c.n) { snprintf(why, sizeof why, "kind is empty"); goto bad; }
+            if (!(I->kind = conv_kind(c.s, c.n))) {
+                snprintf(why, sizeof why, "kind \"%.*s\" is not one of 自查, 督查, 全面督查, 暗访, 考核",
+                         (int)c.n, c.s);
+                goto bad;
+            }
+            break;
+        case MF_INSPECTOR:
+            if (c.n) I->inspector = ar_put(I, c.s, c.n);
+            break;
+        case MF_NOTE:
+            if (c.n) I->note = ar_put(I, c.s, c.n);
+            break;
+        default:
+            break;
+        }
+    }
+    cell code, name;
+    f = I->m.col[MF_MCODE] >= 0 || I->m.def[MF_MCODE] ? MF_MCODE : MF_MNAME;
+    if (field(I, rec, MF_MCODE, &code, why, sizeof why) != 0) goto bad;
+    char codebuf[128];
+    snprintf(codebuf, sizeof codebuf, "%.*s", (int)code.n, code.s);
+    code.s = codebuf;
+    if (field(I, rec, MF_MNAME, &name, why, sizeof why) != 0) { f = MF_MNAME; goto bad; }
+    if (!code.n && !name.n) { snprintf(why, sizeof why, "market is empty"); goto bad; }
+    if (!(I->market_id = market(I, rec, &code, &name, why, sizeof why))) goto bad;
+    return 0;
+bad:
+    bad_row(I, rec, rec->line, colof(I, f), why);
+    return -1;
+}
+
+/* Check one item result; 0 with *p, or -1 with why and the column. */
+static int item_checks(imp *I, int item, const cell *res, const cell *ded, const cell *cnt,
+                       pres *p, char *why, size_t wsz, int *col)
+{
+    const ccheck_item *it = &I->ck.items[item];
+    *col = colof(I, MF_DED);
+    p->item = item;
+    p->ded = 0;
+    p->count = -1;
+    int dr = ded->n ? conv_number(ded->s, ded->n, &p->ded) : 1;
+    if (dr < 0) {
+        snprintf(why, wsz, "deduction \"%.*s\" is not a number", (int)ded->n, ded->s);
+        return -1;
+    }
+    if (p->ded < 0) {
+        snprintf(why, wsz, "deduction \"%.*s\" is negative", (int)ded->n, ded->s);
+        return -1;
+    }
+    if (p->ded > it->points) {
+        snprintf(why, wsz, "deduction %g is larger than the %g points of item \"%s\"",
+                 p->ded, it->points, it->code);
+        return -1;
+    }
+    if (cnt && cnt->n) {
+        *col = colof(I, MF_COUNT);
+        if (conv_number(cnt->s, cnt->n, &p->count) != 0 || p->count < 0) {
+            snprintf(why, wsz, "count \"%.*s\" is not a number", (int)cnt->n, cnt->s);
+            return -1;
+        }
+    }
+    *col = colof(I, MF_RESULT);
+    if (res->n) {
+        p->result = conv_result(res->s, res->n);
+        if (p->result < 0) {
+            snprintf(why, wsz, "result \"%.*s\" is not one of 合格, 不合格, 不适用 (pass, fail, na)",
+                     (int)res->n, res->s);
+            return -1;
+        }
+        if (p->result != CWSH_FAIL && p->ded > 0) {
+            *col = colof(I, MF_DED);
+            snprintf(why, wsz, "deduction %g with result \"%.*s\"", p->ded, (int)res->n, res->s);
+            return -1;
+        }
+    } else {
+        p->result = p->ded > 0 ? CWSH_FAIL : CWSH_PASS;
+    }
+    return 0;
+}
+
+static int is_summary(const imp *I, const csvr_record *rec)
+{
+    for (int j = 0; j < rec->nf; j++) {
+        const char *s = rec->f[j];
+        size_t n = rec->len[j];
+        if (n > 12) continue;
+        conv_trim(&s, &n);
+        for (int k = 0; k < I->m.nsummary; k++)
+            if (strlen(I->m.summary[k]) == n && memcmp(I->m.summary[k], s, n) == 0) return 1;
+    }
+    return 0;
+}
+
+static void hold_row(imp *I, const csvr_record *rec)
+{
+    if (I->nrows == I->rows_cap) {
+        I->rows_cap = I->rows_cap ? 2 * I->rows_cap : 64;
+        I->rows = realloc(I->rows, (size_t)I->rows_cap * sizeof *I->rows);
+    }
+    prow *r = &I->rows[I->nrows++];
+    r->off = ar_put(I, rec->raw, rec->raw_len);
+    r->len = rec->raw_len;
+    r->line = rec->line;
+}
+
+static pres *new_res(imp *I)
+{
+    if (I->nres == I->res_cap) {
+        I->res_cap = I->res_cap ? 2 * I->res_cap : 64;
+        I->res = realloc(I->res, (size_t)I->res_cap * sizeof *I->res);
+    }
+    return &I->res[I->nres++];
+}
+
+static void sibling(imp *I, const csvr_record *rec)
+{
+    char why[100];
+    snprintf(why, sizeof why, "inspection has a bad row at line %ld", I->bad_line);
+    reject_row(I, rec->raw, rec->raw_len, why);
+}
+
+static void row_long(imp *I, const csvr_record *rec)
+{
+    /* which inspection: the id, else date/market/kind/inspector */
+    char key[1024];
+    size_t kn;
+    cell id = raw_cell(I, rec, MF_ID);
+    if (id.n) kn = (size_t)snprintf(key, sizeof key, "%.*s", (int)id.n, id.s);
+    else {
+        cell d = raw_cell(I, rec, MF_DATE), mc = raw_cell(I, rec, MF_MCODE),
+             mn = raw_cell(I, rec, MF_MNAME), k = raw_cell(I, rec, MF_KIND),
+             in = raw_cell(I, rec, MF_INSPECTOR);
+        kn = (size_t)snprintf(key, sizeof key, "\x1f%.*s\x1f%.*s\x1f%.*s\x1f%.*s\x1f%.*s",
+                              (int)d.n, d.s, (int)mc.n, mc.s, (int)mn.n, mn.s, (int)k.n, k.s,
+                              (int)in.n, in.s);
+    }
+    if (kn >= sizeof key) kn = sizeof key - 1;
+    char why[600];
+    int col;
+    if (!I->open || kn != I->key_len || memcmp(key, I->ar + I->key, kn) != 0) {
+        if (begin(I, rec, key, kn) != 0) return;
+    } else {
+        cell d = raw_cell(I, rec, MF_DATE);
+        if (!same_cell(I, I->fdate, I->fdate_len, d)) {
+            snprintf(why, sizeof why, "date \"%.*s\" differs from the inspection's first row (line %ld)",
+                     (int)d.n, d.s, I->first_line);
+            bad_row(I, rec, rec->line, colof(I, MF_DATE), why);
+            return;
+        }
+        cell mc = raw_cell(I, rec, MF_MCODE), mn = raw_cell(I, rec, MF_MNAME);
+        char mk[600];
+        int mkn = snprintf(mk, sizeof mk, "%.*s\x1f%.*s", (int)mc.n, mc.s, (int)mn.n, mn.s);
+        if ((size_t)mkn != I->fmkt_len || memcmp(mk, I->ar + I->fmkt, (size_t)mkn) != 0) {
+            snprintf(why, sizeof why, "market differs from the inspection's first row (line %ld)",
+                     I->first_line);
+            bad_row(I, rec, rec->line, colof(I, I->m.col[MF_MCODE] >= 0 ? MF_MCODE : MF_MNAME), why);
+            return;
+        }
+    }
+    cell item, res, ded, cnt, note;
+    int f;
+    for (f = MF_ITEM; f <= MF_NOTE; f++) {
+        cell *c = f == MF_ITEM ? &item : f == MF_RESULT ? &res : f == MF_DED ? &ded
+                : f == MF_COUNT ? &cnt : &note;
+        if (field(I, rec, f, c, why, sizeof why) != 0) { bad_row(I, rec, rec->line, colof(I, f), why); return; }
+    }
+    col = colof(I, MF_ITEM);
+    if (!item.n) { bad_row(I, rec, rec->line, col, "item_code is empty"); return; }
+    int k = ccheck_find(&I->ck, item.s, item.n);
+    if (k < 0) {
+        snprintf(why, sizeof why, "item \"%.*s\" is not in the checklist", (int)item.n, item.s);
+        bad_row(I, rec, rec->line, col, why);
+        return;
+    }
+    if (I->seen_gen[k] == I->gen) {
+        snprintf(why, sizeof why, "item \"%s\" appears twice in one inspection (first at line %ld)",
+                 I->ck.items[k].code, I->seen_line[k]);
+        bad_row(I, rec, rec->line, col, why);
+        return;
+    }
+    I->seen_gen[k] = I->gen;
+    I->seen_line[k] = rec->line;
+    pres p;
+    if (item_checks(I, k, &res, &ded, &cnt, &p, why, sizeof why, &col) != 0) {
+        bad_row(I, rec, rec->line, col, why);
+        return;
+    }
+    if (I->bad) { sibling(I, rec); return; }
+    p.note = note.n ? ar_put(I, note.s, note.n) : NONE;
+    *new_res(I) = p;
+    hold_row(I, rec);
+}
+
+static void row_wide(imp *I, const csvr_record *rec)
+{
+    if (begin(I, rec, "", 0) != 0) { I->open = 0; return; }
+    char why[600];
+    for (int j = 0; j < I->m.ncol && j < rec->nf; j++) {
+        int k = I->m.item[j];
+        if (k < 0) continue;
+        cell c = { rec->f[j], rec->len[j] };
+        conv_trim(&c.s, &c.n);
+        pres *p = new_res(I);
+        p->item = k;
+        p->count = -1;
+        p->note = NONE;
+        p->ded = 0;
+        p->result = CWSH_PASS;
+        const ccheck_item *it = &I->ck.items[k];
+        if (!c.n) continue;
+        if (conv_number(c.s, c.n, &p->ded) == 0) {
+            if (p->ded < 0 || p->ded > it->points) {
+                if (p->ded < 0)
+                    snprintf(why, sizeof why, "deduction \"%.*s\" is negative", (int)c.n, c.s);
+                else
+                    snprintf(why, sizeof why, "deduction %g is larger than the %g points of item \"%s\"",
+                             p->ded, it->points, it->code);
+                bad_row(I, rec, rec->line, j + 1, why);
+                I->open = 0;
+                return;
+            }
+            if (p->ded > 0) p->result = CWSH_FAIL;
+            continue;
+        }
+        int r = conv_result(c.s, c.n);
+        if (r == CWSH_PASS || r == CWSH_NA) { p->result = r; continue; }
+        snprintf(why, sizeof why, "deduction \"%.*s\" for item \"%s\" is not a number",
+                 (int)c.n, c.s, it->code);
+        bad_row(I, rec, rec->line, j + 1, why);
+        I->open = 0;
+        return;
+    }
+    hold_row(I, rec);
+    flush(I);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static char *msgf(const char *fmt, ...)
+{
+    char tmp[2600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    return strdup(tmp);
+}
+
+static void imp_free(imp *I)
+{
+    if (I->ld) {
+        char *e = NULL;
+        I->st->load_end(I->ld, 0, 0, 0, &e);
+        free(e);
+        I->ld = NULL;
+    }
+    cmap_free(&I->m, I->L);
+    ccheck_free(&I->ck);
+    csvr_close(&I->r);
+    free(I->ar); free(I->res); free(I->rows); free(I->seen_gen); free(I->seen_line);
+    for (int f = 0; f < MF_N; f++) free(I->lbuf[f]);
+    free(I->fatal);
+}
+
+int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
+{
+    imp I;
+    memset(&I, 0, sizeof I);
+    for (int f = 0; f < MF_N; f++) I.m.lua_conv[f] = LUA_NOREF;
+    I.h = h;
+    I.L = h->L;
+    I.o = o;
+    double t0 = now();
+    int rc = -1, have_rep = 0;
+    char hex[33];
+    long long size = 0;
+    csvr_record rec;
+    char *e = NULL;
+
+    if (!(I.st = h->store(h))) {
+        *err = msgf("cannot import: no store is loaded (the sqlite plugin is missing)");
+        return -1;
+    }
+    if (chash_file(o->file, hex, &size, err) != 0) return -1;
+    if (!(I.r = csvr_open(o->file, &o->read, &e))) {
+        *err = e;
+        return -1;
+    }
+    int st = csvr_next(I.r, &rec, &e);
+    if (st == CSVR_FAIL) { *err = msgf("%s:%s", o->file, e); free(e); goto out; }
+    if (st == CSVR_EOF) { *err = msgf("%s: the file is empty (no header row)", o->file); goto out; }
+    if (st == CSVR_BAD) {
+        int col;
+        const char *why = csvr_error(I.r, &col);
+        *err = msgf("%s:%ld:%d: %s", o->file, rec.line, col, why);
+        goto out;
+    }
+    crep_open(&I.rep, h, o->file, I.r, rec.raw, rec.raw_len);
+    have_rep = 1;
+    if (ccheck_load(&I.ck, I.L, err) != 0) goto out;
+    {
+        int errcol;
+        if (cmap_choose(&I.m, I.L, rec.f, rec.nf, o->mapping, &I.ck, &e, &errcol) != 0) {
+            if (errcol) *err = msgf("%s:%ld:%d: %s", o->file, rec.line, errcol, e);
+            else *err = msgf("%s:%ld: %s", o->file, rec.line, e);
+            free(e);
+            goto out;
+        }
+    }
+    int ncol = rec.nf;
+    h->noticef(h, "mapping: %s (%s, %d columns, %s)", I.m.name, csvr_encoding(I.r), ncol,
+               csvr_crlf(I.r) ? "CRLF" : "LF");
+    I.seen_gen = calloc((size_t)I.ck.n, sizeof *I.seen_gen);
+    I.seen_line = calloc((size_t)I.ck.n, sizeof *I.seen_line);
+    cwsh_import_info info = { o->file, hex, I.m.name, csvr_encoding(I.r), o->replace };
+    if (I.st->load_begin(I.st->self, &info, &I.ld, &e) != 0) {
+        I.ld = NULL;
+        *err = e ? e : msgf("cannot start the import");
+        goto out;
+    }
+    long nrow = 0;
+    while (!I.fatal) {
+        st = csvr_next(I.r, &rec, &e);
+        if (st == CSVR_EOF) break;
+        if (st == CSVR_FAIL) { set_fatal(&I, msgf("%s:%s", o->file, e)); free(e); break; }
+        if ((++nrow & 4095) == 0) {
+            h->progress(h, "import", nrow, csvr_bytes(I.r), size);
+            if (h->interrupted(h)) { set_fatal(&I, msgf("import interrupted; nothing imported")); break; }
+        }
+        if (st == CSVR_BAD) {
+            int col;
+            const char *why = csvr_error(I.r, &col);
+            bad_row(&I, &rec, rec.line, col, why);
+            continue;
+        }
+        if (rec.nf != ncol) {
+            char why[100];
+            snprintf(why, sizeof why, "row has %d fields, header has %d", rec.nf, ncol);
+            bad_row(&I, &rec, rec.line, (rec.nf < ncol ? rec.nf : ncol) + 1, why);
+            continue;
+        }
+        if (I.m.nsummary && is_summary(&I, &rec)) {
+            flush(&I);
+            I.summary_rows++;
+            h->noticef(h, "%s:%ld: skipped a summary row", o->file, rec.line);
+            continue;
+        }
+        if (I.m.wide) row_wide(&I, &rec);
+        else row_long(&I, &rec);
+    }
+    if (!I.fatal) flush(&I);
+    h->progress(h, "import", -1, 0, 0);
+    if (I.fatal) { *err = I.fatal; I.fatal = NULL; goto out; }
+    if (I.rep.errors && !o->skip_bad) {
+        *err = msgf("%ld bad row%s; nothing imported.  Bad rows are in %s; fix them there and "
+                    "import that file, or run again with --skip-bad.",
+                    I.bad_rows, I.bad_rows == 1 ? "" : "s", I.rep.path);
+        goto out;
+    }
+    /* the rejects file must be complete before anything is committed */
+    long rejected = I.rep.rejected;
+    have_rep = 0;
+    if (crep_close(&I.rep, err) != 0) goto out;
+    if (I.st->load_end(I.ld, 1, I.rows_ok, rejected, &e) != 0) {
+        I.ld = NULL;
+        *err = e ? e : msgf("cannot commit the import");
+        goto out;
+    }
+    I.ld = NULL;
+    {
+        char a[32], b[32], rej[80] = "";
+        cimp_thousands(a, sizeof a, I.n_insp);
+        cimp_thousands(b, sizeof b, I.n_res);
+        if (rejected) {
+            char c[32];
+            cimp_thousands(c, sizeof c, rejected);
+            snprintf(rej, sizeof rej, "; %s row%s rejected", c, rejected == 1 ? "" : "s");
+        }
+        *summary = msgf("imported %s inspection%s (%s item result%s) from %s in %.1f s%s",
+                        a, I.n_insp == 1 ? "" : "s", b, I.n_res == 1 ? "" : "s",
+                        o->file, now() - t0, rej);
+    }
+    rc = 0;
+out:
+    if (have_rep) {
+        char *we = NULL;
+        if (crep_close(&I.rep, &we) != 0) free(we);
+    }
+    imp_free(&I);
+    return rc;
+}

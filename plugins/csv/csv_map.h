@@ -1,0 +1,42 @@
+/*
+ * csv_map.h — import mappings: which column holds which field, and how
+ * its text is converted.  The mappings are Lua tables an analyst edits in
+ * rules/mappings/ (one .lua file each); core/lua/mappings.lua loads them and this module
+ * reads them once per import (never per row) and matches them against a
+ * file's header.
+ */
+#ifndef CSV_MAP_H
+#define CSV_MAP_H
+#include <lua.h>
+#include "csv_check.h"
+
+enum cmap_field {
+    MF_ID, MF_DATE, MF_MCODE, MF_MNAME, MF_UNIT, MF_INSPECTOR, MF_KIND,
+    MF_ITEM, MF_RESULT, MF_DED, MF_COUNT, MF_NOTE, MF_N
+};
+
+enum cmap_conv { CV_TEXT, CV_DATE, CV_RESULT, CV_NUMBER, CV_KIND };
+
+typedef struct cmap {
+    char name[64];
+    int wide;
+    int ncol;                  /* columns of the header */
+    int col[MF_N];             /* column of each field, -1 when none */
+    int conv[MF_N];            /* enum cmap_conv */
+    int lua_conv[MF_N];        /* registry ref of a Lua converter, or LUA_NOREF */
+    char *def[MF_N];           /* default value when the field has no column */
+    int *item;                 /* wide: checklist index per column, -1 none */
+    char **summary;            /* cell values that mark a summary row */
+    int nsummary;
+} cmap;
+
+extern const char *const cmap_field_names[MF_N];
+
+/* Choose the mapping for `header` (UTF-8 names, n columns): `force` names
+ * one, else the first whose columns all match.  0 with *m filled; -1 with
+ * a malloc'd message (its text may start "LINE:COL: " for a header cell
+ * the caller should locate: *errcol > 0 then). */
+int cmap_choose(cmap *m, lua_State *L, char *const *header, int n,
+                const char *force, const ccheck *ck, char **err, int *errcol);
+void cmap_free(cmap *m, lua_State *L);
+#endif

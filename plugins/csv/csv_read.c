@@ -1,0 +1,472 @@
+/*
+ * csv_read.c — streaming CSV reader: blocks, record boundaries, encodings,
+ * fields through libcsv.  See csv_read.h for the contract.
+ */
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "csv_read.h"
+
+#define BLOCK (64 * 1024)
+/* A record longer than this is almost always an unbalanced quote; failing
+ * keeps memory bounded instead of reading the rest of the file into it. */
+#define MAX_RECORD (8 * 1024 * 1024)
+
+struct csvr {
+    int fd;
+    long long size;
+    unsigned char *buf;      /* buf[pos..len) not yet consumed */
+    size_t cap, len, pos;
+    long long buf_off;       /* file offset of buf[0] */
+    int eof;
+    long line;               /* source line of buf[pos] */
+    int utf8;                /* else iconv from `enc` */
+    int mb;                  /* skip the trail byte after a lead >= 0x81 */
+    iconv_t cd_in, cd_out;
+    char enc[32];
+    int delim, crlf, started;
+    struct csv_parser p;
+    int parser_ok;
+    char *cv;                /* the record converted to UTF-8 */
+    size_t cv_cap;
+    char *fb;                /* field bytes, NUL-separated */
+    size_t fb_cap, fb_len;
+    size_t *foff, *flen;
+    char **f;
+    int nf, f_cap;
+    char *out;               /* csvr_encode result */
+    size_t out_cap;
+    char msg[256];
+    int col;
+};
+
+static char *xstrdup_printf(const char *fmt, const char *a, const char *b)
+{
+    char tmp[1024];
+    snprintf(tmp, sizeof tmp, fmt, a, b);
+    return strdup(tmp);
+}
+
+/* ------------------------------------------------------------- UTF-8 */
+
+size_t csvr_utf8_valid(const unsigned char *p, size_t n, int partial_ok)
+{
+    size_t i = 0;
+    while (i < n) {
+        /* ASCII fast path, 8 bytes at a time */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if (w & 0x8080808080808080ULL) break;
+            i += 8;
+        }
+        if (i >= n) break;
+        unsigned c = p[i];
+        if (c < 0x80) { i++; continue; }
+        size_t k;
+        unsigned lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF) k = 1;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            k = 2;
+            if (c == 0xE0) lo = 0xA0;
+            if (c == 0xED) hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            k = 3;
+            if (c == 0xF0) lo = 0x90;
+            if (c == 0xF4) hi = 0x8F;
+        } else return i;
+        for (size_t j = 1; j <= k; j++) {
+            if (i + j >= n) return partial_ok ? n : i;
+            unsigned t = p[i + j];
+            if (t < (j == 1 ? lo : 0x80) || t > (j == 1 ? hi : 0xBF)) return i;
+        }
+        i += k + 1;
+    }
+    return n;
+}
+
+/* ------------------------------------------------------------ blocks */
+
+/* Read one more block after the unconsumed bytes.  0 ok (or eof), -1 error. */
+static int refill(csvr *r, char **err)
+{
+    if (r->eof) return 0;
+    if (r->pos > 0) {
+        memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+        r->len -= r->pos;
+        r->buf_off += (long long)r->pos;
+        r->pos = 0;
+    }
+    if (r->cap - r->len < BLOCK) {
+        if (r->cap >= MAX_RECORD + BLOCK) {
+            char tmp[160];
+            snprintf(tmp, sizeof tmp, "line %ld: record longer than %d MB (unbalanced quote?)",
+                     r->line, MAX_RECORD / (1024 * 1024));
+            *err = strdup(tmp);
+            return -1;
+        }
+        size_t nc = r->cap * 2;
+        unsigned char *nb = realloc(r->buf, nc);
+        if (!nb) { *err = strdup("out of memory"); return -1; }
+        r->buf = nb;
+        r->cap = nc;
+    }
+    ssize_t got;
+    do got = read(r->fd, r->buf + r->len, BLOCK);
+    while (got < 0 && errno == EINTR);
+    if (got < 0) {
+        *err = xstrdup_printf("cannot read: %s%s", strerror(errno), "");
+        return -1;
+    }
+    if (got == 0) r->eof = 1;
+    r->len += (size_t)got;
+    return 0;
+}
+
+/* Find the end of the record at r->pos.  Returns 1 with the end of its
+ * content, the end after its terminator and the line breaks it spans; 0
+ * when more bytes are needed.  Mirrors libcsv's quoting: a quote opens a
+ * quoted field only at the start of a field (after spaces), a doubled
+ * quote is literal, and a quote not followed by a delimiter, space or line
+ * break stays literal inside the quoted field. */
+static int scan(const csvr *r, size_t *cend, size_t *rend, long *nl)
+{
+    const unsigned char *b = r->buf;
+    size_t n = r->len, i = r->pos;
+    int d = r->delim, start = 1, inq = 0, eof = r->eof;
+    long lines = 0;
+    while (i < n) {
+        unsigned c = b[i];
+        if (inq) {
+            if (c == '"') {
+                if (i + 1 >= n) { if (!eof) return 0; i++; continue; }
+                unsigned nx = b[i + 1];
+                if (nx == '"') { i += 2; continue; }
+                if ((int)nx == d || nx == '\n' || nx == '\r' || nx == ' ') inq = 0, start = 0;
+                i++;
+                continue;
+            }
+            if (c == '\n') lines++;
+            else if (c == '\r') {
+                if (i + 1 >= n && !eof) return 0;
+                if (i + 1 >= n || b[i + 1] != '\n') lines++;
+            }
+            i++;
+            continue;
+        }
+        if (c == '\n' || c == '\r') {
+            *cend = i;
+            if (c == '\r') {
+                if (i + 1 >= n && !eof) return 0;
+                if (i + 1 < n && b[i + 1] == '\n') i++;
+            }
+            *rend = i + 1;
+            *nl = lines + 1;
+            return 1;
+        }
+        if (c == '"' && start) inq = 1;
+        else if ((int)c == d) start = 1;
+        else if (c != ' ') start = 0;
+        if (r->mb && c >= 0x81) i++;
+        i++;
+    }
+    if (!eof) return 0;
+    *cend = *rend = n;
+    *nl = lines;
+    return 1;
+}
+
+/* Delimiter of the first line: the most frequent of , ; \t | outside
+ * quotes, ',' on a tie or when none occurs. */
+static int sniff(const csvr *r)
+{
+    static const int cand[4] = { ',', ';', '\t', '|' };
+    long cnt[4] = { 0, 0, 0, 0 };
+    int inq = 0;
+    for (size_t i = r->pos; i < r->len; i++) {
+        unsigned c = r->buf[i];
+        if (c == '"') inq = !inq;
+        else if (!inq && (c == '\n' || c == '\r')) break;
+        else if (!inq) {
+            for (int k = 0; k < 4; k++) if ((int)c == cand[k]) cnt[k]++;
+            if (r->mb && c >= 0x81) i++;
+        }
+    }
+    int best = 0;
+    for (int k = 1; k < 4; k++) if (cnt[k] > cnt[best]) best = k;
+    return cand[best];
+}
+
+/* ----------------------------------------------------------- libcsv */
+
+static void on_field(void *s, size_t len, void *ud)
+{
+    csvr *r = ud;
+    if (r->nf == r->f_cap) {
+        int nc = r->f_cap ? 2 * r->f_cap : 64;
+        r->foff = realloc(r->foff, (size_t)nc * sizeof *r->foff);
+        r->flen = realloc(r->flen, (size_t)nc * sizeof *r->flen);
+        r->f = realloc(r->f, (size_t)nc * sizeof *r->f);
+        r->f_cap = nc;
+    }
+    if (r->fb_len + len + 1 > r->fb_cap) {
+        size_t nc = r->fb_cap ? r->fb_cap : 4096;
+        while (nc < r->fb_len + len + 1) nc *= 2;
+        r->fb = realloc(r->fb, nc);
+        r->fb_cap = nc;
+    }
+    if (len) memcpy(r->fb + r->fb_len, s, len);
+    r->fb[r->fb_len + len] = 0;
+    r->foff[r->nf] = r->fb_len;
+    r->flen[r->nf] = len;
+    r->fb_len += len + 1;
+    r->nf++;
+}
+
+static void on_record(int c, void *ud) { (void)c; (void)ud; }
+
+static int space_only(unsigned char c) { return c == ' '; }
+
+/* ---------------------------------------------------------- decoding */
+
+/* Field index (1-based) that byte `pos` of a raw record falls in. */
+static int col_at(const csvr *r, const unsigned char *p, size_t pos)
+{
+    int col = 1, inq = 0, start = 1;
+    for (size_t i = 0; i < pos; i++) {
+        unsigned c = p[i];
+        if (inq) {
+            if (c == '"') {
+                if (i + 1 < pos && p[i + 1] == '"') i++;
+                else inq = 0;
+            }
+        } else if (c == '"' && start) inq = 1;
+        else if ((int)c == r->delim) col++, start = 1;
+        else if (c != ' ') start = 0;
+    }
+    return col;
+}
+
+/* Convert a raw record to UTF-8.  0 with *out and *outn, or -1 with the byte
+ * position of the first invalid byte. */
+static int decode(csvr *r, const unsigned char *p, size_t n,
+                  const char **out, size_t *outn, size_t *bad)
+{
+    if (r->utf8) {
+        size_t v = csvr_utf8_valid(p, n, 0);
+        if (v < n) { *bad = v; return -1; }
+        *out = (const char *)p;
+        *outn = n;
+        return 0;
+    }
+    size_t need = 2 * n + 16;
+    if (need > r->cv_cap) {
+        r->cv = realloc(r->cv, need);
+        r->cv_cap = need;
+    }
+    char *in = (char *)p, *o = r->cv;
+    size_t inl = n, ol = r->cv_cap;
+    iconv(r->cd_in, NULL, NULL, NULL, NULL);
+    while (inl > 0) {
+        if (iconv(r->cd_in, &in, &inl, &o, &ol) == (size_t)-1) {
+            if (errno == E2BIG) {       /* cannot happen with 2n, but be safe */
+                size_t used = (size_t)(o - r->cv);
+                r->cv_cap *= 2;
+                r->cv = realloc(r->cv, r->cv_cap);
+                o = r->cv + used;
+                ol = r->cv_cap - used;
+                continue;
+            }
+            *bad = (size_t)(in - (char *)p);
+            return -1;
+        }
+    }
+    *out = r->cv;
+    *outn = (size_t)(o - r->cv);
+    return 0;
+}
+
+/* ------------------------------------------------------------ public */
+
+static int ascii_compatible(const char *enc)
+{
+    return !(strncasecmp(enc, "UTF-16", 6) == 0 || strncasecmp(enc, "UTF16", 5) == 0 ||
+             strncasecmp(enc, "UTF-32", 6) == 0 || strncasecmp(enc, "UTF32", 5) == 0 ||
+             strncasecmp(enc, "UCS", 3) == 0);
+}
+
+static int is_utf8_name(const char *e)
+{
+    return strcasecmp(e, "UTF-8") == 0 || strcasecmp(e, "UTF8") == 0;
+}
+
+csvr *csvr_open(const char *path, const csvr_opts *o, char **err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        *err = xstrdup_printf("cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    csvr *r = calloc(1, sizeof *r);
+    r->fd = fd;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) r->size = (long long)st.st_size;
+    r->cap = 4 * BLOCK;
+    r->buf = malloc(r->cap);
+    r->line = 1;
+    r->cd_in = r->cd_out = (iconv_t)-1;
+    if (refill(r, err) != 0) { csvr_close(&r); return NULL; }
+    if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) {
+        r->pos = 3;
+        if (!o || !o->encoding) strcpy(r->enc, "UTF-8");
+    }
+    if (o && o->encoding) {
+        if (!ascii_compatible(o->encoding)) {
+            *err = xstrdup_printf("encoding '%s' is not supported: cwsh reads encodings "
+                                  "where ASCII is one byte (UTF-8, GB18030, GBK, ...)%s",
+                                  o->encoding, "");
+            csvr_close(&r);
+            return NULL;
+        }
+        snprintf(r->enc, sizeof r->enc, "%s", o->encoding);
+        for (char *c = r->enc; *c; c++) if (*c >= 'a' && *c <= 'z') *c = (char)(*c - 32);
+        if (strcmp(r->enc, "UTF8") == 0) strcpy(r->enc, "UTF-8");
+    } else if (!r->enc[0]) {
+        /* Enough for a decision: the first block, plus more when it is tiny. */
+        size_t v = csvr_utf8_valid(r->buf + r->pos, r->len - r->pos, !r->eof);
+        strcpy(r->enc, v == r->len - r->pos ? "UTF-8" : "GB18030");
+    }
+    r->utf8 = is_utf8_name(r->enc);
+    if (!r->utf8) {
+        r->cd_in = iconv_open("UTF-8", r->enc);
+        if (r->cd_in == (iconv_t)-1) {
+            *err = xstrdup_printf("unknown encoding '%s'%s", r->enc, "");
+            csvr_close(&r);
+            return NULL;
+        }
+        r->mb = 1;
+    }
+    r->delim = o && o->delim ? o->delim : sniff(r);
+    if (csv_init(&r->p, 0) != 0) {
+        *err = strdup("cannot initialise the CSV parser");
+        csvr_close(&r);
+        return NULL;
+    }
+    r->parser_ok = 1;
+    csv_set_delim(&r->p, (unsigned char)r->delim);
+    csv_set_space_func(&r->p, space_only);
+    return r;
+}
+
+int csvr_next(csvr *r, csvr_record *rec, char **err)
+{
+    for (;;) {
+        size_t cend, rend;
+        long nl;
+        while (!scan(r, &cend, &rend, &nl))
+            if (refill(r, err) != 0) return CSVR_FAIL;
+        if (r->pos >= r->len && r->eof) return CSVR_EOF;
+        const unsigned char *p = r->buf + r->pos;
+        size_t n = cend - r->pos;
+        long line = r->line;
+        long long off = r->buf_off + (long long)r->pos;
+        if (!r->started) {
+            r->started = 1;
+            r->crlf = rend - cend == 2;
+        }
+        r->pos = rend;
+        r->line += nl;
+        if (n == 0) continue;                       /* blank line */
+        rec->line = line;
+        rec->offset = off;
+        rec->raw = (const char *)p;
+        rec->raw_len = n;
+        const char *u;
+        size_t un, bad;
+        if (decode(r, p, n, &u, &un, &bad) != 0) {
+            long bl = line;
+            for (size_t i = 0; i < bad; i++) if (p[i] == '\n') bl++;
+            rec->line = bl;
+            r->col = col_at(r, p, bad);
+            snprintf(r->msg, sizeof r->msg, "invalid %s byte 0x%02X at byte offset %lld",
+                     r->enc, p[bad], off + (long long)bad);
+            rec->nf = 0;
+            return CSVR_BAD;
+        }
+        r->nf = 0;
+        r->fb_len = 0;
+        csv_parse(&r->p, u, un, on_field, on_record, r);
+        csv_parse(&r->p, "\n", 1, on_field, on_record, r);
+        csv_fini(&r->p, on_field, on_record, r);
+        int empty = 1;
+        for (int i = 0; i < r->nf && empty; i++) if (r->flen[i]) empty = 0;
+        if (empty) continue;                        /* ",,,," rows Excel leaves */
+        for (int i = 0; i < r->nf; i++) r->f[i] = r->fb + r->foff[i];
+        rec->nf = r->nf;
+        rec->f = r->f;
+        rec->len = r->flen;
+        return CSVR_OK;
+    }
+}
+
+const char *csvr_error(const csvr *r, int *col)
+{
+    if (col) *col = r->col;
+    return r->msg;
+}
+
+const char *csvr_encoding(const csvr *r) { return r->enc; }
+int csvr_delim(const csvr *r) { return r->delim; }
+int csvr_crlf(const csvr *r) { return r->crlf; }
+long long csvr_bytes(const csvr *r) { return r->buf_off + (long long)r->pos; }
+long long csvr_size(const csvr *r) { return r->size; }
+
+const char *csvr_encode(csvr *r, const char *s, size_t n, size_t *out_len)
+{
+    if (r->utf8) { *out_len = n; return s; }
+    if (r->cd_out == (iconv_t)-1) {
+        char to[64];
+        snprintf(to, sizeof to, "%s//TRANSLIT", r->enc);
+        r->cd_out = iconv_open(to, "UTF-8");
+        if (r->cd_out == (iconv_t)-1) { *out_len = n; return s; }
+    }
+    size_t need = 4 * n + 16;
+    if (need > r->out_cap) {
+        r->out = realloc(r->out, need);
+        r->out_cap = need;
+    }
+    char *in = (char *)s, *o = r->out;
+    size_t inl = n, ol = r->out_cap;
+    iconv(r->cd_out, NULL, NULL, NULL, NULL);
+    while (inl > 0 && iconv(r->cd_out, &in, &inl, &o, &ol) == (size_t)-1) {
+        if (ol == 0) break;
+        *o++ = '?';
+        ol--;
+        in++;
+        inl--;
+    }
+    *out_len = (size_t)(o - r->out);
+    return r->out;
+}
+
+void csvr_close(csvr **rp)
+{
+    csvr *r = *rp;
+    if (!r) return;
+    if (r->fd >= 0) close(r->fd);
+    if (r->cd_in != (iconv_t)-1) iconv_close(r->cd_in);
+    if (r->cd_out != (iconv_t)-1) iconv_close(r->cd_out);
+    if (r->parser_ok) csv_free(&r->p);
+    free(r->buf); free(r->cv); free(r->fb); free(r->foff); free(r->flen);
+    free(r->f); free(r->out);
+    free(r);
+    *rp = NULL;
+}

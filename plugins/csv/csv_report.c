@@ -1,0 +1,91 @@
+/*
+ * csv_report.c — error lines and the rejects file (see csv_report.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "csv_report.h"
+
+void crep_open(crep *c, cwsh_host *h, const char *file, csvr *r,
+               const char *header, size_t header_len)
+{
+    memset(c, 0, sizeof *c);
+    c->h = h;
+    c->file = file;
+    c->r = r;
+    c->header = malloc(header_len + 1);
+    memcpy(c->header, header, header_len);
+    c->header_len = header_len;
+    /* x.csv -> x.rejects.csv; other names get .rejects.csv appended */
+    size_t n = strlen(file);
+    c->path = malloc(n + 16);
+    memcpy(c->path, file, n + 1);
+    if (n > 4 && strcasecmp(file + n - 4, ".csv") == 0) c->path[n - 4] = 0;
+    strcat(c->path, ".rejects.csv");
+}
+
+void crep_error(crep *c, long line, int col, const char *reason)
+{
+    c->errors++;
+    if (c->errors > CREP_SHOWN) return;
+    if (line > 0 && col > 0) c->h->errorf(c->h, "%s:%ld:%d: %s", c->file, line, col, reason);
+    else if (line > 0) c->h->errorf(c->h, "%s:%ld: %s", c->file, line, reason);
+    else c->h->errorf(c->h, "%s: %s", c->file, reason);
+}
+
+/* Write a CSV field, quoted, in the file's encoding. */
+static void put_field(crep *c, const char *s)
+{
+    size_t n;
+    const char *e = csvr_encode(c->r, s, strlen(s), &n);
+    fputc('"', c->out);
+    for (size_t i = 0; i < n; i++) {
+        if (e[i] == '"') fputc('"', c->out);
+        fputc(e[i], c->out);
+    }
+    fputc('"', c->out);
+}
+
+static void end_line(crep *c) { fputs(csvr_crlf(c->r) ? "\r\n" : "\n", c->out); }
+
+void crep_reject(crep *c, const char *raw, size_t n, const char *reason)
+{
+    if (c->fail) return;
+    if (!c->out) {
+        c->out = fopen(c->path, "wb");
+        if (!c->out) {
+            char tmp[1200];
+            snprintf(tmp, sizeof tmp, "cannot write '%s': %s", c->path, strerror(errno));
+            c->fail = strdup(tmp);
+            return;
+        }
+        fwrite(c->header, 1, c->header_len, c->out);
+        fputc(csvr_delim(c->r), c->out);
+        fputs("reason", c->out);
+        end_line(c);
+    }
+    fwrite(raw, 1, n, c->out);
+    fputc(csvr_delim(c->r), c->out);
+    put_field(c, reason);
+    end_line(c);
+    c->rejected++;
+}
+
+int crep_close(crep *c, char **err)
+{
+    if (c->errors > CREP_SHOWN)
+        c->h->errorf(c->h, "... and %ld more", c->errors - CREP_SHOWN);
+    int rc = 0;
+    if (c->out && fclose(c->out) != 0 && !c->fail) {
+        char tmp[1200];
+        snprintf(tmp, sizeof tmp, "cannot write '%s': %s", c->path, strerror(errno));
+        c->fail = strdup(tmp);
+    }
+    c->out = NULL;
+    if (c->fail) { *err = c->fail; c->fail = NULL; rc = -1; }
+    free(c->header);
+    free(c->path);
+    c->header = c->path = NULL;
+    return rc;
+}

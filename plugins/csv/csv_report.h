@@ -1,0 +1,37 @@
+/*
+ * csv_report.h — what an import says about bad rows: the error lines
+ * `FILE:LINE:COLUMN: reason` (the first 20 shown, then a count), and the
+ * rejects file FILE.rejects.csv: the header and each rejected row byte for
+ * byte in the file's own encoding, with a `reason` column appended.
+ */
+#ifndef CSV_REPORT_H
+#define CSV_REPORT_H
+#include <stdio.h>
+#include "cwsh.h"
+#include "csv_read.h"
+
+#define CREP_SHOWN 20
+
+typedef struct crep {
+    cwsh_host *h;
+    const char *file;        /* as the user typed it */
+    csvr *r;
+    char *header;            /* raw header bytes (copy) */
+    size_t header_len;
+    char *path;              /* rejects file */
+    FILE *out;
+    long errors;             /* error lines reported */
+    long rejected;           /* rows written to the rejects file */
+    char *fail;              /* first write failure */
+} crep;
+
+void crep_open(crep *c, cwsh_host *h, const char *file, csvr *r,
+               const char *header, size_t header_len);
+/* Report one error; line 0 leaves out LINE, col 0 leaves out COLUMN. */
+void crep_error(crep *c, long line, int col, const char *reason);
+/* Append a raw row with its reason to the rejects file (opened on first use). */
+void crep_reject(crep *c, const char *raw, size_t n, const char *reason);
+/* Print "... and N more" when errors were left out; close the file.
+ * 0, or -1 with a malloc'd message when writing the rejects file failed. */
+int crep_close(crep *c, char **err);
+#endif
