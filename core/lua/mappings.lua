@@ -1,0 +1,96 @@
+-- mappings.lua — import mappings (owned by the csv helper).
+--
+-- A mapping tells `import` how a sheet's columns become inspections.  Each
+-- file rules/mappings/*.lua calls `mapping { ... }` once or more; the files
+-- run sandboxed (cwsh.sandbox_load), so an analyst can add a format without
+-- touching C.  The csv plugin calls mappings.all() once per import and
+-- reads the tables in C; nothing here runs per row unless a mapping names a
+-- Lua function as a converter.
+--
+--   mapping {
+--     name = "long", layout = "long",          -- or "wide"
+--     fields = { date = {"date", "检查日期"}, ... },   -- field = header(s)
+--     convert = { date = "date", note = function(s) return s end },
+--     ignore = {"序号"},                       -- headers to leave out
+--     defaults = { kind = "督查" },             -- value when no column
+--     summary = {"合计"},                      -- cells marking summary rows
+--   }
+
+local M = {}
+
+M.fields = { "inspection_id", "date", "market_code", "market_name", "unit",
+  "inspector", "kind", "item_code", "result", "deduction", "count", "note" }
+M.converters = { "text", "date", "result", "number", "kind" }
+
+local known_field, known_conv = {}, {}
+for _, f in ipairs(M.fields) do known_field[f] = true end
+for _, c in ipairs(M.converters) do known_conv[c] = true end
+
+local function strings(v)
+  if type(v) == "string" then return true end
+  if type(v) ~= "table" then return false end
+  for _, s in ipairs(v) do if type(s) ~= "string" then return false end end
+  return true
+end
+
+-- Check one mapping table; raise at the caller's line (the mapping call).
+local function check(t)
+  local function bad(msg) error(("mapping '%s': %s"):format(tostring(t.name), msg), 3) end
+  if type(t) ~= "table" then error("mapping expects a table: mapping { name = ..., ... }", 2) end
+  if type(t.name) ~= "string" or t.name == "" then bad("'name' must be a non-empty string") end
+  if t.layout ~= "long" and t.layout ~= "wide" then bad("'layout' must be \"long\" or \"wide\"") end
+  if type(t.fields) ~= "table" then bad("'fields' must be a table of field = header(s)") end
+  for k, v in pairs(t.fields) do
+    if not known_field[k] then bad(("unknown field '%s' (fields: %s)"):format(tostring(k), table.concat(M.fields, ", "))) end
+    if not strings(v) then bad(("field '%s' must be a header name or a list of them"):format(k)) end
+  end
+  for k, v in pairs(t.convert or {}) do
+    if not known_field[k] then bad(("convert: unknown field '%s'"):format(tostring(k))) end
+    if type(v) ~= "function" and not known_conv[v] then
+      bad(("convert.%s: unknown converter '%s' (converters: %s, or a function)"):format(k, tostring(v), table.concat(M.converters, ", ")))
+    end
+  end
+  for k in pairs(t.defaults or {}) do
+    if not known_field[k] then bad(("defaults: unknown field '%s'"):format(tostring(k))) end
+  end
+  if t.ignore ~= nil and not strings(t.ignore) then bad("'ignore' must be a list of header names") end
+  if t.summary ~= nil and not strings(t.summary) then bad("'summary' must be a list of cell values") end
+end
+
+-- Every mapping of the active rules directory, in file-name order, then
+-- in the order of the calls.  Read anew on each call so that an edited
+-- file takes effect on the next import.  Raises "file:line: message".
+function M.all(dir)
+  dir = dir or (cwsh.rules_dir .. "/mappings")
+  local list, seen = {}, {}
+  local names = cwsh.listdir(dir) or {}
+  for _, f in ipairs(names) do
+    if f:match("%.lua$") then
+      local path = dir .. "/" .. f
+      local chunk, err = cwsh.sandbox_load(path, {
+        mapping = function(t)
+          check(t)
+          if seen[t.name] then
+            error(("mapping '%s' is defined twice (also in %s)"):format(t.name, seen[t.name]), 2)
+          end
+          seen[t.name] = f
+          t.file = path
+          list[#list + 1] = t
+        end,
+      })
+      if not chunk then error(err, 0) end
+      chunk()
+    end
+  end
+  return list
+end
+
+-- Names, for completion and messages.
+function M.names()
+  local ok, list = pcall(M.all)
+  local out = {}
+  if ok then for _, m in ipairs(list) do out[#out + 1] = m.name end end
+  return out
+end
+
+return M
