@@ -403,8 +403,9 @@ int csvr_next(csvr *r, csvr_record *rec, char **err)
         }
         r->nf = 0;
         r->fb_len = 0;
+        /* one record per parse: csv_fini ends it (even inside an
+         * unbalanced quote) and resets the parser for the next */
         csv_parse(&r->p, u, un, on_field, on_record, r);
-        csv_parse(&r->p, "\n", 1, on_field, on_record, r);
         csv_fini(&r->p, on_field, on_record, r);
         int empty = 1;
         for (int i = 0; i < r->nf && empty; i++) if (r->flen[i]) empty = 0;
