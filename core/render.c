@@ -149,6 +149,37 @@ static size_t fmt_int(char *buf, long long v)
     return len;
 }
 
+/* The common case without printf: v has at most 6 decimals and 15
+ * significant digits (scores, percentages).  N / 10^d == v proves that the
+ * text "N*10^-d" reads back as v, and with 15 digits or fewer that text is
+ * also what %.15g prints.  Returns 0 when v is not such a number. */
+static size_t fmt_real_short(char *buf, double v)
+{
+    static const double p10[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6 };
+    double a = fabs(v);
+    if (!(a >= 1e-4 && a < 1e15) && a != 0) return 0;
+    for (int d = 0; d <= 6; d++) {
+        double x = a * p10[d];
+        if (x >= 1e15) return 0;
+        long long n = (long long)x;
+        if ((double)n != x || (double)n / p10[d] != a) continue;
+        while (d > 0 && n % 10 == 0) { n /= 10; d--; }
+        char digits[24];
+        size_t nd = 0;
+        do { digits[nd++] = (char)('0' + n % 10); n /= 10; } while (n);
+        while (nd <= (size_t)d) digits[nd++] = '0';     /* 0.05: leading zeros */
+        size_t len = 0;
+        if (signbit(v)) buf[len++] = '-';
+        while (nd > (size_t)d) buf[len++] = digits[--nd];
+        buf[len++] = '.';
+        if (d == 0) buf[len++] = '0';
+        while (nd) buf[len++] = digits[--nd];
+        buf[len] = 0;
+        return len;
+    }
+    return 0;
+}
+
 /* sqlite3's "%!.15g": always show that it is a real ("88.0", "1.0e+20").
  * `exact` adds digits (up to 17) until the text reads back as `v`.
  * buf needs 40 bytes. */
@@ -156,6 +187,8 @@ static size_t fmt_real(char *buf, double v, int exact)
 {
     if (isnan(v)) return (size_t)sprintf(buf, "NaN");
     if (isinf(v)) return (size_t)sprintf(buf, v < 0 ? "-Inf" : "Inf");
+    size_t fast = fmt_real_short(buf, v);
+    if (fast) return fast;
     int len = snprintf(buf, 40, "%.15g", v);
     if (exact && strtod(buf, NULL) != v) {
         len = snprintf(buf, 40, "%.16g", v);
@@ -195,10 +228,12 @@ static const cwsh_value null_value = { CWSH_NULL, 0, 0, NULL, 0 };
 
 /* ---------------------------------------------------------------- csv */
 
+static const unsigned char csv_special[256] = { [','] = 1, ['"'] = 1, ['\n'] = 1, ['\r'] = 1 };
+
 static void csv_field(FILE *f, const char *s, size_t n)
 {
     size_t i = 0;
-    while (i < n && s[i] != ',' && s[i] != '"' && s[i] != '\n' && s[i] != '\r') i++;
+    while (i < n && !csv_special[(unsigned char)s[i]]) i++;
     if (i == n) { put(f, s, n); return; }
     putc_unlocked('"', f);
     size_t start = 0;
