@@ -11,7 +11,9 @@
  *   0  combining marks (Mn, Me), format characters (Cf, e.g. U+200B-200F,
  *      U+2060, U+FEFF; not the soft hyphen), Hangul medial/final jamo,
  *      C0/C1 control characters and DEL;
- *   1  everything else, and each byte that is not part of valid UTF-8.
+ *   1  everything else, and each byte that is not part of valid UTF-8;
+ *      East Asian Ambiguous characters (× ° … “ ” ① ■ Greek, Cyrillic)
+ *      count 1, as terminals draw them unless told otherwise.
  *
  * Strings are (pointer, length) pairs and need not be NUL-terminated.
  */

@@ -274,7 +274,14 @@ static void test_modes(void)
 
 /* Streaming modes must not allocate per row: count the allocator calls
  * (glibc's __libc_* entry points; not under ASan, which owns malloc). */
-#if !defined(__SANITIZE_ADDRESS__) && defined(__GLIBC__)
+#if defined(__SANITIZE_ADDRESS__)
+#define NO_MALLOC_COUNT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define NO_MALLOC_COUNT 1
+#endif
+#endif
+#if !defined(NO_MALLOC_COUNT) && defined(__GLIBC__)
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
