@@ -52,8 +52,9 @@ typedef struct imp {
     /* the open inspection */
     int open, bad, store_off;
     long first_line, bad_line;
-    size_t key, key_len;        /* arena: key; first row's date/market/kind text */
-    size_t fdate, fdate_len, fmkt, fmkt_len;
+    size_t key, key_len;        /* arena: the inspection's key */
+    size_t first[MF_N], first_len[MF_N];   /* arena: first row's raw text */
+    int head_bad;               /* the first row's inspection fields are bad */
     char date[11];
     const char *kind;
     int64_t market_id;
@@ -267,10 +268,8 @@ static cell raw_cell(const imp *I, const csvr_record *rec, int f)
     return c;
 }
 
-static int same_cell(const imp *I, size_t off, size_t len, cell c)
-{
-    return len == c.n && memcmp(I->ar + off, c.s, c.n) == 0;
-}
+/* Fields every row of one inspection must agree on. */
+static const int head_fields[4] = { MF_DATE, MF_MCODE, MF_MNAME, MF_KIND };
 
 /* Open a new inspection for this row and check its inspection-level
  * fields.  -1 when the row is bad (already reported). */
@@ -285,13 +284,12 @@ static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
     I->first_line = rec->line;
     I->key = ar_put(I, key, keylen);
     I->key_len = keylen;
-    cell d = raw_cell(I, rec, MF_DATE), mc = raw_cell(I, rec, MF_MCODE), mn = raw_cell(I, rec, MF_MNAME);
-    I->fdate = ar_put(I, d.s, d.n);
-    I->fdate_len = d.n;
-    char mk[600];
-    int mkn = snprintf(mk, sizeof mk, "%.*s\x1f%.*s", (int)mc.n, mc.s, (int)mn.n, mn.s);
-    I->fmkt = ar_put(I, mk, (size_t)mkn);
-    I->fmkt_len = (size_t)mkn;
+    I->head_bad = 0;
+    for (int k = 0; k < 4; k++) {
+        cell c0 = raw_cell(I, rec, head_fields[k]);
+        I->first[head_fields[k]] = ar_put(I, c0.s, c0.n);
+        I->first_len[head_fields[k]] = c0.n;
+    }
     I->ext_id = I->inspector = I->note = NONE;
 
     char why[600];
@@ -341,6 +339,7 @@ static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
     if (!(I->market_id = market(I, rec, &code, &name, why, sizeof why))) goto bad;
     return 0;
 bad:
+    I->head_bad = 1;
     bad_row(I, rec, rec->line, colof(I, f), why);
     return -1;
 }
@@ -455,21 +454,23 @@ static void row_long(imp *I, const csvr_record *rec)
     int col;
     if (!I->open || kn != I->key_len || memcmp(key, I->ar + I->key, kn) != 0) {
         if (begin(I, rec, key, kn) != 0) return;
-    } else {
-        cell d = raw_cell(I, rec, MF_DATE);
-        if (!same_cell(I, I->fdate, I->fdate_len, d)) {
-            snprintf(why, sizeof why, "date \"%.*s\" differs from the inspection's first row (line %ld)",
-                     (int)d.n, d.s, I->first_line);
-            bad_row(I, rec, rec->line, colof(I, MF_DATE), why);
-            return;
-        }
-        cell mc = raw_cell(I, rec, MF_MCODE), mn = raw_cell(I, rec, MF_MNAME);
-        char mk[600];
-        int mkn = snprintf(mk, sizeof mk, "%.*s\x1f%.*s", (int)mc.n, mc.s, (int)mn.n, mn.s);
-        if ((size_t)mkn != I->fmkt_len || memcmp(mk, I->ar + I->fmkt, (size_t)mkn) != 0) {
-            snprintf(why, sizeof why, "market differs from the inspection's first row (line %ld)",
-                     I->first_line);
-            bad_row(I, rec, rec->line, colof(I, I->m.col[MF_MCODE] >= 0 ? MF_MCODE : MF_MNAME), why);
+    } else if (!I->head_bad) {
+        /* later rows of the inspection must agree with its first row */
+        for (int k = 0; k < 4; k++) {
+            int f = head_fields[k];
+            cell c = raw_cell(I, rec, f);
+            if (c.n == I->first_len[f] && memcmp(c.s, I->ar + I->first[f], c.n) == 0) continue;
+            char d[11];
+            if (f == MF_DATE && conv_date(c.s, c.n, d) != 0)
+                snprintf(why, sizeof why, c.n ? "date \"%.*s\" is not a valid date" : "date is empty",
+                         (int)c.n, c.s);
+            else if (f == MF_KIND && !conv_kind(c.s, c.n))
+                snprintf(why, sizeof why, c.n ? "kind \"%.*s\" is not one of 自查, 督查, 全面督查, 暗访, 考核"
+                                              : "kind is empty", (int)c.n, c.s);
+            else
+                snprintf(why, sizeof why, "%s \"%.*s\" differs from the inspection's first row (line %ld)",
+                         cmap_field_names[f], (int)c.n, c.s, I->first_line);
+            bad_row(I, rec, rec->line, colof(I, f), why);
             return;
         }
     }

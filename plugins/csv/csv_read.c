@@ -137,7 +137,7 @@ static int refill(csvr *r, char **err)
  * quoted field only at the start of a field (after spaces), a doubled
  * quote is literal, and a quote not followed by a delimiter, space or line
  * break stays literal inside the quoted field. */
-static int scan(const csvr *r, size_t *cend, size_t *rend, long *nl)
+static int scan(const csvr *r, size_t *cend, size_t *rend, long *nl, int *open_quote)
 {
     const unsigned char *b = r->buf;
     size_t n = r->len, i = r->pos;
@@ -181,6 +181,7 @@ static int scan(const csvr *r, size_t *cend, size_t *rend, long *nl)
     if (!eof) return 0;
     *cend = *rend = n;
     *nl = lines;
+    *open_quote = inq;
     return 1;
 }
 
@@ -371,7 +372,8 @@ int csvr_next(csvr *r, csvr_record *rec, char **err)
     for (;;) {
         size_t cend, rend;
         long nl;
-        while (!scan(r, &cend, &rend, &nl))
+        int open_quote = 0;
+        while (!scan(r, &cend, &rend, &nl, &open_quote))
             if (refill(r, err) != 0) return CSVR_FAIL;
         if (r->pos >= r->len && r->eof) return CSVR_EOF;
         const unsigned char *p = r->buf + r->pos;
@@ -389,6 +391,14 @@ int csvr_next(csvr *r, csvr_record *rec, char **err)
         rec->offset = off;
         rec->raw = (const char *)p;
         rec->raw_len = n;
+        if (open_quote) {
+            /* libcsv would end the field at the end of the file and take
+             * every later row into it: refuse instead */
+            r->col = col_at(r, p, n);
+            snprintf(r->msg, sizeof r->msg, "quoted field is never closed (it runs to the end of the file)");
+            rec->nf = 0;
+            return CSVR_BAD;
+        }
         const char *u;
         size_t un, bad;
         if (decode(r, p, n, &u, &un, &bad) != 0) {

@@ -83,7 +83,7 @@ int main(void)
     tap_is(D("a,b\nx\"y,2\n3,4\n"), "1:a|b;2:x\"y|2;3:3|4;", "a quote inside an unquoted field is literal");
     tap_is(D("a,b\n  \"q\" ,2\n"), "1:a|b;2:q|2;", "spaces around a quoted field");
     tap_is(dump("a;b\n1;2\n", 8, NULL, ','), "1:a;b;2:1;2;", "--delimiter forces");
-    tap_is(D("a,b\n\"open,2\n3,4\n"), "1:a|b;2:open,2\n3,4\n;", "unbalanced quote runs to the end");
+    tap_is(D("a,b\n\"open,2\n3,4\n"), "1:a|b;2:BAD(1) quoted field is never closed (it runs to the end of the file);", "unbalanced quote is an error");
     tap_is(D("名称,备注\n城北市场,\"积水3处，已责令整改\"\n"), "1:名称|备注;2:城北市场|积水3处，已责令整改;",
            "UTF-8 Chinese with a full-width comma");
     tap_is(D("a,b\n1,\xFF\n"), "1:a|b;2:BAD(2) invalid GB18030 byte 0xFF at byte offset 6;",
