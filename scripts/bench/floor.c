@@ -7,7 +7,7 @@
  * The least work an importer of the canonical long format can do: parse
  * FILE with libcsv, resolve market and item codes to integer keys from
  * in-memory hash maps, and bind one reused prepared INSERT per row into
- * the normalized tables (market, inspection, result) of DB, inside one
+ * the normalized tables (unit, market, import, inspection, result) of DB, inside one
  * transaction with journal_mode=OFF and synchronous=OFF.  No validation
  * beyond what the keys need, no encodings, no rejects.  cwsh's import must
  * come within 1.25x of it.  Prints "ROWS rows SECONDS s".
@@ -85,8 +85,9 @@ typedef struct field { char *s; size_t n, cap; } field;
 
 typedef struct floor_state {
     sqlite3 *db;
-    sqlite3_stmt *ins_market, *ins_insp, *ins_result;
-    map markets, items;
+    sqlite3_stmt *ins_unit, *ins_market, *ins_insp, *ins_result;
+    map units, markets, items;
+    int64_t import_id;
     field f[NCOLS];
     int nf;
     long line, rows;
@@ -130,26 +131,43 @@ static int step(floor_state *st, sqlite3_stmt *s, const char *what)
     return 0;
 }
 
+/* A station by name, created when new (as 分局 when so named). */
+static int64_t unit_id(floor_state *st)
+{
+    const field *u = &st->f[C_UNIT];
+    if (!u->n) return 0;
+    int64_t *v = map_slot(&st->units, u->s, u->n, 0);
+    if (v) return *v;
+    static const char fj[] = "分局";
+    int branch = u->n >= sizeof fj - 1 && !strcmp(u->s + u->n - (sizeof fj - 1), fj);
+    sqlite3_bind_text(st->ins_unit, 1, u->s, (int)u->n, SQLITE_STATIC);
+    sqlite3_bind_text(st->ins_unit, 2, branch ? "分局" : "所", -1, SQLITE_STATIC);
+    if (step(st, st->ins_unit, "insert unit")) return -1;
+    int64_t id = sqlite3_last_insert_rowid(st->db);
+    *map_slot(&st->units, u->s, u->n, 1) = id;
+    return id;
+}
+
 static int64_t market_id(floor_state *st)
 {
     const field *code = &st->f[C_MCODE];
     int64_t *v = map_slot(&st->markets, code->s, code->n, 0);
     if (v) return *v;
+    int64_t u = unit_id(st);
+    if (u < 0) return 0;
     sqlite3_stmt *s = st->ins_market;
     sqlite3_bind_text(s, 1, code->s, (int)code->n, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, st->f[C_MNAME].s, (int)st->f[C_MNAME].n, SQLITE_STATIC);
+    if (u) sqlite3_bind_int64(s, 3, u); else sqlite3_bind_null(s, 3);
     if (step(st, s, "insert market")) return 0;
     int64_t id = sqlite3_last_insert_rowid(st->db);
     *map_slot(&st->markets, code->s, code->n, 1) = id;
     return id;
 }
 
-static int result_code(const field *f)
+static int result_ok(const field *f)
 {
-    if (!strcmp(f->s, "合格")) return 1;
-    if (!strcmp(f->s, "不合格")) return 2;
-    if (!strcmp(f->s, "不适用")) return 3;
-    return 0;
+    return !strcmp(f->s, "合格") || !strcmp(f->s, "不合格") || !strcmp(f->s, "不适用");
 }
 
 static void on_row(int c, void *data)
@@ -174,13 +192,13 @@ static void on_row(int c, void *data)
         sqlite3_bind_int64(s, 3, mid);
         sqlite3_bind_text(s, 4, f[C_KIND].s, (int)f[C_KIND].n, SQLITE_STATIC);
         bind_text_or_null(s, 5, &f[C_INSPECTOR]);
+        sqlite3_bind_int64(s, 6, st->import_id);
         if (step(st, s, "insert inspection")) return;
         st->insp_id = sqlite3_last_insert_rowid(st->db);
         snprintf(st->last_id, sizeof st->last_id, "%s", f[C_ID].s);
     }
     int64_t *item = map_slot(&st->items, f[C_ITEM].s, f[C_ITEM].n, 0);
-    int res = result_code(&f[C_RESULT]);
-    if (!item || !res) {
+    if (!item || !result_ok(&f[C_RESULT])) {
         fprintf(stderr, "floor: line %ld: unknown item '%s' or result '%s'\n",
                 st->line, f[C_ITEM].s, f[C_RESULT].s);
         st->failed = 1;
@@ -189,7 +207,7 @@ static void on_row(int c, void *data)
     sqlite3_stmt *s = st->ins_result;
     sqlite3_bind_int64(s, 1, st->insp_id);
     sqlite3_bind_int64(s, 2, *item);
-    sqlite3_bind_int(s, 3, res);
+    sqlite3_bind_text(s, 3, f[C_RESULT].s, (int)f[C_RESULT].n, SQLITE_STATIC);
     if (f[C_DED].n) sqlite3_bind_double(s, 4, strtod(f[C_DED].s, NULL));
     else sqlite3_bind_double(s, 4, 0);
     if (f[C_COUNT].n) sqlite3_bind_double(s, 5, strtod(f[C_COUNT].s, NULL));
@@ -204,23 +222,56 @@ static void on_row(int c, void *data)
 
 /* Only for --create: a look-alike of cwsh's tables and the 37 items. */
 static const char create_sql[] =
-    "CREATE TABLE market(id INTEGER PRIMARY KEY, code TEXT UNIQUE, name TEXT NOT NULL);"
-    "CREATE TABLE item(id INTEGER PRIMARY KEY, code TEXT UNIQUE NOT NULL);"
+    "CREATE TABLE unit(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, kind TEXT NOT NULL);"
+    "CREATE TABLE market(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+    " unit_id INTEGER REFERENCES unit(id));"
+    "CREATE TABLE item(id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE import(id INTEGER PRIMARY KEY, file TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,"
+    " mapping TEXT);"
     "CREATE TABLE inspection(id INTEGER PRIMARY KEY, ext_id TEXT, date TEXT NOT NULL,"
-    " market_id INTEGER NOT NULL REFERENCES market, kind TEXT NOT NULL, inspector TEXT);"
-    "CREATE TABLE result(id INTEGER PRIMARY KEY, inspection_id INTEGER NOT NULL REFERENCES inspection,"
-    " item_id INTEGER NOT NULL REFERENCES item, result INTEGER NOT NULL, deduction REAL NOT NULL,"
-    " count REAL, note TEXT);"
+    " market_id INTEGER NOT NULL REFERENCES market(id), kind TEXT NOT NULL, inspector TEXT,"
+    " note TEXT, import_id INTEGER REFERENCES import(id));"
+    "CREATE TABLE result(inspection_id INTEGER NOT NULL REFERENCES inspection(id),"
+    " item_id INTEGER NOT NULL REFERENCES item(id), result TEXT NOT NULL,"
+    " deduction REAL NOT NULL DEFAULT 0, count REAL, note TEXT,"
+    " PRIMARY KEY(inspection_id, item_id)) WITHOUT ROWID;"
+    "CREATE INDEX inspection_market_date ON inspection(market_id, date);"
+    "CREATE INDEX inspection_date ON inspection(date);"
+    "CREATE INDEX inspection_import ON inspection(import_id);"
+    "CREATE INDEX result_item ON result(item_id);"
     "WITH RECURSIVE c(cat, n, k) AS (VALUES('A',6,1),('B',6,1),('C',6,1),('D',4,1),('E',4,1),"
     "('F',6,1),('G',5,1) UNION ALL SELECT cat, n, k + 1 FROM c WHERE k < n)"
     " INSERT INTO item(code) SELECT cat || printf('%02d', k) FROM c ORDER BY 1;";
 
+/* The import row that keys the inspections, as cwsh writes one per file. */
+static int add_import(floor_state *st, const char *path)
+{
+    sqlite3_stmt *s;
+    char hash[64];
+    snprintf(hash, sizeof hash, "floor-%ld", (long)time(NULL));
+    if (sqlite3_prepare_v2(st->db, "INSERT INTO import(file, hash, mapping) VALUES (?, ?, 'floor')",
+                           -1, &s, NULL)) {
+        fprintf(stderr, "floor: prepare: %s\n", sqlite3_errmsg(st->db));
+        return -1;
+    }
+    sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, hash, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) { fprintf(stderr, "floor: insert import: %s\n", sqlite3_errmsg(st->db)); return -1; }
+    st->import_id = sqlite3_last_insert_rowid(st->db);
+    return 0;
+}
+
 static int prepare(floor_state *st)
 {
-    if (sqlite3_prepare_v2(st->db, "INSERT INTO market(code, name) VALUES (?, ?)", -1,
-                           &st->ins_market, NULL)
+    if (sqlite3_prepare_v2(st->db, "INSERT INTO unit(name, kind) VALUES (?, ?)", -1,
+                           &st->ins_unit, NULL)
+        || sqlite3_prepare_v2(st->db, "INSERT INTO market(code, name, unit_id) VALUES (?, ?, ?)",
+                              -1, &st->ins_market, NULL)
         || sqlite3_prepare_v2(st->db, "INSERT INTO inspection(ext_id, date, market_id, kind,"
-                              " inspector) VALUES (?, ?, ?, ?, ?)", -1, &st->ins_insp, NULL)
+                              " inspector, import_id) VALUES (?, ?, ?, ?, ?, ?)", -1,
+                              &st->ins_insp, NULL)
         || sqlite3_prepare_v2(st->db, "INSERT INTO result(inspection_id, item_id, result,"
                               " deduction, count, note) VALUES (?, ?, ?, ?, ?, ?)", -1,
                               &st->ins_result, NULL)) {
@@ -233,10 +284,10 @@ static int prepare(floor_state *st)
 /* Load existing market and item keys into the maps. */
 static int load_keys(floor_state *st)
 {
-    static const char *const q[] = { "SELECT code, id FROM market WHERE code IS NOT NULL",
-                                     "SELECT code, id FROM item" };
-    map *m[] = { &st->markets, &st->items };
-    for (int k = 0; k < 2; k++) {
+    static const char *const q[] = { "SELECT code, id FROM market", "SELECT code, id FROM item",
+                                     "SELECT name, id FROM unit" };
+    map *m[] = { &st->markets, &st->items, &st->units };
+    for (int k = 0; k < 3; k++) {
         sqlite3_stmt *s;
         if (sqlite3_prepare_v2(st->db, q[k], -1, &s, NULL)) {
             fprintf(stderr, "floor: %s: %s\n", q[k], sqlite3_errmsg(st->db));
@@ -281,8 +332,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "floor: %s\n", err);
         return 1;
     }
-    if (load_keys(&st) || prepare(&st)) return 1;
     sqlite3_exec(st.db, "BEGIN", NULL, NULL, NULL);
+    if (load_keys(&st) || prepare(&st) || add_import(&st, path)) return 1;
 
     struct csv_parser p;
     csv_init(&p, CSV_APPEND_NULL);
@@ -302,11 +353,13 @@ int main(int argc, char **argv)
         sqlite3_exec(st.db, "ROLLBACK", NULL, NULL, NULL);
         return 1;
     }
+    sqlite3_finalize(st.ins_unit);
     sqlite3_finalize(st.ins_market);
     sqlite3_finalize(st.ins_insp);
     sqlite3_finalize(st.ins_result);
     sqlite3_close(st.db);
     for (int i = 0; i < NCOLS; i++) free(st.f[i].s);
+    map_free(&st.units);
     map_free(&st.markets);
     map_free(&st.items);
     printf("%ld rows %.3f s\n", st.rows, now() - t0);
