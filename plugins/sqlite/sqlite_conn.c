@@ -1,0 +1,192 @@
+/*
+ * sqlite_conn.c — open/close the database and the statement cache.
+ *
+ * The cache is a small fixed array keyed by SQL text (hash, then bytes):
+ * the few dozen distinct statements a session runs from Lua are prepared
+ * once.  A statement that is leased (an open db.query loop) is not handed
+ * out twice; a nested use of the same text gets a fresh, uncached
+ * statement that is finalized on release.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sqlite_conn.h"
+#include "sqlite_schema.h"
+
+char *sqlite_conn_fmt(const char *fmt, ...)
+{
+    va_list ap;
+    char *p;
+    va_start(ap, fmt);
+    int n = vasprintf(&p, fmt, ap);
+    va_end(ap);
+    if (n < 0) abort();
+    return p;
+}
+
+char *sqlite_conn_error(sqlite_conn *c, const char *sql)
+{
+    const char *msg = c->db ? sqlite3_errmsg(c->db) : "database is closed";
+    if (!sql) return sqlite_conn_fmt("%s", msg);
+    /* trim the blanks around the statement so the message reads well */
+    while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r') sql++;
+    size_t n = strlen(sql);
+    while (n && (sql[n - 1] == ' ' || sql[n - 1] == '\n' || sql[n - 1] == '\t'
+                 || sql[n - 1] == '\r'))
+        n--;
+    return sqlite_conn_fmt("%s (in: %.*s)", msg, (int)n, sql);
+}
+
+int sqlite_conn_exec(sqlite_conn *c, const char *sql, char **err)
+{
+    if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        *err = sqlite_conn_error(c, sql);
+        return -1;
+    }
+    return 0;
+}
+
+/* PRAGMAs that return a row (journal_mode) go through prepare/step. */
+static int pragma(sqlite_conn *c, const char *sql, char **err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        *err = sqlite_conn_error(c, sql);
+        return -1;
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {}
+    if (rc != SQLITE_DONE) {
+        *err = sqlite_conn_error(c, sql);
+        sqlite3_finalize(st);
+        return -1;
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+int sqlite_conn_open(sqlite_conn *c, const char *path, char **err)
+{
+    cwsh_host *host = c->host;
+    memset(c, 0, sizeof *c);
+    c->host = host;
+    c->path = strdup(path);
+    if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
+        != SQLITE_OK) {
+        *err = sqlite_conn_fmt("cannot open database '%s': %s", path,
+                               c->db ? sqlite3_errmsg(c->db) : "out of memory");
+        sqlite_conn_close(c);
+        return -1;
+    }
+    sqlite3_extended_result_codes(c->db, 1);
+    sqlite3_busy_timeout(c->db, 5000);
+    /* WAL lets an analyst query while another process imports;
+     * synchronous=NORMAL is durable enough in WAL (a power cut may lose
+     * the last commit, never corrupt the file). */
+    char *e = NULL;
+    if (pragma(c, "PRAGMA journal_mode=WAL", &e) != 0
+        || pragma(c, "PRAGMA synchronous=NORMAL", &e) != 0
+        || pragma(c, "PRAGMA foreign_keys=ON", &e) != 0
+        || sqlite_schema_migrate(c->db, c->path, -1, &e) != 0) {
+        *err = sqlite_conn_fmt("database '%s': %s", path, e);
+        free(e);
+        sqlite_conn_close(c);
+        return -1;
+    }
+    return 0;
+}
+
+void sqlite_conn_close(sqlite_conn *c)
+{
+    for (int i = 0; i < SQLITE_CACHE_SIZE; i++) {
+        free(c->cache[i].sql);
+        c->cache[i].sql = NULL;
+        c->cache[i].st = NULL;
+        c->cache[i].busy = 0;
+    }
+    if (c->db) {
+        /* every statement, cached or leased to Lua, goes now; the gen bump
+         * tells leftover userdata not to touch theirs */
+        sqlite3_stmt *st;
+        while ((st = sqlite3_next_stmt(c->db, NULL)) != NULL) sqlite3_finalize(st);
+        sqlite3_close(c->db);
+        c->db = NULL;
+    }
+    free(c->path);
+    c->path = NULL;
+    c->gen++;
+}
+
+/* ---------------------------------------------------------------- cache */
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;          /* FNV-1a */
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+sqlite3_stmt *sqlite_conn_acquire(sqlite_conn *c, const char *sql, size_t len,
+                                  const char **tail, char **err)
+{
+    *err = NULL;
+    if (!c->db) { *err = sqlite_conn_fmt("the database is closed"); return NULL; }
+    uint64_t h = hash_bytes(sql, len);
+    int victim = -1, nested = 0;
+    for (int i = 0; i < SQLITE_CACHE_SIZE; i++) {
+        sqlite_cached *e = &c->cache[i];
+        if (!e->sql || e->hash != h || e->len != len || memcmp(e->sql, sql, len)) continue;
+        if (e->busy) { nested = 1; break; }      /* in use: a fresh statement */
+        e->busy = 1;
+        e->used = ++c->clock;
+        if (tail) *tail = sql + e->tail;
+        return e->st;
+    }
+    /* a free slot, else the least recently used idle one */
+    for (int i = 0; !nested && i < SQLITE_CACHE_SIZE; i++) {
+        sqlite_cached *e = &c->cache[i];
+        if (!e->sql) { victim = i; break; }
+        if (!e->busy && (victim < 0 || e->used < c->cache[victim].used)) victim = i;
+    }
+    sqlite3_stmt *st = NULL;
+    const char *t = NULL;
+    if (len > (size_t)0x7fffffff) { *err = sqlite_conn_fmt("SQL text too long"); return NULL; }
+    if (sqlite3_prepare_v2(c->db, sql, (int)len, &st, &t) != SQLITE_OK) {
+        /* the message shows the SQL up to the end of the failing statement */
+        char *text = strndup(sql, len);
+        *err = sqlite_conn_error(c, text);
+        free(text);
+        return NULL;
+    }
+    if (tail) *tail = t;
+    if (!st) return NULL;                               /* only blanks or comments */
+    if (victim >= 0) {
+        sqlite_cached *e = &c->cache[victim];
+        if (e->sql) { sqlite3_finalize(e->st); free(e->sql); }
+        e->sql = malloc(len + 1);
+        if (!e->sql) { e->st = NULL; return st; }      /* uncached then */
+        memcpy(e->sql, sql, len);
+        e->sql[len] = 0;
+        e->len = len;
+        e->hash = h;
+        e->tail = (size_t)(t - sql);
+        e->st = st;
+        e->busy = 1;
+        e->used = ++c->clock;
+    }
+    return st;
+}
+
+void sqlite_conn_release(sqlite_conn *c, sqlite3_stmt *st)
+{
+    if (!st) return;
+    for (int i = 0; i < SQLITE_CACHE_SIZE; i++)
+        if (c->cache[i].st == st && c->cache[i].sql) {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            c->cache[i].busy = 0;
+            return;
+        }
+    sqlite3_finalize(st);
+}

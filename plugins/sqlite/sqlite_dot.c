@@ -1,0 +1,297 @@
+/*
+ * sqlite_dot.c — dot-commands over the plugin's connection.
+ *
+ * The host calls a C command with its words as string arguments and no
+ * context, so the connection is a file-static set at registration.  A
+ * failure is a Lua error with a message that names the subject.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <lauxlib.h>
+#include "sqlite_dot.h"
+#include "sqlite_schema.h"
+
+static sqlite_conn *conn;
+
+/* A statement owned by a Lua userdata, so that a Lua error (out of
+ * memory while building rows) cannot leak it. [-0, +1, e] */
+static sqlite3_stmt **guard_new(lua_State *L)
+{
+    sqlite3_stmt **g = lua_newuserdatauv(L, sizeof *g, 0);
+    *g = NULL;
+    luaL_setmetatable(L, "cwsh.sqlite.guard");
+    return g;
+}
+
+static int guard_gc(lua_State *L)
+{
+    sqlite3_stmt **g = luaL_checkudata(L, 1, "cwsh.sqlite.guard");
+    sqlite3_finalize(*g);
+    *g = NULL;
+    return 0;
+}
+
+/* Raise the connection's message, finalizing the guarded statement. */
+static int guard_error(lua_State *L, sqlite3_stmt **g)
+{
+    lua_pushstring(L, sqlite3_errmsg(conn->db));
+    sqlite3_finalize(*g);
+    *g = NULL;
+    return lua_error(L);
+}
+
+/* Run `sql` with text parameters `args` (NULLs bind NULL) and push a
+ * result set table { columns, rows }.  Raises on error. [-0, +1, e] */
+static void push_resultset(lua_State *L, const char *sql, int nargs, const char *const *args)
+{
+    sqlite3_stmt **g = guard_new(L);
+    if (sqlite3_prepare_v2(conn->db, sql, -1, g, NULL) != SQLITE_OK) guard_error(L, g);
+    sqlite3_stmt *st = *g;
+    for (int i = 0; i < nargs; i++)
+        if (args[i]) sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_TRANSIENT);
+    int n = sqlite3_column_count(st);
+    lua_createtable(L, 0, 2);
+    lua_createtable(L, n, 0);
+    for (int i = 0; i < n; i++) {
+        lua_pushstring(L, sqlite3_column_name(st, i));
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "columns");
+    lua_newtable(L);
+    int rc;
+    lua_Integer r = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        lua_createtable(L, n, 0);
+        for (int i = 0; i < n; i++) {
+            if (sqlite3_column_type(st, i) == SQLITE_INTEGER)
+                lua_pushinteger(L, sqlite3_column_int64(st, i));
+            else if (sqlite3_column_type(st, i) == SQLITE_NULL)
+                conn->host->push_null(L);
+            else
+                lua_pushstring(L, (const char *)sqlite3_column_text(st, i));
+            lua_rawseti(L, -2, i + 1);
+        }
+        lua_rawseti(L, -2, ++r);
+    }
+    if (rc != SQLITE_DONE) guard_error(L, g);
+    sqlite3_finalize(st);
+    *g = NULL;
+    lua_setfield(L, -2, "rows");
+    lua_remove(L, -2);                          /* the guard */
+}
+
+static int rows_in(lua_State *L, int idx)
+{
+    lua_getfield(L, idx, "rows");
+    int n = (int)lua_rawlen(L, -1);
+    lua_pop(L, 1);
+    return n;
+}
+
+/* .tables [PATTERN] */
+static int d_tables(lua_State *L)
+{
+    const char *pat = luaL_optstring(L, 1, NULL);
+    const char *args[] = { pat };
+    push_resultset(L,
+        "SELECT name, type FROM sqlite_schema"
+        " WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+        "   AND (?1 IS NULL OR name LIKE ?1)"
+        " ORDER BY name", 1, args);
+    if (pat && rows_in(L, -1) == 0) return luaL_error(L, "no table or view matches '%s'", pat);
+    return 1;
+}
+
+/* .schema [TABLE]: the CREATE statements, in the order they were made. */
+static int d_schema(lua_State *L)
+{
+    const char *pat = luaL_optstring(L, 1, NULL);
+    static const char q[] =
+        "SELECT sql FROM sqlite_schema"
+        " WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+        "   AND (?1 IS NULL OR tbl_name LIKE ?1 OR name LIKE ?1)"
+        " ORDER BY rowid";
+    sqlite3_stmt **g = guard_new(L);
+    if (sqlite3_prepare_v2(conn->db, q, -1, g, NULL) != SQLITE_OK) return guard_error(L, g);
+    if (pat) sqlite3_bind_text(*g, 1, pat, -1, SQLITE_TRANSIENT);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    int n = 0, rc;
+    while ((rc = sqlite3_step(*g)) == SQLITE_ROW) {
+        luaL_addstring(&b, (const char *)sqlite3_column_text(*g, 0));
+        luaL_addstring(&b, ";\n");
+        n++;
+    }
+    if (rc != SQLITE_DONE) return guard_error(L, g);
+    sqlite3_finalize(*g);
+    *g = NULL;
+    luaL_pushresult(&b);
+    if (pat && n == 0) return luaL_error(L, "no table, view or index matches '%s'", pat);
+    return 1;
+}
+
+/* .indexes [TABLE] */
+static int d_indexes(lua_State *L)
+{
+    const char *pat = luaL_optstring(L, 1, NULL);
+    const char *args[] = { pat };
+    push_resultset(L,
+        "SELECT m.name AS \"table\", il.name AS \"index\","
+        "       (SELECT group_concat(name, ', ') FROM"
+        "          (SELECT name FROM pragma_index_info(il.name) ORDER BY seqno)) AS columns,"
+        "       il.\"unique\","
+        "       CASE il.origin WHEN 'c' THEN 'CREATE INDEX' WHEN 'u' THEN 'UNIQUE'"
+        "                      ELSE 'PRIMARY KEY' END AS origin"
+        "  FROM sqlite_schema m, pragma_index_list(m.name) il"
+        " WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+        "   AND (?1 IS NULL OR m.name LIKE ?1)"
+        " ORDER BY 1, 2", 1, args);
+    if (pat && rows_in(L, -1) == 0) {
+        lua_pop(L, 1);
+        const char *a2[] = { pat };
+        push_resultset(L, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name LIKE ?1",
+                       1, a2);
+        if (rows_in(L, -1) == 0) return luaL_error(L, "no table matches '%s'", pat);
+        lua_pop(L, 1);
+        return 0;
+    }
+    return 1;
+}
+
+/* Copy all of `from` into `to` page by page, with progress and Ctrl-C.
+ * Returns NULL or a static/SQLite message. */
+static const char *copy(sqlite3 *to, sqlite3 *from, const char *what)
+{
+    sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+    if (!b) return sqlite3_errmsg(to);
+    int rc;
+    cwsh_host *h = conn->host;
+    do {
+        rc = sqlite3_backup_step(b, 1024);
+        int total = sqlite3_backup_pagecount(b), left = sqlite3_backup_remaining(b);
+        if (h && h->progress) h->progress(h, what, total - left, 0, 0);
+        if (h && h->interrupted && h->interrupted(h)) {
+            sqlite3_backup_finish(b);
+            return "interrupted";
+        }
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(50);
+    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    if (h && h->progress) h->progress(h, what, -1, 0, 0);
+    sqlite3_backup_finish(b);
+    return rc == SQLITE_DONE ? NULL : sqlite3_errstr(rc);
+}
+
+/* .backup FILE: an online copy, consistent even while others write. */
+static int d_backup(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    sqlite3 *to;
+    if (sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        lua_pushfstring(L, "cannot open '%s' for the backup: %s", path, sqlite3_errmsg(to));
+        sqlite3_close(to);
+        return lua_error(L);
+    }
+    const char *err = copy(to, conn->db, "backup");
+    if (err) lua_pushfstring(L, "backup to '%s' failed: %s", path, err);
+    /* the copy carries the WAL flag; a backup is better one plain file */
+    else sqlite3_exec(to, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+    sqlite3_close(to);
+    if (err) return lua_error(L);
+    return 0;
+}
+
+/* .restore FILE: replace the whole database with FILE's content, then
+ * bring it to the current schema.  A newer FILE is refused untouched. */
+static int d_restore(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    if (conn->loading) return luaL_error(L, "cannot restore while an import is running");
+    if (!sqlite3_get_autocommit(conn->db))
+        return luaL_error(L, "cannot restore inside a transaction (COMMIT or ROLLBACK first)");
+    if (access(path, R_OK) != 0)
+        return luaL_error(L, "cannot open '%s': %s", path, strerror(errno));
+    sqlite3 *from;
+    if (sqlite3_open_v2(path, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        lua_pushfstring(L, "cannot open '%s': %s", path, sqlite3_errmsg(from));
+        sqlite3_close(from);
+        return lua_error(L);
+    }
+    char *e = NULL;
+    int v = sqlite_schema_version(from, &e);
+    if (v < 0) {
+        lua_pushfstring(L, "cannot restore from '%s': %s", path, sqlite3_errmsg(from));
+        free(e);
+        sqlite3_close(from);
+        return lua_error(L);
+    }
+    if (v > sqlite_schema_current()) {
+        e = sqlite_schema_refusal(path, v);
+        lua_pushstring(L, e);
+        free(e);
+        sqlite3_close(from);
+        return lua_error(L);
+    }
+    /* idle cached statements would hold no locks, but leased ones (an
+     * open db.query) would make the copy fail: the message says so */
+    const char *err = copy(conn->db, from, "restore");
+    if (err) lua_pushfstring(L, "restore from '%s' failed: %s", path, err);
+    sqlite3_close(from);
+    if (err) return lua_error(L);
+    sqlite3_exec(conn->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    if (sqlite_schema_migrate(conn->db, conn->path, -1, &e) != 0) {
+        lua_pushstring(L, e);
+        free(e);
+        return lua_error(L);
+    }
+    return 0;
+}
+
+/* .dbinfo: the file, its schema version and how much it holds. */
+static int d_dbinfo(lua_State *L)
+{
+    char ver[32];
+    snprintf(ver, sizeof ver, "%d", sqlite_schema_current());
+    const char *args[] = { conn->path, ver };
+    push_resultset(L,
+        "SELECT 'file' AS key, ?1 AS value"
+        " UNION ALL SELECT 'schema version', (SELECT user_version FROM pragma_user_version)"
+        "   || ' (this cwsh knows ' || ?2 || ')'"
+        " UNION ALL SELECT 'journal mode', (SELECT journal_mode FROM pragma_journal_mode)"
+        " UNION ALL SELECT 'size', ((SELECT page_count FROM pragma_page_count)"
+        "   * (SELECT page_size FROM pragma_page_size)) || ' bytes'"
+        " UNION ALL SELECT 'sqlite', sqlite_version()"
+        " UNION ALL SELECT 'units', (SELECT count(*) FROM unit)"
+        " UNION ALL SELECT 'markets', (SELECT count(*) FROM market)"
+        " UNION ALL SELECT 'checklist items', (SELECT count(*) FROM item)"
+        " UNION ALL SELECT 'imports', (SELECT count(*) FROM import)"
+        " UNION ALL SELECT 'inspections', (SELECT count(*) FROM inspection)"
+        " UNION ALL SELECT 'item results', (SELECT count(*) FROM result)"
+        " UNION ALL SELECT 'scores', (SELECT count(*) FROM score)", 2, args);
+    return 1;
+}
+
+void sqlite_dot_register(sqlite_conn *c)
+{
+    conn = c;
+    cwsh_host *h = c->host;
+    lua_State *L = h->L;
+    if (luaL_newmetatable(L, "cwsh.sqlite.guard")) {
+        lua_pushcfunction(L, guard_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_pop(L, 1);
+    h->register_command(h, ".tables", ".tables [PATTERN]",
+                        "list tables and views (PATTERN as in LIKE)", d_tables);
+    h->register_command(h, ".schema", ".schema [TABLE]",
+                        "show the CREATE statements, of TABLE and its indexes", d_schema);
+    h->register_command(h, ".indexes", ".indexes [TABLE]",
+                        "list indexes with their columns", d_indexes);
+    h->register_command(h, ".backup", ".backup FILE",
+                        "copy the database to FILE (safe while others write)", d_backup);
+    h->register_command(h, ".restore", ".restore FILE",
+                        "replace the database with FILE's content (from .backup)", d_restore);
+    h->register_command(h, ".dbinfo", ".dbinfo",
+                        "show the database file, schema version and row counts", d_dbinfo);
+}

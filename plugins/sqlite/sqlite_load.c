@@ -1,0 +1,480 @@
+/*
+ * sqlite_load.c — inspection loads and generic table loads.
+ *
+ * Messages are for people reading an import report: they name the market,
+ * item or table concerned.  The import row is written at begin (so its id
+ * can key the inspections) and completed with the row counts at end.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "sqlite_load.h"
+#include "sqlite_map.h"
+
+struct cwsh_loader {
+    sqlite_conn *c;
+    int savepoint;              /* inside the user's transaction */
+    int64_t import_id;
+    int64_t insp_id;            /* the inspection last added */
+    sqlite_map code, name, alias, unit, item;
+    sqlite3_stmt *ins_unit, *ins_market, *ins_insp, *ins_result;
+    sqlite3_stmt *ins_row;      /* table loads */
+    int ncols;
+};
+
+#define SELF(p) ((sqlite_conn *)(p))
+
+/* ------------------------------------------------------------- helpers */
+
+static int begin(sqlite_conn *c, cwsh_loader *ld, char **err)
+{
+    if (c->loading) { *err = sqlite_conn_fmt("another load is already running"); return -1; }
+    ld->c = c;
+    ld->savepoint = !sqlite3_get_autocommit(c->db);
+    if (sqlite_conn_exec(c, ld->savepoint ? "SAVEPOINT cwsh_load" : "BEGIN IMMEDIATE", err) != 0)
+        return -1;
+    c->loading = 1;
+    return 0;
+}
+
+static int finish(cwsh_loader *ld, int commit, char **err)
+{
+    sqlite_conn *c = ld->c;
+    int rc = 0;
+    if (commit) {
+        rc = sqlite_conn_exec(c, ld->savepoint ? "RELEASE cwsh_load" : "COMMIT", err);
+        if (rc != 0) commit = 0;
+    }
+    if (!commit) {
+        if (ld->savepoint) {
+            sqlite3_exec(c->db, "ROLLBACK TO cwsh_load", NULL, NULL, NULL);
+            sqlite3_exec(c->db, "RELEASE cwsh_load", NULL, NULL, NULL);
+        } else {
+            sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+        }
+    }
+    c->loading = 0;
+    return rc;
+}
+
+static void loader_free(cwsh_loader *ld)
+{
+    if (!ld) return;
+    sqlite3_finalize(ld->ins_unit);
+    sqlite3_finalize(ld->ins_market);
+    sqlite3_finalize(ld->ins_insp);
+    sqlite3_finalize(ld->ins_result);
+    sqlite3_finalize(ld->ins_row);
+    sqlite_map_free(&ld->code);
+    sqlite_map_free(&ld->name);
+    sqlite_map_free(&ld->alias);
+    sqlite_map_free(&ld->unit);
+    sqlite_map_free(&ld->item);
+    free(ld);
+}
+
+static int prepare(sqlite_conn *c, const char *sql, sqlite3_stmt **st, char **err)
+{
+    if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
+        *err = sqlite_conn_error(c, sql);
+        return -1;
+    }
+    return 0;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s) sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(st, i);
+}
+
+/* Step an INSERT once; the statement is reset either way. */
+static int step(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : rc;
+}
+
+/* Read `sql` (key text, id) rows into `m`.  For names, a key that two rows
+ * share maps to -1: ambiguous, so never guessed. */
+static int read_keys(sqlite_conn *c, const char *sql, sqlite_map *m, int mark_dups, char **err)
+{
+    sqlite3_stmt *st;
+    if (prepare(c, sql, &st, err) != 0) return -1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(st, 0);
+        if (!k) continue;
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        int64_t id = sqlite3_column_int64(st, 1);
+        int64_t *old = mark_dups ? sqlite_map_get(m, k, n) : NULL;
+        if (sqlite_map_put(m, k, n, old && *old != id ? -1 : id) != 0) {
+            sqlite3_finalize(st);
+            *err = sqlite_conn_fmt("out of memory reading keys");
+            return -1;
+        }
+    }
+    if (rc != SQLITE_DONE) *err = sqlite_conn_error(c, sql);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* -------------------------------------------------------- inspections */
+
+/* The earlier import of this file's hash: refuse, or delete its rows. */
+static int check_hash(cwsh_loader *ld, const cwsh_import_info *info, char **err)
+{
+    sqlite_conn *c = ld->c;
+    static const char q[] = "SELECT id, imported_at FROM import WHERE hash = ?";
+    sqlite3_stmt *st;
+    if (prepare(c, q, &st, err) != 0) return -1;
+    sqlite3_bind_text(st, 1, info->hash, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        if (rc == SQLITE_DONE) return 0;
+        *err = sqlite_conn_error(c, q);
+        return -1;
+    }
+    int64_t old = sqlite3_column_int64(st, 0);
+    if (!info->replace) {
+        *err = sqlite_conn_fmt("file already imported on %s (import #%lld); use --replace "
+                               "to swap its rows", sqlite3_column_text(st, 1), (long long)old);
+        sqlite3_finalize(st);
+        return -1;
+    }
+    sqlite3_finalize(st);
+    /* explicit deletes, children first: no reliance on cascades */
+    static const char *const del[] = {
+        "DELETE FROM result WHERE inspection_id IN (SELECT id FROM inspection WHERE import_id = ?1)",
+        "DELETE FROM inspection WHERE import_id = ?1",
+        "DELETE FROM import WHERE id = ?1",
+    };
+    for (int i = 0; i < 3; i++) {
+        if (prepare(c, del[i], &st, err) != 0) return -1;
+        sqlite3_bind_int64(st, 1, old);
+        rc = step(st);
+        sqlite3_finalize(st);
+        if (rc) { *err = sqlite_conn_error(c, del[i]); return -1; }
+    }
+    return 0;
+}
+
+static int add_import(cwsh_loader *ld, const cwsh_import_info *info, char **err)
+{
+    static const char q[] = "INSERT INTO import(file, hash, mapping, encoding) VALUES (?, ?, ?, ?)";
+    sqlite3_stmt *st;
+    if (prepare(ld->c, q, &st, err) != 0) return -1;
+    bind_text(st, 1, info->file ? info->file : "");
+    bind_text(st, 2, info->hash);
+    bind_text(st, 3, info->mapping);
+    bind_text(st, 4, info->encoding);
+    int rc = step(st);
+    sqlite3_finalize(st);
+    if (rc) { *err = sqlite_conn_error(ld->c, q); return -1; }
+    ld->import_id = sqlite3_last_insert_rowid(ld->c->db);
+    return 0;
+}
+
+static int l_load_begin(void *self, const cwsh_import_info *info, cwsh_loader **out, char **err)
+{
+    *out = NULL;
+    if (!info->hash || !*info->hash) { *err = sqlite_conn_fmt("import has no content hash"); return -1; }
+    cwsh_loader *ld = calloc(1, sizeof *ld);
+    if (!ld) { *err = sqlite_conn_fmt("out of memory"); return -1; }
+    if (begin(SELF(self), ld, err) != 0) { free(ld); return -1; }
+    sqlite_conn *c = ld->c;
+    char *e2 = NULL;
+    if (check_hash(ld, info, err) != 0 || add_import(ld, info, err) != 0
+        || read_keys(c, "SELECT code, id FROM market", &ld->code, 0, err) != 0
+        || read_keys(c, "SELECT name, id FROM market", &ld->name, 1, err) != 0
+        || read_keys(c, "SELECT alias, market_id FROM market_alias", &ld->alias, 0, err) != 0
+        || read_keys(c, "SELECT name, id FROM unit", &ld->unit, 0, err) != 0
+        || read_keys(c, "SELECT code, id FROM item", &ld->item, 0, err) != 0
+        || prepare(c, "INSERT INTO unit(name, kind) VALUES (?, ?)", &ld->ins_unit, err) != 0
+        || prepare(c, "INSERT INTO market(code, name, unit_id) VALUES (?, ?, ?)",
+                   &ld->ins_market, err) != 0
+        || prepare(c, "INSERT INTO inspection(ext_id, date, market_id, kind, inspector, note,"
+                   " import_id) VALUES (?, ?, ?, ?, ?, ?, ?)", &ld->ins_insp, err) != 0
+        || prepare(c, "INSERT INTO result(inspection_id, item_id, result, deduction, count, note)"
+                   " VALUES (?, ?, ?, ?, ?, ?)", &ld->ins_result, err) != 0)
+        goto fail;
+    if (ld->item.n == 0) {
+        *err = sqlite_conn_fmt("the checklist is empty (table item has no rows): load the rules "
+                               "before importing inspections");
+        goto fail;
+    }
+    *out = ld;
+    return 0;
+fail:
+    finish(ld, 0, &e2);
+    free(e2);
+    loader_free(ld);
+    return -1;
+}
+
+static int64_t find_in(const sqlite_map *m, const char *k)
+{
+    if (!k || !*k) return 0;
+    int64_t *v = sqlite_map_get(m, k, strlen(k));
+    return v && *v > 0 ? *v : 0;
+}
+
+static int64_t l_market_find(cwsh_loader *ld, const char *code, const char *name)
+{
+    int64_t id = find_in(&ld->code, code);
+    if (!id) id = find_in(&ld->alias, code);
+    if (!id) id = find_in(&ld->alias, name);
+    if (!id) id = find_in(&ld->name, name);
+    return id;
+}
+
+/* A station by name, created (as 所, or 分局 when so named) when new. */
+static int64_t unit_id(cwsh_loader *ld, const char *name, char **err)
+{
+    if (!name || !*name) return 0;
+    size_t n = strlen(name);
+    int64_t *v = sqlite_map_get(&ld->unit, name, n);
+    if (v) return *v;
+    static const char fj[] = "分局";
+    int branch = n >= sizeof fj - 1 && !strcmp(name + n - (sizeof fj - 1), fj);
+    sqlite3_bind_text(ld->ins_unit, 1, name, (int)n, SQLITE_STATIC);
+    sqlite3_bind_text(ld->ins_unit, 2, branch ? "分局" : "所", -1, SQLITE_STATIC);
+    if (step(ld->ins_unit)) {
+        *err = sqlite_conn_fmt("cannot add unit '%s': %s", name, sqlite3_errmsg(ld->c->db));
+        return -1;
+    }
+    int64_t id = sqlite3_last_insert_rowid(ld->c->db);
+    if (sqlite_map_put(&ld->unit, name, n, id) != 0) {
+        *err = sqlite_conn_fmt("out of memory");
+        return -1;
+    }
+    return id;
+}
+
+static int64_t l_market_add(cwsh_loader *ld, const char *code, const char *name,
+                            const char *unit, char **err)
+{
+    if (!code || !*code) {
+        *err = sqlite_conn_fmt("cannot add market '%s': it has no code", name ? name : "");
+        return 0;
+    }
+    if (!name || !*name) {
+        *err = sqlite_conn_fmt("cannot add market '%s': it has no name", code);
+        return 0;
+    }
+    if (sqlite_map_get(&ld->code, code, strlen(code))) {
+        *err = sqlite_conn_fmt("cannot add market '%s': the code is taken", code);
+        return 0;
+    }
+    int64_t u = unit_id(ld, unit, err);
+    if (u < 0) return 0;
+    sqlite3_stmt *st = ld->ins_market;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+    if (u) sqlite3_bind_int64(st, 3, u); else sqlite3_bind_null(st, 3);
+    if (step(st)) {
+        *err = sqlite_conn_fmt("cannot add market '%s' (%s): %s", code, name,
+                               sqlite3_errmsg(ld->c->db));
+        return 0;
+    }
+    int64_t id = sqlite3_last_insert_rowid(ld->c->db);
+    size_t nn = strlen(name);
+    int64_t *same = sqlite_map_get(&ld->name, name, nn);
+    if (sqlite_map_put(&ld->code, code, strlen(code), id) != 0
+        || sqlite_map_put(&ld->name, name, nn, same ? -1 : id) != 0) {
+        *err = sqlite_conn_fmt("out of memory");
+        return 0;
+    }
+    return id;
+}
+
+static const char *const kinds[] = { "自查", "督查", "全面督查", "暗访", "考核" };
+
+static int l_inspection(cwsh_loader *ld, const cwsh_inspection *in, char **err)
+{
+    ld->insp_id = 0;
+    int k = -1;
+    for (int i = 0; in->kind && i < (int)(sizeof kinds / sizeof kinds[0]); i++)
+        if (!strcmp(in->kind, kinds[i])) k = i;
+    if (k < 0) {
+        *err = sqlite_conn_fmt("unknown inspection kind '%s' (自查, 督查, 全面督查, 暗访, 考核)",
+                               in->kind ? in->kind : "");
+        return -1;
+    }
+    if (!in->date || !*in->date) { *err = sqlite_conn_fmt("inspection has no date"); return -1; }
+    if (in->market_id <= 0) { *err = sqlite_conn_fmt("inspection has no market"); return -1; }
+    sqlite3_stmt *st = ld->ins_insp;
+    bind_text(st, 1, in->ext_id);
+    sqlite3_bind_text(st, 2, in->date, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, in->market_id);
+    sqlite3_bind_text(st, 4, kinds[k], -1, SQLITE_STATIC);
+    bind_text(st, 5, in->inspector);
+    bind_text(st, 6, in->note);
+    sqlite3_bind_int64(st, 7, ld->import_id);
+    if (step(st)) {
+        *err = sqlite_conn_fmt("cannot add inspection '%s': %s", in->ext_id ? in->ext_id : "",
+                               sqlite3_errmsg(ld->c->db));
+        return -1;
+    }
+    ld->insp_id = sqlite3_last_insert_rowid(ld->c->db);
+    return 0;
+}
+
+static const char *const results[] = { NULL, "合格", "不合格", "不适用" };
+
+static int l_result(cwsh_loader *ld, const cwsh_result *r, char **err)
+{
+    if (!ld->insp_id) { *err = sqlite_conn_fmt("item result without an inspection"); return -1; }
+    int64_t item = r->item_code ? find_in(&ld->item, r->item_code) : 0;
+    if (!item) {
+        *err = sqlite_conn_fmt("unknown checklist item '%s'", r->item_code ? r->item_code : "");
+        return -1;
+    }
+    if (r->result < CWSH_PASS || r->result > CWSH_NA) {
+        *err = sqlite_conn_fmt("item '%s': result code %d is not 合格, 不合格 or 不适用",
+                               r->item_code, r->result);
+        return -1;
+    }
+    if (!(r->deduction >= 0)) {
+        *err = sqlite_conn_fmt("item '%s': deduction %g is negative", r->item_code, r->deduction);
+        return -1;
+    }
+    sqlite3_stmt *st = ld->ins_result;
+    sqlite3_bind_int64(st, 1, ld->insp_id);
+    sqlite3_bind_int64(st, 2, item);
+    sqlite3_bind_text(st, 3, results[r->result], -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 4, r->deduction);
+    if (r->count >= 0) sqlite3_bind_double(st, 5, r->count); else sqlite3_bind_null(st, 5);
+    bind_text(st, 6, r->note);
+    int rc = step(st);
+    if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        *err = sqlite_conn_fmt("item '%s' appears twice in one inspection", r->item_code);
+        return -1;
+    }
+    if (rc) {
+        *err = sqlite_conn_fmt("item '%s': %s", r->item_code, sqlite3_errmsg(ld->c->db));
+        return -1;
+    }
+    return 0;
+}
+
+static int l_load_end(cwsh_loader *ld, int commit, long rows_ok, long rows_bad, char **err)
+{
+    int rc = 0;
+    if (commit) {
+        static const char q[] = "UPDATE import SET rows_ok = ?, rows_bad = ? WHERE id = ?";
+        sqlite3_stmt *st;
+        if (prepare(ld->c, q, &st, err) != 0) { rc = -1; commit = 0; }
+        else {
+            sqlite3_bind_int64(st, 1, rows_ok);
+            sqlite3_bind_int64(st, 2, rows_bad);
+            sqlite3_bind_int64(st, 3, ld->import_id);
+            if (step(st)) { *err = sqlite_conn_error(ld->c, q); rc = -1; commit = 0; }
+            sqlite3_finalize(st);
+        }
+    }
+    /* statements go before the transaction ends, so COMMIT finds none
+     * pending */
+    sqlite3_finalize(ld->ins_unit); ld->ins_unit = NULL;
+    sqlite3_finalize(ld->ins_market); ld->ins_market = NULL;
+    sqlite3_finalize(ld->ins_insp); ld->ins_insp = NULL;
+    sqlite3_finalize(ld->ins_result); ld->ins_result = NULL;
+    char *e2 = NULL;
+    if (finish(ld, commit, &e2) != 0) {
+        if (!rc) *err = e2; else free(e2);
+        rc = -1;
+    }
+    loader_free(ld);
+    return rc;
+}
+
+/* -------------------------------------------------------------- tables */
+
+static int l_table_begin(void *self, const char *table, int n, const char *const *names,
+                         cwsh_loader **out, char **err)
+{
+    *out = NULL;
+    if (!table || !*table) { *err = sqlite_conn_fmt("no table name given"); return -1; }
+    if (n <= 0) { *err = sqlite_conn_fmt("no columns for table '%s'", table); return -1; }
+    cwsh_loader *ld = calloc(1, sizeof *ld);
+    if (!ld) { *err = sqlite_conn_fmt("out of memory"); return -1; }
+    if (begin(SELF(self), ld, err) != 0) { free(ld); return -1; }
+    sqlite_conn *c = ld->c;
+    sqlite3_str *q = sqlite3_str_new(c->db);
+    sqlite3_stmt *st = NULL;
+    char *e2 = NULL, *sql = NULL;
+    int have = 0;
+    if (prepare(c, "SELECT count(*) FROM pragma_table_info(?)", &st, err) != 0) goto fail;
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) have = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (!have) {
+        sqlite3_str_appendf(q, "CREATE TABLE \"%w\"(", table);
+        for (int i = 0; i < n; i++)
+            sqlite3_str_appendf(q, "%s\"%w\"", i ? ", " : "", names[i] ? names[i] : "");
+        sqlite3_str_appendall(q, ")");
+        sql = sqlite3_str_finish(q);
+        q = NULL;
+        if (!sql || sqlite_conn_exec(c, sql, err) != 0) goto fail;
+        sqlite3_free(sql);
+        sql = NULL;
+        q = sqlite3_str_new(c->db);
+    } else if (have != n) {
+        *err = sqlite_conn_fmt("table '%s' has %d columns but the file has %d", table, have, n);
+        goto fail;
+    }
+    sqlite3_str_appendf(q, "INSERT INTO \"%w\" VALUES (", table);
+    for (int i = 0; i < n; i++) sqlite3_str_appendall(q, i ? ", ?" : "?");
+    sqlite3_str_appendall(q, ")");
+    sql = sqlite3_str_finish(q);
+    q = NULL;
+    if (!sql || prepare(c, sql, &ld->ins_row, err) != 0) goto fail;
+    sqlite3_free(sql);
+    ld->ncols = n;
+    *out = ld;
+    return 0;
+fail:
+    if (q) sqlite3_free(sqlite3_str_finish(q));
+    sqlite3_free(sql);
+    finish(ld, 0, &e2);
+    free(e2);
+    loader_free(ld);
+    return -1;
+}
+
+static int l_table_row(cwsh_loader *ld, int n, const cwsh_value *v, char **err)
+{
+    sqlite3_stmt *st = ld->ins_row;
+    for (int i = 0; i < ld->ncols; i++) {
+        const cwsh_value *x = i < n ? &v[i] : NULL;
+        if (!x || x->type == CWSH_NULL) sqlite3_bind_null(st, i + 1);
+        else if (x->type == CWSH_INT) sqlite3_bind_int64(st, i + 1, x->i);
+        else if (x->type == CWSH_REAL) sqlite3_bind_double(st, i + 1, x->r);
+        else sqlite3_bind_text(st, i + 1, x->s ? x->s : "", (int)(x->s ? x->n : 0), SQLITE_STATIC);
+    }
+    if (step(st)) { *err = sqlite_conn_fmt("%s", sqlite3_errmsg(ld->c->db)); return -1; }
+    return 0;
+}
+
+static int l_table_end(cwsh_loader *ld, int commit, char **err)
+{
+    sqlite3_finalize(ld->ins_row);
+    ld->ins_row = NULL;
+    int rc = finish(ld, commit, err);
+    loader_free(ld);
+    return rc;
+}
+
+void sqlite_load_fill(cwsh_store *st)
+{
+    st->load_begin = l_load_begin;
+    st->market_find = l_market_find;
+    st->market_add = l_market_add;
+    st->inspection = l_inspection;
+    st->result = l_result;
+    st->load_end = l_load_end;
+    st->table_begin = l_table_begin;
+    st->table_row = l_table_row;
+    st->table_end = l_table_end;
+}

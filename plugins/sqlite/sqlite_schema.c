@@ -1,0 +1,235 @@
+/*
+ * sqlite_schema.c — the data model as numbered migrations.
+ *
+ * Version 1: the tables.  Integer keys everywhere, names in one place.
+ *
+ *   unit        a unit of the bureau or outside it: 局 (the bureau), 所/分局
+ *               (stations), 科室 (departments), 市场主办单位 (market
+ *               operators); parent_id makes the tree.
+ *   person      people with their unit, role (一把手 分管领导 干部 管理员
+ *               保洁员) and phone.
+ *   assignment  the 区域机制: kind 包所 = person_id 包 the station unit_id;
+ *               kind 包挂市场 = the department unit_id (and optionally a
+ *               person_id) 包挂 market_id.
+ *   market      code (unique, the key the sheets use), name, district, the
+ *               station (unit_id) and operator (operator_id) units, the key
+ *               market flag is_key (重点市场), stall count, the
+ *               standardisation status planned/renovating/upgraded + year.
+ *   market_alias  other spellings of a market's name in real sheets.
+ *   item        the checklist as the rules define it (code, title,
+ *               category, points) with the hash of the rules that wrote it;
+ *               the rules are the source of truth, the table mirrors them.
+ *   import      one imported file: name, content hash (unique: a file is
+ *               imported once), mapping, encoding, rows accepted/rejected,
+ *               local time.
+ *   inspection  one visit: ext_id (the sheet's own id), date (YYYY-MM-DD),
+ *               market, kind (自查 督查 全面督查 暗访 考核), inspector, note,
+ *               the import that brought it (deleting the import deletes it).
+ *   result      one checklist item's outcome in one inspection: 合格 / 不合格
+ *               / 不适用, points deducted as recorded (>= 0), count of
+ *               findings, note.  WITHOUT ROWID, clustered by inspection.
+ *   score       a market's score for a period (YYYY-MM, YYYY-Qn, ...) under
+ *               one rule set (rules_hash), with grade, rank, tier, number of
+ *               inspections, veto reason and time of computation.
+ *
+ * Version 2: views for analysts (one SELECT answers ad-hoc questions).
+ *
+ *   v_result      one flat row per item result with its inspection, market,
+ *                 station and checklist item.
+ *   v_inspection  one row per inspection with item counts and the points
+ *                 deducted in it.
+ *
+ * To change the schema, append a migration; never edit a released one.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sqlite_schema.h"
+
+static const char m1_tables[] =
+    "CREATE TABLE IF NOT EXISTS unit(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  name TEXT NOT NULL UNIQUE,\n"
+    "  kind TEXT NOT NULL DEFAULT '所' CHECK(kind IN ('局','所','分局','科室','市场主办单位')),\n"
+    "  parent_id INTEGER REFERENCES unit(id));\n"
+    "CREATE TABLE IF NOT EXISTS person(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  name TEXT NOT NULL,\n"
+    "  unit_id INTEGER REFERENCES unit(id),\n"
+    "  role TEXT CHECK(role IN ('一把手','分管领导','干部','管理员','保洁员')),\n"
+    "  phone TEXT);\n"
+    "CREATE TABLE IF NOT EXISTS market(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  code TEXT NOT NULL UNIQUE,\n"
+    "  name TEXT NOT NULL,\n"
+    "  district TEXT,\n"
+    "  unit_id INTEGER REFERENCES unit(id),\n"
+    "  operator_id INTEGER REFERENCES unit(id),\n"
+    "  is_key INTEGER NOT NULL DEFAULT 0 CHECK(is_key IN (0,1)),\n"
+    "  stalls INTEGER,\n"
+    "  std_status TEXT CHECK(std_status IN ('planned','renovating','upgraded')),\n"
+    "  std_year INTEGER);\n"
+    "CREATE TABLE IF NOT EXISTS market_alias(\n"
+    "  alias TEXT PRIMARY KEY,\n"
+    "  market_id INTEGER NOT NULL REFERENCES market(id) ON DELETE CASCADE);\n"
+    "CREATE TABLE IF NOT EXISTS assignment(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  kind TEXT NOT NULL CHECK(kind IN ('包所','包挂市场')),\n"
+    "  person_id INTEGER REFERENCES person(id),\n"
+    "  unit_id INTEGER REFERENCES unit(id),\n"
+    "  market_id INTEGER REFERENCES market(id),\n"
+    "  CHECK(kind <> '包所' OR (person_id IS NOT NULL AND unit_id IS NOT NULL AND market_id IS NULL)),\n"
+    "  CHECK(kind <> '包挂市场' OR (unit_id IS NOT NULL AND market_id IS NOT NULL)));\n"
+    "CREATE TABLE IF NOT EXISTS item(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  code TEXT NOT NULL UNIQUE,\n"
+    "  title TEXT NOT NULL,\n"
+    "  category TEXT NOT NULL,\n"
+    "  points REAL NOT NULL,\n"
+    "  rules_hash TEXT);\n"
+    "CREATE TABLE IF NOT EXISTS import(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  file TEXT NOT NULL,\n"
+    "  hash TEXT NOT NULL UNIQUE,\n"
+    "  mapping TEXT,\n"
+    "  encoding TEXT,\n"
+    "  rows_ok INTEGER,\n"
+    "  rows_bad INTEGER,\n"
+    "  imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S','now','localtime')));\n"
+    "CREATE TABLE IF NOT EXISTS inspection(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  ext_id TEXT,\n"
+    "  date TEXT NOT NULL,\n"
+    "  market_id INTEGER NOT NULL REFERENCES market(id),\n"
+    "  kind TEXT NOT NULL CHECK(kind IN ('自查','督查','全面督查','暗访','考核')),\n"
+    "  inspector TEXT,\n"
+    "  note TEXT,\n"
+    "  import_id INTEGER REFERENCES import(id) ON DELETE CASCADE);\n"
+    "CREATE TABLE IF NOT EXISTS result(\n"
+    "  inspection_id INTEGER NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,\n"
+    "  item_id INTEGER NOT NULL REFERENCES item(id),\n"
+    "  result TEXT NOT NULL CHECK(result IN ('合格','不合格','不适用')),\n"
+    "  deduction REAL NOT NULL DEFAULT 0 CHECK(deduction >= 0),\n"
+    "  count REAL,\n"
+    "  note TEXT,\n"
+    "  PRIMARY KEY(inspection_id, item_id)) WITHOUT ROWID;\n"
+    "CREATE TABLE IF NOT EXISTS score(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  market_id INTEGER NOT NULL REFERENCES market(id) ON DELETE CASCADE,\n"
+    "  period TEXT NOT NULL,\n"
+    "  score REAL,\n"
+    "  grade TEXT,\n"
+    "  rank INTEGER,\n"
+    "  tier TEXT,\n"
+    "  inspections INTEGER,\n"
+    "  veto TEXT,\n"
+    "  rules_hash TEXT NOT NULL,\n"
+    "  computed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S','now','localtime')),\n"
+    "  UNIQUE(market_id, period, rules_hash));\n"
+    "CREATE INDEX IF NOT EXISTS inspection_market_date ON inspection(market_id, date);\n"
+    "CREATE INDEX IF NOT EXISTS inspection_date ON inspection(date);\n"
+    "CREATE INDEX IF NOT EXISTS inspection_import ON inspection(import_id);\n"
+    "CREATE INDEX IF NOT EXISTS result_item ON result(item_id);\n"
+    "CREATE INDEX IF NOT EXISTS market_unit ON market(unit_id);\n"
+    "CREATE INDEX IF NOT EXISTS score_period ON score(period, rules_hash);\n";
+
+static const char m2_views[] =
+    "CREATE VIEW IF NOT EXISTS v_result AS\n"
+    "SELECT i.date, i.kind, i.inspector,\n"
+    "       m.code AS market_code, m.name AS market_name, m.is_key, m.district,\n"
+    "       u.name AS unit_name,\n"
+    "       it.code AS item_code, it.title, it.category, it.points,\n"
+    "       r.result, r.deduction, r.count, r.note,\n"
+    "       i.id AS inspection_id, i.import_id, m.id AS market_id, it.id AS item_id\n"
+    "  FROM result r\n"
+    "  JOIN inspection i ON i.id = r.inspection_id\n"
+    "  JOIN market m ON m.id = i.market_id\n"
+    "  JOIN item it ON it.id = r.item_id\n"
+    "  LEFT JOIN unit u ON u.id = m.unit_id;\n"
+    "CREATE VIEW IF NOT EXISTS v_inspection AS\n"
+    "SELECT i.id AS inspection_id, i.ext_id, i.date, i.kind, i.inspector,\n"
+    "       m.code AS market_code, m.name AS market_name, m.is_key,\n"
+    "       u.name AS unit_name,\n"
+    "       (SELECT count(*) FROM result r WHERE r.inspection_id = i.id) AS items,\n"
+    "       (SELECT count(*) FROM result r WHERE r.inspection_id = i.id\n"
+    "                                         AND r.result = '不合格') AS failed,\n"
+    "       (SELECT total(r.deduction) FROM result r WHERE r.inspection_id = i.id) AS deducted,\n"
+    "       i.note, i.import_id, m.id AS market_id\n"
+    "  FROM inspection i\n"
+    "  JOIN market m ON m.id = i.market_id\n"
+    "  LEFT JOIN unit u ON u.id = m.unit_id;\n";
+
+static const char *const migrations[] = { m1_tables, m2_views };
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+int sqlite_schema_current(void) { return NMIGRATIONS; }
+
+static char *fmt_err(const char *fmt, const char *a, int n, const char *b)
+{
+    char *p;
+    if (asprintf(&p, fmt, a, n, b) < 0) abort();
+    return p;
+}
+
+char *sqlite_schema_refusal(const char *name, int v)
+{
+    char *p;
+    if (asprintf(&p, "database '%s' was made by a newer cwsh (schema version %d, "
+                     "this cwsh knows %d)", name, v, NMIGRATIONS) < 0)
+        abort();
+    return p;
+}
+
+int sqlite_schema_version(sqlite3 *db, char **err)
+{
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    if (v < 0 && asprintf(err, "cannot read the schema version: %s", sqlite3_errmsg(db)) < 0)
+        abort();
+    return v;
+}
+
+/* One migration to version `v`, in its own write transaction. */
+static int migrate_one(sqlite3 *db, const char *name, int v, char **err)
+{
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        *err = fmt_err("cannot upgrade database '%s' to schema version %d: %s", name, v,
+                       sqlite3_errmsg(db));
+        return -1;
+    }
+    int now = sqlite_schema_version(db, err);
+    if (now < 0) goto fail;
+    if (now >= v) {                         /* another process was first */
+        if (now > NMIGRATIONS) { *err = sqlite_schema_refusal(name, now); goto fail; }
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+        return 0;
+    }
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v);
+    if (sqlite3_exec(db, migrations[v - 1], NULL, NULL, NULL) != SQLITE_OK
+        || sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK
+        || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        *err = fmt_err("cannot upgrade database '%s' to schema version %d: %s", name, v,
+                       sqlite3_errmsg(db));
+        goto fail;
+    }
+    return 0;
+fail:
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return -1;
+}
+
+int sqlite_schema_migrate(sqlite3 *db, const char *name, int upto, char **err)
+{
+    if (upto < 0 || upto > NMIGRATIONS) upto = NMIGRATIONS;
+    int v = sqlite_schema_version(db, err);
+    if (v < 0) return -1;
+    if (v > NMIGRATIONS) { *err = sqlite_schema_refusal(name, v); return -1; }
+    for (int next = v + 1; next <= upto; next++)
+        if (migrate_one(db, name, next, err) != 0) return -1;
+    return 0;
+}
