@@ -43,11 +43,14 @@ TESTPLUG  := $(patsubst tests/plugins/%.c,$(BUILD)/test-plugins/%.so,$(wildcard 
 TOOLS_SRC := $(wildcard scripts/bench/*.c scripts/gen/*.c)
 TOOLS_BIN := $(TOOLS_SRC:scripts/%.c=$(BUILD)/%)
 
+# V=1 shows the full commands
+Q := $(if $(V),,@)
 all: $(BUILD)/cwsh $(PLUGIN_SO) $(TOOLS_BIN)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 # -rdynamic: plugins resolve the Lua API from the binary's own liblua.
 $(BUILD)/cwsh: $(CORE_OBJ)
