@@ -64,18 +64,18 @@ $(BUILD)/plugins/$(1).so: $$($(1)_OBJ)
 # Unit tests named <plugin>_*.c link that plugin's objects.
 $(BUILD)/tests/$(1)_%: tests/unit/$(1)_%.c $$($(1)_OBJ) $(CORE_LIB)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$(LDFLAGS) -rdynamic -o $$@ $$^ $$(LIBS_$(1)) $$(LIBS_core)
+	$$(Q)$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$(LDFLAGS) -rdynamic -o $$@ $$^ $$(LIBS_$(1)) $$(LIBS_core)
 endef
 $(foreach p,$(PLUGINS),$(eval $(call plugin_rules,$(p))))
 
 $(BUILD)/tests/core_%: tests/unit/core_%.c $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LIBS_core)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LIBS_core)
 
 # Plugins used by the tests only (wrong ABI, no entry, failing init, ...).
 $(BUILD)/test-plugins/%.so: tests/plugins/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -shared -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -shared -o $@ $<
 
 # Bench and generator programs: one C file each.
 $(BUILD)/bench/%: scripts/bench/%.c
@@ -94,7 +94,7 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TESTPLUG)
-	@BUILD=$(BUILD) prove -j2 -r --exec '' tests/t/ $(UNIT_BIN)
+	@BUILD=$(BUILD) prove -j2 --exec 'sh tests/run1' tests/t/*.t $(UNIT_BIN)
 
 check-sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build-san OPT='-O1 -g -fno-omit-frame-pointer' \
