@@ -10,6 +10,10 @@ void conv_trim(const char **sp, size_t *np)
 {
     const unsigned char *s = (const unsigned char *)*sp;
     size_t n = *np;
+    /* most cells need nothing: look at both ends first */
+    if (n == 0 || ((s[0] != ' ' && s[0] != '\t' && s[0] != 0xE3) &&
+                   (s[n - 1] != ' ' && s[n - 1] != '\t' && s[n - 1] != 0x80)))
+        return;
     for (;;) {
         if (n && (s[0] == ' ' || s[0] == '\t')) { s++; n--; continue; }
         if (n >= 3 && s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) { s += 3; n -= 3; continue; }

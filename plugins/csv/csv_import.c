@@ -38,6 +38,19 @@ typedef struct prow {           /* one raw row waiting for its inspection */
 
 typedef struct cell { const char *s; size_t n; } cell;
 
+/* The mapped fields of the current row, trimmed, computed once per row. */
+static void load_cells(cell *rc, const cmap *m, const size_t *deflen, const csvr_record *rec)
+{
+    for (int f = 0; f < MF_N; f++) {
+        cell c = { "", 0 };
+        int col = m->col[f];
+        if (col >= 0) { c.s = rec->f[col]; c.n = rec->len[col]; }
+        else if (m->def[f]) { c.s = m->def[f]; c.n = deflen[f]; }
+        conv_trim(&c.s, &c.n);
+        rc[f] = c;
+    }
+}
+
 typedef struct imp {
     cwsh_host *h;
     lua_State *L;
@@ -74,6 +87,9 @@ typedef struct imp {
     /* Lua converter results, one buffer per field */
     char *lbuf[MF_N];
     size_t lcap[MF_N];
+    cell rc[MF_N];              /* this row's fields (load_cells) */
+    size_t deflen[MF_N];
+    size_t *sumlen;             /* lengths of the summary markers */
     /* counts */
     long n_insp, n_res, rows_ok, bad_rows, summary_rows;
 } imp;
@@ -119,11 +135,7 @@ static const char *ar_str(const imp *I, size_t off) { return off == NONE ? NULL 
  * why). */
 static int field(imp *I, const csvr_record *rec, int f, cell *c, char *why, size_t wsz)
 {
-    int col = I->m.col[f];
-    if (col >= 0) { c->s = rec->f[col]; c->n = rec->len[col]; }
-    else if (I->m.def[f]) { c->s = I->m.def[f]; c->n = strlen(c->s); }
-    else { c->s = ""; c->n = 0; }
-    conv_trim(&c->s, &c->n);
+    *c = I->rc[f];
     if (I->m.lua_conv[f] == LUA_NOREF) return 0;
     lua_State *L = I->L;
     lua_rawgeti(L, LUA_REGISTRYINDEX, I->m.lua_conv[f]);
@@ -260,12 +272,8 @@ static int64_t market(imp *I, const csvr_record *rec, const cell *code, const ce
 /* Raw (trimmed, unconverted) text of field f. */
 static cell raw_cell(const imp *I, const csvr_record *rec, int f)
 {
-    cell c = { "", 0 };
-    int col = I->m.col[f];
-    if (col >= 0) { c.s = rec->f[col]; c.n = rec->len[col]; }
-    else if (I->m.def[f]) { c.s = I->m.def[f]; c.n = strlen(c.s); }
-    conv_trim(&c.s, &c.n);
-    return c;
+    (void)rec;
+    return I->rc[f];
 }
 
 /* Fields every row of one inspection must agree on. */
@@ -395,14 +403,12 @@ static int item_checks(imp *I, int item, const cell *res, const cell *ded, const
 
 static int is_summary(const imp *I, const csvr_record *rec)
 {
-    for (int j = 0; j < rec->nf; j++) {
-        const char *s = rec->f[j];
-        size_t n = rec->len[j];
-        if (n > 12) continue;
-        conv_trim(&s, &n);
+    /* cells come trimmed of ASCII spaces from the reader; comparing the
+     * length first keeps this cheap on every row */
+    for (int j = 0; j < rec->nf; j++)
         for (int k = 0; k < I->m.nsummary; k++)
-            if (strlen(I->m.summary[k]) == n && memcmp(I->m.summary[k], s, n) == 0) return 1;
-    }
+            if (rec->len[j] == I->sumlen[k] && memcmp(I->m.summary[k], rec->f[j], I->sumlen[k]) == 0)
+                return 1;
     return 0;
 }
 
@@ -440,16 +446,20 @@ static void row_long(imp *I, const csvr_record *rec)
     char key[1024];
     size_t kn;
     cell id = raw_cell(I, rec, MF_ID);
-    if (id.n) kn = (size_t)snprintf(key, sizeof key, "%.*s", (int)id.n, id.s);
-    else {
-        cell d = raw_cell(I, rec, MF_DATE), mc = raw_cell(I, rec, MF_MCODE),
-             mn = raw_cell(I, rec, MF_MNAME), k = raw_cell(I, rec, MF_KIND),
-             in = raw_cell(I, rec, MF_INSPECTOR);
-        kn = (size_t)snprintf(key, sizeof key, "\x1f%.*s\x1f%.*s\x1f%.*s\x1f%.*s\x1f%.*s",
-                              (int)d.n, d.s, (int)mc.n, mc.s, (int)mn.n, mn.s, (int)k.n, k.s,
-                              (int)in.n, in.s);
+    if (id.n) {
+        kn = id.n < sizeof key ? id.n : sizeof key - 1;
+        memcpy(key, id.s, kn);
+    } else {
+        static const int parts[5] = { MF_DATE, MF_MCODE, MF_MNAME, MF_KIND, MF_INSPECTOR };
+        kn = 0;
+        for (int k = 0; k < 5; k++) {
+            cell c = raw_cell(I, rec, parts[k]);
+            if (kn + c.n + 1 >= sizeof key) break;
+            key[kn++] = '\x1f';
+            memcpy(key + kn, c.s, c.n);
+            kn += c.n;
+        }
     }
-    if (kn >= sizeof key) kn = sizeof key - 1;
     char why[600];
     int col;
     if (!I->open || kn != I->key_len || memcmp(key, I->ar + I->key, kn) != 0) {
@@ -579,7 +589,7 @@ static void imp_free(imp *I)
     cmap_free(&I->m, I->L);
     ccheck_free(&I->ck);
     csvr_close(&I->r);
-    free(I->ar); free(I->res); free(I->rows); free(I->seen_gen); free(I->seen_line);
+    free(I->ar); free(I->res); free(I->rows); free(I->seen_gen); free(I->seen_line); free(I->sumlen);
     for (int f = 0; f < MF_N; f++) free(I->lbuf[f]);
     free(I->fatal);
 }
@@ -632,6 +642,9 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
     int ncol = rec.nf;
     h->noticef(h, "mapping: %s (%s, %d columns, %s)", I.m.name, csvr_encoding(I.r), ncol,
                csvr_crlf(I.r) ? "CRLF" : "LF");
+    for (int f = 0; f < MF_N; f++) I.deflen[f] = I.m.def[f] ? strlen(I.m.def[f]) : 0;
+    I.sumlen = calloc((size_t)I.m.nsummary + 1, sizeof *I.sumlen);
+    for (int k = 0; k < I.m.nsummary; k++) I.sumlen[k] = strlen(I.m.summary[k]);
     I.seen_gen = calloc((size_t)I.ck.n, sizeof *I.seen_gen);
     I.seen_line = calloc((size_t)I.ck.n, sizeof *I.seen_line);
     cwsh_import_info info = { o->file, hex, I.m.name, csvr_encoding(I.r), o->replace };
@@ -667,6 +680,7 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
             h->noticef(h, "%s:%ld: skipped a summary row", o->file, rec.line);
             continue;
         }
+        load_cells(I.rc, &I.m, I.deflen, &rec);
         if (I.m.wide) row_wide(&I, &rec);
         else row_long(&I, &rec);
     }

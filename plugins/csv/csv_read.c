@@ -71,6 +71,13 @@ size_t csvr_utf8_valid(const unsigned char *p, size_t n, int partial_ok)
         if (i >= n) break;
         unsigned c = p[i];
         if (c < 0x80) { i++; continue; }
+        /* the common case in Chinese text: E1..EC, EE, EF lead, any two
+         * continuation bytes */
+        if (((c >= 0xE1 && c <= 0xEC) || c >= 0xEE) && c <= 0xEF && i + 2 < n &&
+            (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
+            i += 3;
+            continue;
+        }
         size_t k;
         unsigned lo = 0x80, hi = 0xBF;
         if (c >= 0xC2 && c <= 0xDF) k = 1;
@@ -183,6 +190,58 @@ static int scan(const csvr *r, size_t *cend, size_t *rend, long *nl, int *open_q
     *nl = lines;
     *open_quote = inq;
     return 1;
+}
+
+/* The common record: bytes up to the next LF with no quote and no lone
+ * CR in them.  1 when found; 0 when the general scan must decide. */
+static int scan_fast(const csvr *r, size_t *cend, size_t *rend)
+{
+    const unsigned char *b = r->buf + r->pos;
+    const unsigned char *e = memchr(b, '\n', r->len - r->pos);
+    if (!e) return 0;
+    size_t len = (size_t)(e - b), body = len && b[len - 1] == '\r' ? len - 1 : len;
+    if (memchr(b, '"', body) || memchr(b, '\r', body)) return 0;
+    *cend = r->pos + body;
+    *rend = r->pos + len + 1;
+    return 1;
+}
+
+/* Split a record without quotes the way libcsv does (spaces around each
+ * field trimmed) without its per-byte callbacks; csv_read's unit test
+ * checks both agree. */
+static void split_plain(csvr *r, const char *u, size_t un)
+{
+    if (un + 1 > r->fb_cap) {
+        size_t nc = r->fb_cap ? r->fb_cap : 4096;
+        while (nc < un + 1) nc *= 2;
+        r->fb = realloc(r->fb, nc);
+        r->fb_cap = nc;
+    }
+    memcpy(r->fb, u, un);
+    r->fb[un] = 0;
+    char *p = r->fb, *end = r->fb + un;
+    r->nf = 0;
+    for (;;) {
+        char *d = memchr(p, r->delim, (size_t)(end - p));
+        char *fe = d ? d : end;
+        if (r->nf == r->f_cap) {
+            int nc = r->f_cap ? 2 * r->f_cap : 64;
+            r->foff = realloc(r->foff, (size_t)nc * sizeof *r->foff);
+            r->flen = realloc(r->flen, (size_t)nc * sizeof *r->flen);
+            r->f = realloc(r->f, (size_t)nc * sizeof *r->f);
+            r->f_cap = nc;
+        }
+        char *fs = p;
+        while (fs < fe && *fs == ' ') fs++;
+        char *fz = fe;
+        while (fz > fs && fz[-1] == ' ') fz--;
+        *fz = 0;
+        r->f[r->nf] = fs;
+        r->flen[r->nf] = (size_t)(fz - fs);
+        r->nf++;
+        if (!d) break;
+        p = d + 1;
+    }
 }
 
 /* Delimiter of the first line: the most frequent of , ; \t | outside
@@ -372,9 +431,11 @@ int csvr_next(csvr *r, csvr_record *rec, char **err)
     for (;;) {
         size_t cend, rend;
         long nl;
-        int open_quote = 0;
-        while (!scan(r, &cend, &rend, &nl, &open_quote))
-            if (refill(r, err) != 0) return CSVR_FAIL;
+        int open_quote = 0, plain = scan_fast(r, &cend, &rend);
+        if (plain) nl = 1;
+        else
+            while (!scan(r, &cend, &rend, &nl, &open_quote))
+                if (refill(r, err) != 0) return CSVR_FAIL;
         if (r->pos >= r->len && r->eof) return CSVR_EOF;
         const unsigned char *p = r->buf + r->pos;
         size_t n = cend - r->pos;
@@ -411,16 +472,19 @@ int csvr_next(csvr *r, csvr_record *rec, char **err)
             rec->nf = 0;
             return CSVR_BAD;
         }
-        r->nf = 0;
-        r->fb_len = 0;
-        /* one record per parse: csv_fini ends it (even inside an
-         * unbalanced quote) and resets the parser for the next */
-        csv_parse(&r->p, u, un, on_field, on_record, r);
-        csv_fini(&r->p, on_field, on_record, r);
+        if (plain) split_plain(r, u, un);
+        else {
+            r->nf = 0;
+            r->fb_len = 0;
+            /* one record per parse: csv_fini ends it (even inside an
+             * unbalanced quote) and resets the parser for the next */
+            csv_parse(&r->p, u, un, on_field, on_record, r);
+            csv_fini(&r->p, on_field, on_record, r);
+            for (int i = 0; i < r->nf; i++) r->f[i] = r->fb + r->foff[i];
+        }
         int empty = 1;
         for (int i = 0; i < r->nf && empty; i++) if (r->flen[i]) empty = 0;
         if (empty) continue;                        /* ",,,," rows Excel leaves */
-        for (int i = 0; i < r->nf; i++) r->f[i] = r->fb + r->foff[i];
         rec->nf = r->nf;
         rec->f = r->f;
         rec->len = r->flen;

@@ -92,6 +92,15 @@ int main(void)
            "forced UTF-8: invalid byte, its field and offset");
     tap_is(dump("a,b\n\"x\ny\",\xC3\x28\n", 13, "UTF-8", 0),
            "1:a|b;3:BAD(2) invalid UTF-8 byte 0xC3 at byte offset 10;", "line of the bad byte after a quoted break");
+    /* records without quotes take a fast path; with one quoted field the
+     * same text goes through libcsv: both must split alike */
+    tap_is(D("a,b,c,d\n x , y z ,, w\n"), "1:a|b|c|d;2:x|y z||w;", "fast path: spaces around fields trimmed");
+    tap_is(D("a,b,c,d\n x , y z ,\"\", w\n"), "1:a|b|c|d;2:x|y z||w;", "libcsv path: the same fields");
+    {
+        char *fast = strdup(D("a,b\r\n1,2\r\n"));
+        tap_is(D("\"a\",b\r\n\"1\",2\r\n"), fast, "fast and libcsv paths agree on CRLF");
+        free(fast);
+    }
     tap_is(dump("a,b\n1,2\n", 8, "UTF-16", 0), "open: encoding 'UTF-16' is not supported: cwsh reads encodings where ASCII is one byte (UTF-8, GB18030, GBK, ...)",
            "UTF-16 refused");
     tap_is(dump("a,b\n1,2\n", 8, "NOPE-9", 0), "open: unknown encoding 'NOPE-9'", "unknown encoding");
