@@ -81,20 +81,24 @@ int sqlite_conn_open(sqlite_conn *c, const char *path, char **err)
     }
     sqlite3_extended_result_codes(c->db, 1);
     sqlite3_busy_timeout(c->db, 5000);
+    /* a newer cwsh's database is refused before anything touches it */
+    char *e = NULL;
+    int v = sqlite_schema_version(c->db, &e);
+    if (v > sqlite_schema_current()) *err = sqlite_schema_refusal(path, v);
     /* WAL lets an analyst query while another process imports;
      * synchronous=NORMAL is durable enough in WAL (a power cut may lose
      * the last commit, never corrupt the file). */
-    char *e = NULL;
-    if (pragma(c, "PRAGMA journal_mode=WAL", &e) != 0
-        || pragma(c, "PRAGMA synchronous=NORMAL", &e) != 0
-        || pragma(c, "PRAGMA foreign_keys=ON", &e) != 0
-        || sqlite_schema_migrate(c->db, c->path, -1, &e) != 0) {
-        *err = sqlite_conn_fmt("database '%s': %s", path, e);
-        free(e);
-        sqlite_conn_close(c);
-        return -1;
-    }
-    return 0;
+    else if (v < 0 || pragma(c, "PRAGMA journal_mode=WAL", &e) != 0
+             || pragma(c, "PRAGMA synchronous=NORMAL", &e) != 0
+             || pragma(c, "PRAGMA foreign_keys=ON", &e) != 0)
+        *err = sqlite_conn_fmt("cannot open database '%s': %s", path, e);
+    else if (sqlite_schema_migrate(c->db, path, -1, &e) != 0)
+        *err = e, e = NULL;
+    else
+        return 0;
+    free(e);
+    sqlite_conn_close(c);
+    return -1;
 }
 
 void sqlite_conn_close(sqlite_conn *c)

@@ -21,7 +21,8 @@
  *               the rules are the source of truth, the table mirrors them.
  *   import      one imported file: name, content hash (unique: a file is
  *               imported once), mapping, encoding, rows accepted/rejected,
- *               local time.
+ *               local time.  AUTOINCREMENT: an id is never reused, so
+ *               "import #3" means one thing forever.
  *   inspection  one visit: ext_id (the sheet's own id), date (YYYY-MM-DD),
  *               market, kind (自查 督查 全面督查 暗访 考核), inspector, note,
  *               the import that brought it (deleting the import deletes it).
@@ -88,7 +89,7 @@ static const char m1_tables[] =
     "  points REAL NOT NULL,\n"
     "  rules_hash TEXT);\n"
     "CREATE TABLE IF NOT EXISTS import(\n"
-    "  id INTEGER PRIMARY KEY,\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
     "  file TEXT NOT NULL,\n"
     "  hash TEXT NOT NULL UNIQUE,\n"
     "  mapping TEXT,\n"
@@ -135,7 +136,7 @@ static const char m1_tables[] =
 
 static const char m2_views[] =
     "CREATE VIEW IF NOT EXISTS v_result AS\n"
-    "SELECT i.date, i.kind, i.inspector,\n"
+    "SELECT i.date, i.kind, i.inspector, i.ext_id,\n"
     "       m.code AS market_code, m.name AS market_name, m.is_key, m.district,\n"
     "       u.name AS unit_name,\n"
     "       it.code AS item_code, it.title, it.category, it.points,\n"
