@@ -241,7 +241,9 @@ static int64_t market(imp *I, const csvr_record *rec, const cell *code, const ce
     char c[128], nm[256];
     snprintf(c, sizeof c, "%.*s", (int)code->n, code->s);
     snprintf(nm, sizeof nm, "%.*s", (int)name->n, name->s);
-    int64_t id = I->st->market_find(I->ld, c[0] ? c : NULL, nm[0] ? nm : NULL);
+    /* a code decides alone: names repeat across markets (two 城北市场 in
+     * two districts), so falling back to the name could pick the wrong one */
+    int64_t id = I->st->market_find(I->ld, c[0] ? c : NULL, c[0] ? NULL : nm);
     if (!id && I->o->add_markets) {
         cell unit;
         char uw[8];

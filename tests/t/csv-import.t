@@ -1,0 +1,218 @@
+#!/bin/sh
+# csv-import.t — `import` and `.import` end to end through the sqlite
+# store: long sheets with English and Chinese headers, a GB18030 wide sheet
+# with a 合计 row, atomic failure, --skip-bad and the rejects round trip,
+# duplicate refusal and --replace, the external generator's file, and the
+# RFC 4180 edge cases through `.import`.  The checklist comes from
+# tests/fixtures/csv/rules.lua so that these tests do not move with the
+# default rules.
+. tests/lib.sh
+CSV="$FIX/csv"
+
+# run [ARGS...]: cwsh on t.db with stdin; stdout+stderr in `out`, the time
+# of the summary and the import date normalised.
+run() {
+    "$CWSH" "$@" t.db >out.raw 2>&1
+    rc=$?
+    sed -e 's/ in [0-9][0-9.]* s/ in T s/' -e 's/on [0-9-]* [0-9:]* (import/on DATE (import/' out.raw >out
+    return $rc
+}
+q() { sqlite3 t.db "$1"; }
+RULES='lua package.loaded.rules = dofile("fixtures/csv/rules.lua")'
+
+# --- long, English headers; unknown markets refused, then added
+scratch
+cp "$CSV/long-en.csv" .
+printf '%s\nimport long-en.csv\n' "$RULES" | run
+is "$?" 1 "unknown markets: the import fails"
+cat >want <<'EOF2'
+mapping: long (UTF-8, 12 columns, LF)
+long-en.csv:2:3: market "M00001" (城北市场) is not known (use --add-markets to add it)
+long-en.csv:6:3: market "M00002" (健康路市场) is not known (use --add-markets to add it)
+<stdin>:2: 2 bad rows; nothing imported.  Bad rows are in long-en.rejects.csv; fix them there and import that file, or run again with --skip-bad.
+EOF2
+is_file want out "unknown markets: exact messages"
+is "$(q 'SELECT count(*) FROM inspection; SELECT count(*) FROM market; SELECT count(*) FROM import')" "0
+0
+0" "atomic: nothing imported, not even the markets"
+printf '%s\nimport long-en.csv --add-markets\n' "$RULES" | run
+is "$?" 0 "--add-markets: imports"
+cat >want <<'EOF2'
+mapping: long (UTF-8, 12 columns, LF)
+imported 2 inspections (6 item results) from long-en.csv in T s
+EOF2
+is_file want out "long English: summary"
+is "$(q "SELECT m.code, m.name, u.name FROM market m LEFT JOIN unit u ON u.id = m.unit_id ORDER BY m.code")" \
+"M00001|城北市场|城东所
+M00002|健康路市场|城西所" "markets added with their unit"
+is "$(q "SELECT i.ext_id, i.date, m.code, i.kind, i.inspector, it.code, r.result, r.deduction, r.count, r.note
+         FROM result r JOIN inspection i ON i.id = r.inspection_id JOIN market m ON m.id = i.market_id
+         JOIN item it ON it.id = r.item_id ORDER BY i.ext_id, it.code")" \
+"I1|2027-01-05|M00001|督查|张伟|A01|不合格|2.0|2.0|积水2处
+I1|2027-01-05|M00001|督查|张伟|A02|合格|0.0|0.0|
+I1|2027-01-05|M00001|督查|张伟|C02|不合格|1.5||熟食间无纱窗，
+已责令整改
+I2|2027-01-06|M00002|自查|王芳|A01|合格|0.0|0.0|
+I2|2027-01-06|M00002|自查|王芳|A02|不合格|1.0|1.0|地面有垃圾1处，已责令整改
+I2|2027-01-06|M00002|自查|王芳|A03|不适用|0.0|0.0|" "long English: the stored rows"
+
+# --- the same file again: refused by its hash; --replace swaps its rows
+printf '%s\nimport long-en.csv\n' "$RULES" | run
+is "$?" 1 "same content again: refused"
+cat >want <<'EOF2'
+mapping: long (UTF-8, 12 columns, LF)
+<stdin>:2: file already imported on DATE (import #1); use --replace to swap its rows
+EOF2
+is_file want out "refusal names the earlier import"
+cp long-en.csv renamed.csv
+printf '%s\nimport renamed.csv\n' "$RULES" | run
+is "$?" 1 "a renamed copy is the same content"
+printf '%s\nimport renamed.csv --replace\n' "$RULES" | run
+is "$?" 0 "--replace imports"
+is "$(q 'SELECT count(*) FROM inspection; SELECT count(*) FROM result; SELECT count(*), max(file) FROM import')" "2
+6
+1|renamed.csv" "--replace swapped the rows: no duplicates"
+cleanup_scratch
+
+# --- long, Chinese headers, BOM, CRLF, other spellings: the same data
+scratch
+cp "$CSV/long-zh.csv" .
+printf '%s\nimport long-zh.csv --add-markets\n' "$RULES" | run
+is "$?" 0 "long Chinese: imports"
+cat >want <<'EOF2'
+mapping: long (UTF-8, 12 columns, CRLF)
+imported 2 inspections (6 item results) from long-zh.csv in T s
+EOF2
+is_file want out "long Chinese: summary"
+is "$(q "SELECT i.ext_id, i.date, it.code, r.result, r.deduction, ifnull(r.count, '-')
+         FROM result r JOIN inspection i ON i.id = r.inspection_id JOIN item it ON it.id = r.item_id
+         ORDER BY i.ext_id, it.code")" \
+"I1|2027-01-05|A01|不合格|2.0|2.0
+I1|2027-01-05|A02|合格|0.0|0.0
+I1|2027-01-05|C02|不合格|1.5|-
+I2|2027-01-06|A01|合格|0.0|0.0
+I2|2027-01-06|A02|不合格|1.0|1.0
+I2|2027-01-06|A03|不适用|0.0|-" "long Chinese: 2027/1/5, 2027年1月6日, ×/√/是/否/na, full-width numbers"
+cleanup_scratch
+
+# --- wide GB18030 sheet, CRLF, 合计 row
+scratch
+cp "$CSV/wide-gb18030.csv" wide.csv
+printf '%s\nimport wide.csv --add-markets\n' "$RULES" | run
+is "$?" 0 "wide GB18030: imports"
+cat >want <<'EOF2'
+mapping: wide (GB18030, 13 columns, CRLF)
+wide.csv:5: skipped a summary row
+imported 3 inspections (12 item results) from wide.csv in T s
+EOF2
+is_file want out "wide: summary row skipped with a notice"
+is "$(q "SELECT m.name, i.date, i.kind, i.inspector, ifnull(i.note, ''), group_concat(it.code || '=' || r.result || r.deduction, ' ')
+         FROM inspection i JOIN market m ON m.id = i.market_id JOIN result r ON r.inspection_id = i.id
+         JOIN item it ON it.id = r.item_id GROUP BY i.id ORDER BY i.id")" \
+"城北市场|2027-01-05|督查|张伟|积水2处，熟食间无纱窗|A01=不合格2.0 A02=合格0.0 C02=不合格1.5 F04=合格0.0
+健康路市场|2027-01-05|督查|王芳||A01=合格0.0 A02=不合格1.0 C02=合格0.0 F04=不适用0.0
+解放市场|2027-01-06|督查|李娜|过期商品|A01=合格0.0 A02=合格0.0 C02=合格0.0 F04=不合格4.0" "wide: the stored inspections"
+is "$(q 'SELECT encoding, mapping, rows_ok FROM import')" "GB18030|wide|3" "wide: import recorded"
+cleanup_scratch
+
+# --- bad rows: atomic, then --skip-bad, then the fixed rejects file
+scratch
+cp "$CSV/bad/23-three-bad-rows.csv" three.csv
+cp "$CSV/long-en.csv" .
+printf '%s\nimport three.csv --add-markets\n' "$RULES" | run
+is "$?" 1 "bad rows: the import fails"
+cat >want <<'EOF2'
+mapping: long (UTF-8, 12 columns, LF)
+three.csv:2:8: item "A99" is not in the checklist
+three.csv:4:10: deduction "x" is not a number
+three.csv:6:7: kind "巡查" is not one of 自查, 督查, 全面督查, 暗访, 考核
+<stdin>:2: 3 bad rows; nothing imported.  Bad rows are in three.rejects.csv; fix them there and import that file, or run again with --skip-bad.
+EOF2
+is_file want out "bad rows: every error, then the summary"
+is "$(q 'SELECT count(*) FROM inspection; SELECT count(*) FROM import')" "0
+0" "bad rows: nothing imported"
+is "$(wc -l <three.rejects.csv | tr -d ' ')" 7 "rejects file: header and the six rows of the two bad inspections"
+printf '%s\nimport three.csv --add-markets --skip-bad\n' "$RULES" | run
+is "$?" 0 "--skip-bad succeeds"
+is "$(tail -1 out)" "imported 0 inspections (0 item results) from three.csv in T s; 6 rows rejected" "--skip-bad: summary"
+# fix the three bad rows in the rejects file and import it
+sed -e 's/A99/A01/' -e 's/合格,x,/合格,0,/' -e 's/巡查/自查/' three.rejects.csv >fixed.csv
+printf '%s\nimport fixed.csv\n' "$RULES" | run
+is "$?" 0 "fixed rejects file imports"
+is "$(tail -1 out)" "imported 2 inspections (6 item results) from fixed.csv in T s" "fixed rejects: summary (reason column ignored)"
+is "$(q 'SELECT count(*), sum(deduction) FROM result')" "6|3.0" "rejects round trip: totals of the corrected sheet"
+cleanup_scratch
+
+# --- the external generator's file (market names repeat across codes,
+#     notes quoted with full-width commas)
+GEN="$ROOT/../shared/tools/gen_inspections.py"
+[ -f "$GEN" ] || GEN=/work/shared/tools/gen_inspections.py
+if [ -f "$GEN" ] && command -v python3 >/dev/null; then
+    scratch
+    python3 "$GEN" 20 8 >x.csv
+    printf '%s\nimport x.csv --add-markets\n' "$RULES" | run
+    is "$?" 0 "generator's file imports with --add-markets"
+    rows=$(($(wc -l <x.csv) - 1))
+    is "$(q 'SELECT count(*) FROM result')" "$rows" "every generated row is an item result"
+    is "$(q 'SELECT count(*) FROM market')" 20 "20 markets by code though names repeat"
+    is "$(q "SELECT count(*) FROM result WHERE note LIKE '%，已责令整改'")" \
+       "$(grep -c '，已责令整改"$' x.csv)" "quoted notes with full-width commas kept whole"
+    cleanup_scratch
+else
+    ok "# SKIP generator not available"
+fi
+
+# --- .import: RFC 4180 cases into plain tables
+scratch
+cp "$CSV"/rfc/*.csv .
+imp() { printf '.import %s\n' "$*" | run; }
+imp quotes.csv t1
+is "$(q "SELECT name || '|' || note FROM t1")" 'a, b|say "hi"
+multi
+line|x' ".import: quoted delimiter, doubled quotes, embedded newline"
+imp crlf.csv t2
+is "$(q "SELECT hex(name), note FROM t2")" "6C310D0A6C32|x
+79|z" ".import: CRLF, quoted CRLF kept"
+imp bom.csv t3
+is "$(q "SELECT name FROM pragma_table_info('t3')")" "名称
+备注" ".import: BOM skipped, Chinese column names as written"
+imp empty.csv t4
+is "$(cat out)" "<stdin>:1: empty.csv: the file is empty (no header row)" ".import: empty file is an error"
+imp header-only.csv t5
+is "$(q "SELECT count(*) FROM t5; SELECT group_concat(name) FROM pragma_table_info('t5')")" "0
+a,b,c" ".import: header only creates the table"
+imp no-final-newline.csv t6
+is "$(q "SELECT a || b FROM t6")" "12
+34" ".import: missing final newline"
+imp blank-lines.csv t7
+is "$(q "SELECT a || b FROM t7")" "12
+34" ".import: blank lines and empty rows skipped"
+imp semicolon.csv t8
+is "$(q "SELECT a || '/' || b FROM t8")" "1,5/2" ".import: ; sniffed"
+imp tab.csv t9
+is "$(q "SELECT a || '/' || b FROM t9")" "x y/2" ".import: tab sniffed"
+imp pipe.csv t10
+is "$(q "SELECT a || '/' || b FROM t10")" "1/2" ".import: | sniffed"
+imp pipe.csv t10
+is "$(q "SELECT count(*) FROM t10")" 2 ".import: appends to an existing table"
+printf 'a,b\n1,2\n3\n' >ragged.csv
+imp ragged.csv t11
+cat >want <<'EOF2'
+ragged.csv:3:2: row has 1 fields, header has 2
+<stdin>:1: 1 bad row; nothing imported.  Bad rows are in ragged.rejects.csv; fix them there and import that file, or run again with --skip-bad.
+EOF2
+is_file want out ".import: ragged row, atomic"
+is "$(q "SELECT count(*) FROM sqlite_schema WHERE name = 't11'")" 0 ".import: atomic, not even the table"
+printf 'x;y\n#;skip me\na;b\n1;2\n' >skip.csv
+imp skip.csv t12 --skip 2 --delimiter ';'
+is "$(q "SELECT a || b FROM t12")" "12" ".import --skip N --delimiter"
+iconv -f UTF-8 -t GB18030 >gb.csv <<'EOF2'
+市场,备注
+城北市场,积水
+EOF2
+imp gb.csv t13
+is "$(q "SELECT 市场 || 备注 FROM t13")" "城北市场积水" ".import: GB18030 detected"
+imp gb.csv t14 --encoding UTF-8
+is "$(cat out)" "<stdin>:1: gb.csv:1:1: invalid UTF-8 byte 0xCA at byte offset 0" ".import --encoding forces, invalid bytes are errors"
+cleanup_scratch
+done_testing
