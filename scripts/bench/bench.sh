@@ -14,7 +14,7 @@
 #   queries         the analyst queries of the storage issue, cwsh vs sqlite3
 #                   on the same database
 #   explain         `explain` of one market for one month
-#   start-up        `cwsh -c .quit` vs `sqlite3 :memory: .quit`, median of 20
+#   start-up        `cwsh DB .quit` vs `sqlite3 :memory: .quit`, median of 20
 #
 # Prints a table (what, cwsh, reference, ratio, rows/s, peak RSS) and writes
 # the same as CSV to $BENCH_OUT/results-SCALE.csv (BENCH_OUT defaults to
@@ -115,7 +115,7 @@ echo "generated $ROWS rows ($(du -h "$DATA" | cut -f1)) in $SECS s"
 # --------------------------------------------------------------- import
 # Both databases are created by cwsh so the floor writes into cwsh's own
 # schema with the checklist items the rules put there.
-"$CWSH" "$DB" -c .quit >"$W/create.out" 2>&1 || { cat "$W/create.out" >&2; exit 1; }
+"$CWSH" "$DB" .quit >"$W/create.out" 2>&1 || { cat "$W/create.out" >&2; exit 1; }
 cp "$DB" "$FLOORDB"
 for f in "$DB-wal" "$DB-shm"; do [ -f "$f" ] && cp "$f" "$FLOORDB${f#"$DB"}"; done
 
@@ -243,9 +243,9 @@ startup() {   # startup NAME CMD...: median wall time of $RUNS runs, in s
     done
     sort -n "$W/$_name.times" | awk '{ v[NR] = $1 } END { printf "%.4f", v[int((NR + 1) / 2)] / 1e9 }'
 }
-C=$(startup startup_cwsh "$CWSH" "$DB" -c .quit)
+C=$(startup startup_cwsh "$CWSH" "$DB" .quit)
 S=$(startup startup_sqlite3 "$SQLITE" :memory: .quit)
-/usr/bin/time -f %M -o "$W/startup.rss" "$CWSH" "$DB" -c .quit >/dev/null 2>&1 </dev/null
+/usr/bin/time -f %M -o "$W/startup.rss" "$CWSH" "$DB" .quit >/dev/null 2>&1 </dev/null
 /usr/bin/time -f %M -o "$W/startup_ref.rss" "$SQLITE" :memory: .quit >/dev/null 2>&1 </dev/null
 result "start-up to .quit, median of $RUNS (target: <20 ms)" "$C" "sqlite3 :memory: .quit" "$S" "" \
     "$(tail -n 1 "$W/startup.rss")" "$(tail -n 1 "$W/startup_ref.rss")" "<20"
