@@ -1,0 +1,56 @@
+#!/bin/sh
+# csv-kill.t — an import killed with SIGKILL midway leaves the database as
+# it was: the earlier import intact, nothing of the killed one, and
+# PRAGMA integrity_check "ok" (checked with the sqlite3 CLI).
+. tests/lib.sh
+scratch
+RULES='lua package.loaded.rules = dofile("fixtures/csv/rules.lua")'
+
+# a big long-format sheet: 27,000 inspections x 37 items = 999,000 rows
+awk 'BEGIN {
+    split("A01 A02 A03 A04 A05 A06 B01 B02 B03 B04 B05 B06 C01 C02 C03 C04 C05 C06 D01 D02 D03 D04 E01 E02 E03 E04 F01 F02 F03 F04 F05 F06 G01 G02 G03 G04 G05", it, " ")
+    print "inspection_id,date,market_code,market_name,unit,inspector,kind,item_code,result,deduction,count,note"
+    for (i = 1; i <= 27000; i++) {
+        m = i % 100 + 1
+        d = sprintf("2027-%02d-%02d", i % 12 + 1, i % 28 + 1)
+        for (k = 1; k <= 37; k++)
+            if ((i + k) % 7 == 0)
+                printf "K%06d,%s,M%05d,市场%d,城东所,张伟,督查,%s,不合格,1,1,\"问题%d处，已责令整改\"\n", i, d, m, m, it[k], k
+            else
+                printf "K%06d,%s,M%05d,市场%d,城东所,张伟,督查,%s,合格,0,0,\n", i, d, m, m, it[k]
+    }
+}' >big.csv
+size=$(wc -c <big.csv)
+
+cp "$FIX/csv/long-en.csv" small.csv
+printf '%s\nimport small.csv --add-markets\n' "$RULES" | "$CWSH" t.db >/dev/null 2>&1
+is "$?" 0 "a first import"
+before=$(sqlite3 t.db "SELECT count(*) FROM inspection; SELECT count(*) FROM result; SELECT count(*) FROM market; SELECT count(*) FROM import")
+
+printf '%s\nimport big.csv --add-markets\n' "$RULES" | "$CWSH" t.db >out 2>&1 &
+pid=$!
+# Midway: the file is read twice (hash, then rows); wait until the second
+# pass has read a third of it.
+killed=no
+for i in $(seq 1 600); do
+    if ! kill -0 $pid 2>/dev/null; then break; fi
+    rchar=$(awk '/^rchar/ { print $2 }' /proc/$pid/io 2>/dev/null || echo 0)
+    # the cwsh process is the pipeline's last member: its own pid
+    if [ "${rchar:-0}" -gt $((size + size / 3)) ]; then
+        kill -KILL $pid && killed=yes
+        break
+    fi
+    sleep 0.05
+done
+wait $pid 2>/dev/null
+is "$killed" yes "the import was killed while running"
+is "$(sqlite3 t.db 'PRAGMA integrity_check')" ok "integrity_check ok after SIGKILL"
+is "$(sqlite3 t.db "SELECT count(*) FROM inspection; SELECT count(*) FROM result; SELECT count(*) FROM market; SELECT count(*) FROM import")" \
+   "$before" "the database is as it was before the killed import"
+
+# and the same import runs to the end afterwards
+printf '%s\nimport big.csv --add-markets\n' "$RULES" | "$CWSH" t.db >out 2>&1
+is "$?" 0 "the import then completes"
+is "$(sqlite3 t.db 'SELECT count(*) FROM result')" 999006 "all rows there once"
+cleanup_scratch
+done_testing
