@@ -30,6 +30,7 @@ struct csvr {
     long line;               /* source line of buf[pos] */
     int utf8;                /* else iconv from `enc` */
     int mb;                  /* skip the trail byte after a lead >= 0x81 */
+    int undecided;           /* all ASCII so far: the first non-ASCII record decides */
     iconv_t cd_in, cd_out;
     char enc[32];
     int delim, crlf, started;
@@ -320,6 +321,24 @@ static int col_at(const csvr *r, const unsigned char *p, size_t pos)
 static int decode(csvr *r, const unsigned char *p, size_t n,
                   const char **out, size_t *outn, size_t *bad)
 {
+    if (r->undecided) {
+        /* a long ASCII start (English headers, codes, dates): the first
+         * record with other bytes decides the encoding */
+        size_t i = 0;
+        while (i < n && !(p[i] & 0x80)) i++;
+        if (i < n) {
+            r->undecided = 0;
+            if (csvr_utf8_valid(p, n, 0) < n) {
+                iconv_t cd = iconv_open("UTF-8", "GB18030");
+                if (cd != (iconv_t)-1) {
+                    r->cd_in = cd;
+                    r->utf8 = 0;
+                    r->mb = 1;
+                    strcpy(r->enc, "GB18030");
+                }
+            }
+        }
+    }
     if (r->utf8) {
         size_t v = csvr_utf8_valid(p, n, 0);
         if (v < n) { *bad = v; return -1; }
@@ -403,6 +422,9 @@ csvr *csvr_open(const char *path, const csvr_opts *o, char **err)
         /* Enough for a decision: the first block, plus more when it is tiny. */
         size_t v = csvr_utf8_valid(r->buf + r->pos, r->len - r->pos, !r->eof);
         strcpy(r->enc, v == r->len - r->pos ? "UTF-8" : "GB18030");
+        int ascii = 1;
+        for (size_t i = r->pos; i < r->len && ascii; i++) if (r->buf[i] & 0x80) ascii = 0;
+        r->undecided = ascii && !r->eof;
     }
     r->utf8 = is_utf8_name(r->enc);
     if (!r->utf8) {

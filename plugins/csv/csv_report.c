@@ -7,10 +7,36 @@
 #include <strings.h>
 #include "csv_report.h"
 
+/* Length of raw row p[0..n) without its last field (and the delimiter
+ * before it), judged outside quotes. */
+static size_t cut_last(const char *p, size_t n, int delim)
+{
+    size_t last = n;
+    int inq = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '"') inq = !inq;
+        else if (!inq && p[i] == delim) last = i;
+    }
+    return last;
+}
+
 void crep_open(crep *c, cwsh_host *h, const char *file, csvr *r,
                const char *header, size_t header_len)
 {
     memset(c, 0, sizeof *c);
+    /* a rejects file being imported again: its old reason column gives
+     * way to the new one instead of piling up */
+    size_t cut = cut_last(header, header_len, csvr_delim(r));
+    if (cut < header_len) {
+        const char *f = header + cut + 1;
+        size_t fn = header_len - cut - 1;
+        while (fn && (*f == ' ' || *f == '"')) f++, fn--;
+        while (fn && (f[fn - 1] == ' ' || f[fn - 1] == '"' || f[fn - 1] == '\r')) fn--;
+        if (fn == 6 && strncasecmp(f, "reason", 6) == 0) {
+            c->drop_reason = 1;
+            header_len = cut;
+        }
+    }
     c->h = h;
     c->file = file;
     c->r = r;
@@ -65,6 +91,7 @@ void crep_reject(crep *c, const char *raw, size_t n, const char *reason)
         fputs("reason", c->out);
         end_line(c);
     }
+    if (c->drop_reason) n = cut_last(raw, n, csvr_delim(c->r));
     fwrite(raw, 1, n, c->out);
     fputc(csvr_delim(c->r), c->out);
     put_field(c, reason);

@@ -23,6 +23,7 @@ typedef struct crep {
     long errors;             /* error lines reported */
     long rejected;           /* rows written to the rejects file */
     char *fail;              /* first write failure */
+    int drop_reason;         /* the input is a rejects file: replace its reason column */
 } crep;
 
 void crep_open(crep *c, cwsh_host *h, const char *file, csvr *r,

@@ -137,6 +137,17 @@ is "$?" 0 "--skip-bad succeeds"
 is "$(tail -1 out)" "imported 0 inspections (0 item results) from three.csv in T s; 6 rows rejected" "--skip-bad: summary"
 # fix the three bad rows in the rejects file and import it
 sed -e 's/A99/A01/' -e 's/合格,x,/合格,0,/' -e 's/巡查/自查/' three.rejects.csv >fixed.csv
+# a rejects file that is still wrong: its reason column is replaced, not added
+sed -e 's/A99/A01/' -e 's/合格,x,/合格,0,/' three.rejects.csv >half.csv
+printf '%s\nimport half.csv --skip-bad\n' "$RULES" | run
+cat >want <<'EOF2'
+inspection_id,date,market_code,market_name,unit,inspector,kind,item_code,result,deduction,count,note,reason
+I2,2027-01-06,M00002,健康路市场,城西所,王芳,自查,A01,合格,0,0,,"inspection has a bad row at line 6"
+I2,2027-01-06,M00002,健康路市场,城西所,王芳,巡查,A02,不合格,1,1,"地面有垃圾1处，已责令整改","kind ""巡查"" is not one of 自查, 督查, 全面督查, 暗访, 考核"
+I2,2027-01-06,M00002,健康路市场,城西所,王芳,自查,A03,不适用,0,0,,"inspection has a bad row at line 6"
+EOF2
+is_file want half.rejects.csv "re-rejected rows get a fresh reason column"
+sqlite3 t.db "DELETE FROM result; DELETE FROM inspection; DELETE FROM import"
 printf '%s\nimport fixed.csv\n' "$RULES" | run
 is "$?" 0 "fixed rejects file imports"
 is "$(tail -1 out)" "imported 2 inspections (6 item results) from fixed.csv in T s" "fixed rejects: summary (reason column ignored)"

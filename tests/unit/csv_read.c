@@ -135,6 +135,25 @@ int main(void)
         tap_is(dump(g, n, "GB18030", 0), "1:a|b;2:丨|2;", "GB18030 trail byte 0x7C is not a delimiter");
     }
 
+    /* 100 KB of ASCII, then GB18030: decided by the first non-ASCII record */
+    {
+        size_t cap = 200000, n = 0;
+        char *f = malloc(cap);
+        n += (size_t)sprintf(f, "code,name\n");
+        for (int i = 0; i < 10000; i++) n += (size_t)sprintf(f + n, "M%05d,market\n", i);
+        n += to_gb("M99999,城北市场\n", f + n, cap - n);
+        put(f, n);
+        char *err = NULL;
+        csvr *r = csvr_open(path, NULL, &err);
+        csvr_record rec;
+        long k = 0;
+        while (csvr_next(r, &rec, &err) == CSVR_OK) k++;
+        tap_is_int(k, 10002, "late GB18030: every record read");
+        tap_is(rec.f[1], "城北市场", "late GB18030: converted");
+        tap_is(csvr_encoding(r), "GB18030", "late GB18030: encoding decided late");
+        csvr_close(&r);
+        free(f);
+    }
     /* big file: records across 64 KB blocks, an invalid byte far from the start */
     {
         size_t cap = 4 * 1024 * 1024, n = 0;
