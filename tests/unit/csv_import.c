@@ -248,6 +248,20 @@ int main(void)
     free(sum);
     sum = NULL;
 
+    /* Ctrl-C: checked every 4096 rows; the load is rolled back */
+    {
+        FILE *f = fopen("many.csv", "w");
+        fprintf(f, "inspection_id,date,market_code,kind,item_code,deduction\n");
+        for (int i = 0; i < 5000; i++) fprintf(f, "I%d,2027-01-05,M00001,督查,A01,0\n", i);
+        fclose(f);
+        fk_reset(); markets();
+        fk_interrupt = 1;
+        tap_is_int(run(h, "many.csv", NULL), -1, "interrupted import fails");
+        fk_interrupt = 0;
+        tap_is(strstr(fk_msg, "error:"), "error: import interrupted; nothing imported\n", "interrupted: message");
+        tap_ok(strstr(fk_log, "end commit=0") && !strstr(fk_log, "commit=1"), "interrupted: rolled back");
+    }
+
     bad_cases(h);
 
     if (chdir(root) != 0) return 1;
