@@ -72,7 +72,13 @@ int sqlite_conn_open(sqlite_conn *c, const char *path, char **err)
     memset(c, 0, sizeof *c);
     c->host = host;
     c->path = strdup(path);
-    if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
+    /* cwsh reads no memory statistics: without them SQLite's allocator
+     * takes no global mutex (fails harmlessly once SQLite is initialised).
+     * NOMUTEX: the connection is used by one thread (sqlite3_interrupt
+     * from the SIGINT handler needs no mutex). */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                        | SQLITE_OPEN_NOMUTEX, NULL)
         != SQLITE_OK) {
         *err = sqlite_conn_fmt("cannot open database '%s': %s", path,
                                c->db ? sqlite3_errmsg(c->db) : "out of memory");
@@ -90,7 +96,11 @@ int sqlite_conn_open(sqlite_conn *c, const char *path, char **err)
      * the last commit, never corrupt the file). */
     else if (v < 0 || pragma(c, "PRAGMA journal_mode=WAL", &e) != 0
              || pragma(c, "PRAGMA synchronous=NORMAL", &e) != 0
-             || pragma(c, "PRAGMA foreign_keys=ON", &e) != 0)
+             || pragma(c, "PRAGMA foreign_keys=ON", &e) != 0
+             /* a big import writes tens of MB in one transaction: a page
+              * cache that holds it does not spill mid-way (allocated only
+              * as used) */
+             || pragma(c, "PRAGMA cache_size=-65536", &e) != 0)
         *err = sqlite_conn_fmt("cannot open database '%s': %s", path, e);
     else if (sqlite_schema_migrate(c->db, path, -1, &e) != 0)
         *err = e, e = NULL;

@@ -16,6 +16,7 @@ struct cwsh_loader {
     int64_t import_id;
     int64_t insp_id;            /* the inspection last added */
     sqlite_map code, name, alias, unit, item;
+    sqlite_map known;           /* market ids (8-byte keys) */
     sqlite3_stmt *ins_unit, *ins_market, *ins_insp, *ins_result;
     sqlite3_stmt *ins_row;      /* table loads */
     int ncols;
@@ -30,8 +31,16 @@ static int begin(sqlite_conn *c, cwsh_loader *ld, char **err)
     if (c->loading) { *err = sqlite_conn_fmt("another load is already running"); return -1; }
     ld->c = c;
     ld->savepoint = !sqlite3_get_autocommit(c->db);
-    if (sqlite_conn_exec(c, ld->savepoint ? "SAVEPOINT cwsh_load" : "BEGIN IMMEDIATE", err) != 0)
+    /* The loader resolves every key itself from maps read inside its own
+     * write transaction (and checks market ids), so SQLite's foreign key
+     * checks would only repeat that work: two b-tree lookups per row.  The
+     * pragma cannot change inside a transaction, so a load within the
+     * user's transaction keeps them. */
+    if (!ld->savepoint) sqlite3_exec(c->db, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL);
+    if (sqlite_conn_exec(c, ld->savepoint ? "SAVEPOINT cwsh_load" : "BEGIN IMMEDIATE", err) != 0) {
+        if (!ld->savepoint) sqlite3_exec(c->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
         return -1;
+    }
     c->loading = 1;
     return 0;
 }
@@ -52,6 +61,7 @@ static int finish(cwsh_loader *ld, int commit, char **err)
             sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
         }
     }
+    if (!ld->savepoint) sqlite3_exec(c->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
     c->loading = 0;
     return rc;
 }
@@ -69,6 +79,7 @@ static void loader_free(cwsh_loader *ld)
     sqlite_map_free(&ld->alias);
     sqlite_map_free(&ld->unit);
     sqlite_map_free(&ld->item);
+    sqlite_map_free(&ld->known);
     free(ld);
 }
 
@@ -120,6 +131,23 @@ static int read_keys(sqlite_conn *c, const char *sql, sqlite_map *m, int mark_du
 }
 
 /* -------------------------------------------------------- inspections */
+
+static int know_market(cwsh_loader *ld, int64_t id)
+{
+    return sqlite_map_put(&ld->known, (const char *)&id, sizeof id, 1);
+}
+
+/* Every market id into `known`, so inspection() can check its market
+ * without a SELECT (foreign keys are off during the load). */
+static int read_market_ids(cwsh_loader *ld, char **err)
+{
+    for (size_t i = 0; i < ld->code.cap; i++)
+        if (ld->code.keys[i] && know_market(ld, ld->code.vals[i]) != 0) {
+            *err = sqlite_conn_fmt("out of memory reading keys");
+            return -1;
+        }
+    return 0;
+}
 
 /* The earlier import of this file's hash: refuse, or delete its rows. */
 static int check_hash(cwsh_loader *ld, const cwsh_import_info *info, char **err)
@@ -187,6 +215,7 @@ static int l_load_begin(void *self, const cwsh_import_info *info, cwsh_loader **
     char *e2 = NULL;
     if (check_hash(ld, info, err) != 0 || add_import(ld, info, err) != 0
         || read_keys(c, "SELECT code, id FROM market", &ld->code, 0, err) != 0
+        || read_market_ids(ld, err) != 0
         || read_keys(c, "SELECT name, id FROM market", &ld->name, 1, err) != 0
         || read_keys(c, "SELECT alias, market_id FROM market_alias", &ld->alias, 0, err) != 0
         || read_keys(c, "SELECT name, id FROM unit", &ld->unit, 0, err) != 0
@@ -282,7 +311,7 @@ static int64_t l_market_add(cwsh_loader *ld, const char *code, const char *name,
     size_t nn = strlen(name);
     int64_t *same = sqlite_map_get(&ld->name, name, nn);
     if (sqlite_map_put(&ld->code, code, strlen(code), id) != 0
-        || sqlite_map_put(&ld->name, name, nn, same ? -1 : id) != 0) {
+        || sqlite_map_put(&ld->name, name, nn, same ? -1 : id) != 0 || know_market(ld, id) != 0) {
         *err = sqlite_conn_fmt("out of memory");
         return 0;
     }
@@ -304,6 +333,11 @@ static int l_inspection(cwsh_loader *ld, const cwsh_inspection *in, char **err)
     }
     if (!in->date || !*in->date) { *err = sqlite_conn_fmt("inspection has no date"); return -1; }
     if (in->market_id <= 0) { *err = sqlite_conn_fmt("inspection has no market"); return -1; }
+    if (!sqlite_map_get(&ld->known, (const char *)&in->market_id, sizeof in->market_id)) {
+        *err = sqlite_conn_fmt("inspection refers to market id %lld, which does not exist",
+                               (long long)in->market_id);
+        return -1;
+    }
     sqlite3_stmt *st = ld->ins_insp;
     bind_text(st, 1, in->ext_id);
     sqlite3_bind_text(st, 2, in->date, -1, SQLITE_STATIC);

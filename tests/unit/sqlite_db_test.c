@@ -110,7 +110,8 @@ int main(void)
     is("local ok, e = pcall(db.tx, function() db.exec('INSERT INTO nosuch VALUES (1)') end) return e",
        "t:1: no such table: nosuch (in: INSERT INTO nosuch VALUES (1))", "db.tx: SQL error re-raised");
     is("return tostring(db.one('SELECT 1 AS x') ~= nil) .. db.one('SELECT count(*) AS n FROM u').n",
-       "true2", "no transaction left open");
+       "true2", "reads still work after the transactions");
+    tap_ok(sqlite3_get_autocommit(conn.db), "no transaction left open");
 
     /* statement cache */
     int before = live_statements();

@@ -218,6 +218,21 @@ static void test_rollback(void)
     if (ld) st.load_end(ld, 0, 0, 0, &err);
 }
 
+static void test_keys_checked(void)
+{
+    cwsh_loader *ld = begin("k.csv", "hk", 0);
+    if (!ld) { tap_ok(0, "keys: begins"); return; }
+    is_q("PRAGMA foreign_keys", "0", "foreign key checks are off during a load");
+    char *err = NULL;
+    cwsh_inspection in = { "K1", "2027-03-01", 999, "自查", NULL, NULL };
+    int rc = st.inspection(ld, &in, &err);
+    is_err(rc, err, "inspection refers to market id 999, which does not exist",
+           "the loader checks market ids itself");
+    err = NULL;
+    st.load_end(ld, 0, 0, 0, &err);
+    is_q("PRAGMA foreign_keys", "1", "foreign key checks are back on after the load");
+}
+
 static void test_one_load_at_a_time(void)
 {
     cwsh_loader *a = begin("a.csv", "h3", 0), *b = NULL;
@@ -234,6 +249,7 @@ static void test_inside_user_transaction(void)
     sqlite3_exec(conn.db, "BEGIN", NULL, NULL, NULL);
     cwsh_loader *ld = begin("tx.csv", "h5", 0);
     tap_ok(ld != NULL, "load inside the user's transaction uses a savepoint");
+    is_q("PRAGMA foreign_keys", "1", "inside the user's transaction foreign keys stay on");
     char *err = NULL;
     if (ld) st.load_end(ld, 1, 0, 0, &err);
     is_q("SELECT count(*) FROM import WHERE hash = 'h5'", "1", "savepoint released into the transaction");
@@ -293,6 +309,7 @@ int main(void)
     test_first_load();
     test_refusal_and_replace();
     test_rollback();
+    test_keys_checked();
     test_one_load_at_a_time();
     test_inside_user_transaction();
     test_tables();
