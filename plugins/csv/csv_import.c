@@ -699,7 +699,10 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
     long rejected = I.rep.rejected;
     have_rep = 0;
     if (crep_close(&I.rep, err) != 0) goto out;
-    if (I.st->load_end(I.ld, 1, I.rows_ok, rejected, &e) != 0) {
+    /* --skip-bad with every row rejected: keep nothing, not even the
+     * record of the file, so that importing it again after a fix works */
+    int commit = I.n_insp > 0 || rejected == 0;
+    if (I.st->load_end(I.ld, commit, I.rows_ok, rejected, &e) != 0) {
         I.ld = NULL;
         *err = e ? e : msgf("cannot commit the import");
         goto out;

@@ -403,6 +403,13 @@ csvr *csvr_open(const char *path, const csvr_opts *o, char **err)
     r->line = 1;
     r->cd_in = r->cd_out = (iconv_t)-1;
     if (refill(r, err) != 0) { csvr_close(&r); return NULL; }
+    if (r->len >= 2 && (memcmp(r->buf, "\xFF\xFE", 2) == 0 || memcmp(r->buf, "\xFE\xFF", 2) == 0)) {
+        /* Excel's "Unicode text": every ASCII byte comes with a zero */
+        *err = xstrdup_printf("'%s' is UTF-16 (Excel's \"Unicode text\"); save it as \"CSV UTF-8\" "
+                              "or \"CSV\" and import that%s", path, "");
+        csvr_close(&r);
+        return NULL;
+    }
     if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) {
         r->pos = 3;
         if (!o || !o->encoding) strcpy(r->enc, "UTF-8");

@@ -135,11 +135,13 @@ is "$(wc -l <three.rejects.csv | tr -d ' ')" 7 "rejects file: header and the six
 printf '%s\nimport three.csv --add-markets --skip-bad\n' "$RULES" | run
 is "$?" 0 "--skip-bad succeeds"
 is "$(tail -1 out)" "imported 0 inspections (0 item results) from three.csv in T s; 6 rows rejected" "--skip-bad: summary"
+is "$(q 'SELECT count(*) FROM import; SELECT count(*) FROM market')" "0
+0" "--skip-bad with every row rejected keeps nothing, not even the file's record"
 # fix the three bad rows in the rejects file and import it
 sed -e 's/A99/A01/' -e 's/合格,x,/合格,0,/' -e 's/巡查/自查/' three.rejects.csv >fixed.csv
 # a rejects file that is still wrong: its reason column is replaced, not added
 sed -e 's/A99/A01/' -e 's/合格,x,/合格,0,/' three.rejects.csv >half.csv
-printf '%s\nimport half.csv --skip-bad\n' "$RULES" | run
+printf '%s\nimport half.csv --skip-bad --add-markets\n' "$RULES" | run
 cat >want <<'EOF2'
 inspection_id,date,market_code,market_name,unit,inspector,kind,item_code,result,deduction,count,note,reason
 I2,2027-01-06,M00002,健康路市场,城西所,王芳,自查,A01,合格,0,0,,"inspection has a bad row at line 6"
@@ -148,7 +150,7 @@ I2,2027-01-06,M00002,健康路市场,城西所,王芳,自查,A03,不适用,0,0,,
 EOF2
 is_file want half.rejects.csv "re-rejected rows get a fresh reason column"
 sqlite3 t.db "DELETE FROM result; DELETE FROM inspection; DELETE FROM import"
-printf '%s\nimport fixed.csv\n' "$RULES" | run
+printf '%s\nimport fixed.csv --add-markets\n' "$RULES" | run
 is "$?" 0 "fixed rejects file imports"
 is "$(tail -1 out)" "imported 2 inspections (6 item results) from fixed.csv in T s" "fixed rejects: summary (reason column ignored)"
 is "$(q 'SELECT count(*), sum(deduction) FROM result')" "6|3.0" "rejects round trip: totals of the corrected sheet"

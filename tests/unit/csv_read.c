@@ -103,6 +103,8 @@ int main(void)
     }
     tap_is(dump("a,b\n1,2\n", 8, "UTF-16", 0), "open: encoding 'UTF-16' is not supported: cwsh reads encodings where ASCII is one byte (UTF-8, GB18030, GBK, ...)",
            "UTF-16 refused");
+    tap_ok(strstr(dump("\xFF\xFE" "a\0,\0b\0", 8, NULL, 0), "is UTF-16 (Excel's \"Unicode text\"); save it as \"CSV UTF-8\"") != NULL,
+           "UTF-16 BOM: refused with advice");
     tap_is(dump("a,b\n1,2\n", 8, "NOPE-9", 0), "open: unknown encoding 'NOPE-9'", "unknown encoding");
 
     /* GB18030 detected and converted; raw bytes kept */
