@@ -13,6 +13,7 @@ typedef struct cimp_opts {
     const char *mapping;     /* --mapping, or NULL */
     csvr_opts read;          /* --encoding, --delimiter */
     int skip_bad, replace, add_markets;
+    int threads;             /* parse on a second thread: 1 yes, 0 no, -1 for files of 1 MB and more */
 } cimp_opts;
 
 /* Run an import.  0 with a malloc'd one-line summary in *summary; -1 with

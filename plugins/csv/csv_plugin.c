@@ -66,6 +66,7 @@ static int l_import(lua_State *L)
     int n = lua_gettop(L);
     cimp_opts o;
     memset(&o, 0, sizeof o);
+    o.threads = -1;
     for (int i = 1; i <= n; i++) {
         const char *a = luaL_checkstring(L, i);
         if (read_opt(L, &i, n, &o.read, IMPORT_USAGE)) continue;

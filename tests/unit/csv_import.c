@@ -13,6 +13,7 @@
 #include "../../plugins/csv/csv_table.h"
 
 static char root[4096], tmp[] = "/tmp/csv_import_test.XXXXXX";
+static int g_threads;             /* run every case parsing on one thread, then on two */
 
 static char *slurp(const char *path, size_t *n)
 {
@@ -41,6 +42,7 @@ static int run(cwsh_host *h, const char *file, const char *args)
     cimp_opts o;
     memset(&o, 0, sizeof o);
     o.file = file;
+    o.threads = g_threads;
     char a[256] = "";
     if (args) snprintf(a, sizeof a, "%s", args);
     for (char *w = strtok(a, " \n"); w; w = strtok(NULL, " \n")) {
@@ -115,11 +117,8 @@ static void bad_cases(cwsh_host *h)
     tap_ok(cases >= 30, "at least 30 bad-input cases");
 }
 
-int main(void)
+static void suite(cwsh_host *h)
 {
-    if (!getcwd(root, sizeof root)) return 1;
-    cwsh_host *h = fk_host();
-    if (!mkdtemp(tmp) || chdir(tmp) != 0) return 1;
     char fx[4300];
 #define FX(name) (snprintf(fx, sizeof fx, "%s/tests/fixtures/csv/%s", root, name), fx)
 
@@ -263,7 +262,17 @@ int main(void)
     }
 
     bad_cases(h);
+}
 
+int main(void)
+{
+    if (!getcwd(root, sizeof root)) return 1;
+    cwsh_host *h = fk_host();
+    if (!mkdtemp(tmp) || chdir(tmp) != 0) return 1;
+    for (g_threads = 0; g_threads <= 1; g_threads++) {
+        printf("# parsing on %d thread%s\n", g_threads + 1, g_threads ? "s" : "");
+        suite(h);
+    }
     if (chdir(root) != 0) return 1;
     char cmd[200];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
