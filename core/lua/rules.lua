@@ -1,0 +1,401 @@
+-- rules.lua — the rule DSL, loading and checking a rule set, the active
+-- set, atomic reload and the `.rules` dot-command.  Owner: engine helper.
+--
+-- A rule set is every rules/*.lua file (sorted by name; the subdirectories
+-- mappings/ and tests/ are not rules), each run sandboxed through
+-- cwsh.sandbox_load with the DSL below as its API.  Rule files are
+-- untrusted: the DSL functions here are trusted and record the file:line
+-- of every declaration (debug.getinfo is not in the sandbox, so the
+-- caller's position is taken here, at level 2).
+--
+--   name "2027"
+--   item { "A01", "地面平整无积水", category = "环境卫生", points = 4,
+--          per_count = 1, severity = "立行立改" }      -- style: per count
+--   item { "D01", "健康教育宣传栏规范", category = "健康教育与公示",
+--          points = 3, bands = true }                -- style: 10-point band
+--   item { "F04", "无过期变质商品", category = "食品安全与活禽", points = 4 }
+--   category { "环境卫生", points = 22 }              -- cap
+--   veto { "过期变质商品", when = function(i) return i:lost("F04") > 0 end }
+--   grades { {90, "优秀"}, {80, "良好"}, {70, "合格"}, {0, "不合格"} }
+--   tiers { "上游", "中游", "下游" }
+--   combine { method = "weighted", weights = { ["暗访"] = 1.5 }, default_weight = 1 }
+--   total(100)
+--
+-- Load checks (each refused with the file:line of the declaration): an item
+-- without points, a duplicate item code, an item in an undeclared category,
+-- a veto naming an unknown item, items whose points do not add up to the
+-- declared total.  A veto's items are found by a dry run at load: its
+-- `when` runs once on an inspection that lost nothing and once on one that
+-- lost everything, and every item it asks about is recorded (an unknown
+-- one is an error).  A veto may also list them: `items = {"F01", "F02"}`.
+-- At scoring time a veto is evaluated once per distinct combination of
+-- those items' values (memoised), so asking about an item the dry runs did
+-- not see is refused with the veto's file:line: declare it in `items`.
+
+local M = {}
+
+M.BUDGET = 1000000          -- instructions per rule function call
+
+local active                -- the active rule set
+
+local function where(level)
+  local info = debug.getinfo(level + 1, "Sl")
+  local src = info and info.source or "?"
+  src = src:gsub("^@", "")
+  return src, info and info.currentline or 0
+end
+
+local function fail(file, line, fmt, ...)
+  error(("%s:%d: " .. fmt):format(file, line, ...), 0)
+end
+
+-- --------------------------------------------------------- inspections
+-- The object a veto's `when` receives.  `v` maps item code -> points lost
+-- (after the item's own cap), `kind` the inspection kind.  Item codes that
+-- the set does not know are errors; `seen` records what was asked.
+
+local Insp = {}
+Insp.__index = Insp
+Insp.__metatable = false
+
+function M.inspection(set, lost, kind, date, seen)
+  return setmetatable({ _set = set, _lost = lost, kind = kind, date = date, _seen = seen }, Insp)
+end
+
+local function item_of(self, code)
+  local it = self._set.by_code[code]
+  if not it then error(("unknown item '%s'"):format(tostring(code)), 3) end
+  if self._seen then self._seen[code] = true end
+  return it
+end
+
+-- points lost on item `code` in this inspection
+function Insp:lost(code)
+  item_of(self, code)
+  return self._lost[code] or 0
+end
+
+-- points kept on the items, as a share of their points (1 = nothing lost)
+function Insp:score_rate(...)
+  local pts, lost = 0, 0
+  for _, code in ipairs({ ... }) do
+    local it = item_of(self, code)
+    pts = pts + it.points
+    lost = lost + (self._lost[code] or 0)
+  end
+  if pts == 0 then return 1 end
+  return (pts - lost) / pts
+end
+
+-- points kept on one item
+function Insp:kept(code)
+  local it = item_of(self, code)
+  return it.points - (self._lost[code] or 0)
+end
+
+-- ------------------------------------------------------------ the DSL
+
+local function new_api(set)
+  local api = {}
+  local function pos() local f, l = where(3); return f, l end
+
+  function api.name(s)
+    local f, l = pos()
+    if type(s) ~= "string" then fail(f, l, "name expects a string: name \"2027\"") end
+    set.name = s
+  end
+
+  function api.item(t)
+    local f, l = pos()
+    if type(t) ~= "table" then fail(f, l, "item expects a table: item { \"A01\", \"title\", category = ..., points = ... }") end
+    local code, title = t[1] or t.code, t[2] or t.title
+    if type(code) ~= "string" or code == "" then fail(f, l, "item without a code") end
+    if type(title) ~= "string" then fail(f, l, "item %s has no title", code) end
+    if set.by_code[code] then
+      local o = set.by_code[code]
+      fail(f, l, "duplicate item code %s (first declared at %s:%d)", code, o.file, o.line)
+    end
+    if type(t.points) ~= "number" then fail(f, l, "item %s has no points", code) end
+    if t.points <= 0 then fail(f, l, "item %s: points must be positive", code) end
+    if type(t.category) ~= "string" then fail(f, l, "item %s has no category", code) end
+    if t.per_count ~= nil and (type(t.per_count) ~= "number" or t.per_count <= 0) then
+      fail(f, l, "item %s: per_count must be a positive number", code)
+    end
+    if t.bands ~= nil and t.bands ~= true and t.bands ~= false then
+      fail(f, l, "item %s: bands must be true or false", code)
+    end
+    if t.per_count and t.bands then fail(f, l, "item %s: per_count and bands exclude each other", code) end
+    local it = { code = code, title = title, category = t.category, points = t.points,
+      severity = t.severity, per_count = t.per_count, bands = t.bands or nil,
+      style = t.per_count and "per_count" or (t.bands and "bands" or "plain"),
+      file = f, line = l }
+    set.items[#set.items + 1] = it
+    set.by_code[code] = it
+  end
+
+  function api.category(t)
+    local f, l = pos()
+    if type(t) ~= "table" or type(t[1]) ~= "string" then fail(f, l, "category expects { \"name\", points = N }") end
+    if type(t.points) ~= "number" then fail(f, l, "category %s has no points", t[1]) end
+    if set.by_category[t[1]] then fail(f, l, "duplicate category %s", t[1]) end
+    local c = { name = t[1], cap = t.points, file = f, line = l }
+    set.categories[#set.categories + 1] = c
+    set.by_category[c.name] = c
+  end
+
+  function api.veto(t)
+    local f, l = pos()
+    if type(t) ~= "table" or type(t[1]) ~= "string" then fail(f, l, "veto expects { \"name\", when = function(i) ... end }") end
+    if type(t.when) ~= "function" then fail(f, l, "veto %s has no 'when' function", t[1]) end
+    if t.items ~= nil and type(t.items) ~= "table" then fail(f, l, "veto %s: items must be a list of item codes", t[1]) end
+    set.vetoes[#set.vetoes + 1] = { name = t[1], when = t.when, declared = t.items, file = f, line = l }
+  end
+
+  function api.grades(t)
+    local f, l = pos()
+    if type(t) ~= "table" or #t == 0 then fail(f, l, "grades expects { {90, \"优秀\"}, ... }") end
+    local g, last = {}, math.huge
+    for _, b in ipairs(t) do
+      if type(b) ~= "table" or type(b[1]) ~= "number" or type(b[2]) ~= "string" then
+        fail(f, l, "grades: each band is {minimum, \"name\"}")
+      end
+      if b[1] >= last then fail(f, l, "grades: minimums must decrease") end
+      last = b[1]
+      g[#g + 1] = { min = b[1], name = b[2] }
+    end
+    set.grades, set.grades_at = g, { file = f, line = l }
+  end
+
+  function api.tiers(t)
+    local f, l = pos()
+    if type(t) ~= "table" or #t == 0 then fail(f, l, "tiers expects { \"上游\", \"中游\", \"下游\" }") end
+    for _, s in ipairs(t) do if type(s) ~= "string" then fail(f, l, "tiers: names must be strings") end end
+    set.tiers = { table.unpack(t) }
+  end
+
+  function api.combine(t)
+    local f, l = pos()
+    if type(t) ~= "table" then fail(f, l, "combine expects { method = \"weighted\" | \"worst\" | \"latest\", ... }") end
+    local m = t.method or "weighted"
+    if m ~= "weighted" and m ~= "worst" and m ~= "latest" then
+      fail(f, l, "combine: unknown method '%s' (weighted, worst, latest)", tostring(m))
+    end
+    local w = {}
+    for k, v in pairs(t.weights or {}) do
+      if type(k) ~= "string" or type(v) ~= "number" or v <= 0 then
+        fail(f, l, "combine: weights are kind = positive number")
+      end
+      w[k] = v
+    end
+    set.combine = { method = m, weights = w, default_weight = t.default_weight or 1, file = f, line = l }
+  end
+
+  function api.total(n)
+    local f, l = pos()
+    if type(n) ~= "number" then fail(f, l, "total expects a number: total(100)") end
+    set.total, set.total_at = n, { file = f, line = l }
+  end
+
+  return api
+end
+
+-- --------------------------------------------------------------- checks
+
+-- Run a veto's `when` under the instruction budget; errors name the veto.
+function M.call_veto(v, insp)
+  local ok, r = pcall(cwsh.budget, M.BUDGET, v.when, insp)
+  if not ok then
+    local msg = tostring(r)
+    error(("%s:%d: veto '%s': %s"):format(v.file, v.line, v.name, msg), 0)
+  end
+  return r and true or false
+end
+
+local function check(set)
+  if #set.items == 0 then error("no items in the rule set", 0) end
+  for _, it in ipairs(set.items) do
+    if not set.by_category[it.category] then
+      fail(it.file, it.line, "item %s: category '%s' is not declared (category { \"%s\", points = N })",
+        it.code, it.category, it.category)
+    end
+  end
+  local sum = 0
+  for _, it in ipairs(set.items) do sum = sum + it.points end
+  if set.total then
+    if math.abs(sum - set.total) > 1e-9 then
+      fail(set.total_at.file, set.total_at.line, "items add up to %g points, total declares %g", sum, set.total)
+    end
+  else
+    set.total = sum
+  end
+  for _, c in ipairs(set.categories) do
+    local s = 0
+    for _, it in ipairs(set.items) do if it.category == c.name then s = s + it.points end end
+    c.items_points = s
+  end
+  -- vetoes: declared items must exist; dry runs find what `when` reads
+  for _, v in ipairs(set.vetoes) do
+    local deps = {}
+    for _, code in ipairs(v.declared or {}) do
+      if not set.by_code[code] then fail(v.file, v.line, "veto '%s' names unknown item '%s'", v.name, tostring(code)) end
+      deps[code] = true
+    end
+    local all = {}
+    for _, it in ipairs(set.items) do all[it.code] = it.points end
+    for _, lost in ipairs({ {}, all }) do
+      local seen = {}
+      local ok, err = pcall(cwsh.budget, M.BUDGET, v.when, M.inspection(set, lost, "督查", "2000-01-01", seen))
+      if not ok then
+        local msg = tostring(err):gsub("^[^:]*:%d+: ", "")
+        if msg:find("^unknown item") then
+          fail(v.file, v.line, "veto '%s' names %s", v.name, msg)
+        end
+        fail(v.file, v.line, "veto '%s': %s", v.name, tostring(err))
+      end
+      for code in pairs(seen) do deps[code] = true end
+    end
+    local list = {}
+    for code in pairs(deps) do list[#list + 1] = code end
+    table.sort(list)
+    v.items = list
+  end
+  set.grades = set.grades or { { min = 90, name = "优秀" }, { min = 80, name = "良好" },
+    { min = 70, name = "合格" }, { min = -math.huge, name = "不合格" } }
+  set.tiers = set.tiers or { "上游", "中游", "下游" }
+  set.combine = set.combine or { method = "weighted", weights = {}, default_weight = 1 }
+end
+
+local function read_file(path)
+  local f, err = io.open(path, "rb")
+  if not f then return nil, err end
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+-- Load the rule set in `dir`.  Returns the set, or nil and "file:line: msg".
+function M.load(dir)
+  local set = { dir = dir, items = {}, by_code = {}, categories = {}, by_category = {},
+    vetoes = {}, files = {} }
+  local names, err = cwsh.listdir(dir)
+  if not names then return nil, err end
+  local texts = {}
+  for _, n in ipairs(names) do
+    if n:match("%.lua$") then
+      local path = dir .. "/" .. n
+      local text, e = read_file(path)
+      if not text then return nil, ("cannot read '%s': %s"):format(path, tostring(e)) end
+      texts[#texts + 1] = text
+      set.files[#set.files + 1] = path
+    end
+  end
+  if #set.files == 0 then return nil, ("no rule files (*.lua) in '%s'"):format(dir) end
+  local api = new_api(set)
+  local ok, e = pcall(function()
+    for _, path in ipairs(set.files) do
+      local chunk, lerr = cwsh.sandbox_load(path, api)
+      if not chunk then error(lerr, 0) end
+      local cok, cerr = pcall(cwsh.budget, M.BUDGET, chunk)
+      if not cok then error(cerr, 0) end
+    end
+    check(set)
+  end)
+  if not ok then return nil, tostring(e) end
+  set.hash = cwsh.hash(table.concat(texts))
+  set.name = set.name or dir:match("([^/]+)/*$") or dir
+  set.ncategories = #set.categories
+  return set
+end
+
+-- ----------------------------------------------------------- the store
+
+-- Mirror the items into the store's `item` table so imports resolve codes.
+function M.sync(set)
+  if not db then return end
+  db.tx(function()
+    for _, it in ipairs(set.items) do
+      db.exec([[INSERT INTO item(code, title, category, points, rules_hash) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT(code) DO UPDATE SET title = excluded.title, category = excluded.category,
+          points = excluded.points, rules_hash = excluded.rules_hash]],
+        it.code, it.title, it.category, it.points, set.hash)
+    end
+  end)
+end
+
+function M.current() return active end
+
+-- Make `set` active (and mirror it into the store).
+function M.activate(set)
+  local ok, err = pcall(M.sync, set)
+  if not ok then cwsh.notice("rules: cannot write the checklist into the database: " .. tostring(err)) end
+  active = set
+  return set
+end
+
+-- Load cwsh.rules_dir; on error the active set stays.  Returns set | nil, err.
+function M.reload(dir)
+  local set, err = M.load(dir or cwsh.rules_dir)
+  if not set then return nil, err end
+  return M.activate(set)
+end
+
+-- The name a rule file's messages use: "rules/x.lua" under the rules
+-- directory (as cwsh.sandbox_load names its chunks), else the path.
+function M.short(path)
+  local d = cwsh.rules_dir or ""
+  if d ~= "" and path:sub(1, #d + 1) == d .. "/" then
+    return (d:match("([^/]+)/*$") or d) .. path:sub(#d + 1)
+  end
+  return path
+end
+
+local function summary(set)
+  return ("%s (%s): %d items, %d categories, %d vetoes, %g points"):format(set.name,
+    set.hash:sub(1, 7), #set.items, #set.categories, #set.vetoes, set.total)
+end
+M.summary = summary
+
+cwsh.command {
+  name = ".rules",
+  usage = ".rules [reload]",
+  help = "show the active rule set; `reload` loads rules/ again (on error the current set stays)",
+  complete = function() return { "reload" } end,
+  run = function(args)
+    local sub = args[1]
+    if sub == "reload" then
+      local set, err = M.reload()
+      if not set then
+        error(("rules not reloaded: %s\nthe active rules stay: %s"):format(err,
+          active and summary(active) or "none"), 0)
+      end
+      return "rules reloaded: " .. summary(set)
+    elseif sub ~= nil then
+      error((".rules: unknown argument '%s' (usage: .rules [reload])"):format(sub), 0)
+    end
+    if not active then return "no rules loaded (rules directory: " .. tostring(cwsh.rules_dir) .. ")" end
+    local lines = { "rules " .. summary(active), "hash " .. active.hash }
+    for _, f in ipairs(active.files) do
+      local short, n, nv = M.short(f), 0, 0
+      for _, it in ipairs(active.items) do if it.file == short then n = n + 1 end end
+      for _, v in ipairs(active.vetoes) do if v.file == short then nv = nv + 1 end end
+      lines[#lines + 1] = ("  %s: %d items, %d vetoes"):format(short, n, nv)
+    end
+    for _, c in ipairs(active.categories) do
+      local n = 0
+      for _, it in ipairs(active.items) do if it.category == c.name then n = n + 1 end end
+      lines[#lines + 1] = ("  category %s: %d items, cap %g"):format(c.name, n, c.cap)
+    end
+    for _, v in ipairs(active.vetoes) do
+      lines[#lines + 1] = ("  veto %s (%s) at %s:%d"):format(v.name, table.concat(v.items, ","), v.file, v.line)
+    end
+    return table.concat(lines, "\n")
+  end,
+}
+
+-- Load the default rules at start-up; an error is reported, not fatal.
+if cwsh.rules_dir then
+  local set, err = M.reload()
+  if not set then cwsh.notice("rules not loaded: " .. tostring(err)) end
+end
+
+return M

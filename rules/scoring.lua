@@ -1,0 +1,18 @@
+-- scoring.lua — vetoes, grades, tiers and how a period's inspections
+-- combine.  Owner: engine helper (analysts edit it).
+
+-- 一票否决: the grade is 不合格 whatever the score, and explain says why.
+-- A period is vetoed when any of its inspections is.
+veto { "过期变质商品", when = function(i) return i:lost("F04") > 0 end }
+veto { "活禽管理不达标", when = function(i) return i:score_rate("F01", "F02") < 0.70 end }
+
+-- A grade is the first band whose minimum the score reaches.
+grades { {90, "优秀"}, {80, "良好"}, {70, "合格"}, {0, "不合格"} }
+
+-- 确保中游，力争上游: markets (and stations by their markets' mean) in thirds.
+tiers { "上游", "中游", "下游" }
+
+-- A period's score: the inspections' scores averaged with these weights
+-- (unannounced visits are trusted more).  Other methods: "worst", "latest".
+combine { method = "weighted",
+          weights = { ["暗访"] = 1.5, ["督查"] = 1, ["全面督查"] = 1, ["自查"] = 1, ["考核"] = 1 } }
