@@ -46,8 +46,8 @@ static int run(cwsh_host *h, const char *file, const char *args)
     char a[256] = "";
     if (args) snprintf(a, sizeof a, "%s", args);
     for (char *w = strtok(a, " \n"); w; w = strtok(NULL, " \n")) {
-        if (strcmp(w, "--mapping") == 0) o.mapping = strdup(strtok(NULL, " \n"));
-        else if (strcmp(w, "--encoding") == 0) o.read.encoding = strdup(strtok(NULL, " \n"));
+        if (strcmp(w, "--mapping") == 0) o.mapping = strtok(NULL, " \n");
+        else if (strcmp(w, "--encoding") == 0) o.read.encoding = strtok(NULL, " \n");
         else if (strcmp(w, "--skip-bad") == 0) o.skip_bad = 1;
         else if (strcmp(w, "--add-markets") == 0) o.add_markets = 1;
         else if (strcmp(w, "--replace") == 0) o.replace = 1;
@@ -94,7 +94,11 @@ static void bad_cases(cwsh_host *h)
         copy(src, name);
         char args[256] = "";
         char *a = slurp(argp, NULL);
-        if (a) { strncpy(args, a, sizeof args - 1); args[sizeof args - 1] = 0; }
+        if (a) {
+            size_t an = strlen(a) < sizeof args - 1 ? strlen(a) : sizeof args - 1;
+            memcpy(args, a, an);
+            args[an] = 0;
+        }
         fk_reset();
         markets();
         int rc = run(h, name, args);
@@ -135,7 +139,9 @@ static void suite(cwsh_host *h)
                    " R A01 1 0 0 -\n R A02 2 1 1 地面有垃圾1处，已责令整改\n R A03 3 0 0 -\n"
                    "end commit=1 ok=6 bad=0\n", "long English: what the store got");
     char en_log[4096];
-    snprintf(en_log, sizeof en_log, "%s", fk_log);
+    size_t enl = strlen(fk_log) < sizeof en_log - 1 ? strlen(fk_log) : sizeof en_log - 1;
+    memcpy(en_log, fk_log, enl);
+    en_log[enl] = 0;
 
     /* long, Chinese headers, BOM, CRLF, other spellings: the same records */
     fk_reset(); markets();
