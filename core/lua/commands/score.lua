@@ -1,0 +1,100 @@
+-- commands/score.lua — `score` and `rank units`.  Owner: engine helper.
+
+local engine = require("engine")
+local calc = require("engine_calc")
+local periods = require("engine_period")
+
+local function opts(args, known)
+  local o, pos = {}, {}
+  local i = 1
+  while i <= #args do
+    local a = args[i]
+    if known[a] == "flag" then o[a] = true
+    elseif known[a] == "value" then
+      if args[i + 1] == nil then error(("%s needs a value"):format(a), 0) end
+      o[a] = args[i + 1]; i = i + 1
+    elseif a:match("^%-%-") then error(("unknown option '%s'"):format(a), 0)
+    else pos[#pos + 1] = a end
+    i = i + 1
+  end
+  return o, pos
+end
+
+local function null(v) if v == nil then return cwsh.null end return v end
+
+local COLUMNS = { "rank", "market", "station", "score", "grade", "tier", "Δ", "inspections", "veto" }
+local FORMATS = { [4] = "%.1f", [7] = "%+.1f" }
+
+local function rs(rows, o)
+  local out = { columns = COLUMNS, formats = FORMATS, rows = {} }
+  for _, r in ipairs(rows) do
+    if (not o["--unit"] or r.unit == o["--unit"]) and (not o["--market"] or r.code == o["--market"] or r.name == o["--market"])
+        and (not o["--key"] or r.is_key) then
+      out.rows[#out.rows + 1] = { r.rank, r.name, null(r.unit), r.score, r.grade, r.tier, null(r.delta),
+        r.inspections, null(r.veto) }
+    end
+  end
+  return out
+end
+
+cwsh.command {
+  name = "score",
+  usage = "score [PERIOD] [--unit U] [--market M] [--key] | score --year-by-month YEAR",
+  help = "score and rank markets for a period (default: the latest month with data) and store the scores",
+  run = function(args)
+    local o, pos = opts(args, { ["--unit"] = "value", ["--market"] = "value", ["--key"] = "flag",
+      ["--year-by-month"] = "value" })
+    if #pos > 1 then error("score: one period at most (usage: " .. "score [PERIOD] [--unit U] [--market M] [--key])", 0) end
+    if o["--year-by-month"] then
+      local y = tonumber(o["--year-by-month"])
+      if not y or not o["--year-by-month"]:match("^%d%d%d%d$") then error("--year-by-month needs a year, e.g. 2027", 0) end
+      local out = { columns = { "period", "markets", "mean", "vetoed" }, formats = { [3] = "%.2f" }, rows = {} }
+      for _, p in ipairs(periods.months_of(y)) do
+        local rows = engine.score(p)
+        local s, v = 0, 0
+        for _, r in ipairs(rows) do s = s + r.score; if r.veto then v = v + 1 end end
+        out.rows[#out.rows + 1] = { p.name, #rows, #rows > 0 and s / #rows or cwsh.null, v }
+      end
+      return out
+    end
+    local rows, p = engine.score(pos[1])
+    if #rows == 0 then return ("no inspections in %s (%s..%s)"):format(p.name, p.from, p.to) end
+    return rs(rows, o)
+  end,
+}
+
+-- Stations ranked by the mean of their markets' scores.
+local function units(period)
+  local set = engine.current_set()
+  local rows, p = engine.score_period(period, set)
+  local by, list = {}, {}
+  for _, r in ipairs(rows) do
+    local name = r.unit or "(无所属)"
+    local u = by[name]
+    if not u then u = { unit = name, n = 0, sum = 0, vetoed = 0 }; by[name] = u; list[#list + 1] = u end
+    u.n = u.n + 1
+    u.sum = u.sum + r.score
+    if r.veto then u.vetoed = u.vetoed + 1 end
+  end
+  for _, u in ipairs(list) do u.score = u.sum / u.n end
+  calc.rank(set, list, "unit")
+  return list, p
+end
+
+cwsh.command {
+  name = "rank",
+  usage = "rank units [PERIOD]",
+  help = "rank the stations (所/分局) by their markets' mean score, in tiers",
+  complete = function() return { "units" } end,
+  run = function(args)
+    if args[1] ~= "units" then error("usage: rank units [PERIOD]", 0) end
+    if #args > 2 then error("rank units: one period at most", 0) end
+    local list, p = units(args[2])
+    if #list == 0 then return ("no inspections in %s (%s..%s)"):format(p.name, p.from, p.to) end
+    local out = { columns = { "rank", "station", "markets", "score", "tier", "vetoed" }, formats = { [4] = "%.1f" }, rows = {} }
+    for _, u in ipairs(list) do
+      out.rows[#out.rows + 1] = { u.rank, u.unit, u.n, u.score, u.tier, u.vetoed }
+    end
+    return out
+  end,
+}

@@ -1,0 +1,260 @@
+-- engine.lua — scoring markets from the store.  Owner: engine helper.
+--
+-- One SQL statement per period computes, for every inspection, the points
+-- lost after item and category caps (engine_calc's formulas compiled to
+-- SQL) and the points lost on the items the vetoes read.  Lua then works
+-- per inspection (vetoes, memoised per distinct values) and per market
+-- (combination, grade, rank, tier).  No Lua runs per result row.
+--
+--   engine.score_period(period [, set])  -> rows (plain tables, ranked)
+--   engine.score(period, set, opts)      -> rows with .delta, stored
+--   engine.market_detail(set, market_id, period) -> what explain shows
+
+local calc = require("engine_calc")
+local periods = require("engine_period")
+local rules = require("rules")
+
+local M = {}
+
+local function cur() 
+  local set = rules.current()
+  if not set then error("no rules loaded: fix the rules and run .rules reload", 0) end
+  return set
+end
+M.current_set = cur
+
+local function need_db()
+  if not db then error("no database: the sqlite plugin is not loaded", 0) end
+end
+
+-- Write `set`'s items and caps into temp tables the scoring SQL joins.
+-- Items whose code the store does not know have no results: left out.
+local loaded_hash
+local function load_rule_tables(set)
+  if loaded_hash == set.hash then return end
+  db.exec([[CREATE TEMP TABLE IF NOT EXISTS engine_item(item_id INTEGER PRIMARY KEY,
+    code TEXT, cat INTEGER, points REAL, k REAL, style INTEGER, dep INTEGER);
+    CREATE TEMP TABLE IF NOT EXISTS engine_cat(cat INTEGER PRIMARY KEY, cap REAL);
+    DELETE FROM engine_item; DELETE FROM engine_cat;]])
+  local ids = {}
+  for r in db.query("SELECT id, code FROM item") do ids[r.code] = r.id end
+  local cat_ix = {}
+  for i, c in ipairs(set.categories) do
+    cat_ix[c.name] = i
+    db.exec("INSERT INTO engine_cat(cat, cap) VALUES (?, ?)", i, c.cap)
+  end
+  for _, it in ipairs(set.items) do
+    if ids[it.code] then
+      db.exec("INSERT INTO engine_item VALUES (?, ?, ?, ?, ?, ?, ?)", ids[it.code], it.code,
+        cat_ix[it.category], it.points, it.per_count or db.null, calc.style_ids[it.style], 0)
+    end
+  end
+  loaded_hash = set.hash
+end
+
+-- The codes the vetoes read, in a fixed order.
+local function veto_codes(set)
+  local seen, out = {}, {}
+  for _, v in ipairs(set.vetoes) do
+    for _, c in ipairs(v.items) do
+      if not seen[c] then seen[c] = true; out[#out + 1] = c end
+    end
+  end
+  return out
+end
+
+local LOST = calc.lost_sql({ result = "r.result", deduction = "r.deduction", count = "r.count" },
+  { points = "ei.points", k = "ei.k", style = "ei.style" })
+
+-- Per inspection in [from, to] (optionally one market): id, market_id,
+-- date, kind, lost, v1..vn (points lost on each veto code).
+local function inspection_rows(set, from, to, market_id)
+  load_rule_tables(set)
+  local codes = veto_codes(set)
+  local vcols, vsum, vout = {}, {}, {}
+  for i, c in ipairs(codes) do
+    vcols[i] = (", sum(CASE ei.code WHEN '%s' THEN %s END) AS v%d"):format(c:gsub("'", "''"), LOST, i)
+    vsum[i] = (", sum(v%d) AS v%d"):format(i, i)
+    vout[i] = (", t.v%d"):format(i)
+  end
+  local mfilter = market_id and " AND i.market_id = :m" or ""
+  local sql = ([[
+WITH lc AS (
+  SELECT r.inspection_id AS iid, ei.cat AS cat, sum(%s) AS lost%s
+    FROM inspection i JOIN result r ON r.inspection_id = i.id
+    JOIN engine_item ei ON ei.item_id = r.item_id
+   WHERE i.date BETWEEN :from AND :to%s
+   GROUP BY r.inspection_id, ei.cat),
+t AS (
+  SELECT iid, sum(%s) AS lost%s FROM lc JOIN engine_cat c ON c.cat = lc.cat GROUP BY iid)
+SELECT i.id, i.market_id, i.date, i.kind, coalesce(t.lost, 0) AS lost%s
+  FROM inspection i LEFT JOIN t ON t.iid = i.id
+ WHERE i.date BETWEEN :from AND :to%s
+ ORDER BY i.market_id, i.date, i.id]]):format(LOST, table.concat(vcols), mfilter,
+    calc.cap_sql("lc.lost", "c.cap"), table.concat(vsum), table.concat(vout), mfilter)
+  return db.resultset(sql, { from = from, to = to, m = market_id }).rows, codes
+end
+
+local function markets()
+  local out = {}
+  for r in db.query([[SELECT m.id, m.code, m.name, m.is_key, m.unit_id, u.name AS unit
+      FROM market m LEFT JOIN unit u ON u.id = m.unit_id]]) do
+    out[r.id] = r
+  end
+  return out
+end
+
+local function nn(v) if v == db.null then return nil end return v end
+
+-- Score every market with inspections in period p (a parsed period)
+-- under `set`.  Rows: { market_id, code, name, unit, unit_id, is_key,
+-- score, grade, rank, tier, inspections, vetoes, kinds }, ranked.
+local function score_parsed(set, p)
+  local insp, codes = inspection_rows(set, p.from, p.to)
+  local memo, by_market, list = {}, {}, {}
+  for _, r in ipairs(insp) do
+    local id, mid, date, kind, lost = r[1], r[2], r[3], r[4], r[5]
+    local lost_by = {}
+    for i, c in ipairs(codes) do lost_by[c] = nn(r[5 + i]) or 0 end
+    local fired = calc.vetoes(set, rules, lost_by, kind, memo)
+    local m = by_market[mid]
+    if not m then
+      m = { market_id = mid, list = {}, vetoes = {} }
+      by_market[mid] = m
+      list[#list + 1] = m
+    end
+    m.list[#m.list + 1] = { id = id, date = date, kind = kind, score = set.total - lost }
+    for _, v in ipairs(fired or {}) do
+      if not m.vetoes[v] then m.vetoes[v] = true; m.vetoes[#m.vetoes + 1] = v end
+    end
+  end
+  local info = markets()
+  local rows = {}
+  for _, m in ipairs(list) do
+    local mk = info[m.market_id] or { code = "?" .. m.market_id, name = "?" }
+    local score = calc.combine(set, m.list)
+    rows[#rows + 1] = { market_id = m.market_id, code = mk.code, name = mk.name, unit = nn(mk.unit),
+      unit_id = nn(mk.unit_id), is_key = mk.is_key == 1, score = score,
+      grade = calc.grade(set, score, #m.vetoes > 0), inspections = #m.list,
+      vetoes = m.vetoes, veto = #m.vetoes > 0 and table.concat(m.vetoes, "、") or nil }
+  end
+  return calc.rank(set, rows, "code")
+end
+
+-- Results are remembered per (period, rules) while the data is unchanged
+-- (total_changes() counts this connection's writes, data_version other
+-- connections' commits), so the previous period for Δ is not scored twice.
+local cache = {}
+local function data_stamp()
+  local r = db.one("SELECT total_changes() AS c, (SELECT count(*) FROM inspection) AS n, (SELECT max(id) FROM inspection) AS m")
+  local v = db.one("PRAGMA data_version")
+  local dv
+  for _, x in pairs(v) do dv = x end
+  return ("%s/%s/%s/%s"):format(r.c, r.n, tostring(r.m), tostring(dv))
+end
+
+function M.parse_period(s)
+  if s == nil then
+    need_db()
+    local r = db.one("SELECT max(date) AS d FROM inspection")
+    if not r or r.d == db.null then error("no inspections in the database: import some first", 0) end
+    return periods.parse(r.d:sub(1, 7))
+  end
+  local p, err = periods.parse(s)
+  if not p then error(err, 0) end
+  return p
+end
+
+local function cached(set, p)
+  local key = p.name .. "|" .. set.hash
+  local stamp = data_stamp()
+  local c = cache[key]
+  if c and c.stamp == stamp then return c.rows end
+  local rows = score_parsed(set, p)
+  cache[key] = { stamp = stamp, rows = rows }
+  return rows
+end
+
+-- Plain rows for a period (string or parsed), under `set` (default: active).
+function M.score_period(period, set)
+  need_db()
+  set = set or cur()
+  local p = type(period) == "table" and period or M.parse_period(period)
+  return cached(set, p), p
+end
+
+-- Score, compute Δ against the previous period, store in `score`.
+function M.score(period, set)
+  need_db()
+  set = set or cur()
+  local p = type(period) == "table" and period or M.parse_period(period)
+  local rows = cached(set, p)
+  local prev = cached(set, periods.prev(p))
+  local before = {}
+  for _, r in ipairs(prev) do before[r.market_id] = r.score end
+  for _, r in ipairs(rows) do r.delta = before[r.market_id] and r.score - before[r.market_id] or nil end
+  db.tx(function()
+    db.exec("DELETE FROM score WHERE period = ? AND rules_hash = ?", p.name, set.hash)
+    for _, r in ipairs(rows) do
+      db.exec([[INSERT INTO score(market_id, period, score, grade, rank, tier, inspections, veto, rules_hash)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)]], r.market_id, p.name, r.score, r.grade, r.rank, r.tier,
+        r.inspections, r.veto or db.null, set.hash)
+    end
+  end)
+  -- our own writes moved total_changes(): re-stamp what we just computed
+  local stamp = data_stamp()
+  cache[p.name .. "|" .. set.hash].stamp = stamp
+  local pk = periods.prev(p).name .. "|" .. set.hash
+  if cache[pk] then cache[pk].stamp = stamp end
+  return rows, p
+end
+
+-- Find a market by code, name or alias.  Errors name the candidates.
+function M.find_market(s)
+  need_db()
+  local r = db.one("SELECT id, code, name FROM market WHERE code = ?", s)
+  if r then return r end
+  local found = {}
+  for x in db.query([[SELECT id, code, name FROM market WHERE name = ?
+      UNION SELECT m.id, m.code, m.name FROM market_alias a JOIN market m ON m.id = a.market_id WHERE a.alias = ?
+      ORDER BY 2]], s, s) do
+    found[#found + 1] = x
+  end
+  if #found == 1 then return found[1] end
+  if #found == 0 then error(("no market '%s' (give its code or name)"):format(s), 0) end
+  local codes = {}
+  for _, x in ipairs(found) do codes[#codes + 1] = x.code end
+  error(("market name '%s' is ambiguous: codes %s"):format(s, table.concat(codes, ", ")), 0)
+end
+
+-- Everything explain shows for one market and period, computed in memory
+-- (engine_calc.inspection) from the market's result rows.
+function M.market_detail(set, market_id, p)
+  need_db()
+  local insps, by_id = {}, {}
+  for r in db.query([[SELECT id, date, kind, inspector, note FROM inspection
+      WHERE market_id = ? AND date BETWEEN ? AND ? ORDER BY date, id]], market_id, p.from, p.to) do
+    local x = { id = r.id, date = r.date, kind = r.kind, inspector = nn(r.inspector), note = nn(r.note), results = {} }
+    insps[#insps + 1] = x
+    by_id[r.id] = x
+  end
+  for r in db.query([[SELECT r.inspection_id AS iid, it.code, r.result, r.deduction, r.count, r.note
+      FROM inspection i JOIN result r ON r.inspection_id = i.id JOIN item it ON it.id = r.item_id
+      WHERE i.market_id = ? AND i.date BETWEEN ? AND ?]], market_id, p.from, p.to) do
+    by_id[r.iid].results[r.code] = { result = r.result, deduction = nn(r.deduction), count = nn(r.count), note = nn(r.note) }
+  end
+  local memo, vetoes = {}, {}
+  for _, x in ipairs(insps) do
+    x.calc = calc.inspection(set, x)
+    x.score = x.calc.score
+    x.vetoes = calc.vetoes(set, rules, x.calc.by_code, x.kind, memo)
+    for _, v in ipairs(x.vetoes or {}) do
+      if not vetoes[v] then vetoes[v] = true; vetoes[#vetoes + 1] = v end
+    end
+  end
+  local score = calc.combine(set, insps)
+  return { inspections = insps, score = score, vetoes = vetoes,
+    grade = score and calc.grade(set, score, #vetoes > 0) }
+end
+
+return M

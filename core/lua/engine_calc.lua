@@ -1,0 +1,222 @@
+-- engine_calc.lua — the scoring arithmetic, written once.  Owner: engine helper.
+--
+-- An item's points lost are a formula over the result row (deduction,
+-- count, result) and the item's parameters (points, per_count).  Each item
+-- style's formula is written here once, as a small expression tree, and
+-- compiled two ways: to SQL (engine.lua sums it over millions of rows in
+-- SQLite) and to a Lua function (explain and the rule tests score a
+-- handful of inspections in memory).  Category caps, the inspection's
+-- total, vetoes, the period's combination, grades, ranks and tiers are
+-- Lua below and run per inspection or per market, never per result row;
+-- the category cap, the only step besides the item formula that SQL also
+-- does, is the expression CAP below.
+--
+-- Formulas (NULL propagates as in SQL; `coalesce` takes the first non-NULL):
+--   plain       min(deduction, points)
+--   per_count   min(coalesce(count * per_count, deduction), points)
+--   bands       coalesce(points * (10 - max(0, min(10, count))) / 10,
+--                        min(deduction, points))
+--   any style   0 when the result is 不适用
+
+local M = {}
+
+local D, C, P, K = { "col", "deduction" }, { "col", "count" }, { "par", "points" }, { "par", "k" }
+
+M.formulas = {
+  plain = { "min", D, P },
+  per_count = { "min", { "coalesce", { "mul", C, K }, D }, P },
+  bands = { "coalesce", { "div", { "mul", P, { "sub", 10, { "max", 0, { "min", 10, C } } } }, 10 },
+    { "min", D, P } },
+}
+M.style_ids = { plain = 0, per_count = 1, bands = 2 }
+
+-- ------------------------------------------------------------ to SQL
+
+local function num(x) return ("%.17g"):format(x) end
+
+-- cols: { deduction = "r.deduction", ... }, pars: { points = "ei.points", ... }
+local function sql(e, cols, pars)
+  if type(e) == "number" then return num(e) end
+  local op = e[1]
+  if op == "col" then return cols[e[2]] end
+  if op == "par" then return pars[e[2]] end
+  local a, b = sql(e[2], cols, pars), sql(e[3], cols, pars)
+  if op == "min" then return ("min(%s, %s)"):format(a, b) end
+  if op == "max" then return ("max(%s, %s)"):format(a, b) end
+  if op == "coalesce" then return ("coalesce(%s, %s)"):format(a, b) end
+  if op == "mul" then return ("(%s * %s)"):format(a, b) end
+  if op == "div" then return ("(%s / %s)"):format(a, b) end
+  if op == "sub" then return ("(%s - %s)"):format(a, b) end
+  error("engine_calc: unknown operator " .. tostring(op))
+end
+
+-- The SQL expression of an item's points lost, all styles in one CASE.
+function M.lost_sql(cols, pars)
+  local parts = { ("CASE WHEN %s = '不适用' THEN 0 ELSE CASE %s"):format(cols.result, pars.style) }
+  for style, id in pairs(M.style_ids) do
+    if style ~= "plain" then parts[#parts + 1] = (" WHEN %d THEN %s"):format(id, sql(M.formulas[style], cols, pars)) end
+  end
+  parts[#parts + 1] = (" ELSE %s END END"):format(sql(M.formulas.plain, cols, pars))
+  return table.concat(parts)
+end
+
+-- The category cap: a category never loses more than its cap.
+function M.cap_sql(sum, cap) return ("min(%s, %s)"):format(sum, cap) end
+local function cap(sum, c) return math.min(sum, c) end
+
+-- ------------------------------------------------------------ to Lua
+
+local function lua(e)
+  if type(e) == "number" then return function() return e end end
+  local op = e[1]
+  if op == "col" then local k = e[2]; return function(r) return r[k] end end
+  if op == "par" then local k = e[2]; return function(_, it) return it[k] end end
+  local a, b = lua(e[2]), lua(e[3])
+  if op == "coalesce" then
+    return function(r, it) local x = a(r, it); if x == nil then return b(r, it) end; return x end
+  end
+  local f
+  if op == "min" then f = math.min elseif op == "max" then f = math.max
+  elseif op == "mul" then f = function(x, y) return x * y end
+  elseif op == "div" then f = function(x, y) return x / y end
+  elseif op == "sub" then f = function(x, y) return x - y end
+  else error("engine_calc: unknown operator " .. tostring(op)) end
+  return function(r, it)
+    local x, y = a(r, it), b(r, it)
+    if x == nil or y == nil then return nil end
+    return f(x, y)
+  end
+end
+
+local compiled = {}
+for style, e in pairs(M.formulas) do compiled[style] = lua(e) end
+
+-- Points lost on item `it` for result row r = { result, deduction, count }
+-- (absent values are nil).
+function M.item_lost(it, r)
+  if r.result == "不适用" then return 0 end
+  local row = { deduction = r.deduction or 0, count = r.count }
+  return compiled[it.style](row, { points = it.points, k = it.per_count }) or 0
+end
+
+-- ------------------------------------------------------ one inspection
+
+-- Score one inspection in memory.  insp = { kind, date, results = { [code]
+-- = { result, deduction, count, note } } }.  Returns { lost, score,
+-- items = { {it, lost, row}... } in checklist order, cats = { {name, sum,
+-- cap, lost} } for categories that lost points, by_code = { code -> lost } }.
+-- Result codes not in the set are ignored (as the SQL join ignores them).
+function M.inspection(set, insp)
+  local out = { items = {}, cats = {}, by_code = {} }
+  local sums = {}
+  for _, it in ipairs(set.items) do
+    local r = insp.results[it.code]
+    if r then
+      local l = M.item_lost(it, r)
+      out.by_code[it.code] = l
+      if l ~= 0 then
+        out.items[#out.items + 1] = { it = it, lost = l, row = r }
+        sums[it.category] = (sums[it.category] or 0) + l
+      end
+    end
+  end
+  local lost = 0
+  for _, c in ipairs(set.categories) do
+    local s = sums[c.name]
+    if s then
+      local l = cap(s, c.cap)
+      out.cats[#out.cats + 1] = { name = c.name, sum = s, cap = c.cap, lost = l, capped = l < s }
+      lost = lost + l
+    end
+  end
+  out.lost = lost
+  out.score = set.total - lost
+  return out
+end
+
+-- ------------------------------------------------------------- vetoes
+
+-- The vetoes an inspection triggers.  `lost` maps item code -> points
+-- lost.  `memo` (a table kept for one scoring run) remembers each veto's
+-- answer per kind and values of its items, so a veto runs once per
+-- distinct combination, not once per inspection.
+function M.vetoes(set, rules, lost, kind, memo)
+  local fired
+  for vi, v in ipairs(set.vetoes) do
+    local key = { vi, kind }
+    for _, code in ipairs(v.items) do key[#key + 1] = num(lost[code] or 0) end
+    key = table.concat(key, "\1")
+    local r = memo and memo[key]
+    if r == nil then
+      local seen = {}
+      r = rules.call_veto(v, rules.inspection(set, lost, kind, nil, seen))
+      for code in pairs(seen) do
+        local known = false
+        for _, c in ipairs(v.items) do if c == code then known = true end end
+        if not known then
+          error(("%s:%d: veto '%s' reads item %s, which its dry runs did not: declare items = {...}"):format(
+            v.file, v.line, v.name, code), 0)
+        end
+      end
+      if memo then memo[key] = r end
+    end
+    if r then fired = fired or {}; fired[#fired + 1] = v.name end
+  end
+  return fired
+end
+
+-- ------------------------------------------------------------- periods
+
+function M.weight(set, kind)
+  return set.combine.weights[kind] or set.combine.default_weight
+end
+
+-- Combine a market's inspections in a period: list of { score, kind,
+-- date, id }.  Returns the period score and the weight of each.
+function M.combine(set, list)
+  local m = set.combine.method
+  if #list == 0 then return nil end
+  if m == "worst" then
+    local s = math.huge
+    for _, x in ipairs(list) do s = math.min(s, x.score) end
+    return s
+  elseif m == "latest" then
+    local best = list[1]
+    for _, x in ipairs(list) do
+      if x.date > best.date or (x.date == best.date and x.id > best.id) then best = x end
+    end
+    return best.score
+  end
+  local sw, s = 0, 0
+  for _, x in ipairs(list) do
+    local w = M.weight(set, x.kind)
+    s = s + w * x.score
+    sw = sw + w
+  end
+  return s / sw
+end
+
+function M.grade(set, score, vetoed)
+  if vetoed then return set.grades[#set.grades].name end
+  for _, g in ipairs(set.grades) do if score >= g.min then return g.name end end
+  return set.grades[#set.grades].name
+end
+
+-- Same score, same rank (competition ranking 1, 1, 3); ties are listed by
+-- key (market code).  Scores equal to 1e-9 are the same score.  Sets
+-- .rank and .tier on each row (tiers: thirds by rank, ties share a tier).
+function M.rank(set, rows, key)
+  table.sort(rows, function(a, b)
+    if math.abs(a.score - b.score) > 1e-9 then return a.score > b.score end
+    return a[key] < b[key]
+  end)
+  local n, k = #rows, #set.tiers
+  for i, r in ipairs(rows) do
+    if i > 1 and math.abs(rows[i - 1].score - r.score) <= 1e-9 then r.rank = rows[i - 1].rank
+    else r.rank = i end
+    r.tier = set.tiers[(r.rank - 1) * k // n + 1]
+  end
+  return rows
+end
+
+return M
