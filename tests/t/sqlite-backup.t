@@ -10,11 +10,11 @@ scratch
 "$CWSH" t.db >out 2>&1 <<'EOF2'
 INSERT INTO unit(name) VALUES ('城南所'), ('城东所');
 INSERT INTO market(code, name, unit_id, is_key, stalls) VALUES ('M0003', '解放市场', 1, 1, 289), ('M0004', '城北市场', 2, 0, NULL);
-INSERT INTO item(code, title, category, points) VALUES ('A01', '地面平整无积水', '环境卫生', 4), ('C02', '防蝇设施完好（熟食"三防"）', '病媒生物防制', 3);
+INSERT INTO item(code, title, category, points) VALUES ('T01', '地面平整无积水', '环境卫生', 4), ('T02', '防蝇设施完好（熟食"三防"）', '病媒生物防制', 3);
 INSERT INTO import(file, hash, rows_ok, rows_bad) VALUES ('a.csv', 'h1', 3, 0);
 INSERT INTO inspection(ext_id, date, market_id, kind, inspector, import_id) VALUES ('JC-1', '2027-01-07', 1, '督查', '陈静', 1), ('JC-2', '2027-01-08', 2, '暗访', NULL, 1);
-INSERT INTO result VALUES (1, 1, '不合格', 2.5, 3, '积水3处，
-已整改'), (1, 2, '合格', 0, NULL, NULL), (2, 1, '不适用', 0, NULL, 'it''s fine');
+INSERT INTO result VALUES (1, (SELECT id FROM item WHERE code = 'T01'), '不合格', 2.5, 3, '积水3处，
+已整改'), (1, (SELECT id FROM item WHERE code = 'T02'), '合格', 0, NULL, NULL), (2, (SELECT id FROM item WHERE code = 'T01'), '不适用', 0, NULL, 'it''s fine');
 INSERT INTO score(market_id, period, score, grade, rules_hash) VALUES (1, '2027-01', 97.5, '优秀', 'r1');
 .backup b.db
 EOF2
@@ -22,7 +22,8 @@ is 0 "$?" "backup: exit code 0"
 is "" "$(cat out)" "backup: silent"
 sqlite3 t.db .dump >before.dump
 sqlite3 b.db .dump >backup.dump
-is 14 "$(grep -c '^INSERT' before.dump)" "the dump holds every row (so comparing it means something)"
+is "2 2 3 1" "$(grep -c '^INSERT INTO market VALUES' before.dump) $(grep -c '^INSERT INTO inspection VALUES' before.dump) $(grep -c '^INSERT INTO result VALUES' before.dump) $(grep -c '^INSERT INTO score VALUES' before.dump)" \
+   "the dump holds the rows (so comparing dumps means something)"
 is_file before.dump backup.dump "the backup holds identical data (sqlite3 .dump)"
 is "delete" "$(sqlite3 b.db 'PRAGMA journal_mode')" "the backup is one plain file (not WAL)"
 is "$(sqlite3 t.db 'PRAGMA user_version')" "$(sqlite3 b.db 'PRAGMA user_version')" "the backup keeps the schema version"
@@ -59,6 +60,7 @@ is_file before.dump after.dump "restore newer: database unchanged"
 cp b.db older.db
 sqlite3 older.db "DROP VIEW v_result; DROP VIEW v_inspection; PRAGMA user_version = 1"
 sqlite3 t.db "SELECT * FROM v_result ORDER BY inspection_id, item_code" >want
+is 3 "$(sqlite3 t.db 'SELECT count(*) FROM v_result')" "restore older: three results to compare"
 printf '.restore older.db\n' | "$CWSH" t.db >out 2>&1
 is 0 "$?" "restore older: exit code 0"
 is "$cur" "$(sqlite3 t.db 'PRAGMA user_version')" "restore older: upgraded to the current version"
