@@ -175,7 +175,7 @@ if [ -n "$CWSH_IMPORT_S" ]; then
              JOIN market m ON m.id = i.market_id JOIN item it ON it.id = r.item_id"
     a=$(q "$DB" "$content" | md5sum | cut -c1-12)
     b=$(q "$FLOORDB" "$content" | md5sum | cut -c1-12)
-    check "cwsh's rows equal the floor's rows (digest)" "$b" "$a"
+    check "cwsh's rows equal the floor's rows" "$b" "$a"
 fi
 
 # ---------------------------------------------------------------- score
@@ -196,7 +196,7 @@ if [ -n "$CWSH_IMPORT_S" ]; then
             "$SQL_SCORE_S" "$ROWS" "$CWSH_SCORE_RSS" "$RSS" 1.5
         # Identical results: what cwsh stored against what the SQL computed.
         grep -v '^Run Time' "$W/score_sql.out" | sort >"$W/score_sql.csv"
-        q -csv "$DB" "$(cat "$ROOT/scripts/bench/stored.sql")" | sort >"$W/score_cwsh.csv"
+        q -csv "$DB" <"$ROOT/scripts/bench/stored.sql" | sort >"$W/score_cwsh.csv"
         check "market-months scored by cwsh and by score.sql" \
             "$(wc -l <"$W/score_sql.csv")" "$(wc -l <"$W/score_cwsh.csv")"
         if cmp -s "$W/score_sql.csv" "$W/score_cwsh.csv"; then

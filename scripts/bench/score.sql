@@ -1,20 +1,33 @@
 -- score.sql — the hand-written reference for `score` (issue 5): every
--- market's score for every month of the data, from the same capped sums
--- the default rules compute, in one SQL statement.  Owner: bench helper.
+-- market's score for every month of the data in one SQL statement, from
+-- the default rules (rules/checklist.lua, rules/scoring.lua) written out
+-- by hand.  Owner: bench helper.
 --
---   inspection score = 100 - sum over categories of
---                      min(category points, sum of min(deduction, item points))
---   month score      = mean of its inspections' scores weighted by kind
---                      (the default rules' weights, below)
+--   item lost        0 when 不适用; per-count items min(count * rate, points)
+--                    when counted; D01 (bands) points * (10 - grade) / 10
+--                    when graded; otherwise min(deduction, points)
+--   inspection score 100.0 - sum over categories of min(category lost, category points)
+--   month score      mean of the inspections' scores weighted by kind
 --
--- Output: market code, period, score (4 decimals), inspections — the same
+-- Output: market code, period, score (4 decimals), inspections — the
 -- columns stored.sql reads back from cwsh's score table.
 WITH weight(kind, w) AS (
   VALUES ('自查', 1.0), ('督查', 1.0), ('全面督查', 1.0), ('暗访', 1.5), ('考核', 1.0)
 ),
+per_count(code, rate) AS (
+  VALUES ('A01', 1), ('A02', 1), ('A04', 1), ('B02', 1), ('C01', 1), ('C03', 0.5),
+         ('C06', 0.5), ('D03', 0.5), ('E01', 1), ('E02', 1), ('E03', 0.5), ('E04', 1),
+         ('F03', 1), ('F04', 1)
+),
 lost_item AS (
-  SELECT r.inspection_id, it.category, min(r.deduction, it.points) AS lost
+  SELECT r.inspection_id, it.category,
+         CASE WHEN r.result = '不适用' THEN 0
+              WHEN pc.rate IS NOT NULL AND r.count IS NOT NULL THEN min(r.count * pc.rate, it.points)
+              WHEN it.code = 'D01' AND r.count IS NOT NULL
+                THEN it.points * (10 - max(0, min(10, r.count))) / 10
+              ELSE min(r.deduction, it.points) END AS lost
     FROM result r JOIN item it ON it.id = r.item_id
+    LEFT JOIN per_count pc ON pc.code = it.code
 ),
 cat_points(category, points) AS (
   SELECT category, sum(points) FROM item GROUP BY category
