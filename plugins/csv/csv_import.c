@@ -12,10 +12,7 @@
  * from the reader's reused buffers, conversions write into fixed arrays,
  * the inspection's rows go into an arena reset per inspection.
  */
-#include <pthread.h>
 #include <stdarg.h>
-#include <stdatomic.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +23,8 @@
 #include "csv_hash.h"
 #include "csv_import.h"
 #include "csv_map.h"
-#include "csv_pipe.h"
 #include "csv_report.h"
+#include "csv_store.h"
 
 typedef struct pres {           /* one item result waiting for its inspection */
     int item, result;
@@ -85,18 +82,9 @@ typedef struct imp {
     unsigned *seen_gen;         /* per checklist item: inspection generation */
     long *seen_line;
     unsigned gen;
-    /* market ids by key (code, or name when there is no code) */
-    struct mslot { size_t key, klen; int64_t id; } *mc;
-    size_t mc_cap, mc_n;
-    char *mk;
-    size_t mk_len, mk_cap;
-    /* threaded: the parser (this struct's owner thread) hands inspections
-     * and market requests to the store's thread through `pipe` */
-    cpipe *pipe;
-    atomic_int stop;            /* the store failed: the parser stops */
-    char *mfatal;               /* the store's failure, seen by the store's thread */
-    int64_t reply_id;           /* answer to the last market request */
-    char *reply_err;
+    cstore *cs;                 /* the loader, directly or across threads */
+    cwsh_result *rr;            /* flush()'s results, reused */
+    int rr_cap;
     int ncol;
     long long size;
     /* Lua converter results, one buffer per field */
@@ -219,176 +207,6 @@ static void set_fatal(imp *I, char *msg)
     else free(msg);
 }
 
-/* ------------------------------------------------- to the store's thread
- *
- * Records in a pipe batch: a header with its size, fixed parts, then the
- * strings; string fields are offsets from the record's start (0: NULL). */
-
-enum { REC_INSP = 1, REC_MARKET = 2 };
-
-typedef struct rec_insp {
-    uint32_t type, size, nres, ext, date, kind, insp, note;
-    int64_t market_id;
-} rec_insp;
-
-typedef struct rec_res {
-    int32_t item, result;
-    double ded, count;
-    uint32_t note, pad;
-} rec_res;
-
-typedef struct rec_market {
-    uint32_t type, size, code, name, unit, add;
-} rec_market;
-
-static size_t slen(const char *s) { return s ? strlen(s) + 1 : 0; }
-
-/* Copy s to rec + *at; its offset, or 0 for NULL. */
-static uint32_t put_str(unsigned char *rec, size_t *at, const char *s)
-{
-    if (!s) return 0;
-    size_t n = strlen(s) + 1;
-    memcpy(rec + *at, s, n);
-    uint32_t off = (uint32_t)*at;
-    *at += n;
-    return off;
-}
-
-static const char *get_str(const unsigned char *rec, uint32_t off)
-{
-    return off ? (const char *)rec + off : NULL;
-}
-
-static void send_inspection(imp *I)
-{
-    const char *ext = ar_str(I, I->ext_id), *insp = ar_str(I, I->inspector), *note = ar_str(I, I->note);
-    size_t size = sizeof(rec_insp) + (size_t)I->nres * sizeof(rec_res)
-                + slen(ext) + slen(I->date) + slen(I->kind) + slen(insp) + slen(note);
-    for (int i = 0; i < I->nres; i++) size += slen(ar_str(I, I->res[i].note));
-    size = (size + 7) & ~(size_t)7;
-    unsigned char *rec = cpipe_reserve(I->pipe, size);
-    rec_insp h = { REC_INSP, (uint32_t)size, (uint32_t)I->nres, 0, 0, 0, 0, 0, I->market_id };
-    size_t at = sizeof h + (size_t)I->nres * sizeof(rec_res);
-    h.ext = put_str(rec, &at, ext);
-    h.date = put_str(rec, &at, I->date);
-    h.kind = put_str(rec, &at, I->kind);
-    h.insp = put_str(rec, &at, insp);
-    h.note = put_str(rec, &at, note);
-    memcpy(rec, &h, sizeof h);
-    for (int i = 0; i < I->nres; i++) {
-        const pres *p = &I->res[i];
-        rec_res r = { p->item, p->result, p->ded, p->count, 0, 0 };
-        r.note = put_str(rec, &at, ar_str(I, p->note));
-        memcpy(rec + sizeof h + (size_t)i * sizeof r, &r, sizeof r);
-    }
-}
-
-/* Store's thread: run the records of one batch. */
-static void run_batch(imp *I, const unsigned char *d, size_t n)
-{
-    for (size_t off = 0; off < n;) {
-        const unsigned char *rec = d + off;
-        uint32_t type, size;
-        memcpy(&type, rec, 4);
-        memcpy(&size, rec + 4, 4);
-        off += size;
-        char *err = NULL;
-        if (type == REC_MARKET) {
-            rec_market m;
-            memcpy(&m, rec, sizeof m);
-            const char *c = get_str(rec, m.code), *nm = get_str(rec, m.name), *u = get_str(rec, m.unit);
-            I->reply_id = 0;
-            I->reply_err = NULL;
-            if (I->mfatal) continue;
-            I->reply_id = I->st->market_find(I->ld, c, c ? NULL : nm);
-            if (!I->reply_id && m.add) I->reply_id = I->st->market_add(I->ld, c, nm, u, &I->reply_err);
-            continue;
-        }
-        if (I->mfatal) continue;
-        rec_insp h;
-        memcpy(&h, rec, sizeof h);
-        cwsh_inspection in = { get_str(rec, h.ext), get_str(rec, h.date), h.market_id,
-                               get_str(rec, h.kind), get_str(rec, h.insp), get_str(rec, h.note) };
-        if (I->st->inspection(I->ld, &in, &err) != 0) goto fail;
-        for (uint32_t i = 0; i < h.nres; i++) {
-            rec_res r;
-            memcpy(&r, rec + sizeof h + i * sizeof r, sizeof r);
-            cwsh_result rr = { I->ck.items[r.item].code, r.result, r.ded, r.count, get_str(rec, r.note) };
-            if (I->st->result(I->ld, &rr, &err) != 0) goto fail;
-        }
-        continue;
-    fail:
-        I->mfatal = err ? err : strdup("the store failed");
-        atomic_store(&I->stop, 1);
-    }
-}
-
-/* Market id by code or name, through the store (on its thread when
- * threaded); add it when `add`.  0 with *err possibly set when unknown. */
-static int64_t store_market(imp *I, const char *c, const char *nm, const char *u, int add, char **err)
-{
-    if (!I->pipe) {
-        int64_t id = I->st->market_find(I->ld, c, c ? NULL : nm);
-        if (!id && add) id = I->st->market_add(I->ld, c, nm, u, err);
-        return id;
-    }
-    size_t size = (sizeof(rec_market) + slen(c) + slen(nm) + slen(u) + 7) & ~(size_t)7;
-    unsigned char *rec = cpipe_reserve(I->pipe, size);
-    rec_market m = { REC_MARKET, (uint32_t)size, 0, 0, 0, (uint32_t)add };
-    size_t at = sizeof m;
-    m.code = put_str(rec, &at, c);
-    m.name = put_str(rec, &at, nm);
-    m.unit = put_str(rec, &at, u);
-    memcpy(rec, &m, sizeof m);
-    cpipe_sync(I->pipe);                 /* the answer is there once all is done */
-    *err = I->reply_err;
-    I->reply_err = NULL;
-    return I->reply_id;
-}
-
-static unsigned mc_hash(const char *s, size_t n)
-{
-    unsigned h = 2166136261u;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
-/* Slot of key in the market cache (its id 0 when absent). */
-static struct mslot *mc_slot(imp *I, const char *k, size_t kn)
-{
-    if (I->mc_n * 2 >= I->mc_cap) {
-        size_t nc = I->mc_cap ? 2 * I->mc_cap : 256;
-        struct mslot *nv = calloc(nc, sizeof *nv);
-        for (size_t i = 0; i < I->mc_cap; i++) {
-            if (!I->mc[i].id) continue;
-            size_t j = mc_hash(I->mk + I->mc[i].key, I->mc[i].klen) & (nc - 1);
-            while (nv[j].id) j = (j + 1) & (nc - 1);
-            nv[j] = I->mc[i];
-        }
-        free(I->mc);
-        I->mc = nv;
-        I->mc_cap = nc;
-    }
-    size_t j = mc_hash(k, kn) & (I->mc_cap - 1);
-    while (I->mc[j].id && !(I->mc[j].klen == kn && memcmp(I->mk + I->mc[j].key, k, kn) == 0))
-        j = (j + 1) & (I->mc_cap - 1);
-    return &I->mc[j];
-}
-
-static void mc_put(imp *I, struct mslot *sl, const char *k, size_t kn, int64_t id)
-{
-    if (I->mk_len + kn > I->mk_cap) {
-        I->mk_cap = (I->mk_len + kn) * 2 + 1024;
-        I->mk = realloc(I->mk, I->mk_cap);
-    }
-    memcpy(I->mk + I->mk_len, k, kn);
-    sl->key = I->mk_len;
-    sl->klen = kn;
-    sl->id = id;
-    I->mk_len += kn;
-    I->mc_n++;
-}
-
 /* Hand the open inspection to the loader (unless it is bad). */
 static void flush(imp *I)
 {
@@ -401,34 +219,26 @@ static void flush(imp *I)
     /* atomic mode: once a row is bad nothing will be committed, so stop
      * writing (market_find/add still run so that errors stay precise) */
     if (I->rep.errors && !I->o->skip_bad) return;
-    if (I->pipe) { send_inspection(I); return; }
     cwsh_inspection in = {
         ar_str(I, I->ext_id), I->date, I->market_id, I->kind,
         ar_str(I, I->inspector), ar_str(I, I->note)
     };
-    char *err = NULL;
-    if (I->st->inspection(I->ld, &in, &err) != 0) { set_fatal(I, err); return; }
+    if (I->nres > I->rr_cap) {
+        I->rr_cap = I->nres + 64;
+        I->rr = realloc(I->rr, (size_t)I->rr_cap * sizeof *I->rr);
+    }
     for (int i = 0; i < I->nres; i++) {
         const pres *p = &I->res[i];
-        cwsh_result rr = { I->ck.items[p->item].code, p->result, p->ded, p->count,
-                           ar_str(I, p->note) };
-        if (I->st->result(I->ld, &rr, &err) != 0) { set_fatal(I, err); return; }
+        I->rr[i] = (cwsh_result){ I->ck.items[p->item].code, p->result, p->ded, p->count,
+                                  ar_str(I, p->note) };
     }
+    cstore_inspection(I->cs, &in, I->rr, I->nres);      /* a failure stops rows() */
 }
 
-/* Market id for the code/name in this row; 0 with why set when unknown.
- * A code decides alone: names repeat across markets (two 城北市场 in two
- * districts), so falling back to the name could pick the wrong one. */
+/* Market id for the code/name in this row; 0 with why set when unknown. */
 static int64_t market(imp *I, const csvr_record *rec, const cell *code, const cell *name,
                       char *why, size_t wsz)
 {
-    char key[300];
-    size_t kn;
-    if (code->n) kn = (size_t)snprintf(key, sizeof key, "%.*s", (int)code->n, code->s);
-    else kn = (size_t)snprintf(key, sizeof key, "\x1f%.*s", (int)name->n, name->s);
-    if (kn >= sizeof key) kn = sizeof key - 1;
-    struct mslot *sl = mc_slot(I, key, kn);
-    if (sl->id) return sl->id;
     /* the loader wants NUL-terminated strings: copy to the stack */
     char c[128], nm[256], u[256];
     snprintf(c, sizeof c, "%.*s", (int)code->n, code->s);
@@ -438,8 +248,8 @@ static int64_t market(imp *I, const csvr_record *rec, const cell *code, const ce
     field(I, rec, MF_UNIT, &unit, uw, sizeof uw);
     snprintf(u, sizeof u, "%.*s", (int)unit.n, unit.s);
     char *err = NULL;
-    int64_t id = store_market(I, c[0] ? c : NULL, nm[0] ? nm : NULL, u[0] ? u : NULL,
-                              I->o->add_markets, &err);
+    int64_t id = cstore_market(I->cs, c[0] ? c : NULL, nm[0] ? nm : NULL, u[0] ? u : NULL,
+                               I->o->add_markets, &err);
     if (!id && err) {
         snprintf(why, wsz, "cannot add market \"%s\": %s", c[0] ? c : nm, err);
         free(err);
@@ -454,7 +264,6 @@ static int64_t market(imp *I, const csvr_record *rec, const cell *code, const ce
                      c[0] ? c : nm);
         return 0;
     }
-    mc_put(I, sl, key, kn, id);
     return id;
 }
 
@@ -779,7 +588,8 @@ static void imp_free(imp *I)
     ccheck_free(&I->ck);
     csvr_close(&I->r);
     free(I->ar); free(I->res); free(I->rows); free(I->seen_gen); free(I->seen_line); free(I->sumlen);
-    free(I->mc); free(I->mk); free(I->mfatal); free(I->reply_err);
+    free(I->rr);
+    cstore_close(&I->cs);
     for (int f = 0; f < MF_N; f++) free(I->lbuf[f]);
     free(I->fatal);
 }
@@ -795,7 +605,7 @@ static void rows(imp *I)
     char *e = NULL;
     long nrow = 0;
     int ncol = I->ncol;
-    while (!I->fatal && !atomic_load(&I->stop)) {
+    while (!I->fatal && !cstore_failed(I->cs)) {
         int st = csvr_next(I->r, &rec, &e);
         if (st == CSVR_EOF) break;
         if (st == CSVR_FAIL) { set_fatal(I, msgf("%s:%s", o->file, e)); free(e); break; }
@@ -825,16 +635,10 @@ static void rows(imp *I)
         if (I->m.wide) row_wide(I, &rec);
         else row_long(I, &rec);
     }
-    if (!I->fatal && !atomic_load(&I->stop)) flush(I);
+    if (!I->fatal && !cstore_failed(I->cs)) flush(I);
 }
 
-static void *parse_thread(void *arg)
-{
-    imp *I = arg;
-    rows(I);
-    cpipe_end(I->pipe);
-    return NULL;
-}
+static void rows_job(void *arg) { rows(arg); }
 
 int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
 {
@@ -898,26 +702,10 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
     I.size = size;
     int threaded = o->threads > 0 || (o->threads < 0 && size >= 1024 * 1024);
     for (int f = 0; f < MF_N; f++) if (I.m.lua_conv[f] != LUA_NOREF) threaded = 0;   /* Lua: one thread */
-    if (threaded) {
-        pthread_t t;
-        I.pipe = cpipe_open(256 * 1024, 4);
-        if (pthread_create(&t, NULL, parse_thread, &I) != 0) {
-            cpipe_close(&I.pipe);
-            rows(&I);
-        } else {
-            const unsigned char *d;
-            size_t n;
-            while (cpipe_next(I.pipe, &d, &n)) {
-                run_batch(&I, d, n);
-                cpipe_done(I.pipe);
-            }
-            pthread_join(t, NULL);
-            cpipe_close(&I.pipe);
-            if (I.mfatal) { free(I.fatal); I.fatal = I.mfatal; I.mfatal = NULL; }
-        }
-    } else {
-        rows(&I);
-    }
+    I.cs = cstore_open(I.st, I.ld, threaded);
+    cstore_run(I.cs, rows_job, &I);
+    char *sf = cstore_failure(I.cs);           /* the store's failure comes first */
+    if (sf) { free(I.fatal); I.fatal = sf; }
     h->progress(h, "import", -1, 0, 0);
     if (I.fatal) { *err = I.fatal; I.fatal = NULL; goto out; }
     if (I.rep.errors && !o->skip_bad) {
