@@ -243,6 +243,13 @@ function M.market_detail(set, market_id, p)
       WHERE i.market_id = ? AND i.date BETWEEN ? AND ?]], market_id, p.from, p.to) do
     by_id[r.iid].results[r.code] = { result = r.result, deduction = nn(r.deduction), count = nn(r.count), note = nn(r.note) }
   end
+  return M.detail(set, insps)
+end
+
+-- Score inspections in memory: insps = { { id, date, kind, results = {
+-- [code] = { result, deduction, count, note } } }... }.  The rule tests
+-- and explain both come here.
+function M.detail(set, insps)
   local memo, vetoes = {}, {}
   for _, x in ipairs(insps) do
     x.calc = calc.inspection(set, x)
