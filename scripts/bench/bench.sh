@@ -211,16 +211,36 @@ if [ -n "$CWSH_IMPORT_S" ]; then
 fi
 
 # -------------------------------------------------------------- queries
-# The storage issue's analyst queries, each run 5 times in one process.
+# The storage issue's analyst queries and explain.  Time per call is
+# measured without the process around it: a run with the call once and a
+# run with it REPS + 1 times differ by REPS calls.
+REPS=${BENCH_REPS:-20}
 MID=$(q "$DB" "SELECT code FROM market ORDER BY code LIMIT 1")
 MONTH=2027-$(echo $YEAR_MONTHS | awk '{ print $NF }')
+# per_call NAME LINE PROG ARGS...: sets CALL (seconds per call) and RSS.
+per_call() {
+    _pc_n=$1; _pc_line=$2; shift 2
+    printf '%s\n' "$_pc_line" >"$W/$_pc_n.1.in"
+    i=0; : >"$W/$_pc_n.n.in"
+    while [ $i -le "$REPS" ]; do printf '%s\n' "$_pc_line" >>"$W/$_pc_n.n.in"; i=$((i + 1)); done
+    measure "$_pc_n.1" "$@" <"$W/$_pc_n.1.in" || return 1
+    _pc_a=$SECS
+    measure "$_pc_n.n" "$@" <"$W/$_pc_n.n.in" || return 1
+    CALL=$(awk -v a="$_pc_a" -v b="$SECS" -v n="$REPS" 'BEGIN { d = (b - a) / n; printf "%.4f", d < 0 ? 0 : d }')
+}
+# The same rows, whatever the shells' number formats (digits of REALs).
+normalize() {
+    tr -d '\r' <"$1" | awk -F'|' -v OFS='|' '{
+        for (i = 1; i <= NF; i++) if ($i ~ /^-?[0-9]+\.[0-9]+$/) $i = sprintf("%.6f", $i)
+        print }' | md5sum | cut -c1-12
+}
 query_pair() {   # query_pair NAME LABEL SQL
-    { echo ".timer on"; for i in 1 2 3 4 5; do echo "$3"; done; } >"$W/$1.sql"
-    if measure "$1_cwsh" "$CWSH" -batch -bail -csv "$DB" <"$W/$1.sql"; then
-        c=$(runtime_median "$W/$1_cwsh.out"); crss=$RSS
-        measure "$1_sqlite3" "$SQLITE" -batch -csv "$DB" <"$W/$1.sql" || return
-        result "$2" "$c" "sqlite3 (same SQL)" "$(runtime_median "$W/$1_sqlite3.out")" \
-            "$(grep -vc '^Run Time' "$W/$1_sqlite3.out" | awk '{ print int($1 / 5) }')" "$crss" "$RSS" "<50"
+    if per_call "$1_cwsh" "$3" "$CWSH" -batch -bail -list -noheader "$DB"; then
+        c=$CALL; crss=$RSS
+        per_call "$1_sqlite3" "$3" "$SQLITE" -batch -list -noheader "$DB" || return
+        result "$2" "$c" "sqlite3 (same SQL)" "$CALL" "$(wc -l <"$W/$1_sqlite3.1.out")" "$crss" "$RSS" "<50"
+        check "$2: same rows from cwsh and sqlite3" "$(normalize "$W/$1_sqlite3.1.out")" \
+            "$(normalize "$W/$1_cwsh.1.out")"
     else
         check "cwsh ran the query '$2'" ok failed
     fi
@@ -229,13 +249,12 @@ if [ -n "$CWSH_IMPORT_S" ]; then
     query_pair q_market "query: one market's results for a month" \
         "SELECT i.date, i.kind, it.code, r.result, r.deduction, r.note FROM result r JOIN inspection i ON i.id = r.inspection_id JOIN market m ON m.id = i.market_id JOIN item it ON it.id = r.item_id WHERE m.code = '$MID' AND i.date >= '$MONTH-01' AND i.date < '$MONTH-32' ORDER BY i.date, it.code;"
     query_pair q_scores "query: all markets' monthly scores" \
-        "$(sed "s/@MONTH@/$MONTH/g" "$ROOT/scripts/bench/monthly.sql" | tr '\n' ' ')"
+        "$(grep -v '^--' "$ROOT/scripts/bench/monthly.sql" | sed "s/@MONTH@/$MONTH/g" | tr '\n' ' ')"
     note "query: open ledger by station skipped: the ledger (台账) tables do not exist yet"
 
     # ------------------------------------------------------------ explain
-    printf '.timer on\nexplain %s %s\n' "$MID" "$MONTH" >"$W/explain.cwsh"
-    if measure explain "$CWSH" -batch -bail "$DB" <"$W/explain.cwsh"; then
-        result "explain one market for one month" "$(runtime "$W/explain.out")" "" "" "" "$RSS" "" "<50"
+    if per_call explain "explain $MID $MONTH" "$CWSH" -batch -bail "$DB"; then
+        result "explain one market for one month" "$CALL" "" "" "" "$RSS" "" "<50"
     else
         check "cwsh's explain ran" ok failed
     fi

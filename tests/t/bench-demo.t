@@ -5,7 +5,7 @@
 # every measurement.  No timing is asserted.
 . tests/lib.sh
 scratch
-export BENCH_OUT="$T/out" BENCH_RUNS=3
+export BENCH_OUT="$T/out" BENCH_RUNS=3 BENCH_REPS=2
 (cd "$ROOT" && sh scripts/bench/bench.sh "$BUILD" demo) >log 2>&1
 rc=$?
 is 0 "$rc" "bench.sh demo exits 0"
@@ -22,6 +22,8 @@ check: markets added by cwsh: ok
 check: cwsh's rows equal the floor's rows: ok
 check: market-months scored by cwsh and by score.sql: ok
 check: cwsh's scores identical to score.sql's: ok
+check: query: one market's results for a month: same rows from cwsh and sqlite3: ok
+check: query: all markets' monthly scores: same rows from cwsh and sqlite3: ok
 EOF
 is_file want checks "every check ran and passed"
 is "check: rows in sqlite3's plain table: ok (2035)" "$(grep "plain table" log)" "demo: 2,035 item rows"
