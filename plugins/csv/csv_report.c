@@ -43,12 +43,11 @@ void crep_open(crep *c, cwsh_host *h, const char *file, csvr *r,
     c->header = malloc(header_len + 1);
     memcpy(c->header, header, header_len);
     c->header_len = header_len;
-    /* x.csv -> x.rejects.csv; other names get .rejects.csv appended */
+    /* FILE.rejects.csv, next to FILE as the user named it */
     size_t n = strlen(file);
     c->path = malloc(n + 16);
-    memcpy(c->path, file, n + 1);
-    if (n > 4 && strcasecmp(file + n - 4, ".csv") == 0) c->path[n - 4] = 0;
-    strcat(c->path, ".rejects.csv");
+    memcpy(c->path, file, n);
+    memcpy(c->path + n, ".rejects.csv", 13);
 }
 
 void crep_error(crep *c, long line, int col, const char *reason)

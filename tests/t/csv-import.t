@@ -29,7 +29,7 @@ cat >want <<'EOF2'
 mapping: long (UTF-8, 12 columns, LF)
 long-en.csv:2:3: market "M00001" (城北市场) is not known (use --add-markets to add it)
 long-en.csv:6:3: market "M00002" (健康路市场) is not known (use --add-markets to add it)
-<stdin>:2: 2 bad rows; nothing imported.  Bad rows are in long-en.rejects.csv; fix them there and import that file, or run again with --skip-bad.
+<stdin>:2: 2 bad rows; nothing imported.  Bad rows are in long-en.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
 EOF2
 is_file want out "unknown markets: exact messages"
 is "$(q 'SELECT count(*) FROM inspection; SELECT count(*) FROM market; SELECT count(*) FROM import')" "0
@@ -126,21 +126,21 @@ mapping: long (UTF-8, 12 columns, LF)
 three.csv:2:8: item "A99" is not in the checklist
 three.csv:4:10: deduction "x" is not a number
 three.csv:6:7: kind "巡查" is not one of 自查, 督查, 全面督查, 暗访, 考核
-<stdin>:2: 3 bad rows; nothing imported.  Bad rows are in three.rejects.csv; fix them there and import that file, or run again with --skip-bad.
+<stdin>:2: 3 bad rows; nothing imported.  Bad rows are in three.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
 EOF2
 is_file want out "bad rows: every error, then the summary"
 is "$(q 'SELECT count(*) FROM inspection; SELECT count(*) FROM import')" "0
 0" "bad rows: nothing imported"
-is "$(wc -l <three.rejects.csv | tr -d ' ')" 7 "rejects file: header and the six rows of the two bad inspections"
+is "$(wc -l <three.csv.rejects.csv | tr -d ' ')" 7 "rejects file: header and the six rows of the two bad inspections"
 printf '%s\nimport three.csv --add-markets --skip-bad\n' "$RULES" | run
 is "$?" 0 "--skip-bad succeeds"
 is "$(tail -1 out)" "imported 0 inspections (0 item results) from three.csv in T s; 6 rows rejected" "--skip-bad: summary"
 is "$(q 'SELECT count(*) FROM import; SELECT count(*) FROM market')" "0
 0" "--skip-bad with every row rejected keeps nothing, not even the file's record"
 # fix the three bad rows in the rejects file and import it
-sed -e 's/A99/A01/' -e 's/合格,x,/合格,0,/' -e 's/巡查/自查/' three.rejects.csv >fixed.csv
+sed -e 's/A99/A01/' -e 's/合格,x,/合格,0,/' -e 's/巡查/自查/' three.csv.rejects.csv >fixed.csv
 # a rejects file that is still wrong: its reason column is replaced, not added
-sed -e 's/A99/A01/' -e 's/合格,x,/合格,0,/' three.rejects.csv >half.csv
+sed -e 's/A99/A01/' -e 's/合格,x,/合格,0,/' three.csv.rejects.csv >half.csv
 printf '%s\nimport half.csv --skip-bad --add-markets\n' "$RULES" | run
 cat >want <<'EOF2'
 inspection_id,date,market_code,market_name,unit,inspector,kind,item_code,result,deduction,count,note,reason
@@ -148,7 +148,7 @@ I2,2027-01-06,M00002,健康路市场,城西所,王芳,自查,A01,合格,0,0,,"in
 I2,2027-01-06,M00002,健康路市场,城西所,王芳,巡查,A02,不合格,1,1,"地面有垃圾1处，已责令整改","kind ""巡查"" is not one of 自查, 督查, 全面督查, 暗访, 考核"
 I2,2027-01-06,M00002,健康路市场,城西所,王芳,自查,A03,不适用,0,0,,"inspection has a bad row at line 6"
 EOF2
-is_file want half.rejects.csv "re-rejected rows get a fresh reason column"
+is_file want half.csv.rejects.csv "re-rejected rows get a fresh reason column"
 sqlite3 t.db "DELETE FROM result; DELETE FROM inspection; DELETE FROM import"
 printf '%s\nimport fixed.csv --add-markets\n' "$RULES" | run
 is "$?" 0 "fixed rejects file imports"
@@ -212,7 +212,7 @@ printf 'a,b\n1,2\n3\n' >ragged.csv
 imp ragged.csv t11
 cat >want <<'EOF2'
 ragged.csv:3:2: row has 1 fields, header has 2
-<stdin>:1: 1 bad row; nothing imported.  Bad rows are in ragged.rejects.csv; fix them there and import that file, or run again with --skip-bad.
+<stdin>:1: 1 bad row; nothing imported.  Bad rows are in ragged.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
 EOF2
 is_file want out ".import: ragged row, atomic"
 is "$(q "SELECT count(*) FROM sqlite_schema WHERE name = 't11'")" 0 ".import: atomic, not even the table"

@@ -202,7 +202,7 @@ static void suite(cwsh_host *h)
     tap_ok(strstr(fk_msg, "imported 0 inspections (0 item results) from three.csv; 6 rows rejected\n") != NULL,
            "summary counts rejected rows");
     size_t rn;
-    char *rej = slurp("three.rejects.csv", &rn);
+    char *rej = slurp("three.csv.rejects.csv", &rn);
     tap_is(rej ? rej : "",
            "inspection_id,date,market_code,market_name,unit,inspector,kind,item_code,result,deduction,count,note,reason\n"
            "I1,2027-01-05,M00001,城北市场,城东所,张伟,督查,A99,不合格,2,2,积水2处,\"item \"\"A99\"\" is not in the checklist\"\n"
@@ -220,21 +220,21 @@ static void suite(cwsh_host *h)
         while ((q = strstr(fixed, "A99"))) memcpy(q, "A01", 3);
         while ((q = strstr(fixed, "合格,x,"))) memcpy(q + 7, "0", 1), memmove(q + 7 + 1, q + 8, strlen(q + 8) + 1);
         while ((q = strstr(fixed, "巡查"))) memcpy(q, "自查", 6);
-        FILE *f = fopen("three.rejects.csv", "wb");
+        FILE *f = fopen("three.csv.rejects.csv", "wb");
         fputs(fixed, f);
         fclose(f);
         free(fixed);
         fk_reset(); markets();
-        tap_is_int(run(h, "three.rejects.csv", NULL), 0, "the fixed rejects file imports");
+        tap_is_int(run(h, "three.csv.rejects.csv", NULL), 0, "the fixed rejects file imports");
         tap_is(fk_msg, "mapping: long (UTF-8, 13 columns, LF)\n"
-                       "imported 2 inspections (6 item results) from three.rejects.csv\n",
+                       "imported 2 inspections (6 item results) from three.csv.rejects.csv\n",
                "its reason column is ignored; totals are those of the original");
     }
     /* rejects keep the original encoding */
     fk_reset(); markets();
     copy(FX("bad/26-invalid-gb18030.csv"), "gb.csv");
     run(h, "gb.csv", "--skip-bad");
-    rej = slurp("gb.rejects.csv", &rn);
+    rej = slurp("gb.csv.rejects.csv", &rn);
     tap_ok(rej && memmem(rej, rn, "\x81\x20" "bad,\"invalid GB18030 byte 0x81 at byte offset", 46) != NULL,
            "undecodable row kept byte for byte");
 
