@@ -93,4 +93,50 @@ function M.names()
   return out
 end
 
+-- Tab completion for the csv plugin's commands (registered from C, so
+-- they get their completers here): options, mapping names after
+-- --mapping, encodings, delimiters, file names otherwise; `.import`
+-- completes table names after the file.
+local function option_values(prev)
+  if prev == "--mapping" then return M.names() end
+  if prev == "--encoding" then return { "UTF-8", "GB18030", "GBK", "BIG5" } end
+  if prev == "--delimiter" then return { ",", ";", "tab", "|" } end
+end
+
+local function completer(options, after_file)
+  return function(words, word)
+    local v = option_values(words[#words])
+    if v then return v end
+    if word:sub(1, 1) == "-" then return options end
+    local plain = 0
+    for i = 2, #words do
+      if words[i]:sub(1, 2) ~= "--" and not option_values(words[i - 1]) then plain = plain + 1 end
+    end
+    if plain >= 1 and after_file then return after_file() end
+    return "files"
+  end
+end
+
+if cwsh and cwsh.commands then
+  local imp, dimp = cwsh.commands["import"], cwsh.commands[".import"]
+  if imp then
+    imp.complete = completer({ "--mapping", "--encoding", "--delimiter", "--skip-bad",
+                               "--replace", "--add-markets" })
+  end
+  if dimp then
+    dimp.complete = completer({ "--encoding", "--delimiter", "--skip", "--skip-bad" },
+      function()
+        local out = {}
+        if db then
+          pcall(function()
+            for r in db.query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name") do
+              out[#out + 1] = r.name
+            end
+          end)
+        end
+        return out
+      end)
+  end
+end
+
 return M

@@ -228,4 +228,26 @@ is "$(q "SELECT 市场 || 备注 FROM t13")" "城北市场积水" ".import: GB18
 imp gb.csv t14 --encoding UTF-8
 is "$(cat out)" "<stdin>:1: gb.csv:1:1: invalid UTF-8 byte 0xCA at byte offset 0" ".import --encoding forces, invalid bytes are errors"
 cleanup_scratch
+
+# --- completion of the plugin's commands (mappings.lua)
+scratch
+printf '%s\n' 'lua print(table.concat(cwsh.complete("import x.csv --mapping ", ""), ","))' \
+    'lua print(cwsh.complete("import ", "lo"))' \
+    'lua print(table.concat(cwsh.complete("import x.csv ", "--"), ","))' \
+    'CREATE TABLE 名录(a);' \
+    'lua print(table.concat(cwsh.complete(".import x.csv ", ""), ","))' | run
+tables=$(sed -n 4p out)
+sed -i 4d out
+cat >want <<'EOF2'
+long,wide
+files
+--mapping,--encoding,--delimiter,--skip-bad,--replace,--add-markets
+EOF2
+is_file want out "completion: mapping names, files, options"
+case ",$tables," in
+    *,inspection,*名录,*) case ",$tables," in *,id,*) not_ok "completion: .import TABLE offers columns: $tables" ;;
+                                               *) ok "completion: .import offers table names" ;; esac ;;
+    *) not_ok "completion: .import TABLE: $tables" ;;
+esac
+cleanup_scratch
 done_testing
