@@ -33,10 +33,10 @@ local function strings(v)
   return true
 end
 
--- Check one mapping table; raise at the caller's line (the mapping call).
+-- Check one mapping table; nil, or what is wrong with it.
 local function check(t)
-  local function bad(msg) error(("mapping '%s': %s"):format(tostring(t.name), msg), 3) end
-  if type(t) ~= "table" then error("mapping expects a table: mapping { name = ..., ... }", 2) end
+  if type(t) ~= "table" then return "mapping expects a table: mapping { name = ..., ... }" end
+  local function bad(msg) error({ msg = ("mapping '%s': %s"):format(tostring(t.name), msg) }) end
   if type(t.name) ~= "string" or t.name == "" then bad("'name' must be a non-empty string") end
   if t.layout ~= "long" and t.layout ~= "wide" then bad("'layout' must be \"long\" or \"wide\"") end
   if type(t.fields) ~= "table" then bad("'fields' must be a table of field = header(s)") end
@@ -57,6 +57,12 @@ local function check(t)
   if t.summary ~= nil and not strings(t.summary) then bad("'summary' must be a list of cell values") end
 end
 
+local function problem(t)
+  local ok, e = pcall(check, t)
+  if ok then return e end
+  return type(e) == "table" and e.msg or tostring(e)
+end
+
 -- Every mapping of the active rules directory, in file-name order, then
 -- in the order of the calls.  Read anew on each call so that an edited
 -- file takes effect on the next import.  Raises "file:line: message".
@@ -69,7 +75,8 @@ function M.all(dir)
       local path = dir .. "/" .. f
       local chunk, err = cwsh.sandbox_load(path, {
         mapping = function(t)
-          check(t)
+          local p = problem(t)
+          if p then error(p, 2) end             -- at the mapping's line in its file
           if seen[t.name] then
             error(("mapping '%s' is defined twice (also in %s)"):format(t.name, seen[t.name]), 2)
           end

@@ -679,7 +679,8 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
     {
         int errcol;
         if (cmap_choose(&I.m, I.L, rec.f, rec.nf, o->mapping, &I.ck, &e, &errcol) != 0) {
-            if (errcol) *err = msgf("%s:%ld:%d: %s", o->file, rec.line, errcol, e);
+            if (errcol < 0) *err = msgf("%s", e);
+            else if (errcol) *err = msgf("%s:%ld:%d: %s", o->file, rec.line, errcol, e);
             else *err = msgf("%s:%ld: %s", o->file, rec.line, e);
             free(e);
             goto out;

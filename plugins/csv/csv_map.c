@@ -205,6 +205,7 @@ int cmap_choose(cmap *m, lua_State *L, char *const *header, int n,
         snprintf(tmp, sizeof tmp, "cannot load the import mappings: %s",
                  lua_tostring(L, -1) ? lua_tostring(L, -1) : "mappings.all() gave no list");
         *err = strdup(tmp);
+        *errcol = -1;                   /* about the mappings, not the file */
         lua_settop(L, top);
         return -1;
     }

@@ -34,8 +34,8 @@ extern const char *const cmap_field_names[MF_N];
 
 /* Choose the mapping for `header` (UTF-8 names, n columns): `force` names
  * one, else the first whose columns all match.  0 with *m filled; -1 with
- * a malloc'd message (its text may start "LINE:COL: " for a header cell
- * the caller should locate: *errcol > 0 then). */
+ * a malloc'd message: about header cell *errcol when > 0, about the header
+ * when 0, about the mapping files themselves when -1. */
 int cmap_choose(cmap *m, lua_State *L, char *const *header, int n,
                 const char *force, const ccheck *ck, char **err, int *errcol);
 void cmap_free(cmap *m, lua_State *L);

@@ -229,6 +229,20 @@ imp gb.csv t14 --encoding UTF-8
 is "$(cat out)" "<stdin>:1: gb.csv:1:1: invalid UTF-8 byte 0xCA at byte offset 0" ".import --encoding forces, invalid bytes are errors"
 cleanup_scratch
 
+# --- a broken mapping file is named with its line
+scratch
+cp -R "$ROOT/rules" myrules
+printf '\n\nmapping {\n  name = "x", layout = "long",\n  fields = { foo = "bar" },\n}\n' >myrules/mappings/x.lua
+cp "$CSV/long-en.csv" .
+printf 'import long-en.csv\n' | run --rules myrules
+is "$(cat out)" "<stdin>:1: cannot load the import mappings: myrules/mappings/x.lua:3: mapping 'x': unknown field 'foo' (fields: inspection_id, date, market_code, market_name, unit, inspector, kind, item_code, result, deduction, count, note)" \
+   "broken mapping: file and line of the mapping call"
+printf 'mapping { name = "long", layout = "wide", fields = {} }\n' >myrules/mappings/x.lua
+printf 'import long-en.csv\n' | run --rules myrules
+is "$(cat out)" "<stdin>:1: cannot load the import mappings: myrules/mappings/x.lua:1: mapping 'long' is defined twice (also in long.lua)" \
+   "broken mapping: a name used twice"
+cleanup_scratch
+
 # --- completion of the plugin's commands (mappings.lua)
 scratch
 printf '%s\n' 'lua print(table.concat(cwsh.complete("import x.csv --mapping ", ""), ","))' \
