@@ -201,12 +201,20 @@ end
 
 -- --------------------------------------------------------------- checks
 
+-- An error from rule code, without a position that is not the rule's own
+-- (a stop by the instruction budget can carry the host's position).
+function M.clean(err, file)
+  local msg = tostring(err)
+  local at = msg:match("^([^\n]-%.lua):%d+: ")
+  if at and at ~= file then msg = msg:gsub("^[^\n]-%.lua:%d+: ", "", 1) end
+  return msg
+end
+
 -- Run a veto's `when` under the instruction budget; errors name the veto.
 function M.call_veto(v, insp)
   local ok, r = pcall(cwsh.budget, M.BUDGET, v.when, insp)
   if not ok then
-    local msg = tostring(r)
-    error(("%s:%d: veto '%s': %s"):format(v.file, v.line, v.name, msg), 0)
+    error(("%s:%d: veto '%s': %s"):format(v.file, v.line, v.name, M.clean(r, v.file)), 0)
   end
   return r and true or false
 end
@@ -250,7 +258,7 @@ local function check(set)
         if msg:find("^unknown item") then
           fail(v.file, v.line, "veto '%s' names %s", v.name, msg)
         end
-        fail(v.file, v.line, "veto '%s': %s", v.name, tostring(err))
+        fail(v.file, v.line, "veto '%s': %s", v.name, M.clean(err, v.file))
       end
       for code in pairs(seen) do deps[code] = true end
     end
@@ -296,7 +304,12 @@ function M.load(dir)
       local chunk, lerr = cwsh.sandbox_load(path, api)
       if not chunk then error(lerr, 0) end
       local cok, cerr = pcall(cwsh.budget, M.BUDGET, chunk)
-      if not cok then error(cerr, 0) end
+      if not cok then
+        local short = M.short(path)
+        cerr = M.clean(cerr, short)
+        if cerr:sub(1, #short + 1) ~= short .. ":" then cerr = short .. ": " .. cerr end
+        error(cerr, 0)
+      end
     end
     check(set)
   end)
@@ -310,8 +323,11 @@ end
 -- ----------------------------------------------------------- the store
 
 -- Mirror the items into the store's `item` table so imports resolve codes.
+-- Skipped when the table already mirrors this set (no write at start-up).
 function M.sync(set)
   if not db then return end
+  local r = db.one("SELECT count(*) AS n FROM item WHERE rules_hash = ?", set.hash)
+  if r and r.n == #set.items then return end
   db.tx(function()
     for _, it in ipairs(set.items) do
       db.exec([[INSERT INTO item(code, title, category, points, rules_hash) VALUES (?, ?, ?, ?, ?)

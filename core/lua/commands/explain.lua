@@ -38,7 +38,7 @@ cwsh.command {
       local l = ls[i]
       if l.kind == "item" then
         rs.rows[#rs.rows + 1] = { l.insp.date, l.insp.kind, l.insp.inspector or cwsh.null, l.it.code,
-          l.it.title, -l.lost, (l.row.note or "") .. l.how, ("%s:%d"):format(l.it.file, l.it.line) }
+          l.it.title, -l.lost, l.row.note and (l.row.note .. l.how) or (l.how:gsub("^ ", "")), ("%s:%d"):format(l.it.file, l.it.line) }
       elseif l.kind ~= "inspection" then
         tail[#tail + 1] = l.text
       end
