@@ -10,6 +10,18 @@
 #include "sqlite_load.h"
 #include "sqlite_map.h"
 
+/* Item results wait here until their inspection is complete, then go in
+ * with one multi-row INSERT: one statement run per inspection instead of
+ * one per item nearly halves the cost of a result row. */
+#define BATCH 64
+
+typedef struct pending {
+    int64_t item;
+    int result;
+    double deduction, count;    /* count < 0: NULL */
+    size_t note;                /* offset + 1 into the arena; 0: NULL */
+} pending;
+
 struct cwsh_loader {
     sqlite_conn *c;
     int savepoint;              /* inside the user's transaction */
@@ -17,7 +29,15 @@ struct cwsh_loader {
     int64_t insp_id;            /* the inspection last added */
     sqlite_map code, name, alias, unit, item;
     sqlite_map known;           /* market ids (8-byte keys) */
-    sqlite3_stmt *ins_unit, *ins_market, *ins_insp, *ins_result;
+    pending pend[BATCH];        /* results of insp_id not yet written */
+    int npend;
+    char *arena;                /* copies of their notes */
+    size_t alen, acap;
+    uint32_t *seen;             /* item id -> inspection number that has it */
+    size_t nseen;
+    uint32_t seq;               /* number of the current inspection */
+    sqlite3_stmt *ins_batch[BATCH + 1];     /* INSERT of n results, on first use */
+    sqlite3_stmt *ins_unit, *ins_market, *ins_insp;
     sqlite3_stmt *ins_row;      /* table loads */
     int ncols;
 };
@@ -72,8 +92,10 @@ static void loader_free(cwsh_loader *ld)
     sqlite3_finalize(ld->ins_unit);
     sqlite3_finalize(ld->ins_market);
     sqlite3_finalize(ld->ins_insp);
-    sqlite3_finalize(ld->ins_result);
+    for (int i = 0; i <= BATCH; i++) sqlite3_finalize(ld->ins_batch[i]);
     sqlite3_finalize(ld->ins_row);
+    free(ld->arena);
+    free(ld->seen);
     sqlite_map_free(&ld->code);
     sqlite_map_free(&ld->name);
     sqlite_map_free(&ld->alias);
@@ -204,6 +226,64 @@ static int add_import(cwsh_loader *ld, const cwsh_import_info *info, char **err)
     return 0;
 }
 
+/* The duplicate check's table: one slot per item id (ids are small). */
+static int make_seen(cwsh_loader *ld, char **err)
+{
+    int64_t max = 0;
+    for (size_t i = 0; i < ld->item.cap; i++)
+        if (ld->item.keys[i] && ld->item.vals[i] > max) max = ld->item.vals[i];
+    ld->nseen = (size_t)max + 1;
+    ld->seen = calloc(ld->nseen, sizeof *ld->seen);
+    if (!ld->seen) { *err = sqlite_conn_fmt("out of memory"); return -1; }
+    return 0;
+}
+
+/* The INSERT for n results, prepared on first use. */
+static sqlite3_stmt *batch_stmt(cwsh_loader *ld, int n, char **err)
+{
+    if (ld->ins_batch[n]) return ld->ins_batch[n];
+    sqlite3_str *q = sqlite3_str_new(ld->c->db);
+    sqlite3_str_appendall(q, "INSERT INTO result(inspection_id, item_id, result, deduction, count,"
+                             " note) VALUES ");
+    for (int i = 0; i < n; i++) sqlite3_str_appendall(q, i ? ", (?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?)");
+    char *sql = sqlite3_str_finish(q);
+    if (!sql) { *err = sqlite_conn_fmt("out of memory"); return NULL; }
+    int rc = prepare(ld->c, sql, &ld->ins_batch[n], err);
+    sqlite3_free(sql);
+    return rc ? NULL : ld->ins_batch[n];
+}
+
+static const char *const results[] = { NULL, "合格", "不合格", "不适用" };
+
+/* Write the waiting results of the current inspection. */
+static int flush(cwsh_loader *ld, char **err)
+{
+    int n = ld->npend;
+    if (!n) return 0;
+    ld->npend = 0;
+    ld->alen = 0;
+    sqlite3_stmt *st = batch_stmt(ld, n, err);
+    if (!st) return -1;
+    for (int i = 0; i < n; i++) {
+        const pending *p = &ld->pend[i];
+        int b = 6 * i;
+        sqlite3_bind_int64(st, b + 1, ld->insp_id);
+        sqlite3_bind_int64(st, b + 2, p->item);
+        sqlite3_bind_text(st, b + 3, results[p->result], -1, SQLITE_STATIC);
+        sqlite3_bind_double(st, b + 4, p->deduction);
+        if (p->count >= 0) sqlite3_bind_double(st, b + 5, p->count);
+        else sqlite3_bind_null(st, b + 5);
+        if (p->note) sqlite3_bind_text(st, b + 6, ld->arena + p->note - 1, -1, SQLITE_STATIC);
+        else sqlite3_bind_null(st, b + 6);
+    }
+    if (step(st)) {
+        *err = sqlite_conn_fmt("cannot store the item results of an inspection: %s",
+                               sqlite3_errmsg(ld->c->db));
+        return -1;
+    }
+    return 0;
+}
+
 static int l_load_begin(void *self, const cwsh_import_info *info, cwsh_loader **out, char **err)
 {
     *out = NULL;
@@ -225,8 +305,7 @@ static int l_load_begin(void *self, const cwsh_import_info *info, cwsh_loader **
                    &ld->ins_market, err) != 0
         || prepare(c, "INSERT INTO inspection(ext_id, date, market_id, kind, inspector, note,"
                    " import_id) VALUES (?, ?, ?, ?, ?, ?, ?)", &ld->ins_insp, err) != 0
-        || prepare(c, "INSERT INTO result(inspection_id, item_id, result, deduction, count, note)"
-                   " VALUES (?, ?, ?, ?, ?, ?)", &ld->ins_result, err) != 0)
+        || make_seen(ld, err) != 0)
         goto fail;
     if (ld->item.n == 0) {
         *err = sqlite_conn_fmt("the checklist is empty (table item has no rows): load the rules "
@@ -322,7 +401,10 @@ static const char *const kinds[] = { "自查", "督查", "全面督查", "暗访
 
 static int l_inspection(cwsh_loader *ld, const cwsh_inspection *in, char **err)
 {
+    int rc = flush(ld, err);
     ld->insp_id = 0;
+    ld->seq++;
+    if (rc) return -1;
     int k = -1;
     for (int i = 0; in->kind && i < (int)(sizeof kinds / sizeof kinds[0]); i++)
         if (!strcmp(in->kind, kinds[i])) k = i;
@@ -355,8 +437,6 @@ static int l_inspection(cwsh_loader *ld, const cwsh_inspection *in, char **err)
     return 0;
 }
 
-static const char *const results[] = { NULL, "合格", "不合格", "不适用" };
-
 static int l_result(cwsh_loader *ld, const cwsh_result *r, char **err)
 {
     if (!ld->insp_id) { *err = sqlite_conn_fmt("item result without an inspection"); return -1; }
@@ -374,28 +454,40 @@ static int l_result(cwsh_loader *ld, const cwsh_result *r, char **err)
         *err = sqlite_conn_fmt("item '%s': deduction %g is negative", r->item_code, r->deduction);
         return -1;
     }
-    sqlite3_stmt *st = ld->ins_result;
-    sqlite3_bind_int64(st, 1, ld->insp_id);
-    sqlite3_bind_int64(st, 2, item);
-    sqlite3_bind_text(st, 3, results[r->result], -1, SQLITE_STATIC);
-    sqlite3_bind_double(st, 4, r->deduction);
-    if (r->count >= 0) sqlite3_bind_double(st, 5, r->count); else sqlite3_bind_null(st, 5);
-    bind_text(st, 6, r->note);
-    int rc = step(st);
-    if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    /* checked here, so a batch cannot fail on the primary key */
+    if ((size_t)item >= ld->nseen || ld->seen[item] == ld->seq) {
         *err = sqlite_conn_fmt("item '%s' appears twice in one inspection", r->item_code);
         return -1;
     }
-    if (rc) {
-        *err = sqlite_conn_fmt("item '%s': %s", r->item_code, sqlite3_errmsg(ld->c->db));
-        return -1;
+    if (ld->npend == BATCH && flush(ld, err) != 0) return -1;
+    pending *p = &ld->pend[ld->npend];
+    p->item = item;
+    p->result = r->result;
+    p->deduction = r->deduction;
+    p->count = r->count;
+    p->note = 0;
+    if (r->note) {
+        size_t n = strlen(r->note) + 1;
+        if (ld->alen + n > ld->acap) {
+            size_t cap = (ld->alen + n) * 2;
+            char *a = realloc(ld->arena, cap);
+            if (!a) { *err = sqlite_conn_fmt("out of memory"); return -1; }
+            ld->arena = a;
+            ld->acap = cap;
+        }
+        memcpy(ld->arena + ld->alen, r->note, n);
+        p->note = ld->alen + 1;
+        ld->alen += n;
     }
+    ld->seen[item] = ld->seq;
+    ld->npend++;
     return 0;
 }
 
 static int l_load_end(cwsh_loader *ld, int commit, long rows_ok, long rows_bad, char **err)
 {
     int rc = 0;
+    if (commit && flush(ld, err) != 0) { rc = -1; commit = 0; }
     if (commit) {
         static const char q[] = "UPDATE import SET rows_ok = ?, rows_bad = ? WHERE id = ?";
         sqlite3_stmt *st;
@@ -413,7 +505,7 @@ static int l_load_end(cwsh_loader *ld, int commit, long rows_ok, long rows_bad, 
     sqlite3_finalize(ld->ins_unit); ld->ins_unit = NULL;
     sqlite3_finalize(ld->ins_market); ld->ins_market = NULL;
     sqlite3_finalize(ld->ins_insp); ld->ins_insp = NULL;
-    sqlite3_finalize(ld->ins_result); ld->ins_result = NULL;
+    for (int i = 0; i <= BATCH; i++) { sqlite3_finalize(ld->ins_batch[i]); ld->ins_batch[i] = NULL; }
     char *e2 = NULL;
     if (finish(ld, commit, &e2) != 0) {
         if (!rc) *err = e2; else free(e2);

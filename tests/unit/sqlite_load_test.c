@@ -233,6 +233,46 @@ static void test_keys_checked(void)
     is_q("PRAGMA foreign_keys", "1", "foreign key checks are back on after the load");
 }
 
+/* More results than one batch holds, each with its own note. */
+static void test_big_inspection(void)
+{
+    sqlite3_exec(conn.db,
+        "WITH RECURSIVE c(k) AS (VALUES(1) UNION ALL SELECT k + 1 FROM c WHERE k < 150)"
+        " INSERT INTO item(code, title, category, points) SELECT printf('X%03d', k), '项' || k, 'X', 1 FROM c",
+        NULL, NULL, NULL);
+    cwsh_loader *ld = begin("big.csv", "hbig", 0);
+    if (!ld) { tap_ok(0, "big: begins"); return; }
+    add_insp(ld, "BIG", "2027-04-01", 1, "全面督查");
+    int rc = 0;
+    for (int k = 1; k <= 150; k++) {
+        char code[8], note[64];
+        snprintf(code, sizeof code, "X%03d", k);
+        snprintf(note, sizeof note, "第%d项的备注，足够长以让缓冲区增长 %d", k, k * k);
+        rc |= add_res(ld, code, k % 3 ? CWSH_PASS : CWSH_FAIL, k % 3 ? 0 : 0.5, k % 2 ? -1 : k, note);
+    }
+    tap_is_int(rc, 0, "big: 150 results accepted");
+    char *err = NULL;
+    cwsh_result dup = { "X001", CWSH_PASS, 0, -1, NULL };
+    rc = st.result(ld, &dup, &err);
+    is_err(rc, err, "item 'X001' appears twice in one inspection",
+           "big: a duplicate is caught across batches");
+    err = NULL;
+    add_insp(ld, "BIG2", "2027-04-02", 1, "自查");
+    tap_is_int(add_res(ld, "X001", CWSH_PASS, 0, -1, NULL), 0, "big: the next inspection may use the item");
+    rc = st.load_end(ld, 1, 151, 0, &err);
+    tap_ok(rc == 0 && !err, "big: commits");
+    is_q("SELECT count(*), sum(result = '不合格'), sum(deduction), count(count), sum(count) FROM v_result"
+         " WHERE ext_id = 'BIG'", "150|50|25.0|75|5700.0", "big: every result stored with its values");
+    is_q("SELECT note FROM v_result WHERE ext_id = 'BIG' AND item_code IN ('X001', 'X064', 'X065', 'X150')"
+         " ORDER BY item_code",
+         "第1项的备注，足够长以让缓冲区增长 1;第64项的备注，足够长以让缓冲区增长 4096;"
+         "第65项的备注，足够长以让缓冲区增长 4225;第150项的备注，足够长以让缓冲区增长 22500",
+         "big: notes kept across batches");
+    is_q("SELECT count(*) FROM v_result WHERE ext_id = 'BIG2'", "1", "big: second inspection stored");
+    is_q("SELECT count(*) > 0 FROM sqlite_stat1 WHERE tbl = 'result'", "1",
+         "statistics refreshed after the import");
+}
+
 static void test_one_load_at_a_time(void)
 {
     cwsh_loader *a = begin("a.csv", "h3", 0), *b = NULL;
@@ -310,6 +350,7 @@ int main(void)
     test_refusal_and_replace();
     test_rollback();
     test_keys_checked();
+    test_big_inspection();
     test_one_load_at_a_time();
     test_inside_user_transaction();
     test_tables();
