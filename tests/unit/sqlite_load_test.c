@@ -245,7 +245,7 @@ static void test_big_inspection(void)
     add_insp(ld, "BIG", "2027-04-01", 1, "全面督查");
     int rc = 0;
     for (int k = 1; k <= 150; k++) {
-        char code[8], note[64];
+        char code[16], note[80];
         snprintf(code, sizeof code, "X%03d", k);
         snprintf(note, sizeof note, "第%d项的备注，足够长以让缓冲区增长 %d", k, k * k);
         rc |= add_res(ld, code, k % 3 ? CWSH_PASS : CWSH_FAIL, k % 3 ? 0 : 0.5, k % 2 ? -1 : k, note);
