@@ -46,8 +46,9 @@ function M.lines(set, label, pname, d)
     end
     for _, c in ipairs(x.calc.cats) do
       if c.capped then
-        out[#out + 1] = { kind = "cap", text = ("%s %s cap %s: -%s → -%s"):format(x.date, c.name, trim(c.cap),
-          trim(c.sum), trim(c.lost)) }
+        local decl = set.by_category[c.name]
+        out[#out + 1] = { kind = "cap", text = ("%s %s cap %s: -%s → -%s  %s:%d"):format(x.date, c.name, trim(c.cap),
+          trim(c.sum), trim(c.lost), decl.file, decl.line) }
       end
     end
     out[#out + 1] = { kind = "inspection", text = ("%s %s %s: %s%s"):format(x.date, x.kind, x.inspector or "-",
