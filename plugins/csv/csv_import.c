@@ -13,6 +13,7 @@
  * the inspection's rows go into an arena reset per inspection.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,7 @@ typedef struct imp {
     cell rc[MF_N];              /* this row's fields (load_cells) */
     size_t deflen[MF_N];
     size_t *sumlen;             /* lengths of the summary markers */
+    uint64_t sumlens;           /* bit n set: some marker is n bytes long */
     /* counts */
     long n_insp, n_res, rows_ok, bad_rows, summary_rows;
 } imp;
@@ -403,10 +405,14 @@ static int is_summary(const imp *I, const csvr_record *rec)
 {
     /* cells come trimmed of ASCII spaces from the reader; comparing the
      * length first keeps this cheap on every row */
-    for (int j = 0; j < rec->nf; j++)
+    for (int j = 0; j < rec->nf; j++) {
+        size_t n = rec->len[j];
+        if (n == 0 || n >= 64 || !((I->sumlens >> n) & 1)) continue;
         for (int k = 0; k < I->m.nsummary; k++)
-            if (rec->len[j] == I->sumlen[k] && memcmp(I->m.summary[k], rec->f[j], I->sumlen[k]) == 0)
+            if (n == I->sumlen[k] && rec->f[j][n - 1] == I->m.summary[k][n - 1] &&
+                memcmp(I->m.summary[k], rec->f[j], n) == 0)
                 return 1;
+    }
     return 0;
 }
 
@@ -690,7 +696,10 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
                csvr_crlf(I.r) ? "CRLF" : "LF");
     for (int f = 0; f < MF_N; f++) I.deflen[f] = I.m.def[f] ? strlen(I.m.def[f]) : 0;
     I.sumlen = calloc((size_t)I.m.nsummary + 1, sizeof *I.sumlen);
-    for (int k = 0; k < I.m.nsummary; k++) I.sumlen[k] = strlen(I.m.summary[k]);
+    for (int k = 0; k < I.m.nsummary; k++) {
+        I.sumlen[k] = strlen(I.m.summary[k]);
+        if (I.sumlen[k] < 64) I.sumlens |= (uint64_t)1 << I.sumlen[k];
+    }
     I.seen_gen = calloc((size_t)I.ck.n, sizeof *I.seen_gen);
     I.seen_line = calloc((size_t)I.ck.n, sizeof *I.seen_line);
     cwsh_import_info info = { o->file, hex, I.m.name, csvr_encoding(I.r), o->replace };

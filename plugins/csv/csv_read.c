@@ -62,16 +62,18 @@ size_t csvr_utf8_valid(const unsigned char *p, size_t n, int partial_ok)
 {
     size_t i = 0;
     while (i < n) {
-        /* ASCII fast path, 8 bytes at a time */
-        while (i + 8 <= n) {
-            uint64_t w;
-            memcpy(&w, p + i, 8);
-            if (w & 0x8080808080808080ULL) break;
-            i += 8;
-        }
-        if (i >= n) break;
         unsigned c = p[i];
-        if (c < 0x80) { i++; continue; }
+        if (c < 0x80) {
+            /* after an ASCII byte, skip ASCII 8 bytes at a time */
+            i++;
+            while (i + 8 <= n) {
+                uint64_t w;
+                memcpy(&w, p + i, 8);
+                if (w & 0x8080808080808080ULL) break;
+                i += 8;
+            }
+            continue;
+        }
         /* the common case in Chinese text: E1..EC, EE, EF lead, any two
          * continuation bytes */
         if (((c >= 0xE1 && c <= 0xEC) || c >= 0xEE) && c <= 0xEF && i + 2 < n &&
