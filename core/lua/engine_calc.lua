@@ -149,7 +149,7 @@ function M.vetoes(set, rules, lost, kind, memo)
     local r = memo and memo[key]
     if r == nil then
       local seen = {}
-      r = rules.call_veto(v, rules.inspection(set, lost, kind, nil, seen))
+      r = rules.call_veto(v, rules.inspection(set, lost, kind, seen))
       for code in pairs(seen) do
         local known = false
         for _, c in ipairs(v.items) do if c == code then known = true end end

@@ -51,37 +51,46 @@ end
 
 -- --------------------------------------------------------- inspections
 -- The object a veto's `when` receives.  `v` maps item code -> points lost
--- (after the item's own cap), `kind` the inspection kind.  Item codes that
+-- (after the item's own cap), `kind` the inspection kind (自查 督查 全面督查
+-- 暗访 考核).  Nothing else is visible, so a veto's answer depends only on
+-- the kind and its items' values, which is what makes memoising it sound.  Item codes that
 -- the set does not know are errors; `seen` records what was asked.
 
 local Insp = {}
 Insp.__index = Insp
 Insp.__metatable = false
+Insp.__newindex = function() error("an inspection is read-only", 2) end
+-- The values live outside the object, so a rule cannot change them.
+local priv = setmetatable({}, { __mode = "k" })
 
-function M.inspection(set, lost, kind, date, seen)
-  return setmetatable({ _set = set, _lost = lost, kind = kind, date = date, _seen = seen }, Insp)
+function M.inspection(set, lost, kind, seen)
+  local o = setmetatable({}, Insp)
+  rawset(o, "kind", kind)
+  priv[o] = { set = set, lost = lost, seen = seen }
+  return o
 end
 
 local function item_of(self, code)
-  local it = self._set.by_code[code]
+  local p = priv[self]
+  local it = p.set.by_code[code]
   if not it then error(("unknown item '%s'"):format(tostring(code)), 3) end
-  if self._seen then self._seen[code] = true end
-  return it
+  if p.seen then p.seen[code] = true end
+  return it, p.lost[code] or 0
 end
 
 -- points lost on item `code` in this inspection
 function Insp:lost(code)
-  item_of(self, code)
-  return self._lost[code] or 0
+  local _, l = item_of(self, code)
+  return l
 end
 
 -- points kept on the items, as a share of their points (1 = nothing lost)
 function Insp:score_rate(...)
   local pts, lost = 0, 0
   for _, code in ipairs({ ... }) do
-    local it = item_of(self, code)
+    local it, l = item_of(self, code)
     pts = pts + it.points
-    lost = lost + (self._lost[code] or 0)
+    lost = lost + l
   end
   if pts == 0 then return 1 end
   return (pts - lost) / pts
@@ -89,8 +98,8 @@ end
 
 -- points kept on one item
 function Insp:kept(code)
-  local it = item_of(self, code)
-  return it.points - (self._lost[code] or 0)
+  local it, l = item_of(self, code)
+  return it.points - l
 end
 
 -- ------------------------------------------------------------ the DSL
@@ -252,7 +261,7 @@ local function check(set)
     for _, it in ipairs(set.items) do all[it.code] = it.points end
     for _, lost in ipairs({ {}, all }) do
       local seen = {}
-      local ok, err = pcall(cwsh.budget, M.BUDGET, v.when, M.inspection(set, lost, "督查", "2000-01-01", seen))
+      local ok, err = pcall(cwsh.budget, M.BUDGET, v.when, M.inspection(set, lost, "督查", seen))
       if not ok then
         local msg = tostring(err):gsub("^[^:]*:%d+: ", "")
         if msg:find("^unknown item") then
