@@ -170,9 +170,10 @@ if [ -n "$CWSH_IMPORT_S" ]; then
     check "inspections imported by cwsh" "$INSPECTIONS" "$(q "$DB" 'SELECT count(*) FROM inspection')"
     check "markets added by cwsh" "$MARKETS" "$(q "$DB" 'SELECT count(*) FROM market')"
     # Same content as the floor's: every (inspection, item) with its numbers.
-    content="SELECT i.ext_id, i.date, m.code, i.kind, it.code, r.deduction, r.count
+    content="SELECT i.ext_id, i.date, m.code, i.kind, i.inspector, it.code, r.result, r.deduction, r.count, r.note
              FROM result r JOIN inspection i ON i.id = r.inspection_id
-             JOIN market m ON m.id = i.market_id JOIN item it ON it.id = r.item_id"
+             JOIN market m ON m.id = i.market_id JOIN item it ON it.id = r.item_id
+             ORDER BY i.ext_id, it.code"
     a=$(q "$DB" "$content" | md5sum | cut -c1-12)
     b=$(q "$FLOORDB" "$content" | md5sum | cut -c1-12)
     check "cwsh's rows equal the floor's rows" "$b" "$a"
