@@ -57,7 +57,14 @@ static int begin(sqlite_conn *c, cwsh_loader *ld, char **err)
      * pragma cannot change inside a transaction, so a load within the
      * user's transaction keeps them. */
     if (!ld->savepoint) sqlite3_exec(c->db, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL);
-    if (sqlite_conn_exec(c, ld->savepoint ? "SAVEPOINT cwsh_load" : "BEGIN IMMEDIATE", err) != 0) {
+    int rc = sqlite3_exec(c->db, ld->savepoint ? "SAVEPOINT cwsh_load" : "BEGIN IMMEDIATE",
+                          NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        if ((rc & 0xff) == SQLITE_BUSY)
+            *err = sqlite_conn_fmt("the database is busy: another process is writing to '%s'; "
+                                   "try again when it has finished", c->path);
+        else
+            *err = sqlite_conn_fmt("cannot start the load: %s", sqlite3_errmsg(c->db));
         if (!ld->savepoint) sqlite3_exec(c->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
         return -1;
     }

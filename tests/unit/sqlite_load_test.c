@@ -273,6 +273,30 @@ static void test_big_inspection(void)
          "statistics refreshed after the import");
 }
 
+/* Another process holding the write lock: refused after the busy wait. */
+static void test_busy(const char *path)
+{
+    sqlite3 *other;
+    sqlite3_open(path, &other);
+    sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    sqlite3_busy_timeout(conn.db, 50);
+    cwsh_loader *ld = NULL;
+    char *err = NULL;
+    cwsh_import_info in = info("busy.csv", "hbusy", 0);
+    int rc = st.load_begin(st.self, &in, &ld, &err);
+    char want[512];
+    snprintf(want, sizeof want, "the database is busy: another process is writing to '%s'; "
+             "try again when it has finished", path);
+    is_err(rc, err, want, "another writer: refused with a message that says so");
+    sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(other);
+    sqlite3_busy_timeout(conn.db, 5000);
+    is_q("PRAGMA foreign_keys", "1", "another writer: foreign keys still on");
+    ld = begin("busy.csv", "hbusy", 0);
+    tap_ok(ld != NULL, "another writer gone: the load begins");
+    if (ld) st.load_end(ld, 0, 0, 0, &err);
+}
+
 static void test_one_load_at_a_time(void)
 {
     cwsh_loader *a = begin("a.csv", "h3", 0), *b = NULL;
@@ -351,6 +375,7 @@ int main(void)
     test_rollback();
     test_keys_checked();
     test_big_inspection();
+    test_busy(path);
     test_one_load_at_a_time();
     test_inside_user_transaction();
     test_tables();
