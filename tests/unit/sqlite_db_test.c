@@ -121,8 +121,14 @@ int main(void)
     is("local n = 0 for a in db.query('SELECT 1 AS v UNION ALL SELECT 2') do "
        "for b in db.query('SELECT 1 AS v UNION ALL SELECT 2') do n = n + a.v * b.v end end return n",
        "9", "the same SQL nested gets its own statement");
+    is("local ok, e = pcall(function() for r in db.query('SELECT 1 AS v UNION ALL SELECT 2') do "
+       "error('in the loop', 0) end end) return e", "in the loop", "an error inside a loop propagates");
+    int busy = 0;                /* before any collection: __close did it */
+    for (sqlite3_stmt *x = sqlite3_next_stmt(conn.db, NULL); x; x = sqlite3_next_stmt(conn.db, x))
+        busy += sqlite3_stmt_busy(x);
+    tap_is_int(busy, 0, "no statement left running after break, error or end");
     is("collectgarbage() collectgarbage() return 'ok'", "ok", "collect");
-    tap_ok(live_statements() - before <= 2, "the nested statement was finalized");
+    tap_ok(live_statements() - before <= 3, "the nested statement was finalized");
     is("local it, s = db.query('SELECT 1') return tostring(s):match('^db statement %(open%)') ~= nil",
        "true", "statement userdata __tostring");
 
