@@ -100,7 +100,10 @@ int sqlite_conn_open(sqlite_conn *c, const char *path, char **err)
              /* a big import writes tens of MB in one transaction: a page
               * cache that holds it does not spill mid-way (allocated only
               * as used) */
-             || pragma(c, "PRAGMA cache_size=-65536", &e) != 0)
+             || pragma(c, "PRAGMA cache_size=-65536", &e) != 0
+             /* after a big import the WAL is cut back to 64 MiB at the
+              * next checkpoint instead of keeping its largest size */
+             || pragma(c, "PRAGMA journal_size_limit=67108864", &e) != 0)
         *err = sqlite_conn_fmt("cannot open database '%s': %s", path, e);
     else if (sqlite_schema_migrate(c->db, path, -1, &e) != 0)
         *err = e, e = NULL;
