@@ -165,6 +165,9 @@ static void test_newer_refused(void)
     char *n = one(db, "SELECT count(*) FROM sqlite_schema");
     tap_is(n, "0", "newer database: nothing created in it");
     free(n);
+    n = one(db, "PRAGMA journal_mode");
+    tap_is(n, "delete", "newer database: not even switched to WAL");
+    free(n);
     sqlite3_close(db);
     free(p);
 }
