@@ -57,13 +57,17 @@ static int run_one(sqlite_conn *c, sqlite3_stmt *st, cwsh_sink *out, char **err)
         names[i] = sqlite3_column_name(st, i);
         if (!names[i]) names[i] = "?";
     }
-    if (ncol > 0) out->columns(out, ncol, names);
-    int rc, stop = 0;
+    /* columns() waits for the first row or the end, so a statement that
+     * fails before any row (a runtime error, Ctrl-C) prints nothing but
+     * its error; rows that came before an error are still shown */
+    int rc, stop = 0, open = 0;
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!open) { out->columns(out, ncol, names); open = 1; }
         for (int i = 0; i < ncol; i++) to_value(st, i, &v[i]);
         stop = out->row(out, ncol, v);
     }
-    if (ncol > 0) out->end(out);
+    if (!open && ncol > 0 && (stop || rc == SQLITE_DONE)) { out->columns(out, ncol, names); open = 1; }
+    if (open) out->end(out);
     int fail = !stop && rc != SQLITE_DONE;
     if (fail) *err = sqlite_conn_error(c, NULL);
     if (v != stackv) { free(v); free(names); }

@@ -103,6 +103,8 @@ int main(void)
     run("SELECT x FROM t WHERE 0;", 0, "[x] end;", NULL, "no rows: columns and end only");
     run("   ;  -- nothing\n", 0, "", NULL, "blanks and comments only");
     run("SELEC 1;", -1, "", "near \"SELEC\": syntax error", "syntax error");
+    run("SELECT abs(-9223372036854775807 - 1) AS a;", -1, "", "integer overflow",
+        "runtime error before any row: no empty header, only the error");
     run("INSERT INTO t VALUES (1, 'kept'); SELECT * FROM nosuch; INSERT INTO t VALUES (2, 'not run');",
         -1, "", "no such table: nosuch", "error stops the text");
     run("SELECT group_concat(y, ',') AS ys FROM t;", 0, "[ys] TEXT(8):a\nb,kept / end;", NULL,
@@ -124,6 +126,7 @@ int main(void)
                  "SELECT i FROM c;", &t.k, &err);
     tap_is_int(rc, -1, "interrupt: statement stops");
     tap_is(err, "interrupted", "interrupt: message");
+    tap_is(t.buf, "[i] INT:1 / INT:2 / INT:3 / end;", "interrupt: the rows before it are shown");
     free(err);
     err = NULL;
     run("SELECT 1 AS ok;", 0, "[ok] INT:1 / end;", NULL, "after an interrupt the next statement runs");
