@@ -12,7 +12,12 @@ SELECT 'after' AS next, count(*) AS rows FROM t;
 EOF2
 "$CWSH" -batch t.db <long.cwsh >out 2>&1 &
 pid=$!
-sleep 1
+# the long statement starts right after the row of line 2 is committed
+i=0
+until [ "$(sqlite3 t.db 'SELECT count(*) FROM t' 2>/dev/null)" = 1 ] || [ $i -ge 200 ]; do
+    sleep 0.05; i=$((i + 1))
+done
+sleep 0.3
 kill -INT "$pid"
 i=0
 while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
