@@ -226,6 +226,13 @@ static int d_restore(lua_State *L)
         sqlite3_close(from);
         return lua_error(L);
     }
+    if (v == 0) {
+        /* every cwsh database has a version: this one would be migrated
+         * on top of whatever it holds, after replacing ours */
+        sqlite3_close(from);
+        return luaL_error(L, "cannot restore from '%s': it is not a cwsh database "
+                             "(schema version 0)", path);
+    }
     if (v > sqlite_schema_current()) {
         e = sqlite_schema_refusal(path, v);
         lua_pushstring(L, e);

@@ -67,13 +67,19 @@ is "$cur" "$(sqlite3 t.db 'PRAGMA user_version')" "restore older: upgraded to th
 sqlite3 t.db "SELECT * FROM v_result ORDER BY inspection_id, item_code" >got
 is_file want got "restore older: data kept, views back"
 
-# errors name the file
-printf '.restore nosuch.db\n.backup nodir/x.db\n' | "$CWSH" t.db >out 2>&1
+# errors name the file; a file that is not a cwsh database is refused
+sqlite3 other.db "CREATE TABLE market(id INTEGER PRIMARY KEY, label TEXT)"
+printf 'not a database at all, just text\n' >text.db
+printf '.restore nosuch.db\n.backup nodir/x.db\n.restore other.db\n.restore text.db\n' | "$CWSH" t.db >out 2>&1
 cat >want <<'EOF2'
 <stdin>:1: cannot open 'nosuch.db': No such file or directory
 <stdin>:2: cannot open 'nodir/x.db' for the backup: unable to open database file
+<stdin>:3: cannot restore from 'other.db': it is not a cwsh database (schema version 0)
+<stdin>:4: cannot restore from 'text.db': file is not a database
 EOF2
 is_file want out "restore/backup errors name the file"
+sqlite3 t.db .dump >after.dump
+is_file before.dump after.dump "refused restores leave the database as it was"
 
 # a newer database is refused at start-up, untouched
 cp newer.db start.db
