@@ -27,31 +27,6 @@ local function need_db()
   if not db then error("no database: the sqlite plugin is not loaded", 0) end
 end
 
--- Write `set`'s items and caps into temp tables the scoring SQL joins.
--- Items whose code the store does not know have no results: left out.
-local loaded_hash
-local function load_rule_tables(set)
-  if loaded_hash == set.hash then return end
-  db.exec([[CREATE TEMP TABLE IF NOT EXISTS engine_item(item_id INTEGER PRIMARY KEY,
-    code TEXT, cat INTEGER, points REAL, k REAL, style INTEGER, dep INTEGER);
-    CREATE TEMP TABLE IF NOT EXISTS engine_cat(cat INTEGER PRIMARY KEY, cap REAL);
-    DELETE FROM engine_item; DELETE FROM engine_cat;]])
-  local ids = {}
-  for r in db.query("SELECT id, code FROM item") do ids[r.code] = r.id end
-  local cat_ix = {}
-  for i, c in ipairs(set.categories) do
-    cat_ix[c.name] = i
-    db.exec("INSERT INTO engine_cat(cat, cap) VALUES (?, ?)", i, c.cap)
-  end
-  for _, it in ipairs(set.items) do
-    if ids[it.code] then
-      db.exec("INSERT INTO engine_item VALUES (?, ?, ?, ?, ?, ?, ?)", ids[it.code], it.code,
-        cat_ix[it.category], it.points, it.per_count or db.null, calc.style_ids[it.style], 0)
-    end
-  end
-  loaded_hash = set.hash
-end
-
 -- The codes the vetoes read, in a fixed order.
 local function veto_codes(set)
   local seen, out = {}, {}
@@ -63,35 +38,67 @@ local function veto_codes(set)
   return out
 end
 
+-- Write `set`'s items and caps into temp tables the scoring SQL joins.
+-- Items whose code the store does not know have no results: left out.
+local loaded_hash
+local function load_rule_tables(set)
+  if loaded_hash == set.hash then return end
+  db.exec([[CREATE TEMP TABLE IF NOT EXISTS engine_item(item_id INTEGER PRIMARY KEY,
+    code TEXT, cat INTEGER, points REAL, k REAL, style INTEGER, dep INTEGER);
+    CREATE TEMP TABLE IF NOT EXISTS engine_cat(cat INTEGER PRIMARY KEY, cap REAL);
+    DELETE FROM engine_item; DELETE FROM engine_cat;]])
+  local ids = {}
+  for r in db.query("SELECT id, code FROM item") do ids[r.code] = r.id end
+  -- A category whose cap is at least its items' points can never reach
+  -- it (an item never loses more than its points): its items get cat 0
+  -- and are summed without a cap, which saves SQLite a CASE per row.
+  local cat_ix = {}
+  for i, c in ipairs(set.categories) do
+    cat_ix[c.name] = calc.binds(c) and i or 0
+    db.exec("INSERT INTO engine_cat(cat, cap) VALUES (?, ?)", i, c.cap)
+  end
+  local dep = {}
+  for i, c in ipairs(veto_codes(set)) do dep[c] = i end
+  for _, it in ipairs(set.items) do
+    if ids[it.code] then
+      db.exec("INSERT INTO engine_item VALUES (?, ?, ?, ?, ?, ?, ?)", ids[it.code], it.code,
+        cat_ix[it.category], it.points, it.per_count or db.null, calc.style_ids[it.style], dep[it.code] or db.null)
+    end
+  end
+  loaded_hash = set.hash
+end
+
 local LOST = calc.lost_sql({ result = "r.result", deduction = "r.deduction", count = "r.count" },
   { points = "ei.points", k = "ei.k", style = "ei.style" })
 
 -- Per inspection in [from, to] (optionally one market): id, market_id,
--- date, kind, lost, v1..vn (points lost on each veto code).
+-- date, kind, lost, v1..vn (points lost on each veto code).  One pass,
+-- grouped by (date, id) so SQLite walks the date index in order and needs
+-- no sorter; each category's sum is capped, then added up.
 local function inspection_rows(set, from, to, market_id)
   load_rule_tables(set)
   local codes = veto_codes(set)
-  local vcols, vsum, vout = {}, {}, {}
-  for i, c in ipairs(codes) do
-    vcols[i] = (", sum(CASE ei.code WHEN '%s' THEN %s END) AS v%d"):format(c:gsub("'", "''"), LOST, i)
-    vsum[i] = (", sum(v%d) AS v%d"):format(i, i)
-    vout[i] = (", t.v%d"):format(i)
+  local cats, vcols, binding = {}, {}, false
+  for i, c in ipairs(set.categories) do
+    if calc.binds(c) then
+      binding = true
+      cats[#cats + 1] = calc.cap_sql(("coalesce(sum(CASE ei.cat WHEN %d THEN %s END), 0)"):format(i, LOST),
+        ("%.17g"):format(c.cap))
+    end
   end
-  local mfilter = market_id and " AND i.market_id = :m" or ""
+  table.insert(cats, 1, binding and ("coalesce(sum(CASE ei.cat WHEN 0 THEN %s END), 0)"):format(LOST)
+    or ("coalesce(sum(%s), 0)"):format(LOST))
+  for i = 1, #codes do
+    vcols[i] = (", sum(CASE ei.dep WHEN %d THEN %s END) AS v%d"):format(i, LOST, i)
+  end
   local sql = ([[
-WITH lc AS (
-  SELECT r.inspection_id AS iid, ei.cat AS cat, sum(%s) AS lost%s
-    FROM inspection i JOIN result r ON r.inspection_id = i.id
-    JOIN engine_item ei ON ei.item_id = r.item_id
-   WHERE i.date BETWEEN :from AND :to%s
-   GROUP BY r.inspection_id, ei.cat),
-t AS (
-  SELECT iid, sum(%s) AS lost%s FROM lc JOIN engine_cat c ON c.cat = lc.cat GROUP BY iid)
-SELECT i.id, i.market_id, i.date, i.kind, coalesce(t.lost, 0) AS lost%s
-  FROM inspection i LEFT JOIN t ON t.iid = i.id
+SELECT i.id, i.market_id, i.date, i.kind, %s AS lost%s
+  FROM inspection i LEFT JOIN result r ON r.inspection_id = i.id
+  LEFT JOIN engine_item ei ON ei.item_id = r.item_id
  WHERE i.date BETWEEN :from AND :to%s
- ORDER BY i.market_id, i.date, i.id]]):format(LOST, table.concat(vcols), mfilter,
-    calc.cap_sql("lc.lost", "c.cap"), table.concat(vsum), table.concat(vout), mfilter)
+ GROUP BY i.date, i.id]]):format(table.concat(cats, " + "), table.concat(vcols),
+    market_id and " AND i.market_id = :m" or "")
+  M.last_sql = sql                     -- for a look with `= require("engine").last_sql`
   return db.resultset(sql, { from = from, to = to, m = market_id }).rows, codes
 end
 

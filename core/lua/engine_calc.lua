@@ -53,12 +53,16 @@ end
 -- The SQL expression of an item's points lost, all styles in one CASE.
 function M.lost_sql(cols, pars)
   local parts = { ("CASE WHEN %s = '不适用' THEN 0 ELSE CASE %s"):format(cols.result, pars.style) }
-  for style, id in pairs(M.style_ids) do
-    if style ~= "plain" then parts[#parts + 1] = (" WHEN %d THEN %s"):format(id, sql(M.formulas[style], cols, pars)) end
+  for _, style in ipairs({ "per_count", "bands" }) do
+    parts[#parts + 1] = (" WHEN %d THEN %s"):format(M.style_ids[style], sql(M.formulas[style], cols, pars))
   end
   parts[#parts + 1] = (" ELSE %s END END"):format(sql(M.formulas.plain, cols, pars))
   return table.concat(parts)
 end
+
+-- Whether a category's cap can bind: only when it is below the sum of its
+-- items' points (rules.lua computes items_points at load).
+function M.binds(c) return c.cap < (c.items_points or math.huge) - 1e-9 end
 
 -- The category cap: a category never loses more than its cap.
 function M.cap_sql(sum, cap) return ("min(%s, %s)"):format(sum, cap) end
