@@ -13,7 +13,7 @@
 --
 -- Formulas (NULL propagates as in SQL; `coalesce` takes the first non-NULL):
 --   plain       min(deduction, points)
---   per_count   min(coalesce(count * per_count, deduction), points)
+--   per_count   min(max(0, coalesce(count * per_count, deduction)), points)
 --   bands       coalesce(points * (10 - max(0, min(10, count))) / 10,
 --                        min(deduction, points))
 --   any style   0 when the result is 不适用
@@ -24,7 +24,7 @@ local D, C, P, K = { "col", "deduction" }, { "col", "count" }, { "par", "points"
 
 M.formulas = {
   plain = { "min", D, P },
-  per_count = { "min", { "coalesce", { "mul", C, K }, D }, P },
+  per_count = { "min", { "max", 0, { "coalesce", { "mul", C, K }, D } }, P },
   bands = { "coalesce", { "div", { "mul", P, { "sub", 10, { "max", 0, { "min", 10, C } } } }, 10 },
     { "min", D, P } },
 }
