@@ -16,6 +16,7 @@
 --   item { "F04", "无过期变质商品", category = "食品安全与活禽", points = 4 }
 --   category { "环境卫生", points = 22 }              -- cap
 --   veto { "过期变质商品", when = function(i) return i:lost("F04") > 0 end }
+--          -- i:lost(code), i:kept(code), i:score_rate(code, ...), i.kind
 --   grades { {90, "优秀"}, {80, "良好"}, {70, "合格"}, {0, "不合格"} }
 --   tiers { "上游", "中游", "下游" }
 --   combine { method = "weighted", weights = { ["暗访"] = 1.5 }, default_weight = 1 }
@@ -31,6 +32,11 @@
 -- At scoring time a veto is evaluated once per distinct combination of
 -- those items' values (memoised), so asking about an item the dry runs did
 -- not see is refused with the veto's file:line: declare it in `items`.
+--
+-- Every rule function (file bodies, `when`) runs under cwsh.budget, so an
+-- endless loop stops with "instruction budget exceeded" and the rule's
+-- file:line, and a failed load or reload leaves the active set as it was
+-- (the new set is built completely before it replaces the old one).
 
 local M = {}
 

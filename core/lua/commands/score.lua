@@ -37,8 +37,28 @@ local function rs(rows, o)
   return out
 end
 
+-- Periods to complete: the months with data (latest first), their
+-- quarters and years.
+local function period_words()
+  local out, seen = {}, {}
+  if not db then return out end
+  pcall(function()
+    for r in db.query("SELECT DISTINCT substr(date, 1, 7) AS m FROM inspection ORDER BY 1 DESC LIMIT 24") do
+      local y, m = r.m:match("^(%d+)%-(%d+)$")
+      for _, w in ipairs({ r.m, ("%s-Q%d"):format(y, (tonumber(m) + 2) // 3), y }) do
+        if not seen[w] then seen[w] = true; out[#out + 1] = w end
+      end
+    end
+  end)
+  return out
+end
+
 cwsh.command {
   name = "score",
+  complete = function(_, word)
+    if word:match("^%-") then return { "--unit", "--market", "--key", "--year-by-month" } end
+    return period_words()
+  end,
   usage = "score [PERIOD] [--unit U] [--market M] [--key] | score --year-by-month YEAR",
   help = "score and rank markets for a period (default: the latest month with data) and store the scores",
   run = function(args)
