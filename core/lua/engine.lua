@@ -40,9 +40,14 @@ end
 
 -- Write `set`'s items and caps into temp tables the scoring SQL joins.
 -- Items whose code the store does not know have no results: left out.
-local loaded_hash
+-- Rebuilt when the set or the store's item ids change (.restore can
+-- change them) or the temp tables are gone.
+local loaded_key
 local function load_rule_tables(set)
-  if loaded_hash == set.hash then return end
+  local ids_now = db.one("SELECT group_concat(id || ':' || code) AS k FROM item").k
+  local present = db.one("SELECT count(*) AS n FROM temp.sqlite_master WHERE name = 'engine_item'").n
+  local key = set.hash .. "|" .. tostring(ids_now)
+  if present == 1 and loaded_key == key then return end
   db.exec([[CREATE TEMP TABLE IF NOT EXISTS engine_item(item_id INTEGER PRIMARY KEY,
     code TEXT, cat INTEGER, points REAL, k REAL, style INTEGER, dep INTEGER);
     CREATE TEMP TABLE IF NOT EXISTS engine_cat(cat INTEGER PRIMARY KEY, cap REAL);
@@ -65,7 +70,7 @@ local function load_rule_tables(set)
         cat_ix[it.category], it.points, it.per_count or db.null, calc.style_ids[it.style], dep[it.code] or db.null)
     end
   end
-  loaded_hash = set.hash
+  loaded_key = key
 end
 
 local LOST = calc.lost_sql({ result = "r.result", deduction = "r.deduction", count = "r.count" },
