@@ -38,13 +38,23 @@ static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 
 size_t luahost_memory(session *s) { return s->lua_mem; }
 
+/* Raise from a hook at the position of the code that was running (level
+ * 0 inside a hook), so a runaway rule is named by its own file:line. */
+static int hook_error(lua_State *L, const char *fmt, lua_Integer n)
+{
+    luaL_where(L, 0);
+    lua_pushfstring(L, fmt, n);
+    lua_concat(L, 2);
+    return lua_error(L);
+}
+
 static void hook(lua_State *L, lua_Debug *ar)
 {
     session *s = session_current;
     (void)ar;
     if (s->interrupted) {
         lua_sethook(L, hook, LUA_MASKCOUNT, 1);
-        luaL_error(L, "interrupted");
+        hook_error(L, "interrupted", 0);
     }
     if (s->budget_size <= 0) return;
     if (!s->budget_over) {
@@ -53,7 +63,7 @@ static void hook(lua_State *L, lua_Debug *ar)
         s->budget_over = 1;
         lua_sethook(L, hook, LUA_MASKCOUNT, 1);
     }
-    luaL_error(L, "instruction budget exceeded (%I instructions)", (lua_Integer)s->budget_size);
+    hook_error(L, "instruction budget exceeded (%I instructions)", (lua_Integer)s->budget_size);
 }
 
 /* Arm the hook for a budget of n instructions (0 = unlimited, but Ctrl-C

@@ -182,13 +182,20 @@ int main(int argc, char **argv)
     int ncmds = 0;
     const char *script = NULL, *init = NULL, *history = NULL;
     char **pos = calloc((size_t)argc + 1, sizeof *pos);
-    int npos = 0;
+    int npos = 0, commands_started = 0;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *o = a[0] == '-' && a[1] == '-' ? a + 1 : a;   /* --x == -x */
 #define NEXT() (i + 1 < argc ? argv[++i] : (usage_error("option '%s' needs an argument", a), ""))
-        if (npos > 0 || a[0] != '-' || !strcmp(a, "-")) { pos[npos++] = argv[i]; continue; }
+        /* Options may follow the DB (as in sqlite3), but not a command:
+         * `cwsh test --run veto` passes --run to the command. */
+        if (commands_started || a[0] != '-' || !strcmp(a, "-")) {
+            if (npos == 0 && !looks_like_db(a)) commands_started = 1;
+            else if (npos > 0) commands_started = 1;
+            pos[npos++] = argv[i];
+            continue;
+        }
         if (!strcmp(o, "-c")) cmds[ncmds++] = NEXT();
         else if (!strcmp(o, "-f")) script = NEXT();
         else if (!strcmp(o, "-batch")) s->batch = 1;
@@ -277,5 +284,6 @@ int main(int argc, char **argv)
     free(cmds); free(pos);
     free(s->exe_dir); free(s->lua_dir); free(s->rules_dir); free(s->plugins_dir);
     free(s->db_path); free(s->history_path);
-    return (rc != 0 || s->failed) ? 1 : 0;
+    /* .quit stops the input with rc -1; it is not a failure */
+    return (s->failed || (rc != 0 && !shell_quit)) ? 1 : 0;
 }

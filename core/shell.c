@@ -95,7 +95,7 @@ static int end_work(session *s, stamp *t0, int rc)
 static int run_sql(session *s, const char *sql)
 {
     if (!s->store) {
-        session_error(s, "no store is loaded (the sqlite plugin is missing), so SQL cannot run");
+        session_error(s, "no store is open (the sqlite plugin is missing or failed to start), so SQL cannot run");
         return -1;
     }
     char *err = NULL;

@@ -226,11 +226,19 @@ function M.clean(err, file)
 end
 
 -- Run a veto's `when` under the instruction budget; errors name the veto.
+-- The message for an error raised by a veto's `when`: the line in the
+-- rule file that was running when there is one (a budget stop inside the
+-- veto), else where the veto is declared.
+function M.veto_error(v, err)
+  local msg = tostring(err)
+  local file, line, rest = msg:match("^([^\n]-%.lua):(%d+): (.*)$")
+  if file ~= v.file then file, line, rest = v.file, v.line, M.clean(msg, v.file) end
+  return ("%s:%s: veto '%s': %s"):format(file, line, v.name, rest)
+end
+
 function M.call_veto(v, insp)
   local ok, r = pcall(cwsh.budget, M.BUDGET, v.when, insp)
-  if not ok then
-    error(("%s:%d: veto '%s': %s"):format(v.file, v.line, v.name, M.clean(r, v.file)), 0)
-  end
+  if not ok then error(M.veto_error(v, r), 0) end
   return r and true or false
 end
 
@@ -273,7 +281,7 @@ local function check(set)
         if msg:find("^unknown item") then
           fail(v.file, v.line, "veto '%s' names %s", v.name, msg)
         end
-        fail(v.file, v.line, "veto '%s': %s", v.name, M.clean(err, v.file))
+        error(M.veto_error(v, err), 0)
       end
       for code in pairs(seen) do deps[code] = true end
     end

@@ -53,7 +53,7 @@ tmux send-keys -t "$S" '.limit instructions 0' Enter
 tmux send-keys -t "$S" '= (function() while true do end end)()' Enter
 sleep 0.5
 tmux send-keys -t "$S" C-c
-wait_for "error: interrupted"; is 0 "$?" "Ctrl-C interrupts a running Lua command"
+wait_for "lua:1: interrupted"; is 0 "$?" "Ctrl-C interrupts a running Lua command"
 tmux send-keys -t "$S" '= "after"' Enter
 wait_for '"after"' || wait_for "after"
 screen | grep -qx "after"; is 0 "$?" "the shell answers after an interrupt"

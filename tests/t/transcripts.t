@@ -4,6 +4,8 @@
 # stderr together must equal NAME.out.  Optional NAME.args holds the command
 # line arguments (one line, shell words), NAME.rc the expected exit code
 # (default 0), NAME.setup a shell snippet run first in the scratch directory.
+# CWSH_REGEN=1 rewrites every NAME.out with what cwsh printed: review the
+# change with git diff before committing it.
 . tests/lib.sh
 for in in $(find "$ROOT/tests/transcripts" -name '*.cwsh' | sort); do
     base=${in%.cwsh}
@@ -14,6 +16,7 @@ for in in $(find "$ROOT/tests/transcripts" -name '*.cwsh' | sort); do
     want_rc=0; [ -f "$base.rc" ] && want_rc=$(cat "$base.rc")
     eval "\"\$CWSH\" $args" <"$in" >actual 2>&1
     rc=$?
+    [ "${CWSH_REGEN:-}" = 1 ] && cp actual "$base.out"
     if [ "$rc" != "$want_rc" ]; then
         not_ok "$name: exit code $rc, expected $want_rc"; diag <actual
     else
