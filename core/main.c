@@ -182,7 +182,7 @@ int main(int argc, char **argv)
     int ncmds = 0;
     const char *script = NULL, *init = NULL, *history = NULL;
     char **pos = calloc((size_t)argc + 1, sizeof *pos);
-    int npos = 0, commands_started = 0;
+    int npos = 0, commands_started = 0, answered = 0;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -213,11 +213,15 @@ int main(int argc, char **argv)
         else if (!strcmp(o, "-history")) history = NEXT();
         else if (!strcmp(o, "-max-instructions")) s->max_instructions = atoll(NEXT());
         else if (!strcmp(o, "-max-memory")) s->max_memory = (size_t)atoll(NEXT()) << 20;
-        else if (!strcmp(o, "-version")) { printf("cwsh %s\n", CWSH_VERSION); return 0; }
-        else if (!strcmp(o, "-help") || !strcmp(o, "-h")) { fputs(usage_text, stdout); return 0; }
+        else if (!strcmp(o, "-version")) { printf("cwsh %s\n", CWSH_VERSION); answered = 1; break; }
+        else if (!strcmp(o, "-help") || !strcmp(o, "-h")) { fputs(usage_text, stdout); answered = 1; break; }
         else if (render_mode_parse(o + 1, &s->render.mode) == 0) { /* -csv, -json, ... */ }
         else usage_error("unknown option '%s'", a);
 #undef NEXT
+    }
+    if (answered) {                     /* --version, --help: nothing opened yet */
+        free(cmds); free(pos); free(s->rules_dir); free(s->plugins_dir);
+        return 0;
     }
 
     int first_cmd = 0;

@@ -642,6 +642,10 @@ int main(int argc, char **argv)
     if (op.registry) {
         write_register(&o, m, nmarkets);
         out_flush(&o);
+        free(m);
+        free(o.buf);
+        free(o.conv);
+        if (o.cd != (iconv_t)-1) iconv_close(o.cd);
         return fflush(stdout) ? 1 : 0;
     }
 
