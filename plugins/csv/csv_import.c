@@ -565,23 +565,6 @@ static void row_wide(imp *I, const csvr_record *rec)
     flush(I);
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static char *msgf(const char *fmt, ...)
-{
-    char tmp[2600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    return strdup(tmp);
-}
-
 static void imp_free(imp *I)
 {
     if (I->ld) {
@@ -614,10 +597,10 @@ static void rows(imp *I)
     while (!I->fatal && !cstore_failed(I->cs)) {
         int st = csvr_next(I->r, &rec, &e);
         if (st == CSVR_EOF) break;
-        if (st == CSVR_FAIL) { set_fatal(I, msgf("%s:%s", o->file, e)); free(e); break; }
+        if (st == CSVR_FAIL) { set_fatal(I, crep_msgf("%s:%s", o->file, e)); free(e); break; }
         if ((++nrow & 4095) == 0) {
             h->progress(h, "import", nrow, csvr_bytes(I->r), I->size);
-            if (h->interrupted(h)) { set_fatal(I, msgf("import interrupted; nothing imported")); break; }
+            if (h->interrupted(h)) { set_fatal(I, crep_msgf("import interrupted; nothing imported")); break; }
         }
         if (st == CSVR_BAD) {
             int col;
@@ -654,7 +637,7 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
     I.h = h;
     I.L = h->L;
     I.o = o;
-    double t0 = now();
+    double t0 = crep_now();
     int rc = -1, have_rep = 0;
     char hex[33];
     long long size = 0;
@@ -662,7 +645,7 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
     char *e = NULL;
 
     if (!(I.st = h->store(h))) {
-        *err = msgf("cannot import: no store is loaded (the sqlite plugin is missing)");
+        *err = crep_msgf("cannot import: no store is loaded (the sqlite plugin is missing)");
         return -1;
     }
     if (chash_file(o->file, hex, &size, err) != 0) return -1;
@@ -671,12 +654,12 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
         return -1;
     }
     int st = csvr_next(I.r, &rec, &e);
-    if (st == CSVR_FAIL) { *err = msgf("%s:%s", o->file, e); free(e); goto out; }
-    if (st == CSVR_EOF) { *err = msgf("%s: the file is empty (no header row)", o->file); goto out; }
+    if (st == CSVR_FAIL) { *err = crep_msgf("%s:%s", o->file, e); free(e); goto out; }
+    if (st == CSVR_EOF) { *err = crep_msgf("%s: the file is empty (no header row)", o->file); goto out; }
     if (st == CSVR_BAD) {
         int col;
         const char *why = csvr_error(I.r, &col);
-        *err = msgf("%s:%ld:%d: %s", o->file, rec.line, col, why);
+        *err = crep_msgf("%s:%ld:%d: %s", o->file, rec.line, col, why);
         goto out;
     }
     crep_open(&I.rep, h, o->file, I.r, rec.raw, rec.raw_len);
@@ -685,9 +668,9 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
     {
         int errcol;
         if (cmap_choose(&I.m, I.L, rec.f, rec.nf, o->mapping, &I.ck, &e, &errcol) != 0) {
-            if (errcol < 0) *err = msgf("%s", e);
-            else if (errcol) *err = msgf("%s:%ld:%d: %s", o->file, rec.line, errcol, e);
-            else *err = msgf("%s:%ld: %s", o->file, rec.line, e);
+            if (errcol < 0) *err = crep_msgf("%s", e);
+            else if (errcol) *err = crep_msgf("%s:%ld:%d: %s", o->file, rec.line, errcol, e);
+            else *err = crep_msgf("%s:%ld: %s", o->file, rec.line, e);
             free(e);
             goto out;
         }
@@ -705,7 +688,7 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
     cwsh_import_info info = { o->file, hex, I.m.name, csvr_encoding(I.r), o->replace };
     if (I.st->load_begin(I.st->self, &info, &I.ld, &e) != 0) {
         I.ld = NULL;
-        *err = e ? e : msgf("cannot start the import");
+        *err = e ? e : crep_msgf("cannot start the import");
         goto out;
     }
     I.ncol = rec.nf;
@@ -719,7 +702,7 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
     h->progress(h, "import", -1, 0, 0);
     if (I.fatal) { *err = I.fatal; I.fatal = NULL; goto out; }
     if (I.rep.errors && !o->skip_bad) {
-        *err = msgf("%ld bad row%s; nothing imported.  Bad rows are in %s; fix them there and "
+        *err = crep_msgf("%ld bad row%s; nothing imported.  Bad rows are in %s; fix them there and "
                     "import that file, or run again with --skip-bad.",
                     I.bad_rows, I.bad_rows == 1 ? "" : "s", I.rep.path);
         goto out;
@@ -733,7 +716,7 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
     int commit = I.n_insp > 0 || rejected == 0;
     if (I.st->load_end(I.ld, commit, I.rows_ok, rejected, &e) != 0) {
         I.ld = NULL;
-        *err = e ? e : msgf("cannot commit the import");
+        *err = e ? e : crep_msgf("cannot commit the import");
         goto out;
     }
     I.ld = NULL;
@@ -746,9 +729,9 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
             cimp_thousands(c, sizeof c, rejected);
             snprintf(rej, sizeof rej, "; %s row%s rejected", c, rejected == 1 ? "" : "s");
         }
-        *summary = msgf("imported %s inspection%s (%s item result%s) from %s in %.1f s%s",
+        *summary = crep_msgf("imported %s inspection%s (%s item result%s) from %s in %.1f s%s",
                         a, I.n_insp == 1 ? "" : "s", b, I.n_res == 1 ? "" : "s",
-                        o->file, now() - t0, rej);
+                        o->file, crep_now() - t0, rej);
     }
     rc = 0;
 out:

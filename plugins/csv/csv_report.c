@@ -2,6 +2,8 @@
  * csv_report.c — error lines and the rejects file (see csv_report.h).
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -114,4 +116,21 @@ int crep_close(crep *c, char **err)
     free(c->path);
     c->header = c->path = NULL;
     return rc;
+}
+
+char *crep_msgf(const char *fmt, ...)
+{
+    char tmp[2600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    return strdup(tmp);
+}
+
+double crep_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }

@@ -35,4 +35,9 @@ void crep_reject(crep *c, const char *raw, size_t n, const char *reason);
 /* Print "... and N more" when errors were left out; close the file.
  * 0, or -1 with a malloc'd message when writing the rejects file failed. */
 int crep_close(crep *c, char **err);
+
+/* A malloc'd message, printf-style (cut at 2,600 bytes). */
+char *crep_msgf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Monotonic seconds, for the summary's timing. */
+double crep_now(void);
 #endif

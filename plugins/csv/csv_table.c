@@ -10,28 +10,11 @@
 #include "csv_report.h"
 #include "csv_table.h"
 
-static char *msgf(const char *fmt, ...)
-{
-    char tmp[2600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    return strdup(tmp);
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 int ctab_run(cwsh_host *h, const ctab_opts *o, char **summary, char **err)
 {
-    double t0 = now();
+    double t0 = crep_now();
     cwsh_store *st = h->store(h);
-    if (!st) { *err = msgf("cannot import: no store is loaded (the sqlite plugin is missing)"); return -1; }
+    if (!st) { *err = crep_msgf("cannot import: no store is loaded (the sqlite plugin is missing)"); return -1; }
     char *e = NULL;
     csvr *r = csvr_open(o->file, &o->read, &e);
     if (!r) { *err = e; return -1; }
@@ -43,19 +26,19 @@ int ctab_run(cwsh_host *h, const ctab_opts *o, char **summary, char **err)
     csvr_record rec;
     int s;
     for (long k = 0; (s = csvr_next(r, &rec, &e)) == CSVR_OK && k < o->skip; k++) {}
-    if (s == CSVR_FAIL) { *err = msgf("%s:%s", o->file, e); free(e); goto out; }
-    if (s == CSVR_EOF) { *err = msgf("%s: the file is empty (no header row)", o->file); goto out; }
+    if (s == CSVR_FAIL) { *err = crep_msgf("%s:%s", o->file, e); free(e); goto out; }
+    if (s == CSVR_EOF) { *err = crep_msgf("%s: the file is empty (no header row)", o->file); goto out; }
     if (s == CSVR_BAD) {
         int col;
         const char *why = csvr_error(r, &col);
-        *err = msgf("%s:%ld:%d: %s", o->file, rec.line, col, why);
+        *err = crep_msgf("%s:%ld:%d: %s", o->file, rec.line, col, why);
         goto out;
     }
     ncol = rec.nf;
     names = calloc((size_t)ncol, sizeof *names);
     for (int i = 0; i < ncol; i++) {
         if (!rec.len[i]) {
-            *err = msgf("%s:%ld:%d: column name is empty", o->file, rec.line, i + 1);
+            *err = crep_msgf("%s:%ld:%d: column name is empty", o->file, rec.line, i + 1);
             goto out;
         }
         names[i] = strdup(rec.f[i]);
@@ -64,16 +47,16 @@ int ctab_run(cwsh_host *h, const ctab_opts *o, char **summary, char **err)
     have_rep = 1;
     if (st->table_begin(st->self, o->table, ncol, (const char *const *)names, &ld, &e) != 0) {
         ld = NULL;
-        *err = e ? e : msgf("cannot import into '%s'", o->table);
+        *err = e ? e : crep_msgf("cannot import into '%s'", o->table);
         goto out;
     }
     v = calloc((size_t)ncol, sizeof *v);
     long long rows = 0, bad = 0, n = 0, size = csvr_size(r);
     while ((s = csvr_next(r, &rec, &e)) != CSVR_EOF) {
-        if (s == CSVR_FAIL) { *err = msgf("%s:%s", o->file, e); free(e); goto out; }
+        if (s == CSVR_FAIL) { *err = crep_msgf("%s:%s", o->file, e); free(e); goto out; }
         if ((++n & 4095) == 0) {
             h->progress(h, "import", n, csvr_bytes(r), size);
-            if (h->interrupted(h)) { *err = msgf("import interrupted; nothing imported"); goto out; }
+            if (h->interrupted(h)) { *err = crep_msgf("import interrupted; nothing imported"); goto out; }
         }
         char why[120];
         int col = 0;
@@ -89,7 +72,7 @@ int ctab_run(cwsh_host *h, const ctab_opts *o, char **summary, char **err)
                 v[i].n = rec.len[i];
             }
             if (st->table_row(ld, ncol, v, &e) != 0) {
-                *err = msgf("%s:%ld: %s", o->file, rec.line, e ? e : "insert failed");
+                *err = crep_msgf("%s:%ld: %s", o->file, rec.line, e ? e : "insert failed");
                 free(e);
                 goto out;
             }
@@ -102,7 +85,7 @@ int ctab_run(cwsh_host *h, const ctab_opts *o, char **summary, char **err)
     }
     h->progress(h, "import", -1, 0, 0);
     if (bad && !o->skip_bad) {
-        *err = msgf("%lld bad row%s; nothing imported.  Bad rows are in %s; fix them there and "
+        *err = crep_msgf("%lld bad row%s; nothing imported.  Bad rows are in %s; fix them there and "
                     "import that file, or run again with --skip-bad.",
                     bad, bad == 1 ? "" : "s", rep.path);
         goto out;
@@ -111,12 +94,12 @@ int ctab_run(cwsh_host *h, const ctab_opts *o, char **summary, char **err)
     if (crep_close(&rep, err) != 0) goto out;
     cwsh_loader *l = ld;
     ld = NULL;
-    if (st->table_end(l, 1, &e) != 0) { *err = e ? e : msgf("cannot commit the import"); goto out; }
+    if (st->table_end(l, 1, &e) != 0) { *err = e ? e : crep_msgf("cannot commit the import"); goto out; }
     char a[32], rej[64] = "";
     cimp_thousands(a, sizeof a, rows);
     if (bad) snprintf(rej, sizeof rej, "; %lld row%s rejected", bad, bad == 1 ? "" : "s");
-    *summary = msgf("imported %s row%s into %s from %s in %.1f s%s", a, rows == 1 ? "" : "s",
-                    o->table, o->file, now() - t0, rej);
+    *summary = crep_msgf("imported %s row%s into %s from %s in %.1f s%s", a, rows == 1 ? "" : "s",
+                    o->table, o->file, crep_now() - t0, rej);
     rc = 0;
 out:
     h->progress(h, "import", -1, 0, 0);
