@@ -3,12 +3,12 @@
 --
 -- points      the most an item can lose
 -- per_count   points lost per counted finding (the sheet's count column),
---             capped at the item's points; without a count the recorded
---             deduction is used
--- bands       10-point band grading: the count column carries the grade
---             (9–10 很好, 7–8 合格, 0–6 不合格) and the item keeps grade/10
---             of its points; without a grade the recorded deduction is used
--- (neither)   the recorded deduction, capped at the item's points
+--             capped at the item's points; else the recorded deduction
+-- bands       10-point grading for sheets that grade (count = the grade,
+--             9–10 很好, 7–8 合格, 0–6 不合格): grade/10 of the points kept;
+--             not used below: in the bureau's sheets the count column
+--             counts findings (D01 不合格,1,1 is one finding, not grade 1)
+-- (neither)   the recorded deduction, capped; a 合格 row loses nothing
 -- severity    the ledger's deadline class: 立行立改, 3天, 7天, 30天
 
 name "2027"
@@ -38,7 +38,7 @@ item { "C05", "蟑螂密度达标", category = "病媒生物防制", points = 2,
 item { "C06", "蚊幼孳生控制", category = "病媒生物防制", points = 2, per_count = 0.5, severity = "3天" }
 
 -- D 健康教育与公示
-item { "D01", "健康教育宣传栏规范（每月更新）", category = "健康教育与公示", points = 3, bands = true, severity = "3天" }
+item { "D01", "健康教育宣传栏规范（每月更新）", category = "健康教育与公示", points = 3, severity = "3天" }
 item { "D02", "固定宣传标语规范", category = "健康教育与公示", points = 2, severity = "3天" }
 item { "D03", "禁烟标识及劝阻", category = "健康教育与公示", points = 2, per_count = 0.5, severity = "立行立改" }
 item { "D04", "农残检测结果每日公示", category = "健康教育与公示", points = 3, severity = "立行立改" }

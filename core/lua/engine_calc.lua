@@ -16,7 +16,11 @@
 --   per_count   min(max(0, coalesce(count * per_count, deduction)), points)
 --   bands       coalesce(points * (10 - max(0, min(10, count))) / 10,
 --                        min(deduction, points))
---   any style   0 when the result is 不适用
+--   any style   0 when the result is 不适用; 0 when it is 合格, except
+--               under band grading, where a 合格 grade (7–8) keeps
+--               only part of the points.  The importer refuses a 合格
+--               row with a deduction, but sheets write the number of
+--               things counted on a pass too (合格,0,3): not findings.
 
 local M = {}
 
@@ -52,7 +56,8 @@ end
 
 -- The SQL expression of an item's points lost, all styles in one CASE.
 function M.lost_sql(cols, pars)
-  local parts = { ("CASE WHEN %s = '不适用' THEN 0 ELSE CASE %s"):format(cols.result, pars.style) }
+  local parts = { ("CASE WHEN %s = '不适用' OR (%s = '合格' AND %s <> %d) THEN 0 ELSE CASE %s"):format(
+    cols.result, cols.result, pars.style, M.style_ids.bands, pars.style) }
   for _, style in ipairs({ "per_count", "bands" }) do
     parts[#parts + 1] = (" WHEN %d THEN %s"):format(M.style_ids[style], sql(M.formulas[style], cols, pars))
   end
@@ -98,7 +103,7 @@ for style, e in pairs(M.formulas) do compiled[style] = lua(e) end
 -- Points lost on item `it` for result row r = { result, deduction, count }
 -- (absent values are nil).
 function M.item_lost(it, r)
-  if r.result == "不适用" then return 0 end
+  if r.result == "不适用" or (r.result == "合格" and it.style ~= "bands") then return 0 end
   local row = { deduction = r.deduction or 0, count = r.count }
   return compiled[it.style](row, { points = it.points, k = it.per_count }) or 0
 end

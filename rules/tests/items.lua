@@ -31,13 +31,14 @@ case { "按处计分无处数时用记录的扣分",
   inspections = { { results = { E02 = { deduction = 1.5 } } } },
   expect = { score = 98.5 } }
 
-case { "十分制分档：宣传栏8分，保留八成",
-  inspections = { { results = { D01 = { count = 8 } } } },
-  expect = { score = 99.4, explain = { "D01 健康教育宣传栏规范（每月更新） -0.6 (grade 8/10)" } } }
+case { "合格项不扣分，即使记了处数（合格,0,3）",
+  inspections = { { results = { A01 = { result = "合格", count = 3 }, D01 = { result = "合格", count = 0 },
+    E03 = { result = "合格", count = 2 } } } },
+  expect = { score = 100, inspections = { 100 } } }
 
-case { "十分制分档：0分扣满，无分档时用记录的扣分",
-  inspections = { { results = { D01 = { count = 0 } } }, { results = { D01 = 2 } } },
-  expect = { inspections = { 97, 98 }, score = 97.5 } }
+case { "宣传栏按记录扣分，处数不是分档",
+  inspections = { { results = { D01 = { deduction = 1, count = 1, note = "宣传栏未按月更新" } } } },
+  expect = { score = 99, explain = { "D01 健康教育宣传栏规范（每月更新） -1" } } }
 
 case { "不适用的项目不扣分",
   inspections = { { results = { B04 = { result = "不适用", deduction = 0 }, A02 = 2 } } },

@@ -3,9 +3,9 @@
 -- the default rules (rules/checklist.lua, rules/scoring.lua) written out
 -- by hand.  Owner: bench helper.
 --
---   item lost        0 when 不适用; per-count items min(count * rate, points)
---                    when counted; D01 (bands) points * (10 - grade) / 10
---                    when graded; otherwise min(deduction, points)
+--   item lost        0 when 不适用 or 合格; per-count items
+--                    min(count * rate, points) when counted; otherwise
+--                    min(deduction, points)
 --   inspection score 100.0 - sum over categories of min(category lost, category points)
 --   month score      mean of the inspections' scores weighted by kind
 --
@@ -21,10 +21,8 @@ per_count(code, rate) AS (
 ),
 lost_item AS (
   SELECT r.inspection_id, it.category,
-         CASE WHEN r.result = '不适用' THEN 0
+         CASE WHEN r.result = '不适用' OR r.result = '合格' THEN 0
               WHEN pc.rate IS NOT NULL AND r.count IS NOT NULL THEN min(r.count * pc.rate, it.points)
-              WHEN it.code = 'D01' AND r.count IS NOT NULL
-                THEN it.points * (10 - max(0, min(10, r.count))) / 10
               ELSE min(r.deduction, it.points) END AS lost
     FROM result r JOIN item it ON it.id = r.item_id
     LEFT JOIN per_count pc ON pc.code = it.code
