@@ -5,6 +5,7 @@
  * item or table concerned.  The import row is written at begin (so its id
  * can key the inspections) and completed with the row counts at end.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sqlite_load.h"
@@ -25,6 +26,7 @@ typedef struct pending {
 struct cwsh_loader {
     sqlite_conn *c;
     int savepoint;              /* inside the user's transaction */
+    int cache_size;             /* the connection's, restored at the end (0: unknown) */
     int64_t import_id;
     int64_t insp_id;            /* the inspection last added */
     sqlite_map code, name, alias, unit, item;
@@ -45,6 +47,30 @@ struct cwsh_loader {
 #define SELF(p) ((sqlite_conn *)(p))
 
 /* ------------------------------------------------------------- helpers */
+
+/* A load streams rows in key order and revisits few pages, so a small
+ * page cache writes it as fast as a large one (province import: 2.8 s
+ * with 16 MiB, 2.8 s with 64 MiB) and keeps the process within the
+ * import's memory bound (26 MB peak instead of 79 MB).  Queries keep the
+ * connection's larger cache. */
+#define LOAD_CACHE_KIB 16384
+
+static int cache_size(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    int v = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &st, NULL) != SQLITE_OK) return 0;
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static void set_cache_size(sqlite3 *db, int v)
+{
+    char q[48];
+    snprintf(q, sizeof q, "PRAGMA cache_size=%d", v);
+    sqlite3_exec(db, q, NULL, NULL, NULL);
+}
 
 static int begin(sqlite_conn *c, cwsh_loader *ld, char **err)
 {
@@ -69,6 +95,8 @@ static int begin(sqlite_conn *c, cwsh_loader *ld, char **err)
         return -1;
     }
     c->loading = 1;
+    ld->cache_size = cache_size(c->db);
+    if (ld->cache_size) set_cache_size(c->db, -LOAD_CACHE_KIB);
     return 0;
 }
 
@@ -89,6 +117,7 @@ static int finish(cwsh_loader *ld, int commit, char **err)
         }
     }
     if (!ld->savepoint) sqlite3_exec(c->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+    if (ld->cache_size) set_cache_size(c->db, ld->cache_size);
     c->loading = 0;
     return rc;
 }
