@@ -205,27 +205,33 @@ int sqlite_schema_version(sqlite3 *db, char **err)
     return v;
 }
 
-/* One migration to version `v`, in its own write transaction. */
-static int migrate_one(sqlite3 *db, const char *name, int v, char **err)
+/* Every migration after the file's version up to `upto`, in one write
+ * transaction: a crash or a failing step leaves the file at its old
+ * version, never half-way.  The version is read again inside the
+ * transaction, because another process may have upgraded the file
+ * between our first look and the lock. */
+static int migrate(sqlite3 *db, const char *name, int upto, char **err)
 {
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        *err = fmt_err("cannot upgrade database '%s' to schema version %d: %s", name, v,
+        *err = fmt_err("cannot upgrade database '%s' to schema version %d: %s", name, upto,
                        sqlite3_errmsg(db));
         return -1;
     }
-    int now = sqlite_schema_version(db, err);
-    if (now < 0) goto fail;
-    if (now >= v) {                         /* another process was first */
-        if (now > NMIGRATIONS) { *err = sqlite_schema_refusal(name, now); goto fail; }
-        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-        return 0;
+    int v = sqlite_schema_version(db, err);
+    if (v < 0) goto fail;
+    if (v > NMIGRATIONS) { *err = sqlite_schema_refusal(name, v); goto fail; }
+    for (int next = v + 1; next <= upto; next++) {
+        if (sqlite3_exec(db, migrations[next - 1], NULL, NULL, NULL) != SQLITE_OK) {
+            *err = fmt_err("cannot upgrade database '%s' to schema version %d: %s", name, next,
+                           sqlite3_errmsg(db));
+            goto fail;
+        }
     }
     char pragma[64];
-    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v);
-    if (sqlite3_exec(db, migrations[v - 1], NULL, NULL, NULL) != SQLITE_OK
-        || sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", upto > v ? upto : v);
+    if (sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK
         || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        *err = fmt_err("cannot upgrade database '%s' to schema version %d: %s", name, v,
+        *err = fmt_err("cannot upgrade database '%s' to schema version %d: %s", name, upto,
                        sqlite3_errmsg(db));
         goto fail;
     }
@@ -241,7 +247,5 @@ int sqlite_schema_migrate(sqlite3 *db, const char *name, int upto, char **err)
     int v = sqlite_schema_version(db, err);
     if (v < 0) return -1;
     if (v > NMIGRATIONS) { *err = sqlite_schema_refusal(name, v); return -1; }
-    for (int next = v + 1; next <= upto; next++)
-        if (migrate_one(db, name, next, err) != 0) return -1;
-    return 0;
+    return v < upto ? migrate(db, name, upto, err) : 0;
 }

@@ -197,6 +197,37 @@ static void test_failed_migration(void)
     free(p);
 }
 
+/* Denies CREATE VIEW: migration 2 fails after migration 1 has run. */
+static int no_views(void *u, int op, const char *a, const char *b, const char *c, const char *d)
+{
+    (void)u; (void)a; (void)b; (void)c; (void)d;
+    return op == SQLITE_CREATE_VIEW ? SQLITE_DENY : SQLITE_OK;
+}
+
+static void test_upgrade_is_one_transaction(void)
+{
+    char *p = path_of("halfway.db");
+    sqlite3 *db;
+    sqlite3_open(p, &db);
+    sqlite3_set_authorizer(db, no_views, NULL);
+    char *err = NULL;
+    int rc = sqlite_schema_migrate(db, p, -1, &err);
+    tap_is_int(rc, -1, "upgrade failing at version 2: reported");
+    char want[512];
+    snprintf(want, sizeof want, "cannot upgrade database '%s' to schema version 2: not authorized", p);
+    tap_is(err, want, "upgrade failing at version 2: names the version that failed");
+    free(err);
+    char *n = one(db, "SELECT count(*) FROM sqlite_schema");
+    tap_is(n, "0", "upgrade failing at version 2: version 1's tables rolled back too");
+    free(n);
+    n = one(db, "PRAGMA user_version");
+    tap_is(n, "0", "upgrade failing at version 2: version unchanged");
+    free(n);
+    sqlite3_set_authorizer(db, NULL, NULL);
+    sqlite3_close(db);
+    free(p);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
@@ -205,6 +236,7 @@ int main(void)
     test_every_earlier_version(fresh);
     test_newer_refused();
     test_failed_migration();
+    test_upgrade_is_one_transaction();
     free(fresh);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
