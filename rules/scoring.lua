@@ -16,3 +16,9 @@ tiers { "上游", "中游", "下游" }
 -- (unannounced visits are trusted more).  Other methods: "worst", "latest".
 combine { method = "weighted",
           weights = { ["暗访"] = 1.5, ["督查"] = 1, ["全面督查"] = 1, ["自查"] = 1, ["考核"] = 1 } }
+
+-- A veto may also judge a whole period (one market's inspections in the
+-- month, quarter, ... being scored), e.g. a problem an unannounced visit
+-- found and a later inspection found again:
+--   veto { "暗访问题未改", period = true,
+--          when = function(p) return p:count("暗访") > 0 and p:times("A05") >= 2 end }

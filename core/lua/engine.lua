@@ -118,12 +118,20 @@ end
 
 local function nn(v) if v == db.null then return nil end return v end
 
+-- Add the names in `fired` (or nil) to the list-and-set `to`, once each.
+local function add_vetoes(to, fired)
+  for _, v in ipairs(fired or {}) do
+    if not to[v] then to[v] = true; to[#to + 1] = v end
+  end
+end
+
 -- Score every market with inspections in period p (a parsed period)
 -- under `set`.  Rows: { market_id, code, name, unit, unit_id, is_key,
 -- score, grade, rank, tier, inspections, vetoes, kinds }, ranked.
 local function score_parsed(set, p)
   local insp, codes = inspection_rows(set, p.from, p.to)
   local memo, by_market, list = {}, {}, {}
+  local keep = calc.has_period_vetoes(set)
   for _, r in ipairs(insp) do
     local id, mid, date, kind, lost = r[1], r[2], r[3], r[4], r[5]
     local lost_by = {}
@@ -135,16 +143,15 @@ local function score_parsed(set, p)
       by_market[mid] = m
       list[#list + 1] = m
     end
-    m.list[#m.list + 1] = { id = id, date = date, kind = kind, score = set.total - lost }
-    for _, v in ipairs(fired or {}) do
-      if not m.vetoes[v] then m.vetoes[v] = true; m.vetoes[#m.vetoes + 1] = v end
-    end
+    m.list[#m.list + 1] = { id = id, date = date, kind = kind, score = set.total - lost, lost = keep and lost_by or nil }
+    add_vetoes(m.vetoes, fired)
   end
   local info = markets()
   local rows = {}
   for _, m in ipairs(list) do
     local mk = info[m.market_id] or { code = "?" .. m.market_id, name = "?" }
     local score = calc.combine(set, m.list)
+    if keep then add_vetoes(m.vetoes, calc.period_vetoes(set, rules, m.list, score)) end
     rows[#rows + 1] = { market_id = m.market_id, code = mk.code, name = mk.name, unit = nn(mk.unit),
       unit_id = nn(mk.unit_id), is_key = mk.is_key == 1, score = score,
       grade = calc.grade(set, score, #m.vetoes > 0), inspections = #m.list,
@@ -267,12 +274,13 @@ function M.detail(set, insps)
     x.calc = calc.inspection(set, x)
     x.score = x.calc.score
     x.vetoes = calc.vetoes(set, rules, x.calc.by_code, x.kind, memo)
-    for _, v in ipairs(x.vetoes or {}) do
-      if not vetoes[v] then vetoes[v] = true; vetoes[#vetoes + 1] = v end
-    end
+    x.lost = x.calc.by_code
+    add_vetoes(vetoes, x.vetoes)
   end
   local score = calc.combine(set, insps)
-  return { inspections = insps, score = score, vetoes = vetoes,
+  local period = score and calc.period_vetoes(set, rules, insps, score)
+  add_vetoes(vetoes, period)
+  return { inspections = insps, score = score, vetoes = vetoes, period_vetoes = period or {},
     grade = score and calc.grade(set, score, #vetoes > 0) }
 end
 

@@ -145,6 +145,20 @@ end
 
 -- ------------------------------------------------------------- vetoes
 
+-- Scoring fetches only the items a veto's dry runs read at load; a veto
+-- that reads another one at scoring time (a branch the dry runs did not
+-- take) would see 0 there, so it is an error that says what to declare.
+local function check_seen(v, seen)
+  for code in pairs(seen) do
+    local known = false
+    for _, c in ipairs(v.items) do if c == code then known = true end end
+    if not known then
+      error(("%s:%d: veto '%s' reads item %s, which its dry runs did not: declare items = {...}"):format(
+        v.file, v.line, v.name, code), 0)
+    end
+  end
+end
+
 -- The vetoes an inspection triggers.  `lost` maps item code -> points
 -- lost.  `memo` (a table kept for one scoring run) remembers each veto's
 -- answer per kind and values of its items, so a veto runs once per
@@ -152,6 +166,7 @@ end
 function M.vetoes(set, rules, lost, kind, memo)
   local fired
   for vi, v in ipairs(set.vetoes) do
+    if v.period then goto next end
     local key = { vi, kind }
     for _, code in ipairs(v.items) do key[#key + 1] = num(lost[code] or 0) end
     key = table.concat(key, "\1")
@@ -159,19 +174,36 @@ function M.vetoes(set, rules, lost, kind, memo)
     if r == nil then
       local seen = {}
       r = rules.call_veto(v, rules.inspection(set, lost, kind, seen))
-      for code in pairs(seen) do
-        local known = false
-        for _, c in ipairs(v.items) do if c == code then known = true end end
-        if not known then
-          error(("%s:%d: veto '%s' reads item %s, which its dry runs did not: declare items = {...}"):format(
-            v.file, v.line, v.name, code), 0)
-        end
-      end
+      check_seen(v, seen)
       if memo then memo[key] = r end
     end
     if r then fired = fired or {}; fired[#fired + 1] = v.name end
+    ::next::
   end
   return fired
+end
+
+-- The period vetoes one market's period triggers.  `list` holds { kind,
+-- score, lost = { code -> points lost } } per inspection, `score` the
+-- combined score.  Run once per market and period: nothing to memoise.
+function M.period_vetoes(set, rules, list, score)
+  local fired
+  for _, v in ipairs(set.vetoes) do
+    if v.period then
+      local seen = {}
+      local r = rules.call_veto(v, rules.period(set, list, score, seen))
+      check_seen(v, seen)
+      if r then fired = fired or {}; fired[#fired + 1] = v.name end
+    end
+  end
+  return fired
+end
+
+-- Whether the set has period vetoes (scoring then keeps each
+-- inspection's veto items).
+function M.has_period_vetoes(set)
+  for _, v in ipairs(set.vetoes) do if v.period then return true end end
+  return false
 end
 
 -- ------------------------------------------------------------- periods

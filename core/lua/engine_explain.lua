@@ -64,6 +64,7 @@ function M.lines(set, label, pname, d)
               if n == name then at[#at + 1] = x.date .. " " .. x.kind end
             end
           end
+          if v.period then at = { "the period" } end
           out[#out + 1] = { kind = "veto", text = ("veto: %s (%s) → %s  %s:%d"):format(name,
             table.concat(at, ", "), d.grade, v.file, v.line) }
         end

@@ -74,6 +74,7 @@ local function run_case(set, c, cov)
     for _, v in ipairs(x.vetoes or {}) do cov.vetoes[v] = true end
     for _, it in ipairs(x.calc.items) do cov.styles[it.it.style] = true end
   end
+  for _, v in ipairs(d.period_vetoes or {}) do cov.vetoes[v] = true end
   local e, fails = c.expect or {}, {}
   if #insps == 0 then
     if e.score ~= nil then fails[#fails + 1] = ("score: expected %s, got no score (no inspections)"):format(e.score) end
