@@ -87,6 +87,8 @@ typedef struct imp {
     cwsh_result *rr;            /* flush()'s results, reused */
     int rr_cap;
     int ncol;
+    int named;                  /* columns up to the last with a header: a row
+                                 * may end there (Excel drops trailing ",,") */
     long long size;
     /* Lua converter results, one buffer per field */
     char *lbuf[MF_N];
@@ -586,6 +588,41 @@ static void imp_free(imp *I)
 /* Every row after the header, then the last inspection.  Runs on the
  * parsing thread when threaded; touches the store only through flush()
  * and market(). */
+/* A value under a column without a header would be lost: the row is
+ * bad.  Returns 1 when it was reported. */
+static int blank_cells(imp *I, const csvr_record *rec)
+{
+    for (int k = 0; k < I->m.nblank; k++) {
+        int j = I->m.blank[k];
+        if (j >= rec->nf) continue;
+        const char *v = rec->f[j];
+        size_t n = strlen(v);
+        conv_trim(&v, &n);
+        if (n) {
+            char why[120];
+            snprintf(why, sizeof why, "value \"%.*s\" in column %d, which has no header",
+                     n > 40 ? 40 : (int)n, v, j + 1);
+            bad_row(I, rec, rec->line, j + 1, why);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A title row: at most one cell with text (a merged title cell). */
+#define MAX_TITLES 3
+static int is_title(const csvr_record *rec)
+{
+    int filled = 0;
+    for (int j = 0; j < rec->nf; j++) {
+        const char *v = rec->f[j];
+        size_t n = strlen(v);
+        conv_trim(&v, &n);
+        if (n) filled++;
+    }
+    return filled <= 1;
+}
+
 static void rows(imp *I)
 {
     const cimp_opts *o = I->o;
@@ -608,12 +645,13 @@ static void rows(imp *I)
             bad_row(I, &rec, rec.line, col, why);
             continue;
         }
-        if (rec.nf != ncol) {
+        if (rec.nf != ncol && !(rec.nf < ncol && rec.nf >= I->named)) {
             char why[100];
             snprintf(why, sizeof why, "row has %d fields, header has %d", rec.nf, ncol);
             bad_row(I, &rec, rec.line, (rec.nf < ncol ? rec.nf : ncol) + 1, why);
             continue;
         }
+        if (I->m.nblank && blank_cells(I, &rec)) continue;
         if (I->m.nsummary && is_summary(I, &rec)) {
             flush(I);
             I->summary_rows++;
@@ -656,25 +694,35 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
     int st = csvr_next(I.r, &rec, &e);
     if (st == CSVR_FAIL) { *err = crep_msgf("%s:%s", o->file, e); free(e); goto out; }
     if (st == CSVR_EOF) { *err = crep_msgf("%s: the file is empty (no header row)", o->file); goto out; }
-    if (st == CSVR_BAD) {
-        int col;
-        const char *why = csvr_error(I.r, &col);
-        *err = crep_msgf("%s:%ld:%d: %s", o->file, rec.line, col, why);
+    if (ccheck_load(&I.ck, I.L, err) != 0) goto out;
+    /* The header: the first record, or the first after a few title rows
+     * (Excel sheets often carry "城东所2027年督查汇总表" above it). */
+    for (int titles = 0;; titles++) {
+        if (st == CSVR_BAD) {
+            int col;
+            const char *why = csvr_error(I.r, &col);
+            *err = crep_msgf("%s:%ld:%d: %s", o->file, rec.line, col, why);
+            goto out;
+        }
+        int errcol;
+        if (cmap_choose(&I.m, I.L, rec.f, rec.nf, o->mapping, &I.ck, &e, &errcol) == 0) break;
+        if (titles < MAX_TITLES && errcol >= 0 && is_title(&rec)) {
+            h->noticef(h, "%s:%ld: skipped a title row above the header", o->file, rec.line);
+            free(e);
+            e = NULL;
+            st = csvr_next(I.r, &rec, &e);
+            if (st == CSVR_FAIL) { *err = crep_msgf("%s:%s", o->file, e); free(e); goto out; }
+            if (st == CSVR_EOF) { *err = crep_msgf("%s: no header row after the title", o->file); goto out; }
+            continue;
+        }
+        if (errcol < 0) *err = crep_msgf("%s", e);
+        else if (errcol) *err = crep_msgf("%s:%ld:%d: %s", o->file, rec.line, errcol, e);
+        else *err = crep_msgf("%s:%ld: %s", o->file, rec.line, e);
+        free(e);
         goto out;
     }
     crep_open(&I.rep, h, o->file, I.r, rec.raw, rec.raw_len);
     have_rep = 1;
-    if (ccheck_load(&I.ck, I.L, err) != 0) goto out;
-    {
-        int errcol;
-        if (cmap_choose(&I.m, I.L, rec.f, rec.nf, o->mapping, &I.ck, &e, &errcol) != 0) {
-            if (errcol < 0) *err = crep_msgf("%s", e);
-            else if (errcol) *err = crep_msgf("%s:%ld:%d: %s", o->file, rec.line, errcol, e);
-            else *err = crep_msgf("%s:%ld: %s", o->file, rec.line, e);
-            free(e);
-            goto out;
-        }
-    }
     h->noticef(h, "mapping: %s (%s, %d columns, %s)", I.m.name, csvr_encoding(I.r), rec.nf,
                csvr_crlf(I.r) ? "CRLF" : "LF");
     for (int f = 0; f < MF_N; f++) I.deflen[f] = I.m.def[f] ? strlen(I.m.def[f]) : 0;
@@ -692,6 +740,8 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
         goto out;
     }
     I.ncol = rec.nf;
+    I.named = rec.nf;
+    for (int k = I.m.nblank - 1; k >= 0 && I.m.blank[k] == I.named - 1; k--) I.named--;
     I.size = size;
     int threaded = o->threads > 0 || (o->threads < 0 && size >= 1024 * 1024);
     for (int f = 0; f < MF_N; f++) if (I.m.lua_conv[f] != LUA_NOREF) threaded = 0;   /* Lua: one thread */

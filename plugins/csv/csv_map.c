@@ -84,6 +84,11 @@ static int try_map(cmap *m, lua_State *L, int t, char *const *header, int n,
         size_t hn = strlen(h);
         conv_trim(&h, &hn);
         m->item[j] = -1;
+        if (hn == 0) {                  /* no header: kept only when its cells are empty */
+            if (!m->blank) m->blank = calloc((size_t)n, sizeof *m->blank);
+            m->blank[m->nblank++] = j;
+            continue;
+        }
         if (same(h, hn, "reason", 6)) continue;       /* a rejects file's column */
         int hit = 0;
         for (int f = 0; f < MF_N && !hit; f++) {
@@ -182,6 +187,7 @@ static void clear(cmap *m, lua_State *L)
             luaL_unref(L, LUA_REGISTRYINDEX, m->lua_conv[f]);
     }
     free(m->item);
+    free(m->blank);
     for (int i = 0; i < m->nsummary; i++) free(m->summary[i]);
     free(m->summary);
     memset(m, 0, sizeof *m);

@@ -26,6 +26,9 @@ typedef struct cmap {
     int lua_conv[MF_N];        /* registry ref of a Lua converter, or LUA_NOREF */
     char *def[MF_N];           /* default value when the field has no column */
     int *item;                 /* wide: checklist index per column, -1 none */
+    int *blank;                /* columns with an empty header (Excel's trailing
+                                * ",,"), nblank of them: must hold nothing */
+    int nblank;
     char **summary;            /* cell values that mark a summary row */
     int nsummary;
 } cmap;

@@ -243,6 +243,37 @@ is "$(cat out)" "<stdin>:1: cannot load the import mappings: myrules/mappings/x.
    "broken mapping: a name used twice"
 cleanup_scratch
 
+# --- what Excel adds around a sheet: a title row above the header, and
+# trailing columns without a header (",," on every line)
+scratch
+{ printf '城东所2027年1月督查汇总表,,,,,,,,,,,,,\n'
+  sed -e '1s/$/,,/' -e '2,$s/$/,,/' "$CSV/long-en.csv" | sed '3s/,,$//'; } >excel.csv
+printf '%s\nimport excel.csv --add-markets\n' "$RULES" | run
+is "$?" 0 "title row and unnamed columns: imports"
+cat >want <<'EOF2'
+excel.csv:1: skipped a title row above the header
+mapping: long (UTF-8, 14 columns, LF)
+imported 2 inspections (6 item results) from excel.csv in T s
+EOF2
+is_file want out "title row and unnamed columns: notice and summary"
+is "$(q 'SELECT count(*) FROM result')" 6 "title row and unnamed columns: every result stored"
+# a value under a column without a header would be lost: the row is bad
+{ printf 'inspection_id,date,market_code,market_name,unit,inspector,kind,item_code,result,deduction,count,note,\n'
+  printf 'I9,2027-01-07,M00001,城北市场,城东所,张伟,督查,A01,不合格,1,1,积水1处,见附件\n'; } >stray.csv
+printf '%s\nimport stray.csv\n' "$RULES" | run
+is "$?" 1 "a value in an unnamed column: the import fails"
+cat >want <<'EOF2'
+mapping: long (UTF-8, 13 columns, LF)
+stray.csv:2:13: value "见附件" in column 13, which has no header
+<stdin>:2: 1 bad row; nothing imported.  Bad rows are in stray.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
+EOF2
+is_file want out "a value in an unnamed column: exact message"
+printf 'city report 2027\n' >title-only.csv
+printf '%s\nimport title-only.csv\n' "$RULES" | run
+is "$(cat out)" "title-only.csv:1: skipped a title row above the header
+<stdin>:2: title-only.csv: no header row after the title" "a title and no header: said so"
+cleanup_scratch
+
 # --- completion of the plugin's commands (mappings.lua)
 scratch
 printf '%s\n' 'lua print(table.concat(cwsh.complete("import x.csv --mapping ", ""), ","))' \
