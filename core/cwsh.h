@@ -104,7 +104,8 @@ typedef struct cwsh_store {
      * of the earlier import when `hash` was imported before and !replace. */
     int (*load_begin)(void *self, const cwsh_import_info *info,
                       cwsh_loader **out, char **err);
-    /* Market id by code, else by name or alias; 0 when unknown. */
+    /* Market id by code, else by name or alias; 0 when unknown, -1 when
+     * the name belongs to more than one market. */
     int64_t (*market_find)(cwsh_loader *ld, const char *code, const char *name);
     int64_t (*market_add)(cwsh_loader *ld, const char *code, const char *name,
                           const char *unit, char **err);

@@ -255,11 +255,16 @@ static int64_t market(imp *I, const csvr_record *rec, const cell *code, const ce
     int64_t id = cstore_market(I->cs, c[0] ? c : NULL, nm[0] ? nm : NULL, u[0] ? u : NULL,
                                I->o->add_markets, &err);
     if (!id && err) {
-        snprintf(why, wsz, "cannot add market \"%s\": %s", c[0] ? c : nm, err);
+        snprintf(why, wsz, "%s", err);
         free(err);
         return 0;
     }
     free(err);
+    if (id < 0) {
+        snprintf(why, wsz, "market name \"%s\" belongs to more than one market; "
+                 "the sheet must give the code (市场编号)", nm);
+        return 0;
+    }
     if (!id) {
         if (c[0] && nm[0])
             snprintf(why, wsz, "market \"%s\" (%s) is not known (use --add-markets to add it)", c, nm);

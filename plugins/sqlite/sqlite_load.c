@@ -364,12 +364,17 @@ static int64_t find_in(const sqlite_map *m, const char *k)
     return v && *v > 0 ? *v : 0;
 }
 
+/* -1 when the name belongs to several markets: the sheet must give the
+ * code, and guessing one would put inspections on the wrong market. */
 static int64_t l_market_find(cwsh_loader *ld, const char *code, const char *name)
 {
     int64_t id = find_in(&ld->code, code);
     if (!id) id = find_in(&ld->alias, code);
     if (!id) id = find_in(&ld->alias, name);
-    if (!id) id = find_in(&ld->name, name);
+    if (!id && name && *name) {
+        int64_t *v = sqlite_map_get(&ld->name, name, strlen(name));
+        if (v) id = *v;
+    }
     return id;
 }
 
@@ -400,7 +405,8 @@ static int64_t l_market_add(cwsh_loader *ld, const char *code, const char *name,
                             const char *unit, char **err)
 {
     if (!code || !*code) {
-        *err = sqlite_conn_fmt("cannot add market '%s': it has no code", name ? name : "");
+        *err = sqlite_conn_fmt("cannot add market '%s': the sheet gives no market code "
+                               "(add a 市场编号 column, or register the market first)", name ? name : "");
         return 0;
     }
     if (!name || !*name) {

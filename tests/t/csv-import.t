@@ -274,6 +274,22 @@ is "$(cat out)" "title-only.csv:1: skipped a title row above the header
 <stdin>:2: title-only.csv: no header row after the title" "a title and no header: said so"
 cleanup_scratch
 
+# --- a sheet without market codes: names decide, a shared name is refused
+scratch
+printf '%s\n' "INSERT INTO market(code, name) VALUES ('M1', '城北市场'), ('M3', '解放市场'), ('M9', '解放市场');" >m.sql
+{ printf 'date,market_name,kind,item_code,result,deduction\n'
+  printf '2027-01-05,城北市场,督查,A01,不合格,1\n2027-01-06,解放市场,督查,A01,不合格,1\n2027-01-07,新市场,督查,A01,合格,0\n'; } >names.csv
+printf '%s\n.read m.sql\nimport names.csv --add-markets\n' "$RULES" | run
+is "$?" 1 "no code column: a shared name and a new market fail"
+cat >want <<'EOF2'
+mapping: long (UTF-8, 6 columns, LF)
+names.csv:3:2: market name "解放市场" belongs to more than one market; the sheet must give the code (市场编号)
+names.csv:4:2: cannot add market '新市场': the sheet gives no market code (add a 市场编号 column, or register the market first)
+<stdin>:3: 2 bad rows; nothing imported.  Bad rows are in names.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
+EOF2
+is_file want out "no code column: exact messages"
+cleanup_scratch
+
 # --- completion of the plugin's commands (mappings.lua)
 scratch
 printf '%s\n' 'lua print(table.concat(cwsh.complete("import x.csv --mapping ", ""), ","))' \
