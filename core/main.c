@@ -259,7 +259,12 @@ int main(int argc, char **argv)
             } else {                           /* `cwsh score 2027-01`: one command */
                 char *line = NULL;
                 size_t len = 0;
-                for (int i = 0; i < npos; i++) append_word(&line, &len, pos[i]);
+                /* the command's name goes as it is: `cwsh "score 2027-03"`
+                 * is a whole command line in one word */
+                for (int i = 0; i < npos; i++) {
+                    if (i == 0) { line = strdup(pos[0]); len = strlen(line); }
+                    else append_word(&line, &len, pos[i]);
+                }
                 rc = shell_command(s, line);
                 free(line);
             }

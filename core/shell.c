@@ -336,12 +336,16 @@ int shell_file(session *s, FILE *f, const char *name)
     return rc;
 }
 
+/* The command line's commands (-c, or the words after DB) are numbered
+ * as the lines of one script: the second -c is "-c:2". */
+static int command_lines;
+
 int shell_command(session *s, const char *text)
 {
     /* -c text may hold several lines: feed them like a script */
     const char *old = s->src_name;
     s->src_name = "-c";
-    s->src_line = 0;
+    s->src_line = command_lines;
     int rc = 0;
     const char *p = text;
     while (rc == 0 && *p) {
@@ -354,6 +358,7 @@ int shell_command(session *s, const char *text)
         if (*p) p++;
     }
     if (rc == 0) rc = shell_flush(s);
+    command_lines = s->src_line;
     s->src_name = old;
     return rc;
 }

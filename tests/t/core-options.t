@@ -45,6 +45,10 @@ rm "$HOME/.cwshrc"
 out=$("$CWSH" x.db '.print a' '.print b'); is "a
 b" "$out" "DB then COMMAND arguments"
 out=$("$CWSH" .print "两个 词"); is "两个 词" "$out" "words without a DB form one command"
+out=$("$CWSH" "= 1 + 1"); is "2" "$out" "a whole command line in one word runs as typed"
+"$CWSH" -c '.print a' -c '= error("x", 0)' >out 2>&1
+printf 'a\n-c:2: x\n' >expect
+is_file expect out "command-line commands are numbered like lines: the second -c is -c:2"
 
 # .show reports where things live
 "$CWSH" -c .show >out
