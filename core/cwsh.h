@@ -121,6 +121,18 @@ typedef struct cwsh_store {
                        const char *const *names, cwsh_loader **out, char **err);
     int (*table_row)(cwsh_loader *ld, int n, const cwsh_value *v, char **err);
     int (*table_end)(cwsh_loader *ld, int commit, char **err);
+
+    /* The inspections the database holds when a load begins, for the
+     * importer's duplicate check: fn(arg, market id, date, kind,
+     * inspector or NULL, the sheet's id or NULL, label of their import)
+     * for each, stopping when
+     * fn returns non-zero; 0, or -1 with *err.  NULL in a store that
+     * cannot tell. */
+    int (*inspections_each)(cwsh_loader *ld,
+                            int (*fn)(void *arg, int64_t market, const char *date,
+                                      const char *kind, const char *inspector,
+                                      const char *ext_id, const char *label),
+                            void *arg, char **err);
 } cwsh_store;
 
 /* ------------------------------------------------------------------ host */

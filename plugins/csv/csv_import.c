@@ -25,6 +25,7 @@
 #include "csv_import.h"
 #include "csv_map.h"
 #include "csv_report.h"
+#include "csv_seen.h"
 #include "csv_store.h"
 
 typedef struct pres {           /* one item result waiting for its inspection */
@@ -84,6 +85,7 @@ typedef struct imp {
     long *seen_line;
     unsigned gen;
     cstore *cs;                 /* the loader, directly or across threads */
+    cseen *seen;                /* inspections in the database and so far in the file */
     cwsh_result *rr;            /* flush()'s results, reused */
     int rr_cap;
     int ncol;
@@ -286,6 +288,31 @@ static cell raw_cell(const imp *I, const csvr_record *rec, int f)
 /* Fields every row of one inspection must agree on. */
 static const int head_fields[4] = { MF_DATE, MF_MCODE, MF_MNAME, MF_KIND };
 
+/* Whether the inspection just opened was imported before or read
+ * earlier in this file (why says where); `mk` is the market as the
+ * sheet names it. */
+static int already_seen(imp *I, const csvr_record *rec, const cell *mk, char *why, size_t wsz)
+{
+    if (!I->seen) return 0;
+    const char *who = I->inspector == NONE ? "" : ar_str(I, I->inspector);
+    cseen_where w;
+    int d = cseen_add(I->seen, I->market_id, I->date, I->kind, who, ar_str(I, I->ext_id), rec->line,
+                      NULL, &w);
+    if (d < 0) { set_fatal(I, crep_msgf("out of memory")); return 0; }
+    if (d == 0) return 0;
+    int n = snprintf(why, wsz, "inspection of %.*s on %s (%s%s%s) ", (int)mk->n, mk->s, I->date,
+                     I->kind, *who ? ", " : "", who);
+    if (n < 0 || (size_t)n >= wsz) return 1;
+    if (w.line > 0 && !I->m.wide)
+        snprintf(why + n, wsz - (size_t)n, "already began at line %ld: keep an inspection's rows "
+                 "together, and each inspection once", w.line);
+    else if (w.line > 0)
+        snprintf(why + n, wsz - (size_t)n, "is already at line %ld", w.line);
+    else
+        snprintf(why + n, wsz - (size_t)n, "is already in the database: %s", w.label);
+    return 1;
+}
+
 /* Open a new inspection for this row and check its inspection-level
  * fields.  -1 when the row is bad (already reported). */
 static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
@@ -352,6 +379,7 @@ static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
     if (field(I, rec, MF_MNAME, &name, why, sizeof why) != 0) { f = MF_MNAME; goto bad; }
     if (!code.n && !name.n) { snprintf(why, sizeof why, "market is empty"); goto bad; }
     if (!(I->market_id = market(I, rec, &code, &name, why, sizeof why))) goto bad;
+    if (already_seen(I, rec, code.n ? &code : &name, why, sizeof why)) { f = MF_DATE; goto bad; }
     return 0;
 bad:
     I->head_bad = 1;
@@ -586,6 +614,7 @@ static void imp_free(imp *I)
     free(I->ar); free(I->res); free(I->rows); free(I->seen_gen); free(I->seen_line); free(I->sumlen);
     free(I->rr);
     cstore_close(&I->cs);
+    cseen_close(&I->seen);
     for (int f = 0; f < MF_N; f++) free(I->lbuf[f]);
     free(I->fatal);
 }
@@ -612,6 +641,15 @@ static int blank_cells(imp *I, const csvr_record *rec)
         }
     }
     return 0;
+}
+
+/* inspections_each's callback: the database's inspections into the set. */
+static int seen_from_db(void *arg, int64_t market, const char *date, const char *kind,
+                        const char *inspector, const char *ext_id, const char *label)
+{
+    cseen_where w;
+    return cseen_add(arg, market, date ? date : "", kind ? kind : "", inspector ? inspector : "",
+                     ext_id, 0, label, &w) < 0;
 }
 
 /* A title row: at most one cell with text (a merged title cell). */
@@ -744,6 +782,13 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
         *err = e ? e : crep_msgf("cannot start the import");
         goto out;
     }
+    if (I.st->inspections_each) {
+        if (!(I.seen = cseen_open())
+            || I.st->inspections_each(I.ld, seen_from_db, I.seen, &e) != 0) {
+            *err = e ? e : crep_msgf("out of memory");
+            goto out;
+        }
+    }
     I.ncol = rec.nf;
     I.named = rec.nf;
     for (int k = I.m.nblank - 1; k >= 0 && I.m.blank[k] == I.named - 1; k--) I.named--;
@@ -757,9 +802,13 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
     h->progress(h, "import", -1, 0, 0);
     if (I.fatal) { *err = I.fatal; I.fatal = NULL; goto out; }
     if (I.rep.errors && !o->skip_bad) {
-        *err = crep_msgf("%ld bad row%s; nothing imported.  Bad rows are in %s; fix them there and "
+        /* the rejects file also holds the good rows of bad inspections */
+        char also[80] = "";
+        if (I.rep.rejected > I.bad_rows)
+            snprintf(also, sizeof also, " (%ld rows rejected with their inspections)", I.rep.rejected);
+        *err = crep_msgf("%ld bad row%s%s; nothing imported.  Bad rows are in %s; fix them there and "
                     "import that file, or run again with --skip-bad.",
-                    I.bad_rows, I.bad_rows == 1 ? "" : "s", I.rep.path);
+                    I.bad_rows, I.bad_rows == 1 ? "" : "s", also, I.rep.path);
         goto out;
     }
     /* the rejects file must be complete before anything is committed */

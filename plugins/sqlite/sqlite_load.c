@@ -526,6 +526,41 @@ static int l_result(cwsh_loader *ld, const cwsh_result *r, char **err)
     return 0;
 }
 
+static int l_inspections_each(cwsh_loader *ld,
+                              int (*fn)(void *arg, int64_t market, const char *date,
+                                        const char *kind, const char *inspector,
+                                        const char *ext_id, const char *label),
+                              void *arg, char **err)
+{
+    /* ordered by import, so the labels come in runs the caller keeps once */
+    static const char q[] =
+        "SELECT i.market_id, i.date, i.kind, i.inspector, i.ext_id,"
+        " CASE WHEN im.id IS NULL THEN 'rows not from an import'"
+        " ELSE printf('import #%d (%s, %s)', im.id, im.file, substr(im.imported_at, 1, 10)) END"
+        " FROM inspection i LEFT JOIN import im ON im.id = i.import_id"
+        " WHERE i.import_id IS NOT ? ORDER BY i.import_id";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ld->c->db, q, -1, &st, NULL) != SQLITE_OK) {
+        *err = sqlite_conn_error(ld->c, q);
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, ld->import_id);   /* not the rows of this load */
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (fn(arg, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
+               (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
+               (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5)))
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        *err = sqlite_conn_error(ld->c, q);
+        sqlite3_finalize(st);
+        return -1;
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
 static int l_load_end(cwsh_loader *ld, int commit, long rows_ok, long rows_bad, char **err)
 {
     int rc = 0;
@@ -648,6 +683,7 @@ void sqlite_load_fill(cwsh_store *st)
 {
     st->load_begin = l_load_begin;
     st->market_find = l_market_find;
+    st->inspections_each = l_inspections_each;
     st->market_add = l_market_add;
     st->inspection = l_inspection;
     st->result = l_result;

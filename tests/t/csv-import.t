@@ -29,7 +29,7 @@ cat >want <<'EOF2'
 mapping: long (UTF-8, 12 columns, LF)
 long-en.csv:2:3: market "M00001" (城北市场) is not known (use --add-markets to add it)
 long-en.csv:6:3: market "M00002" (健康路市场) is not known (use --add-markets to add it)
-<stdin>:2: 2 bad rows; nothing imported.  Bad rows are in long-en.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
+<stdin>:2: 2 bad rows (6 rows rejected with their inspections); nothing imported.  Bad rows are in long-en.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
 EOF2
 is_file want out "unknown markets: exact messages"
 is "$(q 'SELECT count(*) FROM inspection; SELECT count(*) FROM market; SELECT count(*) FROM import')" "0
@@ -126,7 +126,7 @@ mapping: long (UTF-8, 12 columns, LF)
 three.csv:2:8: item "A99" is not in the checklist
 three.csv:4:10: deduction "x" is not a number
 three.csv:6:7: kind "巡查" is not one of 自查, 督查, 全面督查, 暗访, 考核
-<stdin>:2: 3 bad rows; nothing imported.  Bad rows are in three.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
+<stdin>:2: 3 bad rows (6 rows rejected with their inspections); nothing imported.  Bad rows are in three.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
 EOF2
 is_file want out "bad rows: every error, then the summary"
 is "$(q 'SELECT count(*) FROM inspection; SELECT count(*) FROM import')" "0
@@ -288,6 +288,47 @@ names.csv:4:2: cannot add market '新市场': the sheet gives no market code (ad
 <stdin>:3: 2 bad rows; nothing imported.  Bad rows are in names.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
 EOF2
 is_file want out "no code column: exact messages"
+cleanup_scratch
+
+# --- an inspection imported twice: from another file with the same
+# inspections (a cumulative sheet), rows of one inspection not together,
+# a row pasted twice in a wide sheet
+scratch
+cp "$CSV/long-en.csv" first.csv
+printf '%s\nimport first.csv --add-markets\n' "$RULES" | run
+{ cat "$CSV/long-en.csv"
+  printf 'I3,2027-01-12,M00001,城北市场,城东所,张伟,督查,A01,合格,0,0,\n'; } >cumulative.csv
+printf '%s\nimport cumulative.csv\n' "$RULES" | run
+is "$?" 1 "inspections already in the database: the import fails"
+cat >want <<'EOF2'
+mapping: long (UTF-8, 12 columns, LF)
+cumulative.csv:2:2: inspection of M00001 on 2027-01-05 (督查, 张伟) is already in the database: import #1 (first.csv, DATE)
+cumulative.csv:6:2: inspection of M00002 on 2027-01-06 (自查, 王芳) is already in the database: import #1 (first.csv, DATE)
+<stdin>:2: 2 bad rows (6 rows rejected with their inspections); nothing imported.  Bad rows are in cumulative.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
+EOF2
+sed -i "s/, [0-9-]*)$/, DATE)/" out
+is_file want out "inspections already in the database: named with their import"
+printf '%s\nimport cumulative.csv --skip-bad\n' "$RULES" | run
+is "$?" 0 "--skip-bad imports only the new inspection"
+is "$(q "SELECT ext_id FROM inspection ORDER BY id")" "I1
+I2
+I3" "a cumulative sheet adds only what is new"
+# the same inspections under other ids are still two: ids decide when both have one
+sed 's/^I\([0-9]\)/J\1/' "$CSV/long-en.csv" >otherids.csv
+printf '%s\nimport otherids.csv\n' "$RULES" | run
+is "$?" 0 "other ids: other inspections"
+is "$(q 'SELECT count(*) FROM inspection')" 5 "other ids: stored beside the first ones"
+# rows of one inspection apart: the second group is refused, with a hint
+{ head -4 "$CSV/long-en.csv"; sed -n 6,8p "$CSV/long-en.csv"
+  printf 'I1,2027-01-05,M00001,城北市场,城东所,张伟,督查,A03,合格,0,0,\n'; } >apart.csv
+rm -f t.db*
+printf '%s\nimport apart.csv --add-markets\n' "$RULES" | run
+cat >want <<'EOF2'
+mapping: long (UTF-8, 12 columns, LF)
+apart.csv:8:2: inspection of M00001 on 2027-01-05 (督查, 张伟) already began at line 2: keep an inspection's rows together, and each inspection once
+<stdin>:2: 1 bad row; nothing imported.  Bad rows are in apart.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
+EOF2
+is_file want out "an inspection's rows apart: refused at the second group"
 cleanup_scratch
 
 # --- completion of the plugin's commands (mappings.lua)

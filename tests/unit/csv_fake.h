@@ -118,7 +118,8 @@ static int fk_tend(cwsh_loader *ld, int commit, char **err)
 static cwsh_store fk_store = {
     "fake", &fk_store, NULL, NULL, NULL,
     fk_begin, fk_find, fk_madd, fk_insp, fk_result, fk_end,
-    fk_tbegin, fk_trow, fk_tend
+    fk_tbegin, fk_trow, fk_tend,
+    NULL                        /* no duplicate check against a database */
 };
 
 static cwsh_store *fk_get_store(cwsh_host *h) { return &fk_store; }
