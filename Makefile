@@ -30,6 +30,7 @@ LDFLAGS  += $(SAN)
 LIBS_lua := $(shell pkg-config --libs lua5.4 2>/dev/null)
 LIBS_core := $(LIBS_lua) $(shell pkg-config --libs readline 2>/dev/null) -ldl -lm -lpthread
 LIBS_sqlite := $(shell pkg-config --libs sqlite3 2>/dev/null)
+# Debian's libcsv-dev ships no pkg-config file.
 LIBS_csv := -lcsv
 
 CORE_SRC  := $(wildcard core/*.c)
@@ -104,13 +105,17 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/bench/bench.sh $(BUILD) $(BENCH_SCALE)
 
+# Installing again replaces the Lua and the default rules as a whole, so
+# that files removed from the tree do not stay active.
+SHARE := $(DESTDIR)$(PREFIX)/share/cwsh
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/cwsh/plugins \
-	    $(DESTDIR)$(PREFIX)/share/cwsh $(DESTDIR)$(PREFIX)/share/man/man1
+	    $(SHARE) $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/cwsh $(DESTDIR)$(PREFIX)/bin/cwsh
 	install -m 644 $(PLUGIN_SO) $(DESTDIR)$(PREFIX)/lib/cwsh/plugins/
-	cp -R core/lua $(DESTDIR)$(PREFIX)/share/cwsh/lua
-	cp -R rules $(DESTDIR)$(PREFIX)/share/cwsh/rules
+	rm -rf $(SHARE)/lua $(SHARE)/rules
+	cp -R core/lua $(SHARE)/lua
+	cp -R rules $(SHARE)/rules
 	install -m 644 cwsh.1 $(DESTDIR)$(PREFIX)/share/man/man1/cwsh.1
 
 clean:

@@ -1,0 +1,34 @@
+#!/bin/sh
+# install.t — `make install PREFIX=... DESTDIR=...` lays out bin/, lib/cwsh/
+# and share/cwsh/, the installed binary finds its plugins, Lua and rules
+# without any environment variable, and installing again replaces what
+# was there instead of nesting copies inside it.
+. tests/lib.sh
+scratch
+D="$T/dest"
+inst() { make -C "$ROOT" -s --no-print-directory install BUILD="$BUILD" PREFIX=/opt/cwsh DESTDIR="$D" >make.out 2>&1; }
+inst; is "$?" 0 "make install"
+for f in bin/cwsh lib/cwsh/plugins/csv.so lib/cwsh/plugins/sqlite.so share/cwsh/lua/init.lua \
+         share/cwsh/rules/checklist.lua share/man/man1/cwsh.1; do
+    [ -f "$D/opt/cwsh/$f" ]; is "$?" 0 "installed: $f"
+done
+cd "$T" || exit 1
+unset CWSH_DB
+out=$(env -u CWSH_RULES -u CWSH_PLUGINS "$D/opt/cwsh/bin/cwsh" :memory: .plugins 2>&1)
+case "$out" in *csv*sqlite*|*sqlite*csv*) ok "the installed binary loads its plugins" ;;
+    *) not_ok "the installed binary loads its plugins"; echo "$out" | diag ;; esac
+out=$("$D/opt/cwsh/bin/cwsh" :memory: .rules 2>&1 | head -1)
+case "$out" in "rules 2027 ("*"): 37 items, 7 categories, 2 vetoes, 100 points") ok "and its default rules" ;;
+    *) not_ok "and its default rules"; echo "$out" | diag ;; esac
+out=$("$D/opt/cwsh/bin/cwsh" :memory: test 2>&1 | head -1)
+case "$out" in "ok "*" rule tests; coverage: 37/37 items, 2/2 vetoes") ok "and the rule tests installed with them" ;;
+    *) not_ok "and the rule tests installed with them"; echo "$out" | diag ;; esac
+
+# again, with a stale file in the installed rules: replaced, not nested
+touch "$D/opt/cwsh/share/cwsh/rules/stale.lua"
+inst; is "$?" 0 "make install again"
+[ ! -e "$D/opt/cwsh/share/cwsh/lua/lua" ] && [ ! -e "$D/opt/cwsh/share/cwsh/rules/rules" ]
+is "$?" 0 "installing again does not nest lua/lua or rules/rules"
+[ ! -e "$D/opt/cwsh/share/cwsh/rules/stale.lua" ]; is "$?" 0 "a file gone from the tree is gone from the install"
+cleanup_scratch
+done_testing
