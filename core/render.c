@@ -347,6 +347,14 @@ static void json_value(FILE *f, const cwsh_value *v)
 
 /* ------------------------------------------------------ streamed rows */
 
+/* RFC 4180 ends CSV records with CRLF (as sqlite3's csv mode does);
+ * the other streamed modes with LF. */
+static void end_record(FILE *f, enum render_mode m)
+{
+    if (m == RENDER_CSV) putc_unlocked('\r', f);
+    putc_unlocked('\n', f);
+}
+
 static void stream_header(render *r)
 {
     FILE *f = r->out;
@@ -361,7 +369,7 @@ static void stream_header(render *r)
         else if (m == RENDER_TSV) tsv_field(f, col->name, col->len);
         else put(f, col->name, col->len);
     }
-    putc_unlocked('\n', f);
+    end_record(f, m);
     funlockfile(f);
 }
 
@@ -415,7 +423,7 @@ static void stream_row(render *r, int n, const cwsh_value *v)
         }
     }
     if (m == RENDER_JSON) putc_unlocked(r->cfg.headers ? '}' : ']', f);
-    else if (m != RENDER_LINE) putc_unlocked('\n', f);
+    else if (m != RENDER_LINE) end_record(f, m);
 }
 
 static void stream_end(render *r)

@@ -57,9 +57,9 @@ CWSH_DB=$T/other.db "$CWSH" -c .show | grep -q "db: $T/other.db"; is 0 "$?" "CWS
 "$CWSH" --rules fixtures/core -c .show | grep -q "rules: $FIX/core\$"; is 0 "$?" "--rules DIR"
 
 # output modes from the command line
-out=$("$CWSH" --mode csv -c "= {columns={'a','b'}, rows={{1,'x,y'}}}"); is 'a,b
-1,"x,y"' "$out" "--mode csv"
-out=$("$CWSH" -noheader --mode csv -c "= {columns={'a'}, rows={{1}}}"); is '1' "$out" "-noheader"
+out=$("$CWSH" --mode csv -c "= {columns={'a','b'}, rows={{1,'x,y'}}}" | od -An -c | tr -s ' ')
+is ' a , b \r \n 1 , " x , y " \r \n' "$out" "--mode csv: RFC 4180, CRLF"
+out=$("$CWSH" -noheader --mode csv -c "= {columns={'a'}, rows={{1}}}" | tr -d '\r'); is '1' "$out" "-noheader"
 out=$("$CWSH" -json -c "= {columns={'a'}, rows={{1}}}"); is '[{"a":1}]' "$out" "-json is --mode json"
 
 # .output and .once

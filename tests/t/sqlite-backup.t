@@ -92,7 +92,7 @@ cmp -s newer.db start.db && ok "newer database at start-up: file untouched" \
 
 # .dbinfo
 printf '.mode csv\n.dbinfo\n' | "$CWSH" t.db >out 2>&1
-grep -E '^(file|schema version|journal mode|markets|inspections|item results|imports),' out >got
+tr -d '\r' <out | grep -E '^(file|schema version|journal mode|markets|inspections|item results|imports),' >got
 cat >want <<EOF2
 file,t.db
 schema version,$cur (this cwsh knows $cur)

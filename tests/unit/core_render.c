@@ -130,16 +130,16 @@ static void test_csv(void)
         I(4), T("two\nlines\r"), IS(1234, "1,234"),
     };
     tap_is(render(RENDER_CSV, 1, NULL, '|', 3, names, 4, rows),
-           "id,\"note, \"\"quoted\"\"\",v\n"
-           "1,plain 中文,88.0\n"
-           "2,\"a,b\",\n"
-           "3,\"say \"\"hi\"\"\",0.30000000000000004\n"
-           "4,\"two\nlines\r\",\"1,234\"\n",
-           "csv: RFC 4180 quoting, NULL empty, exact REAL, separator ignored");
+           "id,\"note, \"\"quoted\"\"\",v\r\n"
+           "1,plain 中文,88.0\r\n"
+           "2,\"a,b\",\r\n"
+           "3,\"say \"\"hi\"\"\",0.30000000000000004\r\n"
+           "4,\"two\nlines\r\",\"1,234\"\r\n",
+           "csv: RFC 4180 quoting and CRLF, NULL empty, exact REAL, separator ignored");
     tap_is(render(RENDER_CSV, 0, "NA", 0, 3, names, 1, rows + 3),
-           "2,\"a,b\",NA\n", "csv: headers off, nullvalue");
+           "2,\"a,b\",NA\r\n", "csv: headers off, nullvalue");
     tap_is(render(RENDER_CSV, 1, NULL, 0, 3, names, 0, NULL),
-           "id,\"note, \"\"quoted\"\"\",v\n", "csv: no rows still has the header");
+           "id,\"note, \"\"quoted\"\"\",v\r\n", "csv: no rows still has the header");
 }
 
 static void test_tsv(void)
@@ -236,7 +236,7 @@ static void test_rows_and_sinks(void)
     render_close(&k);
     render_close(NULL);
     fclose(f);
-    tap_is(out_buf, "a,b,c\nx,nil,nil\n1,2,3\na\nx\n",
+    tap_is(out_buf, "a,b,c\r\nx,nil,nil\r\n1,2,3\r\na\r\nx\r\n",
            "sink: short rows padded with NULL, long rows cut, config copied, columns() twice");
 }
 
