@@ -40,7 +40,7 @@ score every month
 query: one market's results for a month
 query: all markets' monthly scores
 explain one market for one month
-start-up to .quit (median of 3)
+start-up: cwsh -c .quit (median of 3)
 EOF
 is_file want whats "results-demo.csv has every measurement"
 is 0 "$(awk -F, 'NR > 1 && $1 !~ /^generate/ && $2 == ""' "$BENCH_OUT/results-demo.csv" | wc -l | tr -d ' ')" \
