@@ -5,6 +5,7 @@
 #   make test       unit, transcript and rule tests through prove
 #   make check-sanitize   the same suite under ASan+UBSan
 #   make bench      benchmarks (BENCH_SCALE=demo|city|province)
+#   make fuzz       libFuzzer on the CSV reader and converters (FUZZ_SECONDS=60)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX   ?= /usr/local
@@ -41,6 +42,11 @@ PLUGIN_SO := $(PLUGINS:%=$(BUILD)/plugins/%.so)
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TESTPLUG  := $(patsubst tests/plugins/%.c,$(BUILD)/test-plugins/%.so,$(wildcard tests/plugins/*.c))
+# Fuzz targets (tests/fuzz/fuzz_NAME.c over plugins/csv/csv_NAME.c): a
+# replay binary per target for `make test`, libFuzzer builds for `make fuzz`.
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(filter-out tests/fuzz/fuzz_replay.c,$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(BUILD)/fuzz/replay_%)
+FUZZ_SECONDS ?= 60
 TOOLS_SRC := $(wildcard scripts/bench/*.c scripts/gen/*.c)
 TOOLS_BIN := $(TOOLS_SRC:scripts/%.c=$(BUILD)/%)
 
@@ -78,6 +84,10 @@ $(BUILD)/test-plugins/%.so: tests/plugins/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -shared -o $@ $<
 
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_replay.c $(BUILD)/plugins/csv/csv_%.o
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcsv -lm
+
 # Bench and generator programs: one C file each.
 $(BUILD)/bench/%: scripts/bench/%.c
 	@mkdir -p $(dir $@)
@@ -94,12 +104,29 @@ run: deps
 	@sh scripts/run.sh $(BUILD)
 
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TESTPLUG)
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TESTPLUG) $(FUZZ_REPLAY)
 	@BUILD=$(BUILD) prove -j2 --exec 'sh tests/run1' tests/t/*.t $(UNIT_BIN)
 
 check-sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build-san OPT='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=undefined' test
+
+# Coverage-guided fuzzing with clang's libFuzzer, ASan and UBSan: each
+# target runs FUZZ_SECONDS from a work corpus seeded with the test
+# fixtures and tests/fuzz/corpus/NAME; crashes land in build-fuzz/.
+fuzz:
+	@sh scripts/deps.sh clang libclang-rt-14-dev
+	@mkdir -p build-fuzz
+	@set -e; for t in $(FUZZ_NAMES); do \
+	    clang -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
+	        -o build-fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c plugins/csv/csv_$$t.c -lcsv -lm; \
+	    mkdir -p build-fuzz/corpus-$$t; \
+	    cp -R tests/fuzz/corpus/$$t/. build-fuzz/corpus-$$t/ 2>/dev/null || true; \
+	    find tests/fixtures/csv -name '*.csv' -exec cp {} build-fuzz/corpus-$$t/ \; ; \
+	    echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	    build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	        -artifact_prefix=build-fuzz/$$t- build-fuzz/corpus-$$t; \
+	done
 
 bench: deps
 	@$(MAKE) --no-print-directory all
@@ -119,7 +146,7 @@ install: all
 	install -m 644 cwsh.1 $(DESTDIR)$(PREFIX)/share/man/man1/cwsh.1
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
-.PHONY: all deps run test check-sanitize bench install clean
+.PHONY: all deps run test check-sanitize fuzz bench install clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

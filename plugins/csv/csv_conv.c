@@ -1,6 +1,7 @@
 /*
  * csv_conv.c — value converters (see csv_conv.h).
  */
+#include <math.h>
 #include <string.h>
 #include <strings.h>
 #include "cwsh.h"
@@ -176,6 +177,9 @@ int conv_number(const char *str, size_t n, double *out)
     }
     if (!any) return -1;
     v /= div;
+    /* hundreds of digits overflow to inf (or inf/inf = NaN): not a
+     * number any sheet means; found by tests/fuzz/fuzz_conv.c */
+    if (!isfinite(v)) return -1;
     *out = neg ? -v : v;
     return 0;
 }

@@ -85,6 +85,13 @@ int main(void)
     tap_is_int(rc, -1, "a point alone");
     num("3处", &rc);
     tap_is_int(rc, -1, "number with a unit");
+    {   /* 400 nines overflow a double: refused, not stored as inf */
+        char big[420];
+        memset(big, '9', 400);
+        strcpy(big + 400, ".5");
+        num(big, &rc);
+        tap_is_int(rc, -1, "a number too large for a double");
+    }
 
     tap_is(conv_kind("自查", 6), "自查", "自查");
     tap_is(conv_kind("督察", 6), "督查", "督察 spelling");
