@@ -63,18 +63,45 @@ static stamp now(void)
                     ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6 };
 }
 
+/* Ctrl-C.  At the interactive prompt it drops the line (sigint_at_prompt,
+ * handled by readline's event hook); during a command it stops that
+ * command (luahost_interrupt, the store's interrupt).  A script -- stdin
+ * that is not a terminal, -f, -c, -init, .read -- stops at Ctrl-C as
+ * sqlite3's does: sigint_seen stays set until the interactive loop takes
+ * the next line, so every script level ends, with exit code 1. */
+static volatile sig_atomic_t sigint_seen;
+static int sigint_told;             /* the stop's message is out */
+static int work_depth;              /* nested work: .read runs lines */
+
+/* When a script must stop for Ctrl-C: say so once, and fail. */
+static int script_interrupted(session *s)
+{
+    if (!sigint_seen || !s->src_name) return 0;
+    if (!sigint_told) { session_error(s, "interrupted"); sigint_told = 1; }
+    s->failed = 1;
+    pend_reset();
+    return 1;
+}
+
 /* Bracket every unit of work: Ctrl-C state, timer, .once, failure. */
 static int begin_work(session *s, stamp *t0)
 {
     s->interrupted = 0;
+    work_depth++;
     s->running = 1;
     *t0 = now();
     return 0;
 }
 
+/* Undo begin_work for input that turned out to be incomplete. */
+static void abandon_work(session *s)
+{
+    if (--work_depth == 0) s->running = 0;
+}
+
 static int end_work(session *s, stamp *t0, int rc)
 {
-    s->running = 0;
+    if (--work_depth == 0) s->running = 0;
     progress_clear();
     if (s->timer) {
         stamp t1 = now();
@@ -85,39 +112,119 @@ static int end_work(session *s, stamp *t0, int rc)
     s->interrupted = 0;
     if (rc != 0) {
         s->failed = 1;
-        if (s->bail) return -1;
+        if (sigint_seen) sigint_told = 1;      /* its error was the message */
     }
+    if (script_interrupted(s)) return -1;
+    if (rc != 0 && s->bail) return -1;
     return 0;
 }
 
 /* ------------------------------------------------------------------ SQL */
 
-static int run_sql(session *s, const char *sql)
+/* Skip blanks and SQL comments. */
+static char *skip_blank(char *p)
+{
+    for (;;) {
+        p += strspn(p, " \t\r\n\f\v");
+        if (p[0] == '-' && p[1] == '-') { p += strcspn(p, "\n"); continue; }
+        if (p[0] == '/' && p[1] == '*') {
+            char *e = strstr(p + 2, "*/");
+            if (!e) return p + strlen(p);
+            p = e + 2;
+            continue;
+        }
+        return p;
+    }
+}
+
+static int newlines(const char *p, const char *end)
+{
+    int n = 0;
+    for (; p < end; p++) n += *p == '\n';
+    return n;
+}
+
+/* Run SQL text whose first line is line `line` of the input, one
+ * statement at a time, so that an error names the line its statement
+ * starts on.  A statement ends at the first ';' that completes it (the
+ * store knows triggers and quotes). */
+static int run_sql(session *s, const char *sql, int line)
 {
     if (!s->store) {
         session_error(s, "no store is open (the sqlite plugin is missing or failed to start), so SQL cannot run");
         return -1;
     }
-    char *err = NULL;
-    int rc = s->store->exec(s->store->self, sql, s->host.output(&s->host), &err);
-    if (rc != 0) {
-        if (s->interrupted) { free(err); err = strdup("interrupted"); }
-        session_error(s, err ? err : "SQL failed");
+    char *text = strdup(sql);
+    if (!text) { session_error(s, "out of memory"); return -1; }
+    int here = s->src_line, rc = 0;
+    char *p = text;
+    while (rc == 0) {
+        char *q = skip_blank(p);
+        line += newlines(p, q);
+        if (!*q) break;
+        char *e = q, keep = 0;
+        for (;;) {
+            e = strchr(e, ';');
+            if (!e) { e = q + strlen(q); break; }
+            e++;
+            keep = *e;
+            *e = 0;
+            int done = s->store->complete(s->store->self, q);
+            *e = keep;
+            if (done) break;
+        }
+        keep = *e;
+        *e = 0;
+        char *err = NULL;
+        s->src_line = line;
+        if (s->store->exec(s->store->self, q, s->host.output(&s->host), &err) != 0) {
+            if (s->interrupted) { free(err); err = strdup("interrupted"); }
+            session_error(s, err ? err : "SQL failed");
+            rc = -1;
+        }
         free(err);
-        return -1;
+        s->src_line = here;
+        *e = keep;
+        line += newlines(q, e);
+        p = e;
     }
-    return 0;
+    free(text);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ Lua */
 
-/* Show every value a call left above `base`. */
-static void show_results(session *s, int base)
+/* Print the values a call returned (the function's arguments), each on
+ * its own line: strings as they are, result sets rendered, others through
+ * tostring.  Upvalue 1 true (`= expr`, `lua`): every value, nil included,
+ * as lua.c prints them; else (a command's results) nil prints nothing. */
+static int show_values(lua_State *L)
 {
-    int top = lua_gettop(s->L);
-    for (int i = base + 1; i <= top; i++)
-        if (!lua_isnil(s->L, i)) cwshlib_show(s, i);
-    lua_settop(s->L, base);
+    session *s = session_current;
+    int all = lua_toboolean(L, lua_upvalueindex(1));
+    int top = lua_gettop(L);
+    for (int i = 1; i <= top; i++)
+        if (all || !lua_isnil(L, i)) cwshlib_show(s, i);
+    return 0;
+}
+
+/* Show every value a call left above `base`, in protected mode (a
+ * __tostring may fail); -1 when showing failed. */
+static int show_results(session *s, int base, int all)
+{
+    lua_State *L = s->L;
+    int rc = 0;
+    if (lua_gettop(L) > base) {
+        lua_pushboolean(L, all);
+        lua_pushcclosure(L, show_values, 1);
+        lua_insert(L, base + 1);
+        if (luahost_call(s, lua_gettop(L) - base - 1, 0) != LUA_OK) {
+            session_error(s, lua_tostring(L, -1));
+            rc = -1;
+        }
+    }
+    lua_settop(L, base);
+    return rc;
 }
 
 static int incomplete(lua_State *L)
@@ -146,8 +253,7 @@ static int run_lua(session *s, const char *code, int expr, int allow_more)
         lua_settop(L, base);
         return -1;
     }
-    show_results(s, base);
-    return 0;
+    return show_results(s, base, 1);
 }
 
 /* ------------------------------------------------------------- commands */
@@ -188,9 +294,9 @@ int shell_run_words(session *s, int n, char **w, const char *rest)
         lua_settop(L, base);
         return -1;
     }
-    show_results(s, cmd);
+    int rc = show_results(s, cmd, 0);
     lua_settop(L, base);
-    return 0;
+    return rc;
 }
 
 static int run_command_line(session *s, const char *line)
@@ -229,19 +335,18 @@ static int work(session *s, int (*fn)(session *, const char *, int), const char 
     return end_work(s, &t0, rc < 0 ? -1 : 0);
 }
 
-static int do_sql(session *s, const char *t, int a) { (void)a; return run_sql(s, t); }
+static int do_sql(session *s, const char *t, int line) { return run_sql(s, t, line); }
 static int do_cmd(session *s, const char *t, int a) { (void)a; return run_command_line(s, t); }
-static int do_lua(session *s, const char *t, int expr) { return run_lua(s, t, expr, 0); }
 
 int shell_line(session *s, const char *line)
 {
-    if (shell_quit) return -1;
+    if (shell_quit || script_interrupted(s)) return -1;
     if (s->echo) fprintf(s->out, "%s\n", line);
     int rc = 0;
     if (pend.mode == IN_SQL) {
         pend_add(line);
         if (s->store && s->store->complete(s->store->self, pend.buf)) {
-            rc = work(s, do_sql, pend.buf, 0);
+            rc = work(s, do_sql, pend.buf, pend.line);
             pend_reset();
         }
         return shell_quit ? -1 : rc;
@@ -251,23 +356,25 @@ int shell_line(session *s, const char *line)
         int expr = pend.mode == IN_EXPR;
         stamp t0;
         begin_work(s, &t0);
+        int here = s->src_line;
+        s->src_line = pend.line;        /* errors name the block's first line */
         int r = run_lua(s, pend.buf, expr, 1);
-        if (r == 1) { s->running = 0; return 0; }
+        s->src_line = here;
+        if (r == 1) { abandon_work(s); return 0; }
         pend_reset();
         rc = end_work(s, &t0, r);
         return shell_quit ? -1 : rc;
     }
     const char *p = line + strspn(line, " \t\r");
     if (!*p || strncmp(p, "--", 2) == 0 || *p == '#') return 0;
-    s->src_line = s->src_line;      /* errors point at the command's first line */
-    pend.line = s->src_line;
+    pend.line = s->src_line;        /* errors name a statement's first line */
     if (*p == '.' || is_command(s, p)) {
         rc = work(s, do_cmd, p, 0);
     } else if (*p == '=') {
         stamp t0;
         begin_work(s, &t0);
         int r = run_lua(s, p + 1, 1, 1);
-        if (r == 1) { pend.mode = IN_EXPR; pend_add(p + 1); s->running = 0; return 0; }
+        if (r == 1) { pend.mode = IN_EXPR; pend_add(p + 1); abandon_work(s); return 0; }
         rc = end_work(s, &t0, r);
     } else if (strncmp(p, "lua", 3) == 0 && (p[3] == 0 || p[3] == ' ' || p[3] == '\t')) {
         const char *code = p + 3 + strspn(p + 3, " \t");
@@ -276,27 +383,24 @@ int shell_line(session *s, const char *line)
             stamp t0;
             begin_work(s, &t0);
             int r = run_lua(s, code, 0, 1);
-            if (r == 1) { pend_add(code); s->running = 0; return 0; }
+            if (r == 1) { pend_add(code); abandon_work(s); return 0; }
             pend_reset();
             rc = end_work(s, &t0, r);
         }
     } else {
-        if (s->store && s->store->complete(s->store->self, p)) {
-            rc = work(s, do_sql, p, 0);
-        } else if (!s->store) {
-            rc = work(s, do_sql, p, 0);
+        if (!s->store || s->store->complete(s->store->self, p)) {
+            rc = work(s, do_sql, p, s->src_line);
         } else {
             pend.mode = IN_SQL;
             pend_add(p);
         }
     }
-    (void)do_lua;
     return shell_quit ? -1 : rc;
 }
 
 int shell_flush(session *s)
 {
-    int rc = 0;
+    int rc = 0, here = s->src_line;
     if (pend.mode == IN_SQL) {
         char *msg = NULL;
         if (asprintf(&msg, "incomplete SQL (missing ';'?): %s", pend.buf) < 0) msg = NULL;
@@ -308,8 +412,12 @@ int shell_flush(session *s)
     } else if (pend.mode == IN_LUA || pend.mode == IN_EXPR) {
         stamp t0;
         begin_work(s, &t0);
-        rc = end_work(s, &t0, run_lua(s, pend.buf, pend.mode == IN_EXPR, 0));
+        s->src_line = pend.line;
+        int r = run_lua(s, pend.buf, pend.mode == IN_EXPR, 0);
+        s->src_line = here;
+        rc = end_work(s, &t0, r);
     }
+    s->src_line = here;
     pend_reset();
     return rc;
 }
@@ -329,6 +437,8 @@ int shell_file(session *s, FILE *f, const char *name)
         s->src_line++;
         if (shell_line(s, line) != 0) { rc = -1; break; }
     }
+    /* Ctrl-C while waiting for input ends getline with EINTR */
+    if (rc == 0 && script_interrupted(s)) rc = -1;
     if (rc == 0 && shell_flush(s) != 0 && s->bail) rc = -1;
     free(line);
     s->src_name = old_name;
@@ -363,6 +473,15 @@ int shell_command(session *s, const char *text)
     return rc;
 }
 
+int shell_interrupted(void) { return sigint_seen; }
+
+const char *shell_pending(void)
+{
+    if (pend.mode == IN_SQL) return "sql";
+    if (pend.mode == IN_LUA || pend.mode == IN_EXPR) return "lua";
+    return NULL;
+}
+
 /* ---------------------------------------------------------- interactive */
 
 static volatile sig_atomic_t sigint_at_prompt;
@@ -371,11 +490,15 @@ static void on_sigint(int sig)
 {
     (void)sig;
     session *s = session_current;
-    if (s && s->running) {
+    if (!s) return;
+    if (s->running) {
+        sigint_seen = 1;
         luahost_interrupt(s);
         if (s->store) s->store->interrupt(s->store->self);
-    } else {
+    } else if (s->interactive) {
         sigint_at_prompt = 1;
+    } else {
+        sigint_seen = 1;            /* between a script's lines */
     }
 }
 
@@ -428,6 +551,8 @@ int shell_interactive(session *s)
         s->src_line++;
         rc = shell_line(s, line);
         free(line);
+        sigint_seen = 0;        /* back at the prompt: a Ctrl-C is spent */
+        sigint_told = 0;
         if (shell_quit) break;
         rc = 0;                 /* interactive failures do not end the session */
     }

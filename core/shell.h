@@ -22,6 +22,11 @@ int shell_interactive(session *s);
 int shell_command(session *s, const char *text);
 /* Run a registered command by name with words (used by dot.c for .read). */
 int shell_run_words(session *s, int n, char **w, const char *rest);
+/* What the pending multi-line input is ("sql", "lua"), or NULL when the
+ * next line starts afresh (for completion). */
+const char *shell_pending(void);
+/* True while a script stops for a Ctrl-C (for .read's message). */
+int shell_interrupted(void);
 /* Set by .quit */
 extern int shell_quit;
 #endif
