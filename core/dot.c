@@ -1,8 +1,11 @@
 /*
  * dot.c — built-in dot-commands.  Each is a C command: it receives its
- * words as string arguments and raises a Lua error to fail.
+ * words as string arguments and raises a Lua error to fail.  The number
+ * of words is checked before it runs: too few or too many is the error
+ * "usage: .NAME ARGS" (the usage line of .help).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -86,7 +89,8 @@ static int d_read(lua_State *L)
     if (!f) return luaL_error(L, "cannot open '%s': %s", path, strerror(errno));
     int rc = shell_file(SES, f, path);
     fclose(f);
-    if (rc != 0 && !shell_quit) return luaL_error(L, "'%s' stopped at an error", path);
+    if (rc != 0 && !shell_quit)
+        return luaL_error(L, shell_interrupted() ? "'%s' interrupted" : "'%s' stopped at an error", path);
     return 0;
 }
 
@@ -136,16 +140,22 @@ static int d_plugins(lua_State *L)
     return 1;
 }
 
+#define LIMIT_USAGE ".limit [instructions N | memory MB]"
+
 static int d_limit(lua_State *L)
 {
     session *s = SES;
-    if (lua_gettop(L) >= 2) {
-        const char *what = luaL_checkstring(L, 1);
-        lua_Integer v = luaL_checkinteger(L, 2);
+    if (lua_gettop(L) == 1) return luaL_error(L, "usage: %s", LIMIT_USAGE);
+    if (lua_gettop(L) == 2) {
+        const char *what = luaL_checkstring(L, 1), *num = luaL_checkstring(L, 2);
+        int isnum;
+        lua_Integer v = lua_tointegerx(L, 2, &isnum);
+        if ((strcmp(what, "instructions") && strcmp(what, "memory")) || !isnum)
+            return luaL_error(L, "usage: %s", LIMIT_USAGE);
         if (v < 0) return luaL_error(L, "limit must be >= 0");
         if (!strcmp(what, "instructions")) s->max_instructions = v;
-        else if (!strcmp(what, "memory")) s->max_memory = (size_t)v << 20;
-        else return luaL_error(L, "unknown limit '%s' (instructions, memory)", what);
+        else if ((unsigned long long)v > SIZE_MAX >> 20) return luaL_error(L, "memory limit too large: %s MB", num);
+        else s->max_memory = (size_t)v << 20;
         return 0;
     }
     fprintf(s->out, "instructions %lld\nmemory %zu MB (in use %.1f MB)\n",
@@ -220,27 +230,52 @@ static int d_help(lua_State *L)
     return 0;
 }
 
+/* Run the command in upvalue 4 when it got between upvalue 1 and 2
+ * words (2: -1 for any number), else fail with its usage (upvalue 3). */
+static int checked(lua_State *L)
+{
+    int n = lua_gettop(L);
+    lua_Integer min = lua_tointeger(L, lua_upvalueindex(1)), max = lua_tointeger(L, lua_upvalueindex(2));
+    if (n < min || (max >= 0 && n > max))
+        return luaL_error(L, "usage: %s", lua_tostring(L, lua_upvalueindex(3)));
+    return lua_tocfunction(L, lua_upvalueindex(4))(L);
+}
+
 void dot_register(session *s)
 {
-    static const struct { const char *name, *usage, *help; lua_CFunction fn; } cmds[] = {
-        { ".help", ".help [TOPIC]", "list commands, or show one in full", d_help },
-        { ".mode", ".mode [MODE]", "output mode: box table csv tsv json markdown line list", d_mode },
-        { ".headers", ".headers on|off", "show column names", d_headers },
-        { ".nullvalue", ".nullvalue [TEXT]", "text shown for NULL (default empty)", d_nullvalue },
-        { ".separator", ".separator CHAR", "column separator for list mode", d_separator },
-        { ".output", ".output [FILE]", "send output to FILE, or back to stdout", d_output },
-        { ".once", ".once FILE", "send the next command's output to FILE", d_once },
-        { ".read", ".read FILE", "run the commands in FILE", d_read },
-        { ".timer", ".timer on|off", "show the time each command takes", d_timer },
-        { ".bail", ".bail on|off", "stop at the first error", d_bail },
-        { ".echo", ".echo on|off", "print each command before running it", d_echo },
-        { ".print", ".print TEXT...", "print TEXT", d_print },
-        { ".plugins", ".plugins", "list loaded plugins", d_plugins },
-        { ".limit", ".limit [instructions N | memory MB]", "show or set the Lua limits per command", d_limit },
-        { ".show", ".show", "show the current settings", d_show },
-        { ".quit", ".quit", "leave cwsh", d_quit },
-        { ".exit", ".exit", "leave cwsh", d_quit },
+    static const struct {
+        const char *name, *usage, *help;
+        lua_CFunction fn;
+        int min, max;                   /* words it takes; max -1: any */
+    } cmds[] = {
+        { ".help", ".help [TOPIC]", "list commands, or show one in full", d_help, 0, 1 },
+        { ".mode", ".mode [MODE]", "output mode: box table csv tsv json markdown line list", d_mode, 0, 1 },
+        { ".headers", ".headers on|off", "show column names", d_headers, 1, 1 },
+        { ".nullvalue", ".nullvalue [TEXT]", "text shown for NULL (default empty)", d_nullvalue, 0, 1 },
+        { ".separator", ".separator CHAR", "column separator for list mode", d_separator, 1, 1 },
+        { ".output", ".output [FILE]", "send output to FILE, or back to stdout", d_output, 0, 1 },
+        { ".once", ".once FILE", "send the next command's output to FILE", d_once, 1, 1 },
+        { ".read", ".read FILE", "run the commands in FILE", d_read, 1, 1 },
+        { ".timer", ".timer on|off", "show the time each command takes", d_timer, 1, 1 },
+        { ".bail", ".bail on|off", "stop at the first error", d_bail, 1, 1 },
+        { ".echo", ".echo on|off", "print each command before running it", d_echo, 1, 1 },
+        { ".print", ".print TEXT...", "print TEXT", d_print, 0, -1 },
+        { ".plugins", ".plugins", "list loaded plugins", d_plugins, 0, 0 },
+        { ".limit", LIMIT_USAGE, "show or set the Lua limits per command", d_limit, 0, 2 },
+        { ".show", ".show", "show the current settings", d_show, 0, 0 },
+        { ".quit", ".quit", "leave cwsh", d_quit, 0, 0 },
+        { ".exit", ".exit", "leave cwsh", d_quit, 0, 0 },
     };
-    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+    lua_State *L = s->L;
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         cwshlib_register_c(s, cmds[i].name, cmds[i].usage, cmds[i].help, cmds[i].fn);
+        cwshlib_push_command(L, cmds[i].name);
+        lua_pushinteger(L, cmds[i].min);
+        lua_pushinteger(L, cmds[i].max);
+        lua_pushstring(L, cmds[i].usage);
+        lua_pushcfunction(L, cmds[i].fn);
+        lua_pushcclosure(L, checked, 4);
+        lua_setfield(L, -2, "run");
+        lua_pop(L, 1);
+    }
 }

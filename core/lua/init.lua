@@ -129,6 +129,19 @@ for _, f in ipairs(names) do
   end
 end
 
+-- `.rules` (rules.lua) reads one word: more is a usage error, as for
+-- every dot-command.
+do
+  local c = cwsh.commands[".rules"]
+  if c then
+    local run = c.run
+    c.run = function(args)
+      if #args > 1 then error("usage: " .. c.usage, 0) end
+      return run(args)
+    end
+  end
+end
+
 -- Files-taking commands registered by the domain commands too.
 for _, name in ipairs({ "import", "whatif" }) do
   local c = cwsh.commands[name]

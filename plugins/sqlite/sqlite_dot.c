@@ -3,7 +3,8 @@
  *
  * The host calls a C command with its words as string arguments and no
  * context, so the connection is a file-static set at registration.  A
- * failure is a Lua error with a message that names the subject.
+ * failure is a Lua error with a message that names the subject; a wrong
+ * number of words is "usage: .NAME ARGS", the usage line of .help.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,6 +15,20 @@
 #include "sqlite_schema.h"
 
 static sqlite_conn *conn;
+
+#define U_TABLES ".tables [PATTERN]"
+#define U_SCHEMA ".schema [TABLE]"
+#define U_INDEXES ".indexes [TABLE]"
+#define U_BACKUP ".backup FILE"
+#define U_RESTORE ".restore FILE"
+#define U_DBINFO ".dbinfo"
+
+/* Between min and max words, else the command's usage is the error. */
+static void check_args(lua_State *L, int min, int max, const char *usage)
+{
+    int n = lua_gettop(L);
+    if (n < min || n > max) luaL_error(L, "usage: %s", usage);
+}
 
 /* A statement owned by a Lua userdata, so that a Lua error (out of
  * memory while building rows) cannot leak it. [-0, +1, e] */
@@ -93,6 +108,7 @@ static int rows_in(lua_State *L, int idx)
 /* .tables [PATTERN] */
 static int d_tables(lua_State *L)
 {
+    check_args(L, 0, 1, U_TABLES);
     const char *pat = luaL_optstring(L, 1, NULL);
     const char *args[] = { pat };
     push_resultset(L,
@@ -107,6 +123,7 @@ static int d_tables(lua_State *L)
 /* .schema [TABLE]: the CREATE statements, in the order they were made. */
 static int d_schema(lua_State *L)
 {
+    check_args(L, 0, 1, U_SCHEMA);
     const char *pat = luaL_optstring(L, 1, NULL);
     static const char q[] =
         "SELECT sql FROM sqlite_schema"
@@ -135,6 +152,7 @@ static int d_schema(lua_State *L)
 /* .indexes [TABLE] */
 static int d_indexes(lua_State *L)
 {
+    check_args(L, 0, 1, U_INDEXES);
     const char *pat = luaL_optstring(L, 1, NULL);
     const char *args[] = { pat };
     push_resultset(L,
@@ -186,6 +204,7 @@ static const char *copy(sqlite3 *to, sqlite3 *from, const char *what)
 /* .backup FILE: an online copy, consistent even while others write. */
 static int d_backup(lua_State *L)
 {
+    check_args(L, 1, 1, U_BACKUP);
     const char *path = luaL_checkstring(L, 1);
     sqlite3 *to;
     if (sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
@@ -206,6 +225,7 @@ static int d_backup(lua_State *L)
  * bring it to the current schema.  A newer FILE is refused untouched. */
 static int d_restore(lua_State *L)
 {
+    check_args(L, 1, 1, U_RESTORE);
     const char *path = luaL_checkstring(L, 1);
     if (conn->loading) return luaL_error(L, "cannot restore while an import is running");
     if (!sqlite3_get_autocommit(conn->db))
@@ -258,6 +278,7 @@ static int d_restore(lua_State *L)
 /* .dbinfo: the file, its schema version and how much it holds. */
 static int d_dbinfo(lua_State *L)
 {
+    check_args(L, 0, 0, U_DBINFO);
     char ver[32];
     snprintf(ver, sizeof ver, "%d", sqlite_schema_current());
     const char *args[] = { conn->path, ver };
@@ -289,16 +310,16 @@ void sqlite_dot_register(sqlite_conn *c)
         lua_setfield(L, -2, "__gc");
     }
     lua_pop(L, 1);
-    h->register_command(h, ".tables", ".tables [PATTERN]",
+    h->register_command(h, ".tables", U_TABLES,
                         "list tables and views (PATTERN as in LIKE)", d_tables);
-    h->register_command(h, ".schema", ".schema [TABLE]",
+    h->register_command(h, ".schema", U_SCHEMA,
                         "show the CREATE statements, of TABLE and its indexes", d_schema);
-    h->register_command(h, ".indexes", ".indexes [TABLE]",
+    h->register_command(h, ".indexes", U_INDEXES,
                         "list indexes with their columns", d_indexes);
-    h->register_command(h, ".backup", ".backup FILE",
+    h->register_command(h, ".backup", U_BACKUP,
                         "copy the database to FILE (safe while others write)", d_backup);
-    h->register_command(h, ".restore", ".restore FILE",
+    h->register_command(h, ".restore", U_RESTORE,
                         "replace the database with FILE's content (from .backup)", d_restore);
-    h->register_command(h, ".dbinfo", ".dbinfo",
+    h->register_command(h, ".dbinfo", U_DBINFO,
                         "show the database file, schema version and row counts", d_dbinfo);
 }
