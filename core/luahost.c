@@ -3,21 +3,60 @@
  *
  * Limits come from the allocator and a count hook (STYLE 6): the allocator
  * refuses growth past max_memory; the hook counts instructions against the
- * budget of the running command and, once the budget is spent or Ctrl-C
- * was pressed, re-arms itself for every instruction so that a pcall inside
- * a rule cannot swallow the stop.
+ * budget of the running command and, once the budget is spent, the
+ * command's time is up or Ctrl-C was pressed, re-arms itself for every
+ * instruction so that a pcall inside a rule cannot swallow the stop.
+ *
+ * Time is checked in the hook (every HOOK_STEP instructions) and in the
+ * allocator (every ALLOC_STEP allocations, and at every large one), since
+ * a few instructions can take long: `s = s .. "x"` copies a growing
+ * string, a C function such as gsub runs as one instruction.  The
+ * allocator only marks the time as up and arms the hook, so that the stop
+ * carries the position of the running line; if the hook does not get to
+ * run within TIME_GRACE (a long C function), the allocator refuses growth,
+ * which ends that function with a memory error reported as the time stop.
+ *
+ * Trusted core Lua (init.lua and the modules it loads) runs without the
+ * command limits; rule code it runs through cwsh.budget gets the user's
+ * limits all the same.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <lauxlib.h>
 #include <lualib.h>
 #include "luahost.h"
 #include "cwshlib.h"
 
 #define HOOK_STEP 1000
+#define ALLOC_STEP 64
+#define ALLOC_BIG 65536
+#define TIME_GRACE 0.1
+/* each cwsh.budget call (every rule function) stops after this long */
+#define CALL_SECONDS 0.5
 
 session *session_current;
+
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void hook(lua_State *L, lua_Debug *ar);
+
+/* The deadline has passed: every instruction raises from now on. */
+static void time_up(session *s, lua_State *L)
+{
+    if (s->time_over) return;
+    s->time_over = 1;
+    s->time_over_at = mono();
+    lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+}
 
 static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
@@ -29,8 +68,18 @@ static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         return NULL;
     }
     /* Only growth can be refused: Lua requires shrinking to succeed. */
-    if (s->max_memory && nsize > old && s->lua_mem + (nsize - old) > s->max_memory)
-        return NULL;
+    if (nsize > old) {
+        if (s->max_memory && s->lua_mem + (nsize - old) > s->max_memory)
+            return NULL;
+        if (s->deadline > 0) {
+            if (s->time_over) {
+                if (!s->time_raising && mono() - s->time_over_at > TIME_GRACE) return NULL;
+            } else if ((++s->alloc_tick % ALLOC_STEP == 0 || nsize - old >= ALLOC_BIG)
+                       && mono() >= s->deadline) {
+                time_up(s, s->L);
+            }
+        }
+    }
     void *p = realloc(ptr, nsize);
     if (p) s->lua_mem = s->lua_mem - old + nsize;
     return p;
@@ -38,42 +87,79 @@ static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 
 size_t luahost_memory(session *s) { return s->lua_mem; }
 
-/* Raise from a hook at the position of the code that was running (level
- * 0 inside a hook), so a runaway rule is named by its own file:line. */
-static int hook_error(lua_State *L, const char *fmt, lua_Integer n)
+/* "time limit exceeded (30 s)" into buf. */
+static const char *time_message(double seconds, char *buf, size_t size)
 {
+    snprintf(buf, size, "time limit exceeded (%g s)", seconds);
+    return buf;
+}
+
+static void push_memory_message(lua_State *L, session *s)
+{
+    lua_pushfstring(L, "memory limit exceeded (%d MB)", (int)(s->max_memory >> 20));
+}
+
+/* Raise `msg` from a hook at the position of the code that was running
+ * (level 0 inside a hook), so a runaway rule is named by its own
+ * file:line. */
+static int hook_error(lua_State *L, const char *msg)
+{
+    session *s = session_current;
+    s->time_raising = 1;              /* the message may allocate */
     luaL_where(L, 0);
-    lua_pushfstring(L, fmt, n);
+    lua_pushstring(L, msg);
     lua_concat(L, 2);
+    s->time_raising = 0;
     return lua_error(L);
+}
+
+static const char *budget_message(long long n, char *buf, size_t size)
+{
+    snprintf(buf, size, "instruction budget exceeded (%lld instructions)", n);
+    return buf;
 }
 
 static void hook(lua_State *L, lua_Debug *ar)
 {
     session *s = session_current;
+    char msg[96];
     (void)ar;
     if (s->interrupted) {
         lua_sethook(L, hook, LUA_MASKCOUNT, 1);
-        hook_error(L, "interrupted", 0);
+        hook_error(L, "interrupted");
+    }
+    if (s->time_over) {
+        lua_sethook(L, hook, LUA_MASKCOUNT, 1);   /* also in a coroutine */
+        hook_error(L, time_message(s->deadline_seconds, msg, sizeof msg));
+    }
+    if (s->budget_over && s->budget_size > 0)
+        hook_error(L, budget_message(s->budget_size, msg, sizeof msg));
+    if (s->deadline > 0 && mono() >= s->deadline) {
+        time_up(s, L);
+        lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+        hook_error(L, time_message(s->deadline_seconds, msg, sizeof msg));
     }
     if (s->budget_size <= 0) return;
-    if (!s->budget_over) {
-        s->budget_left -= HOOK_STEP;
-        if (s->budget_left > 0) return;
-        s->budget_over = 1;
-        lua_sethook(L, hook, LUA_MASKCOUNT, 1);
-    }
-    hook_error(L, "instruction budget exceeded (%I instructions)", (lua_Integer)s->budget_size);
+    s->budget_left -= HOOK_STEP;
+    if (s->budget_left > 0) return;
+    s->budget_over = 1;
+    lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+    hook_error(L, budget_message(s->budget_size, msg, sizeof msg));
 }
 
-/* Arm the hook for a budget of n instructions (0 = unlimited, but Ctrl-C
- * still stops Lua through luahost_interrupt). */
-static void arm(session *s, long long n)
+/* Arm the hook for a budget of n instructions (0 = unlimited) and a
+ * deadline (0 = none; `seconds` is the limit named in the message).
+ * Without either, Ctrl-C still stops Lua through luahost_interrupt. */
+static void arm(session *s, long long n, double deadline, double seconds)
 {
     s->budget_size = n;
     s->budget_left = n;
     s->budget_over = 0;
-    if (n > 0) lua_sethook(s->L, hook, LUA_MASKCOUNT, HOOK_STEP);
+    s->deadline = deadline;
+    s->deadline_seconds = seconds;
+    s->time_over = 0;
+    s->time_raising = 0;
+    if (n > 0 || deadline > 0) lua_sethook(s->L, hook, LUA_MASKCOUNT, HOOK_STEP);
     else lua_sethook(s->L, NULL, 0, 0);
 }
 
@@ -97,26 +183,44 @@ static int msgh(lua_State *L)
     return 1;
 }
 
-int luahost_call(session *s, int nargs, int nresults)
+/* A protected call under the command's limits, or none (trusted). */
+static int call(session *s, int nargs, int nresults, int trusted)
 {
     lua_State *L = s->L;
     int base = lua_gettop(L) - nargs;
+    int was_trusted = s->trusted;
     lua_pushcfunction(L, msgh);
     lua_insert(L, base);
-    arm(s, s->max_instructions);
+    s->trusted = trusted;
+    if (trusted) arm(s, 0, 0, 0);
+    else arm(s, s->max_instructions, s->max_seconds > 0 ? mono() + (double)s->max_seconds : 0,
+             (double)s->max_seconds);
     int st = lua_pcall(L, nargs, nresults, base);
-    arm(s, 0);
+    int time_over = s->time_over;
+    double seconds = s->deadline_seconds;
+    arm(s, 0, 0, 0);
+    s->trusted = was_trusted;
     lua_remove(L, base);
     if (st == LUA_ERRMEM) {
         lua_pop(L, 1);
-        lua_pushfstring(L, "memory limit exceeded (%d MB)", (int)(s->max_memory >> 20));
+        if (time_over) {
+            char msg[64];
+            lua_pushstring(L, time_message(seconds, msg, sizeof msg));
+        } else {
+            push_memory_message(L, s);
+        }
     }
     return st;
 }
 
+int luahost_call(session *s, int nargs, int nresults)
+{
+    return call(s, nargs, nresults, 0);
+}
+
 int luahost_dofile(session *s, const char *path)
 {
-    if (luaL_loadfilex(s->L, path, "t") != LUA_OK || luahost_call(s, 0, 0) != LUA_OK) {
+    if (luaL_loadfilex(s->L, path, "t") != LUA_OK || call(s, 0, 0, 1) != LUA_OK) {
         session_error(s, lua_tostring(s->L, -1));
         lua_pop(s->L, 1);
         return -1;
@@ -124,37 +228,114 @@ int luahost_dofile(session *s, const char *path)
     return 0;
 }
 
+/* ---------------------------------------------------------------- limits */
+
+static const struct {
+    const char *name;
+    long long max;
+} limits[] = {
+    { "instructions", LLONG_MAX },
+    { "memory", (long long)(SIZE_MAX >> 20) },
+    { "seconds", INT_MAX },
+};
+
+long long luahost_limit_max(const char *name)
+{
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++)
+        if (!strcmp(name, limits[i].name)) return limits[i].max;
+    return -1;
+}
+
+int luahost_set_limit(session *s, const char *name, long long value, const char **why)
+{
+    long long max = luahost_limit_max(name);
+    if (max < 0) { *why = "unknown limit (instructions, memory, seconds)"; return -1; }
+    if (value < 0 || value > max) { *why = "out of range"; return -1; }
+    if (!strcmp(name, "instructions")) s->max_instructions = value;
+    else if (!strcmp(name, "memory")) s->max_memory = (size_t)value << 20;
+    else s->max_seconds = value;
+    return 0;
+}
+
+int luahost_get_limit(session *s, const char *name, long long *value)
+{
+    if (!strcmp(name, "instructions")) *value = s->max_instructions;
+    else if (!strcmp(name, "memory")) *value = (long long)(s->max_memory >> 20);
+    else if (!strcmp(name, "seconds")) *value = s->max_seconds;
+    else return -1;
+    return 0;
+}
+
+/* cwsh.limit(name [, value]): the limit in force, after setting it to
+ * value (for the next command).  Names as for .limit. */
+static int l_limit(lua_State *L)
+{
+    session *s = session_current;
+    const char *name = luaL_checkstring(L, 1);
+    long long v;
+    if (!lua_isnoneornil(L, 2)) {
+        const char *why;
+        lua_Integer n = luaL_checkinteger(L, 2);
+        if (luahost_set_limit(s, name, (long long)n, &why) != 0)
+            return luaL_error(L, "limit %s %I: %s", name, n, why);
+    }
+    if (luahost_get_limit(s, name, &v) != 0)
+        return luaL_error(L, "unknown limit '%s' (instructions, memory, seconds)", name);
+    lua_pushinteger(L, (lua_Integer)v);
+    return 1;
+}
+
 /* ---------------------------------------------------------------- budget */
 
-/* cwsh.budget(n, fn, ...): call fn under a budget of n instructions, inside
- * the command's own budget.  Errors propagate after the outer budget is
- * restored, so the caller can catch and annotate them. */
+/* cwsh.budget(n, fn, ...): call fn under a budget of n instructions and
+ * CALL_SECONDS of wall-clock time, inside the command's own limits (or,
+ * from trusted code, under the user's limits).  Errors propagate after
+ * the outer limits are restored, so the caller can catch and annotate
+ * them. */
 static int l_budget(lua_State *L)
 {
     session *s = session_current;
+    char msg[96];
     lua_Integer n = luaL_checkinteger(L, 1);
     luaL_checktype(L, 2, LUA_TFUNCTION);
     long long outer_size = s->budget_size, outer_left = s->budget_left;
-    int outer_over = s->budget_over;
-    if (outer_over) return luaL_error(L, "instruction budget exceeded (%I instructions)", (lua_Integer)outer_size);
+    double outer_deadline = s->deadline, outer_seconds = s->deadline_seconds;
+    if (s->budget_over && outer_size > 0)
+        return luaL_error(L, "%s", budget_message(outer_size, msg, sizeof msg));
+    if (s->time_over)
+        return luaL_error(L, "%s", time_message(outer_seconds, msg, sizeof msg));
     long long inner = n;
-    if (outer_size > 0 && outer_left < inner) inner = outer_left;
-    arm(s, inner > 0 ? inner : 1);
-    int st = lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 0);
-    long long used = inner - s->budget_left;
-    int inner_over = s->budget_over;
-    arm(s, outer_size);
+    int inner_is_outer = 0;                /* the command's budget is the smaller */
     if (outer_size > 0) {
-        s->budget_left = outer_left - used;
-        if (s->interrupted) luahost_interrupt(s);
-    } else if (s->interrupted) {
-        luahost_interrupt(s);
+        if (outer_left < inner) { inner = outer_left; inner_is_outer = 1; }
+    } else if (s->trusted && s->max_instructions > 0 && s->max_instructions < inner) {
+        inner = s->max_instructions;
     }
+    double deadline = mono() + CALL_SECONDS, seconds = CALL_SECONDS;
+    int deadline_is_outer = 0;
+    if (outer_deadline > 0 && outer_deadline <= deadline) {
+        deadline = outer_deadline;
+        seconds = outer_seconds;
+        deadline_is_outer = 1;
+    }
+    arm(s, inner > 0 ? inner : 1, deadline, seconds);
+    int st = lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 0);
+    long long used = (inner > 0 ? inner : 1) - s->budget_left;
+    int inner_over = s->budget_over, inner_time_over = s->time_over;
+    arm(s, outer_size, outer_deadline, outer_seconds);
+    if (outer_size > 0) s->budget_left = outer_left - used;
+    if (s->interrupted) luahost_interrupt(s);
     if (st != LUA_OK) {
-        if (inner_over && inner < n) {   /* it was the outer budget that ran out */
+        if (st == LUA_ERRMEM) {         /* lua_error would make it a plain error */
+            lua_pop(L, 1);
+            if (inner_time_over) lua_pushstring(L, time_message(seconds, msg, sizeof msg));
+            else push_memory_message(L, s);
+        }
+        if (inner_over && inner_is_outer) {   /* it was the command's budget */
             s->budget_over = 1;
             lua_sethook(L, hook, LUA_MASKCOUNT, 1);
         }
+        if (inner_time_over && deadline_is_outer) time_up(s, L);
         return lua_error(L);
     }
     return lua_gettop(L) - 1;
@@ -354,6 +535,8 @@ int luahost_open(session *s, char **err)
     lua_getglobal(L, "cwsh");
     lua_pushcfunction(L, l_budget);
     lua_setfield(L, -2, "budget");
+    lua_pushcfunction(L, l_limit);
+    lua_setfield(L, -2, "limit");
     lua_pushcfunction(L, l_sandbox_load_file);
     lua_setfield(L, -2, "sandbox_load");
     lua_pop(L, 1);

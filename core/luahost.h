@@ -14,16 +14,31 @@ int luahost_open(session *s, char **err);
 void luahost_close(session *s);
 
 /* Call the function below `nargs` arguments on the stack in protected mode
- * with a traceback-free message handler, under the session's instruction
- * budget and Ctrl-C hook.  Like lua_pcall: on error the message string is
- * left on the stack.  [-(nargs+1), +(nresults|1)] */
+ * with a traceback-free message handler, under the session's limits for a
+ * command (instruction budget, wall-clock time; the memory cap always
+ * holds) and the Ctrl-C hook.  A stop reads "instruction budget exceeded
+ * (N instructions)", "time limit exceeded (N s)", "memory limit exceeded
+ * (N MB)" or "interrupted".  Like lua_pcall: on error the message string
+ * is left on the stack.  [-(nargs+1), +(nresults|1)] */
 int luahost_call(session *s, int nargs, int nresults);
+
+/* The limits by name: "instructions" (per command), "memory" (MB, the
+ * whole lua_State), "seconds" (wall clock per command); 0 = none.  A new
+ * value holds from the next command.  set: 0, or -1 with *why (static
+ * text) for an unknown name or a value out of 0..luahost_limit_max(name).
+ * get: 0, or -1 for an unknown name.  (.limit and cwsh.limit use these.) */
+int luahost_set_limit(session *s, const char *name, long long value, const char **why);
+int luahost_get_limit(session *s, const char *name, long long *value);
+long long luahost_limit_max(const char *name);     /* -1: unknown name */
 
 /* Async-signal-safe: make the running Lua code stop at its next
  * instruction with "interrupted". */
 void luahost_interrupt(session *s);
 
-/* Run a file of trusted Lua (core/lua).  0 or -1 with the error printed. */
+/* Run a file of trusted Lua (core/lua: init.lua and the modules it loads)
+ * without the command limits (the memory cap holds; rule code it runs
+ * through cwsh.budget is limited all the same).  0 or -1 with the error
+ * printed. */
 int luahost_dofile(session *s, const char *path);
 
 /* Sandboxed load of a rule file: pushes the chunk and its environment,

@@ -30,13 +30,22 @@ typedef struct session {
     FILE *out;                   /* stdout or a .output/.once file */
     int out_once;                /* close `out` after the next command */
 
-    /* limits */
+    /* limits (set them through luahost_set_limit) */
     long long max_instructions;  /* per command; 0 = none */
-    size_t max_memory;           /* bytes for the whole lua_State */
+    size_t max_memory;           /* bytes for the whole lua_State; 0 = none */
+    long long max_seconds;       /* wall-clock seconds per command; 0 = none */
     size_t lua_mem;              /* bytes allocated now (luahost.c) */
+    /* the limits in force while Lua runs (luahost.c) */
     long long budget_left;       /* instructions left in this command */
     long long budget_size;       /* the budget in force, for messages */
     int budget_over;             /* budget exhausted: keep raising */
+    double deadline;             /* CLOCK_MONOTONIC time to stop at; 0 = none */
+    double deadline_seconds;     /* the time limit in force, for messages */
+    int time_over;               /* deadline passed: keep raising */
+    double time_over_at;         /* when it was found passed */
+    int time_raising;            /* the hook builds the stop's message */
+    unsigned alloc_tick;         /* allocations since the last clock check */
+    int trusted;                 /* running trusted core Lua (init.lua) */
 
     cwsh_store *store;
     plugin_list *plugins;

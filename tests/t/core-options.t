@@ -80,5 +80,115 @@ printf 'usage: .mode [MODE]\noutput mode: box table csv tsv json markdown line l
 is_file expect out ".help TOPIC"
 "$CWSH" -c .help | grep -c '^  \.' >n; test "$(cat n)" -ge 16; is 0 "$?" ".help lists the dot-commands"
 
+
+# --- limits -----------------------------------------------------------------
+
+# a limit's value is a whole number, else a usage error naming option and value
+for opt in --max-instructions --max-memory --max-seconds; do
+    case $opt in
+        --max-instructions) what="instructions (0 = none)" ;;
+        --max-memory) what="MB (0 = no cap)" ;;
+        --max-seconds) what="seconds (0 = none)" ;;
+    esac
+    for v in abc -5 "" 1.5 " 5" +5 12x; do
+        "$CWSH" $opt "$v" -c '.print not reached' >out 2>&1; rc=$?
+        is 2 "$rc" "$opt '$v' exits 2"
+        printf "cwsh: option '%s' needs a whole number of %s, not '%s'\nTry 'cwsh --help'.\n" \
+            "$opt" "$what" "$v" >expect
+        is_file expect out "$opt '$v' is a usage error naming the option and the value"
+    done
+done
+"$CWSH" --max-memory 99999999999999999999 -c '.print not reached' >out 2>&1; rc=$?
+is 2 "$rc" "--max-memory out of range exits 2"
+printf "cwsh: option '--max-memory': 99999999999999999999 MB is too large (at most %s)\nTry 'cwsh --help'.\n" \
+    "$(( (1 << 44) - 1 ))" >expect
+is_file expect out "--max-memory out of range is named with the largest value"
+"$CWSH" -max-seconds 3000000000 -c '.print not reached' >out 2>&1; rc=$?
+is 2 "$rc" "-max-seconds out of range exits 2"
+printf "cwsh: option '-max-seconds': 3000000000 seconds is too large (at most 2147483647)\nTry 'cwsh --help'.\n" >expect
+is_file expect out "the option is named as typed"
+out=$("$CWSH" --max-instructions 5000000 --max-memory 64 --max-seconds 7 \
+    -c '= cwsh.limit("instructions"), cwsh.limit("memory"), cwsh.limit("seconds")')
+is "5000000
+64
+7" "$out" "good limit values are taken"
+out=$("$CWSH" -c '= cwsh.limit("instructions"), cwsh.limit("memory"), cwsh.limit("seconds")')
+is "100000000
+1024
+30" "$out" "default limits: 100000000 instructions, 1024 MB, 30 s"
+
+# --max-instructions N: a loop stops with the exact message, the shell goes on
+"$CWSH" --max-instructions 1000000 -c 'lua local n = 0 while true do n = n + 1 end' \
+    -c '.print next' >out 2>&1; rc=$?
+is 1 "$rc" "--max-instructions: a stopped command exits 1"
+printf -- '-c:1: lua:1: instruction budget exceeded (1000000 instructions)\nnext\n' >expect
+is_file expect out "--max-instructions N stops a loop with the exact message"
+
+# a small budget does not break start-up: core Lua is trusted, commands load
+"$CWSH" --max-instructions 1000 -c '.help score' -c 'lua while true do end' \
+    -c '.print next' >out 2>&1; rc=$?
+grep -q '^usage: score' out; is 0 "$?" "--max-instructions 1000: the domain commands are loaded"
+grep -q 'init.lua' out; is 1 "$?" "--max-instructions 1000: init.lua does not fail"
+grep -qx -- '-c:2: lua:1: instruction budget exceeded (1000 instructions)' out
+is 0 "$?" "--max-instructions 1000: commands run under the budget"
+grep -qx 'next' out; is 0 "$?" "--max-instructions 1000: the shell goes on"
+# ... but rule files do: the default rules need more than 1000 instructions
+grep -q '^rules not loaded: .*instruction budget exceeded (1000 instructions)$' out
+is 0 "$?" "--max-instructions 1000: rule files at start-up run under the user's budget"
+"$CWSH" --max-instructions 1000000 -c '.rules' 2>&1 | head -1 | grep -q '^rules '
+is 0 "$?" "--max-instructions 1000000: the rules load"
+
+# --max-memory MB: an allocation over the cap stops the command, the shell goes on
+"$CWSH" --max-memory 24 -c 'lua local t = {} for i = 1, 1e8 do t[i] = ("x"):rep(64) .. i end' \
+    -c '.print continues' >out 2>&1; rc=$?
+is 1 "$rc" "--max-memory: a stopped command exits 1"
+printf -- '-c:1: memory limit exceeded (24 MB)\ncontinues\n' >expect
+is_file expect out "--max-memory 24 stops the command with the memory message"
+
+# time: each instruction of this loop copies a growing string, so the
+# instruction budget alone would let it run for hours
+ms() { date +%s%N | cut -c1-13; }
+t0=$(ms)
+"$CWSH" --max-seconds 1 -c 'lua local s = "" while true do s = s .. "x" end' \
+    -c '.print next' >out 2>&1; rc=$?
+t1=$(ms)
+is 1 "$rc" "--max-seconds: a stopped command exits 1"
+printf -- '-c:1: lua:1: time limit exceeded (1 s)\nnext\n' >expect
+is_file expect out "--max-seconds 1 stops the growing-string loop, the shell answers"
+test $((t1 - t0)) -lt 3000; is 0 "$?" "--max-seconds 1: stopped within about 1 s ($((t1 - t0)) ms)"
+
+# a few instructions that run long (gsub over a large string): the allocator
+t0=$(ms)
+"$CWSH" --max-seconds 1 -c 'lua local s = ("x"):rep(1e7) while true do s = s:gsub("x", "x") end' \
+    -c '.print next' >out 2>&1; rc=$?
+t1=$(ms)
+grep -q 'time limit exceeded (1 s)$' out; is 0 "$?" "--max-seconds: long C calls are stopped too"
+test $((t1 - t0)) -lt 3000; is 0 "$?" "long C calls: stopped within about 1 s ($((t1 - t0)) ms)"
+
+# the same loop in a rule: every rule function stops after 0.5 s, at start-up
+# and in .rules reload, and the shell answers the next command
+mkdir r; cp "$ROOT"/rules/*.lua r/
+echo 'veto { "死循环", when = function(i) local s = "" while true do s = s .. "x" end end }' >r/zz-loop.lua
+t0=$(ms)
+"$CWSH" --rules r -c '.print next' -c '.rules reload' -c '.print after' >out 2>&1; rc=$?
+t1=$(ms)
+cat >expect <<'EOF'
+rules not loaded: r/zz-loop.lua:1: veto '死循环': time limit exceeded (0.5 s)
+next
+-c:2: rules not reloaded: r/zz-loop.lua:1: veto '死循环': time limit exceeded (0.5 s)
+the active rules stay: none
+after
+EOF
+is_file expect out "a rule's endless loop is stopped, the shell answers"
+test $((t1 - t0)) -lt 3000; is 0 "$?" "a rule's loop, twice: stopped within about 1 s each ($((t1 - t0)) ms)"
+echo 'while true do pcall(function() local s = "" while true do s = s .. "x" end end) end' >r/zz-loop.lua
+t0=$(ms)
+"$CWSH" --rules r -c '.print next' >out 2>&1
+t1=$(ms)
+printf 'rules not loaded: r/zz-loop.lua:1: time limit exceeded (0.5 s)\nnext\n' >expect
+is_file expect out "pcall in a rule file cannot swallow the time stop"
+test $((t1 - t0)) -lt 3000; is 0 "$?" "a rule file's loop: stopped within about 1 s ($((t1 - t0)) ms)"
+rm -r r
+
 cleanup_scratch
 done_testing
