@@ -122,6 +122,15 @@ void host_init(session *s)
     h->output = h_output;
 }
 
+int host_open_store(session *s, char **err)
+{
+    *err = NULL;
+    if (!s->store) return 0;
+    if (s->store->exec(s->store->self, "", s->host.output(&s->host), err) == 0) return 0;
+    if (!*err) *err = strdup("cannot open the database");
+    return -1;
+}
+
 void session_error(session *s, const char *msg)
 {
     progress_clear();

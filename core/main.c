@@ -5,8 +5,9 @@
  *
  * Start-up order is fixed so that every piece finds what it needs: the
  * Lua state, then the host, built-in dot-commands, plugins (the store
- * opens DB and registers `db`), core Lua (init.lua: command framework,
- * rules, domain commands), the init file, then the work.
+ * registers `db`), the store opening DB (fatal when it cannot), core Lua
+ * (init.lua, trusted: command framework, rules, domain commands), the
+ * init file, then the work.
  */
 #include <errno.h>
 #include <limits.h>
@@ -264,11 +265,19 @@ int main(int argc, char **argv)
     dot_register(s);
     shell_signals();
     plugin_load_dir(s, s->plugins_dir);
+    int rc = 0;
+    /* a database that cannot be opened ends cwsh: it is not a plugin
+     * that failed, and a shell without its data would only mislead */
+    if (host_open_store(s, &err) != 0) {
+        fprintf(stderr, "cwsh: %s\n", err);
+        free(err);
+        s->failed = 1;
+        goto out;
+    }
     char *init_lua = join(s->lua_dir, "init.lua");
     if (luahost_dofile(s, init_lua) != 0) s->failed = 1;
     free(init_lua);
 
-    int rc = 0;
     char *rc_file = init ? strdup(init) : home_file("CWSH_INIT", ".cwshrc");
     if (rc_file && (init || exists(rc_file))) {
         FILE *f = fopen(rc_file, "r");
@@ -313,6 +322,7 @@ int main(int argc, char **argv)
         rc = shell_file(s, stdin, "<stdin>");
     }
 
+out:
     session_set_output(s, NULL, 0);
     plugin_fini_all(s);
     luahost_close(s);

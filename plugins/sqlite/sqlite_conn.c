@@ -91,10 +91,12 @@ int sqlite_conn_open(sqlite_conn *c, const char *path, char **err)
     char *e = NULL;
     int v = sqlite_schema_version(c->db, &e);
     if (v > sqlite_schema_current()) *err = sqlite_schema_refusal(path, v);
+    /* not a database at all: SQLite's reason ("file is not a database") */
+    else if (v < 0) *err = sqlite_conn_fmt("cannot open database '%s': %s", path, sqlite3_errmsg(c->db));
     /* WAL lets an analyst query while another process imports;
      * synchronous=NORMAL is durable enough in WAL (a power cut may lose
      * the last commit, never corrupt the file). */
-    else if (v < 0 || pragma(c, "PRAGMA journal_mode=WAL", &e) != 0
+    else if (pragma(c, "PRAGMA journal_mode=WAL", &e) != 0
              || pragma(c, "PRAGMA synchronous=NORMAL", &e) != 0
              || pragma(c, "PRAGMA foreign_keys=ON", &e) != 0
              /* a big import writes tens of MB in one transaction: a page

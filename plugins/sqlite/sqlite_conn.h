@@ -2,7 +2,8 @@
  * sqlite_conn.h — the sqlite plugin's one database connection, shared by
  * its files (owned by the sqlite helper).
  *
- * A conn is opened once by the plugin's init() and closed by fini().  It
+ * A conn is opened once, on the store's first use (right after the core
+ * has loaded the plugins), and closed by the plugin's fini().  It
  * owns the sqlite3 handle and the statement cache; everything else (the
  * `db` Lua module, the store, the loaders, the dot-commands) borrows it.
  *

@@ -1,8 +1,12 @@
 /*
  * sqlite_plugin.c — the sqlite plugin's entry: the store behind cwsh.
  *
- * init opens host->db_path (created on first use, migrated to the current
- * schema), registers the `db` Lua module, the store and the dot-commands.
+ * init registers the `db` Lua module, the store and the dot-commands; it
+ * does not touch the database, so that a database that cannot be opened
+ * is not taken for a broken plugin.  The store opens host->db_path
+ * (created on first use, migrated to the current schema) on its first
+ * use: the core uses it once, with no statement, right after loading the
+ * plugins (host_open_store), and a failure there ends cwsh.
  * fini closes the database; statements still held by Lua userdata are
  * finalized then and their userdata become inert.
  */
@@ -18,14 +22,26 @@ const cwsh_plugin *cwsh_plugin_entry(void);
  * Lua userdata point at the connection until the lua_State closes. */
 static sqlite_conn conn;
 static cwsh_store store;
+static const char *db_path;        /* the host's, valid until fini */
+static int (*store_exec)(void *self, const char *sql, cwsh_sink *out, char **err);
+
+/* The store's exec: opens the database first when it is not open yet. */
+static int exec_opened(void *self, const char *sql, cwsh_sink *out, char **err)
+{
+    if (!conn.db && sqlite_conn_open(&conn, db_path, err) != 0) return -1;
+    return store_exec(self, sql, out, err);
+}
 
 static int init(cwsh_host *h, char **err)
 {
+    (void)err;
     conn.host = h;
-    if (sqlite_conn_open(&conn, h->db_path ? h->db_path : ":memory:", err) != 0) return -1;
+    db_path = h->db_path ? h->db_path : ":memory:";
     sqlite_db_use(&conn);
     h->register_module(h, "db", sqlite_db_open);
     sqlite_store_init(&store, &conn);
+    store_exec = store.exec;
+    store.exec = exec_opened;
     h->register_store(h, &store);
     sqlite_dot_register(&conn);
     return 0;

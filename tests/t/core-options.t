@@ -190,5 +190,24 @@ is_file expect out "pcall in a rule file cannot swallow the time stop"
 test $((t1 - t0)) -lt 3000; is 0 "$?" "a rule file's loop: stopped within about 1 s ($((t1 - t0)) ms)"
 rm -r r
 
+
+# --- the database -------------------------------------------------------------
+
+# a file that is not a database ends cwsh (exit 1), untouched; it is not
+# reported as a plugin that failed
+printf 'name,score\n解放市场,94.5\n' >notdb.db
+cp notdb.db notdb.orig
+"$CWSH" notdb.db -c '.print not reached' >out 2>&1; rc=$?
+is 1 "$rc" "a text file as DB: exit code 1"
+echo "cwsh: cannot open database 'notdb.db': file is not a database" >expect
+is_file expect out "a text file as DB: the database is named with SQLite's reason"
+cmp -s notdb.orig notdb.db; is 0 "$?" "a text file as DB: left untouched"
+test -e notdb.db-wal; is 1 "$?" "a text file as DB: no WAL file made"
+CWSH_DB=$T/notdb.db "$CWSH" -c '.print not reached' >out 2>&1; rc=$?
+is 1 "$rc" "a bad \$CWSH_DB: exit code 1"
+echo "cwsh: cannot open database '$T/notdb.db': file is not a database" >expect
+is_file expect out "a bad \$CWSH_DB is named"
+rm notdb.db notdb.orig
+
 cleanup_scratch
 done_testing
