@@ -44,6 +44,16 @@ int plugin_load(session *s, const char *path)
         dlclose(h);
         return -1;
     }
+    /* the same plugin under another file name (a copy, a symlink) */
+    for (int i = 0; s->plugins && i < s->plugins->n; i++) {
+        const char *other = s->plugins->v[i].p->name;
+        if (!p->name || !other || strcmp(other, p->name) != 0) continue;
+        snprintf(msg, sizeof msg, "a plugin named '%s' is already loaded from '%s'",
+                 p->name, s->plugins->v[i].path);
+        refuse(s, path, msg);
+        dlclose(h);
+        return -1;
+    }
     char *err = NULL;
     if (p->init && p->init(&s->host, &err) != 0) {
         snprintf(msg, sizeof msg, "init failed: %s", err ? err : "unknown error");
