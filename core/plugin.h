@@ -2,8 +2,10 @@
  * plugin.h — loading plugins (shared objects) with dlopen.
  *
  * plugin_load_dir loads every *.so in a directory in name order.  A plugin
- * with a missing entry symbol, another ABI or a failing init is refused
- * with a message naming the file and the session goes on without it.
+ * with a missing entry symbol, another ABI, the name of a plugin already
+ * loaded (a copy or a symlink under another file name) or a failing init
+ * is refused with a message naming the file and the session goes on
+ * without it.
  * The list owns the dlopen handles.  Shutdown is in two steps because the
  * lua_State holds functions and userdata of plugin code: plugin_fini_all
  * (reverse order), then close the lua_State, then plugin_unload_all

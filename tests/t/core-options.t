@@ -209,5 +209,32 @@ echo "cwsh: cannot open database '$T/notdb.db': file is not a database" >expect
 is_file expect out "a bad \$CWSH_DB is named"
 rm notdb.db notdb.orig
 
+
+# --- the default database and the environment (--help, cwsh.1) ----------------
+
+mkdir xdg
+XDG_DATA_HOME=$T/xdg "$CWSH" -c .show >out
+grep -q "^        db: $T/xdg/cwsh/cwsh.db\$" out; is 0 "$?" "\$XDG_DATA_HOME/cwsh/cwsh.db is the default database"
+test -f xdg/cwsh/cwsh.db; is 0 "$?" "... created with its directory"
+XDG_DATA_HOME= "$CWSH" -c .show | grep -q "db: $HOME/.local/share/cwsh/cwsh.db\$"
+is 0 "$?" "an empty XDG_DATA_HOME: ~/.local/share/cwsh/cwsh.db"
+XDG_DATA_HOME=$T/xdg CWSH_DB=$T/other.db "$CWSH" -c .show | grep -q "db: $T/other.db\$"
+is 0 "$?" "CWSH_DB comes before XDG_DATA_HOME"
+rm -r xdg
+"$CWSH" --help >help.txt
+grep -q 'XDG_DATA_HOME/cwsh/cwsh.db' help.txt && grep -q '~/.local/share/cwsh/cwsh.db' help.txt
+is 0 "$?" "--help gives the default database's location"
+man_text=$(sed 's/\\f[BIRP]//g; s/\\-/-/g' "$ROOT/cwsh.1")
+for v in $(grep -ho '\(getenv\|home_file\)("[A-Z_]*"' "$ROOT"/core/*.c "$ROOT"/plugins/*/*.c \
+           | sed 's/.*("//; s/"$//' | sort -u); do
+    grep -q "$v" help.txt; is 0 "$?" "--help documents \$$v"
+    case $man_text in *"$v"*) ok "cwsh.1 documents \$$v" ;; *) not_ok "cwsh.1 documents \$$v" ;; esac
+done
+for o in --max-seconds --max-instructions --max-memory --history; do
+    grep -q -- "$o" help.txt; is 0 "$?" "--help lists $o"
+    case $man_text in *"$o"*) ok "cwsh.1 lists $o" ;; *) not_ok "cwsh.1 lists $o" ;; esac
+done
+rm help.txt
+
 cleanup_scratch
 done_testing
