@@ -236,5 +236,121 @@ for o in --max-seconds --max-instructions --max-memory --history; do
 done
 rm help.txt
 
+
+# --- output options -------------------------------------------------------------
+
+# -echo prints each command before running it, from -c and from a script
+"$CWSH" -echo -c '.print hi' -c '= 1 + 1' >out 2>&1
+printf '.print hi\nhi\n= 1 + 1\n2\n' >expect
+is_file expect out "-echo: each -c command before its output"
+printf '.print one\n-- a comment\n= 6 * 7\n' | "$CWSH" -echo >out 2>&1
+printf '.print one\none\n-- a comment\n= 6 * 7\n42\n' >expect
+is_file expect out "-echo: each script line before its output"
+"$CWSH" -c '.print hi' >out 2>&1; is "hi" "$(cat out)" "without -echo commands are not printed"
+
+# --mode MODE: one small query with a Chinese value, exactly
+Q="SELECT 1 AS 排名, '解放市场' AS 市场, 94.5 AS 得分;"
+mode_is() {   # mode_is MODE [OPTION...] < expected
+    m=$1; shift
+    cat >expect
+    "$CWSH" "$@" --mode "$m" :memory: "$Q" >out 2>&1
+    is_file expect out "--mode $m $*"
+}
+mode_is box <<'EOF'
+┌──────┬──────────┬──────┐
+│ 排名 │   市场   │ 得分 │
+├──────┼──────────┼──────┤
+│    1 │ 解放市场 │ 94.5 │
+└──────┴──────────┴──────┘
+EOF
+mode_is table <<'EOF'
++------+----------+------+
+| 排名 |   市场   | 得分 |
++------+----------+------+
+|    1 | 解放市场 | 94.5 |
++------+----------+------+
+EOF
+printf '排名,市场,得分\r\n1,解放市场,94.5\r\n' | mode_is csv
+printf '排名\t市场\t得分\n1\t解放市场\t94.5\n' | mode_is tsv
+mode_is json <<'EOF'
+[{"排名":1,"市场":"解放市场","得分":94.5}]
+EOF
+mode_is markdown <<'EOF'
+| 排名 |   市场   | 得分 |
+|-----:|----------|-----:|
+|    1 | 解放市场 | 94.5 |
+EOF
+mode_is line <<'EOF'
+排名 = 1
+市场 = 解放市场
+得分 = 94.5
+EOF
+"$CWSH" --mode nosuch -c '.print x' >out 2>&1; is 2 "$?" "--mode with an unknown mode exits 2"
+
+# -header / -noheader, in the order given
+mode_is box -noheader <<'EOF'
+┌───┬──────────┬──────┐
+│ 1 │ 解放市场 │ 94.5 │
+└───┴──────────┴──────┘
+EOF
+printf '1,解放市场,94.5\r\n' | mode_is csv -noheader
+printf '排名,市场,得分\r\n1,解放市场,94.5\r\n' | mode_is csv -noheader -header
+printf '1\t解放市场\t94.5\n' | mode_is tsv -header -noheader
+
+# --- the terminal: -batch and --history (through tmux) -----------------------
+
+export TMUX_TMPDIR="$T"
+S=cwsh-opt-$$
+screen() { tmux capture-pane -p -t "$S" | sed 's/[[:space:]]*$//'; }
+wait_for() {   # wait_for TEXT: poll the screen for up to 5 s
+    i=0
+    while [ $i -lt 50 ]; do
+        screen | grep -qF -- "$1" && return 0
+        sleep 0.1; i=$((i + 1))
+    done
+    return 1
+}
+wait_file() {   # wait_file FILE TEXT: poll FILE for up to 5 s
+    i=0
+    while [ $i -lt 50 ]; do
+        grep -qF -- "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1; i=$((i + 1))
+    done
+    return 1
+}
+in_tmux() {   # in_tmux COMMAND: run COMMAND in a new tmux session on a terminal
+    tmux new-session -d -s "$S" -x 150 -y 50 \
+        "cd '$T' && env HOME='$HOME' LC_ALL=C.UTF-8 TERM=xterm $1; echo session-over; sleep 30"
+}
+
+# -batch: stdin is a terminal, yet it is read as a script: no banner, no
+# prompt, errors as <stdin>:LINE
+in_tmux "'$CWSH' -batch >batch.out 2>&1"
+sleep 0.3
+tmux send-keys -t "$S" '= 6 * 7' Enter '= error("x", 0)' Enter C-d
+wait_for "session-over"; is 0 "$?" "-batch: the script ends at end of input"
+printf '42\n<stdin>:2: x\n' >expect
+is_file expect batch.out "-batch on a terminal: script output, <stdin>:LINE errors, no prompt"
+tmux kill-session -t "$S"
+
+# --history FILE: the lines typed go to FILE (not ~/.cwsh_history), and the
+# next session reads them back
+in_tmux "'$CWSH' --history '$T/h.txt'"
+wait_for "cwsh>"; is 0 "$?" "--history: the prompt appears"
+tmux send-keys -t "$S" '= 40 + 2' Enter
+wait_for "42"
+tmux send-keys -t "$S" '.quit' Enter
+wait_for "session-over"
+tmux kill-session -t "$S"
+wait_file h.txt '= 40 + 2'; is 0 "$?" "--history FILE: the typed line is in FILE"
+test -e "$HOME/.cwsh_history"; is 1 "$?" "--history FILE: ~/.cwsh_history is not written"
+in_tmux "'$CWSH' --history '$T/h.txt'"
+wait_for "cwsh>"
+tmux send-keys -t "$S" Up Up
+wait_for "cwsh> = 40 + 2"; is 0 "$?" "--history FILE: the next session recalls the line"
+tmux send-keys -t "$S" C-u '.quit' Enter
+wait_for "session-over"
+tmux kill-session -t "$S"
+
 cleanup_scratch
 done_testing
