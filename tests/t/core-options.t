@@ -270,8 +270,8 @@ mode_is table <<'EOF'
 |    1 | 解放市场 | 94.5 |
 +------+----------+------+
 EOF
-printf '排名,市场,得分\r\n1,解放市场,94.5\r\n' | mode_is csv
-printf '排名\t市场\t得分\n1\t解放市场\t94.5\n' | mode_is tsv
+printf '排名,市场,得分\r\n1,解放市场,94.5\r\n' >want; mode_is csv <want
+printf '排名\t市场\t得分\n1\t解放市场\t94.5\n' >want; mode_is tsv <want
 mode_is json <<'EOF'
 [{"排名":1,"市场":"解放市场","得分":94.5}]
 EOF
@@ -293,9 +293,10 @@ mode_is box -noheader <<'EOF'
 │ 1 │ 解放市场 │ 94.5 │
 └───┴──────────┴──────┘
 EOF
-printf '1,解放市场,94.5\r\n' | mode_is csv -noheader
-printf '排名,市场,得分\r\n1,解放市场,94.5\r\n' | mode_is csv -noheader -header
-printf '1\t解放市场\t94.5\n' | mode_is tsv -header -noheader
+printf '1,解放市场,94.5\r\n' >want; mode_is csv -noheader <want
+printf '排名,市场,得分\r\n1,解放市场,94.5\r\n' >want; mode_is csv -noheader -header <want
+printf '1\t解放市场\t94.5\n' >want; mode_is tsv -header -noheader <want
+rm want
 
 # --- the terminal: -batch and --history (through tmux) -----------------------
 
