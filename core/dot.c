@@ -5,7 +5,6 @@
  * "usage: .NAME ARGS" (the usage line of .help).
  */
 #include <errno.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -140,8 +139,10 @@ static int d_plugins(lua_State *L)
     return 1;
 }
 
-#define LIMIT_USAGE ".limit [instructions N | memory MB]"
+#define LIMIT_USAGE ".limit [instructions N | memory MB | seconds S]"
 
+/* .limit NAME VALUE sets one of luahost's limits (for the next command);
+ * .limit alone shows them. */
 static int d_limit(lua_State *L)
 {
     session *s = SES;
@@ -150,16 +151,18 @@ static int d_limit(lua_State *L)
         const char *what = luaL_checkstring(L, 1), *num = luaL_checkstring(L, 2);
         int isnum;
         lua_Integer v = lua_tointegerx(L, 2, &isnum);
-        if ((strcmp(what, "instructions") && strcmp(what, "memory")) || !isnum)
-            return luaL_error(L, "usage: %s", LIMIT_USAGE);
-        if (v < 0) return luaL_error(L, "limit must be >= 0");
-        if (!strcmp(what, "instructions")) s->max_instructions = v;
-        else if ((unsigned long long)v > SIZE_MAX >> 20) return luaL_error(L, "memory limit too large: %s MB", num);
-        else s->max_memory = (size_t)v << 20;
+        const char *why;
+        if (luahost_limit_max(what) < 0 || !isnum) return luaL_error(L, "usage: %s", LIMIT_USAGE);
+        if (luahost_set_limit(s, what, (long long)v, &why) != 0)
+            return luaL_error(L, ".limit %s %s: %s (0 to %I)", what, num, why, (lua_Integer)luahost_limit_max(what));
         return 0;
     }
-    fprintf(s->out, "instructions %lld\nmemory %zu MB (in use %.1f MB)\n",
-            s->max_instructions, s->max_memory >> 20, luahost_memory(s) / 1048576.0);
+    long long ins = 0, mem = 0, sec = 0;
+    luahost_get_limit(s, "instructions", &ins);
+    luahost_get_limit(s, "memory", &mem);
+    luahost_get_limit(s, "seconds", &sec);
+    fprintf(s->out, "instructions %lld\nmemory %lld MB (in use %.1f MB)\nseconds %lld\n",
+            ins, mem, luahost_memory(s) / 1048576.0, sec);
     return 0;
 }
 
