@@ -1,7 +1,8 @@
 /*
- * complete.c — glue between readline and cwsh.complete(line, word):
- * Lua returns an array of candidates, or the string "files" to ask for
- * readline's own file-name completion.
+ * complete.c — glue between readline and cwsh.complete(line, word,
+ * pending): `line` is the input up to the word, `pending` "sql" or "lua"
+ * on a continuation line.  Lua returns an array of candidates, or the
+ * string "files" to ask for readline's own file-name completion.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <readline/readline.h>
 #include "complete.h"
 #include "luahost.h"
+#include "shell.h"
 
 static char **cands;
 static size_t ncands, next_cand;
@@ -41,7 +43,9 @@ static char **complete(const char *text, int start, int end)
     if (lua_getfield(L, -1, "complete") != LUA_TFUNCTION) { lua_settop(L, base); return NULL; }
     lua_pushlstring(L, rl_line_buffer, (size_t)start);
     lua_pushstring(L, text);
-    if (luahost_call(s, 2, 1) != LUA_OK) { lua_settop(L, base); return NULL; }
+    const char *pending = shell_pending();
+    if (pending) lua_pushstring(L, pending); else lua_pushnil(L);
+    if (luahost_call(s, 3, 1) != LUA_OK) { lua_settop(L, base); return NULL; }
     if (lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), "files")) {
         lua_settop(L, base);
         rl_attempted_completion_over = 0;     /* readline completes files */

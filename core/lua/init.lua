@@ -14,39 +14,74 @@ local function try_require(name)
   return ok
 end
 
--- Tab completion: candidates for the word being typed.  `before` is the
--- line up to that word.  Returns an array, or "files" for file names.
+-- Tab completion: cwsh.complete(before, word, pending) gives the
+-- candidates for the word being typed (complete.c keeps those starting
+-- with it, ignoring case).  `before` is the line up to that word;
+-- `pending` is "sql" or "lua" on a continuation line.  Returns an array,
+-- or "files" for readline's file names.
+--
+-- The first word completes commands, dot-commands and SQL keywords.  A
+-- command's own `complete(words, word)` (words: the words before this
+-- one, the command's name first) completes its arguments; commands
+-- marked `files` complete file names.  The rest is SQL: table names after
+-- FROM, JOIN, INTO, UPDATE and TABLE; checklist item codes where an
+-- item_code is compared (item_code = '…', item_code IN ('…', …)), market
+-- codes and names likewise for market_code and market_name; otherwise
+-- keywords, table and column names.
 local sql_words = { "SELECT", "FROM", "WHERE", "GROUP BY", "ORDER BY", "LIMIT",
   "JOIN", "LEFT JOIN", "ON", "AND", "OR", "NOT", "COUNT", "SUM", "AVG", "MIN",
   "MAX", "INSERT INTO", "VALUES", "UPDATE", "SET", "DELETE FROM", "WITH", "AS",
-  "DISTINCT", "HAVING", "CREATE", "TABLE", "VIEW", "INDEX", "DROP" }
+  "DISTINCT", "HAVING", "CREATE", "TABLE", "VIEW", "INDEX", "DROP", "LIKE", "IN",
+  "BETWEEN", "IS NULL", "CASE", "WHEN", "THEN", "ELSE", "END", "DESC", "ASC" }
 
 local function add_all(out, list) for _, v in ipairs(list) do out[#out + 1] = v end end
 
-local function db_names()
+-- The column `v` of a query's rows, or {} when there is no store or the
+-- query fails (an old database, a table not there).
+local function column(sql, ...)
   local out = {}
   if not db then return out end
+  local args = table.pack(...)
   local ok = pcall(function()
-    for r in db.query("SELECT name FROM sqlite_schema WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%'") do
-      out[#out + 1] = r.name
-      for c in db.query("SELECT name FROM pragma_table_info(?)", r.name) do out[#out + 1] = c.name end
+    for r in db.query(sql, table.unpack(args, 1, args.n)) do
+      if r.v ~= nil and r.v ~= db.null then out[#out + 1] = tostring(r.v) end
     end
   end)
   return ok and out or {}
 end
 
-local function market_names()
-  local out = {}
-  if not db then return out end
-  pcall(function()
-    for r in db.query("SELECT code, name FROM market ORDER BY code") do
-      out[#out + 1] = r.code; out[#out + 1] = r.name
+-- Tables and views ("table": tables only).
+local function table_names(kind)
+  return column("SELECT name AS v FROM sqlite_schema WHERE type IN ('table', ?) AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+    kind == "table" and "table" or "view")
+end
+
+-- Tables, views and their columns, each name once.
+local function db_names()
+  local out, seen = {}, {}
+  for _, t in ipairs(table_names()) do
+    for _, n in ipairs({ t, table.unpack(column("SELECT name AS v FROM pragma_table_info(?)", t)) }) do
+      if not seen[n] then seen[n] = true; out[#out + 1] = n end
     end
-    for r in db.query("SELECT alias FROM market_alias") do out[#out + 1] = r.alias end
-  end)
+  end
   return out
 end
 
+-- Market codes, names and, unless no_aliases, aliases (explain takes
+-- all three, score --market codes and names).
+local function market_names(no_aliases)
+  local out = column("SELECT code AS v FROM market ORDER BY code")
+  add_all(out, column("SELECT name AS v FROM market ORDER BY code"))
+  if not no_aliases then add_all(out, column("SELECT alias AS v FROM market_alias ORDER BY alias")) end
+  return out
+end
+
+-- Stations that have markets (score --unit).
+local function unit_names()
+  return column("SELECT name AS v FROM unit WHERE id IN (SELECT unit_id FROM market) ORDER BY name")
+end
+
+-- The active rule set's checklist item codes.
 local function item_codes()
   local out = {}
   local ok, rules = pcall(require, "rules")
@@ -56,31 +91,78 @@ local function item_codes()
   return out
 end
 
-cwsh.completers = { markets = market_names, items = item_codes, tables = db_names }
+-- Periods: the months with data (latest first), their quarters and years.
+local function periods()
+  local out, seen = {}, {}
+  for _, m in ipairs(column("SELECT DISTINCT substr(date, 1, 7) AS v FROM inspection ORDER BY 1 DESC LIMIT 24")) do
+    local y, mm = m:match("^(%d+)%-(%d+)$")
+    if y then
+      for _, w in ipairs({ m, ("%s-Q%d"):format(y, (tonumber(mm) + 2) // 3), y }) do
+        if not seen[w] then seen[w] = true; out[#out + 1] = w end
+      end
+    end
+  end
+  return out
+end
 
-function cwsh.complete(before, word)
+-- The years among the periods.
+local function years()
+  local out = {}
+  for _, p in ipairs(periods()) do if p:match("^%d%d%d%d$") then out[#out + 1] = p end end
+  return out
+end
+
+local function command_names()
+  local out = {}
+  for name in pairs(cwsh.commands) do out[#out + 1] = name end
+  table.sort(out)
+  return out
+end
+
+cwsh.completers = { markets = market_names, items = item_codes, tables = table_names,
+  columns = db_names, units = unit_names, periods = periods, years = years,
+  commands = command_names }
+
+-- Which completer a compared SQL column's value takes.
+local value_of = { item_code = item_codes,
+  market_code = function() return column("SELECT code AS v FROM market ORDER BY code") end,
+  market_name = function() return column("SELECT name AS v FROM market ORDER BY code") end }
+
+local function complete_sql(before)
+  local prev = (before:match("([%a_]+)%s*$") or ""):upper()
+  if prev == "FROM" or prev == "JOIN" or prev == "INTO" or prev == "UPDATE" or prev == "TABLE" then
+    return table_names()
+  end
+  local lower = before:lower()
+  local col = lower:match("([%w_]+)%s*[=<>!]+%s*'?$") or lower:match("([%w_]+)%s+in%s*%([^()]*$")
+  if col and value_of[col] then return value_of[col]() end
+  local out = {}
+  add_all(out, sql_words)
+  add_all(out, db_names())
+  return out
+end
+
+function cwsh.complete(before, word, pending)
+  if pending == "sql" then return complete_sql(before) end
+  if pending == "lua" or before:match("^%s*=") or before:match("^%s*lua%s") then return {} end
   local words = {}
   for w in before:gmatch("%S+") do words[#words + 1] = w end
-  local out = {}
   if #words == 0 then
-    for name in pairs(cwsh.commands) do out[#out + 1] = name end
+    local out = command_names()
     if not word:find("^%.") then add_all(out, sql_words) end
-    table.sort(out)
     return out
   end
   local cmd = cwsh.commands[words[1]]
   if cmd then
     if cmd.complete then
       local ok, r = pcall(cmd.complete, words, word)
-      if ok then return r end
+      if ok and (type(r) == "table" or r == "files") then return r end
       return {}
     end
     if cmd.files then return "files" end
     return {}
   end
-  add_all(out, sql_words)
-  add_all(out, db_names())
-  return out
+  return complete_sql(before)
 end
 
 -- Commands that take file names complete them.
@@ -89,14 +171,27 @@ for _, name in ipairs({ ".read", ".output", ".once", ".backup", ".restore", ".im
   if c then c.files = true end
 end
 
--- .help completes command names
-if cwsh.commands[".help"] then
-  cwsh.commands[".help"].complete = function()
-    local out = {}
-    for name in pairs(cwsh.commands) do out[#out + 1] = name end
-    table.sort(out)
-    return out
+-- The built-in dot-commands' words (they are registered from C).  Each
+-- entry completes the first argument only.
+local function first(list)
+  return function(words)
+    if #words ~= 1 then return {} end
+    return type(list) == "function" and list() or list
   end
+end
+local on_off = first({ "on", "off" })
+local dot_words = {
+  [".help"] = first(command_names),
+  [".mode"] = first({ "box", "table", "csv", "tsv", "json", "markdown", "line", "list" }),
+  [".headers"] = on_off, [".timer"] = on_off, [".bail"] = on_off, [".echo"] = on_off,
+  [".limit"] = first({ "instructions", "memory" }),
+  [".tables"] = first(table_names),
+  [".schema"] = first(table_names),
+  [".indexes"] = first(function() return table_names("table") end),
+}
+for name, fn in pairs(dot_words) do
+  local c = cwsh.commands[name]
+  if c and not c.complete then c.complete = fn end
 end
 
 function cwsh.banner()

@@ -15,8 +15,11 @@ cwsh.command {
   name = "explain",
   usage = "explain MARKET [PERIOD]",
   help = "show how a market's score for a period is made: every deduction with its inspection, note and rule",
-  complete = function(args)
-    if #args <= 1 and cwsh.completers and cwsh.completers.markets then return cwsh.completers.markets() end
+  complete = function(words)         -- words: "explain" and the words before this one
+    local c = cwsh.completers
+    if not c then return {} end
+    if #words == 1 then return c.markets() end
+    if #words == 2 then return c.periods() end
     return {}
   end,
   run = function(args)

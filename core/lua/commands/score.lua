@@ -37,28 +37,22 @@ local function rs(rows, o)
   return out
 end
 
--- Periods to complete: the months with data (latest first), their
--- quarters and years.
-local function period_words()
-  local out, seen = {}, {}
-  if not db then return out end
-  pcall(function()
-    for r in db.query("SELECT DISTINCT substr(date, 1, 7) AS m FROM inspection ORDER BY 1 DESC LIMIT 24") do
-      local y, m = r.m:match("^(%d+)%-(%d+)$")
-      for _, w in ipairs({ r.m, ("%s-Q%d"):format(y, (tonumber(m) + 2) // 3), y }) do
-        if not seen[w] then seen[w] = true; out[#out + 1] = w end
-      end
-    end
-  end)
-  return out
+-- Completion: options, then each option's values (markets, stations,
+-- years), else periods (cwsh.completers in init.lua).
+local OPTIONS = { "--unit", "--market", "--key", "--year-by-month" }
+local VALUES = { ["--market"] = "markets", ["--unit"] = "units", ["--year-by-month"] = "years" }
+
+local function complete(words, word)
+  local c = cwsh.completers or {}
+  local v = VALUES[words[#words]]
+  if v then return c[v] and c[v](true) or {} end    -- markets: codes and names, as --market matches
+  if word:match("^%-") then return OPTIONS end
+  return c.periods and c.periods() or {}
 end
 
 cwsh.command {
   name = "score",
-  complete = function(_, word)
-    if word:match("^%-") then return { "--unit", "--market", "--key", "--year-by-month" } end
-    return period_words()
-  end,
+  complete = complete,
   usage = "score [PERIOD] [--unit U] [--market M] [--key] | score --year-by-month YEAR",
   help = "score and rank markets for a period (default: the latest month with data) and store the scores",
   run = function(args)
@@ -105,7 +99,11 @@ cwsh.command {
   name = "rank",
   usage = "rank units [PERIOD]",
   help = "rank the stations (所/分局) by their markets' mean score, in tiers",
-  complete = function() return { "units" } end,
+  complete = function(words)
+    if #words == 1 then return { "units" } end
+    if #words == 2 and cwsh.completers then return cwsh.completers.periods() end
+    return {}
+  end,
   run = function(args)
     if args[1] ~= "units" then error("usage: rank units [PERIOD]", 0) end
     if #args > 2 then error("rank units: one period at most", 0) end

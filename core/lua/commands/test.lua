@@ -9,6 +9,11 @@ cwsh.command {
   usage = "test [DIR] [--run PATTERN]",
   help = "run the rule tests in DIR (default: the rules' tests/) with a coverage report; fails when a test fails",
   files = true,
+  complete = function(words, word)
+    if words[#words] == "--run" then return {} end
+    if word:match("^%-") then return { "--run" } end
+    return "files"
+  end,
   run = function(args)
     local dir, pattern
     local i = 1

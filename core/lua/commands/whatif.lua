@@ -13,6 +13,11 @@ cwsh.command {
   name = "whatif",
   usage = "whatif RULES_DIR [PERIOD]",
   help = "score a period under another rule set and show rank, grade and tier changes against the current rules",
+  complete = function(words)         -- RULES_DIR is a directory, then a period
+    if #words == 1 then return "files" end
+    if #words == 2 and cwsh.completers then return cwsh.completers.periods() end
+    return {}
+  end,
   run = function(args)
     if #args < 1 or #args > 2 then error("usage: whatif RULES_DIR [PERIOD]", 0) end
     local cur = engine.current_set()
