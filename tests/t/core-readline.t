@@ -1,7 +1,9 @@
 #!/bin/sh
 # The interactive shell through a real pseudo-terminal (tmux): tab
-# completion, history across sessions, Ctrl-C at the prompt and during a
-# running command.
+# completion (commands, dot-commands, SQL, tables, markets, item codes,
+# files), history across sessions (~/.cwsh_history, --history FILE,
+# $CWSH_HISTORY), Ctrl-C at the prompt, during a running command and
+# during .read.
 . tests/lib.sh
 scratch
 export TMUX_TMPDIR="$T"
@@ -16,11 +18,39 @@ wait_for() {
     done
     return 1
 }
+# wait_re REGEX: like wait_for, for an extended regular expression
+wait_re() {
+    i=0
+    while [ $i -lt 50 ]; do
+        screen | grep -qE -- "$1" && return 0
+        sleep 0.1; i=$((i + 1))
+    done
+    return 1
+}
+# start [ENV=VALUE...] [-- OPTIONS...]: cwsh in a new tmux session
 start() {
+    envs=""
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs="$envs '$1'"; shift; done
+    [ "${1:-}" = "--" ] && shift
+    opts=""
+    for o in "$@"; do opts="$opts '$o'"; done
     tmux new-session -d -s "$S" -x 150 -y 50 \
-        "env HOME='$HOME' NO_COLOR=1 LC_ALL=C.UTF-8 TERM=xterm '$CWSH' --plugins '$BUILD/plugins'; sleep 30"
+        "env HOME='$HOME' NO_COLOR=1 LC_ALL=C.UTF-8 TERM=xterm $envs '$CWSH' --plugins '$BUILD/plugins' $opts; sleep 30"
     wait_for "cwsh>"
 }
+stop() {
+    tmux send-keys -t "$S" '.quit' Enter
+    sleep 0.3
+    tmux kill-session -t "$S" 2>/dev/null
+}
+
+# markets, stations and inspections in the default database
+"$CWSH" --plugins "$BUILD/plugins" -batch <"$ROOT/tests/transcripts/rules/data/markets.sql"
+cat >slow.cwsh <<'EOF2'
+.print slow script begun
+= (function() while true do end end)()
+.print rest of the script
+EOF2
 
 start
 is 0 "$?" "the prompt appears"
@@ -40,6 +70,28 @@ sleep 0.3
 screen | grep -q "cwsh> .read fixtures/.*" ; is 0 "$?" "file names complete after .read"
 tmux send-keys -t "$S" C-u
 
+tmux send-keys -t "$S" 'expl' Tab
+wait_for "cwsh> explain"; is 0 "$?" "tab completes a registered command (expl -> explain)"
+tmux send-keys -t "$S" C-u '.schema market_a' Tab
+wait_for "cwsh> .schema market_alias"; is 0 "$?" "tab completes a table name after .schema"
+tmux send-keys -t "$S" C-u '.indexes insp' Tab
+wait_for "cwsh> .indexes inspection"; is 0 "$?" "tab completes a table name after .indexes"
+tmux send-keys -t "$S" C-u 'explain 丙' Tab
+wait_for "cwsh> explain 丙市场"; is 0 "$?" "tab completes a market name after explain"
+tmux send-keys -t "$S" C-u 'explain M' Tab Tab
+wait_re "M1 +M2 +M3 +M4 +M5 +M6"; is 0 "$?" "Tab Tab lists the market codes after explain"
+tmux send-keys -t "$S" C-u 'score --market 丁' Tab
+wait_for "cwsh> score --market 丁市场"; is 0 "$?" "score --market completes a market, not a period"
+tmux send-keys -t "$S" C-u "SELECT count(*) AS f04 FROM v_result WHERE item_code = 'F0" Tab Tab
+wait_re "F01 +F02 +F03 +F04 +F05 +F06"; is 0 "$?" "Tab Tab lists checklist item codes where item_code is compared"
+# (a ';' ending a word would end tmux's command: \; is a plain ';')
+tmux send-keys -t "$S" "4'\\;" Enter
+wait_re "│ +f04 │"; is 0 "$?" "the completed statement runs"
+tmux send-keys -t "$S" C-l "SELECT 'continued' AS c FROM" Enter "  v_res" Tab
+wait_re "\.\.\.> +v_result"; is 0 "$?" "a continuation line completes as SQL (a table after FROM)"
+tmux send-keys -t "$S" "LIMIT 1\\;" Enter
+wait_for "│ continued │"; is 0 "$?" "the continued statement runs"
+
 # Ctrl-C at the prompt, twice, does not end the session
 tmux send-keys -t "$S" 'select 1' C-c
 sleep 0.2
@@ -58,9 +110,20 @@ tmux send-keys -t "$S" '= "after"' Enter
 wait_for '"after"' || wait_for "after"
 screen | grep -qx "after"; is 0 "$?" "the shell answers after an interrupt"
 
-tmux send-keys -t "$S" '.quit' Enter
+# Ctrl-C during .read cancels the .read (the rest of the file does not
+# run) and returns to the prompt
+tmux send-keys -t "$S" C-l '.read slow.cwsh' Enter
+wait_for "slow script begun"
 sleep 0.3
-tmux kill-session -t "$S" 2>/dev/null
+tmux send-keys -t "$S" C-c
+wait_for "'slow.cwsh' interrupted"; is 0 "$?" "Ctrl-C interrupts .read"
+tmux send-keys -t "$S" '= "back at the prompt"' Enter
+wait_for "back at the prompt"
+screen | grep -q "rest of the script"; is 1 "$?" "the rest of the .read file does not run"
+screen | grep -qx "back at the prompt"; is 0 "$?" "the shell answers after an interrupted .read"
+
+tmux send-keys -t "$S" '= "after"' Enter
+stop
 
 grep -qx '= 6 \* 7' "$HOME/.cwsh_history"; is 0 "$?" "history is written to ~/.cwsh_history"
 
@@ -70,6 +133,31 @@ tmux send-keys -t "$S" Up
 wait_for 'cwsh> .quit'; is 0 "$?" "Up arrow recalls the previous session's last line"
 tmux send-keys -t "$S" Up
 wait_for 'cwsh> = "after"'; is 0 "$?" "older lines are recalled in order"
+tmux kill-session -t "$S" 2>/dev/null
+
+# --history FILE: history goes there, not to ~/.cwsh_history
+lines_before=$(wc -l <"$HOME/.cwsh_history")
+start -- --history "$T/hist-a"
+tmux send-keys -t "$S" '= "line for hist-a"' Enter
+wait_for "line for hist-a"
+stop
+grep -qx '= "line for hist-a"' "$T/hist-a"; is 0 "$?" "--history FILE: history is written to FILE"
+is "$lines_before" "$(wc -l <"$HOME/.cwsh_history")" "--history FILE: ~/.cwsh_history is left alone"
+start -- --history "$T/hist-a"
+tmux send-keys -t "$S" Up Up
+wait_for 'cwsh> = "line for hist-a"'; is 0 "$?" "--history FILE: Up recalls the previous session's line"
+tmux kill-session -t "$S" 2>/dev/null
+
+# $CWSH_HISTORY: the same, without the option
+start "CWSH_HISTORY=$T/hist-b"
+tmux send-keys -t "$S" '= "line for hist-b"' Enter
+wait_for "line for hist-b"
+stop
+grep -qx '= "line for hist-b"' "$T/hist-b"; is 0 "$?" "\$CWSH_HISTORY: history is written there"
+grep -q 'hist-b' "$T/hist-a" "$HOME/.cwsh_history"; is 1 "$?" "\$CWSH_HISTORY: no other history file gets the line"
+start "CWSH_HISTORY=$T/hist-b"
+tmux send-keys -t "$S" Up Up
+wait_for 'cwsh> = "line for hist-b"'; is 0 "$?" "\$CWSH_HISTORY: Up recalls the previous session's line"
 tmux kill-session -t "$S" 2>/dev/null
 cleanup_scratch
 done_testing
