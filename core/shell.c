@@ -194,17 +194,37 @@ static int run_sql(session *s, const char *sql, int line)
 
 /* ------------------------------------------------------------------ Lua */
 
-/* Print the values a call returned (the function's arguments), each on
- * its own line: strings as they are, result sets rendered, others through
- * tostring.  Upvalue 1 true (`= expr`, `lua`): every value, nil included,
- * as lua.c prints them; else (a command's results) nil prints nothing. */
+/* Print the values a call returned (the function's arguments).  Upvalue
+ * 1 true (`= expr`, `lua`): every value, nil included, tab-separated on
+ * one line, as lua.c prints them; else (a command's results) each value
+ * but nil on its own line.  Result sets render as tables either way. */
 static int show_values(lua_State *L)
 {
     session *s = session_current;
     int all = lua_toboolean(L, lua_upvalueindex(1));
-    int top = lua_gettop(L);
-    for (int i = 1; i <= top; i++)
-        if (all || !lua_isnil(L, i)) cwshlib_show(s, i);
+    int top = lua_gettop(L), on_line = 0, nl = 0;
+    for (int i = 1; i <= top; i++) {
+        int rs = 0;
+        if (lua_type(L, i) == LUA_TTABLE) {
+            rs = lua_getfield(L, i, "columns") == LUA_TTABLE;
+            lua_pop(L, 1);
+        }
+        if (rs) {
+            if (on_line && !nl) fputc('\n', s->out);
+            on_line = 0;
+            if (cwshlib_render(s, i) != 0) return lua_error(L);
+        } else if (all) {
+            size_t n;
+            const char *p = luaL_tolstring(L, i, &n);
+            if (on_line++) fputc('\t', s->out);
+            fwrite(p, 1, n, s->out);
+            nl = n > 0 && p[n - 1] == '\n';
+            lua_pop(L, 1);
+        } else if (!lua_isnil(L, i)) {
+            cwshlib_show(s, i);
+        }
+    }
+    if (on_line && !nl) fputc('\n', s->out);
     return 0;
 }
 

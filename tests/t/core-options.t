@@ -109,13 +109,9 @@ printf "cwsh: option '-max-seconds': 3000000000 seconds is too large (at most 21
 is_file expect out "the option is named as typed"
 out=$("$CWSH" --max-instructions 5000000 --max-memory 64 --max-seconds 7 \
     -c '= cwsh.limit("instructions"), cwsh.limit("memory"), cwsh.limit("seconds")')
-is "5000000
-64
-7" "$out" "good limit values are taken"
+is "5000000	64	7" "$out" "good limit values are taken"
 out=$("$CWSH" -c '= cwsh.limit("instructions"), cwsh.limit("memory"), cwsh.limit("seconds")')
-is "100000000
-1024
-30" "$out" "default limits: 100000000 instructions, 1024 MB, 30 s"
+is "100000000	1024	30" "$out" "default limits: 100000000 instructions, 1024 MB, 30 s"
 
 # --max-instructions N: a loop stops with the exact message, the shell goes on
 "$CWSH" --max-instructions 1000000 -c 'lua local n = 0 while true do n = n + 1 end' \
