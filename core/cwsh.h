@@ -133,6 +133,13 @@ typedef struct cwsh_store {
                                       const char *kind, const char *inspector,
                                       const char *ext_id, const char *label),
                             void *arg, char **err);
+
+    /* Open the database (host->db_path, created and migrated as needed).
+     * The core calls it once, right after loading the plugins and before
+     * anything else uses the store; a failure ends cwsh, because a shell
+     * without its database is not what the user asked for.  0, or -1
+     * with *err.  NULL in a store with nothing to open. */
+    int (*open)(void *self, char **err);
 } cwsh_store;
 
 /* ------------------------------------------------------------------ host */

@@ -125,8 +125,8 @@ void host_init(session *s)
 int host_open_store(session *s, char **err)
 {
     *err = NULL;
-    if (!s->store) return 0;
-    if (s->store->exec(s->store->self, "", s->host.output(&s->host), err) == 0) return 0;
+    if (!s->store || !s->store->open) return 0;
+    if (s->store->open(s->store->self, err) == 0) return 0;
     if (!*err) *err = strdup("cannot open the database");
     return -1;
 }

@@ -3,10 +3,10 @@
  *
  * init registers the `db` Lua module, the store and the dot-commands; it
  * does not touch the database, so that a database that cannot be opened
- * is not taken for a broken plugin.  The store opens host->db_path
- * (created on first use, migrated to the current schema) on its first
- * use: the core uses it once, with no statement, right after loading the
- * plugins (host_open_store), and a failure there ends cwsh.
+ * is not taken for a broken plugin.  The store's open (called by the
+ * core right after loading the plugins: host_open_store) opens
+ * host->db_path, created on first use and migrated to the current
+ * schema; a failure there ends cwsh.
  * fini closes the database; statements still held by Lua userdata are
  * finalized then and their userdata become inert.
  */
@@ -25,10 +25,17 @@ static cwsh_store store;
 static const char *db_path;        /* the host's, valid until fini */
 static int (*store_exec)(void *self, const char *sql, cwsh_sink *out, char **err);
 
-/* The store's exec: opens the database first when it is not open yet. */
+static int store_open(void *self, char **err)
+{
+    (void)self;
+    return conn.db || sqlite_conn_open(&conn, db_path, err) == 0 ? 0 : -1;
+}
+
+/* The store's exec: opens the database first when no one has, so that a
+ * host that skips open still gets a working store. */
 static int exec_opened(void *self, const char *sql, cwsh_sink *out, char **err)
 {
-    if (!conn.db && sqlite_conn_open(&conn, db_path, err) != 0) return -1;
+    if (store_open(self, err) != 0) return -1;
     return store_exec(self, sql, out, err);
 }
 
@@ -42,6 +49,7 @@ static int init(cwsh_host *h, char **err)
     sqlite_store_init(&store, &conn);
     store_exec = store.exec;
     store.exec = exec_opened;
+    store.open = store_open;
     h->register_store(h, &store);
     sqlite_dot_register(&conn);
     return 0;

@@ -119,7 +119,8 @@ static cwsh_store fk_store = {
     "fake", &fk_store, NULL, NULL, NULL,
     fk_begin, fk_find, fk_madd, fk_insp, fk_result, fk_end,
     fk_tbegin, fk_trow, fk_tend,
-    NULL                        /* no duplicate check against a database */
+    NULL,                       /* no duplicate check against a database */
+    NULL                        /* nothing to open */
 };
 
 static cwsh_store *fk_get_store(cwsh_host *h) { return &fk_store; }
