@@ -142,9 +142,31 @@ typedef struct cwsh_store {
     int (*open)(void *self, char **err);
 } cwsh_store;
 
-/* ------------------------------------------------------------------ host */
+/* ---------------------------------------------------------------- source */
 
 typedef struct cwsh_host cwsh_host;
+
+/*
+ * A source: a kind of file `import` reads (the csv plugin's sheets).  The
+ * core owns the `import` command: `import FILE [OPTIONS]` goes to the
+ * source named by `--source NAME`, else to the one whose extensions hold
+ * FILE's, else to the only one there is.  The source parses its own
+ * options and feeds the store through the host.
+ */
+typedef struct cwsh_source {
+    const char *name;                   /* "csv" */
+    const char *const *extensions;      /* NULL-terminated, lower case, without '.' */
+    const char *options;                /* its options, for `import`'s usage line */
+    const char *help;                   /* one line for `.help import` */
+    /* Import `file` with the words after it (argv[0..argc), `--source`
+     * removed).  0 with a malloc'd one-line summary in *summary, or -1
+     * with a malloc'd message in *err. */
+    int (*import)(cwsh_host *h, const char *file, int argc, const char *const *argv,
+                  char **summary, char **err);
+} cwsh_source;
+
+/* ------------------------------------------------------------------ host */
+
 struct cwsh_host {
     int abi;
     lua_State *L;            /* the session's one lua_State */
@@ -165,6 +187,9 @@ struct cwsh_host {
                              const char *help, lua_CFunction fn);
 
     void (*register_store)(cwsh_host *h, cwsh_store *store);
+    /* A source for `import`; `src` must stay valid until the plugin's
+     * fini.  A second source with a name already registered is ignored. */
+    void (*register_source)(cwsh_host *h, const cwsh_source *src);
     cwsh_store *(*store)(cwsh_host *h);          /* NULL when none */
 
     /* Push the shared NULL value (db.null == cwsh.null). */

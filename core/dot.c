@@ -223,7 +223,11 @@ static int d_help(lua_State *L)
             lua_getfield(L, -2, "help");
             const char *usage = lua_tostring(L, -2), *help = lua_tostring(L, -1);
             size_t hl = help ? strcspn(help, "\n") : 0;
-            fprintf(s->out, "  %-30s %.*s\n", usage ? usage : names[i], (int)hl, help ? help : "");
+            const char *u = usage ? usage : names[i];
+            if (strlen(u) > 30)         /* a long usage gets a line of its own */
+                fprintf(s->out, "  %s\n  %-30s %.*s\n", u, "", (int)hl, help ? help : "");
+            else
+                fprintf(s->out, "  %-30s %.*s\n", u, (int)hl, help ? help : "");
             lua_pop(L, 3);
         }
     }

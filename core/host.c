@@ -12,6 +12,7 @@
 #include "luahost.h"
 #include "progress.h"
 #include "render.h"
+#include "source.h"
 
 #define S(h) ((session *)(h))
 
@@ -29,6 +30,7 @@ static void h_register_command(cwsh_host *h, const char *name, const char *usage
 }
 
 static void h_register_store(cwsh_host *h, cwsh_store *store) { S(h)->store = store; }
+static void h_register_source(cwsh_host *h, const cwsh_source *src) { source_register(S(h), src); }
 static cwsh_store *h_store(cwsh_host *h) { return S(h)->store; }
 
 static void h_progress(cwsh_host *h, const char *what, long long done,
@@ -113,6 +115,7 @@ void host_init(session *s)
     h->register_module = h_register_module;
     h->register_command = h_register_command;
     h->register_store = h_register_store;
+    h->register_source = h_register_source;
     h->store = h_store;
     h->push_null = luahost_push_null;
     h->progress = h_progress;

@@ -7,8 +7,7 @@
 #include "session.h"
 void host_init(session *s);
 
-/* Open the store's database, once the plugins are loaded: the store is
- * used once, with no statement (a store opens its database on first use).
+/* Open the store's database (its open), once the plugins are loaded.
  * 0 (also when there is no store), or -1 with *err malloc'd ("cannot open
  * database 'x.db': file is not a database"): cwsh cannot go on. */
 int host_open_store(session *s, char **err);

@@ -16,6 +16,8 @@
 
 typedef struct plugin_list plugin_list;
 
+#define SESSION_MAX_SOURCES 8
+
 typedef struct session {
     cwsh_host host;              /* first member: host* == session* */
     lua_State *L;
@@ -48,6 +50,8 @@ typedef struct session {
     int trusted;                 /* running trusted core Lua (init.lua) */
 
     cwsh_store *store;
+    const cwsh_source *sources[SESSION_MAX_SOURCES];    /* source.c */
+    int nsources;
     plugin_list *plugins;
 
     /* the running command */

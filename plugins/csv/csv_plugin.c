@@ -1,20 +1,22 @@
 /*
- * csv_plugin.c — the csv plugin's entry: registers `import` (inspection
- * sheets through a mapping) and `.import FILE TABLE` (any CSV into a
- * table, the sqlite3 way), parses their options and turns failures into
- * Lua errors (the command's failure message).
+ * csv_plugin.c — the csv plugin's entry: registers the csv source (what
+ * the core's `import` runs for inspection sheets, through a mapping) and
+ * `.import FILE TABLE` (any CSV into a table, the sqlite3 way), and parses
+ * their options.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <lauxlib.h>
 #include "cwsh.h"
 #include "csv_import.h"
+#include "csv_report.h"
 #include "csv_table.h"
 
 static cwsh_host *host;
 
-#define IMPORT_USAGE "import FILE [--mapping NAME] [--encoding E] [--delimiter D] " \
-                     "[--skip-bad] [--replace] [--add-markets]"
+#define IMPORT_OPTIONS "[--mapping NAME] [--encoding E] [--delimiter D] " \
+                       "[--skip-bad] [--replace] [--add-markets]"
+#define IMPORT_USAGE "import FILE " IMPORT_OPTIONS
 #define TABLE_USAGE ".import FILE TABLE [--encoding E] [--delimiter D] [--skip N] [--skip-bad]"
 
 /* ',', ';', '|', tab: as the character, or by name */
@@ -61,30 +63,52 @@ static int read_opt(lua_State *L, int *i, int n, csvr_opts *ro, const char *usag
     return 0;
 }
 
-static int l_import(lua_State *L)
+/* The csv source's import (cwsh_source): FILE and its options.  Option
+ * errors are messages like the import's own. */
+static int csv_source_import(cwsh_host *h, const char *file, int argc, const char *const *argv,
+                             char **summary, char **err)
 {
-    int n = lua_gettop(L);
     cimp_opts o;
     memset(&o, 0, sizeof o);
     o.threads = -1;
-    for (int i = 1; i <= n; i++) {
-        const char *a = luaL_checkstring(L, i);
-        if (read_opt(L, &i, n, &o.read, IMPORT_USAGE)) continue;
-        if (strcmp(a, "--mapping") == 0) o.mapping = optarg_at(L, i++, n, a, IMPORT_USAGE);
-        else if (strcmp(a, "--skip-bad") == 0) o.skip_bad = 1;
-        else if (strcmp(a, "--replace") == 0) o.replace = 1;
-        else if (strcmp(a, "--add-markets") == 0) o.add_markets = 1;
-        else if (a[0] == '-' && a[1] == '-') return luaL_error(L, "import: unknown option '%s' (usage: %s)", a, IMPORT_USAGE);
-        else if (!o.file) o.file = a;
-        else return luaL_error(L, "import: one file at a time (usage: %s)", IMPORT_USAGE);
+    o.file = file;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int takes = !strcmp(a, "--mapping") || !strcmp(a, "--encoding") || !strcmp(a, "--delimiter");
+        if (takes && !v) { *err = crep_msgf("%s needs a value (usage: %s)", a, IMPORT_USAGE); return -1; }
+        if (!strcmp(a, "--mapping")) o.mapping = argv[++i];
+        else if (!strcmp(a, "--encoding")) o.read.encoding = argv[++i];
+        else if (!strcmp(a, "--delimiter")) {
+            if (!(o.read.delim = delimiter(v))) {
+                *err = crep_msgf("--delimiter must be one of , ; | tab, not \"%s\"", v);
+                return -1;
+            }
+            i++;
+        }
+        else if (!strcmp(a, "--skip-bad")) o.skip_bad = 1;
+        else if (!strcmp(a, "--replace")) o.replace = 1;
+        else if (!strcmp(a, "--add-markets")) o.add_markets = 1;
+        else if (a[0] == '-' && a[1] == '-') {
+            *err = crep_msgf("import: unknown option '%s' (usage: %s)", a, IMPORT_USAGE);
+            return -1;
+        } else {
+            *err = crep_msgf("import: one file at a time (usage: %s)", IMPORT_USAGE);
+            return -1;
+        }
     }
-    if (!o.file) return luaL_error(L, "usage: %s", IMPORT_USAGE);
-    char *summary = NULL, *err = NULL;
-    if (cimp_run(host, &o, &summary, &err) != 0) return fail(L, err);
-    lua_pushstring(L, summary);
-    free(summary);
-    return 1;
+    return cimp_run(h, &o, summary, err);
 }
+
+static const char *const csv_extensions[] = { "csv", "tsv", "txt", NULL };
+
+static const cwsh_source csv_source = {
+    "csv", csv_extensions, IMPORT_OPTIONS,
+    "an inspection sheet (long: a row per item; wide: a row per inspection) through the mapping "
+    "in rules/mappings/ whose headers fit; one transaction; bad rows are listed as "
+    "FILE:LINE:COLUMN and kept in FILE.rejects.csv",
+    csv_source_import
+};
 
 static int l_dot_import(lua_State *L)
 {
@@ -118,14 +142,10 @@ static int csv_init_plugin(cwsh_host *h, char **err)
 {
     (void)err;
     host = h;
-    h->register_command(h, "import", IMPORT_USAGE,
-        "Import an inspection sheet (long: a row per item; wide: a row per inspection) "
-        "through the mapping in rules/mappings/ whose headers fit; one transaction; "
-        "bad rows are listed as FILE:LINE:COLUMN and kept in FILE.rejects.csv.",
-        l_import);
+    h->register_source(h, &csv_source);
     h->register_command(h, ".import", TABLE_USAGE,
-        "Import any CSV into TABLE (created from the header when missing, appended otherwise); "
-        "UTF-8 or GB18030, delimiter sniffed; atomic.",
+        "any CSV into TABLE (created from the header when missing, appended otherwise); "
+        "UTF-8 or GB18030, delimiter sniffed; atomic",
         l_dot_import);
     return 0;
 }

@@ -1,5 +1,9 @@
-/* A well-formed plugin: registers a Lua module and a C command, so tests
- * exercise the host API the way real plugins do. */
+/* A well-formed plugin: registers a Lua module, a C command and a source
+ * (".hello" files, which it counts the lines of), so tests exercise the
+ * host API the way real plugins do. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <lauxlib.h>
 #include "cwsh.h"
 const cwsh_plugin *cwsh_plugin_entry(void);
@@ -18,9 +22,34 @@ static int open_hello(lua_State *L)
     return 1;
 }
 
+/* The source: reads FILE's lines; `--shout` is its one option. */
+static int hello_import(cwsh_host *h, const char *file, int argc, const char *const *argv,
+                        char **summary, char **err)
+{
+    int shout = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--shout") == 0) { shout = 1; continue; }
+        if (asprintf(err, "hello: unknown option '%s'", argv[i]) < 0) *err = NULL;
+        return -1;
+    }
+    FILE *f = fopen(file, "r");
+    if (!f) { if (asprintf(err, "hello: cannot open '%s'", file) < 0) *err = NULL; return -1; }
+    int n = 0, c;
+    while ((c = getc(f)) != EOF) if (c == '\n') n++;
+    fclose(f);
+    h->noticef(h, "hello source: %s", file);
+    if (asprintf(summary, shout ? "READ %d LINES" : "read %d lines", n) < 0) *summary = NULL;
+    return 0;
+}
+
+static const char *const hello_ext[] = { "hello", NULL };
+static const cwsh_source hello_source = { "hello", hello_ext, "[--shout]", "count a .hello file's lines",
+                                          hello_import };
+
 static int init(cwsh_host *h, char **err)
 {
     (void)err;
+    h->register_source(h, &hello_source);
     h->register_module(h, "hello", open_hello);
     h->register_command(h, "hello", "hello [NAME]", "greet NAME from a C plugin", l_greet);
     return 0;

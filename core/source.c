@@ -1,0 +1,144 @@
+/*
+ * source.c — `import FILE [--source NAME] [OPTIONS]`: picks the source for
+ * FILE and hands it the rest of the words.
+ *
+ * The choice: `--source NAME`; else the source one of whose extensions
+ * FILE ends with (case ignored: Excel writes .CSV); else, when only one
+ * source is loaded, that one, so a sheet saved as .txt still imports.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <lauxlib.h>
+#include "source.h"
+#include "cwshlib.h"
+
+static int has_extension(const cwsh_source *src, const char *file)
+{
+    const char *dot = strrchr(file, '.');
+    if (!dot || strchr(dot, '/')) return 0;
+    for (const char *const *e = src->extensions; e && *e; e++)
+        if (!strcasecmp(dot + 1, *e)) return 1;
+    return 0;
+}
+
+static const cwsh_source *by_name(const session *s, const char *name)
+{
+    for (int i = 0; i < s->nsources; i++)
+        if (!strcmp(s->sources[i]->name, name)) return s->sources[i];
+    return NULL;
+}
+
+/* "csv, xlsx" */
+static void names(const session *s, luaL_Buffer *b)
+{
+    for (int i = 0; i < s->nsources; i++) {
+        if (i) luaL_addstring(b, ", ");
+        luaL_addstring(b, s->sources[i]->name);
+    }
+}
+
+/* Lua stack: the command's words.  Raises the source's message on failure
+ * (the command's failure); returns the summary. */
+static int l_import(lua_State *L)
+{
+    session *s = session_current;
+    int n = lua_gettop(L);
+    const char *file = n >= 1 ? luaL_checkstring(L, 1) : NULL;
+    if (!file || file[0] == '-')
+        return luaL_error(L, "usage: import FILE [--source NAME] [OPTIONS]");
+    const cwsh_source *src = NULL;
+    /* the words after FILE, without --source NAME; kept on the Lua stack */
+    const char **argv = lua_newuserdatauv(L, sizeof *argv * (size_t)(n + 1), 0);
+    int argc = 0;
+    for (int i = 2; i <= n; i++) {
+        const char *a = luaL_checkstring(L, i);
+        if (strcmp(a, "--source") != 0) { argv[argc++] = a; continue; }
+        if (i == n) return luaL_error(L, "--source needs a name");
+        const char *name = luaL_checkstring(L, ++i);
+        if (!(src = by_name(s, name))) {
+            luaL_Buffer b;
+            luaL_buffinit(L, &b);
+            luaL_addstring(&b, "import: no source is named '");
+            luaL_addstring(&b, name);
+            luaL_addstring(&b, "' (sources: ");
+            names(s, &b);
+            luaL_addstring(&b, ")");
+            luaL_pushresult(&b);
+            return lua_error(L);
+        }
+    }
+    argv[argc] = NULL;
+    for (int i = 0; !src && i < s->nsources; i++)
+        if (has_extension(s->sources[i], file)) src = s->sources[i];
+    if (!src && s->nsources == 1) src = s->sources[0];
+    if (!src) {
+        luaL_Buffer b;
+        luaL_buffinit(L, &b);
+        luaL_addstring(&b, "import: no source reads '");
+        luaL_addstring(&b, file);
+        luaL_addstring(&b, "'; name one with --source NAME (sources: ");
+        names(s, &b);
+        luaL_addstring(&b, ")");
+        luaL_pushresult(&b);
+        return lua_error(L);
+    }
+    char *summary = NULL, *err = NULL;
+    int rc = src->import(&s->host, file, argc, argv, &summary, &err);
+    if (rc != 0) {
+        lua_pushstring(L, err ? err : "import failed");
+        free(err);
+        free(summary);
+        return lua_error(L);
+    }
+    lua_pushstring(L, summary ? summary : "");
+    free(summary);
+    return 1;
+}
+
+/* import's usage and help, rebuilt from the sources registered so far:
+ * one source gives its options to the usage line; several each get a
+ * line of the help with theirs. */
+static void register_import(session *s)
+{
+    lua_State *L = s->L;
+    luaL_Buffer u, h;
+    const cwsh_source *one = s->nsources == 1 ? s->sources[0] : NULL;
+    luaL_buffinit(L, &u);
+    luaL_addstring(&u, "import FILE");
+    if (one && one->options) {
+        luaL_addstring(&u, " ");
+        luaL_addstring(&u, one->options);
+    } else if (!one) {
+        luaL_addstring(&u, " [--source NAME] [OPTIONS]");
+    }
+    luaL_pushresult(&u);
+    luaL_buffinit(L, &h);
+    if (!one) luaL_addstring(&h, "import a file through the source that reads it:");
+    for (int i = 0; i < s->nsources; i++) {
+        const cwsh_source *x = s->sources[i];
+        if (!one) {
+            luaL_addstring(&h, "\n  ");
+            luaL_addstring(&h, x->name);
+            for (const char *const *e = x->extensions; e && *e; e++) {
+                luaL_addstring(&h, e == x->extensions ? " (." : ", .");
+                luaL_addstring(&h, *e);
+                if (!e[1]) luaL_addstring(&h, ")");
+            }
+            if (x->options) { luaL_addstring(&h, " "); luaL_addstring(&h, x->options); }
+            luaL_addstring(&h, ": ");
+        }
+        luaL_addstring(&h, x->help ? x->help : "");
+    }
+    luaL_pushresult(&h);
+    cwshlib_register_c(s, "import", lua_tostring(L, -2), lua_tostring(L, -1), l_import);
+    lua_pop(L, 2);
+}
+
+void source_register(session *s, const cwsh_source *src)
+{
+    if (!src || !src->name || !src->import || by_name(s, src->name)) return;
+    if (s->nsources == SESSION_MAX_SOURCES) return;
+    s->sources[s->nsources++] = src;
+    register_import(s);
+}
