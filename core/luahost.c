@@ -163,10 +163,14 @@ static void arm(session *s, long long n, double deadline, double seconds)
     else lua_sethook(s->L, NULL, 0, 0);
 }
 
+/* The next Lua instruction raises "interrupted".  Count events only: a
+ * call or return event would also fire on the call of the message
+ * handler, replacing the message a C function raised when it stopped for
+ * the interrupt itself ("import interrupted; nothing imported"). */
 void luahost_interrupt(session *s)
 {
     s->interrupted = 1;
-    if (s->L) lua_sethook(s->L, hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+    if (s->L) lua_sethook(s->L, hook, LUA_MASKCOUNT, 1);
 }
 
 /* Message handler: keep the message; tracebacks only on request, since

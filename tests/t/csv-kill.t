@@ -63,5 +63,27 @@ else
 fi
 is "$rc" 0 "the import then completes"
 is "$(sqlite3 t.db 'SELECT count(*) FROM result')" 999006 "all rows there once"
+
+# Ctrl-C (SIGINT) midway through the real store: the import rolls back,
+# says so, the script stops with exit code 1, the database is unchanged
+sed 's/^K/L/' big.csv >big2.csv
+before=$(sqlite3 t.db "SELECT count(*) FROM inspection; SELECT count(*) FROM result; SELECT count(*) FROM import")
+printf '%s\nimport big2.csv\n.print not reached\n' "$RULES" | "$CWSH" t.db >out 2>&1 &
+pid=$!
+sent=no
+for i in $(seq 1 600); do
+    if ! kill -0 $pid 2>/dev/null; then break; fi
+    rchar=$(awk '/^rchar/ { print $2 }' /proc/$pid/io 2>/dev/null || echo 0)
+    if [ "${rchar:-0}" -gt $((size + size / 3)) ]; then kill -INT $pid && sent=yes; break; fi
+    sleep 0.05
+done
+wait $pid; rc=$?
+is "$sent" yes "SIGINT sent while the import ran"
+is "$rc" 1 "an interrupted import fails the script"
+grep -q "import interrupted; nothing imported" out; r=$?; is "$r" 0 "the import says it was interrupted"; [ "$r" = 0 ] || diag <out
+grep -q 'not reached' out; is "$?" 1 "the script stops there"
+is "$(sqlite3 t.db "SELECT count(*) FROM inspection; SELECT count(*) FROM result; SELECT count(*) FROM import")" \
+   "$before" "the database is as it was before the interrupted import"
+is "$(sqlite3 t.db 'PRAGMA integrity_check')" ok "integrity_check ok after SIGINT"
 cleanup_scratch
 done_testing
