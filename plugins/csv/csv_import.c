@@ -799,6 +799,10 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
     cstore_run(I.cs, rows_job, &I);
     char *sf = cstore_failure(I.cs);           /* the store's failure comes first */
     if (sf) { free(I.fatal); I.fatal = sf; }
+    if (h->interrupted(h)) {                   /* unless Ctrl-C made it fail */
+        free(I.fatal);
+        I.fatal = crep_msgf("import interrupted; nothing imported");
+    }
     h->progress(h, "import", -1, 0, 0);
     if (I.fatal) { *err = I.fatal; I.fatal = NULL; goto out; }
     if (I.rep.errors && !o->skip_bad) {

@@ -72,7 +72,10 @@ int ctab_run(cwsh_host *h, const ctab_opts *o, char **summary, char **err)
                 v[i].n = rec.len[i];
             }
             if (st->table_row(ld, ncol, v, &e) != 0) {
-                *err = crep_msgf("%s:%ld: %s", o->file, rec.line, e ? e : "insert failed");
+                if (h->interrupted(h))         /* Ctrl-C made the insert fail */
+                    *err = crep_msgf("import interrupted; nothing imported");
+                else
+                    *err = crep_msgf("%s:%ld: %s", o->file, rec.line, e ? e : "insert failed");
                 free(e);
                 goto out;
             }
