@@ -38,6 +38,21 @@ static void names(const session *s, luaL_Buffer *b)
     }
 }
 
+/* Raise "<before><what><after><the sources' names>)". */
+static int no_source(lua_State *L, const session *s, const char *before, const char *what,
+                     const char *after)
+{
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, before);
+    luaL_addstring(&b, what);
+    luaL_addstring(&b, after);
+    names(s, &b);
+    luaL_addstring(&b, ")");
+    luaL_pushresult(&b);
+    return lua_error(L);
+}
+
 /* Lua stack: the command's words.  Raises the source's message on failure
  * (the command's failure); returns the summary. */
 static int l_import(lua_State *L)
@@ -56,33 +71,16 @@ static int l_import(lua_State *L)
         if (strcmp(a, "--source") != 0) { argv[argc++] = a; continue; }
         if (i == n) return luaL_error(L, "--source needs a name");
         const char *name = luaL_checkstring(L, ++i);
-        if (!(src = by_name(s, name))) {
-            luaL_Buffer b;
-            luaL_buffinit(L, &b);
-            luaL_addstring(&b, "import: no source is named '");
-            luaL_addstring(&b, name);
-            luaL_addstring(&b, "' (sources: ");
-            names(s, &b);
-            luaL_addstring(&b, ")");
-            luaL_pushresult(&b);
-            return lua_error(L);
-        }
+        if (!(src = by_name(s, name)))
+            return no_source(L, s, "import: no source is named '", name, "' (sources: ");
     }
     argv[argc] = NULL;
     for (int i = 0; !src && i < s->nsources; i++)
         if (has_extension(s->sources[i], file)) src = s->sources[i];
     if (!src && s->nsources == 1) src = s->sources[0];
-    if (!src) {
-        luaL_Buffer b;
-        luaL_buffinit(L, &b);
-        luaL_addstring(&b, "import: no source reads '");
-        luaL_addstring(&b, file);
-        luaL_addstring(&b, "'; name one with --source NAME (sources: ");
-        names(s, &b);
-        luaL_addstring(&b, ")");
-        luaL_pushresult(&b);
-        return lua_error(L);
-    }
+    if (!src)
+        return no_source(L, s, "import: no source reads '", file,
+                         "'; name one with --source NAME (sources: ");
     char *summary = NULL, *err = NULL;
     int rc = src->import(&s->host, file, argc, argv, &summary, &err);
     if (rc != 0) {

@@ -34,3 +34,19 @@ is() {
     if [ "$1" = "$2" ]; then ok "$3"; else
         not_ok "$3"; { echo "expected: $1"; echo "     got: $2"; } | diag; fi
 }
+
+# Driving the interactive shell through tmux: the test sets S (the session
+# name) and TMUX_TMPDIR (the server's socket, inside the scratch dir).
+screen() { tmux capture-pane -p -t "$S" | sed 's/[[:space:]]*$//'; }
+# wait_screen -F|-E TEXT: poll the screen for TEXT (fixed or extended
+# regular expression) for up to 5 s
+wait_screen() {
+    _w=0
+    while [ $_w -lt 50 ]; do
+        screen | grep -q "$1" -- "$2" && return 0
+        sleep 0.1; _w=$((_w + 1))
+    done
+    return 1
+}
+wait_for() { wait_screen -F "$1"; }
+wait_re() { wait_screen -E "$1"; }

@@ -298,15 +298,6 @@ rm want
 
 export TMUX_TMPDIR="$T"
 S=cwsh-opt-$$
-screen() { tmux capture-pane -p -t "$S" | sed 's/[[:space:]]*$//'; }
-wait_for() {   # wait_for TEXT: poll the screen for up to 5 s
-    i=0
-    while [ $i -lt 50 ]; do
-        screen | grep -qF -- "$1" && return 0
-        sleep 0.1; i=$((i + 1))
-    done
-    return 1
-}
 wait_file() {   # wait_file FILE TEXT: poll FILE for up to 5 s
     i=0
     while [ $i -lt 50 ]; do

@@ -8,25 +8,6 @@
 scratch
 export TMUX_TMPDIR="$T"
 S=cwsh-rl-$$
-screen() { tmux capture-pane -p -t "$S" | sed 's/[[:space:]]*$//'; }
-# wait_for TEXT: poll the screen for up to 5 s
-wait_for() {
-    i=0
-    while [ $i -lt 50 ]; do
-        screen | grep -qF -- "$1" && return 0
-        sleep 0.1; i=$((i + 1))
-    done
-    return 1
-}
-# wait_re REGEX: like wait_for, for an extended regular expression
-wait_re() {
-    i=0
-    while [ $i -lt 50 ]; do
-        screen | grep -qE -- "$1" && return 0
-        sleep 0.1; i=$((i + 1))
-    done
-    return 1
-}
 # start [ENV=VALUE...] [-- OPTIONS...]: cwsh in a new tmux session
 start() {
     envs=""
