@@ -37,6 +37,12 @@ is() {
 
 # Driving the interactive shell through tmux: the test sets S (the session
 # name) and TMUX_TMPDIR (the server's socket, inside the scratch dir).
+# tmux_keep: a session that keeps the server up between the test's own
+# sessions (when the last session goes the server exits, and a session
+# started at that moment can reach the dying server and be lost);
+# tmux_done at the end stops the server.
+tmux_keep() { tmux new-session -d -s keeper -x 20 -y 5 'sleep 600'; }
+tmux_done() { tmux kill-server 2>/dev/null; }
 screen() { tmux capture-pane -p -t "$S" | sed 's/[[:space:]]*$//'; }
 # wait_screen -F|-E TEXT: poll the screen for TEXT (fixed or extended
 # regular expression) for up to 5 s

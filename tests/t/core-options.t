@@ -298,6 +298,7 @@ rm want
 
 export TMUX_TMPDIR="$T"
 S=cwsh-opt-$$
+tmux_keep
 wait_file() {   # wait_file FILE TEXT: poll FILE for up to 5 s
     i=0
     while [ $i -lt 50 ]; do
@@ -339,6 +340,7 @@ wait_for "cwsh> = 40 + 2"; is 0 "$?" "--history FILE: the next session recalls t
 tmux send-keys -t "$S" C-u '.quit' Enter
 wait_for "session-over"
 tmux kill-session -t "$S"
+tmux_done
 
 cleanup_scratch
 done_testing

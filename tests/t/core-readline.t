@@ -8,6 +8,7 @@
 scratch
 export TMUX_TMPDIR="$T"
 S=cwsh-rl-$$
+tmux_keep
 # start [ENV=VALUE...] [-- OPTIONS...]: cwsh in a new tmux session
 start() {
     envs=""
@@ -140,5 +141,6 @@ start "CWSH_HISTORY=$T/hist-b"
 tmux send-keys -t "$S" Up Up
 wait_for 'cwsh> = "line for hist-b"'; is 0 "$?" "\$CWSH_HISTORY: Up recalls the previous session's line"
 tmux kill-session -t "$S" 2>/dev/null
+tmux_done
 cleanup_scratch
 done_testing
