@@ -126,8 +126,8 @@ typedef struct cwsh_store {
      * importer's duplicate check: fn(arg, market id, date, kind,
      * inspector or NULL, the sheet's id or NULL, label of their import)
      * for each, stopping when
-     * fn returns non-zero; 0, or -1 with *err.  NULL in a store that
-     * cannot tell. */
+     * fn returns non-zero: then that value; else 0, or -1 with *err.
+     * NULL in a store that cannot tell. */
     int (*inspections_each)(cwsh_loader *ld,
                             int (*fn)(void *arg, int64_t market, const char *date,
                                       const char *kind, const char *inspector,

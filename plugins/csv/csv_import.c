@@ -619,9 +619,15 @@ static void imp_free(imp *I)
     free(I->fatal);
 }
 
-/* Every row after the header, then the last inspection.  Runs on the
- * parsing thread when threaded; touches the store only through flush()
- * and market(). */
+/* Field j of rec without the spaces around it, in *v; its length. */
+static size_t trimmed(const csvr_record *rec, int j, const char **v)
+{
+    size_t n = rec->len[j];
+    *v = rec->f[j];
+    conv_trim(v, &n);
+    return n;
+}
+
 /* A value under a column without a header would be lost: the row is
  * bad.  Returns 1 when it was reported. */
 static int blank_cells(imp *I, const csvr_record *rec)
@@ -629,9 +635,8 @@ static int blank_cells(imp *I, const csvr_record *rec)
     for (int k = 0; k < I->m.nblank; k++) {
         int j = I->m.blank[k];
         if (j >= rec->nf) continue;
-        const char *v = rec->f[j];
-        size_t n = strlen(v);
-        conv_trim(&v, &n);
+        const char *v;
+        size_t n = trimmed(rec, j, &v);
         if (n) {
             char why[120];
             snprintf(why, sizeof why, "value \"%.*s\" in column %d, which has no header",
@@ -657,15 +662,14 @@ static int seen_from_db(void *arg, int64_t market, const char *date, const char 
 static int is_title(const csvr_record *rec)
 {
     int filled = 0;
-    for (int j = 0; j < rec->nf; j++) {
-        const char *v = rec->f[j];
-        size_t n = strlen(v);
-        conv_trim(&v, &n);
-        if (n) filled++;
-    }
+    const char *v;
+    for (int j = 0; j < rec->nf; j++) filled += trimmed(rec, j, &v) > 0;
     return filled <= 1;
 }
 
+/* Every row after the header, then the last inspection.  Runs on the
+ * parsing thread when threaded; touches the store only through flush()
+ * and market(). */
 static void rows(imp *I)
 {
     const cimp_opts *o = I->o;
@@ -782,7 +786,7 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
         *err = e ? e : crep_msgf("cannot start the import");
         goto out;
     }
-    if (I.st->inspections_each) {
+    if (I.st->inspections_each) {      /* non-zero: failed, or seen_from_db ran out of memory */
         if (!(I.seen = cseen_open())
             || I.st->inspections_each(I.ld, seen_from_db, I.seen, &e) != 0) {
             *err = e ? e : crep_msgf("out of memory");

@@ -30,13 +30,6 @@ static int delimiter(const char *s)
     return 0;
 }
 
-/* Value of option i (the next argument); raises when missing. */
-static const char *optarg_at(lua_State *L, int i, int n, const char *opt, const char *usage)
-{
-    if (i + 1 > n) luaL_error(L, "%s needs a value (usage: %s)", opt, usage);
-    return lua_tostring(L, i + 1);
-}
-
 /* Raise `msg` (malloc'd) as the command's failure; frees it first. */
 static int fail(lua_State *L, char *msg)
 {
@@ -45,26 +38,35 @@ static int fail(lua_State *L, char *msg)
     return lua_error(L);
 }
 
-static int read_opt(lua_State *L, int *i, int n, csvr_opts *ro, const char *usage)
+/* The value of option argv[*i], which then points at it; NULL with *err
+ * when the words end first. */
+static const char *value(int argc, const char *const *argv, int *i, const char *usage, char **err)
 {
-    const char *a = lua_tostring(L, *i);
-    if (strcmp(a, "--encoding") == 0) {
-        ro->encoding = optarg_at(L, *i, n, a, usage);
-        (*i)++;
-        return 1;
+    if (*i + 1 >= argc) {
+        *err = crep_msgf("%s needs a value (usage: %s)", argv[*i], usage);
+        return NULL;
     }
-    if (strcmp(a, "--delimiter") == 0) {
-        const char *d = optarg_at(L, *i, n, a, usage);
-        if (!(ro->delim = delimiter(d)))
-            luaL_error(L, "--delimiter must be one of , ; | tab, not \"%s\"", d);
-        (*i)++;
-        return 1;
-    }
-    return 0;
+    return argv[++*i];
 }
 
-/* The csv source's import (cwsh_source): FILE and its options.  Option
- * errors are messages like the import's own. */
+/* --encoding E and --delimiter D, which import and .import share: 1 when
+ * argv[*i] was one (and its value is taken), 0 when it is not, -1 with
+ * *err when its value is missing or wrong. */
+static int read_opt(int argc, const char *const *argv, int *i, csvr_opts *ro, const char *usage,
+                    char **err)
+{
+    const char *a = argv[*i], *v;
+    if (strcmp(a, "--encoding") != 0 && strcmp(a, "--delimiter") != 0) return 0;
+    if (!(v = value(argc, argv, i, usage, err))) return -1;
+    if (a[2] == 'e') ro->encoding = v;
+    else if (!(ro->delim = delimiter(v))) {
+        *err = crep_msgf("--delimiter must be one of , ; | tab, not \"%s\"", v);
+        return -1;
+    }
+    return 1;
+}
+
+/* The csv source's import (cwsh_source): FILE and its options. */
 static int csv_source_import(cwsh_host *h, const char *file, int argc, const char *const *argv,
                              char **summary, char **err)
 {
@@ -74,17 +76,11 @@ static int csv_source_import(cwsh_host *h, const char *file, int argc, const cha
     o.file = file;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int takes = !strcmp(a, "--mapping") || !strcmp(a, "--encoding") || !strcmp(a, "--delimiter");
-        if (takes && !v) { *err = crep_msgf("%s needs a value (usage: %s)", a, IMPORT_USAGE); return -1; }
-        if (!strcmp(a, "--mapping")) o.mapping = argv[++i];
-        else if (!strcmp(a, "--encoding")) o.read.encoding = argv[++i];
-        else if (!strcmp(a, "--delimiter")) {
-            if (!(o.read.delim = delimiter(v))) {
-                *err = crep_msgf("--delimiter must be one of , ; | tab, not \"%s\"", v);
-                return -1;
-            }
-            i++;
+        int r = read_opt(argc, argv, &i, &o.read, IMPORT_USAGE, err);
+        if (r < 0) return -1;
+        if (r > 0) continue;
+        if (!strcmp(a, "--mapping")) {
+            if (!(o.mapping = value(argc, argv, &i, IMPORT_USAGE, err))) return -1;
         }
         else if (!strcmp(a, "--skip-bad")) o.skip_bad = 1;
         else if (!strcmp(a, "--replace")) o.replace = 1;
@@ -110,16 +106,24 @@ static const cwsh_source csv_source = {
     csv_source_import
 };
 
+/* .import FILE TABLE [OPTIONS]: the words stay on the Lua stack while
+ * argv points at them. */
 static int l_dot_import(lua_State *L)
 {
     int n = lua_gettop(L);
+    const char **argv = lua_newuserdatauv(L, sizeof *argv * (size_t)(n + 1), 0);
+    for (int i = 0; i < n; i++) argv[i] = luaL_checkstring(L, i + 1);
     ctab_opts o;
     memset(&o, 0, sizeof o);
-    for (int i = 1; i <= n; i++) {
-        const char *a = luaL_checkstring(L, i);
-        if (read_opt(L, &i, n, &o.read, TABLE_USAGE)) continue;
+    char *err = NULL;
+    for (int i = 0; i < n; i++) {
+        const char *a = argv[i];
+        int r = read_opt(n, argv, &i, &o.read, TABLE_USAGE, &err);
+        if (r < 0) return fail(L, err);
+        if (r > 0) continue;
         if (strcmp(a, "--skip") == 0) {
-            const char *v = optarg_at(L, i++, n, a, TABLE_USAGE);
+            const char *v = value(n, argv, &i, TABLE_USAGE, &err);
+            if (!v) return fail(L, err);
             char *end;
             o.skip = strtol(v, &end, 10);
             if (*end || o.skip < 0) return luaL_error(L, "--skip needs a number of rows, not \"%s\"", v);
@@ -131,7 +135,7 @@ static int l_dot_import(lua_State *L)
         else return luaL_error(L, ".import: too many arguments (usage: %s)", TABLE_USAGE);
     }
     if (!o.file || !o.table) return luaL_error(L, "usage: %s", TABLE_USAGE);
-    char *summary = NULL, *err = NULL;
+    char *summary = NULL;
     if (ctab_run(host, &o, &summary, &err) != 0) return fail(L, err);
     lua_pushstring(L, summary);
     free(summary);

@@ -48,8 +48,6 @@ void cseen_close(cseen **sp)
     *sp = NULL;
 }
 
-size_t cseen_count(const cseen *s) { return s->n; }
-
 /* FNV-1a over the pieces, each followed by a separator no text holds,
  * finished with a 64-bit mix (FNV alone is weak in its low bits, which
  * pick the slot); never 0. */

@@ -38,5 +38,4 @@ typedef struct cseen_where {
 int cseen_add(cseen *s, int64_t market, const char *date, const char *kind,
               const char *inspector, const char *ext_id, long line, const char *label,
               cseen_where *where);
-size_t cseen_count(const cseen *s);
 #endif

@@ -545,20 +545,17 @@ static int l_inspections_each(cwsh_loader *ld,
         return -1;
     }
     sqlite3_bind_int64(st, 1, ld->import_id);   /* not the rows of this load */
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (fn(arg, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
-               (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
-               (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5)))
-            break;
-    }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    int rc, stop = 0;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        stop = fn(arg, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
+                  (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
+                  (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5));
+    if (!stop && rc != SQLITE_DONE) {
         *err = sqlite_conn_error(ld->c, q);
-        sqlite3_finalize(st);
-        return -1;
+        stop = -1;
     }
     sqlite3_finalize(st);
-    return 0;
+    return stop;
 }
 
 static int l_load_end(cwsh_loader *ld, int commit, long rows_ok, long rows_bad, char **err)

@@ -27,21 +27,23 @@ printf '%s\nimport small.csv --add-markets\n' "$RULES" | "$CWSH" t.db >/dev/null
 is "$?" 0 "a first import"
 before=$(sqlite3 t.db "SELECT count(*) FROM inspection; SELECT count(*) FROM result; SELECT count(*) FROM market; SELECT count(*) FROM import")
 
+# midway PID SIGNAL: send SIGNAL to the import once it is midway: the
+# file is read twice (hash, then rows), so when the second pass has read
+# a third of it.  Prints yes when sent, no when the import ended first.
+midway() {
+    for i in $(seq 1 600); do
+        kill -0 "$1" 2>/dev/null || break
+        rchar=$(awk '/^rchar/ { print $2 }' /proc/"$1"/io 2>/dev/null || echo 0)
+        if [ "${rchar:-0}" -gt $((size + size / 3)) ]; then kill -"$2" "$1" && echo yes && return; fi
+        sleep 0.05
+    done
+    echo no
+}
+
+# the cwsh process is the pipeline's last member: $! is its own pid
 printf '%s\nimport big.csv --add-markets\n' "$RULES" | "$CWSH" t.db >out 2>&1 &
 pid=$!
-# Midway: the file is read twice (hash, then rows); wait until the second
-# pass has read a third of it.
-killed=no
-for i in $(seq 1 600); do
-    if ! kill -0 $pid 2>/dev/null; then break; fi
-    rchar=$(awk '/^rchar/ { print $2 }' /proc/$pid/io 2>/dev/null || echo 0)
-    # the cwsh process is the pipeline's last member: its own pid
-    if [ "${rchar:-0}" -gt $((size + size / 3)) ]; then
-        kill -KILL $pid && killed=yes
-        break
-    fi
-    sleep 0.05
-done
+killed=$(midway $pid KILL)
 wait $pid 2>/dev/null
 is "$killed" yes "the import was killed while running"
 is "$(sqlite3 t.db 'PRAGMA integrity_check')" ok "integrity_check ok after SIGKILL"
@@ -70,13 +72,7 @@ sed 's/^K/L/' big.csv >big2.csv
 before=$(sqlite3 t.db "SELECT count(*) FROM inspection; SELECT count(*) FROM result; SELECT count(*) FROM import")
 printf '%s\nimport big2.csv\n.print not reached\n' "$RULES" | "$CWSH" t.db >out 2>&1 &
 pid=$!
-sent=no
-for i in $(seq 1 600); do
-    if ! kill -0 $pid 2>/dev/null; then break; fi
-    rchar=$(awk '/^rchar/ { print $2 }' /proc/$pid/io 2>/dev/null || echo 0)
-    if [ "${rchar:-0}" -gt $((size + size / 3)) ]; then kill -INT $pid && sent=yes; break; fi
-    sleep 0.05
-done
+sent=$(midway $pid INT)
 wait $pid; rc=$?
 is "$sent" yes "SIGINT sent while the import ran"
 is "$rc" 1 "an interrupted import fails the script"
