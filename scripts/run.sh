@@ -1,8 +1,11 @@
 #!/bin/sh
-# make run: the main job on the embedded default database with the bundled
-# demo data (import, score, ranking), then the interactive shell when
-# stdin is a terminal.
+# make run: the main job with the bundled demo data (register the markets,
+# import, score, ranking) on a demo database of its own, BUILD/demo.db by
+# default, never the analyst's default database; then the interactive
+# shell on that database when stdin is a terminal.
 set -e
 BUILD=${1:-build}
-"$BUILD/cwsh" -bail -f scripts/demo/main.cwsh
-if [ -t 0 ]; then exec "$BUILD/cwsh"; fi
+DB=${2:-$BUILD/demo.db}
+echo "demo database: $DB (the default database is not touched)" >&2
+"$BUILD/cwsh" -bail "$DB" -f scripts/demo/main.cwsh
+if [ -t 0 ]; then exec "$BUILD/cwsh" "$DB"; fi

@@ -9,6 +9,7 @@
 #include <lauxlib.h>
 #include "cwsh.h"
 #include "csv_import.h"
+#include "csv_lua.h"
 #include "csv_report.h"
 #include "csv_table.h"
 
@@ -147,6 +148,7 @@ static int csv_init_plugin(cwsh_host *h, char **err)
     (void)err;
     host = h;
     h->register_source(h, &csv_source);
+    h->register_module(h, "csv", csv_lua_open);
     h->register_command(h, ".import", TABLE_USAGE,
         "any CSV into TABLE (created from the header when missing, appended otherwise); "
         "UTF-8 or GB18030, delimiter sniffed; atomic",
