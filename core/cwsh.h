@@ -2,14 +2,41 @@
  * cwsh.h — the contract between the cwsh core and its plugins.
  *
  * A plugin is a shared object exporting one symbol, `cwsh_plugin_entry`,
- * returning a static `cwsh_plugin`.  The host refuses a plugin whose `abi`
- * differs from CWSH_ABI.  Everything a plugin may use from the core is in
- * `cwsh_host`; plugins never call each other: a source (CSV) reaches the
- * store (SQLite) only through host->store().
+ * returning a static `cwsh_plugin`.
  *
- * Ownership: strings passed into host functions are borrowed for the length
- * of the call unless stated otherwise.  Structs registered with the host
- * (cwsh_store) must outlive the plugin's fini().
+ * Layout.  The host refuses a plugin whose `abi` differs from CWSH_ABI,
+ * or whose `size` is not sizeof(cwsh_plugin) of this header; a store,
+ * source or format whose `size` is not the sizeof of this header's struct
+ * is refused the same way, and so the plugin: the host never calls
+ * through a slot of a layout it was not built for.  `abi` stays the first
+ * member of cwsh_plugin and cwsh_host and `size` the first of every
+ * registered struct, so these checks read the same bytes in every layout.
+ * CWSH_ABI goes up with every change of a struct's layout; a slot added
+ * at the end of cwsh_host is visible to plugins as CWSH_HOST_HAS.
+ *
+ * Plugins never call each other: a source (CSV) reaches the store
+ * (SQLite) only through host->store().
+ *
+ * Threads.  The core runs on one thread, the main thread, and calls the
+ * plugins there.  A plugin may run its own threads (the csv source parses
+ * on one while the main thread feeds the store); from such a thread it
+ * may call only host->progress, host->errorf, host->noticef,
+ * host->interrupted and host->store (the host serializes the messages),
+ * and the store's own functions as the store allows.  Every other host
+ * call, and any use of host->L, is for the main thread only.
+ *
+ * Lua errors.  No host function raises a Lua error: each returns, and the
+ * failures it can have are in its return value.  Plugin functions that
+ * Lua calls (commands, module functions) raise theirs with lua_error as
+ * any C function of Lua does; the core catches them.  Plugin functions
+ * the core calls from C (init, fini, store, source and format functions)
+ * must not raise: they run outside any protected call.
+ *
+ * Ownership: strings passed into host functions are borrowed for the
+ * length of the call unless stated otherwise; each register_* says what
+ * the host keeps.  A plugin stays mapped until the lua_State is closed,
+ * so C functions it handed to Lua stay valid as long as Lua can call
+ * them.
  *
  * Errors: functions called from C return 0 on success and -1 on failure,
  * with a malloc'd message in *err (the caller frees it).
@@ -19,9 +46,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <lua.h>
 
-#define CWSH_ABI 1
+/* 1: the first layout.  2: `size` in cwsh_plugin, cwsh_host, cwsh_store
+ * and cwsh_source; register_* return int; register_format. */
+#define CWSH_ABI 2
 
 /* ---------------------------------------------------------------- values */
 
@@ -90,6 +120,7 @@ typedef struct cwsh_loader cwsh_loader;   /* opaque, owned by the store */
  * leaves the database as it was.
  */
 typedef struct cwsh_store {
+    size_t size;            /* sizeof(cwsh_store) as the plugin was built */
     const char *name;
     void *self;
 
@@ -154,6 +185,7 @@ typedef struct cwsh_host cwsh_host;
  * options and feeds the store through the host.
  */
 typedef struct cwsh_source {
+    size_t size;                        /* sizeof(cwsh_source) as the plugin was built */
     const char *name;                   /* "csv" */
     const char *const *extensions;      /* NULL-terminated, lower case, without '.' */
     const char *options;                /* its options, for `import`'s usage line */
@@ -165,60 +197,132 @@ typedef struct cwsh_source {
                   char **summary, char **err);
 } cwsh_source;
 
+/* ---------------------------------------------------------------- format */
+
+/* One titled result set of a document: `ncol` columns, `nrow` rows of
+ * `ncol` values each, row after row in `cells`.  All borrowed for the
+ * writer's call. */
+typedef struct cwsh_table {
+    const char *title;                  /* may be NULL */
+    int ncol;
+    const char *const *columns;
+    long nrow;
+    const cwsh_value *cells;            /* cells[r * ncol + c] */
+} cwsh_table;
+
+/*
+ * A document format: writes several titled result sets into one file
+ * (`.document` collects them; md and csv are the core's own, html or xlsx
+ * can come from plugins).  The host keeps `fmt` (and its strings) until
+ * after the plugin's fini; `write` is called on the main thread.
+ */
+typedef struct cwsh_format {
+    size_t size;                        /* sizeof(cwsh_format) as the plugin was built */
+    const char *name;                   /* "md" */
+    const char *extension;              /* "md": files ending in .md get it; lower case, no '.' */
+    const char *help;                   /* one line for `.help .document` */
+    void *self;
+    /* Write `n` tables, in order, as one document into `out` (opened by
+     * the core in binary mode, closed by it).  0, or -1 with *err. */
+    int (*write)(void *self, FILE *out, int n, const cwsh_table *tables, char **err);
+} cwsh_format;
+
 /* ------------------------------------------------------------------ host */
 
+/*
+ * Registration (register_*): only during the plugin's init.  A name
+ * already registered (by another plugin or by the core), a second store
+ * or a struct of another layout makes the call return -1, and the plugin
+ * is refused once its init returns, with a message naming both plugins.
+ * A refused plugin, whether its init failed or a registration did, leaves
+ * nothing behind: the host withdraws every command, module, source,
+ * format and store it registered (its fini is not called: init cleans up
+ * after itself when it fails).
+ */
 struct cwsh_host {
-    int abi;
-    lua_State *L;            /* the session's one lua_State */
+    int abi;                 /* CWSH_ABI of the core */
+    size_t size;             /* sizeof(cwsh_host) of the core: see CWSH_HOST_HAS */
+    lua_State *L;            /* the session's one lua_State (main thread only) */
     const char *db_path;     /* database file to open (default resolved by the core) */
     const char *rules_dir;   /* active rules directory */
 
     /* Make a Lua module available to trusted core Lua as a global and in
-     * package.loaded.  `open` is called once, like luaopen_x. */
-    void (*register_module)(cwsh_host *h, const char *name, lua_CFunction open);
+     * package.loaded.  `open` is called once, like luaopen_x, in protected
+     * mode: a Lua error there fails the registration.  The name is
+     * copied.  0, or -1 (the name is taken, or open failed). */
+    int (*register_module)(cwsh_host *h, const char *name, lua_CFunction open);
 
     /* Register a shell command.  `fn` is called with the command's
      * arguments as strings (shell-style words, quotes removed) and may
      * return nothing, a string (printed), or a result set table
-     * { columns = {...}, rows = {{...}, ...}, formats = {[i] = "%.1f"} }.
-     * A Lua error is the command's failure message.  Names starting with
-     * '.' are dot-commands. */
-    void (*register_command)(cwsh_host *h, const char *name, const char *usage,
-                             const char *help, lua_CFunction fn);
+     * { columns = {...}, rows = {{...}, ...}, formats = {[i] = "%.1f"} }
+     * (a format holds exactly one numeric conversion: %d %i %f %e %g and
+     * their capitals, with flags, width and precision; anything else is
+     * the command's error).  A Lua error is the command's failure message.
+     * Names starting with '.' are dot-commands.  name, usage and help are
+     * copied.  0, or -1 when the name is taken. */
+    int (*register_command)(cwsh_host *h, const char *name, const char *usage,
+                            const char *help, lua_CFunction fn);
 
-    void (*register_store)(cwsh_host *h, cwsh_store *store);
-    /* A source for `import`; `src` must stay valid until the plugin's
-     * fini.  A second source with a name already registered is ignored. */
-    void (*register_source)(cwsh_host *h, const cwsh_source *src);
-    cwsh_store *(*store)(cwsh_host *h);          /* NULL when none */
+    /* The one store.  `store` (not copied) must stay valid until after
+     * the plugin's fini.  0, or -1 when there is one already or its size
+     * is not this header's. */
+    int (*register_store)(cwsh_host *h, cwsh_store *store);
+    /* A source for `import`; `src` (not copied, nor its strings) must stay
+     * valid until after the plugin's fini.  0, or -1 when the name is
+     * taken or its size is not this header's. */
+    int (*register_source)(cwsh_host *h, const cwsh_source *src);
+    /* Any thread.  NULL when none. */
+    cwsh_store *(*store)(cwsh_host *h);
 
-    /* Push the shared NULL value (db.null == cwsh.null). */
+    /* Push the shared NULL value (db.null == cwsh.null).  Main thread. */
     void (*push_null)(lua_State *L);
 
     /* Progress of long work; a bar on stderr when it is a terminal.
-     * total/bytes_total may be 0 when unknown.  done == -1 clears. */
+     * total/bytes_total may be 0 when unknown.  done == -1 clears.
+     * Any thread. */
     void (*progress)(cwsh_host *h, const char *what, long long done,
                      long long bytes, long long bytes_total);
 
     /* Messages for people, on stderr.  errorf counts as a failure of the
-     * running command only when the command also fails. */
-    void (*errorf)(cwsh_host *h, const char *fmt, ...);
-    void (*noticef)(cwsh_host *h, const char *fmt, ...);
+     * running command only when the command also fails.  Any thread. */
+    void (*errorf)(cwsh_host *h, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+    void (*noticef)(cwsh_host *h, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 
-    /* Non-zero once Ctrl-C was pressed during the running command. */
+    /* Non-zero once Ctrl-C was pressed during the running command.
+     * Any thread. */
     int (*interrupted)(cwsh_host *h);
 
-    /* The sink that renders into the current output mode. */
+    /* The sink that renders into the current output mode.  Main thread. */
     cwsh_sink *(*output)(cwsh_host *h);
+
+    /* A document format (see cwsh_format).  0, or -1 when the name is
+     * taken or its size is not this header's. */
+    int (*register_format)(cwsh_host *h, const cwsh_format *fmt);
 };
+
+/* Non-zero when the core's cwsh_host has `field` (a core of the same
+ * CWSH_ABI may be newer, with slots added at the end). */
+#define CWSH_HOST_HAS(h, field) \
+    (offsetof(cwsh_host, field) + sizeof((h)->field) <= (h)->size)
 
 typedef struct cwsh_plugin {
     int abi;                 /* CWSH_ABI the plugin was built for */
+    size_t size;             /* sizeof(cwsh_plugin) the plugin was built with */
     const char *name;
     const char *version;
+    /* Register what the plugin offers (see Registration above).  0, or
+     * -1 with *err malloc'd; a failing init is refused and undone. */
     int  (*init)(cwsh_host *h, char **err);
+    /* At exit, before the lua_State closes; not after a failed init. */
     void (*fini)(cwsh_host *h);
 } cwsh_plugin;
+
+/* For a plugin's definition:
+ *   static const cwsh_plugin plugin = { CWSH_PLUGIN_HEAD, "name", "1.0", init, fini }; */
+#define CWSH_PLUGIN_HEAD CWSH_ABI, sizeof(cwsh_plugin)
 
 #define CWSH_PLUGIN_ENTRY "cwsh_plugin_entry"
 typedef const cwsh_plugin *(*cwsh_plugin_entry_fn)(void);

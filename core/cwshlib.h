@@ -3,9 +3,11 @@
  * core Lua is written over (print, render, listdir, hash, ...).
  *
  * Commands live in the registry table "cwsh.commands" (also cwsh.commands):
- * name -> { name, usage, help, run, complete, c }.  `c` is true for
+ * name -> { name, usage, help, run, complete, c, owner }.  `c` is true for
  * commands written in C, whose run receives the words as string arguments;
  * Lua commands receive one table of words (with .line, the raw text).
+ * `owner` names the plugin that registered the command (host.c); the
+ * core's commands have none.
  */
 #ifndef CWSHLIB_H
 #define CWSHLIB_H

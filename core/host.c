@@ -3,7 +3,9 @@
  * session: Lua modules and commands go into the one lua_State, messages go
  * to stderr in order with stdout, the store is remembered for sources.
  */
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <lauxlib.h>
@@ -16,40 +18,247 @@
 
 #define S(h) ((session *)(h))
 
-static void h_register_module(cwsh_host *h, const char *name, lua_CFunction open)
+/* The messages and the bar go to stderr from any thread (the csv parser
+ * thread reports bad rows while the main thread feeds the store): one
+ * lock keeps a message, its line end and the bar it clears together. */
+static pthread_mutex_t msg_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* -------------------------------------------------------- registration */
+
+/* "plugin 'sqlite'", or "the core" for owner NULL. */
+static const char *who(const char *owner, char *buf, size_t size)
 {
-    lua_State *L = S(h)->L;
+    if (!owner) return "the core";
+    snprintf(buf, size, "plugin '%s'", owner);
+    return buf;
+}
+
+/* A registration of the running init refused: the message (after
+ * "plugin 'NAME' ") joins the others of this init for plugin.c to report.
+ * Returns -1 for the host function to return. */
+__attribute__((format(printf, 2, 3)))
+static int refused(session *s, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    char me[160];
+    who(s->loading, me, sizeof me);
+    char *prev = s->reg_error, *all = NULL;
+    if (asprintf(&all, "%s%s%s %s", prev ? prev : "", prev ? "; " : "", me, msg) < 0) all = NULL;
+    if (all) { free(prev); s->reg_error = all; }
+    return -1;
+}
+
+/* Owner of module `name` (registry "cwsh.modules": name -> plugin name),
+ * NULL for the core.  Pushes nothing; the string stays in the table. */
+static const char *module_owner(lua_State *L, const char *name)
+{
+    int top = lua_gettop(L);
+    lua_getfield(L, LUA_REGISTRYINDEX, "cwsh.modules");
+    const char *o = lua_getfield(L, -1, name) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    lua_settop(L, top);
+    return o;
+}
+
+/* lua_pcall'd: luaL_requiref(name, open) with both as arguments. */
+static int require_module(lua_State *L)
+{
+    const char *name = lua_tostring(L, 1);
+    lua_CFunction open = lua_tocfunction(L, 2);
     luaL_requiref(L, name, open, 1);
-    lua_pop(L, 1);
+    return 0;
 }
 
-static void h_register_command(cwsh_host *h, const char *name, const char *usage,
-                               const char *help, lua_CFunction fn)
+static int h_register_module(cwsh_host *h, const char *name, lua_CFunction open)
 {
-    cwshlib_register_c(S(h), name, usage, help, fn);
+    session *s = S(h);
+    lua_State *L = s->L;
+    char o[160];
+    if (!name || !open) return refused(s, "registers a module without a name or an open function");
+    int top = lua_gettop(L);
+    lua_getglobal(L, "package");
+    lua_getfield(L, -1, "loaded");
+    int taken = lua_getfield(L, -1, name) != LUA_TNIL || lua_getglobal(L, name) != LUA_TNIL;
+    lua_settop(L, top);
+    if (taken) {
+        const char *owner = module_owner(L, name);
+        return refused(s, "registers module '%s', which %s registered already", name,
+                       who(owner, o, sizeof o));
+    }
+    lua_pushcfunction(L, require_module);
+    lua_pushstring(L, name);
+    lua_pushcfunction(L, open);
+    if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+        int rc = refused(s, "registers module '%s', whose open failed: %s", name,
+                         lua_isstring(L, -1) ? lua_tostring(L, -1) : "(no message)");
+        lua_settop(L, top);
+        return rc;
+    }
+    if (s->loading) {
+        lua_getfield(L, LUA_REGISTRYINDEX, "cwsh.modules");
+        lua_pushstring(L, s->loading);
+        lua_setfield(L, -2, name);
+    }
+    lua_settop(L, top);
+    return 0;
 }
 
-static void h_register_store(cwsh_host *h, cwsh_store *store) { S(h)->store = store; }
-static void h_register_source(cwsh_host *h, const cwsh_source *src) { source_register(S(h), src); }
+static int h_register_command(cwsh_host *h, const char *name, const char *usage,
+                              const char *help, lua_CFunction fn)
+{
+    session *s = S(h);
+    lua_State *L = s->L;
+    char o[160];
+    if (!name || !*name || !fn) return refused(s, "registers a command without a name or a function");
+    if (cwshlib_push_command(L, name)) {
+        const char *owner = lua_getfield(L, -1, "owner") == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        int rc = refused(s, "registers command '%s', which %s registered already", name,
+                         who(owner, o, sizeof o));
+        lua_pop(L, 2);
+        return rc;
+    }
+    lua_pop(L, 1);
+    cwshlib_register_c(s, name, usage, help, fn);
+    if (s->loading) {
+        cwshlib_push_command(L, name);
+        lua_pushstring(L, s->loading);
+        lua_setfield(L, -2, "owner");
+        lua_pop(L, 1);
+    }
+    return 0;
+}
+
+static int h_register_store(cwsh_host *h, cwsh_store *store)
+{
+    session *s = S(h);
+    char o[160];
+    if (!store) return refused(s, "registers a NULL store");
+    if (store->size != sizeof(cwsh_store))
+        return refused(s, "registers a cwsh_store of another layout than this cwsh's "
+                          "(rebuild it against this cwsh.h)");
+    if (s->store)
+        return refused(s, "registers store '%s', but %s registered store '%s' already",
+                       store->name ? store->name : "?", who(s->store_owner, o, sizeof o),
+                       s->store->name ? s->store->name : "?");
+    s->store = store;
+    s->store_owner = s->loading;
+    return 0;
+}
+
+static int h_register_source(cwsh_host *h, const cwsh_source *src)
+{
+    session *s = S(h);
+    char o[160];
+    if (!src) return refused(s, "registers a NULL source");
+    if (src->size != sizeof(cwsh_source))
+        return refused(s, "registers a cwsh_source of another layout than this cwsh's "
+                          "(rebuild it against this cwsh.h)");
+    if (!src->name || !src->import) return refused(s, "registers a source without a name or an import function");
+    const char *owner;
+    if (source_find(s, src->name, &owner))
+        return refused(s, "registers source '%s', which %s registered already", src->name,
+                       who(owner, o, sizeof o));
+    if (source_register(s, src, s->loading) != 0)
+        return refused(s, "registers source '%s', one more than the %d sources cwsh holds",
+                       src->name, SESSION_MAX_SOURCES);
+    return 0;
+}
+
+static int h_register_format(cwsh_host *h, const cwsh_format *fmt)
+{
+    session *s = S(h);
+    char o[160];
+    if (!fmt) return refused(s, "registers a NULL format");
+    if (fmt->size != sizeof(cwsh_format))
+        return refused(s, "registers a cwsh_format of another layout than this cwsh's "
+                          "(rebuild it against this cwsh.h)");
+    if (!fmt->name || !fmt->write) return refused(s, "registers a format without a name or a writer");
+    for (int i = 0; i < s->nformats; i++)
+        if (!strcmp(s->formats[i]->name, fmt->name))
+            return refused(s, "registers format '%s', which %s registered already", fmt->name,
+                           who(s->format_owner[i], o, sizeof o));
+    if (s->nformats == SESSION_MAX_FORMATS)
+        return refused(s, "registers format '%s', one more than the %d formats cwsh holds",
+                       fmt->name, SESSION_MAX_FORMATS);
+    s->format_owner[s->nformats] = s->loading;
+    s->formats[s->nformats++] = fmt;
+    return 0;
+}
+
+/* Same owner: both the core (NULL) or the same plugin name. */
+static int same(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+void host_withdraw(session *s, const char *owner)
+{
+    lua_State *L = s->L;
+    int top = lua_gettop(L);
+    /* commands: setting an existing field to nil is allowed in lua_next */
+    lua_getfield(L, LUA_REGISTRYINDEX, "cwsh.commands");
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        if (lua_type(L, -1) == LUA_TTABLE && lua_getfield(L, -1, "owner") == LUA_TSTRING
+            && same(lua_tostring(L, -1), owner)) {
+            lua_pushvalue(L, -3);
+            lua_pushnil(L);
+            lua_settable(L, -6);
+        }
+        lua_settop(L, top + 2);        /* the table and the key */
+    }
+    lua_settop(L, top);
+    /* modules: out of package.loaded, the globals and the owners */
+    lua_getglobal(L, "package");
+    lua_getfield(L, -1, "loaded");
+    lua_getfield(L, LUA_REGISTRYINDEX, "cwsh.modules");
+    int mods = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, mods)) {
+        if (same(lua_tostring(L, -1), owner)) {
+            const char *name = lua_tostring(L, -2);
+            lua_pushnil(L); lua_setfield(L, mods - 1, name);
+            lua_pushnil(L); lua_setglobal(L, name);
+            lua_pushvalue(L, -2); lua_pushnil(L); lua_settable(L, mods);
+        }
+        lua_pop(L, 1);
+    }
+    lua_settop(L, top);
+    if (s->store && same(s->store_owner, owner)) { s->store = NULL; s->store_owner = NULL; }
+    source_withdraw(s, owner);
+    int n = 0;
+    for (int i = 0; i < s->nformats; i++) {
+        if (same(s->format_owner[i], owner)) continue;
+        s->format_owner[n] = s->format_owner[i];
+        s->formats[n++] = s->formats[i];
+    }
+    s->nformats = n;
+}
+
 static cwsh_store *h_store(cwsh_host *h) { return S(h)->store; }
 
 static void h_progress(cwsh_host *h, const char *what, long long done,
                        long long bytes, long long total)
 {
     (void)h;
+    pthread_mutex_lock(&msg_lock);
     progress_update(what, done, bytes, total);
+    pthread_mutex_unlock(&msg_lock);
 }
 
 static void vmsg(session *s, const char *prefix, const char *fmt, va_list ap)
 {
+    pthread_mutex_lock(&msg_lock);
     progress_clear();
     fflush(s->out);
     fputs(prefix, stderr);
     vfprintf(stderr, fmt, ap);
     size_t n = strlen(fmt);
     if (n == 0 || fmt[n - 1] != '\n') fputc('\n', stderr);
+    pthread_mutex_unlock(&msg_lock);
 }
 
+__attribute__((format(printf, 2, 3)))
 static void h_errorf(cwsh_host *h, const char *fmt, ...)
 {
     va_list ap;
@@ -58,6 +267,7 @@ static void h_errorf(cwsh_host *h, const char *fmt, ...)
     va_end(ap);
 }
 
+__attribute__((format(printf, 2, 3)))
 static void h_noticef(cwsh_host *h, const char *fmt, ...)
 {
     va_list ap;
@@ -109,6 +319,7 @@ void host_init(session *s)
 {
     cwsh_host *h = &s->host;
     h->abi = CWSH_ABI;
+    h->size = sizeof *h;
     h->L = s->L;
     h->db_path = s->db_path;
     h->rules_dir = s->rules_dir;
@@ -123,6 +334,9 @@ void host_init(session *s)
     h->noticef = h_noticef;
     h->interrupted = h_interrupted;
     h->output = h_output;
+    h->register_format = h_register_format;
+    lua_newtable(s->L);
+    lua_setfield(s->L, LUA_REGISTRYINDEX, "cwsh.modules");
 }
 
 int host_open_store(session *s, char **err)

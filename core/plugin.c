@@ -1,16 +1,23 @@
 /*
  * plugin.c — dlopen loader and ABI check (STYLE 9).
+ *
+ * A plugin refused after its init ran stays mapped (as `refused`) until
+ * plugin_unload_all: its registrations are withdrawn, but Lua may still
+ * hold values of its code (a module's metatables) until the lua_State
+ * closes.
  */
 #include <dirent.h>
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
+#include "host.h"
 #include "plugin.h"
 
 typedef struct plugin {
     void *handle;
     const cwsh_plugin *p;
     char *path;
+    int refused;             /* init ran, then the plugin was refused */
 } plugin;
 
 struct plugin_list {
@@ -37,6 +44,7 @@ int plugin_load(session *s, const char *path)
         return -1;
     }
     const cwsh_plugin *p = entry();
+    /* abi first: it is the first member of every layout, size is not */
     if (!p || p->abi != CWSH_ABI) {
         snprintf(msg, sizeof msg, "built for plugin ABI %d, this cwsh has ABI %d",
                  p ? p->abi : -1, CWSH_ABI);
@@ -44,32 +52,47 @@ int plugin_load(session *s, const char *path)
         dlclose(h);
         return -1;
     }
+    if (p->size != sizeof(cwsh_plugin)) {
+        refuse(s, path, "its cwsh_plugin has another layout than this cwsh's "
+                        "(rebuild it against this cwsh.h)");
+        dlclose(h);
+        return -1;
+    }
     /* the same plugin under another file name (a copy, a symlink) */
     for (int i = 0; s->plugins && i < s->plugins->n; i++) {
-        const char *other = s->plugins->v[i].p->name;
-        if (!p->name || !other || strcmp(other, p->name) != 0) continue;
+        const plugin *o = &s->plugins->v[i];
+        if (o->refused || !p->name || !o->p->name || strcmp(o->p->name, p->name) != 0) continue;
         snprintf(msg, sizeof msg, "a plugin named '%s' is already loaded from '%s'",
-                 p->name, s->plugins->v[i].path);
+                 p->name, o->path);
         refuse(s, path, msg);
         dlclose(h);
         return -1;
     }
     char *err = NULL;
-    if (p->init && p->init(&s->host, &err) != 0) {
-        snprintf(msg, sizeof msg, "init failed: %s", err ? err : "unknown error");
-        free(err);
+    s->loading = p->name ? p->name : "?";
+    free(s->reg_error);
+    s->reg_error = NULL;
+    int failed = p->init && p->init(&s->host, &err) != 0;
+    s->loading = NULL;
+    char *why = s->reg_error;
+    s->reg_error = NULL;
+    if (failed || why) {
+        /* a refused registration says more than the init failing for it */
+        if (why) snprintf(msg, sizeof msg, "%s", why);
+        else snprintf(msg, sizeof msg, "init failed: %s", err ? err : "unknown error");
+        free(why);
         refuse(s, path, msg);
-        /* init may have registered things that point into the object */
-        return -1;
+        host_withdraw(s, p->name ? p->name : "?");
     }
+    free(err);
     plugin_list *l = s->plugins;
     if (!l) l = s->plugins = calloc(1, sizeof *l);
     if (l->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 4;
         l->v = realloc(l->v, (size_t)l->cap * sizeof *l->v);
     }
-    l->v[l->n++] = (plugin){ h, p, strdup(path) };
-    return 0;
+    l->v[l->n++] = (plugin){ h, p, strdup(path), failed || why };
+    return failed || why ? -1 : 0;
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -104,7 +127,7 @@ void plugin_each(session *s, void (*fn)(void *, const cwsh_plugin *, const char 
 {
     if (!s->plugins) return;
     for (int i = 0; i < s->plugins->n; i++)
-        fn(ud, s->plugins->v[i].p, s->plugins->v[i].path);
+        if (!s->plugins->v[i].refused) fn(ud, s->plugins->v[i].p, s->plugins->v[i].path);
 }
 
 void plugin_fini_all(session *s)
@@ -112,7 +135,7 @@ void plugin_fini_all(session *s)
     plugin_list *l = s->plugins;
     if (!l) return;
     for (int i = l->n - 1; i >= 0; i--)
-        if (l->v[i].p->fini) l->v[i].p->fini(&s->host);
+        if (!l->v[i].refused && l->v[i].p->fini) l->v[i].p->fini(&s->host);
 }
 
 void plugin_unload_all(session *s)

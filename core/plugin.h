@@ -2,10 +2,12 @@
  * plugin.h — loading plugins (shared objects) with dlopen.
  *
  * plugin_load_dir loads every *.so in a directory in name order.  A plugin
- * with a missing entry symbol, another ABI, the name of a plugin already
- * loaded (a copy or a symlink under another file name) or a failing init
- * is refused with a message naming the file and the session goes on
- * without it.
+ * with a missing entry symbol, another ABI or layout (cwsh_plugin.size),
+ * the name of a plugin already loaded (a copy or a symlink under another
+ * file name), a failing init or a refused registration (a name another
+ * plugin registered, a struct of another layout) is refused with a
+ * message naming the file, everything it registered is withdrawn
+ * (host_withdraw), and the session goes on without it.
  * The list owns the dlopen handles.  Shutdown is in two steps because the
  * lua_State holds functions and userdata of plugin code: plugin_fini_all
  * (reverse order), then close the lua_State, then plugin_unload_all

@@ -17,6 +17,7 @@
 typedef struct plugin_list plugin_list;
 
 #define SESSION_MAX_SOURCES 8
+#define SESSION_MAX_FORMATS 8
 
 typedef struct session {
     cwsh_host host;              /* first member: host* == session* */
@@ -52,7 +53,18 @@ typedef struct session {
     cwsh_store *store;
     const cwsh_source *sources[SESSION_MAX_SOURCES];    /* source.c */
     int nsources;
+    const cwsh_format *formats[SESSION_MAX_FORMATS];    /* document.c */
+    int nformats;
     plugin_list *plugins;
+
+    /* who registered what (host.c): the name of the plugin whose init is
+     * running, NULL while the core registers its own; the owners of the
+     * store, sources and formats (the same names, NULL for the core) */
+    const char *loading;
+    char *reg_error;             /* the registrations the running init had refused */
+    const char *store_owner;
+    const char *source_owner[SESSION_MAX_SOURCES];
+    const char *format_owner[SESSION_MAX_FORMATS];
 
     /* the running command */
     volatile sig_atomic_t interrupted;

@@ -24,9 +24,7 @@ static int has_extension(const cwsh_source *src, const char *file)
 
 static const cwsh_source *by_name(const session *s, const char *name)
 {
-    for (int i = 0; i < s->nsources; i++)
-        if (!strcmp(s->sources[i]->name, name)) return s->sources[i];
-    return NULL;
+    return source_find(s, name, NULL);
 }
 
 /* "csv, xlsx" */
@@ -133,10 +131,39 @@ static void register_import(session *s)
     lua_pop(L, 2);
 }
 
-void source_register(session *s, const cwsh_source *src)
+int source_register(session *s, const cwsh_source *src, const char *owner)
 {
-    if (!src || !src->name || !src->import || by_name(s, src->name)) return;
-    if (s->nsources == SESSION_MAX_SOURCES) return;
+    if (s->nsources == SESSION_MAX_SOURCES) return -1;
+    s->source_owner[s->nsources] = owner;
     s->sources[s->nsources++] = src;
     register_import(s);
+    return 0;
+}
+
+const cwsh_source *source_find(const session *s, const char *name, const char **owner)
+{
+    for (int i = 0; i < s->nsources; i++)
+        if (!strcmp(s->sources[i]->name, name)) {
+            if (owner) *owner = s->source_owner[i];
+            return s->sources[i];
+        }
+    return NULL;
+}
+
+void source_withdraw(session *s, const char *owner)
+{
+    int n = 0;
+    for (int i = 0; i < s->nsources; i++) {
+        const char *o = s->source_owner[i];
+        if (o == owner || (o && owner && !strcmp(o, owner))) continue;
+        s->source_owner[n] = o;
+        s->sources[n++] = s->sources[i];
+    }
+    if (n == s->nsources) return;
+    s->nsources = n;
+    if (n > 0) { register_import(s); return; }
+    lua_getfield(s->L, LUA_REGISTRYINDEX, "cwsh.commands");
+    lua_pushnil(s->L);
+    lua_setfield(s->L, -2, "import");
+    lua_pop(s->L, 1);
 }

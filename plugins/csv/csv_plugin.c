@@ -100,7 +100,7 @@ static int csv_source_import(cwsh_host *h, const char *file, int argc, const cha
 static const char *const csv_extensions[] = { "csv", "tsv", "txt", NULL };
 
 static const cwsh_source csv_source = {
-    "csv", csv_extensions, IMPORT_OPTIONS,
+    sizeof(cwsh_source), "csv", csv_extensions, IMPORT_OPTIONS,
     "an inspection sheet (long: a row per item; wide: a row per inspection) through the mapping "
     "in rules/mappings/ whose headers fit; one transaction; bad rows are listed as "
     "FILE:LINE:COLUMN and kept in FILE.rejects.csv",
@@ -161,6 +161,6 @@ static void csv_fini_plugin(cwsh_host *h) { (void)h; host = NULL; }
 const cwsh_plugin *cwsh_plugin_entry(void);
 const cwsh_plugin *cwsh_plugin_entry(void)
 {
-    static const cwsh_plugin p = { CWSH_ABI, "csv", "1.0.0", csv_init_plugin, csv_fini_plugin };
+    static const cwsh_plugin p = { CWSH_PLUGIN_HEAD, "csv", "1.0.0", csv_init_plugin, csv_fini_plugin };
     return &p;
 }

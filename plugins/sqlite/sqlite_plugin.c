@@ -39,6 +39,8 @@ static int exec_opened(void *self, const char *sql, cwsh_sink *out, char **err)
     return store_exec(self, sql, out, err);
 }
 
+/* A refused registration refuses the plugin (the host says why), so the
+ * return values need no checking here. */
 static int init(cwsh_host *h, char **err)
 {
     (void)err;
@@ -61,6 +63,6 @@ static void fini(cwsh_host *h)
     sqlite_conn_close(&conn);
 }
 
-static const cwsh_plugin plugin = { CWSH_ABI, "sqlite", "1.0.0", init, fini };
+static const cwsh_plugin plugin = { CWSH_PLUGIN_HEAD, "sqlite", "1.0.0", init, fini };
 
 const cwsh_plugin *cwsh_plugin_entry(void) { return &plugin; }

@@ -110,6 +110,7 @@ static void s_interrupt(void *self)
 void sqlite_store_init(cwsh_store *st, sqlite_conn *c)
 {
     memset(st, 0, sizeof *st);
+    st->size = sizeof *st;
     st->name = "sqlite";
     st->self = c;
     st->exec = s_exec;

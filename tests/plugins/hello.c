@@ -43,7 +43,7 @@ static int hello_import(cwsh_host *h, const char *file, int argc, const char *co
 }
 
 static const char *const hello_ext[] = { "hello", NULL };
-static const cwsh_source hello_source = { "hello", hello_ext, "[--shout]", "count a .hello file's lines",
+static const cwsh_source hello_source = { sizeof(cwsh_source), "hello", hello_ext, "[--shout]", "count a .hello file's lines",
                                           hello_import };
 
 static int init(cwsh_host *h, char **err)
@@ -54,5 +54,5 @@ static int init(cwsh_host *h, char **err)
     h->register_command(h, "hello", "hello [NAME]", "greet NAME from a C plugin", l_greet);
     return 0;
 }
-static const cwsh_plugin plugin = { CWSH_ABI, "hello", "0.1", init, NULL };
+static const cwsh_plugin plugin = { CWSH_PLUGIN_HEAD, "hello", "0.1", init, NULL };
 const cwsh_plugin *cwsh_plugin_entry(void) { return &plugin; }

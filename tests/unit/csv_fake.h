@@ -115,12 +115,12 @@ static int fk_tend(cwsh_loader *ld, int commit, char **err)
     return 0;
 }
 
+/* no inspections_each (no duplicate check against a database), no open */
 static cwsh_store fk_store = {
-    "fake", &fk_store, NULL, NULL, NULL,
-    fk_begin, fk_find, fk_madd, fk_insp, fk_result, fk_end,
-    fk_tbegin, fk_trow, fk_tend,
-    NULL,                       /* no duplicate check against a database */
-    NULL                        /* nothing to open */
+    .size = sizeof(cwsh_store), .name = "fake", .self = &fk_store,
+    .load_begin = fk_begin, .market_find = fk_find, .market_add = fk_madd,
+    .inspection = fk_insp, .result = fk_result, .load_end = fk_end,
+    .table_begin = fk_tbegin, .table_row = fk_trow, .table_end = fk_tend,
 };
 
 static cwsh_store *fk_get_store(cwsh_host *h) { return &fk_store; }
@@ -169,6 +169,7 @@ static cwsh_host *fk_host(void)
         exit(1);
     }
     h.abi = CWSH_ABI;
+    h.size = sizeof h;
     h.L = L;
     h.store = fk_get_store;
     h.errorf = fk_errorf;
