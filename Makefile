@@ -21,8 +21,7 @@ PKGS     := lua5.4 sqlite3 readline
 CC       ?= cc
 OPT      ?= -O2 -g
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-            -Wmissing-prototypes -Wno-unused-parameter -Wformat=2 \
-            -Wno-format-nonliteral
+            -Wmissing-prototypes -Wno-unused-parameter -Wformat=2
 SAN      ?=
 CPPFLAGS += -Icore -D_GNU_SOURCE -DCWSH_VERSION='"$(VERSION)"' \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

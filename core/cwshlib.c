@@ -91,28 +91,76 @@ static int l_notice(lua_State *L)
     return 0;
 }
 
-/* Format number cell `idx` with printf format `fmt` into buf.  Only one
- * conversion is allowed; integer conversions get the "ll" length. */
-static const char *format_number(lua_State *L, int idx, const char *fmt,
+/* A number format (a result set's formats[i]) holds exactly one
+ * conversion: '%', flags from "-+ #0", a width and a precision of at
+ * most two digits each, then one of d i f F e E g G; "%%" is a '%'
+ * anywhere, other text is copied.  These are the formats that are safe to
+ * hand to snprintf with one number: "%s" or "%n" would read or write
+ * memory that is not there (formats={"%f %s%s%s%n"} crashed the shell).
+ * NULL when `fmt` is one, with *conv at its conversion character; else
+ * why not, in `why`. */
+#define FORMAT_MAX 40
+static const char *format_check(const char *fmt, const char **conv, char *why, size_t size)
+{
+    int n = 0;
+    if (strlen(fmt) > FORMAT_MAX) {
+        snprintf(why, size, "is longer than %d bytes", FORMAT_MAX);
+        return why;
+    }
+    for (const char *p = fmt; *p; p++) {
+        if (*p != '%') continue;
+        if (p[1] == '%') { p++; continue; }
+        const char *start = p++;
+        p += strspn(p, "-+ #0");
+        size_t w = strspn(p, "0123456789");
+        p += w;
+        size_t pr = 0;
+        if (*p == '.') { p++; pr = strspn(p, "0123456789"); p += pr; }
+        if (w > 2 || pr > 2) {
+            snprintf(why, size, "has a width or precision of more than two digits in '%.*s'",
+                     (int)(p - start), start);
+            return why;
+        }
+        if (!*p || !strchr("diFfeEgG", *p)) {
+            snprintf(why, size, "has '%.*s', which is not a number conversion "
+                     "(%%d %%i %%f %%e %%g, with flags, width and precision)",
+                     (int)(p - start) + (*p ? 1 : 0), start);
+            return why;
+        }
+        if (++n > 1) {
+            snprintf(why, size, "has more than one conversion");
+            return why;
+        }
+        *conv = p;
+    }
+    if (n == 0) {
+        snprintf(why, size, "has no conversion (%%d %%i %%f %%e %%g)");
+        return why;
+    }
+    return NULL;
+}
+
+/* Format number cell `idx` with `fmt`, checked by format_check (conv is
+ * its conversion), into buf.  Integer conversions get the "ll" length
+ * and the number rounded to the nearest integer. */
+static const char *format_number(lua_State *L, int idx, const char *fmt, const char *conv,
                                  char *buf, size_t size)
 {
-    const char *pc = strchr(fmt, '%');
-    if (!pc) return NULL;
-    const char *conv = pc + 1;
-    conv += strspn(conv, "-+ #0123456789.");
-    char spec[32];
-    size_t pre = (size_t)(conv - fmt);
-    if (*conv == 0 || pre + strlen(conv) + 3 > sizeof spec) return NULL;
-    if (strchr("di", *conv)) {
+/* fmt is not a literal, but format_check let through only one conversion
+ * of the type passed here */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    if (*conv == 'd' || *conv == 'i') {
+        char spec[FORMAT_MAX + 3];
+        size_t pre = (size_t)(conv - fmt);
         memcpy(spec, fmt, pre);
         snprintf(spec + pre, sizeof spec - pre, "ll%s", conv);
         lua_Number d = lua_tonumber(L, idx);
         snprintf(buf, size, spec, (long long)(d < 0 ? d - 0.5 : d + 0.5));
-    } else if (strchr("fFeEgG", *conv)) {
-        snprintf(buf, size, fmt, (double)lua_tonumber(L, idx));
     } else {
-        return NULL;
+        snprintf(buf, size, fmt, (double)lua_tonumber(L, idx));
     }
+#pragma GCC diagnostic pop
     return buf;
 }
 
@@ -137,11 +185,26 @@ int cwshlib_render(session *s, int idx)
         lua_pop(L, 1);                 /* the string stays in `columns` */
     }
     int cols = lua_gettop(L);
+    const char **convs = calloc((size_t)ncol + 1, sizeof *convs);
     if (lua_getfield(L, idx, "formats") == LUA_TTABLE) {
         for (int i = 0; i < ncol; i++) {
-            lua_rawgeti(L, -1, i + 1);
-            fmts[i] = lua_tostring(L, -1);
-            lua_pop(L, 1);
+            int t = lua_rawgeti(L, -1, i + 1);
+            fmts[i] = t == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+            lua_pop(L, 1);             /* the string stays in `formats` */
+            char why[160];
+            if (t != LUA_TNIL && !fmts[i]) snprintf(why, sizeof why, "is a %s, not a string",
+                                                    lua_typename(L, t));
+            if ((t != LUA_TNIL && !fmts[i]) || (fmts[i] && format_check(fmts[i], &convs[i], why, sizeof why))) {
+                if (fmts[i])
+                    lua_pushfstring(L, "result set: formats[%d] \"%s\" (column '%s') %s", i + 1,
+                                    fmts[i], names[i], why);
+                else
+                    lua_pushfstring(L, "result set: formats[%d] (column '%s') %s", i + 1, names[i], why);
+                lua_replace(L, cols);      /* the message for `columns` */
+                lua_settop(L, cols);
+                free(names); free(fmts); free(convs); free(v); free(nbuf);
+                return -1;
+            }
         }
     }
     int fmtt = lua_gettop(L);
@@ -159,7 +222,7 @@ int cwshlib_render(session *s, int idx)
                 if (t == LUA_TNUMBER) {
                     if (lua_isinteger(L, -1)) { c->type = CWSH_INT; c->i = lua_tointeger(L, -1); }
                     else { c->type = CWSH_REAL; c->r = lua_tonumber(L, -1); }
-                    if (fmts[i] && format_number(L, -1, fmts[i], nbuf[i], sizeof nbuf[i])) {
+                    if (fmts[i] && format_number(L, -1, fmts[i], convs[i], nbuf[i], sizeof nbuf[i])) {
                         c->s = nbuf[i];
                         c->n = strlen(nbuf[i]);
                     }
@@ -184,7 +247,7 @@ int cwshlib_render(session *s, int idx)
     k->end(k);
     render_close(&k);
     lua_settop(L, cols - 1);
-    free(names); free(fmts); free(v); free(nbuf);
+    free(names); free(fmts); free(convs); free(v); free(nbuf);
     return 0;
 }
 

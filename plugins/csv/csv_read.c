@@ -4,6 +4,7 @@
  */
 #include <csv.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <iconv.h>
 #include <stdint.h>
@@ -49,10 +50,14 @@ struct csvr {
     int col;
 };
 
-static char *xstrdup_printf(const char *fmt, const char *a, const char *b)
+__attribute__((format(printf, 1, 2)))
+static char *xstrdup_printf(const char *fmt, ...)
 {
     char tmp[1024];
-    snprintf(tmp, sizeof tmp, fmt, a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
     return strdup(tmp);
 }
 

@@ -51,6 +51,7 @@
  *
  * To change the schema, append a migration; never edit a released one.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,10 +177,14 @@ static const char *const migrations[] = { m1_tables, m2_views };
 
 int sqlite_schema_current(void) { return NMIGRATIONS; }
 
-static char *fmt_err(const char *fmt, const char *a, int n, const char *b)
+__attribute__((format(printf, 1, 2)))
+static char *fmt_err(const char *fmt, ...)
 {
     char *p;
-    if (asprintf(&p, fmt, a, n, b) < 0) abort();
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&p, fmt, ap) < 0) abort();
+    va_end(ap);
     return p;
 }
 

@@ -491,7 +491,10 @@ static void inspect(const market *mk, int kind, int month, rng *r, double drift,
             double per = it->points <= 2 ? 0.5 : 1.0;
             x->count = n;
             x->deduction = n * per > it->points ? it->points : n * per;
-            snprintf(x->note, sizeof x->note, it->count_note, n);
+            /* the note's one %d is the count */
+            const char *d = strstr(it->count_note, "%d");
+            snprintf(x->note, sizeof x->note, "%.*s%d%s", (int)(d - it->count_note),
+                     it->count_note, n, d + 2);
         } else {
             double v = rng_unit(r);
             int steps = 1 + (int)(pow(v, 1.5) * 2 * it->points);
