@@ -372,8 +372,54 @@ static int l_sandbox_load(lua_State *L)
     return 1;
 }
 
-/* Build the table of allow-listed builtins once; copies of the libraries
- * so a rule that writes string.x cannot change the host's. [-0, +1] */
+/* __newindex of a frozen library: upvalue 1 its name.  Raised at the
+ * assigning line of the rule file (level 1: the caller of this
+ * metamethod). */
+static int frozen_newindex(lua_State *L)
+{
+    const char *key = luaL_tolstring(L, 2, NULL);
+    return luaL_error(L, "cannot set %s.%s: the libraries are read-only in rule files "
+                      "(assign a local instead)", lua_tostring(L, lua_upvalueindex(1)), key);
+}
+
+/* __pairs of a frozen library: next over the contents (upvalue 1 next,
+ * upvalue 2 the contents). */
+static int frozen_pairs(lua_State *L)
+{
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_pushnil(L);
+    return 3;
+}
+
+/* Replace the table on top with a read-only proxy of it: an empty table
+ * whose __index is the contents and whose __newindex raises, with a
+ * locked metatable.  Every rule file of every rule set shares these, so
+ * a rule that sets math.min cannot change another file's math, nor the
+ * next reload's.  [-1, +1] */
+static void freeze(lua_State *L, const char *name)
+{
+    int contents = lua_gettop(L);
+    lua_newtable(L);                              /* the proxy */
+    lua_createtable(L, 0, 4);                     /* its metatable */
+    lua_pushvalue(L, contents);
+    lua_setfield(L, -2, "__index");
+    lua_pushstring(L, name);
+    lua_pushcclosure(L, frozen_newindex, 1);
+    lua_setfield(L, -2, "__newindex");
+    lua_getglobal(L, "next");
+    lua_pushvalue(L, contents);
+    lua_pushcclosure(L, frozen_pairs, 2);
+    lua_setfield(L, -2, "__pairs");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_replace(L, contents);
+}
+
+/* Build the table of allow-listed builtins once: frozen copies of the
+ * libraries, so a rule can neither change the host's nor another rule
+ * file's. [-0, +1] */
 static void push_safe(lua_State *L)
 {
     if (lua_getfield(L, LUA_REGISTRYINDEX, "cwsh.safe") == LUA_TTABLE) return;
@@ -397,6 +443,7 @@ static void push_safe(lua_State *L)
             lua_pushnil(L);
             lua_setfield(L, -2, "dump");
         }
+        freeze(L, safe_libs[i]);
         lua_setfield(L, -2, safe_libs[i]);
     }
     lua_newtable(L);                              /* os: time only */
@@ -407,6 +454,7 @@ static void push_safe(lua_State *L)
         lua_setfield(L, -3, os_ok[i]);
     }
     lua_pop(L, 1);
+    freeze(L, "os");
     lua_setfield(L, -2, "os");
     lua_pushvalue(L, -1);
     lua_setfield(L, LUA_REGISTRYINDEX, "cwsh.safe");

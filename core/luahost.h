@@ -44,7 +44,9 @@ int luahost_dofile(session *s, const char *path);
 /* Sandboxed load of a rule file: pushes the chunk and its environment,
  * or returns -1 with the message pushed.  The environment reads from the
  * table at `api` (absolute index), then the allow-listed builtins, and
- * raises on any other name. */
+ * raises on any other name.  The libraries there (string, table, math,
+ * utf8, coroutine, os's time functions) are read-only proxies shared by
+ * every rule file: setting a field raises at the assigning line. */
 int luahost_sandbox_load(session *s, const char *path, int api);
 
 /* Bytes currently allocated by Lua. */
