@@ -24,6 +24,7 @@
 #include "csv_hash.h"
 #include "csv_import.h"
 #include "csv_map.h"
+#include "csv_markets.h"
 #include "csv_report.h"
 #include "csv_seen.h"
 #include "csv_store.h"
@@ -86,6 +87,9 @@ typedef struct imp {
     unsigned gen;
     cstore *cs;                 /* the loader, directly or across threads */
     cseen *seen;                /* inspections in the database and so far in the file */
+    cmk *mk;                    /* stations, added and unknown markets */
+    int unknown_row;            /* this row names an unknown market */
+    long unknown_rows;          /* rows rejected for that alone */
     cwsh_result *rr;            /* flush()'s results, reused */
     int rr_cap;
     int ncol;
@@ -207,6 +211,23 @@ static void bad_row(imp *I, const csvr_record *rec, long line, int col, const ch
     reject_row(I, rec->raw, rec->raw_len, reason);
 }
 
+/* A row's problems (crep_problem), all reported at once, and whether it
+ * names an unknown market, which is reported once per market at the end
+ * (cmk_unknown_report), not per row.  1 when the row is bad. */
+static int row_bad(imp *I, const csvr_record *rec)
+{
+    if (!I->rep.nprob && !I->unknown_row) return 0;
+    char reason[1600];
+    if (I->rep.nprob) crep_problems_flush(&I->rep, rec->line, reason, sizeof reason);
+    else snprintf(reason, sizeof reason, "market is not registered (see the end of the report)");
+    if (I->unknown_row && !I->rep.nprob) I->unknown_rows++;
+    I->unknown_row = 0;
+    I->bad_rows++;
+    if (I->open) inspection_bad(I, rec->line);
+    reject_row(I, rec->raw, rec->raw_len, reason);
+    return 1;
+}
+
 static void set_fatal(imp *I, char *msg)
 {
     if (!I->fatal) I->fatal = msg;
@@ -241,21 +262,33 @@ static void flush(imp *I)
     cstore_inspection(I->cs, &in, I->rr, I->nres);      /* a failure stops rows() */
 }
 
-/* Market id for the code/name in this row; 0 with why set when unknown. */
+/* Market id for the code/name in this row; 0 with why set when it
+ * cannot be had, 0 with why empty when the market is unknown (recorded
+ * for the report).  With --add-markets an unknown market is added, under
+ * a generated code when the sheet gives none.  u: the row's unit. */
 static int64_t market(imp *I, const csvr_record *rec, const cell *code, const cell *name,
-                      char *why, size_t wsz)
+                      const char *u, char *why, size_t wsz)
 {
+    (void)rec;
     /* the loader wants NUL-terminated strings: copy to the stack */
-    char c[128], nm[256], u[256];
+    char c[128], nm[256];
     snprintf(c, sizeof c, "%.*s", (int)code->n, code->s);
     snprintf(nm, sizeof nm, "%.*s", (int)name->n, name->s);
-    cell unit;
-    char uw[8];
-    field(I, rec, MF_UNIT, &unit, uw, sizeof uw);
-    snprintf(u, sizeof u, "%.*s", (int)unit.n, unit.s);
     char *err = NULL;
-    int64_t id = cstore_market(I->cs, c[0] ? c : NULL, nm[0] ? nm : NULL, u[0] ? u : NULL,
-                               I->o->add_markets, &err);
+    int64_t id = cstore_market(I->cs, c[0] ? c : NULL, nm[0] ? nm : NULL, u[0] ? u : NULL, 0, &err);
+    if (!id && !err && I->o->add_markets) {
+        char gen[32];
+        const char *use = c;
+        if (!c[0] && nm[0]) {
+            if (cmk_next_code(I->mk, I->cs, gen, sizeof gen) != 0) { snprintf(why, wsz, "the store failed"); return 0; }
+            use = gen;
+        }
+        id = cstore_market(I->cs, use[0] ? use : NULL, nm[0] ? nm : NULL, u[0] ? u : NULL, 1, &err);
+        if (id > 0) {
+            cmk_added(I->mk, use, nm, u);
+            cmk_set_unit(I->mk, id, u, strlen(u));
+        }
+    }
     if (!id && err) {
         snprintf(why, wsz, "%s", err);
         free(err);
@@ -268,11 +301,8 @@ static int64_t market(imp *I, const csvr_record *rec, const cell *code, const ce
         return 0;
     }
     if (!id) {
-        if (c[0] && nm[0])
-            snprintf(why, wsz, "market \"%s\" (%s) is not known (use --add-markets to add it)", c, nm);
-        else
-            snprintf(why, wsz, "market \"%s\" is not known (use --add-markets to add it)",
-                     c[0] ? c : nm);
+        cmk_unknown(I->mk, c, nm, rec->line);
+        why[0] = 0;
         return 0;
     }
     return id;
@@ -314,7 +344,8 @@ static int already_seen(imp *I, const csvr_record *rec, const cell *mk, char *wh
 }
 
 /* Open a new inspection for this row and check its inspection-level
- * fields.  -1 when the row is bad (already reported). */
+ * fields.  -1 when they are bad: every problem is recorded
+ * (crep_problem), to be reported with the rest of the row's. */
 static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
 {
     flush(I);
@@ -336,29 +367,27 @@ static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
 
     char why[600];
     cell c;
-    int f;
-    for (f = 0; f < MF_N; f++) {
+    crep *R = &I->rep;
+    int before = R->nprob + R->more_probs;
+    for (int f = 0; f < MF_N; f++) {
         if (f == MF_ITEM || f == MF_RESULT || f == MF_DED || f == MF_COUNT) continue;
         if (f == MF_NOTE && !I->m.wide) continue;
-        if (field(I, rec, f, &c, why, sizeof why) != 0) goto bad;
+        if (f == MF_MCODE || f == MF_MNAME || f == MF_UNIT) continue;     /* below */
+        if (field(I, rec, f, &c, why, sizeof why) != 0) { crep_problem(R, colof(I, f), "%s", why); continue; }
         switch (f) {
         case MF_ID:
             if (c.n) I->ext_id = ar_put(I, c.s, c.n);
             break;
         case MF_DATE:
-            if (!c.n) { snprintf(why, sizeof why, "date is empty"); goto bad; }
-            if (conv_date(c.s, c.n, I->date) != 0) {
-                snprintf(why, sizeof why, "date \"%.*s\" is not a valid date", (int)c.n, c.s);
-                goto bad;
-            }
+            if (!c.n) crep_problem(R, colof(I, f), "date is empty");
+            else if (conv_date(c.s, c.n, I->date) != 0)
+                crep_problem(R, colof(I, f), "date \"%.*s\" is not a valid date", (int)c.n, c.s);
             break;
         case MF_KIND:
-            if (!c.n) { snprintf(why, sizeof why, "kind is empty"); goto bad; }
-            if (!(I->kind = conv_kind(c.s, c.n))) {
-                snprintf(why, sizeof why, "kind \"%.*s\" is not one of 自查, 督查, 全面督查, 暗访, 考核",
-                         (int)c.n, c.s);
-                goto bad;
-            }
+            if (!c.n) crep_problem(R, colof(I, f), "kind is empty");
+            else if (!(I->kind = conv_kind(c.s, c.n)))
+                crep_problem(R, colof(I, f), "kind \"%.*s\" is not one of 自查, 督查, 全面督查, 暗访, 考核",
+                             (int)c.n, c.s);
             break;
         case MF_INSPECTOR:
             if (c.n) I->inspector = ar_put(I, c.s, c.n);
@@ -370,70 +399,92 @@ static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
             break;
         }
     }
-    cell code, name;
-    f = I->m.col[MF_MCODE] >= 0 || I->m.def[MF_MCODE] ? MF_MCODE : MF_MNAME;
-    if (field(I, rec, MF_MCODE, &code, why, sizeof why) != 0) goto bad;
-    char codebuf[128];
-    snprintf(codebuf, sizeof codebuf, "%.*s", (int)code.n, code.s);
-    code.s = codebuf;
-    if (field(I, rec, MF_MNAME, &name, why, sizeof why) != 0) { f = MF_MNAME; goto bad; }
-    if (!code.n && !name.n) { snprintf(why, sizeof why, "market is empty"); goto bad; }
-    if (!(I->market_id = market(I, rec, &code, &name, why, sizeof why))) goto bad;
-    if (already_seen(I, rec, code.n ? &code : &name, why, sizeof why)) { f = MF_DATE; goto bad; }
+    cell code, name, unit;
+    int fm = I->m.col[MF_MCODE] >= 0 || I->m.def[MF_MCODE] ? MF_MCODE : MF_MNAME;
+    char codebuf[128], ubuf[256];
+    int ok = 1;
+    if (field(I, rec, MF_MCODE, &code, why, sizeof why) != 0) {
+        crep_problem(R, colof(I, MF_MCODE), "%s", why);
+        ok = 0;
+    } else {
+        snprintf(codebuf, sizeof codebuf, "%.*s", (int)code.n, code.s);
+        code.s = codebuf;
+    }
+    if (field(I, rec, MF_MNAME, &name, why, sizeof why) != 0) {
+        crep_problem(R, colof(I, MF_MNAME), "%s", why);
+        ok = 0;
+    }
+    if (field(I, rec, MF_UNIT, &unit, why, sizeof why) != 0) {
+        crep_problem(R, colof(I, MF_UNIT), "%s", why);
+        ok = 0;
+    } else {
+        snprintf(ubuf, sizeof ubuf, "%.*s", (int)unit.n, unit.s);
+    }
+    I->market_id = 0;
+    if (ok && !code.n && !name.n) crep_problem(R, colof(I, fm), "market is empty");
+    else if (ok && !(I->market_id = market(I, rec, &code, &name, ubuf, why, sizeof why))) {
+        if (why[0]) crep_problem(R, colof(I, fm), "%s", why);
+        else I->unknown_row = 1;
+    } else if (ok && ubuf[0]) {
+        /* the sheet's unit must be the register's station */
+        const char *reg = cmk_unit(I->mk, I->market_id);
+        if (reg && *reg && strcmp(reg, ubuf) != 0) {
+            if (code.n && name.n)
+                crep_problem(R, colof(I, MF_UNIT), "unit \"%s\" contradicts the register: market %.*s (%.*s) "
+                             "belongs to %s", ubuf, (int)code.n, code.s, (int)name.n, name.s, reg);
+            else
+                crep_problem(R, colof(I, MF_UNIT), "unit \"%s\" contradicts the register: market %.*s belongs "
+                             "to %s", ubuf, (int)(code.n ? code.n : name.n), code.n ? code.s : name.s, reg);
+        } else if (!reg) {
+            cmk_set_unit(I->mk, I->market_id, ubuf, strlen(ubuf));
+        }
+    }
+    if (R->nprob + R->more_probs == before && !I->unknown_row
+        && already_seen(I, rec, code.n ? &code : &name, why, sizeof why))
+        crep_problem(R, colof(I, MF_DATE), "%s", why);
+    if (R->nprob + R->more_probs > before || I->unknown_row) {
+        I->head_bad = 1;
+        return -1;
+    }
     return 0;
-bad:
-    I->head_bad = 1;
-    bad_row(I, rec, rec->line, colof(I, f), why);
-    return -1;
 }
 
-/* Check one item result; 0 with *p, or -1 with why and the column. */
-static int item_checks(imp *I, int item, const cell *res, const cell *ded, const cell *cnt,
-                       pres *p, char *why, size_t wsz, int *col)
+/* Check one item result: 0 with *p, or -1 when it is bad, with every
+ * problem recorded (crep_problem). */
+static int item_checks(imp *I, int item, const cell *res, const cell *ded, const cell *cnt, pres *p)
 {
     const ccheck_item *it = &I->ck.items[item];
-    *col = colof(I, MF_DED);
+    crep *R = &I->rep;
+    int before = R->nprob + R->more_probs, ded_ok = 1;
     p->item = item;
     p->ded = 0;
     p->count = -1;
     int dr = ded->n ? conv_number(ded->s, ded->n, &p->ded) : 1;
     if (dr < 0) {
-        snprintf(why, wsz, "deduction \"%.*s\" is not a number", (int)ded->n, ded->s);
-        return -1;
+        crep_problem(R, colof(I, MF_DED), "deduction \"%.*s\" is not a number", (int)ded->n, ded->s);
+        ded_ok = 0;
+        p->ded = 0;
+    } else if (p->ded < 0) {
+        crep_problem(R, colof(I, MF_DED), "deduction \"%.*s\" is negative", (int)ded->n, ded->s);
+        ded_ok = 0;
+    } else if (p->ded > it->points) {
+        crep_problem(R, colof(I, MF_DED), "deduction %g is larger than the %g points of item \"%s\"",
+                     p->ded, it->points, it->code);
+        ded_ok = 0;
     }
-    if (p->ded < 0) {
-        snprintf(why, wsz, "deduction \"%.*s\" is negative", (int)ded->n, ded->s);
-        return -1;
-    }
-    if (p->ded > it->points) {
-        snprintf(why, wsz, "deduction %g is larger than the %g points of item \"%s\"",
-                 p->ded, it->points, it->code);
-        return -1;
-    }
-    if (cnt && cnt->n) {
-        *col = colof(I, MF_COUNT);
-        if (conv_number(cnt->s, cnt->n, &p->count) != 0 || p->count < 0) {
-            snprintf(why, wsz, "count \"%.*s\" is not a number", (int)cnt->n, cnt->s);
-            return -1;
-        }
-    }
-    *col = colof(I, MF_RESULT);
+    if (cnt && cnt->n && (conv_number(cnt->s, cnt->n, &p->count) != 0 || p->count < 0))
+        crep_problem(R, colof(I, MF_COUNT), "count \"%.*s\" is not a number", (int)cnt->n, cnt->s);
     if (res->n) {
         p->result = conv_result(res->s, res->n);
-        if (p->result < 0) {
-            snprintf(why, wsz, "result \"%.*s\" is not one of 合格, 不合格, 不适用 (pass, fail, na)",
-                     (int)res->n, res->s);
-            return -1;
-        }
-        if (p->result != CWSH_FAIL && p->ded > 0) {
-            *col = colof(I, MF_DED);
-            snprintf(why, wsz, "deduction %g with result \"%.*s\"", p->ded, (int)res->n, res->s);
-            return -1;
-        }
+        if (p->result < 0)
+            crep_problem(R, colof(I, MF_RESULT), "result \"%.*s\" is not one of 合格, 不合格, 不适用 (pass, fail, na)",
+                         (int)res->n, res->s);
+        else if (ded_ok && p->result != CWSH_FAIL && p->ded > 0)
+            crep_problem(R, colof(I, MF_DED), "deduction %g with result \"%.*s\"", p->ded, (int)res->n, res->s);
     } else {
         p->result = p->ded > 0 ? CWSH_FAIL : CWSH_PASS;
     }
-    return 0;
+    return R->nprob + R->more_probs > before ? -1 : 0;
 }
 
 static int is_summary(const imp *I, const csvr_record *rec)
@@ -501,8 +552,9 @@ static void row_long(imp *I, const csvr_record *rec)
     }
     char why[600];
     int col;
+    crep *R = &I->rep;
     if (!I->open || kn != I->key_len || memcmp(key, I->ar + I->key, kn) != 0) {
-        if (begin(I, rec, key, kn) != 0) return;
+        begin(I, rec, key, kn);         /* its problems join the row's */
     } else if (!I->head_bad) {
         /* later rows of the inspection must agree with its first row */
         for (int k = 0; k < 4; k++) {
@@ -519,38 +571,39 @@ static void row_long(imp *I, const csvr_record *rec)
             else
                 snprintf(why, sizeof why, "%s \"%.*s\" differs from the inspection's first row (line %ld)",
                          cmap_field_names[f], (int)c.n, c.s, I->first_line);
-            bad_row(I, rec, rec->line, colof(I, f), why);
-            return;
+            crep_problem(R, colof(I, f), "%s", why);
         }
     }
     cell item, res, ded, cnt, note;
-    int f;
+    int f, conv_ok = 1;
     for (f = MF_ITEM; f <= MF_NOTE; f++) {
         cell *c = f == MF_ITEM ? &item : f == MF_RESULT ? &res : f == MF_DED ? &ded
                 : f == MF_COUNT ? &cnt : &note;
-        if (field(I, rec, f, c, why, sizeof why) != 0) { bad_row(I, rec, rec->line, colof(I, f), why); return; }
+        if (field(I, rec, f, c, why, sizeof why) != 0) {
+            crep_problem(R, colof(I, f), "%s", why);
+            conv_ok = 0;
+        }
     }
-    col = colof(I, MF_ITEM);
-    if (!item.n) { bad_row(I, rec, rec->line, col, "item_code is empty"); return; }
-    int k = ccheck_find(&I->ck, item.s, item.n);
-    if (k < 0) {
-        snprintf(why, sizeof why, "item \"%.*s\" is not in the checklist", (int)item.n, item.s);
-        bad_row(I, rec, rec->line, col, why);
-        return;
-    }
-    if (I->seen_gen[k] == I->gen) {
-        snprintf(why, sizeof why, "item \"%s\" appears twice in one inspection (first at line %ld)",
-                 I->ck.items[k].code, I->seen_line[k]);
-        bad_row(I, rec, rec->line, col, why);
-        return;
-    }
-    I->seen_gen[k] = I->gen;
-    I->seen_line[k] = rec->line;
     pres p;
-    if (item_checks(I, k, &res, &ded, &cnt, &p, why, sizeof why, &col) != 0) {
-        bad_row(I, rec, rec->line, col, why);
-        return;
+    col = colof(I, MF_ITEM);
+    if (!conv_ok) {
+        /* a converter failed: its field cannot be checked */
+    } else if (!item.n) {
+        crep_problem(R, col, "item_code is empty");
+    } else {
+        int k = ccheck_find(&I->ck, item.s, item.n);
+        if (k < 0) {
+            crep_problem(R, col, "item \"%.*s\" is not in the checklist", (int)item.n, item.s);
+        } else {
+            if (I->seen_gen[k] == I->gen)
+                crep_problem(R, col, "item \"%s\" appears twice in one inspection (first at line %ld)",
+                             I->ck.items[k].code, I->seen_line[k]);
+            I->seen_gen[k] = I->gen;
+            I->seen_line[k] = rec->line;
+            item_checks(I, k, &res, &ded, &cnt, &p);
+        }
     }
+    if (row_bad(I, rec)) return;
     if (I->bad) { sibling(I, rec); return; }
     p.note = note.n ? ar_put(I, note.s, note.n) : NONE;
     *new_res(I) = p;
@@ -559,8 +612,8 @@ static void row_long(imp *I, const csvr_record *rec)
 
 static void row_wide(imp *I, const csvr_record *rec)
 {
-    if (begin(I, rec, "", 0) != 0) { I->open = 0; return; }
-    char why[600];
+    begin(I, rec, "", 0);               /* its problems join the row's */
+    crep *R = &I->rep;
     for (int j = 0; j < I->m.ncol && j < rec->nf; j++) {
         int k = I->m.item[j];
         if (k < 0) continue;
@@ -575,27 +628,19 @@ static void row_wide(imp *I, const csvr_record *rec)
         const ccheck_item *it = &I->ck.items[k];
         if (!c.n) continue;
         if (conv_number(c.s, c.n, &p->ded) == 0) {
-            if (p->ded < 0 || p->ded > it->points) {
-                if (p->ded < 0)
-                    snprintf(why, sizeof why, "deduction \"%.*s\" is negative", (int)c.n, c.s);
-                else
-                    snprintf(why, sizeof why, "deduction %g is larger than the %g points of item \"%s\"",
+            if (p->ded < 0)
+                crep_problem(R, j + 1, "deduction \"%.*s\" is negative", (int)c.n, c.s);
+            else if (p->ded > it->points)
+                crep_problem(R, j + 1, "deduction %g is larger than the %g points of item \"%s\"",
                              p->ded, it->points, it->code);
-                bad_row(I, rec, rec->line, j + 1, why);
-                I->open = 0;
-                return;
-            }
-            if (p->ded > 0) p->result = CWSH_FAIL;
+            else if (p->ded > 0) p->result = CWSH_FAIL;
             continue;
         }
         int r = conv_result(c.s, c.n);
         if (r == CWSH_PASS || r == CWSH_NA) { p->result = r; continue; }
-        snprintf(why, sizeof why, "deduction \"%.*s\" for item \"%s\" is not a number",
-                 (int)c.n, c.s, it->code);
-        bad_row(I, rec, rec->line, j + 1, why);
-        I->open = 0;
-        return;
+        crep_problem(R, j + 1, "deduction \"%.*s\" for item \"%s\" is not a number", (int)c.n, c.s, it->code);
     }
+    if (row_bad(I, rec)) { I->open = 0; return; }
     hold_row(I, rec);
     flush(I);
 }
@@ -615,6 +660,7 @@ static void imp_free(imp *I)
     free(I->rr);
     cstore_close(&I->cs);
     cseen_close(&I->seen);
+    cmk_close(&I->mk);
     for (int f = 0; f < MF_N; f++) free(I->lbuf[f]);
     free(I->fatal);
 }
@@ -780,6 +826,8 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
     }
     I.seen_gen = calloc((size_t)I.ck.n, sizeof *I.seen_gen);
     I.seen_line = calloc((size_t)I.ck.n, sizeof *I.seen_line);
+    I.mk = cmk_open();
+    if ((I.m.col[MF_UNIT] >= 0 || I.m.def[MF_UNIT]) && cmk_load_units(I.mk, I.st, err) != 0) goto out;
     cwsh_import_info info = { o->file, hex, I.m.name, csvr_encoding(I.r), o->replace };
     if (I.st->load_begin(I.st->self, &info, &I.ld, &e) != 0) {
         I.ld = NULL;
@@ -809,7 +857,18 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
     }
     h->progress(h, "import", -1, 0, 0);
     if (I.fatal) { *err = I.fatal; I.fatal = NULL; goto out; }
-    if (I.rep.errors && !o->skip_bad) {
+    char *unknown = cmk_unknown_report(I.mk, o->add_markets);
+    /* alone, the unknown markets are the failure's message */
+    if (unknown && (o->skip_bad || I.bad_rows > I.unknown_rows)) h->errorf(h, "%s: %s", o->file, unknown);
+    if (I.bad_rows && !o->skip_bad) {
+        if (I.bad_rows == I.unknown_rows) {
+            /* a problem of the register, not of the rows: no rejects file
+             * (it would be the whole sheet), nor an earlier one */
+            crep_discard(&I.rep);
+            *err = crep_msgf("%s; nothing imported", unknown ? unknown : "unknown markets");
+            free(unknown);
+            goto out;
+        }
         /* the rejects file also holds the good rows of bad inspections */
         char also[80] = "";
         if (I.rep.rejected > I.bad_rows)
@@ -817,11 +876,19 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
         *err = crep_msgf("%ld bad row%s%s; nothing imported.  Bad rows are in %s; fix them there and "
                     "import that file, or run again with --skip-bad.",
                     I.bad_rows, I.bad_rows == 1 ? "" : "s", also, I.rep.path);
+        free(unknown);
         goto out;
     }
+    free(unknown);
     /* the rejects file must be complete before anything is committed */
     long rejected = I.rep.rejected;
     have_rep = 0;
+    /* no rejects, or only rows of unknown markets and nothing imported
+     * (the register's problem): no rejects file, and an earlier run's
+     * is stale now */
+    if (!rejected || (!I.n_insp && I.bad_rows == I.unknown_rows)) crep_discard(&I.rep);
+    char rejects_path[1100];
+    snprintf(rejects_path, sizeof rejects_path, "%s", I.rep.path);
     if (crep_close(&I.rep, err) != 0) goto out;
     /* --skip-bad with every row rejected: keep nothing, not even the
      * record of the file, so that importing it again after a fix works */
@@ -832,6 +899,21 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
         goto out;
     }
     I.ld = NULL;
+    if (!I.n_insp && rejected) {
+        /* --skip-bad and every row bad: a failure, so that a -bail script stops */
+        char c[32];
+        cimp_thousands(c, sizeof c, rejected);
+        *err = crep_msgf("nothing imported from %s: every row was rejected (%s row%s)%s%s", o->file, c,
+                         rejected == 1 ? "" : "s",
+                         I.bad_rows > I.unknown_rows ? "; they are in " : "",
+                         I.bad_rows > I.unknown_rows ? rejects_path : "");
+        goto out;
+    }
+    if (I.n_insp) {
+        char *added = cmk_added_report(I.mk);
+        if (added) h->noticef(h, "%s", added);
+        free(added);
+    }
     {
         char a[32], b[32], rej[80] = "";
         cimp_thousands(a, sizeof a, I.n_insp);

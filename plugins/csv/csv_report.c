@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include "csv_report.h"
 
 /* Length of raw row p[0..n) without its last field (and the delimiter
@@ -61,6 +62,42 @@ void crep_error(crep *c, long line, int col, const char *reason)
     else c->h->errorf(c->h, "%s: %s", c->file, reason);
 }
 
+void crep_problem(crep *c, int col, const char *fmt, ...)
+{
+    if (c->nprob == CREP_PROBS) { c->more_probs++; return; }
+    struct crep_prob *p = &c->prob[c->nprob++];
+    p->col = col;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->why, sizeof p->why, fmt, ap);
+    va_end(ap);
+}
+
+void crep_problems_flush(crep *c, long line, char *reason, size_t size)
+{
+    /* column order reads like the row; a stable insertion sort */
+    for (int i = 1; i < c->nprob; i++) {
+        struct crep_prob t = c->prob[i];
+        int j = i;
+        while (j > 0 && c->prob[j - 1].col > t.col) { c->prob[j] = c->prob[j - 1]; j--; }
+        c->prob[j] = t;
+    }
+    size_t o = 0;
+    if (size) reason[0] = 0;
+    for (int i = 0; i < c->nprob; i++) {
+        crep_error(c, line, c->prob[i].col, c->prob[i].why);
+        int w = snprintf(reason + o, o < size ? size - o : 0, "%s%s", i ? "; " : "", c->prob[i].why);
+        if (w > 0) o = o + (size_t)w < size ? o + (size_t)w : size;
+    }
+    if (c->more_probs) {
+        char m[80];
+        snprintf(m, sizeof m, "and %d more problems in this row", c->more_probs);
+        crep_error(c, line, 0, m);
+        snprintf(reason + o, o < size ? size - o : 0, "; %s", m);
+    }
+    c->nprob = c->more_probs = 0;
+}
+
 /* Write a CSV field, quoted, in the file's encoding. */
 static void put_field(crep *c, const char *s)
 {
@@ -78,7 +115,7 @@ static void end_line(crep *c) { fputs(csvr_crlf(c->r) ? "\r\n" : "\n", c->out); 
 
 void crep_reject(crep *c, const char *raw, size_t n, const char *reason)
 {
-    if (c->fail) return;
+    if (c->fail || c->discarded) return;
     if (!c->out) {
         c->out = fopen(c->path, "wb");
         if (!c->out) {
@@ -98,6 +135,18 @@ void crep_reject(crep *c, const char *raw, size_t n, const char *reason)
     put_field(c, reason);
     end_line(c);
     c->rejected++;
+}
+
+void crep_discard(crep *c)
+{
+    if (c->out) fclose(c->out);
+    c->out = NULL;
+    c->discarded = 1;
+    if (c->path && unlink(c->path) != 0 && errno != ENOENT && !c->fail) {
+        char tmp[1200];
+        snprintf(tmp, sizeof tmp, "cannot remove '%s': %s", c->path, strerror(errno));
+        c->fail = strdup(tmp);
+    }
 }
 
 int crep_close(crep *c, char **err)

@@ -11,6 +11,7 @@
 #include "csv_read.h"
 
 #define CREP_SHOWN 20
+#define CREP_PROBS 12           /* problems kept per row; more are counted */
 
 typedef struct crep {
     cwsh_host *h;
@@ -24,14 +25,26 @@ typedef struct crep {
     long rejected;           /* rows written to the rejects file */
     char *fail;              /* first write failure */
     int drop_reason;         /* the input is a rejects file: replace its reason column */
+    int discarded;           /* crep_discard: write nothing */
+    /* the problems of the row being checked, reported together */
+    struct crep_prob { int col; char why[480]; } prob[CREP_PROBS];
+    int nprob, more_probs;
 } crep;
 
 void crep_open(crep *c, cwsh_host *h, const char *file, csvr *r,
                const char *header, size_t header_len);
 /* Report one error; line 0 leaves out LINE, col 0 leaves out COLUMN. */
 void crep_error(crep *c, long line, int col, const char *reason);
+/* One problem of the row being checked (col 0: none to name). */
+void crep_problem(crep *c, int col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Report the row's problems as error lines at `line`, in column order,
+ * and join them into `reason` for the rejects file; then forget them. */
+void crep_problems_flush(crep *c, long line, char *reason, size_t size);
 /* Append a raw row with its reason to the rejects file (opened on first use). */
 void crep_reject(crep *c, const char *raw, size_t n, const char *reason);
+/* No rejects file: the one written so far, or one left by an earlier
+ * run, is removed, and no more rows are written. */
+void crep_discard(crep *c);
 /* Print "... and N more" when errors were left out; close the file.
  * 0, or -1 with a malloc'd message when writing the rejects file failed. */
 int crep_close(crep *c, char **err);

@@ -27,11 +27,10 @@ printf '%s\nimport long-en.csv\n' "$RULES" | run
 is "$?" 1 "unknown markets: the import fails"
 cat >want <<'EOF2'
 mapping: long (UTF-8, 12 columns, LF)
-long-en.csv:2:3: market "M00001" (城北市场) is not known (use --add-markets to add it)
-long-en.csv:6:3: market "M00002" (健康路市场) is not known (use --add-markets to add it)
-<stdin>:2: 2 bad rows (6 rows rejected with their inspections); nothing imported.  Bad rows are in long-en.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
+<stdin>:2: 2 inspections name 2 unknown markets: M00001 城北市场 (line 2), M00002 健康路市场 (line 6); register them (markets import FILE, markets add) or import with --add-markets; nothing imported
 EOF2
-is_file want out "unknown markets: exact messages"
+is_file want out "unknown markets: one line for all of them"
+[ -e long-en.csv.rejects.csv ] && not_ok "unknown markets: no rejects file" || ok "unknown markets: no rejects file"
 is "$(q 'SELECT count(*) FROM inspection; SELECT count(*) FROM market; SELECT count(*) FROM import')" "0
 0
 0" "atomic: nothing imported, not even the markets"
@@ -39,6 +38,7 @@ printf '%s\nimport long-en.csv --add-markets\n' "$RULES" | run
 is "$?" 0 "--add-markets: imports"
 cat >want <<'EOF2'
 mapping: long (UTF-8, 12 columns, LF)
+added 2 markets to the register: M00001 城北市场 (城东所), M00002 健康路市场 (城西所)
 imported 2 inspections (6 item results) from long-en.csv in T s
 EOF2
 is_file want out "long English: summary"
@@ -81,6 +81,7 @@ printf '%s\nimport long-zh.csv --add-markets\n' "$RULES" | run
 is "$?" 0 "long Chinese: imports"
 cat >want <<'EOF2'
 mapping: long (UTF-8, 12 columns, CRLF)
+added 2 markets to the register: M00001 城北市场 (城东所), M00002 健康路市场 (城西所)
 imported 2 inspections (6 item results) from long-zh.csv in T s
 EOF2
 is_file want out "long Chinese: summary"
@@ -103,6 +104,7 @@ is "$?" 0 "wide GB18030: imports"
 cat >want <<'EOF2'
 mapping: wide (GB18030, 13 columns, CRLF)
 wide.csv:5: skipped a summary row
+added 3 markets to the register: M00001 城北市场 (城东所), M00002 健康路市场 (城西所), M00003 解放市场 (城南所)
 imported 3 inspections (12 item results) from wide.csv in T s
 EOF2
 is_file want out "wide: summary row skipped with a notice"
@@ -133,8 +135,8 @@ is "$(q 'SELECT count(*) FROM inspection; SELECT count(*) FROM import')" "0
 0" "bad rows: nothing imported"
 is "$(wc -l <three.csv.rejects.csv | tr -d ' ')" 7 "rejects file: header and the six rows of the two bad inspections"
 printf '%s\nimport three.csv --add-markets --skip-bad\n' "$RULES" | run
-is "$?" 0 "--skip-bad succeeds"
-is "$(tail -1 out)" "imported 0 inspections (0 item results) from three.csv in T s; 6 rows rejected" "--skip-bad: summary"
+is "$?" 1 "--skip-bad that imports nothing fails (a -bail script stops)"
+is "$(tail -1 out)" "<stdin>:2: nothing imported from three.csv: every row was rejected (6 rows); they are in three.csv.rejects.csv" "--skip-bad: says nothing was imported"
 is "$(q 'SELECT count(*) FROM import; SELECT count(*) FROM market')" "0
 0" "--skip-bad with every row rejected keeps nothing, not even the file's record"
 # fix the three bad rows in the rejects file and import it
@@ -253,6 +255,7 @@ is "$?" 0 "title row and unnamed columns: imports"
 cat >want <<'EOF2'
 excel.csv:1: skipped a title row above the header
 mapping: long (UTF-8, 14 columns, LF)
+added 2 markets to the register: M00001 城北市场 (城东所), M00002 健康路市场 (城西所)
 imported 2 inspections (6 item results) from excel.csv in T s
 EOF2
 is_file want out "title row and unnamed columns: notice and summary"
@@ -280,14 +283,102 @@ printf '%s\n' "INSERT INTO market(code, name) VALUES ('M1', '城北市场'), ('M
 { printf 'date,market_name,kind,item_code,result,deduction\n'
   printf '2027-01-05,城北市场,督查,A01,不合格,1\n2027-01-06,解放市场,督查,A01,不合格,1\n2027-01-07,新市场,督查,A01,合格,0\n'; } >names.csv
 printf '%s\n.read m.sql\nimport names.csv --add-markets\n' "$RULES" | run
-is "$?" 1 "no code column: a shared name and a new market fail"
+is "$?" 1 "no code column: a shared name fails"
 cat >want <<'EOF2'
 mapping: long (UTF-8, 6 columns, LF)
 names.csv:3:2: market name "解放市场" belongs to more than one market; the sheet must give the code (市场编号)
-names.csv:4:2: cannot add market '新市场': the sheet gives no market code (add a 市场编号 column, or register the market first)
-<stdin>:3: 2 bad rows; nothing imported.  Bad rows are in names.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
+<stdin>:3: 1 bad row; nothing imported.  Bad rows are in names.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
 EOF2
 is_file want out "no code column: exact messages"
+cleanup_scratch
+
+# --- a station's sheet without codes into an empty register: the unknown
+# markets in one line each (no rejects file: the register lacks them, the
+# rows are fine), then --add-markets registers them with the first free
+# codes and their station from 所属单位; a unit against the register is a
+# bad row naming both; an earlier run's rejects file goes once the file
+# imports
+scratch
+{ printf '检查日期,市场名称,所属单位,检查人员,检查类型,检查项目,检查结果,扣分\n'
+  printf '2027-01-05,城北市场,城东所,张伟,督查,A01,不合格,2\n2027-01-05,城北市场,城东所,张伟,督查,A02,合格,0\n'
+  printf '2027-01-06,健康路市场,城西所,王芳,自查,A01,合格,0\n2027-01-07,解放市场,城南所,李娜,督查,A01,合格,0\n'
+  printf '2027-01-08,解放市场,城南所,李娜,督查,A01,合格,0\n2027-01-09,解放市场,城南所,李娜,督查,A01,合格,0\n'; } >nocode.csv
+printf '%s\nimport nocode.csv\n' "$RULES" | run
+is "$?" 1 "no codes, empty register: the import fails"
+cat >want <<'EOF2'
+mapping: long (UTF-8, 8 columns, LF)
+<stdin>:2: 5 inspections name 3 unknown markets: 城北市场 (line 2), 健康路市场 (line 4), 解放市场 (line 5); register them (markets import FILE, markets add) or import with --add-markets; nothing imported
+EOF2
+is_file want out "unknown markets: once per market, with the count of inspections"
+[ -e nocode.csv.rejects.csv ] && not_ok "unknown markets only: no rejects file" || ok "unknown markets only: no rejects file"
+printf '%s\nimport nocode.csv --skip-bad\n' "$RULES" | run
+is "$?" 1 "--skip-bad with every market unknown: fails"
+cat >want <<'EOF2'
+mapping: long (UTF-8, 8 columns, LF)
+nocode.csv: 5 inspections name 3 unknown markets: 城北市场 (line 2), 健康路市场 (line 4), 解放市场 (line 5); register them (markets import FILE, markets add) or import with --add-markets
+<stdin>:2: nothing imported from nocode.csv: every row was rejected (6 rows)
+EOF2
+is_file want out "--skip-bad, nothing imported: said so, no rejects file named"
+[ -e nocode.csv.rejects.csv ] && not_ok "--skip-bad, unknown markets only: no rejects file" || ok "--skip-bad, unknown markets only: no rejects file"
+echo stale >nocode.csv.rejects.csv
+printf '%s\nmarkets add M0001 城北市场 --station 城东所\nimport nocode.csv --add-markets\n' "$RULES" | run
+is "$?" 0 "--add-markets on a sheet without codes: imports"
+cat >want <<'EOF2'
+added market M0001 城北市场 (城东所)
+mapping: long (UTF-8, 8 columns, LF)
+added 2 markets to the register: M0002 健康路市场 (城西所), M0003 解放市场 (城南所)
+imported 5 inspections (6 item results) from nocode.csv in T s
+EOF2
+is_file want out "--add-markets: how many markets and which codes"
+is "$(q "SELECT m.code, m.name, u.name, u.kind FROM market m LEFT JOIN unit u ON u.id = m.unit_id ORDER BY m.code")" \
+"M0001|城北市场|城东所|所
+M0002|健康路市场|城西所|所
+M0003|解放市场|城南所|所" "the new markets got the first free codes and their station from 所属单位"
+is "$(q "SELECT m.code, count(*) FROM inspection i JOIN market m ON m.id = i.market_id GROUP BY m.code")" \
+"M0001|1
+M0002|1
+M0003|3" "their inspections are on them"
+[ -e nocode.csv.rejects.csv ] && not_ok "the stale rejects file is removed" || ok "the stale rejects file is removed"
+{ printf '检查日期,市场名称,所属单位,检查人员,检查类型,检查项目,检查结果,扣分\n'
+  printf '2027-02-05,城北市场,城西所,张伟,督查,A01,不合格,2\n2027-02-06,新市场,城北所,王芳,督查,A01,合格,0\n'; } >contra.csv
+printf '%s\nimport contra.csv --add-markets\n' "$RULES" | run
+is "$?" 1 "a unit against the register: the import fails"
+cat >want <<'EOF2'
+mapping: long (UTF-8, 8 columns, LF)
+contra.csv:2:3: unit "城西所" contradicts the register: market 城北市场 belongs to 城东所
+<stdin>:2: 1 bad row; nothing imported.  Bad rows are in contra.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
+EOF2
+is_file want out "a unit against the register: a bad row naming both"
+is "$(q 'SELECT count(*) FROM market')" 3 "a failed import registers no market"
+cleanup_scratch
+
+# --- every problem of a bad row, each with its column; --skip-bad that
+# imports nothing stops a -bail script
+scratch
+cp "$CSV/long-en.csv" .
+{ printf 'inspection_id,date,market_code,market_name,unit,inspector,kind,item_code,result,deduction,count,note\n'
+  printf 'I1,2027-13-05,M00001,城北市场,城东所,张伟,巡查,A01,好,x,-1,\n'; } >allbad.csv
+printf '%s\nimport long-en.csv --add-markets\nimport allbad.csv\n' "$RULES" | run
+cat >want <<'EOF2'
+mapping: long (UTF-8, 12 columns, LF)
+added 2 markets to the register: M00001 城北市场 (城东所), M00002 健康路市场 (城西所)
+imported 2 inspections (6 item results) from long-en.csv in T s
+mapping: long (UTF-8, 12 columns, LF)
+allbad.csv:2:2: date "2027-13-05" is not a valid date
+allbad.csv:2:7: kind "巡查" is not one of 自查, 督查, 全面督查, 暗访, 考核
+allbad.csv:2:9: result "好" is not one of 合格, 不合格, 不适用 (pass, fail, na)
+allbad.csv:2:10: deduction "x" is not a number
+allbad.csv:2:11: count "-1" is not a number
+<stdin>:3: 1 bad row; nothing imported.  Bad rows are in allbad.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
+EOF2
+is_file want out "every problem of the row is listed, in column order"
+is "$(tail -1 allbad.csv.rejects.csv)" 'I1,2027-13-05,M00001,城北市场,城东所,张伟,巡查,A01,好,x,-1,,"date ""2027-13-05"" is not a valid date; kind ""巡查"" is not one of 自查, 督查, 全面督查, 暗访, 考核; result ""好"" is not one of 合格, 不合格, 不适用 (pass, fail, na); deduction ""x"" is not a number; count ""-1"" is not a number"' \
+    "the rejects file's reason lists them all"
+printf '%s\nimport allbad.csv --skip-bad\n.print not reached\n' "$RULES" | run -bail
+is "$?" 1 "-bail: --skip-bad that imports nothing exits 1"
+is "$(grep -c 'not reached' out)" 0 "-bail: the script stops there"
+is "$(tail -1 out)" "<stdin>:2: nothing imported from allbad.csv: every row was rejected (1 row); they are in allbad.csv.rejects.csv" \
+    "--skip-bad, nothing imported: the message"
 cleanup_scratch
 
 # --- an inspection imported twice: from another file with the same

@@ -11,7 +11,7 @@ awk 'BEGIN {
     split("A01 A02 A03 A04 A05 A06 B01 B02 B03 B04 B05 B06 C01 C02 C03 C04 C05 C06 D01 D02 D03 D04 E01 E02 E03 E04 F01 F02 F03 F04 F05 F06 G01 G02 G03 G04 G05", it, " ")
     print "inspection_id,date,market_code,market_name,unit,inspector,kind,item_code,result,deduction,count,note"
     for (i = 1; i <= 27000; i++) {
-        m = i % 100 + 1
+        m = i % 100 + 101   # not the markets of small.csv, whose units differ
         d = sprintf("2027-%02d-%02d", i % 12 + 1, i % 28 + 1)
         for (k = 1; k <= 37; k++)
             if ((i + k) % 7 == 0)

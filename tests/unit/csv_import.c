@@ -198,9 +198,10 @@ static void suite(cwsh_host *h)
     /* rejects: --skip-bad imports good inspections, rejects the bad ones whole */
     fk_reset(); markets();
     copy(FX("bad/23-three-bad-rows.csv"), "three.csv");
-    tap_is_int(run(h, "three.csv", "--skip-bad"), -1 + 1, "--skip-bad succeeds");
-    tap_ok(strstr(fk_msg, "imported 0 inspections (0 item results) from three.csv; 6 rows rejected\n") != NULL,
-           "summary counts rejected rows");
+    tap_is_int(run(h, "three.csv", "--skip-bad"), -1, "--skip-bad that imports nothing fails");
+    tap_ok(strstr(fk_msg, "error: nothing imported from three.csv: every row was rejected (6 rows); "
+                          "they are in three.csv.rejects.csv\n") != NULL,
+           "the failure counts the rejected rows");
     size_t rn;
     char *rej = slurp("three.csv.rejects.csv", &rn);
     tap_is(rej ? rej : "",

@@ -1,0 +1,57 @@
+/*
+ * csv_markets.h — what an import knows and says about the markets its
+ * sheet names, beyond finding their ids (csv_store.c does that):
+ *
+ *   - the register's station (所属单位) of every market, so that a row
+ *     whose unit contradicts it is a bad row naming both;
+ *   - codes for the markets `--add-markets` registers from a sheet
+ *     without codes: the first free M0001, M0002, ... (the codes
+ *     `markets add` gives), and the list of every market added, for the
+ *     report;
+ *   - the unknown markets, counted once per market, so that a sheet whose
+ *     markets are not registered says so in one line per market instead
+ *     of one per inspection.
+ *
+ * Touched only by the import's parsing thread (after cmk_load_units on
+ * the calling thread, before the load starts).  Owns copies of all text.
+ */
+#ifndef CSV_MARKETS_H
+#define CSV_MARKETS_H
+#include <stddef.h>
+#include <stdint.h>
+#include "cwsh.h"
+#include "csv_store.h"
+
+typedef struct cmk cmk;
+
+cmk *cmk_open(void);
+void cmk_close(cmk **m);
+
+/* The station of every registered market, read through the store's SQL.
+ * 0, or -1 with a malloc'd message. */
+int cmk_load_units(cmk *m, cwsh_store *st, char **err);
+/* The station of market `id` ("" when it has none, NULL when the market
+ * is not in the set). */
+const char *cmk_unit(const cmk *m, int64_t id);
+/* Market `id` (added by this import) has station unit[0..n). */
+void cmk_set_unit(cmk *m, int64_t id, const char *unit, size_t n);
+
+/* The next free generated code into out (at least 8 bytes), probing the
+ * store through cs; -1 when the store failed. */
+int cmk_next_code(cmk *m, cstore *cs, char *out, size_t outsz);
+
+/* A market this import added (unit may be NULL); the report names the
+ * first ones. */
+void cmk_added(cmk *m, const char *code, const char *name, const char *unit);
+long cmk_nadded(const cmk *m);
+/* "added 2 markets: M0001 城北市场 (城东所), M0002 ..." (malloc'd), or NULL
+ * when none was added. */
+char *cmk_added_report(const cmk *m);
+
+/* An inspection that names an unknown market (code and/or name, either
+ * may be empty), at `line`. */
+void cmk_unknown(cmk *m, const char *code, const char *name, long line);
+long cmk_unknown_inspections(const cmk *m);
+/* "N inspections name M unknown markets: ..." (malloc'd), or NULL. */
+char *cmk_unknown_report(const cmk *m, int add_markets);
+#endif
