@@ -80,6 +80,22 @@ static int l_print(lua_State *L)
     return 0;
 }
 
+int cwshlib_data_mode(const session *s)
+{
+    enum render_mode m = s->render.mode;
+    return m == RENDER_CSV || m == RENDER_TSV || m == RENDER_JSON;
+}
+
+/* cwsh.mode() -> the output mode's name and whether it is a data mode
+ * (csv, tsv, json: stdout carries only what the mode parses as). */
+static int l_mode(lua_State *L)
+{
+    session *s = session_current;
+    lua_pushstring(L, render_mode_name(s->render.mode));
+    lua_pushboolean(L, cwshlib_data_mode(s));
+    return 2;
+}
+
 static int l_notice(lua_State *L)
 {
     session *s = session_current;
@@ -186,6 +202,15 @@ int cwshlib_render(session *s, int idx)
     }
     int cols = lua_gettop(L);
     const char **convs = calloc((size_t)ncol + 1, sizeof *convs);
+    /* `keys`: the columns' names as identifiers (delta for Δ), which the
+     * data modes print instead, so that a program reads them as keys */
+    if (cwshlib_data_mode(s) && lua_getfield(L, idx, "keys") == LUA_TTABLE) {
+        for (int i = 0; i < ncol; i++) {
+            lua_rawgeti(L, -1, i + 1);
+            if (lua_tostring(L, -1)) names[i] = lua_tostring(L, -1);
+            lua_pop(L, 1);             /* the string stays in `keys` */
+        }
+    }
     if (lua_getfield(L, idx, "formats") == LUA_TTABLE) {
         for (int i = 0; i < ncol; i++) {
             int t = lua_rawgeti(L, -1, i + 1);
@@ -265,8 +290,12 @@ void cwshlib_show(session *s, int idx)
     if (lua_isnoneornil(L, idx) && lua_type(L, idx) == LUA_TNONE) return;
     size_t n;
     const char *p = luaL_tolstring(L, idx, &n);
-    fwrite(p, 1, n, s->out);
-    if (n == 0 || p[n - 1] != '\n') fputc('\n', s->out);
+    /* text a command returns is for people: in a data mode it goes to
+     * stderr, so that stdout stays parseable */
+    FILE *f = s->out;
+    if (cwshlib_data_mode(s)) { fflush(s->out); f = stderr; }
+    fwrite(p, 1, n, f);
+    if (n == 0 || p[n - 1] != '\n') fputc('\n', f);
     lua_pop(L, 1);
 }
 
@@ -342,6 +371,7 @@ void cwshlib_open(session *s)
         { "command", l_command }, { "print", l_print }, { "notice", l_notice },
         { "render", l_render }, { "listdir", l_listdir }, { "hash", l_hash },
         { "interrupted", l_interrupted }, { "interactive", l_isatty },
+        { "mode", l_mode },
         { NULL, NULL }
     };
     lua_State *L = s->L;

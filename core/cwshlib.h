@@ -23,10 +23,16 @@ void cwshlib_register_c(session *s, const char *name, const char *usage,
 int cwshlib_push_command(lua_State *L, const char *name);
 
 /* Render the result set at `idx` (a table with columns/rows) into the
- * current output.  0 or -1 (not a result set; message pushed). */
+ * current output; in a data mode its `keys` (when given) name the columns
+ * instead of `columns`.  0 or -1 (not a result set; message pushed). */
 int cwshlib_render(session *s, int idx);
 
+/* Whether the output mode is csv, tsv or json: a data mode, whose stdout
+ * carries result sets only (text for people goes to stderr). */
+int cwshlib_data_mode(const session *s);
+
 /* Print the value(s) a command or `= expr` returned: strings as they are,
- * result sets rendered, other values through tostring. */
+ * result sets rendered, other values through tostring; in a data mode
+ * strings go to stderr. */
 void cwshlib_show(session *s, int idx);
 #endif

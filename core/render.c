@@ -331,6 +331,7 @@ static void json_value(FILE *f, const cwsh_value *v)
             n = v->n;
             while (n && *s == ' ') { s++; n--; }
             while (n && s[n - 1] == ' ') n--;
+            if (n > 1 && *s == '+') { s++; n--; }   /* "%+.1f": +1.0 is 1.0 */
             if (json_number(s, n)) { put(f, s, n); return; }
         }
         if (v->type == CWSH_REAL && !isfinite(v->r)) { puts_(f, "null"); return; }

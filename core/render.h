@@ -47,7 +47,8 @@
  *         like sqlite3's list mode; a header line when headers are on.
  *
  * Numbers: a value's preformatted `s` (cwsh.h) is printed as it is, except
- * in json where it is used only if it is a valid JSON number (else the
+ * in json where it is used (without a leading '+', so "%+.1f" gives 1.0)
+ * only if it is a valid JSON number (else the
  * number itself is printed).  Otherwise INT prints as an integer and REAL
  * like sqlite3's "%!.15g": 88.0 -> "88.0", 94.5 -> "94.5", 1e20 ->
  * "1.0e+20", infinities "Inf"/"-Inf", NaN "NaN".  csv, tsv and json want

@@ -487,6 +487,12 @@ int shell_command(session *s, const char *text)
         p += n;
         if (*p) p++;
     }
+    /* SQL without its final ';' runs, as `sqlite3 DB "SELECT 1"` and
+     * `psql -c` do: the command line ends the statement */
+    if (rc == 0 && pend.mode == IN_SQL) {
+        rc = work(s, do_sql, pend.buf, pend.line);
+        pend_reset();
+    }
     if (rc == 0) rc = shell_flush(s);
     command_lines = s->src_line;
     s->src_name = old;

@@ -52,7 +52,7 @@ static int no_source(lua_State *L, const session *s, const char *before, const c
 }
 
 /* Lua stack: the command's words.  Raises the source's message on failure
- * (the command's failure); returns the summary. */
+ * (the command's failure); the summary goes to stderr. */
 static int l_import(lua_State *L)
 {
     session *s = session_current;
@@ -87,9 +87,10 @@ static int l_import(lua_State *L)
         free(summary);
         return lua_error(L);
     }
-    lua_pushstring(L, summary ? summary : "");
+    /* the summary is for people: stderr, whatever the mode (stdout is data) */
+    if (summary && *summary) s->host.noticef(&s->host, "%s", summary);
     free(summary);
-    return 1;
+    return 0;
 }
 
 /* import's usage and help, rebuilt from the sources registered so far:

@@ -228,6 +228,38 @@ function M.score(period, set)
   return rows, p
 end
 
+-- A period without inspections is an error for score, rank and whatif (a
+-- script scoring a month whose sheets are not imported yet must stop); it
+-- names the dates the database has.
+function M.no_inspections(p)
+  local r = db.one("SELECT min(date) AS a, max(date) AS b FROM inspection")
+  local have = r and r.a ~= db.null and ("; the database has inspections from %s to %s"):format(r.a, r.b)
+    or "; the database has no inspections: import some first"
+  error(("no inspections in %s (%s..%s)%s"):format(p.name, p.from, p.to, have), 0)
+end
+
+-- "; did you mean X, Y?" for a name nobody has: the names (from SQL
+-- `sql`, one column `s`, bound to the text) that contain it or that it
+-- contains, at most five; "" when there are none.
+local function did_you_mean(sql, s)
+  local out = {}
+  for r in db.query(sql, { s = s }) do
+    if #out == 5 then break end
+    out[#out + 1] = r.s
+  end
+  if #out == 0 then return "" end
+  return "; did you mean " .. table.concat(out, ", ") .. "?"
+end
+
+-- Find a station (unit) by name; unknown is an error with a did-you-mean.
+function M.find_unit(s)
+  need_db()
+  local r = db.one("SELECT id, name FROM unit WHERE name = ?", s)
+  if r then return r end
+  error(("no station '%s'%s"):format(s, did_you_mean([[SELECT name AS s FROM unit
+      WHERE instr(name, :s) > 0 OR instr(:s, name) > 0 ORDER BY length(name), name]], s)), 0)
+end
+
 -- Find a market by code, name or alias.  Errors name the candidates.
 function M.find_market(s)
   need_db()
@@ -240,7 +272,14 @@ function M.find_market(s)
     found[#found + 1] = x
   end
   if #found == 1 then return found[1] end
-  if #found == 0 then error(("no market '%s' (give its code or name)"):format(s), 0) end
+  if #found == 0 then
+    error(("no market '%s' (give its code or name)%s"):format(s, did_you_mean([[SELECT s FROM (
+        SELECT name || ' (' || code || ')' AS s, length(name) AS n FROM market
+         WHERE instr(name, :s) > 0 OR instr(:s, name) > 0 OR instr(upper(code), upper(:s)) > 0
+        UNION SELECT a.alias || ' (' || m.code || ')', length(a.alias) FROM market_alias a
+          JOIN market m ON m.id = a.market_id WHERE instr(a.alias, :s) > 0)
+      ORDER BY n, s]], s)), 0)
+  end
   local codes = {}
   for _, x in ipairs(found) do codes[#codes + 1] = x.code end
   error(("market name '%s' is ambiguous: codes %s"):format(s, table.concat(codes, ", ")), 0)

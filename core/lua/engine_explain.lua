@@ -47,7 +47,7 @@ function M.lines(set, label, pname, d)
     for _, c in ipairs(x.calc.cats) do
       if c.capped then
         local decl = set.by_category[c.name]
-        out[#out + 1] = { kind = "cap", text = ("%s %s cap %s: -%s → -%s  %s:%d"):format(x.date, c.name, trim(c.cap),
+        out[#out + 1] = { kind = "cap", insp = x, cat = c, decl = decl, text = ("%s %s cap %s: -%s → -%s  %s:%d"):format(x.date, c.name, trim(c.cap),
           trim(c.sum), trim(c.lost), decl.file, decl.line) }
       end
     end
@@ -65,7 +65,7 @@ function M.lines(set, label, pname, d)
             end
           end
           if v.period then at = { "the period" } end
-          out[#out + 1] = { kind = "veto", text = ("veto: %s (%s) → %s  %s:%d"):format(name,
+          out[#out + 1] = { kind = "veto", veto = v, at = at, text = ("veto: %s (%s) → %s  %s:%d"):format(name,
             table.concat(at, ", "), d.grade, v.file, v.line) }
         end
       end

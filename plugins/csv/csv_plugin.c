@@ -138,9 +138,9 @@ static int l_dot_import(lua_State *L)
     if (!o.file || !o.table) return luaL_error(L, "usage: %s", TABLE_USAGE);
     char *summary = NULL;
     if (ctab_run(host, &o, &summary, &err) != 0) return fail(L, err);
-    lua_pushstring(L, summary);
+    host->noticef(host, "%s", summary);          /* for people: stderr */
     free(summary);
-    return 1;
+    return 0;
 }
 
 static int csv_init_plugin(cwsh_host *h, char **err)

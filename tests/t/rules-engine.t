@@ -53,12 +53,11 @@ is_file ref.csv got.csv "stored month scores equal score.sql's"
 is "15" "$(wc -l <got.csv | tr -d ' ')" "15 market-months stored"
 
 # printed totals: explain's total line shows score's number and grade
-"$CWSH" -batch -csv "$DB" "score 2027-03" | tail -n +2 | while IFS=, read -r rank name unit score grade rest; do
-    echo "$name total: $score $grade"
+"$CWSH" -batch -csv "$DB" "score 2027-03" | tail -n +2 | tr -d '\r' | while IFS=, read -r rank code name unit score grade rest; do
+    echo "$code total: $score $grade"
 done | sort >want.txt
 for code in $(sqlite3 "$DB" 'SELECT code FROM market ORDER BY code'); do
-    name=$(sqlite3 "$DB" "SELECT name FROM market WHERE code = '$code'")
-    echo "$name $("$CWSH" -batch "$DB" "explain $code 2027-03" | grep '^total:')"
+    echo "$code $("$CWSH" -batch "$DB" "explain $code 2027-03" | grep '^total:')"
 done | sort >got.txt
 is_file want.txt got.txt "explain prints score's total for every market"
 
@@ -74,8 +73,8 @@ for m in worst latest; do
 done
 
 # worst <= weighted <= best, and latest is the last inspection's score
-w=$("$CWSH" -batch -rules worst -csv "$DB" "score 2027-03 --market M0002" | tail -1 | cut -d, -f4)
-d=$("$CWSH" -batch -csv "$DB" "score 2027-03 --market M0002" | tail -1 | cut -d, -f4)
+w=$("$CWSH" -batch -rules worst -csv "$DB" "score 2027-03 --market M0002" | tail -1 | cut -d, -f5)
+d=$("$CWSH" -batch -csv "$DB" "score 2027-03 --market M0002" | tail -1 | cut -d, -f5)
 is "yes" "$(echo "$w $d" | awk '{ print ($1 < $2) ? "yes" : "no" }')" "worst is below the weighted mean ($w < $d)"
 
 # the item formulas compiled to SQL and to Lua agree, row by row, on

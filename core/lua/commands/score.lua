@@ -22,20 +22,24 @@ end
 
 local function null(v) if v == nil then return cwsh.null end return v end
 
-local COLUMNS = { "rank", "market", "station", "score", "grade", "tier", "Δ", "inspections", "veto" }
-local FORMATS = { [4] = "%.1f", [7] = "%+.1f" }
+-- Every row names its market by code too: names repeat across districts.
+-- `keys` are what the data modes (csv, tsv, json) print as column names.
+local COLUMNS = { "rank", "code", "market", "station", "score", "grade", "tier", "Δ", "inspections", "veto" }
+local KEYS = { "rank", "code", "market", "station", "score", "grade", "tier", "delta", "inspections", "veto" }
+local FORMATS = { [5] = "%.1f", [8] = "%+.1f" }
 
-local function rs(rows, o)
-  local out = { columns = COLUMNS, formats = FORMATS, rows = {} }
+local function rs(rows, o, market)
+  local out = { columns = COLUMNS, keys = KEYS, formats = FORMATS, rows = {} }
   for _, r in ipairs(rows) do
-    if (not o["--unit"] or r.unit == o["--unit"]) and (not o["--market"] or r.code == o["--market"] or r.name == o["--market"])
+    if (not o["--unit"] or r.unit == o["--unit"]) and (not market or r.market_id == market.id)
         and (not o["--key"] or r.is_key) then
-      out.rows[#out.rows + 1] = { r.rank, r.name, null(r.unit), r.score, r.grade, r.tier, null(r.delta),
+      out.rows[#out.rows + 1] = { r.rank, r.code, r.name, null(r.unit), r.score, r.grade, r.tier, null(r.delta),
         r.inspections, null(r.veto) }
     end
   end
   return out
 end
+local none = engine.no_inspections
 
 -- Completion: options, then each option's values (markets, stations,
 -- years), else periods (cwsh.completers in init.lua).
@@ -71,9 +75,11 @@ cwsh.command {
       end
       return out
     end
+    local market = o["--market"] and engine.find_market(o["--market"])
+    if o["--unit"] then engine.find_unit(o["--unit"]) end
     local rows, p = engine.score(pos[1])
-    if #rows == 0 then return ("no inspections in %s (%s..%s)"):format(p.name, p.from, p.to) end
-    return rs(rows, o)
+    if #rows == 0 then none(p) end
+    return rs(rows, o, market)
   end,
 }
 
@@ -108,7 +114,7 @@ cwsh.command {
     if args[1] ~= "units" then error("usage: rank units [PERIOD]", 0) end
     if #args > 2 then error("rank units: one period at most", 0) end
     local list, p = units(args[2])
-    if #list == 0 then return ("no inspections in %s (%s..%s)"):format(p.name, p.from, p.to) end
+    if #list == 0 then none(p) end
     local out = { columns = { "rank", "station", "markets", "score", "tier", "vetoed" }, formats = { [4] = "%.1f" }, rows = {} }
     for _, u in ipairs(list) do
       out.rows[#out.rows + 1] = { u.rank, u.unit, u.n, u.score, u.tier, u.vetoed }

@@ -26,11 +26,12 @@ cwsh.command {
     local p = engine.parse_period(args[2])
     local a = engine.score_period(p, cur)
     local b = engine.score_period(p, other)
-    if #a == 0 then return ("no inspections in %s (%s..%s)"):format(p.name, p.from, p.to) end
+    if #a == 0 then engine.no_inspections(p) end
     local after = {}
     for _, r in ipairs(b) do after[r.market_id] = r end
-    local out = { columns = { "market", "rank", "new rank", "move", "score", "new score", "grade", "tier" },
-      formats = { [5] = "%.1f", [6] = "%.1f" }, rows = {} }
+    local out = { columns = { "code", "market", "rank", "new rank", "move", "score", "new score", "grade", "tier" },
+      keys = { "code", "market", "rank", "new_rank", "move", "score", "new_score", "grade", "tier" },
+      formats = { [5] = "%+d", [6] = "%.1f", [7] = "%.1f" }, rows = {} }
     local ngrade, ntier, nrank, big = 0, 0, 0, nil
     for _, r in ipairs(a) do
       local n = after[r.market_id]
@@ -39,18 +40,19 @@ cwsh.command {
       if r.tier ~= n.tier then ntier = ntier + 1 end
       if move ~= 0 then nrank = nrank + 1 end
       if move ~= 0 and (not big or math.abs(move) > math.abs(big.move)) then
-        big = { name = r.name, from = r.rank, to = n.rank, move = move }
+        big = { name = ("%s (%s)"):format(r.name, r.code), from = r.rank, to = n.rank, move = move }
       end
       if move ~= 0 or r.grade ~= n.grade or r.tier ~= n.tier or math.abs(r.score - n.score) > 1e-9 then
-        out.rows[#out.rows + 1] = { r.name, r.rank, n.rank, move ~= 0 and ("%+d"):format(move) or "",
+        out.rows[#out.rows + 1] = { r.code, r.name, r.rank, n.rank, move ~= 0 and move or cwsh.null,
           r.score, n.score, delta(r.grade, n.grade), delta(r.tier, n.tier) }
       end
     end
-    table.sort(out.rows, function(x, y) if x[3] ~= y[3] then return x[3] < y[3] end return x[1] < y[1] end)
+    table.sort(out.rows, function(x, y) if x[4] ~= y[4] then return x[4] < y[4] end return x[1] < y[1] end)
     local summary = ("%s: %s (%s) → %s (%s): markets changing rank: %d  grade: %d  tier: %d  largest rank move: %s"):format(
       p.name, cur.name, cur.hash:sub(1, 7), other.name, other.hash:sub(1, 7), nrank, ngrade, ntier,
       big and ("%s %d → %d"):format(big.name, big.from, big.to) or "none")
-    if #out.rows == 0 then return summary .. "\nno market's score changes" end
+    local _, data = cwsh.mode()
+    if #out.rows == 0 and not data then return summary .. "\nno market's score changes" end
     cwsh.render(out)
     return summary
   end,
