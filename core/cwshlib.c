@@ -86,6 +86,13 @@ int cwshlib_data_mode(const session *s)
     return m == RENDER_CSV || m == RENDER_TSV || m == RENDER_JSON;
 }
 
+FILE *cwshlib_text_out(session *s)
+{
+    if (!cwshlib_data_mode(s)) return s->out;
+    fflush(s->out);
+    return stderr;
+}
+
 /* cwsh.mode() -> the output mode's name and whether it is a data mode
  * (csv, tsv, json: stdout carries only what the mode parses as). */
 static int l_mode(lua_State *L)
@@ -292,8 +299,7 @@ void cwshlib_show(session *s, int idx)
     const char *p = luaL_tolstring(L, idx, &n);
     /* text a command returns is for people: in a data mode it goes to
      * stderr, so that stdout stays parseable */
-    FILE *f = s->out;
-    if (cwshlib_data_mode(s)) { fflush(s->out); f = stderr; }
+    FILE *f = cwshlib_text_out(s);
     fwrite(p, 1, n, f);
     if (n == 0 || p[n - 1] != '\n') fputc('\n', f);
     lua_pop(L, 1);

@@ -31,6 +31,10 @@ int cwshlib_render(session *s, int idx);
  * carries result sets only (text for people goes to stderr). */
 int cwshlib_data_mode(const session *s);
 
+/* Where text for people goes: the output, or in a data mode stderr (the
+ * output flushed first, so the two stay in order). */
+FILE *cwshlib_text_out(session *s);
+
 /* Print the value(s) a command or `= expr` returned: strings as they are,
  * result sets rendered, other values through tostring; in a data mode
  * strings go to stderr. */

@@ -29,7 +29,7 @@ static int on_off(lua_State *L, int i)
 static int d_mode(lua_State *L)
 {
     if (lua_gettop(L) == 0) {
-        fprintf(SES->out, "current output mode: %s\n", render_mode_name(SES->render.mode));
+        fprintf(cwshlib_text_out(SES), "current output mode: %s\n", render_mode_name(SES->render.mode));
         return 0;
     }
     enum render_mode m;
@@ -161,7 +161,7 @@ static int d_limit(lua_State *L)
     luahost_get_limit(s, "instructions", &ins);
     luahost_get_limit(s, "memory", &mem);
     luahost_get_limit(s, "seconds", &sec);
-    fprintf(s->out, "instructions %lld\nmemory %lld MB (in use %.1f MB)\nseconds %lld\n",
+    fprintf(cwshlib_text_out(s), "instructions %lld\nmemory %lld MB (in use %.1f MB)\nseconds %lld\n",
             ins, mem, luahost_memory(s) / 1048576.0, sec);
     return 0;
 }
@@ -170,7 +170,7 @@ static int d_show(lua_State *L)
 {
     session *s = SES;
     (void)L;
-    fprintf(s->out, "        db: %s\n     rules: %s\n   plugins: %s\n      mode: %s\n"
+    fprintf(cwshlib_text_out(s), "        db: %s\n     rules: %s\n   plugins: %s\n      mode: %s\n"
             "   headers: %s\n nullvalue: \"%s\"\n     timer: %s\n      bail: %s\n",
             s->db_path, s->rules_dir, s->plugins_dir, render_mode_name(s->render.mode),
             s->render.headers ? "on" : "off", s->render.nullvalue ? s->render.nullvalue : "",
@@ -187,6 +187,7 @@ static int cmp_str(const void *a, const void *b)
 static int d_help(lua_State *L)
 {
     session *s = SES;
+    FILE *out = cwshlib_text_out(s);          /* for people */
     const char *topic = luaL_optstring(L, 1, NULL);
     if (topic) {
         if (!cwshlib_push_command(L, topic)) {
@@ -198,9 +199,9 @@ static int d_help(lua_State *L)
         }
         lua_getfield(L, -1, "usage");
         lua_getfield(L, -2, "help");
-        fprintf(s->out, "usage: %s\n", lua_tostring(L, -2));
+        fprintf(out, "usage: %s\n", lua_tostring(L, -2));
         const char *h = lua_tostring(L, -1);
-        if (h && *h) fprintf(s->out, "%s%s", h, h[strlen(h) - 1] == '\n' ? "" : "\n");
+        if (h && *h) fprintf(out, "%s%s", h, h[strlen(h) - 1] == '\n' ? "" : "\n");
         return 0;
     }
     lua_getfield(L, LUA_REGISTRYINDEX, "cwsh.commands");
@@ -215,7 +216,7 @@ static int d_help(lua_State *L)
     }
     qsort(names, n, sizeof *names, cmp_str);
     for (int pass = 0; pass < 2; pass++) {
-        fprintf(s->out, pass == 0 ? "Dot-commands:\n" : "\nCommands:\n");
+        fprintf(out, pass == 0 ? "Dot-commands:\n" : "\nCommands:\n");
         for (size_t i = 0; i < n; i++) {
             if ((names[i][0] == '.') != (pass == 0)) continue;
             lua_getfield(L, t, names[i]);
@@ -225,13 +226,13 @@ static int d_help(lua_State *L)
             size_t hl = help ? strcspn(help, "\n") : 0;
             const char *u = usage ? usage : names[i];
             if (strlen(u) > 30)         /* a long usage gets a line of its own */
-                fprintf(s->out, "  %s\n  %-30s %.*s\n", u, "", (int)hl, help ? help : "");
+                fprintf(out, "  %s\n  %-30s %.*s\n", u, "", (int)hl, help ? help : "");
             else
-                fprintf(s->out, "  %-30s %.*s\n", u, (int)hl, help ? help : "");
+                fprintf(out, "  %-30s %.*s\n", u, (int)hl, help ? help : "");
             lua_pop(L, 3);
         }
     }
-    fprintf(s->out, "\nAnything else is SQL (ended by ';'), '= expr' (Lua value) or 'lua' (a Lua block).\n"
+    fprintf(out, "\nAnything else is SQL (ended by ';'), '= expr' (Lua value) or 'lua' (a Lua block).\n"
                     "'.help NAME' shows one command in full.\n");
     free(names);
     return 0;
