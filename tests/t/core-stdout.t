@@ -135,7 +135,8 @@ code market rank new_rank move score new_score grade tier
 M0001:None:94.3:94.0 M0002:None:85.9:85.5
 EOF
 is_file expect got "whatif in json: the code, new_rank, numbers as shown"
-"$CWSH" --mode csv -c "explain 解放市场 2027-03" 2>err | head -2 | tr -d '\r' >got
+"$CWSH" --mode csv -c "explain 解放市场 2027-03" >out 2>err
+head -2 out | tr -d '\r' >got
 cat >expect <<'EOF'
 code,market,period,date,kind,inspector,item,title,lost,note,rule
 M0003,解放市场,2027-03,2027-03-04,督查,刘洋,A02,地面摊位整洁无垃圾杂物,-4.0,"摊位周边垃圾杂物6处 (6 × 1, cap 4)",rules/checklist.lua:18
