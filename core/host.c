@@ -15,6 +15,7 @@
 #include "progress.h"
 #include "render.h"
 #include "source.h"
+#include "shell.h"
 
 #define S(h) ((session *)(h))
 
@@ -353,7 +354,9 @@ void session_error(session *s, const char *msg)
     progress_clear();
     fflush(s->out);
     if (!msg) msg = "unknown error";
-    if (s->src_name && !s->interactive)
+    if (s->src_name == shell_args)      /* commands as arguments: no -c to point at */
+        fprintf(stderr, "cwsh: %s\n", msg);
+    else if (s->src_name && !s->interactive)
         fprintf(stderr, "%s:%d: %s\n", s->src_name, s->src_line, msg);
     else
         fprintf(stderr, "error: %s\n", msg);

@@ -308,7 +308,7 @@ int main(int argc, char **argv)
         if (rc == 0 && !shell_quit && npos > first_cmd) {
             if (first_cmd) {                  /* sqlite3 style: each argument a command */
                 for (int i = first_cmd; rc == 0 && i < npos && !shell_quit; i++)
-                    rc = shell_command(s, pos[i]);
+                    rc = shell_args_command(s, pos[i]);
             } else {                           /* `cwsh score 2027-01`: one command */
                 char *line = NULL;
                 size_t len = 0;
@@ -318,7 +318,7 @@ int main(int argc, char **argv)
                     if (i == 0) { line = strdup(pos[0]); len = strlen(line); }
                     else append_word(&line, &len, pos[i]);
                 }
-                rc = shell_command(s, line);
+                rc = shell_args_command(s, line);
                 free(line);
             }
         }

@@ -469,12 +469,13 @@ int shell_file(session *s, FILE *f, const char *name)
 /* The command line's commands (-c, or the words after DB) are numbered
  * as the lines of one script: the second -c is "-c:2". */
 static int command_lines;
+const char shell_args[] = "cwsh";
 
-int shell_command(session *s, const char *text)
+static int run_command(session *s, const char *text, const char *name)
 {
     /* -c text may hold several lines: feed them like a script */
     const char *old = s->src_name;
-    s->src_name = "-c";
+    s->src_name = name;
     s->src_line = command_lines;
     int rc = 0;
     const char *p = text;
@@ -498,6 +499,9 @@ int shell_command(session *s, const char *text)
     s->src_name = old;
     return rc;
 }
+
+int shell_command(session *s, const char *text) { return run_command(s, text, "-c"); }
+int shell_args_command(session *s, const char *text) { return run_command(s, text, shell_args); }
 
 int shell_interrupted(void) { return sigint_seen; }
 

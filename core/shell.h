@@ -18,8 +18,12 @@ int shell_flush(session *s);
 int shell_file(session *s, FILE *f, const char *name);
 /* The readline loop. */
 int shell_interactive(session *s);
-/* Run one command line given on the command line (-c, COMMAND...). */
+/* Run one command line given on the command line: with -c (errors say
+ * "-c:N:"), or as arguments after DB (shell_args: errors say "cwsh:",
+ * since no -c was typed). */
 int shell_command(session *s, const char *text);
+int shell_args_command(session *s, const char *text);
+extern const char shell_args[];
 /* Run a registered command by name with words (used by dot.c for .read). */
 int shell_run_words(session *s, int n, char **w, const char *rest);
 /* What the pending multi-line input is ("sql", "lua"), or NULL when the

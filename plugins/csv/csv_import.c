@@ -727,7 +727,7 @@ static void rows(imp *I)
     while (!I->fatal && !cstore_failed(I->cs)) {
         int st = csvr_next(I->r, &rec, &e);
         if (st == CSVR_EOF) break;
-        if (st == CSVR_FAIL) { set_fatal(I, crep_msgf("%s:%s", o->file, e)); free(e); break; }
+        if (st == CSVR_FAIL) { set_fatal(I, crep_msgf("%s:%ld: %s", o->file, csvr_line(I->r), e)); free(e); break; }
         if ((++nrow & 4095) == 0) {
             h->progress(h, "import", nrow, csvr_bytes(I->r), I->size);
             if (h->interrupted(h)) { set_fatal(I, crep_msgf("import interrupted; nothing imported")); break; }
@@ -785,7 +785,7 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
         return -1;
     }
     int st = csvr_next(I.r, &rec, &e);
-    if (st == CSVR_FAIL) { *err = crep_msgf("%s:%s", o->file, e); free(e); goto out; }
+    if (st == CSVR_FAIL) { *err = crep_msgf("%s:%ld: %s", o->file, csvr_line(I.r), e); free(e); goto out; }
     if (st == CSVR_EOF) { *err = crep_msgf("%s: the file is empty (no header row)", o->file); goto out; }
     if (ccheck_load(&I.ck, I.L, err) != 0) goto out;
     /* The header: the first record, or the first after a few title rows
@@ -804,7 +804,7 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
             free(e);
             e = NULL;
             st = csvr_next(I.r, &rec, &e);
-            if (st == CSVR_FAIL) { *err = crep_msgf("%s:%s", o->file, e); free(e); goto out; }
+            if (st == CSVR_FAIL) { *err = crep_msgf("%s:%ld: %s", o->file, csvr_line(I.r), e); free(e); goto out; }
             if (st == CSVR_EOF) { *err = crep_msgf("%s: no header row after the title", o->file); goto out; }
             continue;
         }

@@ -12,7 +12,7 @@
  *   r:encoding(), r:close()
  *
  * csv.open raises the reader's message ("cannot open 'x.csv': ..."); an
- * I/O failure in next() raises "PATH:LINE: why".  The reader is closed
+ * I/O failure or a record of 8 MB or more in next() raises "PATH:LINE: why".  The reader is closed
  * by close(), by the garbage collector or by a to-be-closed variable.
  */
 #include <stdlib.h>
@@ -52,13 +52,7 @@ static int l_next(lua_State *L)
     int st = csvr_next(lr->r, &rec, &err);
     if (st == CSVR_EOF) { lua_pushnil(L); return 1; }
     if (st == CSVR_FAIL) {
-        /* the reader's messages start "line N: " or name no line */
-        long line = 0;
-        const char *why = err ? err : "cannot read";
-        if (sscanf(why, "line %ld: ", &line) == 1 && strchr(why, ':'))
-            why = strchr(why, ':') + 2;
-        if (line > 0) lua_pushfstring(L, "%s:%d: %s", lr->path, (int)line, why);
-        else lua_pushfstring(L, "%s: %s", lr->path, why);
+        lua_pushfstring(L, "%s:%d: %s", lr->path, (int)csvr_line(lr->r), err ? err : "cannot read");
         free(err);
         return lua_error(L);
     }

@@ -120,14 +120,16 @@ static int refill(csvr *r, char **err)
         r->buf_off += (long long)r->pos;
         r->pos = 0;
     }
+    /* what is left is one unfinished record: at the limit, stop (the
+     * caller names the file and csvr_line) */
+    if (r->len >= MAX_RECORD) {
+        char tmp[160];
+        snprintf(tmp, sizeof tmp, "record longer than %d MB (an unbalanced quote?)",
+                 MAX_RECORD / (1024 * 1024));
+        *err = strdup(tmp);
+        return -1;
+    }
     if (r->cap - r->len < BLOCK) {
-        if (r->cap >= MAX_RECORD + BLOCK) {
-            char tmp[160];
-            snprintf(tmp, sizeof tmp, "line %ld: record longer than %d MB (unbalanced quote?)",
-                     r->line, MAX_RECORD / (1024 * 1024));
-            *err = strdup(tmp);
-            return -1;
-        }
         size_t nc = r->cap * 2;
         unsigned char *nb = realloc(r->buf, nc);
         if (!nb) { *err = strdup("out of memory"); return -1; }
@@ -417,6 +419,16 @@ csvr *csvr_open(const char *path, const csvr_opts *o, char **err)
         csvr_close(&r);
         return NULL;
     }
+    const unsigned char *zero = memchr(r->buf, 0, r->len);
+    if (zero) {
+        /* no text encoding cwsh reads has a zero byte: a spreadsheet
+         * (.xlsx, .xls), an archive or a program named .csv */
+        *err = xstrdup_printf("%s: not a text file (a zero byte at offset %ld); save the sheet "
+                              "as \"CSV UTF-8\" or \"CSV\" and import that", path,
+                              (long)(zero - r->buf));
+        csvr_close(&r);
+        return NULL;
+    }
     if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0) {
         r->pos = 3;
         if (!o || !o->encoding) strcpy(r->enc, "UTF-8");
@@ -536,6 +548,7 @@ const char *csvr_error(const csvr *r, int *col)
 
 const char *csvr_encoding(const csvr *r) { return r->enc; }
 int csvr_delim(const csvr *r) { return r->delim; }
+long csvr_line(const csvr *r) { return r->line; }
 int csvr_crlf(const csvr *r) { return r->crlf; }
 long long csvr_bytes(const csvr *r) { return r->buf_off + (long long)r->pos; }
 long long csvr_size(const csvr *r) { return r->size; }

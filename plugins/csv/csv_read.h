@@ -40,12 +40,15 @@ enum { CSVR_EOF = 0, CSVR_OK = 1, CSVR_BAD = 2, CSVR_FAIL = -1 };
 csvr *csvr_open(const char *path, const csvr_opts *o, char **err);
 /* Next non-blank record into *rec.  CSVR_BAD: the record could not be
  * decoded; rec->raw/line are set and csvr_error() says why (column
- * `*col`).  CSVR_FAIL: I/O error or a record too long, message in *err. */
+ * `*col`).  CSVR_FAIL: I/O error or a record of 8 MB or more (a quote
+ * never closed), message in *err without a location: the caller names
+ * FILE and csvr_line(). */
 int csvr_next(csvr *r, csvr_record *rec, char **err);
 const char *csvr_error(const csvr *r, int *col);
 const char *csvr_encoding(const csvr *r);   /* "UTF-8", "GB18030", ... */
 int csvr_delim(const csvr *r);
 int csvr_crlf(const csvr *r);               /* first record ended in CRLF */
+long csvr_line(const csvr *r);              /* where the record being read starts (for CSVR_FAIL) */
 long long csvr_bytes(const csvr *r);        /* bytes consumed so far */
 long long csvr_size(const csvr *r);         /* file size (0 for a pipe) */
 /* Convert UTF-8 `s` to the file's encoding (for the rejects file); the

@@ -26,7 +26,7 @@ int ctab_run(cwsh_host *h, const ctab_opts *o, char **summary, char **err)
     csvr_record rec;
     int s;
     for (long k = 0; (s = csvr_next(r, &rec, &e)) == CSVR_OK && k < o->skip; k++) {}
-    if (s == CSVR_FAIL) { *err = crep_msgf("%s:%s", o->file, e); free(e); goto out; }
+    if (s == CSVR_FAIL) { *err = crep_msgf("%s:%ld: %s", o->file, csvr_line(r), e); free(e); goto out; }
     if (s == CSVR_EOF) { *err = crep_msgf("%s: the file is empty (no header row)", o->file); goto out; }
     if (s == CSVR_BAD) {
         int col;
@@ -53,7 +53,7 @@ int ctab_run(cwsh_host *h, const ctab_opts *o, char **summary, char **err)
     v = calloc((size_t)ncol, sizeof *v);
     long long rows = 0, bad = 0, n = 0, size = csvr_size(r);
     while ((s = csvr_next(r, &rec, &e)) != CSVR_EOF) {
-        if (s == CSVR_FAIL) { *err = crep_msgf("%s:%s", o->file, e); free(e); goto out; }
+        if (s == CSVR_FAIL) { *err = crep_msgf("%s:%ld: %s", o->file, csvr_line(r), e); free(e); goto out; }
         if ((++n & 4095) == 0) {
             h->progress(h, "import", n, csvr_bytes(r), size);
             if (h->interrupted(h)) { *err = crep_msgf("import interrupted; nothing imported"); goto out; }

@@ -49,6 +49,14 @@ out=$("$CWSH" "= 1 + 1"); is "2" "$out" "a whole command line in one word runs a
 "$CWSH" -c '.print a' -c '= error("x", 0)' >out 2>&1
 printf 'a\n-c:2: x\n' >expect
 is_file expect out "command-line commands are numbered like lines: the second -c is -c:2"
+# commands given as arguments, not with -c: no "-c:N:" that was never typed
+"$CWSH" x.db '.print a' '= error("x", 0)' >out 2>&1; rc=$?
+printf 'a\ncwsh: x\n' >expect
+is_file expect out "an argument command's error says cwsh:, not -c:"
+is 1 "$rc" "an argument command's error exits 1"
+"$CWSH" '= error("y", 0)' >out 2>&1
+printf 'cwsh: y\n' >expect
+is_file expect out "a one-command command line: cwsh:, not -c:1:"
 
 # .show reports where things live
 "$CWSH" -c .show >out

@@ -381,6 +381,24 @@ is "$(tail -1 out)" "<stdin>:2: nothing imported from allbad.csv: every row was 
     "--skip-bad, nothing imported: the message"
 cleanup_scratch
 
+# --- file-level problems: FILE:LINE:, a binary file, the 8 MB record limit
+scratch
+printf 'PK\003\004\000\000\010\000binary' >sheet.csv
+printf '%s\nimport sheet.csv\n' "$RULES" | run
+is "$?" 1 "a binary file: the import fails"
+is "$(cat out)" '<stdin>:2: sheet.csv: not a text file (a zero byte at offset 4); save the sheet as "CSV UTF-8" or "CSV" and import that' \
+    "a binary file is not a text file"
+{ printf 'inspection_id,date,market_code,market_name,unit,inspector,kind,item_code,result,deduction,count,note\n'
+  printf 'I1,2027-01-05,M1,x,y,z,督查,A01,合格,0,0,ok\nI2,2027-01-05,M1,x,y,z,督查,A01,合格,0,0,"never closed\n'
+  head -c 8400000 /dev/zero | tr '\0' 'a'; } >unbalanced.csv
+printf '%s\nimport unbalanced.csv\n' "$RULES" | run
+is "$?" 1 "a record over 8 MB: the import fails"
+is "$(tail -1 out)" '<stdin>:2: unbalanced.csv:3: record longer than 8 MB (an unbalanced quote?)' \
+    "a record over 8 MB: FILE:LINE: where it starts"
+printf '.import unbalanced.csv t\n' | run
+is "$(cat out)" '<stdin>:1: unbalanced.csv:3: record longer than 8 MB (an unbalanced quote?)' ".import: the same"
+cleanup_scratch
+
 # --- an inspection imported twice: from another file with the same
 # inspections (a cumulative sheet), rows of one inspection not together,
 # a row pasted twice in a wide sheet
