@@ -7,6 +7,7 @@
 #include <string.h>
 #include <lauxlib.h>
 #include "cwshlib.h"
+#include "document.h"
 #include "luahost.h"
 #include "render.h"
 #include "sha256.h"
@@ -187,7 +188,7 @@ static const char *format_number(lua_State *L, int idx, const char *fmt, const c
     return buf;
 }
 
-int cwshlib_render(session *s, int idx)
+int cwshlib_feed(session *s, int idx, cwsh_sink *k)
 {
     lua_State *L = s->L;
     idx = lua_absindex(L, idx);
@@ -240,7 +241,6 @@ int cwshlib_render(session *s, int idx)
         }
     }
     int fmtt = lua_gettop(L);
-    cwsh_sink *k = render_open(s->out, &s->render);
     k->columns(k, ncol, names);
     if (lua_getfield(L, idx, "rows") == LUA_TTABLE) {
         lua_Integer nrow = (lua_Integer)lua_rawlen(L, -1);
@@ -277,10 +277,25 @@ int cwshlib_render(session *s, int idx)
     }
     lua_settop(L, fmtt);
     k->end(k);
-    render_close(&k);
     lua_settop(L, cols - 1);
     free(names); free(fmts); free(convs); free(v); free(nbuf);
     return 0;
+}
+
+int cwshlib_render(session *s, int idx)
+{
+    lua_State *L = s->L;
+    idx = lua_absindex(L, idx);
+    cwsh_sink *r = render_open(s->out, &s->render);
+    if (!r) { lua_pushliteral(L, "out of memory"); return -1; }
+    /* a document's copy is titled by the result set, else by the command */
+    const char *title = lua_getfield(L, idx, "title") == LUA_TSTRING ? lua_tostring(L, -1) : s->title;
+    cwsh_sink *k = document_tee(s, r, title);
+    lua_pop(L, 1);
+    int rc = cwshlib_feed(s, idx, k);
+    document_untee(k, r);
+    render_close(&r);
+    return rc;
 }
 
 

@@ -22,10 +22,15 @@ void cwshlib_register_c(session *s, const char *name, const char *usage,
 /* Push the command table for `name`, or nil.  [-0, +1] */
 int cwshlib_push_command(lua_State *L, const char *name);
 
-/* Render the result set at `idx` (a table with columns/rows) into the
- * current output; in a data mode its `keys` (when given) name the columns
- * instead of `columns`.  0 or -1 (not a result set; message pushed). */
+/* Render the result set at `idx` (a table with columns/rows, optional
+ * formats and title) into the current output (and an open document); in
+ * a data mode its `keys` (when given) name the columns instead of
+ * `columns`.  0 or -1 (not a result set, a bad format; message pushed). */
 int cwshlib_render(session *s, int idx);
+
+/* The same result set into any sink: columns(), row()..., end(); nothing
+ * when it is refused (-1, message pushed). */
+int cwshlib_feed(session *s, int idx, cwsh_sink *k);
 
 /* Whether the output mode is csv, tsv or json: a data mode, whose stdout
  * carries result sets only (text for people goes to stderr). */

@@ -11,6 +11,7 @@
 #include <lauxlib.h>
 #include "host.h"
 #include "cwshlib.h"
+#include "document.h"
 #include "luahost.h"
 #include "progress.h"
 #include "render.h"
@@ -186,6 +187,7 @@ static int h_register_format(cwsh_host *h, const cwsh_format *fmt)
                        fmt->name, SESSION_MAX_FORMATS);
     s->format_owner[s->nformats] = s->loading;
     s->formats[s->nformats++] = fmt;
+    document_help(s);
     return 0;
 }
 
@@ -233,7 +235,7 @@ void host_withdraw(session *s, const char *owner)
         s->format_owner[n] = s->format_owner[i];
         s->formats[n++] = s->formats[i];
     }
-    s->nformats = n;
+    if (n != s->nformats) { s->nformats = n; document_help(s); }
 }
 
 static cwsh_store *h_store(cwsh_host *h) { return S(h)->store; }
@@ -284,14 +286,23 @@ static int h_interrupted(cwsh_host *h) { return S(h)->interrupted; }
 typedef struct out_sink {
     cwsh_sink k;
     session *s;
-    cwsh_sink *r;
+    cwsh_sink *render;
+    cwsh_sink *r;              /* render, or a document's tee of it */
 } out_sink;
+
+static void os_close(out_sink *o)
+{
+    o->r = document_untee(o->r, o->render);
+    render_close(&o->render);
+    o->r = NULL;
+}
 
 static void os_columns(cwsh_sink *k, int n, const char *const *names)
 {
     out_sink *o = (out_sink *)k;
-    if (o->r) render_close(&o->r);
-    o->r = render_open(o->s->out, &o->s->render);
+    if (o->r) os_close(o);
+    o->render = render_open(o->s->out, &o->s->render);
+    o->r = document_tee(o->s, o->render, o->s->title);
     o->r->columns(o->r, n, names);
 }
 
@@ -306,12 +317,12 @@ static void os_end(cwsh_sink *k)
     out_sink *o = (out_sink *)k;
     if (!o->r) return;
     o->r->end(o->r);
-    render_close(&o->r);
+    os_close(o);
 }
 
 static cwsh_sink *h_output(cwsh_host *h)
 {
-    static out_sink o = { { os_columns, os_row, os_end }, NULL, NULL };
+    static out_sink o = { { os_columns, os_row, os_end }, NULL, NULL, NULL };
     o.s = S(h);
     return &o.k;
 }

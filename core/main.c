@@ -22,6 +22,7 @@
 #include "host.h"
 #include "luahost.h"
 #include "plugin.h"
+#include "document.h"
 #include "shell.h"
 
 void shell_signals(void);
@@ -280,6 +281,7 @@ int main(int argc, char **argv)
     if (luahost_open(s, &err) != 0) { fprintf(stderr, "cwsh: %s\n", err); return 1; }
     host_init(s);
     dot_register(s);
+    document_open(s);
     shell_signals();
     plugin_load_dir(s, s->plugins_dir);
     int rc = 0;
@@ -340,6 +342,7 @@ int main(int argc, char **argv)
     }
 
 out:
+    document_end(s);
     session_set_output(s, NULL, 0);
     plugin_fini_all(s);
     luahost_close(s);

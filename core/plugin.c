@@ -78,10 +78,9 @@ int plugin_load(session *s, const char *path)
     s->reg_error = NULL;
     if (failed || why) {
         /* a refused registration says more than the init failing for it */
-        if (why) snprintf(msg, sizeof msg, "%s", why);
-        else snprintf(msg, sizeof msg, "init failed: %s", err ? err : "unknown error");
+        if (!why) snprintf(msg, sizeof msg, "init failed: %s", err ? err : "unknown error");
+        refuse(s, path, why ? why : msg);
         free(why);
-        refuse(s, path, msg);
         host_withdraw(s, p->name ? p->name : "?");
     }
     free(err);

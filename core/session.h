@@ -15,6 +15,7 @@
 #include "render.h"
 
 typedef struct plugin_list plugin_list;
+typedef struct document document;
 
 #define SESSION_MAX_SOURCES 8
 #define SESSION_MAX_FORMATS 8
@@ -70,6 +71,9 @@ typedef struct session {
     volatile sig_atomic_t interrupted;
     volatile sig_atomic_t running;
     int failed;                  /* some command failed (exit code 1) */
+    const char *title;           /* the statement or command running (shell.c), for
+                                  * the titles of a document's result sets */
+    document *document;          /* open by .document (document.c), or NULL */
     const char *src_name;        /* script name for error messages */
     int src_line;
 } session;

@@ -177,7 +177,11 @@ static int run_sql(session *s, const char *sql, int line)
         *e = 0;
         char *err = NULL;
         s->src_line = line;
-        if (s->store->exec(s->store->self, q, s->host.output(&s->host), &err) != 0) {
+        const char *title = s->title;
+        s->title = q;                   /* each statement titles its result set */
+        int failed = s->store->exec(s->store->self, q, s->host.output(&s->host), &err) != 0;
+        s->title = title;
+        if (failed) {
             if (s->interrupted) { free(err); err = strdup("interrupted"); }
             session_error(s, err ? err : "SQL failed");
             rc = -1;
@@ -351,7 +355,10 @@ static int work(session *s, int (*fn)(session *, const char *, int), const char 
 {
     stamp t0;
     begin_work(s, &t0);
+    const char *title = s->title;
+    s->title = text;
     int rc = fn(s, text, arg);
+    s->title = title;
     return end_work(s, &t0, rc < 0 ? -1 : 0);
 }
 

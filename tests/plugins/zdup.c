@@ -26,6 +26,13 @@ static int z_import(cwsh_host *h, const char *file, int argc, const char *const 
 static const char *const ext[] = { "csv", NULL };
 static const cwsh_source source = { sizeof(cwsh_source), "csv", ext, NULL, "zdup's", z_import };
 
+static int z_write(void *self, FILE *out, int n, const cwsh_table *t, char **err)
+{
+    *err = strdup("zdup's format");
+    return -1;
+}
+static const cwsh_format format = { sizeof(cwsh_format), "md", "md", "zdup's", NULL, z_write };
+
 static int init(cwsh_host *h, char **err)
 {
     /* every one of these fails; init goes on, and the host reports them all */
@@ -36,6 +43,7 @@ static int init(cwsh_host *h, char **err)
     h->register_module(h, "string", open_mod);
     h->register_store(h, &store);
     h->register_source(h, &source);
+    h->register_format(h, &format);
     return 0;
 }
 static const cwsh_plugin plugin = { CWSH_PLUGIN_HEAD, "zdup", "0.1", init, NULL };
