@@ -29,8 +29,12 @@
  * failures it can have are in its return value.  Plugin functions that
  * Lua calls (commands, module functions) raise theirs with lua_error as
  * any C function of Lua does; the core catches them.  Plugin functions
- * the core calls from C (init, fini, store, source and format functions)
- * must not raise: they run outside any protected call.
+ * the core calls from C (init, fini, store and format functions) must not
+ * raise: they run outside any protected call.  A source's import runs
+ * inside the `import` command's protected call, where any use of host->L
+ * can raise (out of memory, a limit stop): it keeps what must be undone
+ * (an open load) in a to-be-closed userdata, whose __close undoes it when
+ * an error unwinds the import (the csv source does).
  *
  * Ownership: strings passed into host functions are borrowed for the
  * length of the call unless stated otherwise; each register_* says what
@@ -301,6 +305,14 @@ struct cwsh_host {
     /* A document format (see cwsh_format).  0, or -1 when the name is
      * taken or its size is not this header's. */
     int (*register_format)(cwsh_host *h, const cwsh_format *fmt);
+
+    /* Call Lua from a plugin (a mapping's converter) as lua_pcall does,
+     * inside the running command's limits.  On failure the message is on
+     * the stack, worded for people, and *stop says whether the failure
+     * stops the whole command (time or memory limit, instruction budget,
+     * Ctrl-C: every further call would fail alike) rather than being the
+     * called code's own error.  Main thread. */
+    int (*pcall)(cwsh_host *h, int nargs, int nresults, int *stop);
 };
 
 /* Non-zero when the core's cwsh_host has `field` (a core of the same

@@ -281,6 +281,11 @@ static void h_noticef(cwsh_host *h, const char *fmt, ...)
 
 static int h_interrupted(cwsh_host *h) { return S(h)->interrupted; }
 
+static int h_pcall(cwsh_host *h, int nargs, int nresults, int *stop)
+{
+    return luahost_pcall(S(h), nargs, nresults, stop);
+}
+
 /* The host's output sink renders one result set at a time; a new sink is
  * opened per columns() call and closed at end(). */
 typedef struct out_sink {
@@ -349,6 +354,7 @@ void host_init(session *s)
     h->register_format = h_register_format;
     lua_newtable(s->L);
     lua_setfield(s->L, LUA_REGISTRYINDEX, "cwsh.modules");
+    h->pcall = h_pcall;
 }
 
 int host_open_store(session *s, char **err)

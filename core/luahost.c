@@ -222,6 +222,29 @@ int luahost_call(session *s, int nargs, int nresults)
     return call(s, nargs, nresults, 0);
 }
 
+/* A plugin's call of Lua inside the running command: its limits stay as
+ * they are (the command's budget and deadline go on counting). */
+int luahost_pcall(session *s, int nargs, int nresults, int *stop)
+{
+    lua_State *L = s->L;
+    int base = lua_gettop(L) - nargs;
+    lua_pushcfunction(L, msgh);
+    lua_insert(L, base);
+    int st = lua_pcall(L, nargs, nresults, base);
+    lua_remove(L, base);
+    *stop = 0;
+    if (st == LUA_OK) return st;
+    if (st == LUA_ERRMEM) {
+        char msg[64];
+        lua_pop(L, 1);
+        if (s->time_over) lua_pushstring(L, time_message(s->deadline_seconds, msg, sizeof msg));
+        else push_memory_message(L, s);
+    }
+    *stop = st == LUA_ERRMEM || s->interrupted || s->time_over
+            || (s->budget_over && s->budget_size > 0);
+    return st;
+}
+
 int luahost_dofile(session *s, const char *path)
 {
     if (luaL_loadfilex(s->L, path, "t") != LUA_OK || call(s, 0, 0, 1) != LUA_OK) {

@@ -22,6 +22,14 @@ void luahost_close(session *s);
  * is left on the stack.  [-(nargs+1), +(nresults|1)] */
 int luahost_call(session *s, int nargs, int nresults);
 
+/* A plugin's protected call of the function below `nargs` arguments,
+ * inside the running command (its limits go on counting; no new ones).
+ * Like lua_pcall, with the message made for people as luahost_call makes
+ * it.  *stop is set when the failure stops the whole command (a limit,
+ * Ctrl-C, out of memory) rather than being the called code's own error:
+ * every further call would fail the same way. */
+int luahost_pcall(session *s, int nargs, int nresults, int *stop);
+
 /* The limits by name: "instructions" (per command), "memory" (MB, the
  * whole lua_State), "seconds" (wall clock per command); 0 = none.  A new
  * value holds from the next command.  set: 0, or -1 with *why (static

@@ -104,6 +104,8 @@ typedef struct imp {
     size_t *sumlen;             /* lengths of the summary markers */
     uint64_t sumlens;           /* bit n set: some marker is n bytes long */
     /* counts */
+    int live;                   /* not freed yet (imp_free runs once) */
+    int have_rep;               /* rep is open */
     long n_insp, n_res, rows_ok, bad_rows, summary_rows;
 } imp;
 
@@ -143,6 +145,9 @@ static const char *ar_str(const imp *I, size_t off) { return off == NONE ? NULL 
 
 /* ------------------------------------------------------------ cells */
 
+static void set_fatal(imp *I, char *msg);
+static int colof(const imp *I, int f);
+
 /* The text of field f in this row (trimmed), after the mapping's Lua
  * converter when it has one.  -1 when the converter failed (message in
  * why). */
@@ -153,9 +158,14 @@ static int field(imp *I, const csvr_record *rec, int f, cell *c, char *why, size
     lua_State *L = I->L;
     lua_rawgeti(L, LUA_REGISTRYINDEX, I->m.lua_conv[f]);
     lua_pushlstring(L, c->s, c->n);
-    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
-        snprintf(why, wsz, "converter of %s failed: %s", cmap_field_names[f],
-                 lua_tostring(L, -1) ? lua_tostring(L, -1) : "?");
+    int stop;
+    if (I->h->pcall(I->h, 1, 1, &stop) != LUA_OK) {
+        const char *msg = lua_tostring(L, -1) ? lua_tostring(L, -1) : "?";
+        if (stop)       /* a limit or Ctrl-C: every further row would fail alike */
+            set_fatal(I, crep_msgf("%s:%ld:%d: the converter of %s was stopped: %s; nothing imported",
+                                   I->o->file, rec->line, colof(I, f), cmap_field_names[f], msg));
+        else
+            snprintf(why, wsz, "converter of %s failed: %s", cmap_field_names[f], msg);
         lua_pop(L, 1);
         return -1;
     }
@@ -205,6 +215,7 @@ static void inspection_bad(imp *I, long line)
 /* A bad row: report it, reject it (and its inspection). */
 static void bad_row(imp *I, const csvr_record *rec, long line, int col, const char *reason)
 {
+    if (I->fatal) return;       /* stopped: the stop is the one message */
     I->bad_rows++;
     crep_error(&I->rep, line, col, reason);
     if (I->open) inspection_bad(I, rec->line);
@@ -216,6 +227,11 @@ static void bad_row(imp *I, const csvr_record *rec, long line, int col, const ch
  * (cmk_unknown_report), not per row.  1 when the row is bad. */
 static int row_bad(imp *I, const csvr_record *rec)
 {
+    if (I->fatal) {             /* stopped: the stop is the one message */
+        I->rep.nprob = I->rep.more_probs = 0;
+        I->unknown_row = 0;
+        return 1;
+    }
     if (!I->rep.nprob && !I->unknown_row) return 0;
     char reason[1600];
     if (I->rep.nprob) crep_problems_flush(&I->rep, rec->line, reason, sizeof reason);
@@ -647,6 +663,9 @@ static void row_wide(imp *I, const csvr_record *rec)
 
 static void imp_free(imp *I)
 {
+    if (!I->live) return;
+    I->live = 0;
+    if (I->have_rep) crep_abandon(&I->rep);
     if (I->ld) {
         char *e = NULL;
         I->st->load_end(I->ld, 0, 0, 0, &e);
@@ -760,14 +779,13 @@ static void rows(imp *I)
 
 static void rows_job(void *arg) { rows(arg); }
 
-int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
+/* The import proper, on the state in *I (see cimp_run). */
+static int import(imp *I, cwsh_host *h, const cimp_opts *o, char **summary, char **err)
 {
-    imp I;
-    memset(&I, 0, sizeof I);
-    for (int f = 0; f < MF_N; f++) I.m.lua_conv[f] = LUA_NOREF;
-    I.h = h;
-    I.L = h->L;
-    I.o = o;
+    for (int f = 0; f < MF_N; f++) I->m.lua_conv[f] = LUA_NOREF;
+    I->h = h;
+    I->L = h->L;
+    I->o = o;
     double t0 = crep_now();
     int rc = -1, have_rep = 0;
     char hex[33];
@@ -775,36 +793,36 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
     csvr_record rec;
     char *e = NULL;
 
-    if (!(I.st = h->store(h))) {
+    if (!(I->st = h->store(h))) {
         *err = crep_msgf("cannot import: no store is loaded (the sqlite plugin is missing)");
         return -1;
     }
     if (chash_file(o->file, hex, &size, err) != 0) return -1;
-    if (!(I.r = csvr_open(o->file, &o->read, &e))) {
+    if (!(I->r = csvr_open(o->file, &o->read, &e))) {
         *err = e;
         return -1;
     }
-    int st = csvr_next(I.r, &rec, &e);
-    if (st == CSVR_FAIL) { *err = crep_msgf("%s:%ld: %s", o->file, csvr_line(I.r), e); free(e); goto out; }
+    int st = csvr_next(I->r, &rec, &e);
+    if (st == CSVR_FAIL) { *err = crep_msgf("%s:%ld: %s", o->file, csvr_line(I->r), e); free(e); goto out; }
     if (st == CSVR_EOF) { *err = crep_msgf("%s: the file is empty (no header row)", o->file); goto out; }
-    if (ccheck_load(&I.ck, I.L, err) != 0) goto out;
+    if (ccheck_load(&I->ck, I->L, err) != 0) goto out;
     /* The header: the first record, or the first after a few title rows
      * (Excel sheets often carry "城东所2027年督查汇总表" above it). */
     for (int titles = 0;; titles++) {
         if (st == CSVR_BAD) {
             int col;
-            const char *why = csvr_error(I.r, &col);
+            const char *why = csvr_error(I->r, &col);
             *err = crep_msgf("%s:%ld:%d: %s", o->file, rec.line, col, why);
             goto out;
         }
         int errcol;
-        if (cmap_choose(&I.m, I.L, rec.f, rec.nf, o->mapping, &I.ck, &e, &errcol) == 0) break;
+        if (cmap_choose(&I->m, I->L, rec.f, rec.nf, o->mapping, &I->ck, &e, &errcol) == 0) break;
         if (titles < MAX_TITLES && errcol >= 0 && is_title(&rec)) {
             h->noticef(h, "%s:%ld: skipped a title row above the header", o->file, rec.line);
             free(e);
             e = NULL;
-            st = csvr_next(I.r, &rec, &e);
-            if (st == CSVR_FAIL) { *err = crep_msgf("%s:%ld: %s", o->file, csvr_line(I.r), e); free(e); goto out; }
+            st = csvr_next(I->r, &rec, &e);
+            if (st == CSVR_FAIL) { *err = crep_msgf("%s:%ld: %s", o->file, csvr_line(I->r), e); free(e); goto out; }
             if (st == CSVR_EOF) { *err = crep_msgf("%s: no header row after the title", o->file); goto out; }
             continue;
         }
@@ -814,125 +832,161 @@ int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
         free(e);
         goto out;
     }
-    crep_open(&I.rep, h, o->file, I.r, rec.raw, rec.raw_len);
-    have_rep = 1;
-    h->noticef(h, "mapping: %s (%s, %d columns, %s)", I.m.name, csvr_encoding(I.r), rec.nf,
-               csvr_crlf(I.r) ? "CRLF" : "LF");
-    for (int f = 0; f < MF_N; f++) I.deflen[f] = I.m.def[f] ? strlen(I.m.def[f]) : 0;
-    I.sumlen = calloc((size_t)I.m.nsummary + 1, sizeof *I.sumlen);
-    for (int k = 0; k < I.m.nsummary; k++) {
-        I.sumlen[k] = strlen(I.m.summary[k]);
-        if (I.sumlen[k] < 64) I.sumlens |= (uint64_t)1 << I.sumlen[k];
+    crep_open(&I->rep, h, o->file, I->r, rec.raw, rec.raw_len);
+    have_rep = I->have_rep = 1;
+    h->noticef(h, "mapping: %s (%s, %d columns, %s)", I->m.name, csvr_encoding(I->r), rec.nf,
+               csvr_crlf(I->r) ? "CRLF" : "LF");
+    for (int f = 0; f < MF_N; f++) I->deflen[f] = I->m.def[f] ? strlen(I->m.def[f]) : 0;
+    I->sumlen = calloc((size_t)I->m.nsummary + 1, sizeof *I->sumlen);
+    for (int k = 0; k < I->m.nsummary; k++) {
+        I->sumlen[k] = strlen(I->m.summary[k]);
+        if (I->sumlen[k] < 64) I->sumlens |= (uint64_t)1 << I->sumlen[k];
     }
-    I.seen_gen = calloc((size_t)I.ck.n, sizeof *I.seen_gen);
-    I.seen_line = calloc((size_t)I.ck.n, sizeof *I.seen_line);
-    I.mk = cmk_open();
-    if ((I.m.col[MF_UNIT] >= 0 || I.m.def[MF_UNIT]) && cmk_load_units(I.mk, I.st, err) != 0) goto out;
-    cwsh_import_info info = { o->file, hex, I.m.name, csvr_encoding(I.r), o->replace };
-    if (I.st->load_begin(I.st->self, &info, &I.ld, &e) != 0) {
-        I.ld = NULL;
+    I->seen_gen = calloc((size_t)I->ck.n, sizeof *I->seen_gen);
+    I->seen_line = calloc((size_t)I->ck.n, sizeof *I->seen_line);
+    I->mk = cmk_open();
+    if ((I->m.col[MF_UNIT] >= 0 || I->m.def[MF_UNIT]) && cmk_load_units(I->mk, I->st, err) != 0) goto out;
+    cwsh_import_info info = { o->file, hex, I->m.name, csvr_encoding(I->r), o->replace };
+    if (I->st->load_begin(I->st->self, &info, &I->ld, &e) != 0) {
+        I->ld = NULL;
         *err = e ? e : crep_msgf("cannot start the import");
         goto out;
     }
-    if (I.st->inspections_each) {      /* non-zero: failed, or seen_from_db ran out of memory */
-        if (!(I.seen = cseen_open())
-            || I.st->inspections_each(I.ld, seen_from_db, I.seen, &e) != 0) {
+    if (I->st->inspections_each) {      /* non-zero: failed, or seen_from_db ran out of memory */
+        if (!(I->seen = cseen_open())
+            || I->st->inspections_each(I->ld, seen_from_db, I->seen, &e) != 0) {
             *err = e ? e : crep_msgf("out of memory");
             goto out;
         }
     }
-    I.ncol = rec.nf;
-    I.named = rec.nf;
-    for (int k = I.m.nblank - 1; k >= 0 && I.m.blank[k] == I.named - 1; k--) I.named--;
-    I.size = size;
+    I->ncol = rec.nf;
+    I->named = rec.nf;
+    for (int k = I->m.nblank - 1; k >= 0 && I->m.blank[k] == I->named - 1; k--) I->named--;
+    I->size = size;
     int threaded = o->threads > 0 || (o->threads < 0 && size >= 1024 * 1024);
-    for (int f = 0; f < MF_N; f++) if (I.m.lua_conv[f] != LUA_NOREF) threaded = 0;   /* Lua: one thread */
-    I.cs = cstore_open(I.st, I.ld, threaded);
-    cstore_run(I.cs, rows_job, &I);
-    char *sf = cstore_failure(I.cs);           /* the store's failure comes first */
-    if (sf) { free(I.fatal); I.fatal = sf; }
+    for (int f = 0; f < MF_N; f++) if (I->m.lua_conv[f] != LUA_NOREF) threaded = 0;   /* Lua: one thread */
+    I->cs = cstore_open(I->st, I->ld, threaded);
+    cstore_run(I->cs, rows_job, I);
+    char *sf = cstore_failure(I->cs);           /* the store's failure comes first */
+    if (sf) { free(I->fatal); I->fatal = sf; }
     if (h->interrupted(h)) {                   /* unless Ctrl-C made it fail */
-        free(I.fatal);
-        I.fatal = crep_msgf("import interrupted; nothing imported");
+        free(I->fatal);
+        I->fatal = crep_msgf("import interrupted; nothing imported");
     }
     h->progress(h, "import", -1, 0, 0);
-    if (I.fatal) { *err = I.fatal; I.fatal = NULL; goto out; }
-    char *unknown = cmk_unknown_report(I.mk, o->add_markets);
+    if (I->fatal) { *err = I->fatal; I->fatal = NULL; goto out; }
+    char *unknown = cmk_unknown_report(I->mk, o->add_markets);
     /* alone, the unknown markets are the failure's message */
-    if (unknown && (o->skip_bad || I.bad_rows > I.unknown_rows)) h->errorf(h, "%s: %s", o->file, unknown);
-    if (I.bad_rows && !o->skip_bad) {
-        if (I.bad_rows == I.unknown_rows) {
+    if (unknown && (o->skip_bad || I->bad_rows > I->unknown_rows)) h->errorf(h, "%s: %s", o->file, unknown);
+    if (I->bad_rows && !o->skip_bad) {
+        if (I->bad_rows == I->unknown_rows) {
             /* a problem of the register, not of the rows: no rejects file
              * (it would be the whole sheet), nor an earlier one */
-            crep_discard(&I.rep);
+            crep_discard(&I->rep);
             *err = crep_msgf("%s; nothing imported", unknown ? unknown : "unknown markets");
             free(unknown);
             goto out;
         }
         /* the rejects file also holds the good rows of bad inspections */
         char also[80] = "";
-        if (I.rep.rejected > I.bad_rows)
-            snprintf(also, sizeof also, " (%ld rows rejected with their inspections)", I.rep.rejected);
+        if (I->rep.rejected > I->bad_rows)
+            snprintf(also, sizeof also, " (%ld rows rejected with their inspections)", I->rep.rejected);
         *err = crep_msgf("%ld bad row%s%s; nothing imported.  Bad rows are in %s; fix them there and "
                     "import that file, or run again with --skip-bad.",
-                    I.bad_rows, I.bad_rows == 1 ? "" : "s", also, I.rep.path);
+                    I->bad_rows, I->bad_rows == 1 ? "" : "s", also, I->rep.path);
         free(unknown);
         goto out;
     }
     free(unknown);
     /* the rejects file must be complete before anything is committed */
-    long rejected = I.rep.rejected;
-    have_rep = 0;
+    long rejected = I->rep.rejected;
+    have_rep = I->have_rep = 0;
     /* no rejects, or only rows of unknown markets and nothing imported
      * (the register's problem): no rejects file, and an earlier run's
      * is stale now */
-    if (!rejected || (!I.n_insp && I.bad_rows == I.unknown_rows)) crep_discard(&I.rep);
+    if (!rejected || (!I->n_insp && I->bad_rows == I->unknown_rows)) crep_discard(&I->rep);
     char rejects_path[1100];
-    snprintf(rejects_path, sizeof rejects_path, "%s", I.rep.path);
-    if (crep_close(&I.rep, err) != 0) goto out;
+    snprintf(rejects_path, sizeof rejects_path, "%s", I->rep.path);
+    if (crep_close(&I->rep, err) != 0) goto out;
     /* --skip-bad with every row rejected: keep nothing, not even the
      * record of the file, so that importing it again after a fix works */
-    int commit = I.n_insp > 0 || rejected == 0;
-    if (I.st->load_end(I.ld, commit, I.rows_ok, rejected, &e) != 0) {
-        I.ld = NULL;
+    int commit = I->n_insp > 0 || rejected == 0;
+    if (I->st->load_end(I->ld, commit, I->rows_ok, rejected, &e) != 0) {
+        I->ld = NULL;
         *err = e ? e : crep_msgf("cannot commit the import");
         goto out;
     }
-    I.ld = NULL;
-    if (!I.n_insp && rejected) {
+    I->ld = NULL;
+    if (!I->n_insp && rejected) {
         /* --skip-bad and every row bad: a failure, so that a -bail script stops */
         char c[32];
         cimp_thousands(c, sizeof c, rejected);
         *err = crep_msgf("nothing imported from %s: every row was rejected (%s row%s)%s%s", o->file, c,
                          rejected == 1 ? "" : "s",
-                         I.bad_rows > I.unknown_rows ? "; they are in " : "",
-                         I.bad_rows > I.unknown_rows ? rejects_path : "");
+                         I->bad_rows > I->unknown_rows ? "; they are in " : "",
+                         I->bad_rows > I->unknown_rows ? rejects_path : "");
         goto out;
     }
-    if (I.n_insp) {
-        char *added = cmk_added_report(I.mk);
+    if (I->n_insp) {
+        char *added = cmk_added_report(I->mk);
         if (added) h->noticef(h, "%s", added);
         free(added);
     }
     {
         char a[32], b[32], rej[80] = "";
-        cimp_thousands(a, sizeof a, I.n_insp);
-        cimp_thousands(b, sizeof b, I.n_res);
+        cimp_thousands(a, sizeof a, I->n_insp);
+        cimp_thousands(b, sizeof b, I->n_res);
         if (rejected) {
             char c[32];
             cimp_thousands(c, sizeof c, rejected);
             snprintf(rej, sizeof rej, "; %s row%s rejected", c, rejected == 1 ? "" : "s");
         }
         *summary = crep_msgf("imported %s inspection%s (%s item result%s) from %s in %.1f s%s",
-                        a, I.n_insp == 1 ? "" : "s", b, I.n_res == 1 ? "" : "s",
+                        a, I->n_insp == 1 ? "" : "s", b, I->n_res == 1 ? "" : "s",
                         o->file, crep_now() - t0, rej);
     }
     rc = 0;
 out:
     if (have_rep) {
         char *we = NULL;
-        if (crep_close(&I.rep, &we) != 0) free(we);
+        if (crep_close(&I->rep, &we) != 0) free(we);
     }
-    imp_free(&I);
+    I->have_rep = 0;
+    imp_free(I);
+    return rc;
+}
+
+/* __close and __gc of the import's userdata.  Runs once: the first of
+ * them frees, a later one finds nothing to do. */
+static int imp_close(lua_State *L)
+{
+    imp *I = lua_touserdata(L, 1);
+    if (I) imp_free(I);
+    return 0;
+}
+
+int cimp_run(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
+{
+    /* The import's state lives in a to-be-closed userdata, as liolib
+     * keeps a FILE: whatever unwinds past this function (a Lua error out
+     * of a Lua API call when memory is at its limit, a time stop) closes
+     * it, and its __close rolls the load back, unlocks the store and
+     * frees; __gc is the backstop.  So no stop leaves a load open. */
+    lua_State *L = h->L;
+    int top = lua_gettop(L);
+    imp *I = lua_newuserdatauv(L, sizeof *I, 0);
+    memset(I, 0, sizeof *I);
+    if (luaL_newmetatable(L, "cwsh.csv.import")) {
+        lua_pushcfunction(L, imp_close);
+        lua_setfield(L, -2, "__close");
+        lua_pushcfunction(L, imp_close);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    lua_toclose(L, -1);
+    I->live = 1;
+    int rc = import(I, h, o, summary, err);
+    lua_closeslot(L, top + 1);
+    lua_settop(L, top);
     return rc;
 }

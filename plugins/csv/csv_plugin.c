@@ -145,7 +145,10 @@ static int l_dot_import(lua_State *L)
 
 static int csv_init_plugin(cwsh_host *h, char **err)
 {
-    (void)err;
+    if (!CWSH_HOST_HAS(h, pcall)) {       /* converters are called through it */
+        *err = crep_msgf("this cwsh is older than the csv plugin (no host pcall)");
+        return -1;
+    }
     host = h;
     h->register_source(h, &csv_source);
     h->register_module(h, "csv", csv_lua_open);

@@ -167,6 +167,16 @@ int crep_close(crep *c, char **err)
     return rc;
 }
 
+void crep_abandon(crep *c)
+{
+    if (c->out) fclose(c->out);
+    c->out = NULL;
+    free(c->fail);
+    free(c->header);
+    free(c->path);
+    c->fail = c->header = c->path = NULL;
+}
+
 char *crep_msgf(const char *fmt, ...)
 {
     char tmp[2600];

@@ -48,6 +48,9 @@ void crep_discard(crep *c);
 /* Print "... and N more" when errors were left out; close the file.
  * 0, or -1 with a malloc'd message when writing the rejects file failed. */
 int crep_close(crep *c, char **err);
+/* Close and free without a word: the import is being torn down after a
+ * Lua error unwound it (nothing it points at may be used but its own). */
+void crep_abandon(crep *c);
 
 /* A malloc'd message, printf-style (cut at 2,600 bytes). */
 char *crep_msgf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -139,6 +139,14 @@ static void fk_progress(cwsh_host *h, const char *w, long long d, long long b, l
 static int fk_interrupt;          /* make interrupted() say yes */
 static int fk_interrupted(cwsh_host *h) { return fk_interrupt; }
 
+/* host->pcall: a limit stop cannot happen here; out of memory is one. */
+static int fk_pcall(cwsh_host *h, int nargs, int nresults, int *stop)
+{
+    int st = lua_pcall(h->L, nargs, nresults, 0);
+    *stop = st == LUA_ERRMEM;
+    return st;
+}
+
 /* The checklist of domain.md and the default mappings, as Lua modules. */
 static const char *fk_lua =
     "local items = {}\n"
@@ -176,6 +184,7 @@ static cwsh_host *fk_host(void)
     h.noticef = fk_errorf;
     h.progress = fk_progress;
     h.interrupted = fk_interrupted;
+    h.pcall = fk_pcall;
     return &h;
 }
 #endif

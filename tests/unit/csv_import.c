@@ -36,6 +36,97 @@ static void copy(const char *from, const char *to)
     fclose(f);
 }
 
+/* cimp_run as the core calls it: from a C function Lua called, inside a
+ * protected call, so a Lua error raised within unwinds it. */
+typedef struct call_args {
+    cwsh_host *h;
+    const cimp_opts *o;
+    char **summary, **err;
+    int rc;
+} call_args;
+
+static int l_call(lua_State *L)
+{
+    call_args *a = lua_touserdata(L, 1);
+    a->rc = cimp_run(a->h, a->o, a->summary, a->err);
+    return 0;
+}
+
+static int call_import(cwsh_host *h, const cimp_opts *o, char **summary, char **err)
+{
+    call_args a = { h, o, summary, err, -1 };
+    lua_State *L = h->L;
+    lua_pushcfunction(L, l_call);
+    lua_pushlightuserdata(L, &a);
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+        *err = strdup(lua_tostring(L, -1) ? lua_tostring(L, -1) : "(no message)");
+        lua_pop(L, 1);
+        return -1;
+    }
+    return a.rc;
+}
+
+static void markets(void);
+
+/* An allocator that refuses the fail_at-th growth from now (0: none),
+ * and the retry Lua makes after an emergency collection. */
+static long fail_at;
+static int retry;
+static lua_Alloc real_alloc;
+static void *real_ud;
+static void *failing_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    if (nsize > (ptr ? osize : 0)) {
+        if (retry) { retry = 0; return NULL; }
+        if (fail_at > 0 && --fail_at == 0) { retry = 1; return NULL; }
+    }
+    return real_alloc(real_ud, ptr, osize, nsize);
+}
+
+static int count(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle)) n++;
+    return n;
+}
+
+/* Every allocation of an import with a Lua converter fails in turn: when
+ * the error unwinds the import (an API call outside the converter's
+ * protected call), the userdata's __close still rolls the load back. */
+static void alloc_failures(cwsh_host *h)
+{
+    lua_State *L = h->L;
+    real_alloc = lua_getallocf(L, &real_ud);
+    lua_setallocf(L, failing_alloc, NULL);
+    int unwound = 0, open = 0, done = 0, runs = 0;
+    for (long n = 1; n < 20000 && !done; n++) {
+        fk_reset(); markets();
+        fail_at = n;
+        char *summary = NULL, *err = NULL;
+        cimp_opts o;
+        memset(&o, 0, sizeof o);
+        o.file = "upper.csv";
+        o.threads = g_threads;
+        int rc = call_import(h, &o, &summary, &err);
+        done = fail_at > 0;               /* no allocation failed: the import ran */
+        fail_at = 0;
+        runs++;
+        if (getenv("CSV_DEBUG")) printf("# %ld: rc=%d %s\n", n, rc, err ? err : "");
+        if (rc != 0 && err && !strcmp(err, "not enough memory") && strstr(fk_log, "begin "))
+            unwound++;
+        if (count(fk_log, "begin ") != count(fk_log, "end commit="))
+            open++;
+        free(summary);
+        free(err);
+        lua_gc(L, LUA_GCCOLLECT);
+    }
+    lua_setallocf(L, real_alloc, real_ud);
+    tap_ok(done, "an import with no failed allocation completes");
+    tap_ok(unwound > 0, "some allocation failures unwind a begun load with a Lua error");
+    tap_is_int(open, 0, "after every allocation failure the load is ended (rolled back)");
+    printf("# %d runs, %d unwound by a Lua error\n", runs, unwound);
+}
+
 /* Run `import FILE ARGS...` in the scratch dir; messages + failure in fk_msg. */
 static int run(cwsh_host *h, const char *file, const char *args)
 {
@@ -53,7 +144,7 @@ static int run(cwsh_host *h, const char *file, const char *args)
         else if (strcmp(w, "--replace") == 0) o.replace = 1;
     }
     char *summary = NULL, *err = NULL;
-    int rc = cimp_run(h, &o, &summary, &err);
+    int rc = call_import(h, &o, &summary, &err);
     if (rc == 0) {
         /* the time varies: keep the summary up to " in " */
         char *in = strstr(summary, " in ");
@@ -269,6 +360,7 @@ static void suite(cwsh_host *h)
     }
 
     bad_cases(h);
+    alloc_failures(h);
 }
 
 int main(void)
