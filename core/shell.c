@@ -282,6 +282,37 @@ static int run_lua(session *s, const char *code, int expr, int allow_more)
 
 /* ------------------------------------------------------------- commands */
 
+/* A command's failure, for people: a stop (Ctrl-C, a limit) caught in the
+ * core's own Lua or in SQL would name an internal file and line
+ * ("/usr/share/cwsh/lua/engine.lua:119: interrupted") or the engine's
+ * whole query ("interrupted (in: SELECT ...)"): it names the user's
+ * command instead ("score interrupted", "score: time limit exceeded
+ * (30 s)"); session_error adds the script's line.  Dot-commands and
+ * messages that already name the command keep theirs. */
+static void command_error(session *s, const char *name, const char *msg)
+{
+    char buf[600];
+    size_t nl = strlen(name);
+    if (!msg || name[0] == '.' || (!strncmp(msg, name, nl) && msg[nl] == ' ')) {
+        session_error(s, msg);
+        return;
+    }
+    if (s->interrupted) {
+        snprintf(buf, sizeof buf, "%s interrupted", name);
+        session_error(s, buf);
+        return;
+    }
+    size_t dl = s->lua_dir ? strlen(s->lua_dir) : 0;
+    const char *at = dl && !strncmp(msg, s->lua_dir, dl) && msg[dl] == '/' ? strstr(msg, ".lua:") : NULL;
+    const char *rest = at ? strchr(at + 5, ':') : NULL;
+    if (rest && rest[1] == ' ') {
+        snprintf(buf, sizeof buf, "%s: %s", name, rest + 2);
+        session_error(s, buf);
+        return;
+    }
+    session_error(s, msg);
+}
+
 int shell_run_words(session *s, int n, char **w, const char *rest)
 {
     lua_State *L = s->L;
@@ -314,7 +345,7 @@ int shell_run_words(session *s, int n, char **w, const char *rest)
     }
     int st = luahost_call(s, nargs, LUA_MULTRET);
     if (st != LUA_OK) {
-        session_error(s, lua_tostring(L, -1));
+        command_error(s, w[0], lua_tostring(L, -1));
         lua_settop(L, base);
         return -1;
     }

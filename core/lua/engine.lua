@@ -260,6 +260,12 @@ function M.find_unit(s)
       WHERE instr(name, :s) > 0 OR instr(:s, name) > 0 ORDER BY length(name), name]], s)), 0)
 end
 
+-- Run fn with everything it stores in one transaction of the store.
+function M.atomically(fn)
+  need_db()
+  return db.tx(fn)
+end
+
 -- Find a market by code, name or alias.  Errors name the candidates.
 function M.find_market(s)
   need_db()

@@ -67,12 +67,16 @@ cwsh.command {
       local y = tonumber(o["--year-by-month"])
       if not y or not o["--year-by-month"]:match("^%d%d%d%d$") then error("--year-by-month needs a year, e.g. 2027", 0) end
       local out = { columns = { "period", "markets", "mean", "vetoed" }, formats = { [3] = "%.2f" }, rows = {} }
-      for _, p in ipairs(periods.months_of(y)) do
-        local rows = engine.score(p)
-        local s, v = 0, 0
-        for _, r in ipairs(rows) do s = s + r.score; if r.veto then v = v + 1 end end
-        out.rows[#out.rows + 1] = { p.name, #rows, #rows > 0 and s / #rows or cwsh.null, v }
-      end
+      -- one transaction for the twelve months: stopped midway (Ctrl-C, a
+      -- limit), the command stores none of them
+      engine.atomically(function()
+        for _, p in ipairs(periods.months_of(y)) do
+          local rows = engine.score(p)
+          local s, v = 0, 0
+          for _, r in ipairs(rows) do s = s + r.score; if r.veto then v = v + 1 end end
+          out.rows[#out.rows + 1] = { p.name, #rows, #rows > 0 and s / #rows or cwsh.null, v }
+        end
+      end)
       return out
     end
     local market = o["--market"] and engine.find_market(o["--market"])
