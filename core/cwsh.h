@@ -11,8 +11,10 @@
  * through a slot of a layout it was not built for.  `abi` stays the first
  * member of cwsh_plugin and cwsh_host and `size` the first of every
  * registered struct, so these checks read the same bytes in every layout.
- * CWSH_ABI goes up with every change of a struct's layout; a slot added
- * at the end of cwsh_host is visible to plugins as CWSH_HOST_HAS.
+ * CWSH_ABI goes up with every change of a struct's layout, with one
+ * exception: a slot appended at the end of cwsh_host, which plugins built
+ * before it never reach and plugins built after it test with
+ * CWSH_HOST_HAS before calling (the core's host may be older).
  *
  * Plugins never call each other: a source (CSV) reaches the store
  * (SQLite) only through host->store().
@@ -204,8 +206,10 @@ typedef struct cwsh_source {
 /* ---------------------------------------------------------------- format */
 
 /* One titled result set of a document: `ncol` columns, `nrow` rows of
- * `ncol` values each, row after row in `cells`.  All borrowed for the
- * writer's call. */
+ * `ncol` values each, row after row in `cells`.  The values are as the
+ * screen showed them: a number whose result set had a format carries its
+ * text in `s` (see cwsh_value), other numbers only `i` or `r`.  All
+ * borrowed for the writer's call. */
 typedef struct cwsh_table {
     const char *title;                  /* may be NULL */
     int ncol;
