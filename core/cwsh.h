@@ -28,7 +28,10 @@
  * call, and any use of host->L, is for the main thread only.
  *
  * Lua errors.  No host function raises a Lua error: each returns, and the
- * failures it can have are in its return value.  Plugin functions that
+ * failures it can have are in its return value (registrations do their
+ * Lua work under lua_pcall, so even running out of memory in init is a
+ * refused registration).  push_null is a Lua API call like lua_pushnil,
+ * for code already running inside Lua.  Plugin functions that
  * Lua calls (commands, module functions) raise theirs with lua_error as
  * any C function of Lua does; the core catches them.  Plugin functions
  * the core calls from C (init, fini, store and format functions) must not

@@ -54,83 +54,97 @@ static int refused(session *s, const char *fmt, ...)
     return -1;
 }
 
-/* Owner of module `name` (registry "cwsh.modules": name -> plugin name),
- * NULL for the core.  Pushes nothing; the string stays in the table. */
-static const char *module_owner(lua_State *L, const char *name)
+/* A registration's Lua work runs under lua_pcall, so that running out
+ * of memory during a plugin's init (outside any protected call) is a
+ * refused registration, not a panic.  `taken` gets the owner of a name
+ * already registered: a plugin's name, or NULL for the core. */
+typedef struct reg {
+    session *s;
+    const char *name, *usage, *help;
+    lua_CFunction fn;
+    int taken;
+    char owner[128];
+} reg;
+
+static void note_owner(reg *r, lua_State *L)
 {
-    int top = lua_gettop(L);
-    lua_getfield(L, LUA_REGISTRYINDEX, "cwsh.modules");
-    const char *o = lua_getfield(L, -1, name) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-    lua_settop(L, top);
-    return o;
+    r->taken = 1;
+    if (lua_type(L, -1) == LUA_TSTRING) snprintf(r->owner, sizeof r->owner, "%s", lua_tostring(L, -1));
 }
 
-/* lua_pcall'd: luaL_requiref(name, open) with both as arguments. */
-static int require_module(lua_State *L)
+/* lua_pcall'd with the reg: package.loaded[name] and the global `name`
+ * must be free; then luaL_requiref(name, open) and the owner recorded in
+ * the registry's "cwsh.modules" (name -> plugin name). */
+static int reg_module(lua_State *L)
 {
-    const char *name = lua_tostring(L, 1);
-    lua_CFunction open = lua_tocfunction(L, 2);
-    luaL_requiref(L, name, open, 1);
+    reg *r = lua_touserdata(L, 1);
+    lua_getglobal(L, "package");
+    lua_getfield(L, -1, "loaded");
+    if (lua_getfield(L, -1, r->name) != LUA_TNIL || lua_getglobal(L, r->name) != LUA_TNIL) {
+        lua_getfield(L, LUA_REGISTRYINDEX, "cwsh.modules");
+        lua_getfield(L, -1, r->name);
+        note_owner(r, L);
+        return 0;
+    }
+    luaL_requiref(L, r->name, r->fn, 1);
+    if (r->s->loading) {
+        lua_getfield(L, LUA_REGISTRYINDEX, "cwsh.modules");
+        lua_pushstring(L, r->s->loading);
+        lua_setfield(L, -2, r->name);
+    }
     return 0;
+}
+
+/* lua_pcall'd with the reg: the command table, its owner recorded. */
+static int reg_command(lua_State *L)
+{
+    reg *r = lua_touserdata(L, 1);
+    if (cwshlib_push_command(L, r->name)) {
+        lua_getfield(L, -1, "owner");
+        note_owner(r, L);
+        return 0;
+    }
+    cwshlib_register_c(r->s, r->name, r->usage, r->help, r->fn);
+    if (r->s->loading) {
+        cwshlib_push_command(L, r->name);
+        lua_pushstring(L, r->s->loading);
+        lua_setfield(L, -2, "owner");
+    }
+    return 0;
+}
+
+/* Run `fn` on r protected: 0, or -1 with the refusal recorded. */
+static int reg_run(reg *r, lua_CFunction fn, const char *what)
+{
+    session *s = r->s;
+    lua_State *L = s->L;
+    int top = lua_gettop(L), rc = 0;
+    lua_pushcfunction(L, fn);
+    lua_pushlightuserdata(L, r);
+    char o[160];
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK)
+        rc = refused(s, "registers %s '%s', but that raised: %s", what, r->name,
+                     lua_isstring(L, -1) ? lua_tostring(L, -1) : "(no message)");
+    else if (r->taken)
+        rc = refused(s, "registers %s '%s', which %s registered already", what, r->name,
+                     who(r->owner[0] ? r->owner : NULL, o, sizeof o));
+    lua_settop(L, top);
+    return rc;
 }
 
 static int h_register_module(cwsh_host *h, const char *name, lua_CFunction open)
 {
-    session *s = S(h);
-    lua_State *L = s->L;
-    char o[160];
-    if (!name || !open) return refused(s, "registers a module without a name or an open function");
-    int top = lua_gettop(L);
-    lua_getglobal(L, "package");
-    lua_getfield(L, -1, "loaded");
-    int taken = lua_getfield(L, -1, name) != LUA_TNIL || lua_getglobal(L, name) != LUA_TNIL;
-    lua_settop(L, top);
-    if (taken) {
-        const char *owner = module_owner(L, name);
-        return refused(s, "registers module '%s', which %s registered already", name,
-                       who(owner, o, sizeof o));
-    }
-    lua_pushcfunction(L, require_module);
-    lua_pushstring(L, name);
-    lua_pushcfunction(L, open);
-    if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
-        int rc = refused(s, "registers module '%s', whose open failed: %s", name,
-                         lua_isstring(L, -1) ? lua_tostring(L, -1) : "(no message)");
-        lua_settop(L, top);
-        return rc;
-    }
-    if (s->loading) {
-        lua_getfield(L, LUA_REGISTRYINDEX, "cwsh.modules");
-        lua_pushstring(L, s->loading);
-        lua_setfield(L, -2, name);
-    }
-    lua_settop(L, top);
-    return 0;
+    if (!name || !open) return refused(S(h), "registers a module without a name or an open function");
+    reg r = { S(h), name, NULL, NULL, open, 0, "" };
+    return reg_run(&r, reg_module, "module");
 }
 
 static int h_register_command(cwsh_host *h, const char *name, const char *usage,
                               const char *help, lua_CFunction fn)
 {
-    session *s = S(h);
-    lua_State *L = s->L;
-    char o[160];
-    if (!name || !*name || !fn) return refused(s, "registers a command without a name or a function");
-    if (cwshlib_push_command(L, name)) {
-        const char *owner = lua_getfield(L, -1, "owner") == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-        int rc = refused(s, "registers command '%s', which %s registered already", name,
-                         who(owner, o, sizeof o));
-        lua_pop(L, 2);
-        return rc;
-    }
-    lua_pop(L, 1);
-    cwshlib_register_c(s, name, usage, help, fn);
-    if (s->loading) {
-        cwshlib_push_command(L, name);
-        lua_pushstring(L, s->loading);
-        lua_setfield(L, -2, "owner");
-        lua_pop(L, 1);
-    }
-    return 0;
+    if (!name || !*name || !fn) return refused(S(h), "registers a command without a name or a function");
+    reg r = { S(h), name, usage, help, fn, 0, "" };
+    return reg_run(&r, reg_command, "command");
 }
 
 static int h_register_store(cwsh_host *h, cwsh_store *store)

@@ -9,6 +9,7 @@ const cwsh_plugin *cwsh_plugin_entry(void);
 
 static int l_mine(lua_State *L) { lua_pushliteral(L, "zdup's"); return 1; }
 static int open_mod(lua_State *L) { lua_newtable(L); return 1; }
+static int open_bad(lua_State *L) { return luaL_error(L, "no zbad today"); }
 
 static int z_exec(void *self, const char *sql, cwsh_sink *out, char **err)
 {
@@ -41,6 +42,7 @@ static int init(cwsh_host *h, char **err)
     h->register_command(h, ".help", ".help", "zdup's", l_mine);
     h->register_module(h, "db", open_mod);
     h->register_module(h, "string", open_mod);
+    h->register_module(h, "zbad", open_bad);          /* its open raises */
     h->register_store(h, &store);
     h->register_source(h, &source);
     h->register_format(h, &format);
