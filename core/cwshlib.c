@@ -9,6 +9,7 @@
 #include "cwshlib.h"
 #include "document.h"
 #include "luahost.h"
+#include "outenc.h"
 #include "render.h"
 #include "sha256.h"
 
@@ -286,8 +287,9 @@ int cwshlib_render(session *s, int idx)
 {
     lua_State *L = s->L;
     idx = lua_absindex(L, idx);
-    cwsh_sink *r = render_open(s->out, &s->render);
-    if (!r) { lua_pushliteral(L, "out of memory"); return -1; }
+    FILE *out = outenc_begin(s);             /* the BOM, or a converter */
+    cwsh_sink *r = render_open(out, &s->render);
+    if (!r) { outenc_end(s, out); lua_pushliteral(L, "out of memory"); return -1; }
     /* a document's copy is titled by the result set, else by the command */
     const char *title = lua_getfield(L, idx, "title") == LUA_TSTRING ? lua_tostring(L, -1) : s->title;
     cwsh_sink *k = document_tee(s, r, title);
@@ -295,6 +297,7 @@ int cwshlib_render(session *s, int idx)
     int rc = cwshlib_feed(s, idx, k);
     document_untee(k, r);
     render_close(&r);
+    outenc_end(s, out);
     return rc;
 }
 

@@ -12,6 +12,7 @@
 #include "dot.h"
 #include "cwshlib.h"
 #include "luahost.h"
+#include "outenc.h"
 #include "plugin.h"
 #include "render.h"
 #include "shell.h"
@@ -26,17 +27,45 @@ static int on_off(lua_State *L, int i)
     return luaL_error(L, "expected on or off, not '%s'", v);
 }
 
+#define MODE_USAGE ".mode [MODE] [--excel | --bom] [--encoding E]"
+
+/* .mode [MODE] [--excel|--bom] [--encoding E]: the options are for csv
+ * and tsv (outenc.h); a .mode without them is UTF-8 without a BOM again,
+ * unless --bom was on the command line. */
 static int d_mode(lua_State *L)
 {
-    if (lua_gettop(L) == 0) {
-        fprintf(cwshlib_text_out(SES), "current output mode: %s\n", render_mode_name(SES->render.mode));
+    session *s = SES;
+    int n = lua_gettop(L);
+    if (n == 0) {
+        fprintf(cwshlib_text_out(s), "current output mode: %s%s%s%s\n", render_mode_name(s->render.mode),
+                s->csv_encoding[0] ? " (" : s->csv_bom ? " (UTF-8 with BOM)" : "",
+                s->csv_encoding, s->csv_encoding[0] ? ")" : "");
         return 0;
     }
     enum render_mode m;
     const char *name = luaL_checkstring(L, 1);
+    if (name[0] == '-') return luaL_error(L, "usage: %s", MODE_USAGE);
     if (render_mode_parse(name, &m) != 0)
         return luaL_error(L, "unknown mode '%s' (box, table, csv, tsv, json, markdown, line, list)", name);
-    SES->render.mode = m;
+    int bom = s->bom_option;
+    const char *enc = "";
+    for (int i = 2; i <= n; i++) {
+        const char *a = luaL_checkstring(L, i);
+        if (!strcmp(a, "--excel") || !strcmp(a, "--bom")) bom = 1;
+        else if (!strcmp(a, "--encoding") && i < n) enc = luaL_checkstring(L, ++i);
+        else if (!strcmp(a, "--encoding")) return luaL_error(L, "--encoding needs an encoding, e.g. gb18030");
+        else if (a[0] != '-') return luaL_error(L, "usage: %s", MODE_USAGE);
+        else return luaL_error(L, ".mode: unknown option '%s' (usage: %s)", a, MODE_USAGE);
+    }
+    if (n > 1 && m != RENDER_CSV && m != RENDER_TSV)
+        return luaL_error(L, ".mode %s: --excel, --bom and --encoding are for csv and tsv", name);
+    if (!strcasecmp(enc, "utf-8") || !strcasecmp(enc, "utf8")) enc = "";
+    if (*enc && (strlen(enc) >= sizeof s->csv_encoding || !outenc_known(enc)))
+        return luaL_error(L, "--encoding: iconv cannot write '%s' (try gb18030)", enc);
+    if (*enc && bom) return luaL_error(L, "a BOM is for UTF-8: --excel and --bom go without --encoding");
+    s->render.mode = m;
+    s->csv_bom = bom;
+    snprintf(s->csv_encoding, sizeof s->csv_encoding, "%s", enc);
     return 0;
 }
 
@@ -257,7 +286,9 @@ void dot_register(session *s)
         int min, max;                   /* words it takes; max -1: any */
     } cmds[] = {
         { ".help", ".help [TOPIC]", "list commands, or show one in full", d_help, 0, 1 },
-        { ".mode", ".mode [MODE]", "output mode: box table csv tsv json markdown line list", d_mode, 0, 1 },
+        { ".mode", MODE_USAGE, "output mode: box table csv tsv json markdown line list\n"
+          "  --excel (or --bom): csv/tsv with a UTF-8 BOM, so that Chinese Excel opens it\n"
+          "  --encoding E: csv/tsv written in E instead of UTF-8 (gb18030 for older Excel)", d_mode, 0, 4 },
         { ".headers", ".headers on|off", "show column names", d_headers, 1, 1 },
         { ".nullvalue", ".nullvalue [TEXT]", "text shown for NULL (default empty)", d_nullvalue, 0, 1 },
         { ".separator", ".separator CHAR", "column separator for list mode", d_separator, 1, 1 },

@@ -13,6 +13,7 @@
 #include "cwshlib.h"
 #include "document.h"
 #include "luahost.h"
+#include "outenc.h"
 #include "progress.h"
 #include "render.h"
 #include "source.h"
@@ -307,12 +308,14 @@ typedef struct out_sink {
     session *s;
     cwsh_sink *render;
     cwsh_sink *r;              /* render, or a document's tee of it */
+    FILE *f;                   /* the output, or its converter (outenc.h) */
 } out_sink;
 
 static void os_close(out_sink *o)
 {
     o->r = document_untee(o->r, o->render);
     render_close(&o->render);
+    outenc_end(o->s, o->f);
     o->r = NULL;
 }
 
@@ -320,7 +323,8 @@ static void os_columns(cwsh_sink *k, int n, const char *const *names)
 {
     out_sink *o = (out_sink *)k;
     if (o->r) os_close(o);
-    o->render = render_open(o->s->out, &o->s->render);
+    o->f = outenc_begin(o->s);
+    o->render = render_open(o->f, &o->s->render);
     o->r = document_tee(o->s, o->render, o->s->title);
     o->r->columns(o->r, n, names);
 }
@@ -341,7 +345,7 @@ static void os_end(cwsh_sink *k)
 
 static cwsh_sink *h_output(cwsh_host *h)
 {
-    static out_sink o = { { os_columns, os_row, os_end }, NULL, NULL, NULL };
+    static out_sink o = { { os_columns, os_row, os_end }, NULL, NULL, NULL, NULL };
     o.s = S(h);
     return &o.k;
 }
@@ -409,6 +413,7 @@ int session_set_output(session *s, const char *path, int once)
     }
     s->out = f;
     s->out_once = once;
+    s->out_started = 0;         /* a new file: its first CSV gets the BOM */
     return 0;
 }
 

@@ -46,6 +46,7 @@ static const char usage_text[] =
 "  -echo                print each command before running it\n"
 "  -init FILE           run FILE first (default $CWSH_INIT, else ~/.cwshrc)\n"
 "  -header, -noheader   column names on or off\n"
+"  --bom                csv and tsv output starts with a UTF-8 BOM (for Excel)\n"
 "  --mode MODE          box table csv tsv json markdown line list\n"
 "                       (also -box, -csv, -json, ...)\n"
 "  --rules DIR          rules directory\n"
@@ -246,6 +247,7 @@ int main(int argc, char **argv)
         else if (!strcmp(o, "-init")) init = NEXT();
         else if (!strcmp(o, "-header") || !strcmp(o, "-headers")) s->render.headers = 1;
         else if (!strcmp(o, "-noheader")) s->render.headers = 0;
+        else if (!strcmp(o, "-bom")) s->csv_bom = s->bom_option = 1;   /* csv for Excel */
         else if (!strcmp(o, "-mode")) {
             const char *m = NEXT();
             if (render_mode_parse(m, &s->render.mode) != 0) usage_error("unknown mode '%s'", m);

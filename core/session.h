@@ -33,6 +33,11 @@ typedef struct session {
     int timer, bail, batch, interactive, echo;
     FILE *out;                   /* stdout or a .output/.once file */
     int out_once;                /* close `out` after the next command */
+    /* CSV for Excel (outenc.h): a BOM before the first result set of an
+     * output; result sets converted to csv_encoding ("" = UTF-8) */
+    int csv_bom, bom_option;     /* bom_option: --bom on the command line */
+    char csv_encoding[40];
+    int out_started, stdout_started;   /* a result set went to the file / stdout */
 
     /* limits (set them through luahost_set_limit) */
     long long max_instructions;  /* per command; 0 = none */

@@ -155,5 +155,31 @@ is "1
 "$CWSH" -c 'SELECT nosuch FROM market' >out 2>err; is 1 "$?" "-c: a bad statement without ';' fails"
 is "-c:1: no such column: nosuch" "$(cat err)" "-c: its error names -c:1"
 
+# CSV for Excel: a UTF-8 BOM once at the start of each output, or the
+# whole result in GB18030
+bytes() { od -An -tx1 | tr -s ' \n' ' ' | sed 's/^ //; s/ $//'; }
+is "ef bb bf 61 0d 0a 31 0d 0a 61 0d 0a 32 0d 0a" \
+   "$("$CWSH" --bom --mode csv -c "SELECT 1 AS a;" -c "SELECT 2 AS a;" | bytes)" "--bom: one BOM before the first CSV on stdout"
+"$CWSH" -c ".mode csv --excel" -c ".once a.csv" -c "SELECT '市场' AS m;" -c ".output b.csv" -c "SELECT 1 AS x;" -c "SELECT 2 AS x;" -c ".output" >out
+is "ef bb bf 6d 0d 0a e5 b8 82 e5 9c ba 0d 0a" "$(bytes <a.csv)" ".mode csv --excel: a BOM at the start of a .once file"
+is "ef bb bf 78 0d 0a 31 0d 0a 78 0d 0a 32 0d 0a" "$(bytes <b.csv)" ".mode csv --excel: one BOM per .output file"
+is "" "$(cat out)" ".mode csv --excel: nothing on stdout"
+is "current output mode: csv (UTF-8 with BOM)" "$("$CWSH" -c ".mode csv --excel" -c ".mode" 2>&1)" ".mode tells the BOM (on stderr: csv is a data mode)"
+is "63 6f 64 65 2c 6d 61 72 6b 65 74 0d 0a 4d 30 30 30 33 2c bd e2 b7 c5 ca d0 b3 a1 0d 0a" \
+   "$("$CWSH" -c ".mode csv --encoding gb18030" -c "SELECT code, name AS market FROM market WHERE code = 'M0003';" | bytes)" \
+   ".mode csv --encoding gb18030: the bytes Chinese Excel reads"
+"$CWSH" -c ".mode csv --encoding gb18030" -c "score 2027-03" >gb.csv
+iconv -f gb18030 -t utf-8 gb.csv | tr -d '\r' | sed -n 2p >got
+echo "1,M0004,和庄路农贸市场,城东所,97.0,优秀,上游,+1.0,2," >expect
+is_file expect got "score in gb18030 converts back to the same table"
+"$CWSH" -c ".mode csv --encoding gbk" -c "SELECT '€😀x' AS a;" >out 2>err
+is "61 0d 0a 80 3f 78 0d 0a" "$(bytes <out)" "a character the encoding lacks is '?'"
+is "1 character not in gbk written as '?'" "$(cat err)" "... and said on stderr"
+"$CWSH" -c ".mode csv --encoding nosuch" >out 2>&1; is 1 "$?" "an unknown encoding fails"
+is "-c:1: --encoding: iconv cannot write 'nosuch' (try gb18030)" "$(cat out)" "an unknown encoding is named"
+is "-c:1: .mode json: --excel, --bom and --encoding are for csv and tsv" "$("$CWSH" -c ".mode json --excel" 2>&1)" "--excel is for csv and tsv"
+is "-c:1: a BOM is for UTF-8: --excel and --bom go without --encoding" "$("$CWSH" -c ".mode csv --excel --encoding gb18030" 2>&1)" "a BOM and another encoding refused"
+is "6d 0d 0a e5 b8 82 0d 0a" "$("$CWSH" -c ".mode csv --excel" -c ".mode csv" -c "SELECT '市' AS m;" | bytes)" "a plain .mode csv drops the BOM"
+
 cleanup_scratch
 done_testing
