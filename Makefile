@@ -4,7 +4,7 @@
 #   make run        install missing Debian packages (as root), build, demo job
 #   make test       unit, transcript and rule tests through prove
 #   make check-sanitize   the same suite under ASan+UBSan
-#   make bench      benchmarks (BENCH_SCALE=demo|city|province)
+#   make bench      benchmarks (BENCH_SCALE=demo|city|province, or BENCH_FILE=FILE.csv)
 #   make fuzz       libFuzzer on the CSV reader and converters (FUZZ_SECONDS=60)
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -12,6 +12,7 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 BUILD    ?= build
 BENCH_SCALE ?= city
+BENCH_FILE  ?=
 VERSION  := 1.0.0
 
 DEB_PKGS := gcc make pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev \
@@ -129,7 +130,7 @@ fuzz:
 
 bench: deps
 	@$(MAKE) --no-print-directory all
-	@sh scripts/bench/bench.sh $(BUILD) $(BENCH_SCALE)
+	@sh scripts/bench/bench.sh $(BUILD) $(BENCH_SCALE) $(BENCH_FILE)
 
 # Installing again replaces the Lua and the default rules as a whole, so
 # that files removed from the tree do not stay active.

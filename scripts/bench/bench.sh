@@ -1,13 +1,18 @@
 #!/bin/sh
-# bench.sh BUILD SCALE — cwsh's benchmarks, side by side, in one run
-# (issue 6).  Owner: bench helper.  Run by `make bench BENCH_SCALE=...`.
+# bench.sh BUILD SCALE [FILE] — cwsh's benchmarks, side by side, in one
+# run (issues 6 and 9).  Run by `make bench BENCH_SCALE=...` or `make bench
+# BENCH_FILE=...`.
 #
-#   generate        the generator's long-format file of SCALE
+#   generate        the generator's long-format file of SCALE; with FILE,
+#                   that file instead (any long-format inspection CSV, such
+#                   as one a tool outside the project wrote); the months
+#                   scored are then the months of its inspections
 #   import          cwsh `import --add-markets` into its normalized store
 #                   vs `sqlite3 -batch .import --csv` into a plain table
 #                   vs the floor (libcsv + one prepared INSERT per row into
-#                   cwsh's own tables); journal_mode=OFF, synchronous=OFF
-#                   for all three
+#                   cwsh's own tables; skipped with a note when it cannot
+#                   read FILE); journal_mode=OFF, synchronous=OFF for all
+#                   three
 #   score           `score 2027-MM` for every month vs score.sql, the
 #                   hand-written SQL of the same capped sums; the two must
 #                   give identical scores
@@ -17,14 +22,21 @@
 #   start-up        `cwsh -c .quit` vs `sqlite3 :memory: .quit`, median of 20
 #
 # Prints a table (what, cwsh, reference, ratio, rows/s, peak RSS) and writes
-# the same as CSV to $BENCH_OUT/results-SCALE.csv (BENCH_OUT defaults to
+# the same as CSV to $BENCH_OUT/results-SCALE.csv (SCALE is file-NAME for
+# a FILE; BENCH_OUT defaults to
 # BUILD/bench).  Ratios are cwsh's time divided by the reference's: below 1
 # cwsh is faster.  The checks (identical row counts, identical scores) make
 # the exit status non-zero when they fail; timings never do.
 set -u
 BUILD=${1:-build}
 SCALE=${2:-city}
+FILE=${3:-}
 ROOT=$(pwd)
+if [ -n "$FILE" ]; then
+    [ -r "$FILE" ] && [ -f "$FILE" ] || { echo "bench: cannot read the file '$FILE'" >&2; exit 2; }
+    case "$FILE" in /*) ;; *) FILE="$ROOT/$FILE" ;; esac
+    SCALE=file-$(basename "$FILE" | sed 's/\.[^.]*$//; s/[^A-Za-z0-9_.-]/_/g')
+fi
 case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
 OUT=${BENCH_OUT:-$BUILD/bench}
 case "$OUT" in /*) ;; *) OUT="$ROOT/$OUT" ;; esac
@@ -37,6 +49,7 @@ RUNS=${BENCH_RUNS:-20}
 CSV="$OUT/results-$SCALE.csv"
 
 case "$SCALE" in demo) YEAR_MONTHS="01 02 03" ;; city|province) YEAR_MONTHS="01 02 03 04 05 06 07 08 09 10 11 12" ;;
+    file-*) YEAR_MONTHS="" ;;
     *) echo "bench: unknown scale '$SCALE' (demo, city or province)" >&2; exit 2 ;; esac
 for f in "$CWSH" "$GEN" "$FLOOR"; do
     [ -x "$f" ] || { echo "bench: '$f' is missing; run make BUILD=${BUILD#"$ROOT/"} first" >&2; exit 2; }
@@ -105,13 +118,22 @@ PLAINDB="$W/sqlite3.db"
 DATA="$W/inspections.csv"
 
 # ------------------------------------------------------------- generate
-measure gen "$GEN" --scale "$SCALE" --stats || exit 1
-mv "$W/gen.out" "$DATA"
-ROWS=$(awk '/rows$/ { print $(NF - 1) }' "$W/gen.err")
-INSPECTIONS=$(awk '/rows$/ { print $(NF - 3) }' "$W/gen.err")
-MARKETS=$(awk '/rows$/ { print $2 }' "$W/gen.err")
-result "generate: $MARKETS markets; $INSPECTIONS inspections" "$SECS" "" "" "$ROWS" "$RSS" "" ""
-echo "generated $ROWS rows ($(du -h "$DATA" | cut -f1)) in $SECS s"
+if [ -z "$FILE" ]; then
+    measure gen "$GEN" --scale "$SCALE" --stats || exit 1
+    mv "$W/gen.out" "$DATA"
+    ROWS=$(awk '/rows$/ { print $(NF - 1) }' "$W/gen.err")
+    INSPECTIONS=$(awk '/rows$/ { print $(NF - 3) }' "$W/gen.err")
+    MARKETS=$(awk '/rows$/ { print $2 }' "$W/gen.err")
+    result "generate: $MARKETS markets; $INSPECTIONS inspections" "$SECS" "" "" "$ROWS" "$RSS" "" ""
+    echo "generated $ROWS rows ($(du -h "$DATA" | cut -f1)) in $SECS s"
+else
+    # Read where it is: a copy would only warm the page cache for one side.
+    # The counts come from the imports (sqlite3's rows, the floor's
+    # inspections and markets) and are checked against cwsh's.
+    DATA=$FILE
+    ROWS="" INSPECTIONS="" MARKETS=""
+    echo "file $DATA ($(du -h "$DATA" | cut -f1))"
+fi
 
 # --------------------------------------------------------------- import
 # Both databases are created by cwsh so the floor writes into cwsh's own
@@ -147,25 +169,42 @@ EOF
 measure import_sqlite3 "$SQLITE" -batch "$PLAINDB" <"$W/import.sqlite3" || exit 1
 SQLITE_IMPORT_S=$SECS; SQLITE_IMPORT_RSS=$RSS
 
-measure import_floor "$FLOOR" "$FLOORDB" "$DATA" || exit 1
-FLOOR_IMPORT_S=$SECS; FLOOR_IMPORT_RSS=$RSS
+FLOOR_IMPORT_S=""
+if measure import_floor "$FLOOR" "$FLOORDB" "$DATA"; then
+    FLOOR_IMPORT_S=$SECS; FLOOR_IMPORT_RSS=$RSS
+elif [ -z "$FILE" ]; then
+    exit 1
+else
+    note "the floor cannot read $DATA (it knows the canonical long format only): no floor row"
+fi
 
+q() { "$SQLITE" -batch -noheader "$@"; }
+if [ -n "$FILE" ]; then
+    ROWS=$(q "$PLAINDB" 'SELECT count(*) FROM inspections')
+    if [ -n "$FLOOR_IMPORT_S" ]; then
+        INSPECTIONS=$(q "$FLOORDB" 'SELECT count(*) FROM inspection')
+        MARKETS=$(q "$FLOORDB" 'SELECT count(*) FROM market')
+    fi
+    echo "$ROWS rows in the file (sqlite3's count)"
+fi
 if [ -n "$CWSH_IMPORT_S" ]; then
     result "import vs sqlite3 .import (2.5x its rows/s)" "$CWSH_IMPORT_S" "sqlite3 .import --csv" \
         "$SQLITE_IMPORT_S" "$ROWS" "$CWSH_IMPORT_RSS" "$SQLITE_IMPORT_RSS" 0.40
-    result "import vs floor" "$CWSH_IMPORT_S" "libcsv + prepared INSERT" \
+    [ -n "$FLOOR_IMPORT_S" ] && result "import vs floor" "$CWSH_IMPORT_S" "libcsv + prepared INSERT" \
         "$FLOOR_IMPORT_S" "$ROWS" "$CWSH_IMPORT_RSS" "$FLOOR_IMPORT_RSS" 1.25
 else
     check "cwsh's import ran" ok failed
     result "import (cwsh failed)" "" "sqlite3 .import --csv" "$SQLITE_IMPORT_S" "$ROWS" "" "$SQLITE_IMPORT_RSS" ""
-    result "import (cwsh failed)" "" "libcsv + prepared INSERT" "$FLOOR_IMPORT_S" "$ROWS" "" "$FLOOR_IMPORT_RSS" ""
+    [ -n "$FLOOR_IMPORT_S" ] && result "import (cwsh failed)" "" "libcsv + prepared INSERT" \
+        "$FLOOR_IMPORT_S" "$ROWS" "" "$FLOOR_IMPORT_RSS" ""
 fi
 
-q() { "$SQLITE" -batch -noheader "$@"; }
-check "rows in sqlite3's plain table" "$ROWS" "$(q "$PLAINDB" 'SELECT count(*) FROM inspections')"
-check "result rows written by the floor" "$ROWS" "$(q "$FLOORDB" 'SELECT count(*) FROM result')"
-check "inspections written by the floor" "$INSPECTIONS" "$(q "$FLOORDB" 'SELECT count(*) FROM inspection')"
-if [ -n "$CWSH_IMPORT_S" ]; then
+[ -z "$FILE" ] && check "rows in sqlite3's plain table" "$ROWS" "$(q "$PLAINDB" 'SELECT count(*) FROM inspections')"
+if [ -n "$FLOOR_IMPORT_S" ]; then
+    check "result rows written by the floor" "$ROWS" "$(q "$FLOORDB" 'SELECT count(*) FROM result')"
+    [ -z "$FILE" ] && check "inspections written by the floor" "$INSPECTIONS" "$(q "$FLOORDB" 'SELECT count(*) FROM inspection')"
+fi
+if [ -n "$CWSH_IMPORT_S" ] && [ -n "$FLOOR_IMPORT_S" ]; then
     check "result rows imported by cwsh" "$ROWS" "$(q "$DB" 'SELECT count(*) FROM result')"
     check "inspections imported by cwsh" "$INSPECTIONS" "$(q "$DB" 'SELECT count(*) FROM inspection')"
     check "markets added by cwsh" "$MARKETS" "$(q "$DB" 'SELECT count(*) FROM market')"
@@ -182,6 +221,9 @@ fi
 # ---------------------------------------------------------------- score
 PERIODS=""
 for m in $YEAR_MONTHS; do PERIODS="$PERIODS 2027-$m"; done
+if [ -n "$FILE" ] && [ -n "$CWSH_IMPORT_S" ]; then
+    PERIODS=$(q "$DB" "SELECT DISTINCT substr(date, 1, 7) FROM inspection ORDER BY 1" | tr '\n' ' ')
+fi
 if [ -n "$CWSH_IMPORT_S" ]; then
     {
         echo ".timer on"
@@ -217,7 +259,7 @@ fi
 # run with it REPS + 1 times differ by REPS calls.
 REPS=${BENCH_REPS:-20}
 MID=$(q "$DB" "SELECT code FROM market ORDER BY code LIMIT 1")
-MONTH=2027-$(echo $YEAR_MONTHS | awk '{ print $NF }')
+MONTH=$(echo $PERIODS | awk '{ print $NF }')
 # per_call NAME LINE PROG ARGS...: sets CALL (seconds per call) and RSS.
 per_call() {
     _pc_n=$1; _pc_line=$2; shift 2
@@ -285,7 +327,8 @@ result "start-up: cwsh -c .quit (median of $RUNS)" "$C" "sqlite3 :memory: .quit"
 # ---------------------------------------------------------------- report
 mv "$CSV.tmp" "$CSV"
 echo
-echo "cwsh benchmarks, scale $SCALE ($ROWS item rows), $(date -u +%Y-%m-%d) on $(nproc) cores"
+if [ -n "$FILE" ]; then what="file $DATA"; else what="scale $SCALE"; fi
+echo "cwsh benchmarks, $what ($ROWS item rows), $(date -u +%Y-%m-%d) on $(nproc) cores"
 awk -F, 'NR > 1 {
     c = $2 == "" ? "-" : $2 " s"; ref = $3 == "" ? "" : $3 " " $4 " s"
     ratio = $5 == "" ? "" : $5 "x"
