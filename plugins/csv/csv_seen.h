@@ -8,7 +8,7 @@
  * together), unless the sheet's ids say otherwise; importing it again
  * would count it twice in every score.
  *
- * The set keeps 64-bit hashes of the keys (24 bytes an inspection; see
+ * The set keeps hashes of the keys (16 bytes an inspection; see
  * csv_seen.c for the odds of a false match) and owns copies of the labels.
  */
 #ifndef CSV_SEEN_H
