@@ -8,7 +8,7 @@
 static int add(cseen *s, long m, long k, const char *id, long line, const char *label,
                cseen_where *w)
 {
-    char date[16], who[16];
+    char date[32], who[32];
     snprintf(date, sizeof date, "2027-%02ld-%02ld", 1 + k % 12, 1 + k / 12 % 28);
     snprintf(who, sizeof who, "p%ld", k / 336);
     return cseen_add(s, m, date, "自查", who, id, line, label, w);
