@@ -19,7 +19,7 @@
 local M = {}
 
 M.fields = { "inspection_id", "date", "market_code", "market_name", "unit",
-  "inspector", "kind", "item_code", "result", "deduction", "count", "note" }
+  "inspector", "kind", "item_code", "result", "deduction", "count", "note", "total", "deadline" }
 M.converters = { "text", "date", "result", "number", "kind" }
 
 local known_field, known_conv = {}, {}

@@ -89,17 +89,20 @@ int ccheck_load(ccheck *c, lua_State *L, char **err)
         lua_rawgeti(L, -1, i);
         lua_getfield(L, -1, "code");
         lua_getfield(L, -2, "points");
+        lua_getfield(L, -3, "title");
         size_t len;
-        const char *code = lua_tolstring(L, -2, &len);
+        const char *code = lua_tolstring(L, -3, &len);
         if (code && len < sizeof c->items[0].code && ccheck_find(c, code, len) < 0) {
             ccheck_item *it = &c->items[c->n];
             memcpy(it->code, code, len + 1);
-            it->points = lua_tonumber(L, -1);
+            it->points = lua_tonumber(L, -2);
+            const char *t = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+            if (!(it->title = strdup(t))) abort();
             unsigned h = hash(code, len) & c->mask;
             while (c->slot[h]) h = (h + 1) & c->mask;
             c->slot[h] = ++c->n;
         }
-        lua_pop(L, 3);
+        lua_pop(L, 4);
     }
     lua_settop(L, top);
     if (c->n == 0) { ccheck_free(c); return err_set(err, "cannot import: the checklist is empty"); }
@@ -108,6 +111,7 @@ int ccheck_load(ccheck *c, lua_State *L, char **err)
 
 void ccheck_free(ccheck *c)
 {
+    for (int i = 0; c->items && i < c->n; i++) free(c->items[i].title);
     free(c->items);
     free(c->slot);
     memset(c, 0, sizeof *c);

@@ -11,6 +11,7 @@
 typedef struct ccheck_item {
     char code[16];
     double points;
+    char *title;            /* the checklist's title (owned), "" when none */
 } ccheck_item;
 
 typedef struct ccheck {

@@ -12,6 +12,7 @@
  * from the reader's reused buffers, conversions write into fixed arrays,
  * the inspection's rows go into an arena reset per inspection.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@
 #include "csv_report.h"
 #include "csv_seen.h"
 #include "csv_store.h"
+#include "csv_wide.h"
 
 typedef struct pres {           /* one item result waiting for its inspection */
     int item, result;
@@ -389,6 +391,7 @@ static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
         if (f == MF_ITEM || f == MF_RESULT || f == MF_DED || f == MF_COUNT) continue;
         if (f == MF_NOTE && !I->m.wide) continue;
         if (f == MF_MCODE || f == MF_MNAME || f == MF_UNIT) continue;     /* below */
+        if (f == MF_TOTAL) continue;                                      /* row_wide */
         if (field(I, rec, f, &c, why, sizeof why) != 0) { crep_problem(R, colof(I, f), "%s", why); continue; }
         switch (f) {
         case MF_ID:
@@ -626,6 +629,51 @@ static void row_long(imp *I, const csvr_record *rec)
     hold_row(I, rec);
 }
 
+/* The sheet's 扣分合计 must be the sum of the row's item deductions: a
+ * sheet whose sum is off was filled in wrong somewhere. */
+static void wide_total(imp *I, const csvr_record *rec)
+{
+    if (I->m.col[MF_TOTAL] < 0) return;
+    char why[600];
+    cell c;
+    if (field(I, rec, MF_TOTAL, &c, why, sizeof why) != 0) {
+        crep_problem(&I->rep, colof(I, MF_TOTAL), "%s", why);
+        return;
+    }
+    if (!c.n) return;
+    double total;
+    if (conv_number(c.s, c.n, &total) != 0) {
+        crep_problem(&I->rep, colof(I, MF_TOTAL), "total deduction \"%.*s\" is not a number", (int)c.n, c.s);
+        return;
+    }
+    double sum = 0;
+    for (int i = 0; i < I->nres; i++) sum += I->res[i].ded;
+    if (fabs(sum - total) > 1e-6)
+        crep_problem(&I->rep, colof(I, MF_TOTAL), "total deduction %g is not the sum of the item "
+                     "deductions, %g", total, sum);
+}
+
+/* A note that names items ("A01地面积水2处；B02私拉电线2处") gives each
+ * of them its part; the whole note stays the inspection's. */
+static void wide_notes(imp *I)
+{
+    size_t noff = I->note, len = strlen(I->ar + noff), pos = 0;
+    for (;;) {
+        int k;
+        const char *s;
+        size_t n;
+        if (!cwide_note_part(&I->ck, I->ar + noff, len, &pos, &k, &s, &n)) break;
+        if (!n) continue;
+        /* the arena may move while the part is copied into it */
+        char *part = malloc(n);
+        if (!part) abort();
+        memcpy(part, s, n);
+        for (int i = 0; i < I->nres; i++)
+            if (I->res[i].item == k) { I->res[i].note = ar_put(I, part, n); break; }
+        free(part);
+    }
+}
+
 static void row_wide(imp *I, const csvr_record *rec)
 {
     begin(I, rec, "", 0);               /* its problems join the row's */
@@ -656,6 +704,8 @@ static void row_wide(imp *I, const csvr_record *rec)
         if (r == CWSH_PASS || r == CWSH_NA) { p->result = r; continue; }
         crep_problem(R, j + 1, "deduction \"%.*s\" for item \"%s\" is not a number", (int)c.n, c.s, it->code);
     }
+    wide_total(I, rec);
+    if (I->note != NONE) wide_notes(I);
     if (row_bad(I, rec)) { I->open = 0; return; }
     hold_row(I, rec);
     flush(I);
@@ -836,6 +886,7 @@ static int import(imp *I, cwsh_host *h, const cimp_opts *o, char **summary, char
     have_rep = I->have_rep = 1;
     h->noticef(h, "mapping: %s (%s, %d columns, %s)", I->m.name, csvr_encoding(I->r), rec.nf,
                csvr_crlf(I->r) ? "CRLF" : "LF");
+    if (I->m.wide) cwide_titles(h, o->file, rec.line, &I->m, &I->ck, rec.f, rec.len, rec.nf);
     for (int f = 0; f < MF_N; f++) I->deflen[f] = I->m.def[f] ? strlen(I->m.def[f]) : 0;
     I->sumlen = calloc((size_t)I->m.nsummary + 1, sizeof *I->sumlen);
     for (int k = 0; k < I->m.nsummary; k++) {

@@ -16,12 +16,12 @@
 
 const char *const cmap_field_names[MF_N] = {
     "inspection_id", "date", "market_code", "market_name", "unit", "inspector",
-    "kind", "item_code", "result", "deduction", "count", "note"
+    "kind", "item_code", "result", "deduction", "count", "note", "total", "deadline"
 };
 
 static const int natural_conv[MF_N] = {
     CV_TEXT, CV_DATE, CV_TEXT, CV_TEXT, CV_TEXT, CV_TEXT,
-    CV_KIND, CV_TEXT, CV_RESULT, CV_NUMBER, CV_NUMBER, CV_TEXT
+    CV_KIND, CV_TEXT, CV_RESULT, CV_NUMBER, CV_NUMBER, CV_TEXT, CV_TEXT, CV_TEXT
 };
 
 static int same(const char *a, size_t an, const char *b, size_t bn)

@@ -12,7 +12,10 @@
 
 enum cmap_field {
     MF_ID, MF_DATE, MF_MCODE, MF_MNAME, MF_UNIT, MF_INSPECTOR, MF_KIND,
-    MF_ITEM, MF_RESULT, MF_DED, MF_COUNT, MF_NOTE, MF_N
+    MF_ITEM, MF_RESULT, MF_DED, MF_COUNT, MF_NOTE,
+    MF_TOTAL,                   /* wide: the sheet's 扣分合计, checked against the items */
+    MF_DEADLINE,                /* the sheet's 整改期限, kept for the ledger */
+    MF_N
 };
 
 enum cmap_conv { CV_TEXT, CV_DATE, CV_RESULT, CV_NUMBER, CV_KIND };

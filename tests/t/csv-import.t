@@ -103,6 +103,7 @@ printf '%s\nimport wide.csv --add-markets\n' "$RULES" | run
 is "$?" 0 "wide GB18030: imports"
 cat >want <<'EOF2'
 mapping: wide (GB18030, 13 columns, CRLF)
+wide.csv:1:9: warning: column 9 "C02 防蝇设施完好（熟食"三防"）" is item C02, whose title in the checklist is "防蝇设施完好"
 wide.csv:5: skipped a summary row
 added 3 markets to the register: M00001 城北市场 (城东所), M00002 健康路市场 (城西所), M00003 解放市场 (城南所)
 imported 3 inspections (12 item results) from wide.csv in T s
@@ -115,6 +116,36 @@ is "$(q "SELECT m.name, i.date, i.kind, i.inspector, ifnull(i.note, ''), group_c
 健康路市场|2027-01-05|督查|王芳||A01=合格0.0 A02=不合格1.0 C02=合格0.0 F04=不适用0.0
 解放市场|2027-01-06|督查|李娜|过期商品|A01=合格0.0 A02=合格0.0 C02=合格0.0 F04=不合格4.0" "wide: the stored inspections"
 is "$(q 'SELECT encoding, mapping, rows_ok FROM import')" "GB18030|wide|3" "wide: import recorded"
+cleanup_scratch
+
+# --- wide: 扣分合计 against the items, titles against the checklist, a
+# 问题描述 that names items split among them
+scratch
+cp "$CSV/long-en.csv" .
+{ printf '序号,检查日期,市场编号,市场名称,所属单位,检查人员,A01 地面平整无积水,A02 地面摊位,B02,扣分合计,问题描述,整改期限\n'
+  printf '1,2027-02-05,M00001,城北市场,城东所,张伟,2,,1,3,A01地面积水2处；B02 私拉电线1处，限期3日整改；门口堆物,2027/1/8\n'
+  printf '2,2027-02-06,M00002,健康路市场,城西所,王芳,1,1,,3,,当日\n'; } >sheet.csv
+printf '%s\nimport long-en.csv --add-markets\nimport sheet.csv\n' "$RULES" | run
+is "$?" 1 "wide: a total that is not the items' sum fails the import"
+cat >want <<'EOF2'
+mapping: long (UTF-8, 12 columns, LF)
+added 2 markets to the register: M00001 城北市场 (城东所), M00002 健康路市场 (城西所)
+imported 2 inspections (6 item results) from long-en.csv in T s
+mapping: wide (UTF-8, 12 columns, LF)
+sheet.csv:1:8: warning: column 8 "A02 地面摊位" is item A02, whose title in the checklist is "地面摊位整洁无垃圾杂物"
+sheet.csv:3:10: total deduction 3 is not the sum of the item deductions, 2
+<stdin>:3: 1 bad row; nothing imported.  Bad rows are in sheet.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
+EOF2
+is_file want out "wide: the title warning names the column; the total's error names both numbers"
+printf '%s\nimport sheet.csv --skip-bad\n' "$RULES" | run
+is "$?" 0 "wide: --skip-bad imports the good row"
+is "$(q "SELECT it.code, r.result, r.deduction, ifnull(r.note, '-') FROM result r JOIN item it ON it.id = r.item_id
+         JOIN inspection i ON i.id = r.inspection_id WHERE i.import_id = 2 ORDER BY it.code")" \
+"A01|不合格|2.0|地面积水2处
+A02|合格|0.0|-
+B02|不合格|1.0|私拉电线1处，限期3日整改" "wide: each item named in 问题描述 gets its part as its note"
+is "$(q "SELECT note FROM inspection WHERE import_id = 2")" "A01地面积水2处；B02 私拉电线1处，限期3日整改；门口堆物" \
+    "wide: the whole 问题描述 stays the inspection's note"
 cleanup_scratch
 
 # --- bad rows: atomic, then --skip-bad, then the fixed rejects file
@@ -237,7 +268,7 @@ cp -R "$ROOT/rules" myrules
 printf '\n\nmapping {\n  name = "x", layout = "long",\n  fields = { foo = "bar" },\n}\n' >myrules/mappings/x.lua
 cp "$CSV/long-en.csv" .
 printf 'import long-en.csv\n' | run --rules myrules
-is "$(cat out)" "<stdin>:1: cannot load the import mappings: myrules/mappings/x.lua:3: mapping 'x': unknown field 'foo' (fields: inspection_id, date, market_code, market_name, unit, inspector, kind, item_code, result, deduction, count, note)" \
+is "$(cat out)" "<stdin>:1: cannot load the import mappings: myrules/mappings/x.lua:3: mapping 'x': unknown field 'foo' (fields: inspection_id, date, market_code, market_name, unit, inspector, kind, item_code, result, deduction, count, note, total, deadline)" \
    "broken mapping: file and line of the mapping call"
 printf 'mapping { name = "long", layout = "wide", fields = {} }\n' >myrules/mappings/x.lua
 printf 'import long-en.csv\n' | run --rules myrules
