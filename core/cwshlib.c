@@ -383,6 +383,18 @@ static int l_interrupted(lua_State *L)
     return 1;
 }
 
+/* cwsh.store(): { name = "sqlite" } of the store plugin in use, or nil;
+ * store.lua picks the repository (store_NAME.lua) by it. */
+static int l_store(lua_State *L)
+{
+    cwsh_store *st = session_current->store;
+    if (!st) return 0;
+    lua_createtable(L, 0, 1);
+    lua_pushstring(L, st->name ? st->name : "");
+    lua_setfield(L, -2, "name");
+    return 1;
+}
+
 static int l_isatty(lua_State *L)
 {
     lua_pushboolean(L, session_current->interactive);
@@ -394,7 +406,7 @@ void cwshlib_open(session *s)
     static const luaL_Reg fns[] = {
         { "command", l_command }, { "print", l_print }, { "notice", l_notice },
         { "render", l_render }, { "listdir", l_listdir }, { "hash", l_hash },
-        { "interrupted", l_interrupted }, { "interactive", l_isatty },
+        { "interrupted", l_interrupted }, { "interactive", l_isatty }, { "store", l_store },
         { "mode", l_mode },
         { NULL, NULL }
     };

@@ -13,6 +13,7 @@
 local calc = require("engine_calc")
 local periods = require("engine_period")
 local rules = require("rules")
+local store = require("store")      -- every query goes through the store's repository
 
 local M = {}
 
@@ -38,85 +39,66 @@ local function veto_codes(set)
   return out
 end
 
--- Write `set`'s items and caps into temp tables the scoring SQL joins.
--- Items whose code the store does not know have no results: left out.
--- Rebuilt when the set or the store's item ids change (.restore can
--- change them) or the temp tables are gone.
-local loaded_key
+-- Hand `set`'s items and caps to the store's rule tables, which the
+-- scoring query joins.  Items whose code the store does not know have no
+-- results: left out.  The store refills them when the set or its item
+-- ids change (.restore can change them) or they are gone.
 local function load_rule_tables(set)
-  local ids_now = db.one("SELECT group_concat(id || ':' || code) AS k FROM item").k
-  local present = db.one("SELECT count(*) AS n FROM temp.sqlite_master WHERE name = 'engine_item'").n
-  local key = set.hash .. "|" .. tostring(ids_now)
-  if present == 1 and loaded_key == key then return end
-  db.exec([[CREATE TEMP TABLE IF NOT EXISTS engine_item(item_id INTEGER PRIMARY KEY,
-    code TEXT, cat INTEGER, points REAL, k REAL, style INTEGER, dep INTEGER);
-    CREATE TEMP TABLE IF NOT EXISTS engine_cat(cat INTEGER PRIMARY KEY, cap REAL);
-    DELETE FROM engine_item; DELETE FROM engine_cat;]])
-  local ids = {}
-  for r in db.query("SELECT id, code FROM item") do ids[r.code] = r.id end
+  local key = set.hash .. "|" .. store.rule_tables_key()
+  local ids = store.item_ids()
   -- A category whose cap is at least its items' points can never reach
   -- it (an item never loses more than its points): its items get cat 0
-  -- and are summed without a cap, which saves SQLite a CASE per row.
-  local cat_ix = {}
+  -- and are summed without a cap, which saves the store a CASE per row.
+  local cat_ix, cats = {}, {}
   for i, c in ipairs(set.categories) do
     cat_ix[c.name] = calc.binds(c) and i or 0
-    db.exec("INSERT INTO engine_cat(cat, cap) VALUES (?, ?)", i, c.cap)
+    cats[i] = { cat = i, cap = c.cap }
   end
   local dep = {}
   for i, c in ipairs(veto_codes(set)) do dep[c] = i end
+  local items = {}
   for _, it in ipairs(set.items) do
     if ids[it.code] then
-      db.exec("INSERT INTO engine_item VALUES (?, ?, ?, ?, ?, ?, ?)", ids[it.code], it.code,
-        cat_ix[it.category], it.points, it.per_count or db.null, calc.style_ids[it.style], dep[it.code] or db.null)
+      items[#items + 1] = { id = ids[it.code], code = it.code, cat = cat_ix[it.category], points = it.points,
+        k = it.per_count, style = calc.style_ids[it.style], dep = dep[it.code] }
     end
   end
-  loaded_key = key
+  store.put_rule_tables(key, cats, items)
 end
 
-local LOST = calc.lost_sql({ result = "r.result", deduction = "r.deduction", count = "r.count" },
-  { points = "ei.points", k = "ei.k", style = "ei.style" })
+-- The SQL of an item's points lost, in the store's columns and dialect
+-- (made on first use: there may be no store).
+local LOST
 
 -- Per inspection in [from, to] (optionally one market): id, market_id,
--- date, kind, lost, v1..vn (points lost on each veto code).  One pass,
--- grouped by (date, id) so SQLite walks the date index in order and needs
--- no sorter; each category's sum is capped, then added up.
+-- date, kind, lost, v1..vn (points lost on each veto code).  Each
+-- category's sum is capped, then added up; the store runs it as one pass.
 local function inspection_rows(set, from, to, market_id)
   load_rule_tables(set)
+  LOST = LOST or calc.lost_sql(store.result_cols, store.item_cols, store.fns)
   local codes = veto_codes(set)
+  local ic = store.item_cols
   local cats, vcols, binding = {}, {}, false
   for i, c in ipairs(set.categories) do
     if calc.binds(c) then
       binding = true
-      cats[#cats + 1] = calc.cap_sql(("coalesce(sum(CASE ei.cat WHEN %d THEN %s END), 0)"):format(i, LOST),
-        ("%.17g"):format(c.cap))
+      cats[#cats + 1] = calc.cap_sql(("coalesce(sum(CASE %s WHEN %d THEN %s END), 0)"):format(ic.cat, i, LOST),
+        ("%.17g"):format(c.cap), store.fns)
     end
   end
-  table.insert(cats, 1, binding and ("coalesce(sum(CASE ei.cat WHEN 0 THEN %s END), 0)"):format(LOST)
+  table.insert(cats, 1, binding and ("coalesce(sum(CASE %s WHEN 0 THEN %s END), 0)"):format(ic.cat, LOST)
     or ("coalesce(sum(%s), 0)"):format(LOST))
   for i = 1, #codes do
-    vcols[i] = (", sum(CASE ei.dep WHEN %d THEN %s END) AS v%d"):format(i, LOST, i)
+    vcols[i] = ("sum(CASE %s WHEN %d THEN %s END)"):format(ic.dep, i, LOST)
   end
-  local sql = ([[
-SELECT i.id, i.market_id, i.date, i.kind, %s AS lost%s
-  FROM inspection i LEFT JOIN result r ON r.inspection_id = i.id
-  LEFT JOIN engine_item ei ON ei.item_id = r.item_id
- WHERE i.date BETWEEN :from AND :to%s
- GROUP BY i.date, i.id]]):format(table.concat(cats, " + "), table.concat(vcols),
-    market_id and " AND i.market_id = :m" or "")
-  M.last_sql = sql                     -- for a look with `= require("engine").last_sql`
-  return db.resultset(sql, { from = from, to = to, m = market_id }).rows, codes
+  local rows = store.inspection_sums(table.concat(cats, " + "), vcols, from, to, market_id)
+  M.last_sql = store.last_sql          -- for a look with `= require("engine").last_sql`
+  return rows, codes
 end
 
-local function markets()
-  local out = {}
-  for r in db.query([[SELECT m.id, m.code, m.name, m.is_key, m.unit_id, u.name AS unit
-      FROM market m LEFT JOIN unit u ON u.id = m.unit_id]]) do
-    out[r.id] = r
-  end
-  return out
-end
+local function markets() return store.markets() end
 
-local function nn(v) if v == db.null then return nil end return v end
+local function nn(v) if v == store.null then return nil end return v end
 
 -- Add the names in `fired` (or nil) to the list-and-set `to`, once each.
 local function add_vetoes(to, fired)
@@ -161,23 +143,16 @@ local function score_parsed(set, p)
 end
 
 -- Results are remembered per (period, rules) while the data is unchanged
--- (total_changes() counts this connection's writes, data_version other
--- connections' commits), so the previous period for Δ is not scored twice.
+-- (the store's data stamp), so the previous period for Δ is not scored twice.
 local cache = {}
-local function data_stamp()
-  local r = db.one("SELECT total_changes() AS c, (SELECT count(*) FROM inspection) AS n, (SELECT max(id) FROM inspection) AS m")
-  local v = db.one("PRAGMA data_version")
-  local dv
-  for _, x in pairs(v) do dv = x end
-  return ("%s/%s/%s/%s"):format(r.c, r.n, tostring(r.m), tostring(dv))
-end
+local function data_stamp() return store.data_stamp() end
 
 function M.parse_period(s)
   if s == nil then
     need_db()
-    local r = db.one("SELECT max(date) AS d FROM inspection")
-    if not r or r.d == db.null then error("no inspections in the database: import some first", 0) end
-    return periods.parse(r.d:sub(1, 7))
+    local _, last = store.date_range()
+    if not last then error("no inspections in the database: import some first", 0) end
+    return periods.parse(last:sub(1, 7))
   end
   local p, err = periods.parse(s)
   if not p then error(err, 0) end
@@ -212,14 +187,7 @@ function M.score(period, set)
   local before = {}
   for _, r in ipairs(prev) do before[r.market_id] = r.score end
   for _, r in ipairs(rows) do r.delta = before[r.market_id] and r.score - before[r.market_id] or nil end
-  db.tx(function()
-    db.exec("DELETE FROM score WHERE period = ? AND rules_hash = ?", p.name, set.hash)
-    for _, r in ipairs(rows) do
-      db.exec([[INSERT INTO score(market_id, period, score, grade, rank, tier, inspections, veto, rules_hash)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)]], r.market_id, p.name, r.score, r.grade, r.rank, r.tier,
-        r.inspections, r.veto or db.null, set.hash)
-    end
-  end)
+  store.save_scores(p.name, set.hash, rows)
   -- our own writes moved total_changes(): re-stamp what we just computed
   local stamp = data_stamp()
   cache[p.name .. "|" .. set.hash].stamp = stamp
@@ -232,59 +200,41 @@ end
 -- script scoring a month whose sheets are not imported yet must stop); it
 -- names the dates the database has.
 function M.no_inspections(p)
-  local r = db.one("SELECT min(date) AS a, max(date) AS b FROM inspection")
-  local have = r and r.a ~= db.null and ("; the database has inspections from %s to %s"):format(r.a, r.b)
+  local a, b = store.date_range()
+  local have = a and ("; the database has inspections from %s to %s"):format(a, b)
     or "; the database has no inspections: import some first"
   error(("no inspections in %s (%s..%s)%s"):format(p.name, p.from, p.to, have), 0)
 end
 
--- "; did you mean X, Y?" for a name nobody has: the names (from SQL
--- `sql`, one column `s`, bound to the text) that contain it or that it
--- contains, at most five; "" when there are none.
-local function did_you_mean(sql, s)
-  local out = {}
-  for r in db.query(sql, { s = s }) do
-    if #out == 5 then break end
-    out[#out + 1] = r.s
-  end
-  if #out == 0 then return "" end
-  return "; did you mean " .. table.concat(out, ", ") .. "?"
+-- "; did you mean X, Y?" for names (at most five), "" when there are none.
+local function did_you_mean(names)
+  if #names == 0 then return "" end
+  return "; did you mean " .. table.concat(names, ", ") .. "?"
 end
 
 -- Find a station (unit) by name; unknown is an error with a did-you-mean.
 function M.find_unit(s)
   need_db()
-  local r = db.one("SELECT id, name FROM unit WHERE name = ?", s)
+  local r = store.unit_by_name(s)
   if r then return r end
-  error(("no station '%s'%s"):format(s, did_you_mean([[SELECT name AS s FROM unit
-      WHERE instr(name, :s) > 0 OR instr(:s, name) > 0 ORDER BY length(name), name]], s)), 0)
+  error(("no station '%s'%s"):format(s, did_you_mean(store.units_like(s, 5))), 0)
 end
 
 -- Run fn with everything it stores in one transaction of the store.
 function M.atomically(fn)
   need_db()
-  return db.tx(fn)
+  return store.tx(fn)
 end
 
 -- Find a market by code, name or alias.  Errors name the candidates.
 function M.find_market(s)
   need_db()
-  local r = db.one("SELECT id, code, name FROM market WHERE code = ?", s)
+  local r = store.market_by_code(s)
   if r then return r end
-  local found = {}
-  for x in db.query([[SELECT id, code, name FROM market WHERE name = ?
-      UNION SELECT m.id, m.code, m.name FROM market_alias a JOIN market m ON m.id = a.market_id WHERE a.alias = ?
-      ORDER BY 2]], s, s) do
-    found[#found + 1] = x
-  end
+  local found = store.markets_named(s)
   if #found == 1 then return found[1] end
   if #found == 0 then
-    error(("no market '%s' (give its code or name)%s"):format(s, did_you_mean([[SELECT s FROM (
-        SELECT name || ' (' || code || ')' AS s, length(name) AS n FROM market
-         WHERE instr(name, :s) > 0 OR instr(:s, name) > 0 OR instr(upper(code), upper(:s)) > 0
-        UNION SELECT a.alias || ' (' || m.code || ')', length(a.alias) FROM market_alias a
-          JOIN market m ON m.id = a.market_id WHERE instr(a.alias, :s) > 0)
-      ORDER BY n, s]], s)), 0)
+    error(("no market '%s' (give its code or name)%s"):format(s, did_you_mean(store.markets_like(s, 5))), 0)
   end
   local codes = {}
   for _, x in ipairs(found) do codes[#codes + 1] = x.code end
@@ -295,19 +245,7 @@ end
 -- (engine_calc.inspection) from the market's result rows.
 function M.market_detail(set, market_id, p)
   need_db()
-  local insps, by_id = {}, {}
-  for r in db.query([[SELECT id, date, kind, inspector, note FROM inspection
-      WHERE market_id = ? AND date BETWEEN ? AND ? ORDER BY date, id]], market_id, p.from, p.to) do
-    local x = { id = r.id, date = r.date, kind = r.kind, inspector = nn(r.inspector), note = nn(r.note), results = {} }
-    insps[#insps + 1] = x
-    by_id[r.id] = x
-  end
-  for r in db.query([[SELECT r.inspection_id AS iid, it.code, r.result, r.deduction, r.count, r.note
-      FROM inspection i JOIN result r ON r.inspection_id = i.id JOIN item it ON it.id = r.item_id
-      WHERE i.market_id = ? AND i.date BETWEEN ? AND ?]], market_id, p.from, p.to) do
-    by_id[r.iid].results[r.code] = { result = r.result, deduction = nn(r.deduction), count = nn(r.count), note = nn(r.note) }
-  end
-  return M.detail(set, insps)
+  return M.detail(set, store.market_inspections(market_id, p.from, p.to))
 end
 
 -- Score inspections in memory: insps = { { id, date, kind, results = {

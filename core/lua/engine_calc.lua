@@ -38,15 +38,18 @@ M.style_ids = { plain = 0, per_count = 1, bands = 2 }
 
 local function num(x) return ("%.17g"):format(x) end
 
--- cols: { deduction = "r.deduction", ... }, pars: { points = "ei.points", ... }
-local function sql(e, cols, pars)
+-- cols: { deduction = "r.deduction", ... }, pars: { points = "ei.points", ... },
+-- fns: the store's names of the scalar min and max ({ min = "least", ... }
+-- in PostgreSQL; default SQLite's min and max).
+local SQLITE_FNS = { min = "min", max = "max" }
+local function sql(e, cols, pars, fns)
   if type(e) == "number" then return num(e) end
   local op = e[1]
   if op == "col" then return cols[e[2]] end
   if op == "par" then return pars[e[2]] end
-  local a, b = sql(e[2], cols, pars), sql(e[3], cols, pars)
-  if op == "min" then return ("min(%s, %s)"):format(a, b) end
-  if op == "max" then return ("max(%s, %s)"):format(a, b) end
+  local a, b = sql(e[2], cols, pars, fns), sql(e[3], cols, pars, fns)
+  if op == "min" then return ("%s(%s, %s)"):format(fns.min, a, b) end
+  if op == "max" then return ("%s(%s, %s)"):format(fns.max, a, b) end
   if op == "coalesce" then return ("coalesce(%s, %s)"):format(a, b) end
   if op == "mul" then return ("(%s * %s)"):format(a, b) end
   if op == "div" then return ("(%s / %s)"):format(a, b) end
@@ -55,13 +58,14 @@ local function sql(e, cols, pars)
 end
 
 -- The SQL expression of an item's points lost, all styles in one CASE.
-function M.lost_sql(cols, pars)
+function M.lost_sql(cols, pars, fns)
+  fns = fns or SQLITE_FNS
   local parts = { ("CASE WHEN %s = '不适用' OR (%s = '合格' AND %s <> %d) THEN 0 ELSE CASE %s"):format(
     cols.result, cols.result, pars.style, M.style_ids.bands, pars.style) }
   for _, style in ipairs({ "per_count", "bands" }) do
-    parts[#parts + 1] = (" WHEN %d THEN %s"):format(M.style_ids[style], sql(M.formulas[style], cols, pars))
+    parts[#parts + 1] = (" WHEN %d THEN %s"):format(M.style_ids[style], sql(M.formulas[style], cols, pars, fns))
   end
-  parts[#parts + 1] = (" ELSE %s END END"):format(sql(M.formulas.plain, cols, pars))
+  parts[#parts + 1] = (" ELSE %s END END"):format(sql(M.formulas.plain, cols, pars, fns))
   return table.concat(parts)
 end
 
@@ -70,7 +74,7 @@ end
 function M.binds(c) return c.cap < (c.items_points or math.huge) - 1e-9 end
 
 -- The category cap: a category never loses more than its cap.
-function M.cap_sql(sum, cap) return ("min(%s, %s)"):format(sum, cap) end
+function M.cap_sql(sum, cap, fns) return ("%s(%s, %s)"):format((fns or SQLITE_FNS).min, sum, cap) end
 local function cap(sum, c) return math.min(sum, c) end
 
 -- ------------------------------------------------------------ to Lua

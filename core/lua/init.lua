@@ -36,31 +36,24 @@ local sql_words = { "SELECT", "FROM", "WHERE", "GROUP BY", "ORDER BY", "LIMIT",
 
 local function add_all(out, list) for _, v in ipairs(list) do out[#out + 1] = v end end
 
--- The column `v` of a query's rows, or {} when there is no store or the
--- query fails (an old database, a table not there).
-local function column(sql, ...)
-  local out = {}
-  if not db then return out end
-  local args = table.pack(...)
-  local ok = pcall(function()
-    for r in db.query(sql, table.unpack(args, 1, args.n)) do
-      if r.v ~= nil and r.v ~= db.null then out[#out + 1] = tostring(r.v) end
-    end
-  end)
-  return ok and out or {}
+-- Names from the store's repository (store.lua), or {} when there is no
+-- store or it cannot tell (an old database, a table not there).
+local function names(op, ...)
+  if not db then return {} end
+  local ok, store = pcall(require, "store")
+  if not ok or not store[op] then return {} end
+  local ok2, out = pcall(store[op], ...)
+  return ok2 and out or {}
 end
 
 -- Tables and views ("table": tables only).
-local function table_names(kind)
-  return column("SELECT name AS v FROM sqlite_schema WHERE type IN ('table', ?) AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
-    kind == "table" and "table" or "view")
-end
+local function table_names(kind) return names("table_names", kind) end
 
 -- Tables, views and their columns, each name once.
 local function db_names()
   local out, seen = {}, {}
   for _, t in ipairs(table_names()) do
-    for _, n in ipairs({ t, table.unpack(column("SELECT name AS v FROM pragma_table_info(?)", t)) }) do
+    for _, n in ipairs({ t, table.unpack(names("column_names", t)) }) do
       if not seen[n] then seen[n] = true; out[#out + 1] = n end
     end
   end
@@ -70,15 +63,15 @@ end
 -- Market codes, names and, unless no_aliases, aliases (explain takes
 -- all three, score --market codes and names).
 local function market_names(no_aliases)
-  local out = column("SELECT code AS v FROM market ORDER BY code")
-  add_all(out, column("SELECT name AS v FROM market ORDER BY code"))
-  if not no_aliases then add_all(out, column("SELECT alias AS v FROM market_alias ORDER BY alias")) end
+  local out = names("market_codes")
+  add_all(out, names("market_names"))
+  if not no_aliases then add_all(out, names("market_aliases")) end
   return out
 end
 
 -- Stations that have markets (score --unit).
 local function unit_names()
-  return column("SELECT name AS v FROM unit WHERE id IN (SELECT unit_id FROM market) ORDER BY name")
+  return names("unit_names")
 end
 
 -- The active rule set's checklist item codes.
@@ -94,7 +87,7 @@ end
 -- Periods: the months with data (latest first), their quarters and years.
 local function periods()
   local out, seen = {}, {}
-  for _, m in ipairs(column("SELECT DISTINCT substr(date, 1, 7) AS v FROM inspection ORDER BY 1 DESC LIMIT 24")) do
+  for _, m in ipairs(names("months", 24)) do
     local y, mm = m:match("^(%d+)%-(%d+)$")
     if y then
       for _, w in ipairs({ m, ("%s-Q%d"):format(y, (tonumber(mm) + 2) // 3), y }) do
@@ -125,8 +118,8 @@ cwsh.completers = { markets = market_names, items = item_codes, tables = table_n
 
 -- Which completer a compared SQL column's value takes.
 local value_of = { item_code = item_codes,
-  market_code = function() return column("SELECT code AS v FROM market ORDER BY code") end,
-  market_name = function() return column("SELECT name AS v FROM market ORDER BY code") end }
+  market_code = function() return names("market_codes") end,
+  market_name = function() return names("market_names") end }
 
 local function complete_sql(before)
   local prev = (before:match("([%a_]+)%s*$") or ""):upper()
@@ -197,8 +190,8 @@ end
 function cwsh.banner()
   local parts = { "cwsh " .. cwsh.version }
   if db then
-    local ok, n = pcall(db.one, "SELECT count(*) AS n FROM market")
-    if ok and n then parts[#parts + 1] = ("%d markets"):format(n.n) end
+    local ok, n = pcall(function() return require("store").market_count() end)
+    if ok and n then parts[#parts + 1] = ("%d markets"):format(n) end
   end
   local ok, rules = pcall(require, "rules")
   if ok and rules.current and rules.current() then

@@ -133,15 +133,9 @@ if cwsh and cwsh.commands then
   if dimp then
     dimp.complete = completer({ "--encoding", "--delimiter", "--skip", "--skip-bad" },
       function()
-        local out = {}
-        if db then
-          pcall(function()
-            for r in db.query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name") do
-              out[#out + 1] = r.name
-            end
-          end)
-        end
-        return out
+        if not db then return {} end
+        local ok, out = pcall(function() return require("store").table_names("table") end)
+        return ok and out or {}
       end)
   end
 end

@@ -412,16 +412,7 @@ end
 -- Skipped when the table already mirrors this set (no write at start-up).
 function M.sync(set)
   if not db then return end
-  local r = db.one("SELECT count(*) AS n FROM item WHERE rules_hash = ?", set.hash)
-  if r and r.n == #set.items then return end
-  db.tx(function()
-    for _, it in ipairs(set.items) do
-      db.exec([[INSERT INTO item(code, title, category, points, rules_hash) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT(code) DO UPDATE SET title = excluded.title, category = excluded.category,
-          points = excluded.points, rules_hash = excluded.rules_hash]],
-        it.code, it.title, it.category, it.points, set.hash)
-    end
-  end)
+  require("store").sync_items(set.items, set.hash)
 end
 
 function M.current() return active end

@@ -19,10 +19,8 @@ end
 local function list()
   local out = { columns = { "id", "file", "mapping", "encoding", "inspections", "rows", "rejected", "imported at" },
     rows = {} }
-  for r in db.query([[SELECT im.id, im.file, im.mapping, im.encoding, im.rows_ok, im.rows_bad, im.imported_at,
-        (SELECT count(*) FROM inspection i WHERE i.import_id = im.id) AS n
-      FROM import im ORDER BY im.id]]) do
-    out.rows[#out.rows + 1] = { r.id, r.file, r.mapping, r.encoding, r.n, r.rows_ok, r.rows_bad, r.imported_at }
+  for _, r in ipairs(require("store").imports()) do
+    out.rows[#out.rows + 1] = { r.id, r.file, r.mapping, r.encoding, r.inspections, r.rows_ok, r.rows_bad, r.imported_at }
   end
   return out
 end
@@ -30,15 +28,14 @@ end
 local function undo(id)
   local n = math.tointeger(tonumber(id))
   if not n then error(("imports undo: '%s' is not an import id (see `imports`)"):format(tostring(id)), 0) end
+  local store = require("store")
   local msg
-  db.tx(function()
-    local im = db.one("SELECT id, file FROM import WHERE id = ?", n)
+  store.tx(function()
+    local im = store.import_by_id(n)
     if not im then error(("imports undo: there is no import #%d (see `imports`)"):format(n), 0) end
-    local c = db.one([[SELECT count(DISTINCT i.id) AS insp, count(r.inspection_id) AS res
-      FROM inspection i LEFT JOIN result r ON r.inspection_id = i.id WHERE i.import_id = ?]], n)
-    db.exec("DELETE FROM import WHERE id = ?", n)
-    msg = ("removed import #%d (%s): %s inspection%s, %s item result%s"):format(n, im.file, count(c.insp),
-      c.insp == 1 and "" or "s", count(c.res), c.res == 1 and "" or "s")
+    local insp, res = store.delete_import(n)
+    msg = ("removed import #%d (%s): %s inspection%s, %s item result%s"):format(n, im.file, count(insp),
+      insp == 1 and "" or "s", count(res), res == 1 and "" or "s")
   end)
   return msg
 end
@@ -51,7 +48,8 @@ cwsh.command {
     if #args <= 1 then return { "undo" } end
     local out = {}
     if args[1] == "undo" and db then
-      pcall(function() for r in db.query("SELECT id FROM import ORDER BY id") do out[#out + 1] = tostring(r.id) end end)
+      local ok, ids = pcall(function() return require("store").import_ids() end)
+      if ok then out = ids end
     end
     return out
   end,

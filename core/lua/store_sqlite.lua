@@ -1,0 +1,270 @@
+-- store_sqlite.lua — the SQLite store's repository: every query the core's
+-- Lua (engine, rules, init, mappings, imports) makes of the store, as named
+-- operations over the sqlite plugin's `db` module.  The SQLite dialect
+-- (temp.sqlite_master, PRAGMA data_version, total_changes(), group_concat,
+-- TEMP tables, scalar min/max, sqlite_schema, pragma_table_info) lives
+-- here and nowhere else in the core's Lua; a store of another kind (a
+-- PostgreSQL server) provides a store_NAME.lua with the same operations,
+-- and store.lua picks the one of the store that is open.
+--
+-- The schema and its migrations are the store's own, declared in one
+-- place in the store plugin (plugins/sqlite/sqlite_schema.c: version N's
+-- statements, run in order on open); this module only reads and writes.
+--
+-- Values come back as plain Lua values; the store's NULL is M.null (the
+-- same value as cwsh.null).
+
+local M = { name = "sqlite", server = false }
+M.null = db.null
+
+local function nn(v) if v == db.null then return nil end return v end
+
+-- ------------------------------------------------------------ basics
+
+-- Run fn in one transaction (a savepoint inside another): fn's results,
+-- or its error after rolling back.
+function M.tx(fn, ...) return db.tx(fn, ...) end
+
+-- The values of one column of a query, as strings; {} when the query
+-- fails (an old database without the table): for completion.
+local function column(sql, ...)
+  local out = {}
+  local args = table.pack(...)
+  local ok = pcall(function()
+    for r in db.query(sql, table.unpack(args, 1, args.n)) do
+      if r.v ~= nil and r.v ~= db.null then out[#out + 1] = tostring(r.v) end
+    end
+  end)
+  return ok and out or {}
+end
+
+-- ------------------------------------------------- names (completion)
+
+-- Tables, and views unless kind == "table".
+function M.table_names(kind)
+  return column("SELECT name AS v FROM sqlite_schema WHERE type IN ('table', ?) AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+    kind == "table" and "table" or "view")
+end
+
+function M.column_names(tbl) return column("SELECT name AS v FROM pragma_table_info(?)", tbl) end
+function M.market_codes() return column("SELECT code AS v FROM market ORDER BY code") end
+function M.market_names() return column("SELECT name AS v FROM market ORDER BY code") end
+function M.market_aliases() return column("SELECT alias AS v FROM market_alias ORDER BY alias") end
+function M.unit_names() return column("SELECT name AS v FROM unit WHERE id IN (SELECT unit_id FROM market) ORDER BY name") end
+-- The months with inspections, newest first (at most n).
+function M.months(n) return column("SELECT DISTINCT substr(date, 1, 7) AS v FROM inspection ORDER BY 1 DESC LIMIT ?", n) end
+function M.import_ids() return column("SELECT id AS v FROM import ORDER BY id") end
+
+function M.market_count() return db.one("SELECT count(*) AS n FROM market").n end
+
+-- ------------------------------------------------------------ checklist
+
+-- Mirror the rule set's items into `item` (so imports resolve codes);
+-- nothing is written when it mirrors `hash` already.
+function M.sync_items(items, hash)
+  local r = db.one("SELECT count(*) AS n FROM item WHERE rules_hash = ?", hash)
+  if r and r.n == #items then return end
+  db.tx(function()
+    for _, it in ipairs(items) do
+      db.exec([[INSERT INTO item(code, title, category, points, rules_hash) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT(code) DO UPDATE SET title = excluded.title, category = excluded.category,
+          points = excluded.points, rules_hash = excluded.rules_hash]],
+        it.code, it.title, it.category, it.points, hash)
+    end
+  end)
+end
+
+-- { [code] = id } of the store's items.
+function M.item_ids()
+  local ids = {}
+  for r in db.query("SELECT id, code FROM item") do ids[r.code] = r.id end
+  return ids
+end
+
+-- ------------------------------------------------------------ scoring
+
+-- The column names the scoring expressions (engine_calc) are written in:
+-- a result's, and the rule tables' (per item: its category number,
+-- points, per-count factor, style and veto-code number).
+M.result_cols = { result = "r.result", deduction = "r.deduction", count = "r.count" }
+M.item_cols = { points = "ei.points", k = "ei.k", style = "ei.style", cat = "ei.cat", dep = "ei.dep" }
+-- The dialect's scalar functions for engine_calc's formulas.
+M.fns = { min = "min", max = "max" }
+
+-- The rule tables the scoring query joins: connection-local TEMP tables,
+-- filled when `key` (rules and item ids) changes or they are gone (a
+-- .restore replaces the connection's database).
+local loaded_key
+function M.rule_tables_key()
+  return tostring(db.one("SELECT group_concat(id || ':' || code) AS k FROM item").k)
+end
+
+function M.put_rule_tables(key, cats, items)
+  local present = db.one("SELECT count(*) AS n FROM temp.sqlite_master WHERE name = 'engine_item'").n
+  if present == 1 and loaded_key == key then return end
+  db.exec([[CREATE TEMP TABLE IF NOT EXISTS engine_item(item_id INTEGER PRIMARY KEY,
+    code TEXT, cat INTEGER, points REAL, k REAL, style INTEGER, dep INTEGER);
+    CREATE TEMP TABLE IF NOT EXISTS engine_cat(cat INTEGER PRIMARY KEY, cap REAL);
+    DELETE FROM engine_item; DELETE FROM engine_cat;]])
+  for _, c in ipairs(cats) do db.exec("INSERT INTO engine_cat(cat, cap) VALUES (?, ?)", c.cat, c.cap) end
+  for _, it in ipairs(items) do
+    db.exec("INSERT INTO engine_item VALUES (?, ?, ?, ?, ?, ?, ?)", it.id, it.code, it.cat, it.points,
+      it.k or db.null, it.style, it.dep or db.null)
+  end
+  loaded_key = key
+end
+
+-- Per inspection in [from, to] (optionally one market): id, market_id,
+-- date, kind, then `lost` and each of `extra`, expressions over the
+-- columns above summed per inspection.  One pass, grouped by (date, id)
+-- so SQLite walks the date index in order and needs no sorter.  Rows are
+-- arrays; the SQL is kept in M.last_sql.
+function M.inspection_sums(lost, extra, from, to, market_id)
+  local cols = {}
+  for i, e in ipairs(extra) do cols[i] = (", %s AS v%d"):format(e, i) end
+  local sql = ([[
+SELECT i.id, i.market_id, i.date, i.kind, %s AS lost%s
+  FROM inspection i LEFT JOIN result r ON r.inspection_id = i.id
+  LEFT JOIN engine_item ei ON ei.item_id = r.item_id
+ WHERE i.date BETWEEN :from AND :to%s
+ GROUP BY i.date, i.id]]):format(lost, table.concat(cols), market_id and " AND i.market_id = :m" or "")
+  M.last_sql = sql
+  return db.resultset(sql, { from = from, to = to, m = market_id }).rows
+end
+
+-- { [id] = { id, code, name, is_key, unit_id, unit } } of every market.
+function M.markets()
+  local out = {}
+  for r in db.query([[SELECT m.id, m.code, m.name, m.is_key, m.unit_id, u.name AS unit
+      FROM market m LEFT JOIN unit u ON u.id = m.unit_id]]) do
+    out[r.id] = r
+  end
+  return out
+end
+
+-- A value that changes whenever the inspections may have: this
+-- connection's writes (total_changes()), other connections' commits
+-- (PRAGMA data_version), the count and last id.
+function M.data_stamp()
+  local r = db.one("SELECT total_changes() AS c, (SELECT count(*) FROM inspection) AS n, (SELECT max(id) FROM inspection) AS m")
+  local v = db.one("PRAGMA data_version")
+  local dv
+  for _, x in pairs(v) do dv = x end
+  return ("%s/%s/%s/%s"):format(r.c, r.n, tostring(r.m), tostring(dv))
+end
+
+-- The first and last inspection dates, or nil when there is none.
+function M.date_range()
+  local r = db.one("SELECT min(date) AS a, max(date) AS b FROM inspection")
+  if not r or r.a == db.null then return nil end
+  return r.a, r.b
+end
+
+-- Replace the stored scores of (period, hash) with rows.
+function M.save_scores(period, hash, rows)
+  db.tx(function()
+    db.exec("DELETE FROM score WHERE period = ? AND rules_hash = ?", period, hash)
+    for _, r in ipairs(rows) do
+      db.exec([[INSERT INTO score(market_id, period, score, grade, rank, tier, inspections, veto, rules_hash)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)]], r.market_id, period, r.score, r.grade, r.rank, r.tier,
+        r.inspections, r.veto or db.null, hash)
+    end
+  end)
+end
+
+-- ------------------------------------------------------------ lookups
+
+function M.unit_by_name(s) return db.one("SELECT id, name FROM unit WHERE name = ?", s) end
+
+-- Station names that contain s or that s contains, shortest first (at most n).
+function M.units_like(s, n)
+  local out = {}
+  for r in db.query([[SELECT name FROM unit WHERE instr(name, :s) > 0 OR instr(:s, name) > 0
+      ORDER BY length(name), name LIMIT :n]], { s = s, n = n }) do
+    out[#out + 1] = r.name
+  end
+  return out
+end
+
+-- "NAME (CODE)" of markets whose name or alias contains s or that s
+-- contains, or whose code holds s; shortest first (at most n).
+function M.markets_like(s, n)
+  local out = {}
+  for r in db.query([[SELECT s FROM (
+        SELECT name || ' (' || code || ')' AS s, length(name) AS n FROM market
+         WHERE instr(name, :s) > 0 OR instr(:s, name) > 0 OR instr(upper(code), upper(:s)) > 0
+        UNION SELECT a.alias || ' (' || m.code || ')', length(a.alias) FROM market_alias a
+          JOIN market m ON m.id = a.market_id WHERE instr(a.alias, :s) > 0)
+      ORDER BY n, s LIMIT :n]], { s = s, n = n }) do
+    out[#out + 1] = r.s
+  end
+  return out
+end
+
+function M.market_by_code(s) return db.one("SELECT id, code, name FROM market WHERE code = ?", s) end
+
+-- Markets whose name or alias is s, by code.
+function M.markets_named(s)
+  local found = {}
+  for x in db.query([[SELECT id, code, name FROM market WHERE name = ?
+      UNION SELECT m.id, m.code, m.name FROM market_alias a JOIN market m ON m.id = a.market_id WHERE a.alias = ?
+      ORDER BY 2]], s, s) do
+    found[#found + 1] = x
+  end
+  return found
+end
+
+-- One market's inspections in [from, to], by date, each with results =
+-- { [code] = { result, deduction, count, note } } (nil for NULL).
+function M.market_inspections(market_id, from, to)
+  local insps, by_id = {}, {}
+  for r in db.query([[SELECT id, date, kind, inspector, note FROM inspection
+      WHERE market_id = ? AND date BETWEEN ? AND ? ORDER BY date, id]], market_id, from, to) do
+    local x = { id = r.id, date = r.date, kind = r.kind, inspector = nn(r.inspector), note = nn(r.note), results = {} }
+    insps[#insps + 1] = x
+    by_id[r.id] = x
+  end
+  for r in db.query([[SELECT r.inspection_id AS iid, it.code, r.result, r.deduction, r.count, r.note
+      FROM inspection i JOIN result r ON r.inspection_id = i.id JOIN item it ON it.id = r.item_id
+      WHERE i.market_id = ? AND i.date BETWEEN ? AND ?]], market_id, from, to) do
+    by_id[r.iid].results[r.code] = { result = r.result, deduction = nn(r.deduction), count = nn(r.count), note = nn(r.note) }
+  end
+  return insps
+end
+
+-- ------------------------------------------------------------ imports
+
+-- Every import, oldest first: { id, file, mapping, encoding, rows_ok,
+-- rows_bad, imported_at, inspections }.
+function M.imports()
+  local out = {}
+  for r in db.query([[SELECT im.id, im.file, im.mapping, im.encoding, im.rows_ok, im.rows_bad, im.imported_at,
+        (SELECT count(*) FROM inspection i WHERE i.import_id = im.id) AS n
+      FROM import im ORDER BY im.id]]) do
+    out[#out + 1] = { id = r.id, file = r.file, mapping = r.mapping, encoding = r.encoding, rows_ok = r.rows_ok,
+      rows_bad = r.rows_bad, imported_at = r.imported_at, inspections = r.n }
+  end
+  return out
+end
+
+function M.import_by_id(n) return db.one("SELECT id, file FROM import WHERE id = ?", n) end
+
+-- The inspections of import n: { id, market_id, date, kind }, by id.
+function M.import_inspections(n)
+  local out = {}
+  for r in db.query("SELECT id, market_id, date, kind FROM inspection WHERE import_id = ? ORDER BY id", n) do
+    out[#out + 1] = { id = r.id, market_id = r.market_id, date = r.date, kind = r.kind }
+  end
+  return out
+end
+
+-- Remove import n and what it brought (its inspections and their results
+-- go with it: ON DELETE CASCADE); the counts removed.
+function M.delete_import(n)
+  local c = db.one([[SELECT count(DISTINCT i.id) AS insp, count(r.inspection_id) AS res
+    FROM inspection i LEFT JOIN result r ON r.inspection_id = i.id WHERE i.import_id = ?]], n)
+  db.exec("DELETE FROM import WHERE id = ?", n)
+  return c.insp, c.res
+end
+
+return M
