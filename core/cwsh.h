@@ -59,8 +59,10 @@
 #include <lua.h>
 
 /* 1: the first layout.  2: `size` in cwsh_plugin, cwsh_host, cwsh_store
- * and cwsh_source; register_* return int; register_format. */
-#define CWSH_ABI 2
+ * and cwsh_source; register_* return int; register_format.  3:
+ * cwsh_store.server; host->db_path is host->database, a connection
+ * string. */
+#define CWSH_ABI 3
 
 /* ---------------------------------------------------------------- values */
 
@@ -174,12 +176,16 @@ typedef struct cwsh_store {
                                       const char *ext_id, const char *label),
                             void *arg, char **err);
 
-    /* Open the database (host->db_path, created and migrated as needed).
+    /* Open the database (host->database, created and migrated as needed).
      * The core calls it once, right after loading the plugins and before
      * anything else uses the store; a failure ends cwsh, because a shell
      * without its database is not what the user asked for.  0, or -1
      * with *err.  NULL in a store with nothing to open. */
     int (*open)(void *self, char **err);
+
+    /* 0: embedded (the store opens a file in this process: SQLite);
+     * 1: a server the connection string names (PostgreSQL). */
+    int server;
 } cwsh_store;
 
 /* ---------------------------------------------------------------- source */
@@ -254,7 +260,11 @@ struct cwsh_host {
     int abi;                 /* CWSH_ABI of the core */
     size_t size;             /* sizeof(cwsh_host) of the core: see CWSH_HOST_HAS */
     lua_State *L;            /* the session's one lua_State (main thread only) */
-    const char *db_path;     /* database file to open (default resolved by the core) */
+    /* The store's connection string, as the user gave it (default
+     * resolved by the core): a file path, or SCHEME:REST naming the store
+     * kind ("sqlite:PATH"; a server store's "postgresql://..."); a store
+     * refuses, in open, a scheme that is not its own. */
+    const char *database;
     const char *rules_dir;   /* active rules directory */
 
     /* Make a Lua module available to trusted core Lua as a global and in

@@ -383,15 +383,18 @@ static int l_interrupted(lua_State *L)
     return 1;
 }
 
-/* cwsh.store(): { name = "sqlite" } of the store plugin in use, or nil;
- * store.lua picks the repository (store_NAME.lua) by it. */
+/* cwsh.store(): { name = "sqlite", server = false } of the store plugin
+ * in use, or nil; store.lua picks the repository (store_NAME.lua) by the
+ * name. */
 static int l_store(lua_State *L)
 {
     cwsh_store *st = session_current->store;
     if (!st) return 0;
-    lua_createtable(L, 0, 1);
+    lua_createtable(L, 0, 2);
     lua_pushstring(L, st->name ? st->name : "");
     lua_setfield(L, -2, "name");
+    lua_pushboolean(L, st->server);
+    lua_setfield(L, -2, "server");
     return 1;
 }
 

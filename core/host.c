@@ -356,7 +356,7 @@ void host_init(session *s)
     h->abi = CWSH_ABI;
     h->size = sizeof *h;
     h->L = s->L;
-    h->db_path = s->db_path;
+    h->database = s->db_path;
     h->rules_dir = s->rules_dir;
     h->register_module = h_register_module;
     h->register_command = h_register_command;

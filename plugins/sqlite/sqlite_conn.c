@@ -66,6 +66,27 @@ static int pragma(sqlite_conn *c, const char *sql, char **err)
     return 0;
 }
 
+const char *sqlite_conn_path(const char *database, char **err)
+{
+    static const char scheme[] = "sqlite:";
+    if (!strncmp(database, scheme, sizeof scheme - 1)) {
+        const char *p = database + sizeof scheme - 1;
+        if (!strncmp(p, "//", 2)) p += 2;           /* sqlite://PATH too */
+        if (*p) return p;
+        *err = sqlite_conn_fmt("cannot open database '%s': no file after 'sqlite:'", database);
+        return NULL;
+    }
+    /* SCHEME://...: another kind of store's (a path has no "://") */
+    const char *colon = strstr(database, "://");
+    if (colon) {
+        *err = sqlite_conn_fmt("cannot open database '%s': the sqlite store opens a file "
+                               "(PATH or sqlite:PATH), not a '%.*s' server", database,
+                               (int)(colon - database), database);
+        return NULL;
+    }
+    return database;
+}
+
 int sqlite_conn_open(sqlite_conn *c, const char *path, char **err)
 {
     cwsh_host *host = c->host;

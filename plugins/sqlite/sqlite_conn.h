@@ -44,6 +44,10 @@ typedef struct sqlite_conn {
 /* Open `path` (created when missing), configure it and migrate it to the
  * current schema.  0, or -1 with *err malloc'd and the conn closed. */
 int sqlite_conn_open(sqlite_conn *c, const char *path, char **err);
+/* The file a connection string names: PATH itself, or the PATH of
+ * "sqlite:PATH" (or "sqlite://PATH"); NULL with *err for another store's
+ * "SCHEME://..." or an empty path.  Points into `database`. */
+const char *sqlite_conn_path(const char *database, char **err);
 
 /* Finalize every statement and close; safe on a closed conn. */
 void sqlite_conn_close(sqlite_conn *c);

@@ -5,7 +5,7 @@
  * does not touch the database, so that a database that cannot be opened
  * is not taken for a broken plugin.  The store's open (called by the
  * core right after loading the plugins: host_open_store) opens
- * host->db_path, created on first use and migrated to the current
+ * host->database (a path, or sqlite:PATH), created on first use and migrated to the current
  * schema; a failure there ends cwsh.
  * fini closes the database; statements still held by Lua userdata are
  * finalized then and their userdata become inert.
@@ -22,13 +22,15 @@ const cwsh_plugin *cwsh_plugin_entry(void);
  * Lua userdata point at the connection until the lua_State closes. */
 static sqlite_conn conn;
 static cwsh_store store;
-static const char *db_path;        /* the host's, valid until fini */
+static const char *db_path;        /* the host's database, valid until fini */
 static int (*store_exec)(void *self, const char *sql, cwsh_sink *out, char **err);
 
 static int store_open(void *self, char **err)
 {
     (void)self;
-    return conn.db || sqlite_conn_open(&conn, db_path, err) == 0 ? 0 : -1;
+    if (conn.db) return 0;
+    const char *path = sqlite_conn_path(db_path, err);
+    return path && sqlite_conn_open(&conn, path, err) == 0 ? 0 : -1;
 }
 
 /* The store's exec: opens the database first when no one has, so that a
@@ -45,7 +47,7 @@ static int init(cwsh_host *h, char **err)
 {
     (void)err;
     conn.host = h;
-    db_path = h->db_path ? h->db_path : ":memory:";
+    db_path = h->database ? h->database : ":memory:";
     sqlite_db_use(&conn);
     h->register_module(h, "db", sqlite_db_open);
     sqlite_store_init(&store, &conn);

@@ -112,6 +112,7 @@ void sqlite_store_init(cwsh_store *st, sqlite_conn *c)
     memset(st, 0, sizeof *st);
     st->size = sizeof *st;
     st->name = "sqlite";
+    st->server = 0;             /* embedded: a file this process opens */
     st->self = c;
     st->exec = s_exec;
     st->complete = s_complete;
