@@ -61,7 +61,7 @@
 /* 1: the first layout.  2: `size` in cwsh_plugin, cwsh_host, cwsh_store
  * and cwsh_source; register_* return int; register_format.  3:
  * cwsh_store.server; host->db_path is host->database, a connection
- * string. */
+ * string; `deadline` in cwsh_inspection. */
 #define CWSH_ABI 3
 
 /* ---------------------------------------------------------------- values */
@@ -102,6 +102,8 @@ typedef struct cwsh_inspection {
     const char *kind;       /* 自查 督查 全面督查 暗访 考核 */
     const char *inspector;  /* may be NULL */
     const char *note;       /* may be NULL */
+    const char *deadline;   /* 整改期限 for the ledger: "YYYY-MM-DD" when the sheet
+                             * gives a date, else its text (3天, 立行立改); may be NULL */
 } cwsh_inspection;
 
 enum cwsh_result_kind { CWSH_PASS = 1, CWSH_FAIL = 2, CWSH_NA = 3 };

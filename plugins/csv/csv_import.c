@@ -77,7 +77,7 @@ typedef struct imp {
     char date[11];
     const char *kind;
     int64_t market_id;
-    size_t ext_id, inspector, note;     /* arena offsets or (size_t)-1 */
+    size_t ext_id, inspector, note, deadline;     /* arena offsets or (size_t)-1 */
     char *ar;
     size_t ar_len, ar_cap;
     pres *res;
@@ -266,7 +266,7 @@ static void flush(imp *I)
     if (I->rep.errors && !I->o->skip_bad) return;
     cwsh_inspection in = {
         ar_str(I, I->ext_id), I->date, I->market_id, I->kind,
-        ar_str(I, I->inspector), ar_str(I, I->note)
+        ar_str(I, I->inspector), ar_str(I, I->note), ar_str(I, I->deadline)
     };
     if (I->nres > I->rr_cap) {
         I->rr_cap = I->nres + 64;
@@ -381,7 +381,7 @@ static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
         I->first[head_fields[k]] = ar_put(I, c0.s, c0.n);
         I->first_len[head_fields[k]] = c0.n;
     }
-    I->ext_id = I->inspector = I->note = NONE;
+    I->ext_id = I->inspector = I->note = I->deadline = NONE;
 
     char why[600];
     cell c;
@@ -414,6 +414,13 @@ static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
         case MF_NOTE:
             if (c.n) I->note = ar_put(I, c.s, c.n);
             break;
+        case MF_DEADLINE: {
+            /* a date as ISO, else the sheet's words (3天, 当日, 立行立改) */
+            char d[11];
+            if (c.n && conv_date(c.s, c.n, d) == 0) I->deadline = ar_put(I, d, 10);
+            else if (c.n) I->deadline = ar_put(I, c.s, c.n);
+            break;
+        }
         default:
             break;
         }

@@ -33,7 +33,7 @@ struct cstore {
 enum { REC_INSP = 1, REC_MARKET = 2 };
 
 typedef struct rec_insp {
-    uint32_t type, size, nres, ext, date, kind, insp, note;
+    uint32_t type, size, nres, ext, date, kind, insp, note, deadline, pad;
     int64_t market_id;
 } rec_insp;
 
@@ -127,17 +127,19 @@ static const char *get_str(const unsigned char *rec, uint32_t off)
 static void send_inspection(cstore *s, const cwsh_inspection *in, const cwsh_result *r, int n)
 {
     size_t size = sizeof(rec_insp) + (size_t)n * sizeof(rec_res) + slen(in->ext_id)
-                + slen(in->date) + slen(in->kind) + slen(in->inspector) + slen(in->note);
+                + slen(in->date) + slen(in->kind) + slen(in->inspector) + slen(in->note)
+                + slen(in->deadline);
     for (int i = 0; i < n; i++) size += slen(r[i].item_code) + slen(r[i].note);
     size = (size + 7) & ~(size_t)7;
     unsigned char *rec = cpipe_reserve(s->pipe, size);
-    rec_insp h = { REC_INSP, (uint32_t)size, (uint32_t)n, 0, 0, 0, 0, 0, in->market_id };
+    rec_insp h = { REC_INSP, (uint32_t)size, (uint32_t)n, 0, 0, 0, 0, 0, 0, 0, in->market_id };
     size_t at = sizeof h + (size_t)n * sizeof(rec_res);
     h.ext = put_str(rec, &at, in->ext_id);
     h.date = put_str(rec, &at, in->date);
     h.kind = put_str(rec, &at, in->kind);
     h.insp = put_str(rec, &at, in->inspector);
     h.note = put_str(rec, &at, in->note);
+    h.deadline = put_str(rec, &at, in->deadline);
     memcpy(rec, &h, sizeof h);
     for (int i = 0; i < n; i++) {
         rec_res x = { 0, 0, r[i].result, 0, r[i].deduction, r[i].count };
@@ -186,7 +188,8 @@ static void run_batch(cstore *s, const unsigned char *d, size_t n)
         rec_insp h;
         memcpy(&h, rec, sizeof h);
         cwsh_inspection in = { get_str(rec, h.ext), get_str(rec, h.date), h.market_id,
-                               get_str(rec, h.kind), get_str(rec, h.insp), get_str(rec, h.note) };
+                               get_str(rec, h.kind), get_str(rec, h.insp), get_str(rec, h.note),
+                               get_str(rec, h.deadline) };
         char *err = NULL;
         if (s->st->inspection(s->ld, &in, &err) != 0) { fail(s, err); continue; }
         for (uint32_t i = 0; i < h.nres; i++) {

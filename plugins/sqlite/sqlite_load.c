@@ -354,7 +354,7 @@ static int l_load_begin(void *self, const cwsh_import_info *info, cwsh_loader **
         || prepare(c, "INSERT INTO market(code, name, unit_id) VALUES (?, ?, ?)",
                    &ld->ins_market, err) != 0
         || prepare(c, "INSERT INTO inspection(ext_id, date, market_id, kind, inspector, note,"
-                   " import_id) VALUES (?, ?, ?, ?, ?, ?, ?)", &ld->ins_insp, err) != 0
+                   " import_id, deadline) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &ld->ins_insp, err) != 0
         || make_seen(ld, err) != 0)
         goto fail;
     if (ld->item.n == 0) {
@@ -482,6 +482,7 @@ static int l_inspection(cwsh_loader *ld, const cwsh_inspection *in, char **err)
     bind_text(st, 5, in->inspector);
     bind_text(st, 6, in->note);
     sqlite3_bind_int64(st, 7, ld->import_id);
+    bind_text(st, 8, in->deadline);
     if (step(st)) {
         *err = sqlite_conn_fmt("cannot add inspection '%s': %s", in->ext_id ? in->ext_id : "",
                                sqlite3_errmsg(ld->c->db));

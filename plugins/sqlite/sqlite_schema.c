@@ -49,6 +49,9 @@
  *   v_inspection  one row per inspection with item counts and the points
  *                 deducted in it.
  *
+ * Version 3: inspection.deadline, the sheet's 整改期限 (an ISO date when
+ * it gives one, else its text: 3天, 立行立改), kept for the ledger.
+ *
  * To change the schema, append a migration; never edit a released one.
  */
 #include <stdarg.h>
@@ -172,7 +175,10 @@ static const char m2_views[] =
     "  JOIN market m ON m.id = i.market_id\n"
     "  LEFT JOIN unit u ON u.id = m.unit_id;\n";
 
-static const char *const migrations[] = { m1_tables, m2_views };
+static const char m3_deadline[] =
+    "ALTER TABLE inspection ADD COLUMN deadline TEXT;\n";
+
+static const char *const migrations[] = { m1_tables, m2_views, m3_deadline };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 int sqlite_schema_current(void) { return NMIGRATIONS; }

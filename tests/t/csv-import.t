@@ -116,6 +116,9 @@ is "$(q "SELECT m.name, i.date, i.kind, i.inspector, ifnull(i.note, ''), group_c
 健康路市场|2027-01-05|督查|王芳||A01=合格0.0 A02=不合格1.0 C02=合格0.0 F04=不适用0.0
 解放市场|2027-01-06|督查|李娜|过期商品|A01=合格0.0 A02=合格0.0 C02=合格0.0 F04=不合格4.0" "wide: the stored inspections"
 is "$(q 'SELECT encoding, mapping, rows_ok FROM import')" "GB18030|wide|3" "wide: import recorded"
+is "$(q 'SELECT deadline FROM inspection ORDER BY id')" "3天
+当日
+立行立改" "wide: 整改期限 kept as the sheet words it"
 cleanup_scratch
 
 # --- wide: 扣分合计 against the items, titles against the checklist, a
@@ -146,6 +149,7 @@ A02|合格|0.0|-
 B02|不合格|1.0|私拉电线1处，限期3日整改" "wide: each item named in 问题描述 gets its part as its note"
 is "$(q "SELECT note FROM inspection WHERE import_id = 2")" "A01地面积水2处；B02 私拉电线1处，限期3日整改；门口堆物" \
     "wide: the whole 问题描述 stays the inspection's note"
+is "$(q "SELECT deadline FROM inspection WHERE import_id = 2")" "2027-01-08" "wide: a 整改期限 date is kept as a date"
 cleanup_scratch
 
 # --- bad rows: atomic, then --skip-bad, then the fixed rejects file

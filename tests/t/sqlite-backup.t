@@ -58,7 +58,7 @@ is_file before.dump after.dump "restore newer: database unchanged"
 
 # a file from an older cwsh (schema version 1: no views): upgraded
 cp b.db older.db
-sqlite3 older.db "DROP VIEW v_result; DROP VIEW v_inspection; PRAGMA user_version = 1"
+sqlite3 older.db "DROP VIEW v_result; DROP VIEW v_inspection; ALTER TABLE inspection DROP COLUMN deadline; PRAGMA user_version = 1"
 sqlite3 t.db "SELECT * FROM v_result ORDER BY inspection_id, item_code" >want
 is 3 "$(sqlite3 t.db 'SELECT count(*) FROM v_result')" "restore older: three results to compare"
 printf '.restore older.db\n' | "$CWSH" t.db >out 2>&1

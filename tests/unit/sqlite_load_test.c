@@ -71,7 +71,7 @@ static int add_insp(cwsh_loader *ld, const char *ext, const char *date, int64_t 
                     const char *kind)
 {
     char *err = NULL;
-    cwsh_inspection in = { ext, date, m, kind, "陈静", NULL };
+    cwsh_inspection in = { ext, date, m, kind, "陈静", NULL, "3天" };
     int rc = st.inspection(ld, &in, &err);
     if (rc) { printf("# inspection: %s\n", err); free(err); }
     return rc;
@@ -142,7 +142,7 @@ static void test_first_load(void)
     rc = st.result(ld, &unk, &err);
     is_err(rc, err, "unknown checklist item 'Z99'", "unknown item: message");
     err = NULL;
-    cwsh_inspection bad = { "JC-2", "2027-01-08", 1, "抽查", NULL, NULL };
+    cwsh_inspection bad = { "JC-2", "2027-01-08", 1, "抽查", NULL, NULL, NULL };
     rc = st.inspection(ld, &bad, &err);
     is_err(rc, err, "unknown inspection kind '抽查' (自查, 督查, 全面督查, 暗访, 考核)",
            "unknown kind: message");
@@ -163,6 +163,8 @@ static void test_first_load(void)
          , "the rows, through v_result");
     is_q("SELECT name, kind FROM unit ORDER BY id", "城南所|所;城东所|所",
          "a new station is created as a unit");
+    is_q("SELECT ext_id, deadline FROM inspection ORDER BY 1", "JC-1|3天;JC-3|3天",
+         "the inspection's deadline (整改期限) is stored");
 }
 
 static void test_refusal_and_replace(void)
@@ -225,7 +227,7 @@ static void test_keys_checked(void)
     if (!ld) { tap_ok(0, "keys: begins"); return; }
     is_q("PRAGMA foreign_keys", "0", "foreign key checks are off during a load");
     char *err = NULL;
-    cwsh_inspection in = { "K1", "2027-03-01", 999, "自查", NULL, NULL };
+    cwsh_inspection in = { "K1", "2027-03-01", 999, "自查", NULL, NULL, NULL };
     int rc = st.inspection(ld, &in, &err);
     is_err(rc, err, "inspection refers to market id 999, which does not exist",
            "the loader checks market ids itself");
