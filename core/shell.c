@@ -603,27 +603,45 @@ int shell_interactive(session *s)
     rl_catch_signals = 0;
     rl_signal_event_hook = on_signal_event;
     complete_install(s);
+    /* A statement over several lines is one history entry, as in sqlite3
+     * and psql: lines are collected until the statement is complete.  In
+     * the file, entries are separated by timestamp lines (#1700000000), so
+     * that one with line breaks reads back whole. */
+    history_comment_char = '#';
+    history_write_timestamps = 1;
+    history_multiline_entries = 1;
     if (s->history_path) read_history(s->history_path);
     s->src_name = NULL;
     int rc = 0;
+    char *entry = NULL;          /* the lines of a statement still open */
     for (;;) {
         const char *prompt = pend.mode == IN_NONE ? "cwsh> " : "  ...> ";
         char *line = readline(prompt);
         if (!line) { fputc('\n', stdout); break; }
-        if (*line) {
-            add_history(line);
+        if (pend.mode == IN_NONE) { free(entry); entry = NULL; }   /* Ctrl-C dropped it */
+        s->src_line++;
+        rc = shell_line(s, line);
+        if (*line || entry) {
+            char *joined = NULL;
+            if (entry && asprintf(&joined, "%s\n%s", entry, line) < 0) joined = NULL;
+            free(entry);
+            entry = joined ? joined : strdup(line);
+        }
+        if (entry && pend.mode == IN_NONE) {
+            add_history(entry);
             /* append now: a killed session keeps what was typed */
             if (s->history_path && append_history(1, s->history_path) != 0)
                 write_history(s->history_path);
+            free(entry);
+            entry = NULL;
         }
-        s->src_line++;
-        rc = shell_line(s, line);
         free(line);
         sigint_seen = 0;        /* back at the prompt: a Ctrl-C is spent */
         sigint_told = 0;
         if (shell_quit) break;
         rc = 0;                 /* interactive failures do not end the session */
     }
+    free(entry);
     if (s->history_path) history_truncate_file(s->history_path, 2000);
     return rc;
 }

@@ -141,6 +141,25 @@ start "CWSH_HISTORY=$T/hist-b"
 tmux send-keys -t "$S" Up Up
 wait_for 'cwsh> = "line for hist-b"'; is 0 "$?" "\$CWSH_HISTORY: Up recalls the previous session's line"
 tmux kill-session -t "$S" 2>/dev/null
+# a statement over several lines is one history entry, recalled whole by
+# one Up in the next session (tmux reads a final ';' as its own separator)
+start -- --history "$T/hist-m"
+tmux send-keys -t "$S" 'SELECT 40 +' Enter
+wait_for '...>'
+tmux send-keys -t "$S" '2 AS answer\;' Enter
+wait_for '42'
+stop
+printf 'SELECT 40 +\n2 AS answer;\n.quit\n' >expect
+grep -v '^#[0-9]' "$T/hist-m" >got
+is_file expect got "a multi-line statement is one history entry (timestamp lines between entries)"
+start -- --history "$T/hist-m"
+tmux send-keys -t "$S" Up Up
+wait_re 'cwsh> SELECT 40 \+$'; is 0 "$?" "Up Up recalls the statement, not its last line"
+screen | grep -qx '2 AS answer;'; is 0 "$?" "... with its second line"
+tmux send-keys -t "$S" Enter
+wait_re '│ +42 │'; is 0 "$?" "the recalled statement runs whole"
+tmux kill-session -t "$S" 2>/dev/null
+
 tmux_done
 cleanup_scratch
 done_testing

@@ -18,7 +18,7 @@ end
 
 local function list()
   local out = { columns = { "id", "file", "mapping", "encoding", "inspections", "rows", "rejected", "imported at" },
-    rows = {} }
+    keys = { "id", "file", "mapping", "encoding", "inspections", "rows", "rejected", "imported_at" }, rows = {} }
   for _, r in ipairs(require("store").imports()) do
     out.rows[#out.rows + 1] = { r.id, r.file, r.mapping, r.encoding, r.inspections, r.rows_ok, r.rows_bad, r.imported_at }
   end
@@ -44,10 +44,10 @@ cwsh.command {
   name = "imports",
   usage = "imports [undo ID]",
   help = "list the imported files (id, file, mapping, encoding, inspections, rows); `undo ID` removes one import and everything it brought, in one transaction",
-  complete = function(args, word)
-    if #args <= 1 then return { "undo" } end
+  complete = function(words, word)      -- words: "imports" and the words before this one
+    if #words == 1 then return { "undo" } end
     local out = {}
-    if args[1] == "undo" and db then
+    if #words == 2 and words[2] == "undo" and db then
       local ok, ids = pcall(function() return require("store").import_ids() end)
       if ok then out = ids end
     end
