@@ -127,6 +127,16 @@ static void register_import(session *s)
         }
         luaL_addstring(&h, x->help ? x->help : "");
     }
+    if (one) {               /* .help import names the source even when alone */
+        luaL_addstring(&h, "\nsource: ");
+        luaL_addstring(&h, one->name);
+        for (const char *const *e = one->extensions; e && *e; e++) {
+            luaL_addstring(&h, e == one->extensions ? " (." : ", .");
+            luaL_addstring(&h, *e);
+            if (!e[1]) luaL_addstring(&h, ")");
+        }
+        luaL_addstring(&h, "; a plugin can add sources for other kinds of file");
+    }
     luaL_pushresult(&h);
     cwshlib_register_c(s, "import", lua_tostring(L, -2), lua_tostring(L, -1), l_import);
     lua_pop(L, 2);

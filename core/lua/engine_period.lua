@@ -13,6 +13,17 @@
 
 local M = {}
 
+-- The period forms, for the commands' full help (.help score).
+M.HELP = [[
+PERIOD is one of
+  2027-01                  a month
+  2027-B1 .. 2027-B6       two months (B1 = January and February: the bimonthly rounds)
+  2027-Q1 .. 2027-Q4       a quarter
+  2027-H1, 2027-H2         a half-year
+  2027                     a year
+  2027-01-01..2027-03-15   a range of days, both ends included
+without one, the latest month with inspections.]]
+
 local function ymd(y, m, d) return ("%04d-%02d-%02d"):format(y, m, d) end
 
 local function days_in(y, m)

@@ -54,7 +54,16 @@ end
 cwsh.command {
   name = "explain",
   usage = "explain MARKET [PERIOD]",
-  help = "show how a market's score for a period is made: every deduction with its inspection, note and rule",
+  help = "show how a market's score for a period is made: every deduction with its inspection, note and rule\n"
+    .. "MARKET is a code, name or alias (an unknown one suggests the names it may mean).\n"
+    .. require("engine_period").HELP .. [[
+
+In json one document (header, inspections, rows, caps, vetoes, total); in csv and tsv
+one table of the deductions, the heading and total on stderr.
+examples:
+  explain 解放市场 2027-03
+  explain M0003 2027-Q1
+  explain 城北市场 2027-01-01..2027-01-15]],
   complete = function(words)         -- words: "explain" and the words before this one
     local c = cwsh.completers
     if not c then return {} end

@@ -43,7 +43,12 @@ end
 cwsh.command {
   name = "imports",
   usage = "imports [undo ID]",
-  help = "list the imported files (id, file, mapping, encoding, inspections, rows); `undo ID` removes one import and everything it brought, in one transaction",
+  help = "list the imported files (id, file, mapping, encoding, inspections, rows); `undo ID` removes one import and everything it brought, in one transaction\n"
+    .. [[
+Scores stored before stay in the score table until their period is scored again.
+examples:
+  imports
+  imports undo 3]],
   complete = function(words, word)      -- words: "imports" and the words before this one
     if #words == 1 then return { "undo" } end
     local out = {}

@@ -58,7 +58,20 @@ cwsh.command {
   name = "score",
   complete = complete,
   usage = "score [PERIOD] [--unit U] [--market M] [--key] | score --year-by-month YEAR",
-  help = "score and rank markets for a period (default: the latest month with data) and store the scores",
+  help = "score and rank markets for a period (default: the latest month with data) and store the scores\n"
+    .. periods.HELP .. "\n" .. [[
+  --unit U               show the markets of station U (所/分局) only; ranks and tiers stay among all markets
+  --market M             show market M only (its code, name or alias)
+  --key                  show the key markets (重点市场) only
+  --year-by-month YEAR   score and store every month of YEAR, one line a month
+Δ (delta in csv/json) is the change against the previous period of the same kind.
+A period without inspections is an error (exit code 1).
+examples:
+  score 2027-03
+  score 2027-Q1 --unit 城东所
+  score 2027-H1 --market M0003
+  score 2027-01-01..2027-01-15 --key
+  score --year-by-month 2027]],
   run = function(args)
     local o, pos = opts(args, { ["--unit"] = "value", ["--market"] = "value", ["--key"] = "flag",
       ["--year-by-month"] = "value" })
@@ -108,7 +121,11 @@ end
 cwsh.command {
   name = "rank",
   usage = "rank units [PERIOD]",
-  help = "rank the stations (所/分局) by their markets' mean score, in tiers",
+  help = "rank the stations (所/分局) by their markets' mean score, in tiers\n" .. periods.HELP .. [[
+
+examples:
+  rank units 2027-03
+  rank units 2027-Q1]],
   complete = function(words)
     if #words == 1 then return { "units" } end
     if #words == 2 and cwsh.completers then return cwsh.completers.periods() end

@@ -7,7 +7,13 @@ local runner = require("engine_test")
 cwsh.command {
   name = "test",
   usage = "test [DIR] [--run PATTERN]",
-  help = "run the rule tests in DIR (default: the rules' tests/) with a coverage report; fails when a test fails",
+  help = "run the rule tests in DIR (default: the rules' tests/) with a coverage report; fails when a test fails\n"
+    .. [[
+  --run PATTERN   only the cases whose name matches (a Lua pattern or plain text)
+examples:
+  test
+  test draft/tests --run 否决
+  cwsh test            (from the command line; exit code 1 when a test fails)]],
   files = true,
   complete = function(words, word)
     if words[#words] == "--run" then return {} end

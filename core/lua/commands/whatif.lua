@@ -12,7 +12,13 @@ local function delta(a, b) if a == b then return "" end return ("%s→%s"):forma
 cwsh.command {
   name = "whatif",
   usage = "whatif RULES_DIR [PERIOD]",
-  help = "score a period under another rule set and show rank, grade and tier changes against the current rules",
+  help = "score a period under another rule set and show rank, grade and tier changes against the current rules\n"
+    .. "RULES_DIR holds a whole rule set (copy rules/ and edit it); nothing is stored.\n"
+    .. require("engine_period").HELP .. [[
+
+examples:
+  whatif draft 2027-03
+  whatif draft 2027-Q1]],
   complete = function(words)         -- RULES_DIR is a directory, then a period
     if #words == 1 then return "files" end
     if #words == 2 and cwsh.completers then return cwsh.completers.periods() end
