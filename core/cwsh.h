@@ -99,7 +99,7 @@ typedef struct cwsh_inspection {
     const char *ext_id;     /* id in the source file, may be NULL */
     const char *date;
     int64_t market_id;      /* from loader market_find/market_add */
-    const char *kind;       /* 自查 督查 全面督查 暗访 考核 */
+    const char *kind;       /* a kind's name in the vocabulary (cwsh_domain) */
     const char *inspector;  /* may be NULL */
     const char *note;       /* may be NULL */
     const char *deadline;   /* 整改期限 for the ledger: "YYYY-MM-DD" when the sheet
@@ -189,6 +189,61 @@ typedef struct cwsh_store {
      * 1: a server the connection string names (PostgreSQL). */
     int server;
 } cwsh_store;
+
+/* ---------------------------------------------------------------- domain */
+
+/*
+ * The domain vocabulary: what the words in a sheet mean.  It lives in the
+ * rules (rules/domain.lua, checked by core/lua/domain.lua) and the core
+ * builds this plain-C copy of it, with the checklist, from the active
+ * rules; plugins get it from host->domain() and build their own lookup
+ * tables from it once per import, so no plugin spells a Chinese word and
+ * no per-row code calls Lua.  Every pointer is owned by the core.
+ */
+
+/* A word and the other spellings sheets use for it.  `name` is what the
+ * store keeps; aliases match as names do: ignoring ASCII case and the
+ * spaces around a cell. */
+typedef struct cwsh_term {
+    const char *name;
+    const char *const *aliases;     /* NULL-terminated, never NULL */
+    double weight;                  /* kinds: weight in a period's score; else 0 */
+} cwsh_term;
+
+typedef struct cwsh_unit_kind {
+    const char *name;               /* kind of the unit (unit.kind) */
+    const char *suffix;             /* station names ending so; "" any name */
+} cwsh_unit_kind;
+
+typedef struct cwsh_item {
+    const char *code;
+    double points;                  /* the most the item can lose */
+    const char *title;              /* "地面平整无积水" */
+} cwsh_item;
+
+typedef struct cwsh_domain {
+    const char *rules_hash;         /* the rule set it comes from */
+    int nkinds;
+    const cwsh_term *kinds;         /* inspection kinds */
+    cwsh_term results[4];           /* by enum cwsh_result_kind; [0] unused */
+    int nunits;
+    const cwsh_unit_kind *units;    /* a new station is of the first kind
+                                     * whose suffix ends its name; the
+                                     * last one's suffix is "" */
+    const char *item_code;          /* POSIX extended regular expression: a
+                                     * wide sheet's header that starts with
+                                     * a match (then ends or goes on with a
+                                     * space, '.', '_', '-' or non-ASCII)
+                                     * names the item with that code */
+    const char *const *summary;     /* NULL-terminated: cells marking a
+                                     * summary row (合计) */
+    const char *const *dates;       /* NULL-terminated date forms: Y a
+                                     * 4-digit year, M and D 1-2 digits (2
+                                     * when next to another of Y M D), any
+                                     * other byte literal */
+    int nitems;
+    const cwsh_item *items;         /* the checklist, in declaration order */
+} cwsh_domain;
 
 /* ---------------------------------------------------------------- source */
 
@@ -332,6 +387,15 @@ struct cwsh_host {
      * Ctrl-C: every further call would fail alike) rather than being the
      * called code's own error.  Main thread. */
     int (*pcall)(cwsh_host *h, int nargs, int nresults, int *stop);
+
+    /* The vocabulary and checklist of the active rules (cwsh_domain), or
+     * when a rule file does not load, of the files that do (a broken
+     * scoring.lua must not stop imports).  Main thread only; runs the
+     * rules' Lua but raises no Lua error.  Valid until the rules are
+     * reloaded, which never happens during a command.  NULL with a
+     * malloc'd *err when there is none (rules/domain.lua or the
+     * checklist does not load). */
+    const cwsh_domain *(*domain)(cwsh_host *h, char **err);
 };
 
 /* Non-zero when the core's cwsh_host has `field` (a core of the same

@@ -12,6 +12,7 @@
 #include "host.h"
 #include "cwshlib.h"
 #include "document.h"
+#include "domain.h"
 #include "luahost.h"
 #include "outenc.h"
 #include "progress.h"
@@ -373,6 +374,7 @@ void host_init(session *s)
     lua_newtable(s->L);
     lua_setfield(s->L, LUA_REGISTRYINDEX, "cwsh.modules");
     h->pcall = h_pcall;
+    h->domain = domain_get;
 }
 
 int host_open_store(session *s, char **err)

@@ -12,10 +12,10 @@ grades { {90, "优秀"}, {80, "良好"}, {70, "合格"}, {0, "不合格"} }
 -- 确保中游，力争上游: markets (and stations by their markets' mean) in thirds.
 tiers { "上游", "中游", "下游" }
 
--- A period's score: the inspections' scores averaged with these weights
--- (unannounced visits are trusted more).  Other methods: "worst", "latest".
-combine { method = "weighted",
-          weights = { ["暗访"] = 1.5, ["督查"] = 1, ["全面督查"] = 1, ["自查"] = 1, ["考核"] = 1 } }
+-- A period's score: the inspections' scores averaged with the weights of
+-- their kinds (domain.lua; `weights = { ["暗访"] = 2 }` here overrides
+-- one).  Other methods: "worst", "latest".
+combine { method = "weighted" }
 
 -- A veto may also judge a whole period (one market's inspections in the
 -- month, quarter, ... being scored), e.g. a problem an unannounced visit

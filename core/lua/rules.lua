@@ -1,7 +1,8 @@
 -- rules.lua — the rule DSL, loading and checking a rule set, the active
 -- set, atomic reload and the `.rules` dot-command.  Owner: engine helper.
 --
--- A rule set is every rules/*.lua file (sorted by name; the subdirectories
+-- A rule set is the vocabulary rules/domain.lua (loaded by core/lua/domain.lua)
+-- and every other rules/*.lua file (sorted by name; the subdirectories
 -- mappings/ and tests/ are not rules), each run sandboxed through
 -- cwsh.sandbox_load with the DSL below as its API.  Rule files are
 -- untrusted: the DSL functions here are trusted and record the file:line
@@ -19,7 +20,8 @@
 --          -- i:lost(code), i:kept(code), i:score_rate(code, ...), i.kind
 --   grades { {90, "优秀"}, {80, "良好"}, {70, "合格"}, {0, "不合格"} }
 --   tiers { "上游", "中游", "下游" }
---   combine { method = "weighted", weights = { ["暗访"] = 1.5 }, default_weight = 1 }
+--   combine { method = "weighted" }   -- weights: the kinds' (domain.lua);
+--          weights = { [kind] = w } overrides them, default_weight = 1
 --   total(100)
 --
 -- Load checks (each refused with the file:line of the declaration): an item
@@ -37,6 +39,8 @@
 -- endless loop stops with "instruction budget exceeded" and the rule's
 -- file:line, and a failed load or reload leaves the active set as it was
 -- (the new set is built completely before it replaces the old one).
+
+local domain = require("domain")
 
 local M = {}
 
@@ -113,8 +117,6 @@ end
 -- one market's inspections in the period being scored.  `list` holds {
 -- kind, score, lost = { code -> points lost } } per inspection and
 -- `score` the period's combined score.  Read-only, like an inspection.
-
-M.KINDS = { "自查", "督查", "全面督查", "暗访", "考核" }
 
 local Period = {}
 Period.__index = Period
@@ -332,10 +334,10 @@ local function check(set)
     for _, it in ipairs(set.items) do all[it.code] = it.points end
     for _, lost in ipairs({ {}, all }) do
       local seen = {}
-      local arg = M.inspection(set, lost, "督查", seen)
+      local arg = M.inspection(set, lost, set.domain.kinds[1].name, seen)
       if v.period then      -- one inspection of every kind, so `p:count(kind) > 0 and ...` reads on
         local list = {}
-        for _, k in ipairs(M.KINDS) do list[#list + 1] = { kind = k, score = set.total, lost = lost } end
+        for _, k in ipairs(domain.kind_names(set.domain)) do list[#list + 1] = { kind = k, score = set.total, lost = lost } end
         arg = M.period(set, list, nil, seen)
       end
       local ok, err = pcall(cwsh.budget, M.BUDGET, v.when, arg)
@@ -357,6 +359,17 @@ local function check(set)
     { min = 70, name = "合格" }, { min = -math.huge, name = "不合格" } }
   set.tiers = set.tiers or { "上游", "中游", "下游" }
   set.combine = set.combine or { method = "weighted", weights = {}, default_weight = 1 }
+  -- the kinds' weights come from the vocabulary; combine { weights } overrides them
+  local w = {}
+  for _, k in ipairs(set.domain.kinds) do w[k.name] = k.weight end
+  for k, v in pairs(set.combine.weights) do
+    if not set.domain.by_kind[k] then
+      fail(set.combine.file, set.combine.line, "combine: weight for '%s', which is not an inspection kind (%s)",
+        k, table.concat(domain.kind_names(set.domain), ", "))
+    end
+    w[k] = v
+  end
+  set.combine.weights = w
 end
 
 local function read_file(path)
@@ -367,15 +380,24 @@ local function read_file(path)
   return s
 end
 
--- Load the rule set in `dir`.  Returns the set, or nil and "file:line: msg".
-function M.load(dir)
-  local set = { dir = dir, items = {}, by_code = {}, categories = {}, by_category = {},
-    vetoes = {}, files = {} }
+-- Load the rule set in `dir`: the vocabulary (domain.lua, see
+-- core/lua/domain.lua) and every other *.lua file.  Returns the set, or
+-- nil and "file:line: msg".
+--
+-- partial: only what an import needs, the vocabulary and the checklist,
+-- from the files that load: vetoes, grades, tiers and combine are left
+-- out, and a file that fails is skipped (set.skipped holds why), so that
+-- a broken scoring.lua does not stop imports.
+function M.load(dir, partial)
   local names, err = cwsh.listdir(dir)
   if not names then return nil, err end
-  local texts = {}
+  local voc, verr = domain.load(dir)
+  if not voc then return nil, verr end
+  local set = { dir = dir, domain = voc, items = {}, by_code = {}, categories = {}, by_category = {},
+    vetoes = {}, files = {}, skipped = {} }
+  local texts = { (read_file(dir .. "/" .. domain.FILE)) or "" }    -- the weights are in it
   for _, n in ipairs(names) do
-    if n:match("%.lua$") then
+    if n:match("%.lua$") and n ~= domain.FILE then
       local path = dir .. "/" .. n
       local text, e = read_file(path)
       if not text then return nil, ("cannot read '%s': %s"):format(path, tostring(e)) end
@@ -385,22 +407,42 @@ function M.load(dir)
   end
   if #set.files == 0 then return nil, ("no rule files (*.lua) in '%s'"):format(dir) end
   local api = new_api(set)
+  if partial then
+    for _, k in ipairs({ "veto", "grades", "tiers", "combine" }) do api[k] = function() end end
+  end
+  local function run(path)
+    local chunk, lerr = cwsh.sandbox_load(path, api)
+    if not chunk then error(lerr, 0) end
+    local cok, cerr = pcall(cwsh.budget, M.BUDGET, chunk)
+    if not cok then
+      local short = M.short(path)
+      cerr = M.clean(cerr, short)
+      if cerr:sub(1, #short + 1) ~= short .. ":" then cerr = short .. ": " .. cerr end
+      error(cerr, 0)
+    end
+  end
   local ok, e = pcall(function()
     for _, path in ipairs(set.files) do
-      local chunk, lerr = cwsh.sandbox_load(path, api)
-      if not chunk then error(lerr, 0) end
-      local cok, cerr = pcall(cwsh.budget, M.BUDGET, chunk)
-      if not cok then
-        local short = M.short(path)
-        cerr = M.clean(cerr, short)
-        if cerr:sub(1, #short + 1) ~= short .. ":" then cerr = short .. ": " .. cerr end
-        error(cerr, 0)
+      if not partial then
+        run(path)
+      else                      -- a file that fails leaves nothing behind
+        local ni, nc = #set.items, #set.categories
+        local fok, ferr = pcall(run, path)
+        if not fok then
+          for i = #set.items, ni + 1, -1 do set.by_code[set.items[i].code] = nil; set.items[i] = nil end
+          for i = #set.categories, nc + 1, -1 do
+            set.by_category[set.categories[i].name] = nil; set.categories[i] = nil
+          end
+          set.skipped[#set.skipped + 1] = tostring(ferr)
+        end
       end
     end
     check(set)
   end)
+  -- what a partial set lacks most likely comes from a file it skipped
+  if not ok and partial and #set.skipped > 0 then return nil, set.skipped[1] end
   if not ok then return nil, tostring(e) end
-  set.hash = cwsh.hash(table.concat(texts))
+  set.hash = cwsh.hash(table.concat(texts) .. (partial and "\0partial" or ""))
   set.name = set.name or dir:match("([^/]+)/*$") or dir
   set.ncategories = #set.categories
   return set
@@ -408,14 +450,40 @@ end
 
 -- ----------------------------------------------------------- the store
 
--- Mirror the items into the store's `item` table so imports resolve codes.
--- Skipped when the table already mirrors this set (no write at start-up).
+-- Mirror the items into the store's `item` table so imports resolve codes,
+-- and the result words (which stored word means pass, fail, na) for the
+-- views that count failures.  Skipped when the store already mirrors this
+-- set (no write at start-up).
 function M.sync(set)
   if not db then return end
-  require("store").sync_items(set.items, set.hash)
+  local store = require("store")
+  local res = set.domain.results
+  store.sync_result_words({ pass = res.pass.name, fail = res.fail.name, na = res.na.name })
+  store.sync_items(set.items, set.hash)
 end
 
 function M.current() return active end
+
+-- What an import needs, { items, domain, hash }: from the active set,
+-- else (a rule file does not load, e.g. a broken scoring.lua) from the
+-- files that do (M.load partial, read once until the next reload and
+-- mirrored into the store like an active set).  The core turns it into the C
+-- vocabulary plugins get (host->domain); the same table while the set is
+-- active, so the core builds that once.  Returns the view, or nil and why.
+local partial                -- the fallback set, until the next reload
+function M.import_view()
+  local set = active or partial
+  if not set then
+    local err
+    set, err = M.load(cwsh.rules_dir, true)
+    if not set then return nil, err end
+    local ok, serr = pcall(M.sync, set)
+    if not ok then return nil, "cannot write the checklist into the database: " .. tostring(serr) end
+    partial = set
+  end
+  set.view = set.view or { items = set.items, domain = set.domain, hash = set.hash }
+  return set.view
+end
 
 -- Make `set` active (and mirror it into the store).
 function M.activate(set)
@@ -427,6 +495,7 @@ end
 
 -- Load cwsh.rules_dir; on error the active set stays.  Returns set | nil, err.
 function M.reload(dir)
+  partial = nil               -- the files changed, maybe: read them again
   local set, err = M.load(dir or cwsh.rules_dir)
   if not set then return nil, err end
   return M.activate(set)

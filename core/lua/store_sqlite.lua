@@ -74,6 +74,20 @@ function M.sync_items(items, hash)
   end)
 end
 
+-- Which stored result word means pass, fail and na (table result_word,
+-- schema version 3): words = { pass = "合格", ... } from rules/domain.lua.
+function M.sync_result_words(words)
+  local r = db.one([[SELECT count(*) AS n FROM result_word WHERE (word = ? AND outcome = 'pass')
+    OR (word = ? AND outcome = 'fail') OR (word = ? AND outcome = 'na')]], words.pass, words.fail, words.na)
+  if r and r.n == 3 then return end
+  db.tx(function()
+    for _, m in ipairs({ "pass", "fail", "na" }) do
+      db.exec("DELETE FROM result_word WHERE outcome = ? OR word = ?", m, words[m])
+      db.exec("INSERT INTO result_word(word, outcome) VALUES (?, ?)", words[m], m)
+    end
+  end)
+end
+
 -- { [code] = id } of the store's items.
 function M.item_ids()
   local ids = {}

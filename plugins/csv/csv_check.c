@@ -3,7 +3,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <lauxlib.h>
+#include <stdio.h>
 #include "csv_check.h"
 
 static unsigned hash(const char *s, size_t n)
@@ -24,14 +24,18 @@ int ccheck_find(const ccheck *c, const char *s, size_t n)
     }
 }
 
-size_t ccheck_code_prefix(const char *s, size_t n)
+size_t ccheck_code_prefix(const ccheck *c, const char *s, size_t n)
 {
-    size_t i = 0;
-    while (i < n && ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z'))) i++;
-    if (i == 0 || i > 4) return 0;
-    size_t d = i;
-    while (i < n && s[i] >= '0' && s[i] <= '9') i++;
-    if (i == d) return 0;
+    if (!c->have_re || n == 0) return 0;
+    char stack[256], *buf = n < sizeof stack ? stack : malloc(n + 1);   /* once per header cell */
+    if (!buf) return 0;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    regmatch_t m;
+    int rc = regexec(&c->code_re, buf, 1, &m, 0);
+    if (buf != stack) free(buf);
+    if (rc != 0 || m.rm_so != 0 || m.rm_eo <= 0) return 0;
+    size_t i = (size_t)m.rm_eo;
     if (i == n || s[i] == ' ' || s[i] == '.' || s[i] == '_' || s[i] == '-' ||
         (unsigned char)s[i] >= 0x80)
         return i;
@@ -44,74 +48,48 @@ static int err_set(char **err, const char *msg)
     return -1;
 }
 
-/* require("rules").current() -> items; [-0, +0] */
-int ccheck_load(ccheck *c, lua_State *L, char **err)
+int ccheck_load(ccheck *c, const cwsh_domain *d, char **err)
 {
     memset(c, 0, sizeof *c);
-    int top = lua_gettop(L);
-    lua_getglobal(L, "require");
-    lua_pushliteral(L, "rules");
-    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
-        const char *m = lua_tostring(L, -1);
-        int missing = m && strstr(m, "module 'rules' not found");
-        char tmp[1024];
-        if (missing)
-            snprintf(tmp, sizeof tmp, "cannot import: the rules module (core/lua/rules.lua) is "
-                     "missing, so there is no checklist to check item codes against");
-        else
-            snprintf(tmp, sizeof tmp, "cannot import: loading the rules failed: %s", m ? m : "?");
-        lua_settop(L, top);
-        return err_set(err, tmp);
-    }
-    if (lua_getfield(L, -1, "current") != LUA_TFUNCTION) {
-        lua_settop(L, top);
-        return err_set(err, "cannot import: the rules module has no current()");
-    }
-    if (lua_pcall(L, 0, 1, 0) != LUA_OK || lua_type(L, -1) != LUA_TTABLE) {
-        char tmp[1024];
-        snprintf(tmp, sizeof tmp, "cannot import: no rule set is loaded%s%s",
-                 lua_type(L, -1) == LUA_TSTRING ? ": " : "",
-                 lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "");
-        lua_settop(L, top);
-        return err_set(err, tmp);
-    }
-    if (lua_getfield(L, -1, "items") != LUA_TTABLE) {
-        lua_settop(L, top);
-        return err_set(err, "cannot import: the rule set has no checklist items");
-    }
-    int n = (int)lua_rawlen(L, -1);
+    int n = d->nitems;
     c->items = calloc((size_t)n + 1, sizeof *c->items);
     unsigned size = 16;
     while (size < 2u * (unsigned)n + 2) size *= 2;
     c->slot = calloc(size, sizeof *c->slot);
     c->mask = size - 1;
-    for (int i = 1; i <= n; i++) {
-        lua_rawgeti(L, -1, i);
-        lua_getfield(L, -1, "code");
-        lua_getfield(L, -2, "points");
-        lua_getfield(L, -3, "title");
-        size_t len;
-        const char *code = lua_tolstring(L, -3, &len);
-        if (code && len < sizeof c->items[0].code && ccheck_find(c, code, len) < 0) {
+    if (!c->items || !c->slot) { ccheck_free(c); return err_set(err, "out of memory"); }
+    for (int i = 0; i < n; i++) {
+        const char *code = d->items[i].code;
+        size_t len = strlen(code);
+        if (len && len < sizeof c->items[0].code && ccheck_find(c, code, len) < 0) {
             ccheck_item *it = &c->items[c->n];
             memcpy(it->code, code, len + 1);
-            it->points = lua_tonumber(L, -2);
-            const char *t = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
-            if (!(it->title = strdup(t))) abort();
+            it->points = d->items[i].points;
+            if (!(it->title = strdup(d->items[i].title ? d->items[i].title : ""))) {
+                ccheck_free(c);
+                return err_set(err, "out of memory");
+            }
             unsigned h = hash(code, len) & c->mask;
             while (c->slot[h]) h = (h + 1) & c->mask;
             c->slot[h] = ++c->n;
         }
-        lua_pop(L, 4);
     }
-    lua_settop(L, top);
     if (c->n == 0) { ccheck_free(c); return err_set(err, "cannot import: the checklist is empty"); }
+    c->d = d;
+    /* anchored here, so a pattern written without ^ matches at the start only */
+    size_t pn = strlen(d->item_code ? d->item_code : "");
+    char *pat = malloc(pn + 4);
+    if (!pat) { ccheck_free(c); return err_set(err, "out of memory"); }
+    snprintf(pat, pn + 4, "^(%s)", d->item_code ? d->item_code : "");
+    c->have_re = regcomp(&c->code_re, pat, REG_EXTENDED) == 0;
+    free(pat);
     return 0;
 }
 
 void ccheck_free(ccheck *c)
 {
     for (int i = 0; c->items && i < c->n; i++) free(c->items[i].title);
+    if (c->have_re) regfree(&c->code_re);
     free(c->items);
     free(c->slot);
     memset(c, 0, sizeof *c);

@@ -2,6 +2,8 @@
  * csv_conv.c — value converters (see csv_conv.h).
  */
 #include <math.h>
+#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include "cwsh.h"
@@ -85,34 +87,186 @@ static int time_tail(const unsigned char *s, size_t n, size_t i)
     return i == n;
 }
 
-int conv_date(const char *str, size_t n, char out[11])
+/* ------------------------------------------------------- vocabulary */
+
+/* Words compare as the importer always has: trimmed, ASCII case folded. */
+static unsigned char low(unsigned char c) { return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c; }
+
+static unsigned word_hash(const char *s, size_t n)
+{
+    unsigned h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ low((unsigned char)s[i])) * 16777619u;
+    return h;
+}
+
+static int same_word(const char *a, size_t an, const char *b, size_t bn)
+{
+    if (an != bn) return 0;
+    for (size_t i = 0; i < an; i++)
+        if (low((unsigned char)a[i]) != low((unsigned char)b[i])) return 0;
+    return 1;
+}
+
+static int words_put(cvoc_words *t, const char *w, int v)
+{
+    size_t n = strlen(w);
+    conv_trim(&w, &n);
+    if (!n) return 0;
+    for (unsigned i = word_hash(w, n) & t->mask;; i = (i + 1) & t->mask) {
+        cvoc_word *e = &t->slot[i];
+        if (!e->w) { e->w = w; e->n = n; e->v = v; return 0; }
+        if (same_word(e->w, e->n, w, n)) return 0;      /* the first declaration wins */
+    }
+}
+
+static int words_get(const cvoc_words *t, const char *s, size_t n)
+{
+    if (!t->slot || !n) return -1;
+    for (unsigned i = word_hash(s, n) & t->mask;; i = (i + 1) & t->mask) {
+        const cvoc_word *e = &t->slot[i];
+        if (!e->w) return -1;
+        if (e->n == n && same_word(e->w, e->n, s, n)) return e->v;
+    }
+}
+
+static size_t nalias(const cwsh_term *t)
+{
+    size_t k = 0;
+    while (t->aliases && t->aliases[k]) k++;
+    return k;
+}
+
+static int words_alloc(cvoc_words *t, size_t n)
+{
+    unsigned size = 16;
+    while (size < 2 * n + 2) size *= 2;
+    t->slot = calloc(size, sizeof *t->slot);
+    t->mask = size - 1;
+    return t->slot ? 0 : -1;
+}
+
+/* A date form's tokens: Y M D or a literal run. */
+static int compile_form(cvoc_form *f, const char *s)
+{
+    size_t n = strlen(s);
+    f->tok = calloc(n + 1, sizeof *f->tok);
+    if (!f->tok) return -1;
+    f->ntok = 0;
+    for (size_t i = 0; i < n;) {
+        cvoc_tok *t = &f->tok[f->ntok++];
+        if (s[i] == 'Y' || s[i] == 'M' || s[i] == 'D') {
+            t->field = s[i];
+            i++;
+            continue;
+        }
+        t->lit = s + i;
+        while (i < n && s[i] != 'Y' && s[i] != 'M' && s[i] != 'D') i++;
+        t->litn = (size_t)(s + i - t->lit);
+    }
+    for (int k = 0; k < f->ntok; k++) {          /* widths: Y 4, M D 1-2, or 2 next to a field */
+        cvoc_tok *t = &f->tok[k];
+        if (!t->field) continue;
+        int tight = (k > 0 && f->tok[k - 1].field) || (k + 1 < f->ntok && f->tok[k + 1].field);
+        t->min = t->field == 'Y' ? 4 : tight ? 2 : 1;
+        t->max = t->field == 'Y' ? 4 : 2;
+    }
+    return 0;
+}
+
+static void list_words(char *buf, size_t cap, const char *const *w, int n, const char *sep)
+{
+    size_t o = strlen(buf);
+    for (int i = 0; i < n && o + 1 < cap; i++) {
+        int k = snprintf(buf + o, cap - o, "%s%s", i ? sep : "", w[i]);
+        if (k < 0) break;
+        o += (size_t)k;
+    }
+}
+
+int cvoc_build(cvoc *v, const cwsh_domain *d)
+{
+    memset(v, 0, sizeof *v);
+    v->d = d;
+    size_t nk = 0, nr = 0;
+    for (int i = 0; i < d->nkinds; i++) nk += 1 + nalias(&d->kinds[i]);
+    for (int r = CWSH_PASS; r <= CWSH_NA; r++) nr += 1 + nalias(&d->results[r]);
+    if (words_alloc(&v->kinds, nk) || words_alloc(&v->results, nr)) goto oom;
+    for (int i = 0; i < d->nkinds; i++) {
+        words_put(&v->kinds, d->kinds[i].name, i);
+        for (size_t k = 0; d->kinds[i].aliases[k]; k++) words_put(&v->kinds, d->kinds[i].aliases[k], i);
+    }
+    for (int r = CWSH_PASS; r <= CWSH_NA; r++) {
+        words_put(&v->results, d->results[r].name, r);
+        for (size_t k = 0; d->results[r].aliases[k]; k++) words_put(&v->results, d->results[r].aliases[k], r);
+    }
+    while (d->dates && d->dates[v->nforms]) v->nforms++;
+    v->forms = calloc((size_t)v->nforms + 1, sizeof *v->forms);
+    if (!v->forms) goto oom;
+    for (int i = 0; i < v->nforms; i++)
+        if (compile_form(&v->forms[i], d->dates[i]) != 0) goto oom;
+    /* the lists messages give: "自查, 督查" and "合格, 不合格, 不适用 (pass, fail, na)" */
+    const char *names[64];
+    int nn = 0;
+    for (int i = 0; i < d->nkinds && nn < 64; i++) names[nn++] = d->kinds[i].name;
+    list_words(v->kind_list, sizeof v->kind_list, names, nn, ", ");
+    const char *rn[3], *ra[3];
+    int all = 1;
+    for (int r = CWSH_PASS; r <= CWSH_NA; r++) {
+        rn[r - 1] = d->results[r].name;
+        ra[r - 1] = d->results[r].aliases[0];
+        if (!ra[r - 1]) all = 0;
+    }
+    list_words(v->result_list, sizeof v->result_list, rn, 3, ", ");
+    if (all) {
+        size_t o = strlen(v->result_list);
+        snprintf(v->result_list + o, sizeof v->result_list - o, " (");
+        list_words(v->result_list, sizeof v->result_list, ra, 3, ", ");
+        o = strlen(v->result_list);
+        snprintf(v->result_list + o, sizeof v->result_list - o, ")");
+    }
+    return 0;
+oom:
+    cvoc_free(v);
+    return -1;
+}
+
+void cvoc_free(cvoc *v)
+{
+    free(v->kinds.slot);
+    free(v->results.slot);
+    for (int i = 0; v->forms && i < v->nforms; i++) free(v->forms[i].tok);
+    free(v->forms);
+    memset(v, 0, sizeof *v);
+}
+
+/* ------------------------------------------------------------ values */
+
+/* One form at s[0..n): 0 with y, m, d, else -1. */
+static int match_form(const cvoc_form *f, const unsigned char *s, size_t n, int *y, int *m, int *d)
+{
+    size_t i = 0;
+    for (int k = 0; k < f->ntok; k++) {
+        const cvoc_tok *t = &f->tok[k];
+        if (!t->field) {
+            if (i + t->litn > n || memcmp(s + i, t->lit, t->litn) != 0) return -1;
+            i += t->litn;
+            continue;
+        }
+        int v, got = digits(s, n, &i, t->max, &v);
+        if (got < t->min) return -1;
+        if (t->field == 'Y') *y = v; else if (t->field == 'M') *m = v; else *d = v;
+    }
+    return time_tail(s, n, i) ? 0 : -1;
+}
+
+int conv_date(const cvoc *v, const char *str, size_t n, char out[11])
 {
     conv_trim(&str, &n);
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    int y, m, d, k;
-    k = digits(s, n, &i, 8, &y);
-    if (k == 8) {                                   /* 20270105 */
-        d = y % 100; m = y / 100 % 100; y /= 10000;
-        if (!time_tail(s, n, i)) return -1;
-    } else if (k == 4) {
-        const char *sep2;
-        if (lit(s, n, &i, "-")) sep2 = "-";
-        else if (lit(s, n, &i, "/")) sep2 = "/";
-        else if (lit(s, n, &i, ".")) sep2 = ".";
-        else if (lit(s, n, &i, "\xEF\xBC\x8E")) sep2 = "\xEF\xBC\x8E";   /* ． */
-        else if (lit(s, n, &i, "年")) sep2 = "月";
-        else return -1;
-        if (!digits(s, n, &i, 2, &m) || !lit(s, n, &i, sep2)) return -1;
-        if (!digits(s, n, &i, 2, &d)) return -1;
-        if (strcmp(sep2, "月") == 0) {
-            if (!lit(s, n, &i, "日") && !lit(s, n, &i, "号")) return -1;
-        }
-        if (!time_tail(s, n, i)) return -1;
-    } else {
-        return -1;
-    }
-    if (!valid_ymd(y, m, d)) return -1;
+    int y = 0, m = 0, d = 0, k;
+    for (k = 0; k < v->nforms; k++)
+        if (match_form(&v->forms[k], s, n, &y, &m, &d) == 0) break;
+    if (k == v->nforms || !valid_ymd(y, m, d)) return -1;
     out[0] = (char)('0' + y / 1000); out[1] = (char)('0' + y / 100 % 10);
     out[2] = (char)('0' + y / 10 % 10); out[3] = (char)('0' + y % 10);
     out[4] = '-';
@@ -123,30 +277,10 @@ int conv_date(const char *str, size_t n, char out[11])
     return 0;
 }
 
-typedef struct word { const char *w; int v; } word;
-
-static int lookup(const word *t, const char *s, size_t n)
+int conv_result(const cvoc *v, const char *s, size_t n)
 {
-    for (int i = 0; t[i].w; i++)
-        if (strlen(t[i].w) == n && strncasecmp(t[i].w, s, n) == 0) return t[i].v;
-    return -1;
-}
-
-int conv_result(const char *s, size_t n)
-{
-    static const word t[] = {
-        { "合格", CWSH_PASS }, { "pass", CWSH_PASS }, { "passed", CWSH_PASS },
-        { "ok", CWSH_PASS }, { "是", CWSH_PASS }, { "✓", CWSH_PASS },
-        { "√", CWSH_PASS }, { "✔", CWSH_PASS }, { "符合", CWSH_PASS }, { "通过", CWSH_PASS },
-        { "不合格", CWSH_FAIL }, { "fail", CWSH_FAIL }, { "failed", CWSH_FAIL },
-        { "否", CWSH_FAIL }, { "×", CWSH_FAIL }, { "✗", CWSH_FAIL }, { "✘", CWSH_FAIL },
-        { "x", CWSH_FAIL }, { "不符合", CWSH_FAIL },
-        { "不适用", CWSH_NA }, { "na", CWSH_NA }, { "n/a", CWSH_NA },
-        { "无此项", CWSH_NA }, { "/", CWSH_NA }, { "—", CWSH_NA }, { "-", CWSH_NA },
-        { NULL, 0 }
-    };
     conv_trim(&s, &n);
-    return lookup(t, s, n);
+    return words_get(&v->results, s, n);
 }
 
 int conv_number(const char *str, size_t n, double *out)
@@ -184,18 +318,9 @@ int conv_number(const char *str, size_t n, double *out)
     return 0;
 }
 
-const char *conv_kind(const char *s, size_t n)
+const char *conv_kind(const cvoc *v, const char *s, size_t n)
 {
-    static const char *const names[] = { "自查", "督查", "全面督查", "暗访", "考核" };
-    static const word t[] = {
-        { "自查", 0 }, { "self", 0 }, { "self-check", 0 },
-        { "督查", 1 }, { "督察", 1 }, { "supervision", 1 },
-        { "全面督查", 2 }, { "全面督察", 2 }, { "full", 2 }, { "comprehensive", 2 },
-        { "暗访", 3 }, { "covert", 3 }, { "unannounced", 3 },
-        { "考核", 4 }, { "assessment", 4 },
-        { NULL, 0 }
-    };
     conv_trim(&s, &n);
-    int k = lookup(t, s, n);
-    return k < 0 ? NULL : names[k];
+    int k = words_get(&v->kinds, s, n);
+    return k < 0 ? NULL : v->d->kinds[k].name;
 }

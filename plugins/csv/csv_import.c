@@ -66,6 +66,7 @@ typedef struct imp {
     csvr *r;
     cmap m;
     ccheck ck;
+    cvoc voc;                   /* the vocabulary's words and date forms */
     crep rep;
     char *fatal;                /* stops the import; rolled back */
     /* the open inspection */
@@ -399,14 +400,14 @@ static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
             break;
         case MF_DATE:
             if (!c.n) crep_problem(R, colof(I, f), "date is empty");
-            else if (conv_date(c.s, c.n, I->date) != 0)
+            else if (conv_date(&I->voc, c.s, c.n, I->date) != 0)
                 crep_problem(R, colof(I, f), "date \"%.*s\" is not a valid date", (int)c.n, c.s);
             break;
         case MF_KIND:
             if (!c.n) crep_problem(R, colof(I, f), "kind is empty");
-            else if (!(I->kind = conv_kind(c.s, c.n)))
-                crep_problem(R, colof(I, f), "kind \"%.*s\" is not one of 自查, 督查, 全面督查, 暗访, 考核",
-                             (int)c.n, c.s);
+            else if (!(I->kind = conv_kind(&I->voc, c.s, c.n)))
+                crep_problem(R, colof(I, f), "kind \"%.*s\" is not one of %s",
+                             (int)c.n, c.s, I->voc.kind_list);
             break;
         case MF_INSPECTOR:
             if (c.n) I->inspector = ar_put(I, c.s, c.n);
@@ -501,10 +502,10 @@ static int item_checks(imp *I, int item, const cell *res, const cell *ded, const
     if (cnt && cnt->n && (conv_number(cnt->s, cnt->n, &p->count) != 0 || p->count < 0))
         crep_problem(R, colof(I, MF_COUNT), "count \"%.*s\" is not a number", (int)cnt->n, cnt->s);
     if (res->n) {
-        p->result = conv_result(res->s, res->n);
+        p->result = conv_result(&I->voc, res->s, res->n);
         if (p->result < 0)
-            crep_problem(R, colof(I, MF_RESULT), "result \"%.*s\" is not one of 合格, 不合格, 不适用 (pass, fail, na)",
-                         (int)res->n, res->s);
+            crep_problem(R, colof(I, MF_RESULT), "result \"%.*s\" is not one of %s",
+                         (int)res->n, res->s, I->voc.result_list);
         else if (ded_ok && p->result != CWSH_FAIL && p->ded > 0)
             crep_problem(R, colof(I, MF_DED), "deduction %g with result \"%.*s\"", p->ded, (int)res->n, res->s);
     } else {
@@ -588,12 +589,14 @@ static void row_long(imp *I, const csvr_record *rec)
             cell c = raw_cell(I, rec, f);
             if (c.n == I->first_len[f] && memcmp(c.s, I->ar + I->first[f], c.n) == 0) continue;
             char d[11];
-            if (f == MF_DATE && conv_date(c.s, c.n, d) != 0)
+            if (f == MF_DATE && conv_date(&I->voc, c.s, c.n, d) != 0)
                 snprintf(why, sizeof why, c.n ? "date \"%.*s\" is not a valid date" : "date is empty",
                          (int)c.n, c.s);
-            else if (f == MF_KIND && !conv_kind(c.s, c.n))
-                snprintf(why, sizeof why, c.n ? "kind \"%.*s\" is not one of 自查, 督查, 全面督查, 暗访, 考核"
-                                              : "kind is empty", (int)c.n, c.s);
+            else if (f == MF_KIND && !c.n)
+                snprintf(why, sizeof why, "kind is empty");
+            else if (f == MF_KIND && !conv_kind(&I->voc, c.s, c.n))
+                snprintf(why, sizeof why, "kind \"%.*s\" is not one of %s", (int)c.n, c.s,
+                         I->voc.kind_list);
             else
                 snprintf(why, sizeof why, "%s \"%.*s\" differs from the inspection's first row (line %ld)",
                          cmap_field_names[f], (int)c.n, c.s, I->first_line);
@@ -707,7 +710,7 @@ static void row_wide(imp *I, const csvr_record *rec)
             else if (p->ded > 0) p->result = CWSH_FAIL;
             continue;
         }
-        int r = conv_result(c.s, c.n);
+        int r = conv_result(&I->voc, c.s, c.n);
         if (r == CWSH_PASS || r == CWSH_NA) { p->result = r; continue; }
         crep_problem(R, j + 1, "deduction \"%.*s\" for item \"%s\" is not a number", (int)c.n, c.s, it->code);
     }
@@ -731,6 +734,7 @@ static void imp_free(imp *I)
     }
     cmap_free(&I->m, I->L);
     ccheck_free(&I->ck);
+    cvoc_free(&I->voc);
     csvr_close(&I->r);
     free(I->ar); free(I->res); free(I->rows); free(I->seen_gen); free(I->seen_line); free(I->sumlen);
     free(I->rr);
@@ -862,7 +866,15 @@ static int import(imp *I, cwsh_host *h, const cimp_opts *o, char **summary, char
     int st = csvr_next(I->r, &rec, &e);
     if (st == CSVR_FAIL) { *err = crep_msgf("%s:%ld: %s", o->file, csvr_line(I->r), e); free(e); goto out; }
     if (st == CSVR_EOF) { *err = crep_msgf("%s: the file is empty (no header row)", o->file); goto out; }
-    if (ccheck_load(&I->ck, I->L, err) != 0) goto out;
+    /* the checklist and the words, from the rules through the host */
+    const cwsh_domain *dom = CWSH_HOST_HAS(h, domain) && h->domain ? h->domain(h, &e) : NULL;
+    if (!dom) {
+        *err = crep_msgf("cannot import: %s", e ? e : "the host gives no vocabulary");
+        free(e);
+        goto out;
+    }
+    if (ccheck_load(&I->ck, dom, err) != 0) goto out;
+    if (cvoc_build(&I->voc, dom) != 0) { *err = crep_msgf("out of memory"); goto out; }
     /* The header: the first record, or the first after a few title rows
      * (Excel sheets often carry "城东所2027年督查汇总表" above it). */
     for (int titles = 0;; titles++) {

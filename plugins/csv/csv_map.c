@@ -106,7 +106,7 @@ static int try_map(cmap *m, lua_State *L, int t, char *const *header, int n,
             lua_pop(L, 1);
         }
         if (hit || listed(L, ignore, h, hn)) continue;
-        size_t cp = m->wide ? ccheck_code_prefix(h, hn) : 0;
+        size_t cp = m->wide ? ccheck_code_prefix(ck, h, hn) : 0;
         if (cp) {
             int k = ccheck_find(ck, h, cp);
             m->item[j] = k < 0 ? -2 : k;              /* -2: reported once chosen */
@@ -158,10 +158,12 @@ static int try_map(cmap *m, lua_State *L, int t, char *const *header, int n,
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
-    /* summary-row markers */
-    const char *dflt[] = { "合计", "总计", "小计", NULL };
+    /* summary-row markers: the mapping's, else the vocabulary's */
+    const char *const *dflt = ck->d && ck->d->summary ? ck->d->summary : (const char *const[]){ NULL };
+    int nd = 0;
+    while (dflt[nd]) nd++;
     lua_getfield(L, t, "summary");
-    int ns = lua_type(L, -1) == LUA_TTABLE ? (int)lua_rawlen(L, -1) : 3;
+    int ns = lua_type(L, -1) == LUA_TTABLE ? (int)lua_rawlen(L, -1) : nd;
     m->summary = calloc((size_t)ns + 1, sizeof *m->summary);
     for (int i = 0; i < ns; i++) {
         if (lua_type(L, -1) == LUA_TTABLE) {
@@ -262,7 +264,7 @@ int cmap_choose(cmap *m, lua_State *L, char *const *header, int n,
             conv_trim(&h, &hn);
             char tmp[200];
             snprintf(tmp, sizeof tmp, "item \"%.*s\" is not in the checklist",
-                     (int)ccheck_code_prefix(h, hn), h);
+                     (int)ccheck_code_prefix(ck, h, hn), h);
             *err = strdup(tmp);
             *errcol = j + 1;
             clear(m, L);

@@ -28,6 +28,8 @@ typedef struct pending {
 
 struct cwsh_loader {
     sqlite_conn *c;
+    const cwsh_domain *dom;     /* the vocabulary: kind names, result words,
+                                 * unit kinds (the host's, valid for the load) */
     int savepoint;              /* inside the user's transaction */
     int checked;                /* inspection load: CHECKs are off during it */
     int cache_size;             /* the connection's, restored at the end (0: unknown) */
@@ -296,8 +298,6 @@ static sqlite3_stmt *batch_stmt(cwsh_loader *ld, int n, char **err)
     return rc ? NULL : ld->ins_batch[n];
 }
 
-static const char *const results[] = { NULL, "合格", "不合格", "不适用" };
-
 /* Write the waiting results of the current inspection. */
 static int flush(cwsh_loader *ld, char **err)
 {
@@ -312,7 +312,7 @@ static int flush(cwsh_loader *ld, char **err)
         int b = 6 * i;
         sqlite3_bind_int64(st, b + 1, p->insp);
         sqlite3_bind_int64(st, b + 2, p->item);
-        sqlite3_bind_text(st, b + 3, results[p->result], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, b + 3, ld->dom->results[p->result].name, -1, SQLITE_STATIC);
         sqlite3_bind_double(st, b + 4, p->deduction);
         if (p->count >= 0) sqlite3_bind_double(st, b + 5, p->count);
         else sqlite3_bind_null(st, b + 5);
@@ -340,6 +340,14 @@ static int l_load_begin(void *self, const cwsh_import_info *info, cwsh_loader **
      * store thread's instructions.  Table loads keep them: their tables
      * are the user's. */
     ld->checked = 1;
+    cwsh_host *h = SELF(self)->host;
+    char *de = NULL;
+    if (!h || !CWSH_HOST_HAS(h, domain) || !h->domain || !(ld->dom = h->domain(h, &de))) {
+        *err = sqlite_conn_fmt("cannot import: %s", de ? de : "the host gives no vocabulary");
+        free(de);
+        free(ld);
+        return -1;
+    }
     if (begin(SELF(self), ld, err) != 0) { free(ld); return -1; }
     sqlite_conn *c = ld->c;
     char *e2 = NULL;
@@ -392,17 +400,28 @@ static int64_t l_market_find(cwsh_loader *ld, const char *code, const char *name
     return id;
 }
 
-/* A station by name, created (as 所, or 分局 when so named) when new. */
+/* The kind of a new station: the first unit kind whose suffix ends its
+ * name (the vocabulary's last one has none). */
+static const char *unit_kind(const cwsh_domain *d, const char *name, size_t n)
+{
+    for (int i = 0; i < d->nunits; i++) {
+        size_t k = strlen(d->units[i].suffix);
+        if (k <= n && memcmp(name + n - k, d->units[i].suffix, k) == 0) return d->units[i].name;
+    }
+    return NULL;
+}
+
+/* A station by name, created (of its unit kind) when new. */
 static int64_t unit_id(cwsh_loader *ld, const char *name, char **err)
 {
     if (!name || !*name) return 0;
     size_t n = strlen(name);
     int64_t *v = sqlite_map_get(&ld->unit, name, n);
     if (v) return *v;
-    static const char fj[] = "分局";
-    int branch = n >= sizeof fj - 1 && !strcmp(name + n - (sizeof fj - 1), fj);
+    const char *kind = unit_kind(ld->dom, name, n);
     sqlite3_bind_text(ld->ins_unit, 1, name, (int)n, SQLITE_STATIC);
-    sqlite3_bind_text(ld->ins_unit, 2, branch ? "分局" : "所", -1, SQLITE_STATIC);
+    if (kind) sqlite3_bind_text(ld->ins_unit, 2, kind, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(ld->ins_unit, 2);
     if (step(ld->ins_unit)) {
         *err = sqlite_conn_fmt("cannot add unit '%s': %s", name, sqlite3_errmsg(ld->c->db));
         return -1;
@@ -453,18 +472,19 @@ static int64_t l_market_add(cwsh_loader *ld, const char *code, const char *name,
     return id;
 }
 
-static const char *const kinds[] = { "自查", "督查", "全面督查", "暗访", "考核" };
-
 static int l_inspection(cwsh_loader *ld, const cwsh_inspection *in, char **err)
 {
     ld->insp_id = 0;
     ld->seq++;
+    const cwsh_domain *d = ld->dom;
     int k = -1;
-    for (int i = 0; in->kind && i < (int)(sizeof kinds / sizeof kinds[0]); i++)
-        if (!strcmp(in->kind, kinds[i])) k = i;
+    for (int i = 0; in->kind && i < d->nkinds && k < 0; i++)
+        if (!strcmp(in->kind, d->kinds[i].name)) k = i;
     if (k < 0) {
-        *err = sqlite_conn_fmt("unknown inspection kind '%s' (自查, 督查, 全面督查, 暗访, 考核)",
-                               in->kind ? in->kind : "");
+        char list[400] = "";
+        for (int i = 0, o = 0; i < d->nkinds && o >= 0 && (size_t)o < sizeof list; i++)
+            o += snprintf(list + o, sizeof list - (size_t)o, "%s%s", i ? ", " : "", d->kinds[i].name);
+        *err = sqlite_conn_fmt("unknown inspection kind '%s' (%s)", in->kind ? in->kind : "", list);
         return -1;
     }
     if (!in->date || !*in->date) { *err = sqlite_conn_fmt("inspection has no date"); return -1; }
@@ -478,7 +498,7 @@ static int l_inspection(cwsh_loader *ld, const cwsh_inspection *in, char **err)
     bind_text(st, 1, in->ext_id);
     sqlite3_bind_text(st, 2, in->date, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, in->market_id);
-    sqlite3_bind_text(st, 4, kinds[k], -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, d->kinds[k].name, -1, SQLITE_STATIC);
     bind_text(st, 5, in->inspector);
     bind_text(st, 6, in->note);
     sqlite3_bind_int64(st, 7, ld->import_id);
@@ -501,7 +521,7 @@ static int l_result(cwsh_loader *ld, const cwsh_result *r, char **err)
         return -1;
     }
     if (r->result < CWSH_PASS || r->result > CWSH_NA) {
-        *err = sqlite_conn_fmt("item '%s': result code %d is not 合格, 不合格 or 不适用",
+        *err = sqlite_conn_fmt("item '%s': result code %d is not pass, fail or na (1, 2, 3)",
                                r->item_code, r->result);
         return -1;
     }

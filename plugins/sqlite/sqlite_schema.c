@@ -3,9 +3,9 @@
  *
  * Version 1: the tables.  Integer keys everywhere, names in one place.
  *
- *   unit        a unit of the bureau or outside it: 局 (the bureau), 所/分局
- *               (stations), 科室 (departments), 市场主办单位 (market
- *               operators); parent_id makes the tree.
+ *   unit        a unit of the bureau or outside it, kind as the rules name
+ *               it (局, 所/分局 for stations, 科室, 市场主办单位);
+ *               parent_id makes the tree.
  *   person      people with their unit, role (一把手 分管领导 干部 管理员
  *               保洁员) and phone.
  *   assignment  the 区域机制: kind 包所 = person_id 包 the station unit_id;
@@ -24,10 +24,11 @@
  *               local time.  AUTOINCREMENT: an id is never reused, so
  *               "import #3" means one thing forever.
  *   inspection  one visit: ext_id (the sheet's own id), date (YYYY-MM-DD),
- *               market, kind (自查 督查 全面督查 暗访 考核), inspector, note,
+ *               market, kind (a kind of rules/domain.lua), inspector, note,
  *               the import that brought it (deleting the import deletes it).
- *   result      one checklist item's outcome in one inspection: 合格 / 不合格
- *               / 不适用, points deducted as recorded (>= 0), count of
+ *   result      one checklist item's outcome in one inspection (the word
+ *               of rules/domain.lua that means pass, fail or na), points
+ *               deducted as recorded (>= 0), count of
  *               findings, note.  WITHOUT ROWID, clustered by inspection.
  *               No index on item_id: with a few dozen items it hardly
  *               narrows a search, costs 40 % of an import's insert time,
@@ -35,9 +36,6 @@
  *               for a market's month; questions about items go through
  *               inspection(date) or inspection(market_id, date).
  *
- * Hot CHECKs (result, inspection) compare with '=' joined by OR: SQLite
- * evaluates `x IN ('a','b','c')` by building a temporary index for every
- * INSERT statement run, which tripled the cost of each result row.
  *   score       a market's score for a period (YYYY-MM, YYYY-Qn, ...) under
  *               one rule set (rules_hash), with grade, rank, tier, number of
  *               inspections, veto reason and time of computation.
@@ -52,6 +50,25 @@
  * Version 3: inspection.deadline, the sheet's 整改期限 (an ISO date when
  * it gives one, else its text: 3天, 立行立改), kept for the ledger.
  *
+ * Version 4: the words leave the schema.  Versions 1 and 2 checked kinds,
+ * result words, unit kinds and roles against lists of Chinese words (and
+ * v_inspection counted '不合格' rows); the vocabulary now lives in the
+ * rules (rules/domain.lua), so version 4 rebuilds unit, person,
+ * inspection and result without those CHECKs, keeping every row, and
+ * adds
+ *
+ *   result_word   which stored result word means pass, fail or na; the
+ *                 rules mirror their vocabulary into it (core/lua/rules.lua,
+ *                 like the checklist into item), and v_inspection counts
+ *                 `failed` through it.
+ *
+ * The text of versions 1 and 2 was edited when version 4 came (their word
+ * lists dropped): every database goes through version 4, which makes the
+ * same tables whatever version 1 made, so a fresh file and an upgraded one
+ * still end identical.  Version 4 runs with foreign keys off (dropping
+ * inspection would otherwise cascade to result); it copies every row with
+ * its id, so no key changes.
+ *
  * To change the schema, append a migration; never edit a released one.
  */
 #include <stdarg.h>
@@ -64,13 +81,13 @@ static const char m1_tables[] =
     "CREATE TABLE IF NOT EXISTS unit(\n"
     "  id INTEGER PRIMARY KEY,\n"
     "  name TEXT NOT NULL UNIQUE,\n"
-    "  kind TEXT NOT NULL DEFAULT '所' CHECK(kind IN ('局','所','分局','科室','市场主办单位')),\n"
+    "  kind TEXT,\n"
     "  parent_id INTEGER REFERENCES unit(id));\n"
     "CREATE TABLE IF NOT EXISTS person(\n"
     "  id INTEGER PRIMARY KEY,\n"
     "  name TEXT NOT NULL,\n"
     "  unit_id INTEGER REFERENCES unit(id),\n"
-    "  role TEXT CHECK(role IN ('一把手','分管领导','干部','管理员','保洁员')),\n"
+    "  role TEXT,\n"
     "  phone TEXT);\n"
     "CREATE TABLE IF NOT EXISTS market(\n"
     "  id INTEGER PRIMARY KEY,\n"
@@ -115,16 +132,14 @@ static const char m1_tables[] =
     "  ext_id TEXT,\n"
     "  date TEXT NOT NULL,\n"
     "  market_id INTEGER NOT NULL REFERENCES market(id),\n"
-    "  kind TEXT NOT NULL  -- '=' not IN (...): IN builds a temporary index per INSERT\n"
-    "    CHECK(kind = '自查' OR kind = '督查' OR kind = '全面督查' OR kind = '暗访' OR kind = '考核'),\n"
+    "  kind TEXT NOT NULL,\n"
     "  inspector TEXT,\n"
     "  note TEXT,\n"
     "  import_id INTEGER REFERENCES import(id) ON DELETE CASCADE);\n"
     "CREATE TABLE IF NOT EXISTS result(\n"
     "  inspection_id INTEGER NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,\n"
     "  item_id INTEGER NOT NULL REFERENCES item(id),\n"
-    "  result TEXT NOT NULL  -- '=' not IN (...): IN builds a temporary index per INSERT\n"
-    "    CHECK(result = '合格' OR result = '不合格' OR result = '不适用'),\n"
+    "  result TEXT NOT NULL,\n"
     "  deduction REAL NOT NULL DEFAULT 0 CHECK(deduction >= 0),\n"
     "  count REAL,\n"
     "  note TEXT,\n"
@@ -167,8 +182,7 @@ static const char m2_views[] =
     "       m.code AS market_code, m.name AS market_name, m.is_key,\n"
     "       u.name AS unit_name,\n"
     "       (SELECT count(*) FROM result r WHERE r.inspection_id = i.id) AS items,\n"
-    "       (SELECT count(*) FROM result r WHERE r.inspection_id = i.id\n"
-    "                                         AND r.result = '不合格') AS failed,\n"
+    "       NULL AS failed,  -- version 4 counts them\n"
     "       (SELECT total(r.deduction) FROM result r WHERE r.inspection_id = i.id) AS deducted,\n"
     "       i.note, i.import_id, m.id AS market_id\n"
     "  FROM inspection i\n"
@@ -178,7 +192,87 @@ static const char m2_views[] =
 static const char m3_deadline[] =
     "ALTER TABLE inspection ADD COLUMN deadline TEXT;\n";
 
-static const char *const migrations[] = { m1_tables, m2_views, m3_deadline };
+
+/* Version 4: the tables as versions 1 and 3 made them, without the lists of
+ * words, and the result words' meanings in a table of their own. */
+static const char m4_vocabulary[] =
+    "DROP VIEW IF EXISTS v_result;\n"
+    "DROP VIEW IF EXISTS v_inspection;\n"
+    "CREATE TABLE unit_v4(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  name TEXT NOT NULL UNIQUE,\n"
+    "  kind TEXT,\n"
+    "  parent_id INTEGER REFERENCES unit(id));\n"
+    "INSERT INTO unit_v4 SELECT id, name, kind, parent_id FROM unit;\n"
+    "DROP TABLE unit;\n"
+    "ALTER TABLE unit_v4 RENAME TO unit;\n"
+    "CREATE TABLE person_v4(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  name TEXT NOT NULL,\n"
+    "  unit_id INTEGER REFERENCES unit(id),\n"
+    "  role TEXT,\n"
+    "  phone TEXT);\n"
+    "INSERT INTO person_v4 SELECT id, name, unit_id, role, phone FROM person;\n"
+    "DROP TABLE person;\n"
+    "ALTER TABLE person_v4 RENAME TO person;\n"
+    "CREATE TABLE inspection_v4(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  ext_id TEXT,\n"
+    "  date TEXT NOT NULL,\n"
+    "  market_id INTEGER NOT NULL REFERENCES market(id),\n"
+    "  kind TEXT NOT NULL,\n"
+    "  inspector TEXT,\n"
+    "  note TEXT,\n"
+    "  import_id INTEGER REFERENCES import(id) ON DELETE CASCADE,\n"
+    "  deadline TEXT);\n"
+    "INSERT INTO inspection_v4 SELECT id, ext_id, date, market_id, kind, inspector, note, import_id,\n"
+    "  deadline FROM inspection;\n"
+    "DROP TABLE inspection;\n"
+    "ALTER TABLE inspection_v4 RENAME TO inspection;\n"
+    "CREATE INDEX inspection_market_date ON inspection(market_id, date);\n"
+    "CREATE INDEX inspection_date ON inspection(date);\n"
+    "CREATE INDEX inspection_import ON inspection(import_id);\n"
+    "CREATE TABLE result_v4(\n"
+    "  inspection_id INTEGER NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,\n"
+    "  item_id INTEGER NOT NULL REFERENCES item(id),\n"
+    "  result TEXT NOT NULL,\n"
+    "  deduction REAL NOT NULL DEFAULT 0 CHECK(deduction >= 0),\n"
+    "  count REAL,\n"
+    "  note TEXT,\n"
+    "  PRIMARY KEY(inspection_id, item_id)) WITHOUT ROWID;\n"
+    "INSERT INTO result_v4 SELECT inspection_id, item_id, result, deduction, count, note FROM result;\n"
+    "DROP TABLE result;\n"
+    "ALTER TABLE result_v4 RENAME TO result;\n"
+    "CREATE TABLE IF NOT EXISTS result_word(\n"
+    "  word TEXT PRIMARY KEY,\n"
+    "  outcome TEXT NOT NULL CHECK(outcome IN ('pass', 'fail', 'na')));\n"
+    "CREATE VIEW v_result AS\n"
+    "SELECT i.date, i.kind, i.inspector, i.ext_id,\n"
+    "       m.code AS market_code, m.name AS market_name, m.is_key, m.district,\n"
+    "       u.name AS unit_name,\n"
+    "       it.code AS item_code, it.title, it.category, it.points,\n"
+    "       r.result, r.deduction, r.count, r.note,\n"
+    "       i.id AS inspection_id, i.import_id, m.id AS market_id, it.id AS item_id\n"
+    "  FROM result r\n"
+    "  JOIN inspection i ON i.id = r.inspection_id\n"
+    "  JOIN market m ON m.id = i.market_id\n"
+    "  JOIN item it ON it.id = r.item_id\n"
+    "  LEFT JOIN unit u ON u.id = m.unit_id;\n"
+    "CREATE VIEW v_inspection AS\n"
+    "SELECT i.id AS inspection_id, i.ext_id, i.date, i.kind, i.inspector,\n"
+    "       m.code AS market_code, m.name AS market_name, m.is_key,\n"
+    "       u.name AS unit_name,\n"
+    "       (SELECT count(*) FROM result r WHERE r.inspection_id = i.id) AS items,\n"
+    "       (SELECT count(*) FROM result r JOIN result_word w ON w.word = r.result\n"
+    "         WHERE r.inspection_id = i.id AND w.outcome = 'fail') AS failed,\n"
+    "       (SELECT total(r.deduction) FROM result r WHERE r.inspection_id = i.id) AS deducted,\n"
+    "       i.note, i.import_id, m.id AS market_id\n"
+    "  FROM inspection i\n"
+    "  JOIN market m ON m.id = i.market_id\n"
+    "  LEFT JOIN unit u ON u.id = m.unit_id;\n";
+
+
+static const char *const migrations[] = { m1_tables, m2_views, m3_deadline, m4_vocabulary };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 int sqlite_schema_current(void) { return NMIGRATIONS; }
@@ -221,7 +315,31 @@ int sqlite_schema_version(sqlite3 *db, char **err)
  * version, never half-way.  The version is read again inside the
  * transaction, because another process may have upgraded the file
  * between our first look and the lock. */
+static int fk_on(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    int v = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA foreign_keys", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    return v;
+}
+
+static int migrate_tx(sqlite3 *db, const char *name, int upto, char **err);
+
+/* Tables are rebuilt with foreign keys off, which only works outside a
+ * transaction; they are turned back on whatever happens. */
 static int migrate(sqlite3 *db, const char *name, int upto, char **err)
+{
+    int fk = fk_on(db);
+    if (fk) sqlite3_exec(db, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL);
+    int rc = migrate_tx(db, name, upto, err);
+    if (fk) sqlite3_exec(db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+    return rc;
+}
+
+static int migrate_tx(sqlite3 *db, const char *name, int upto, char **err)
 {
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
         *err = fmt_err("cannot upgrade database '%s' to schema version %d: %s", name, upto,

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../../plugins/csv/csv_conv.h"
+#include "../unit/domain_fixture.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,8 +29,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *s = malloc(size ? size : 1);
     if (!s) return 0;
     memcpy(s, data, size);
+    static cvoc V;          /* the default vocabulary, compiled once */
+    static int built;
+    if (!built && cvoc_build(&V, &df_domain) == 0) built = 1;
     char d[11];
-    if (conv_date(s, size, d) == 0) {
+    if (conv_date(&V, s, size, d) == 0) {
         int y, m, day;
         check(strlen(d) == 10 && sscanf(d, "%4d-%2d-%2d", &y, &m, &day) == 3, "date format");
         static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
@@ -38,8 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     double v;
     if (conv_number(s, size, &v) == 0) check(isfinite(v), "numbers are finite");
-    (void)conv_result(s, size);
-    (void)conv_kind(s, size);
+    (void)conv_result(&V, s, size);
+    (void)conv_kind(&V, s, size);
     const char *t = s;
     size_t n = size;
     conv_trim(&t, &n);

@@ -68,6 +68,7 @@ sqlite3 t.db "SELECT * FROM v_result ORDER BY inspection_id, item_code" >got
 is_file want got "restore older: data kept, views back"
 
 # errors name the file; a file that is not a cwsh database is refused
+sqlite3 t.db .dump >before.dump     # as the upgrade left it (version 3 rebuilt tables)
 sqlite3 other.db "CREATE TABLE market(id INTEGER PRIMARY KEY, label TEXT)"
 printf 'not a database at all, just text\n' >text.db
 printf '.restore nosuch.db\n.backup nodir/x.db\n.restore other.db\n.restore text.db\n' | "$CWSH" t.db >out 2>&1

@@ -10,6 +10,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 #include "cwsh.h"
+#include "domain_fixture.h"
 
 static char fk_log[1 << 20];      /* loader calls */
 static char fk_msg[1 << 16];      /* errorf / noticef */
@@ -185,6 +186,7 @@ static cwsh_host *fk_host(void)
     h.progress = fk_progress;
     h.interrupted = fk_interrupted;
     h.pcall = fk_pcall;
+    h.domain = df_get;
     return &h;
 }
 #endif

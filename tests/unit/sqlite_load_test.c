@@ -9,6 +9,7 @@
 #include "tap.h"
 #include "../../plugins/sqlite/sqlite_conn.h"
 #include "../../plugins/sqlite/sqlite_store.h"
+#include "domain_fixture.h"
 
 static char dir[] = "/tmp/cwsh-sqlite-load.XXXXXX";
 static sqlite_conn conn;
@@ -87,6 +88,21 @@ static int add_res(cwsh_loader *ld, const char *item, int res, double ded, doubl
     return rc;
 }
 
+static void test_no_vocabulary(void)
+{
+    cwsh_loader *ld = NULL;
+    char *err = NULL;
+    cwsh_import_info in = info("a.csv", "h0", 0);
+    conn.host = NULL;
+    int rc = st.load_begin(st.self, &in, &ld, &err);
+    is_err(rc, err, "cannot import: the host gives no vocabulary", "no vocabulary: refused");
+    is_q("SELECT count(*) FROM import", "0", "no vocabulary: no import row left");
+    static cwsh_host host;
+    host.size = sizeof host;
+    host.domain = df_get;
+    conn.host = &host;
+}
+
 static void test_empty_checklist(void)
 {
     cwsh_loader *ld = NULL;
@@ -104,7 +120,7 @@ static void test_first_load(void)
         "INSERT INTO item(code, title, category, points) VALUES"
         " ('A01', '地面平整无积水', '环境卫生', 4), ('A02', '地面摊位整洁无垃圾杂物', '环境卫生', 4),"
         " ('F04', '无过期变质商品', '食品安全与活禽', 4);"
-        "INSERT INTO unit(name) VALUES ('城南所');"
+        "INSERT INTO unit(name, kind) VALUES ('城南所', '所');"
         "INSERT INTO market(code, name, unit_id) VALUES ('M0001', '城北市场', 1), "
         " ('M0008', '新华市场', 1), ('M0009', '新华市场', 1);"
         "INSERT INTO market_alias VALUES ('城北农贸市场', 1);", NULL, NULL, NULL);
@@ -120,6 +136,8 @@ static void test_first_load(void)
     char *err = NULL;
     int64_t m3 = st.market_add(ld, "M0003", "解放市场", "城东所", &err);
     tap_ok(m3 > 0 && !err, "market_add");
+    tap_ok(st.market_add(ld, "M0004", "新城市场", "高新分局", &err) > 0 && !err,
+           "market_add with a station named as a 分局");
     tap_is_int(st.market_find(ld, "M0003", NULL), m3, "added market found by code");
     tap_is_int(st.market_find(ld, NULL, "解放市场"), m3, "added market found by name");
     int64_t again = st.market_add(ld, "M0003", "解放市场", NULL, &err);
@@ -161,8 +179,8 @@ static void test_first_load(void)
          "JC-1|2027-01-07|M0001|城南所|督查|陈静|A02|不合格|2.0|3.0|垃圾未清|1;"
          "JC-3|2027-01-09|M0003|城东所|暗访|陈静|F04|不适用|0.0|NULL|NULL|1"
          , "the rows, through v_result");
-    is_q("SELECT name, kind FROM unit ORDER BY id", "城南所|所;城东所|所",
-         "a new station is created as a unit");
+    is_q("SELECT name, kind FROM unit ORDER BY id", "城南所|所;城东所|所;高新分局|分局",
+         "a new station is created as a unit of the vocabulary's kind for its name");
     is_q("SELECT ext_id, deadline FROM inspection ORDER BY 1", "JC-1|3天;JC-3|3天",
          "the inspection's deadline (整改期限) is stored");
 }
@@ -194,7 +212,7 @@ static void test_refusal_and_replace(void)
     is_q("SELECT ext_id || ':' || item_code FROM v_result", "JC-9:A01",
          "replace: only the new rows remain");
     is_q("SELECT count(*) FROM inspection", "1", "replace: old inspections deleted");
-    is_q("SELECT count(*) FROM market", "4", "replace: markets are kept");
+    is_q("SELECT count(*) FROM market", "5", "replace: markets are kept");
 }
 
 static void test_rollback(void)
@@ -373,6 +391,11 @@ int main(void)
     char *err = NULL;
     if (sqlite_conn_open(&conn, path, &err) != 0) { printf("Bail out! %s\n", err); return 1; }
     sqlite_store_init(&st, &conn);
+    static cwsh_host host;          /* only the vocabulary: kinds, results, unit kinds */
+    host.size = sizeof host;
+    host.domain = df_get;
+    conn.host = &host;
+    test_no_vocabulary();
     test_empty_checklist();
     test_first_load();
     test_refusal_and_replace();
