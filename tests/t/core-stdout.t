@@ -9,7 +9,7 @@ ln -s "$ROOT/scripts" scripts
 export CWSH_DB="$T/demo.db" CWSH_INIT= CWSH_HISTORY=
 "$CWSH" -bail -f scripts/demo/main.cwsh >/dev/null 2>&1; is 0 "$?" "the demo imports"
 mkdir draft && cp "$ROOT"/rules/*.lua draft/
-sed -i 's/\["暗访"\] = 1.5/["暗访"] = 3/' draft/scoring.lua
+sed -i 's/^\(kind { "暗访".*weight = \)1.5 }/\13 }/' draft/domain.lua
 
 # check MODE EXPECT FILE: EXPECT is doc (one document, not empty) or
 # empty (nothing at all).  json: json.load of the whole output; csv: RFC

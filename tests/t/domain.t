@@ -25,6 +25,7 @@ cat >want <<'EOF2'
 mapping: long (UTF-8, 12 columns, LF)
 recheck.csv:4:7: kind "复查" is not one of 自查, 督查, 全面督查, 暗访, 考核
 recheck.csv:7:7: kind "RECHECK" is not one of 自查, 督查, 全面督查, 暗访, 考核
+recheck.csv:7:9: result "待整改" is not one of 合格, 不合格, 不适用 (pass, fail, na)
 <stdin>:1: 2 bad rows (3 rows rejected with their inspections); nothing imported.  Bad rows are in recheck.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
 EOF2
 is_file want out "default rules: the kinds listed are the vocabulary's"
@@ -40,6 +41,7 @@ is "$?" 1 "broken scoring.lua: the score fails"
 cat >want <<'EOF2'
 rules not loaded: rules/scoring.lua:26: '}' expected (to close '{' at line 25) near <eof>
 mapping: long (UTF-8, 12 columns, CRLF)
+added 2 markets to the register: M00001 城北市场 (城东所), M00002 健康路市场 (城西所)
 imported 2 inspections (6 item results) from long-zh.csv in T s
 n
 6
