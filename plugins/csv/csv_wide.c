@@ -27,7 +27,7 @@ void cwide_titles(cwsh_host *h, const char *file, long line, const cmap *m, cons
         const char *s = hdr[j];
         size_t sn = len[j];
         conv_trim(&s, &sn);
-        size_t c = ccheck_code_prefix(s, sn);
+        size_t c = ccheck_code_prefix(ck, s, sn);
         const char *t = s + c;
         size_t tn = sn - c;
         skip_sep(&t, &tn);
@@ -52,7 +52,7 @@ int cwide_note_part(const ccheck *ck, const char *note, size_t len, size_t *pos,
         const char *q = p;
         size_t qn = pn;
         conv_trim(&q, &qn);
-        size_t c = ccheck_code_prefix(q, qn);
+        size_t c = ccheck_code_prefix(ck, q, qn);
         int k = c ? ccheck_find(ck, q, c) : -1;
         if (k < 0) continue;
         q += c;
