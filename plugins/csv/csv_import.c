@@ -418,7 +418,7 @@ static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
         case MF_DEADLINE: {
             /* a date as ISO, else the sheet's words (3天, 当日, 立行立改) */
             char d[11];
-            if (c.n && conv_date(c.s, c.n, d) == 0) I->deadline = ar_put(I, d, 10);
+            if (c.n && conv_date(&I->voc, c.s, c.n, d) == 0) I->deadline = ar_put(I, d, 10);
             else if (c.n) I->deadline = ar_put(I, c.s, c.n);
             break;
         }

@@ -122,16 +122,16 @@ name|role
 陈静|干部
 EOF2
 is_file want out "version 2: every row kept, v_inspection counts failures through result_word"
-is "$(sqlite3 old.db 'PRAGMA user_version')" "3" "version 2: now at version 3"
+is "$(sqlite3 old.db 'PRAGMA user_version')" "4" "version 2: now at version 4"
 is "$(sqlite3 old.db "SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%督查%' OR sql LIKE '%合格%' OR sql LIKE '%分局%'")" "0" \
-   "version 3: no word of the vocabulary in the schema"
-is "$(sqlite3 old.db 'PRAGMA foreign_key_check; PRAGMA integrity_check')" "ok" "version 3: keys and pages intact"
+   "version 4: no word of the vocabulary in the schema"
+is "$(sqlite3 old.db 'PRAGMA foreign_key_check; PRAGMA integrity_check')" "ok" "version 4: keys and pages intact"
 cp -r "$ROOT/rules" rules
 cp "$D/recheck.lua" rules/domain.lua
 cp "$D/recheck.csv" .
 printf 'import recheck.csv --add-markets\n' | run -rules rules old.db
-is "$?" 0 "version 3: a kind the rules add imports into the upgraded database"
+is "$?" 0 "version 4: a kind the rules add imports into the upgraded database"
 is "$(sqlite3 old.db "SELECT group_concat(kind, ' ') FROM (SELECT DISTINCT kind FROM inspection ORDER BY kind)")" "复查 督查" \
-   "version 3: 复查 stored"
+   "version 4: 复查 stored"
 cleanup_scratch
 done_testing
