@@ -396,6 +396,12 @@ struct cwsh_host {
      * malloc'd *err when there is none (rules/domain.lua or the
      * checklist does not load). */
     const cwsh_domain *(*domain)(cwsh_host *h, char **err);
+
+    /* A store tells the host that an inspection load committed (its
+     * load_end with commit succeeded), with the import's id.  The core
+     * raises the `import` event for Lua handlers (cwsh.on) once the
+     * command that imported returns.  Main thread. */
+    void (*loaded)(cwsh_host *h, long long import_id);
 };
 
 /* Non-zero when the core's cwsh_host has `field` (a core of the same

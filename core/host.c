@@ -297,6 +297,8 @@ static void h_noticef(cwsh_host *h, const char *fmt, ...)
 
 static int h_interrupted(cwsh_host *h) { return S(h)->interrupted; }
 
+static void h_loaded(cwsh_host *h, long long import_id) { S(h)->loaded_import = import_id; }
+
 static int h_pcall(cwsh_host *h, int nargs, int nresults, int *stop)
 {
     return luahost_pcall(S(h), nargs, nresults, stop);
@@ -375,6 +377,7 @@ void host_init(session *s)
     lua_setfield(s->L, LUA_REGISTRYINDEX, "cwsh.modules");
     h->pcall = h_pcall;
     h->domain = domain_get;
+    h->loaded = h_loaded;
 }
 
 int host_open_store(session *s, char **err)

@@ -79,6 +79,7 @@ typedef struct session {
     const char *title;           /* the statement or command running (shell.c), for
                                   * the titles of a document's result sets */
     document *document;          /* open by .document (document.c), or NULL */
+    long long loaded_import;     /* the import the store committed (host->loaded), 0: none */
     const char *src_name;        /* script name for error messages */
     int src_line;
 } session;

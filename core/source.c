@@ -80,7 +80,10 @@ static int l_import(lua_State *L)
         return no_source(L, s, "import: no source reads '", file,
                          "'; name one with --source NAME (sources: ");
     char *summary = NULL, *err = NULL;
+    s->loaded_import = 0;
     int rc = src->import(&s->host, file, argc, argv, &summary, &err);
+    long long id = s->loaded_import;
+    s->loaded_import = 0;
     if (rc != 0) {
         lua_pushstring(L, err ? err : "import failed");
         free(err);
@@ -90,6 +93,18 @@ static int l_import(lua_State *L)
     /* the summary is for people: stderr, whatever the mode (stdout is data) */
     if (summary && *summary) s->host.noticef(&s->host, "%s", summary);
     free(summary);
+    if (id > 0) {
+        /* committed: the `import` event for Lua handlers (events.lua),
+         * which report their own failures, so the import stands */
+        lua_getglobal(L, "cwsh");
+        if (lua_getfield(L, -1, "_imported") == LUA_TFUNCTION) {
+            lua_pushinteger(L, (lua_Integer)id);
+            lua_call(L, 1, 0);
+        } else {
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
     return 0;
 }
 

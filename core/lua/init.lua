@@ -204,6 +204,17 @@ end
 try_require("rules")
 try_require("mappings")
 
+-- cwsh.on(name, fn): subscribe to the core's events (events.lua)
+do
+  local ok, events = pcall(require, "events")
+  if ok then
+    cwsh.on = events.on
+    cwsh._imported = events.imported     -- the core calls it after an import commits
+  else
+    cwsh.notice(tostring(events))
+  end
+end
+
 local dir = cwsh.lua_dir .. "/commands"
 local names = cwsh.listdir(dir) or {}
 for _, f in ipairs(names) do

@@ -264,6 +264,17 @@ local function new_api(set)
     set.combine = { method = m, weights = w, default_weight = t.default_weight or 1, file = f, line = l }
   end
 
+  -- on("import", fn): a handler of the core's events (events.lua), kept
+  -- with this rule set.
+  function api.on(name, fn)
+    local f, l = pos()
+    local ok, err = pcall(require("events").check, name, fn, 0)
+    if not ok then fail(f, l, "%s", err) end
+    set.handlers = set.handlers or {}
+    set.handlers[name] = set.handlers[name] or {}
+    table.insert(set.handlers[name], { fn = fn, file = f, line = l })
+  end
+
   function api.total(n)
     local f, l = pos()
     if type(n) ~= "number" then fail(f, l, "total expects a number: total(100)") end

@@ -615,10 +615,14 @@ static int l_load_end(cwsh_loader *ld, int commit, long rows_ok, long rows_bad, 
     sqlite3_finalize(ld->ins_insp); ld->ins_insp = NULL;
     for (int i = 0; i <= BATCH; i++) { sqlite3_finalize(ld->ins_batch[i]); ld->ins_batch[i] = NULL; }
     char *e2 = NULL;
+    int committed = 0;
     if (finish(ld, commit, &e2) != 0) {
         if (!rc) *err = e2; else free(e2);
         rc = -1;
-    } else if (commit && !ld->savepoint) {
+    } else if (commit) {
+        committed = 1;
+    }
+    if (committed && !ld->savepoint) {
         /* under the load's small cache: with the connection's own, reading
          * the inspections and their indexes grew the process by 6 MB at
          * 10,000 markets x 52 weeks */
@@ -634,6 +638,9 @@ static int l_load_end(cwsh_loader *ld, int commit, long rows_ok, long rows_bad, 
                      "ANALYZE item; ANALYZE import", NULL, NULL, NULL);
         if (ld->cache_size) set_cache_size(ld->c->db, ld->cache_size);
     }
+    /* the host raises the `import` event for it */
+    cwsh_host *h = ld->c->host;
+    if (committed && h && CWSH_HOST_HAS(h, loaded) && h->loaded) h->loaded(h, (long long)ld->import_id);
     loader_free(ld);
     return rc;
 }

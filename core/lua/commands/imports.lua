@@ -29,14 +29,17 @@ local function undo(id)
   local n = math.tointeger(tonumber(id))
   if not n then error(("imports undo: '%s' is not an import id (see `imports`)"):format(tostring(id)), 0) end
   local store = require("store")
-  local msg
+  local events = require("events")
+  local msg, ev
   store.tx(function()
     local im = store.import_by_id(n)
     if not im then error(("imports undo: there is no import #%d (see `imports`)"):format(n), 0) end
+    ev = events.import_event(n)          -- what it brought, before it goes
     local insp, res = store.delete_import(n)
     msg = ("removed import #%d (%s): %s inspection%s, %s item result%s"):format(n, im.file, count(insp),
       insp == 1 and "" or "s", count(res), res == 1 and "" or "s")
   end)
+  events.emit("undo", ev)                -- committed: handlers see it gone
   return msg
 end
 

@@ -1,0 +1,67 @@
+-- events.lua — what the core announces to Lua handlers (the problem
+-- ledger opens findings from them):
+--
+--   import   an import committed: { id, file, inspections = { { id,
+--            market_id, date, kind }, ... } }
+--   undo     `imports undo` removed one: the same fields, as they were
+--
+-- Trusted core Lua subscribes with cwsh.on(name, fn); a rules/ file with
+-- on(name, fn), which runs sandboxed under the rule budget and belongs to
+-- its rule set (`.rules reload` replaces it).  Handlers run after the
+-- change is committed, in the order they subscribed; one that fails is
+-- reported (a notice naming it) and the others still run: the change
+-- stands either way.
+local M = {}
+
+M.names = { import = true, undo = true }
+local handlers = {}
+
+local function check(name, fn, level)
+  if not M.names[name] then
+    error(("on: unknown event '%s' (import, undo)"):format(tostring(name)), level)
+  end
+  if type(fn) ~= "function" then error(("on('%s'): the handler must be a function"):format(name), level) end
+end
+M.check = check
+
+function M.on(name, fn)
+  check(name, fn, 3)
+  local list = handlers[name] or {}
+  handlers[name] = list
+  list[#list + 1] = fn
+  return #list
+end
+
+function M.emit(name, ev)
+  for _, fn in ipairs(handlers[name] or {}) do
+    local ok, err = pcall(fn, ev)
+    if not ok then cwsh.notice(("%s handler failed: %s"):format(name, tostring(err))) end
+  end
+  local rules = package.loaded.rules
+  local set = type(rules) == "table" and rules.current and rules.current()
+  for _, h in ipairs(set and set.handlers and set.handlers[name] or {}) do
+    local ok, err = pcall(cwsh.budget, rules.BUDGET, h.fn, ev)
+    if not ok then       -- named by the handler's line that failed, else where it subscribed
+      local msg = tostring(err)
+      local file, line, rest = msg:match("^([^\n]-%.lua):(%d+): (.*)$")
+      if file ~= h.file then file, line, rest = h.file, h.line, rules.clean(msg, h.file) end
+      cwsh.notice(("%s:%s: on('%s') failed: %s"):format(file, line, name, rest))
+    end
+  end
+end
+
+-- The event of import `id`, read from the store.
+function M.import_event(id)
+  local store = require("store")
+  local im = store.import_by_id(id)
+  return { id = id, file = im and im.file, inspections = store.import_inspections(id) }
+end
+
+-- Called by the core (source.c) once an import's load has committed.
+function M.imported(id)
+  local ok, ev = pcall(M.import_event, id)
+  if not ok then cwsh.notice("import event: " .. tostring(ev)); return end
+  M.emit("import", ev)
+end
+
+return M
