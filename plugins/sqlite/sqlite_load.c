@@ -37,7 +37,7 @@ struct cwsh_loader {
     int64_t insp_id;            /* the inspection last added */
     sqlite_map code, name, alias, unit, item;
     sqlite_map known;           /* market ids (8-byte keys) */
-    pending pend[BATCH];        /* results of insp_id not yet written */
+    pending pend[BATCH];        /* results not yet written, of one or more inspections */
     int npend;
     char *arena;                /* copies of their notes */
     size_t alen, acap;

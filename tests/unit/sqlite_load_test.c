@@ -244,6 +244,7 @@ static void test_keys_checked(void)
     cwsh_loader *ld = begin("k.csv", "hk", 0);
     if (!ld) { tap_ok(0, "keys: begins"); return; }
     is_q("PRAGMA foreign_keys", "0", "foreign key checks are off during a load");
+    is_q("PRAGMA ignore_check_constraints", "1", "CHECKs are off during a load (the loader checks)");
     char *err = NULL;
     cwsh_inspection in = { "K1", "2027-03-01", 999, "自查", NULL, NULL, NULL };
     int rc = st.inspection(ld, &in, &err);
@@ -252,26 +253,33 @@ static void test_keys_checked(void)
     err = NULL;
     st.load_end(ld, 0, 0, 0, &err);
     is_q("PRAGMA foreign_keys", "1", "foreign key checks are back on after the load");
+    is_q("PRAGMA ignore_check_constraints", "0", "CHECKs are back on after the load");
+    char *e = NULL;
+    sqlite3_exec(conn.db, "CREATE TEMP TABLE positive(x CHECK(x > 0))", NULL, NULL, NULL);
+    tap_ok(sqlite3_exec(conn.db, "INSERT INTO positive VALUES (0)", NULL, NULL, &e) != SQLITE_OK,
+           "a statement after the load is checked again");
+    tap_is(e, "CHECK constraint failed: x > 0", "... with SQLite's message");
+    sqlite3_free(e);
 }
 
 /* More results than one batch holds, each with its own note. */
 static void test_big_inspection(void)
 {
     sqlite3_exec(conn.db,
-        "WITH RECURSIVE c(k) AS (VALUES(1) UNION ALL SELECT k + 1 FROM c WHERE k < 150)"
+        "WITH RECURSIVE c(k) AS (VALUES(1) UNION ALL SELECT k + 1 FROM c WHERE k < 300)"
         " INSERT INTO item(code, title, category, points) SELECT printf('X%03d', k), '项' || k, 'X', 1 FROM c",
         NULL, NULL, NULL);
     cwsh_loader *ld = begin("big.csv", "hbig", 0);
     if (!ld) { tap_ok(0, "big: begins"); return; }
     add_insp(ld, "BIG", "2027-04-01", 1, "全面督查");
     int rc = 0;
-    for (int k = 1; k <= 150; k++) {
+    for (int k = 1; k <= 300; k++) {
         char code[16], note[80];
         snprintf(code, sizeof code, "X%03d", k);
         snprintf(note, sizeof note, "第%d项的备注，足够长以让缓冲区增长 %d", k, k * k);
         rc |= add_res(ld, code, k % 3 ? CWSH_PASS : CWSH_FAIL, k % 3 ? 0 : 0.5, k % 2 ? -1 : k, note);
     }
-    tap_is_int(rc, 0, "big: 150 results accepted");
+    tap_is_int(rc, 0, "big: 300 results accepted");
     char *err = NULL;
     cwsh_result dup = { "X001", CWSH_PASS, 0, -1, NULL };
     rc = st.result(ld, &dup, &err);
@@ -280,14 +288,14 @@ static void test_big_inspection(void)
     err = NULL;
     add_insp(ld, "BIG2", "2027-04-02", 1, "自查");
     tap_is_int(add_res(ld, "X001", CWSH_PASS, 0, -1, NULL), 0, "big: the next inspection may use the item");
-    rc = st.load_end(ld, 1, 151, 0, &err);
+    rc = st.load_end(ld, 1, 301, 0, &err);
     tap_ok(rc == 0 && !err, "big: commits");
     is_q("SELECT count(*), sum(result = '不合格'), sum(deduction), count(count), sum(count) FROM v_result"
-         " WHERE ext_id = 'BIG'", "150|50|25.0|75|5700.0", "big: every result stored with its values");
-    is_q("SELECT note FROM v_result WHERE ext_id = 'BIG' AND item_code IN ('X001', 'X064', 'X065', 'X150')"
+         " WHERE ext_id = 'BIG'", "300|100|50.0|150|22650.0", "big: every result stored with its values");
+    is_q("SELECT note FROM v_result WHERE ext_id = 'BIG' AND item_code IN ('X001', 'X256', 'X257', 'X300')"
          " ORDER BY item_code",
-         "第1项的备注，足够长以让缓冲区增长 1;第64项的备注，足够长以让缓冲区增长 4096;"
-         "第65项的备注，足够长以让缓冲区增长 4225;第150项的备注，足够长以让缓冲区增长 22500",
+         "第1项的备注，足够长以让缓冲区增长 1;第256项的备注，足够长以让缓冲区增长 65536;"
+         "第257项的备注，足够长以让缓冲区增长 66049;第300项的备注，足够长以让缓冲区增长 90000",
          "big: notes kept across batches");
     is_q("SELECT count(*) FROM v_result WHERE ext_id = 'BIG2'", "1", "big: second inspection stored");
     is_q("SELECT group_concat(DISTINCT tbl) FROM (SELECT tbl FROM sqlite_stat1 ORDER BY tbl)",
