@@ -241,8 +241,12 @@ function M.combine(set, list)
   return s / sw
 end
 
+-- The grade of a score as it is shown, to one decimal (score, explain and
+-- the documents print "%.1f"): 89.96 shows as 90.0 and is graded 90.0, so
+-- a table never says "90.0 良好".
 function M.grade(set, score, vetoed)
   if vetoed then return set.grades[#set.grades].name end
+  score = tonumber(("%.1f"):format(score))
   for _, g in ipairs(set.grades) do if score >= g.min then return g.name end end
   return set.grades[#set.grades].name
 end

@@ -26,8 +26,12 @@ case { "一次检查被否决，整个周期否决",
     inspections = { 100, 94 } } }
 
 -- 等级分界
-case { "89.99 是良好", inspections = { { results = { A05 = 4, A06 = 4, A03 = 2.01 } } },
-  expect = { score = 89.99, grade = "良好" } }
+-- the grade follows the score as shown (one decimal): 89.96 shows as 90.0
+-- and is 优秀, never "90.0 良好"; 89.94 shows as 89.9 and is 良好
+case { "89.96 显示 90.0，是优秀", inspections = { { results = { A05 = 4, A06 = 4, A03 = 2.04 } } },
+  expect = { score = 89.96, grade = "优秀" } }
+case { "89.94 显示 89.9，是良好", inspections = { { results = { A05 = 4, A06 = 4, A03 = 2.06 } } },
+  expect = { score = 89.94, grade = "良好" } }
 case { "90 是优秀", inspections = { { results = { A05 = 4, A06 = 4, A03 = 2 } } },
   expect = { score = 90, grade = "优秀" } }
 case { "80 是良好", inspections = { { results = { A05 = 4, A06 = 4, A03 = 3, B01 = 3, B02 = 3, B03 = 2, B04 = 1 } } },

@@ -110,7 +110,7 @@ is "formulas: 1200 rows, 0 differ, many lost points" "$("$CWSH" -batch :memory: 
 # rule tests from the command line: exit codes
 "$CWSH" -rules "$ROOT/rules" test >test.out 2>&1
 is "0" "$?" "cwsh test passes on the default rules"
-is "ok 20 rule tests; coverage: 37/37 items, 2/2 vetoes" "$(cat test.out)" "cwsh test reports full coverage"
+is "ok 21 rule tests; coverage: 37/37 items, 2/2 vetoes" "$(cat test.out)" "cwsh test reports full coverage"
 "$CWSH" -rules "$ROOT/rules" test "$ROOT/tests/transcripts/rules/data/badtests" >bad.out 2>&1
 is "1" "$?" "cwsh test fails on a wrong expectation"
 is "1" "$(grep -c 'score: expected 98, got 97' bad.out)" "the failure shows expected and actual"
