@@ -306,10 +306,23 @@ function M.veto_error(v, err)
   return ("%s:%s: veto '%s': %s"):format(file, line, v.name, rest)
 end
 
+-- `when` must answer true or false: 0 is true in Lua, so a veto returning
+-- i:lost("F04") would veto every inspection, and a forgotten `return`
+-- would veto none.
+local function answer(v, ...)
+  local r = ...
+  if select("#", ...) == 0 then r = nil end
+  if type(r) == "boolean" then return r end
+  local what = select("#", ...) == 0 and "nothing" or ("%s %s"):format(type(r),
+    type(r) == "string" and ("%q"):format(r) or tostring(r))
+  error(("%s:%d: veto '%s': when returned %s, not true or false (write a comparison: i:lost(\"F04\") > 0)"):format(
+    v.file, v.line, v.name, what), 0)
+end
+
 function M.call_veto(v, insp)
-  local ok, r = pcall(cwsh.budget, M.BUDGET, v.when, insp)
-  if not ok then error(M.veto_error(v, r), 0) end
-  return r and true or false
+  local res = table.pack(pcall(cwsh.budget, M.BUDGET, v.when, insp))
+  if not res[1] then error(M.veto_error(v, res[2]), 0) end
+  return answer(v, table.unpack(res, 2, res.n))
 end
 
 local function check(set)
@@ -351,7 +364,9 @@ local function check(set)
         for _, k in ipairs(domain.kind_names(set.domain)) do list[#list + 1] = { kind = k, score = set.total, lost = lost } end
         arg = M.period(set, list, nil, seen)
       end
-      local ok, err = pcall(cwsh.budget, M.BUDGET, v.when, arg)
+      local res = table.pack(pcall(cwsh.budget, M.BUDGET, v.when, arg))
+      local ok, err = res[1], res[2]
+      if ok then answer(v, table.unpack(res, 2, res.n)) end
       if not ok then
         local msg = tostring(err):gsub("^[^:]*:%d+: ", "")
         if msg:find("^unknown item") then
