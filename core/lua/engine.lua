@@ -68,14 +68,17 @@ end
 
 -- The SQL of an item's points lost, in the store's columns and dialect
 -- (made on first use: there may be no store).
-local LOST
+local LOST, LOST_WORDS          -- and the result words it was made with
 
 -- Per inspection in [from, to] (optionally one market): id, market_id,
 -- date, kind, lost, v1..vn (points lost on each veto code).  Each
 -- category's sum is capped, then added up; the store runs it as one pass.
 local function inspection_rows(set, from, to, market_id)
   load_rule_tables(set)
-  LOST = LOST or calc.lost_sql(store.result_cols, store.item_cols, store.fns)
+  local words = set.domain.results
+  if not LOST or LOST_WORDS ~= words then
+    LOST, LOST_WORDS = calc.lost_sql(store.result_cols, store.item_cols, store.fns, words), words
+  end
   local codes = veto_codes(set)
   local ic = store.item_cols
   local cats, vcols, binding = {}, {}, false

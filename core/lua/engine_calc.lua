@@ -16,7 +16,8 @@
 --   per_count   min(max(0, coalesce(count * per_count, deduction)), points)
 --   bands       coalesce(points * (10 - max(0, min(10, count))) / 10,
 --                        min(deduction, points))
---   any style   0 when the result is 不适用; 0 when it is 合格, except
+--   any style   0 when the result is 不适用; 0 when it is 合格 (the
+--               vocabulary's words for na and pass), except
 --               under band grading, where a 合格 grade (7–8) keeps
 --               only part of the points.  The importer refuses a 合格
 --               row with a deduction, but sheets write the number of
@@ -58,10 +59,15 @@ local function sql(e, cols, pars, fns)
 end
 
 -- The SQL expression of an item's points lost, all styles in one CASE.
-function M.lost_sql(cols, pars, fns)
+-- `words` are the stored result words (the vocabulary's, rules/domain.lua:
+-- set.domain.results): { pass = { name = ... }, na = { name = ... } }.
+local function quote(s) return "'" .. s:gsub("'", "''") .. "'" end
+
+function M.lost_sql(cols, pars, fns, words)
   fns = fns or SQLITE_FNS
-  local parts = { ("CASE WHEN %s = '不适用' OR (%s = '合格' AND %s <> %d) THEN 0 ELSE CASE %s"):format(
-    cols.result, cols.result, pars.style, M.style_ids.bands, pars.style) }
+  local parts = { ("CASE WHEN %s = %s OR (%s = %s AND %s <> %d) THEN 0 ELSE CASE %s"):format(
+    cols.result, quote(words.na.name), cols.result, quote(words.pass.name), pars.style,
+    M.style_ids.bands, pars.style) }
   for _, style in ipairs({ "per_count", "bands" }) do
     parts[#parts + 1] = (" WHEN %d THEN %s"):format(M.style_ids[style], sql(M.formulas[style], cols, pars, fns))
   end
@@ -105,9 +111,9 @@ local compiled = {}
 for style, e in pairs(M.formulas) do compiled[style] = lua(e) end
 
 -- Points lost on item `it` for result row r = { result, deduction, count }
--- (absent values are nil).
-function M.item_lost(it, r)
-  if r.result == "不适用" or (r.result == "合格" and it.style ~= "bands") then return 0 end
+-- (absent values are nil); `words` as for lost_sql.
+function M.item_lost(it, r, words)
+  if r.result == words.na.name or (r.result == words.pass.name and it.style ~= "bands") then return 0 end
   local row = { deduction = r.deduction or 0, count = r.count }
   return compiled[it.style](row, { points = it.points, k = it.per_count }) or 0
 end
@@ -125,7 +131,7 @@ function M.inspection(set, insp)
   for _, it in ipairs(set.items) do
     local r = insp.results[it.code]
     if r then
-      local l = M.item_lost(it, r)
+      local l = M.item_lost(it, r, set.domain.results)
       out.by_code[it.code] = l
       if l ~= 0 then
         out.items[#out.items + 1] = { it = it, lost = l, row = r }

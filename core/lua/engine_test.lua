@@ -27,7 +27,7 @@ local rules = require("rules")
 
 local M = {}
 
-local function fixture(c, file, line)
+local function fixture(set, c, file, line)
   local insps = {}
   for i, x in ipairs(c.inspections or {}) do
     if type(x) ~= "table" then error(("%s:%d: case '%s': inspection %d must be a table"):format(file, line, c[1], i), 0) end
@@ -39,9 +39,10 @@ local function fixture(c, file, line)
       end
       local lost = (r.deduction or 0) > 0 or r.count ~= nil
       res[code] = { deduction = r.deduction or 0, count = r.count, note = r.note,
-        result = r.result or (lost and "不合格" or "合格") }
+        result = r.result or (lost and set.domain.results.fail.name or set.domain.results.pass.name) }
     end
-    insps[i] = { id = i, kind = x.kind or "督查", date = x.date or "2027-01-01", inspector = x.inspector,
+    -- an inspection without a kind: the vocabulary's first
+    insps[i] = { id = i, kind = x.kind or set.domain.kinds[1].name, date = x.date or "2027-01-01", inspector = x.inspector,
       results = res }
   end
   return insps
@@ -59,7 +60,7 @@ end
 
 -- Run one case; returns a list of failure lines (empty when it passed).
 local function run_case(set, c, cov)
-  local insps = fixture(c, c.file, c.line)
+  local insps = fixture(set, c, c.file, c.line)
   for _, x in ipairs(insps) do
     for code in pairs(x.results) do
       if not set.by_code[code] then

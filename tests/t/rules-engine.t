@@ -83,8 +83,9 @@ is "yes" "$(echo "$w $d" | awk '{ print ($1 < $2) ? "yes" : "no" }')" "worst is 
 cat >formulas.cwsh <<'EOF2'
 lua do
   local calc = require("engine_calc")
+  local words = require("rules").current().domain.results      -- 合格 不合格 不适用
   local expr = calc.lost_sql({ result = ":result", deduction = ":deduction", count = ":count" },
-    { points = ":points", k = ":k", style = ":style" })
+    { points = ":points", k = ":k", style = ":style" }, nil, words)
   math.randomseed(2027)
   local n, bad, nonzero = 0, 0, 0
   for _, style in ipairs({ "plain", "per_count", "bands" }) do
@@ -95,7 +96,7 @@ lua do
       if r.result == "合格" then r.deduction = 0 end   -- the importer refuses 合格 with a deduction
       local v = db.one("SELECT " .. expr .. " AS v", { result = r.result, deduction = r.deduction,
         count = r.count or db.null, points = it.points, k = it.per_count or db.null, style = calc.style_ids[style] }).v
-      local l = calc.item_lost(it, r)
+      local l = calc.item_lost(it, r, words)
       n = n + 1
       if l > 0 then nonzero = nonzero + 1 end
       if l < 0 or l > it.points then bad = bad + 1; print("out of range", style, r.count, l) end
