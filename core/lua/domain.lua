@@ -177,6 +177,14 @@ function M.load(dir)
   return d
 end
 
+-- The unit kind of a station named `name`: the first whose suffix ends it
+-- (as the sqlite store decides for the stations an import adds).
+function M.unit_kind(d, name)
+  for _, u in ipairs(d.units) do
+    if u.suffix == "" or name:sub(-#u.suffix) == u.suffix then return u.name end
+  end
+end
+
 -- The names of the kinds, in declaration order.
 function M.kind_names(d)
   local out = {}

@@ -103,13 +103,17 @@ function M.next_code(taken)
   end
 end
 
--- A unit's id by name, added (as `kind`, or 分局 when so named) when new;
--- `added` collects the names of the new ones.
+-- A unit's id by name, added when new: as `kind`, or for a station (kind
+-- nil) as the vocabulary's unit kind for its name (rules/domain.lua: 分局
+-- when so named, else 所); `added` collects the names of the new ones.
 local function unit_id(name, kind, added)
   if name == nil or name == cwsh.null or name == "" then return cwsh.null end
   local r = db.one("SELECT id FROM unit WHERE name = ?", name)
   if r then return r.id end
-  if kind == "所" and name:sub(-#"分局") == "分局" then kind = "分局" end
+  if kind == nil then
+    local view = require("rules").import_view()
+    kind = view and require("domain").unit_kind(view.domain, name) or cwsh.null
+  end
   local _, id = db.exec("INSERT INTO unit(name, kind) VALUES (?, ?)", name, kind)
   if added then added[#added + 1] = name end
   return id
@@ -269,7 +273,7 @@ local function write_row(row, seen, st, errs)
     end
     m = found[1]
   end
-  local station = seen.station and unit_id(row.station, "所", st.stations) or nil
+  local station = seen.station and unit_id(row.station, nil, st.stations) or nil
   local operator = seen.operator and unit_id(row.operator, "市场主办单位", st.operators) or nil
   local id, code
   if m then
@@ -428,7 +432,7 @@ function M.add(pos, o)
       code = M.next_code()
     end
     local news = {}
-    local station = unit_id(o.station, "所", news)
+    local station = unit_id(o.station, nil, news)
     local operator = unit_id(o.operator, "市场主办单位", news)
     local _, id = db.exec([[INSERT INTO market(code, name, district, unit_id, operator_id, is_key, stalls)
       VALUES (?, ?, ?, ?, ?, ?, ?)]], code, name, nul(o.district), station, operator, o.key and 1 or 0, stalls)
