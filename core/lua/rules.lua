@@ -562,6 +562,16 @@ cwsh.command {
     end
     if not active then return "no rules loaded (rules directory: " .. tostring(cwsh.rules_dir) .. ")" end
     local lines = { "rules " .. summary(active), "hash " .. active.hash }
+    local d = active.domain
+    local kinds = {}
+    for _, k in ipairs(d.kinds) do
+      kinds[#kinds + 1] = k.weight == 1 and k.name or ("%s×%g"):format(k.name, k.weight)
+    end
+    local units = {}
+    for _, u in ipairs(d.units) do units[#units + 1] = u.name end
+    lines[#lines + 1] = ("  %s: kinds %s; results %s %s %s; units %s; %d date forms"):format(d.file,
+      table.concat(kinds, " "), d.results.pass.name, d.results.fail.name, d.results.na.name,
+      table.concat(units, " "), #d.dates)
     for _, f in ipairs(active.files) do
       local short, n, nv = M.short(f), 0, 0
       for _, it in ipairs(active.items) do if it.file == short then n = n + 1 end end
