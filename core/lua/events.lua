@@ -50,6 +50,14 @@ function M.emit(name, ev)
   end
 end
 
+-- Whether any handler, trusted or of the rule set, listens to `name`.
+function M.listened(name)
+  if handlers[name] and #handlers[name] > 0 then return true end
+  local rules = package.loaded.rules
+  local set = type(rules) == "table" and rules.current and rules.current()
+  return set and set.handlers and set.handlers[name] and #set.handlers[name] > 0 or false
+end
+
 -- The event of import `id`, read from the store.
 function M.import_event(id)
   local store = require("store")
@@ -59,6 +67,11 @@ end
 
 -- Called by the core (source.c) once an import's load has committed.
 function M.imported(id)
+  -- Read only for a listener: without one, the table of every inspection
+  -- of the import was built for nobody (peak RSS of an import of 5,000 /
+  -- 10,000 markets x 52 weeks: 53.6 / 83.0 MB with it, 29.0 / 34.0 MB
+  -- without; it also made the import slower than the floor).
+  if not M.listened("import") then return end
   local ok, ev = pcall(M.import_event, id)
   if not ok then cwsh.notice("import event: " .. tostring(ev)); return end
   M.emit("import", ev)
