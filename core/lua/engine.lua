@@ -264,9 +264,11 @@ function M.detail(set, insps)
     add_vetoes(vetoes, x.vetoes)
   end
   local score = calc.combine(set, insps)
-  local period = score and calc.period_vetoes(set, rules, insps, score)
+  local period, where
+  if score then period, where = calc.period_vetoes(set, rules, insps, score) end
   add_vetoes(vetoes, period)
   return { inspections = insps, score = score, vetoes = vetoes, period_vetoes = period or {},
+    period_where = where or {},
     grade = score and calc.grade(set, score, #vetoes > 0) }
 end
 

@@ -194,19 +194,46 @@ function M.vetoes(set, rules, lost, kind, memo)
 end
 
 -- The period vetoes one market's period triggers.  `list` holds { kind,
--- score, lost = { code -> points lost } } per inspection, `score` the
--- combined score.  Run once per market and period: nothing to memoise.
+-- date, score, lost = { code -> points lost } } per inspection, `score`
+-- the combined score.  Run once per market and period: nothing to
+-- memoise.  A veto with period = "month" judges each calendar month's
+-- inspections on their own (with that month's score) and vetoes the
+-- period when one month is vetoed.  Returns the names that fired and, per
+-- name, the lists of inspections it judged when it fired (the whole
+-- period, or each month that fired), for explain.
 function M.period_vetoes(set, rules, list, score)
-  local fired
+  local fired, where = nil, {}
+  local months, order
   for _, v in ipairs(set.vetoes) do
     if v.period then
-      local seen = {}
-      local r = rules.call_veto(v, rules.period(set, list, score, seen))
-      check_seen(v, seen)
-      if r then fired = fired or {}; fired[#fired + 1] = v.name end
+      local groups = { { list = list, score = score } }
+      if v.period == "month" then
+        if not months then
+          months, order = {}, {}
+          for _, x in ipairs(list) do
+            local k = x.date:sub(1, 7)
+            if not months[k] then months[k] = {}; order[#order + 1] = k end
+            table.insert(months[k], x)
+          end
+          table.sort(order)
+        end
+        groups = {}
+        for _, k in ipairs(order) do
+          groups[#groups + 1] = { month = k, list = months[k], score = M.combine(set, months[k]) }
+        end
+      end
+      for _, g in ipairs(groups) do
+        local seen = {}
+        local r = rules.call_veto(v, rules.period(set, g.list, g.score, seen))
+        check_seen(v, seen)
+        if r then
+          if not where[v.name] then fired = fired or {}; fired[#fired + 1] = v.name; where[v.name] = {} end
+          table.insert(where[v.name], g)
+        end
+      end
     end
   end
-  return fired
+  return fired, where
 end
 
 -- Whether the set has period vetoes (scoring then keeps each

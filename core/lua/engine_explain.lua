@@ -10,6 +10,29 @@ local M = {}
 local function fmt(x) return ("%.1f"):format(x) end
 local function trim(x) return (("%.2f"):format(x):gsub("0+$", ""):gsub("%.$", "")) end
 
+-- What triggered a period veto: for each period (or month, for period =
+-- "month") it fired on, the inspections that lost points on the items the
+-- veto reads ("2027-02: 2027-02-03 督查, 2027-02-17 暗访"); a veto that
+-- reads no item (one counting inspections) names the period and how many.
+function M.period_at(v, groups)
+  local out = {}
+  for _, g in ipairs(groups or {}) do
+    local names = {}
+    for _, x in ipairs(g.list) do
+      for _, c in ipairs(v.items) do
+        if (x.lost[c] or 0) > 0 then names[#names + 1] = x.date .. " " .. x.kind; break end
+      end
+    end
+    local label = g.month or "the period"
+    if #names == 0 then
+      names[1] = ("%d inspection%s"):format(#g.list, #g.list == 1 and "" or "s")
+    end
+    out[#out + 1] = label .. ": " .. table.concat(names, ", ")
+  end
+  if #out == 0 then out[1] = "the period" end
+  return out
+end
+
 -- The lines of an explanation (header, then one per lost item, caps,
 -- vetoes, total) for a detail from engine.market_detail.  Shared with the
 -- rule tests, whose `explain` expectations match these lines.
@@ -64,7 +87,7 @@ function M.lines(set, label, pname, d)
               if n == name then at[#at + 1] = x.date .. " " .. x.kind end
             end
           end
-          if v.period then at = { "the period" } end
+          if v.period then at = M.period_at(v, d.period_where[name]) end
           out[#out + 1] = { kind = "veto", veto = v, at = at, text = ("veto: %s (%s) → %s  %s:%d"):format(name,
             table.concat(at, ", "), d.grade, v.file, v.line) }
         end

@@ -220,7 +220,9 @@ local function new_api(set)
     if type(t) ~= "table" or type(t[1]) ~= "string" then fail(f, l, "veto expects { \"name\", when = function(i) ... end }") end
     if type(t.when) ~= "function" then fail(f, l, "veto %s has no 'when' function", t[1]) end
     if t.items ~= nil and type(t.items) ~= "table" then fail(f, l, "veto %s: items must be a list of item codes", t[1]) end
-    if t.period ~= nil and type(t.period) ~= "boolean" then fail(f, l, "veto %s: period must be true or false", t[1]) end
+    if t.period ~= nil and type(t.period) ~= "boolean" and t.period ~= "month" then
+      fail(f, l, "veto %s: period must be true, false or \"month\" (each month of the period on its own)", t[1])
+    end
     set.vetoes[#set.vetoes + 1] = { name = t[1], when = t.when, declared = t.items, period = t.period or false,
       file = f, line = l }
   end

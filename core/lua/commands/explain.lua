@@ -19,7 +19,8 @@ local COLUMNS = { "date", "kind", "inspector", "item", "title", "lost", "note", 
 --     "inspections": [ { date, kind, inspector, weight, score, vetoes } ],
 --     "rows": [ { date, kind, inspector, item, title, lost, note, rule } ],
 --     "caps": [ { date, category, cap, lost, counted, rule } ],
---     "vetoes": [ { veto, period, inspections, grade, rule } ],
+--     "vetoes": [ { veto, period (false, true or "month"), inspections
+--                   (what triggered it), grade, rule } ],
 --     "total": { score, grade } }
 local function document(set, m, p, d, items, tail)
   local n1 = function(x) return json.num(x, "%.1f") end
@@ -39,8 +40,9 @@ local function document(set, m, p, d, items, tail)
       caps[#caps + 1] = json.object("date", l.insp.date, "category", l.cat.name, "cap", n2(l.cat.cap),
         "lost", n2(-l.cat.lost), "counted", n2(-l.cat.sum), "rule", ("%s:%d"):format(l.decl.file, l.decl.line))
     elseif l.kind == "veto" and l.veto then
-      vetoes[#vetoes + 1] = json.object("veto", l.veto.name, "period", l.veto.period and true or false,
-        "inspections", l.veto.period and {} or l.at, "grade", d.grade,
+      vetoes[#vetoes + 1] = json.object("veto", l.veto.name,
+        "period", l.veto.period == "month" and "month" or l.veto.period and true or false,
+        "inspections", l.at, "grade", d.grade,
         "rule", ("%s:%d"):format(l.veto.file, l.veto.line))
     end
   end
