@@ -23,6 +23,7 @@
 --   combine { method = "weighted" }   -- weights: the kinds' (domain.lua);
 --          weights = { [kind] = w } overrides them, default_weight = 1
 --   total(100)
+--   calendar.add_workdays("2026-02-13", 1)   -- the work calendar (calendar.lua)
 --
 -- Load checks (each refused with the file:line of the declaration): an item
 -- without points, a duplicate item code, an item in an undeclared category,
@@ -169,6 +170,9 @@ end
 
 local function new_api(set)
   local api = {}
+  -- the work calendar (core/lua/calendar.lua): calendar.kind(date),
+  -- is_workday, add_workdays(date, n), workdays(from, to), next_workday
+  api.calendar = require("calendar").api
   local function pos() local f, l = where(3); return f, l end
 
   function api.name(s)

@@ -1,0 +1,324 @@
+-- calendar.lua — the work calendar: which days are work days, from the
+-- State Council's yearly holiday notices transcribed in rules/calendar/YYYY.lua.
+--
+-- Each file holds one year and runs sandboxed like a rule file, with this API:
+--
+--   notice "国办发明电〔2024〕12号（2024-11-12）"   the notice it transcribes
+--   provisional "why"                  instead of notice: not yet published;
+--                                      every use of the year warns
+--   holiday { "春节", "2025-01-28", "2025-02-04" }   days off (TO included)
+--   workday { "2025-01-26", "春节" }   a weekend day declared a work day
+--                                      (调休上班) for that holiday
+--
+-- Load checks, each refused with FILE:LINE: a file not named YEAR.lua, a
+-- date that is not YYYY-MM-DD or not in the file's year, a range that ends
+-- before it starts, a day declared twice, a work day that is not a Saturday
+-- or Sunday, a work day for a holiday the file does not declare, a file
+-- with neither notice nor provisional (or both).
+--
+-- The kind of a date is 工作日 (Monday to Friday), 周末, the holiday's
+-- name, or 调休上班.  A date in a year no file covers is counted with
+-- weekends only and warned about on stderr naming the year (never a silent
+-- guess); a date in a provisional year is warned about too.  Each warning
+-- is given once until M.reset_warnings() (the calendar command calls it per
+-- run).
+--
+-- The functions (M.kind, M.is_workday, M.add_workdays, M.workdays,
+-- M.next_workday) take and return dates as "YYYY-MM-DD"; rules reach them
+-- as `calendar.kind(...)` and so on (rules.lua puts M.api in the rule API).
+
+local M = {}
+
+M.BUDGET = 1000000
+M.WEEKDAYS = { "周一", "周二", "周三", "周四", "周五", "周六", "周日" }
+
+-- ------------------------------------------------------------ dates
+-- Day numbers: days since 1970-01-01 (H. Hinnant's days_from_civil).
+
+local function days_from_civil(y, m, d)
+  y = m <= 2 and y - 1 or y
+  local era = (y >= 0 and y or y - 399) // 400
+  local yoe = y - era * 400
+  local doy = (153 * (m + (m > 2 and -3 or 9)) + 2) // 5 + d - 1
+  local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+  return era * 146097 + doe - 719468
+end
+
+local function civil_from_days(z)
+  z = z + 719468
+  local era = (z >= 0 and z or z - 146096) // 146097
+  local doe = z - era * 146097
+  local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+  local y = yoe + era * 400
+  local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+  local mp = (5 * doy + 2) // 153
+  local d = doy - (153 * mp + 2) // 5 + 1
+  local m = mp < 10 and mp + 3 or mp - 9
+  return m <= 2 and y + 1 or y, m, d
+end
+
+local function month_days(y, m)
+  if m == 2 then return (y % 4 == 0 and (y % 100 ~= 0 or y % 400 == 0)) and 29 or 28 end
+  return ({ 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 })[m]
+end
+M.month_days = month_days
+
+-- "YYYY-MM-DD" -> day number, year | nil
+local function parse(s)
+  if type(s) ~= "string" then return nil end
+  local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+  if not y then return nil end
+  y, m, d = tonumber(y), tonumber(m), tonumber(d)
+  if m < 1 or m > 12 or d < 1 or d > month_days(y, m) then return nil end
+  return days_from_civil(y, m, d), y
+end
+M.parse = parse
+
+local function iso(n)
+  local y, m, d = civil_from_days(n)
+  return ("%04d-%02d-%02d"):format(y, m, d)
+end
+M.iso = iso
+
+-- 1 = Monday .. 7 = Sunday (1970-01-01 was a Thursday)
+local function weekday(n) return (n + 3) % 7 + 1 end
+M.weekday = function(date) return weekday(M.day(date)) end
+
+-- A date argument as a day number, or an error naming it.
+function M.day(date)
+  local n = parse(date)
+  if not n then error(("'%s' is not a date (YYYY-MM-DD)"):format(tostring(date)), 0) end
+  return n
+end
+
+-- ------------------------------------------------------------ loading
+
+local function where()
+  local info = debug.getinfo(3, "Sl")
+  local src = info and info.source or "?"
+  return (src:gsub("^@", "")), info and info.currentline or 0
+end
+
+local function fail(file, line, fmt, ...)
+  error(("%s:%d: " .. fmt):format(file, line, ...), 0)
+end
+
+local function new_api(y, file)
+  local api = {}
+  local function date_in(f, l, s, what)
+    local n, yy = parse(s)
+    if not n then fail(f, l, "%s: '%s' is not a date (YYYY-MM-DD)", what, tostring(s)) end
+    if yy ~= y.year then fail(f, l, "%s: %s is not in %d (a calendar file holds its own year)", what, s, y.year) end
+    return n
+  end
+  local function claim(f, l, n, what)
+    local o = y.days[n]
+    if o then fail(f, l, "%s is already declared at line %d (%s)", iso(n), o.line, o.kind) end
+  end
+  local function source(f, l, field, s)
+    if type(s) ~= "string" or s == "" then fail(f, l, "%s expects a string: %s \"...\"", field, field) end
+    if y.notice or y.provisional then
+      fail(f, l, "%s: the file already says %s at line %d", field, y.notice and "notice" or "provisional", y.source_line)
+    end
+    y[field], y.source_line = s, l
+  end
+  function api.notice(s) local f, l = where(); source(f, l, "notice", s) end
+  function api.provisional(s) local f, l = where(); source(f, l, "provisional", s) end
+  function api.holiday(t)
+    local f, l = where()
+    if type(t) ~= "table" or type(t[1]) ~= "string" or t[1] == "" then
+      fail(f, l, "holiday expects { NAME, FROM [, TO] }: holiday { \"春节\", \"%d-01-28\", \"%d-02-04\" }", y.year, y.year)
+    end
+    local name = t[1]
+    local a = date_in(f, l, t[2], "holiday " .. name)
+    local b = t[3] == nil and a or date_in(f, l, t[3], "holiday " .. name)
+    if b < a then fail(f, l, "holiday %s: %s is before %s", name, iso(b), iso(a)) end
+    for n = a, b do claim(f, l, n) end
+    for n = a, b do y.days[n] = { kind = name, line = l } end
+    y.holidays[name] = y.holidays[name] or l
+    y.nholiday = y.nholiday + (b - a + 1)
+  end
+  function api.workday(t)
+    local f, l = where()
+    if type(t) ~= "table" or type(t[2]) ~= "string" then
+      fail(f, l, "workday expects { DATE, HOLIDAY }: workday { \"%d-01-26\", \"春节\" }", y.year)
+    end
+    local n = date_in(f, l, t[1], "workday")
+    if weekday(n) < 6 then
+      fail(f, l, "workday: %s is a %s: only a Saturday or Sunday can be declared a work day", iso(n), M.WEEKDAYS[weekday(n)])
+    end
+    claim(f, l, n)
+    y.days[n] = { kind = "调休上班", ["for"] = t[2], line = l }
+    y.nwork = y.nwork + 1
+  end
+  return api
+end
+
+-- Load one year's file.  Returns the year's table or raises "file:line: why".
+local function load_file(path, year)
+  local y = { year = year, days = {}, holidays = {}, nholiday = 0, nwork = 0 }
+  local chunk, err = cwsh.sandbox_load(path, new_api(y))
+  if not chunk then error(err, 0) end
+  local ok, e = pcall(cwsh.budget, M.BUDGET, chunk)
+  local short = require("rules").short(path)
+  y.file = short
+  if not ok then
+    e = tostring(e)
+    if not e:match("%.lua:%d+: ") then e = short .. ": " .. e end
+    error(e, 0)
+  end
+  if not y.notice and not y.provisional then
+    error(("%s: declares neither notice \"...\" (the published notice) nor provisional \"why\""):format(short), 0)
+  end
+  for _, d in pairs(y.days) do
+    if d["for"] and not y.holidays[d["for"]] then
+      fail(short, d.line, "workday for '%s', which is not a holiday in this file", d["for"])
+    end
+  end
+  return y
+end
+
+-- Load every YEAR.lua in `dir`.  Returns { years = {[y] = year}, list =
+-- {y...} sorted, dir } or nil, "file:line: why".
+function M.load(dir)
+  local names = cwsh.listdir(dir)
+  local cal = { dir = dir, years = {}, list = {} }
+  if not names then return cal end       -- no calendar directory: no years
+  local ok, err = pcall(function()
+    for _, n in ipairs(names) do
+      if n:match("%.lua$") then
+        local path = dir .. "/" .. n
+        local year = n:match("^(%d%d%d%d)%.lua$")
+        if not year then
+          error(("%s: a calendar file is named YEAR.lua (e.g. 2026.lua)"):format(require("rules").short(path)), 0)
+        end
+        year = tonumber(year)
+        cal.years[year] = load_file(path, year)
+        cal.list[#cal.list + 1] = year
+      end
+    end
+  end)
+  if not ok then return nil, tostring(err) end
+  table.sort(cal.list)
+  return cal
+end
+
+local current
+
+-- Load rules/calendar again (the calendar command does so each run).
+function M.reload()
+  local cal, err = M.load((cwsh.rules_dir or "rules") .. "/calendar")
+  if not cal then error("calendar not loaded: " .. err, 0) end
+  current = cal
+  return cal
+end
+
+function M.get() return current or M.reload() end
+
+-- ------------------------------------------------------------ warnings
+
+local warned = {}
+function M.reset_warnings() warned = {} end
+local function warn(msg)
+  if warned[msg] then return end
+  warned[msg] = true
+  cwsh.notice("warning: " .. msg)
+end
+
+-- The year's table for day number n, or nil after warning.
+local function year_of(n)
+  local cal = M.get()
+  local y = civil_from_days(n)
+  local t = cal.years[y]
+  if t then
+    if t.provisional then
+      warn(("%s is provisional (%s): its holidays are the statutory days only, without 调休; replace it with the State Council's notice for %d"):format(
+        t.file, t.provisional, y))
+    end
+    return t
+  end
+  local first, last = cal.list[1], cal.list[#cal.list]
+  if not last then
+    warn(("no calendar files in %s: %d counted with weekends only"):format(require("rules").short(cal.dir), y))
+  elseif y > last then
+    warn(("%d is beyond the last calendar year loaded (%d): counted with weekends only, no holidays; add rules/calendar/%d.lua"):format(y, last, y))
+  elseif y < first then
+    warn(("%d is before the first calendar year loaded (%d): counted with weekends only, no holidays"):format(y, first))
+  else
+    warn(("%d has no calendar file (rules/calendar/%d.lua): counted with weekends only, no holidays"):format(y, y))
+  end
+end
+
+-- ------------------------------------------------------------ queries
+
+-- kind of day number n: 工作日 / 周末 / holiday name / 调休上班, and the
+-- holiday a 调休上班 day works for
+local function kind_of(n)
+  local y = year_of(n)
+  local d = y and y.days[n]
+  if d then return d.kind, d["for"] end
+  return weekday(n) >= 6 and "周末" or "工作日"
+end
+
+local function workday_n(n)
+  local k = kind_of(n)
+  return k == "工作日" or k == "调休上班"
+end
+
+function M.kind(date) return kind_of(M.day(date)) end
+function M.is_workday(date) return workday_n(M.day(date)) end
+
+-- The n-th work day after `date` (before it when n < 0); `date` itself is
+-- not counted, and n = 0 gives `date`.
+function M.add_workdays(date, n)
+  local d = M.day(date)
+  n = math.tointeger(n)
+  if not n then error("add_workdays: the number of work days must be an integer", 0) end
+  local step = n < 0 and -1 or 1
+  for _ = 1, math.abs(n) do
+    repeat d = d + step until workday_n(d)
+  end
+  return iso(d)
+end
+
+-- `date` when it is a work day, else the first work day after it
+-- (before it with dir = "previous").
+function M.next_workday(date, dir)
+  local d = M.day(date)
+  local step = dir == "previous" and -1 or 1
+  while not workday_n(d) do d = d + step end
+  return iso(d)
+end
+
+-- Work days from `from` to `to`, both included.
+function M.workdays(from, to)
+  local a, b = M.day(from), M.day(to)
+  if b < a then error(("workdays: %s is before %s"):format(to, from), 0) end
+  local c = 0
+  for n = a, b do if workday_n(n) then c = c + 1 end end
+  return c
+end
+
+-- What rules see as `calendar`: the queries only, read-only.
+M.api = setmetatable({}, {
+  __index = { kind = M.kind, is_workday = M.is_workday, add_workdays = M.add_workdays,
+    workdays = M.workdays, next_workday = M.next_workday, weekday = M.weekday },
+  __newindex = function() error("calendar is read-only", 2) end,
+  __metatable = false,
+})
+
+-- Every date of a year (or one month of it) with its kind, for listing.
+function M.days(year, month)
+  local out = {}
+  local m1, m2 = month or 1, month or 12
+  for m = m1, m2 do
+    for d = 1, month_days(year, m) do
+      local n = days_from_civil(year, m, d)
+      local k, f = kind_of(n)
+      out[#out + 1] = { date = iso(n), weekday = M.WEEKDAYS[weekday(n)], kind = k, ["for"] = f }
+    end
+  end
+  return out
+end
+
+return M
