@@ -281,4 +281,37 @@ function M.delete_import(n)
   return c.insp, c.res
 end
 
+-- ------------------------------------------------------------ targets
+
+-- Every market with its station and standardisation (改造提升) status, by
+-- code: { id, code, name, unit, is_key, std_status, std_year } (nil for NULL).
+function M.target_markets()
+  local out = {}
+  for r in db.query([[SELECT m.id, m.code, m.name, u.name AS unit, m.is_key, m.std_status, m.std_year
+      FROM market m LEFT JOIN unit u ON u.id = m.unit_id ORDER BY m.code]]) do
+    out[#out + 1] = { id = r.id, code = r.code, name = r.name, unit = nn(r.unit), is_key = r.is_key == 1,
+      std_status = nn(r.std_status), std_year = nn(r.std_year) }
+  end
+  return out
+end
+
+-- Each market's latest inspection (latest date, then highest id), by
+-- market id: { id, date, kind, results = { [code] = { result, deduction,
+-- count } } }; markets without one are absent.
+function M.latest_inspections()
+  local out, by_id = {}, {}
+  local latest = [[SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY market_id ORDER BY date DESC, id DESC) AS n
+      FROM inspection) WHERE n = 1]]
+  for r in db.query("SELECT id, market_id, date, kind FROM inspection WHERE id IN (" .. latest .. ")") do
+    local x = { id = r.id, date = r.date, kind = r.kind, results = {} }
+    out[r.market_id] = x
+    by_id[r.id] = x
+  end
+  for r in db.query([[SELECT r.inspection_id AS iid, it.code, r.result, r.deduction, r.count
+      FROM result r JOIN item it ON it.id = r.item_id WHERE r.inspection_id IN (]] .. latest .. ")") do
+    by_id[r.iid].results[r.code] = { result = r.result, deduction = nn(r.deduction), count = nn(r.count) }
+  end
+  return out
+end
+
 return M

@@ -1,0 +1,147 @@
+-- commands/targets.lua — `targets`: the targets breakdown table
+-- (目标任务细化分解表) of rules/targets.lua with each task's progress and
+-- status computed from the data (core/lua/targets.lua), and `targets show
+-- CODE` for one task in full.
+
+local targets = require("targets")
+
+local function opts(args, known)
+  local o, pos = {}, {}
+  local i = 1
+  while i <= #args do
+    local a = args[i]
+    if known[a] == "flag" then o[a] = true
+    elseif known[a] == "value" then
+      if args[i + 1] == nil then error(("%s needs a value"):format(a), 0) end
+      o[a] = args[i + 1]; i = i + 1
+    elseif a:match("^%-%-") then error(("targets: unknown option '%s'"):format(a), 0)
+    else pos[#pos + 1] = a end
+    i = i + 1
+  end
+  return o, pos
+end
+
+local function null(v) if v == nil then return cwsh.null end return v end
+
+local function today(o)
+  local s = o["--on"]
+  if s == nil then return os.date("%Y-%m-%d") end
+  if not s:match("^%d%d%d%d%-%d%d%-%d%d$") then error(("--on needs a date YYYY-MM-DD, not '%s'"):format(s), 0) end
+  return s
+end
+
+local function load()
+  local tbl, err = targets.load()
+  if not tbl then error(err, 0) end
+  return tbl
+end
+
+local COLUMNS = { "code", "task", "lead", "deadline", "progress %", "status", "evidence" }
+local KEYS = { "code", "task", "lead", "deadline", "progress", "status", "evidence" }
+
+local function involves(t, unit)
+  if t.lead == unit then return true end
+  for _, u in ipairs(t.support) do if u == unit then return true end end
+  return false
+end
+
+local function table_of(o)
+  local level = o["--level"]
+  if level and not targets.LEVELS[level] then
+    error(("--level must be bureau, unit or market, not '%s'"):format(level), 0)
+  end
+  local tbl = load()
+  local rows = targets.compute(tbl, today(o))
+  local out = { columns = COLUMNS, keys = KEYS, formats = { [5] = "%.0f" }, rows = {} }
+  local areas = {}
+  for _, r in ipairs(rows) do
+    local t = r.task
+    if t.area then areas[t.area] = true end
+    if (not o["--unit"] or involves(t, o["--unit"])) and (not o["--area"] or t.area == o["--area"])
+        and (not level or t.level == level) and (not o["--lagging"] or r.status == "滞后" or r.status == "出错") then
+      out.rows[#out.rows + 1] = { t.code, t.title, t.lead, null(t.deadline), null(r.progress), r.status, null(r.evidence) }
+    end
+  end
+  if o["--area"] and not areas[o["--area"]] then
+    local list = {}
+    for a in pairs(areas) do list[#list + 1] = a end
+    table.sort(list)
+    error(("no area '%s' in %s (areas: %s)"):format(o["--area"], tbl.file, table.concat(list, ", ")), 0)
+  end
+  return out
+end
+
+local function show(code, o)
+  local tbl = load()
+  local t = tbl.by_code[code]
+  if not t then error(("no task %s in %s"):format(code, tbl.file), 0) end
+  local on = today(o)
+  local r
+  for _, x in ipairs(targets.compute(tbl, on)) do if x.task == t then r = x end end
+  local out = { columns = { "field", "value" }, rows = {} }
+  local function add(k, v) if v ~= nil and v ~= "" then out.rows[#out.rows + 1] = { k, v } end end
+  add("code", t.code)
+  add("task", t.title)
+  add("area", t.area)
+  add("level", t.level)
+  add("target", t.target)
+  add("measures", t.measures)
+  add("lead", t.lead)
+  add("support", table.concat(t.support, "、"))
+  add("person", t.person)
+  add("standard", t.standard)
+  add("deadline", t.deadline)
+  if t.phase then add("phase", t.phase[1] .. ".." .. t.phase[2]) end
+  add("on", on)
+  if r.elapsed then add("elapsed", ("%.0f %% of the phase"):format(r.elapsed)) end
+  add("progress", r.progress and ("%.0f %%"):format(r.progress) or nil)
+  add("status", r.status)
+  add("evidence", r.evidence)
+  for _, s in ipairs(r.inputs or {}) do add("input", s) end
+  add("rule", ("%s:%d"):format(t.file, t.line))
+  return out
+end
+
+local OPTIONS = { "--unit", "--area", "--level", "--lagging", "--on", "show" }
+
+cwsh.command {
+  name = "targets",
+  usage = "targets [--unit U] [--area A] [--level bureau|unit|market] [--lagging] [--on DATE] | targets show CODE [--on DATE]",
+  help = "the targets breakdown table (目标任务细化分解表) of rules/targets.lua: each task's progress and status\n" .. [[
+  --unit U      tasks that unit U leads (牵头) or supports (配合)
+  --area A      tasks of area A
+  --level L     tasks at level L: bureau (局), unit (所/分局/市场主办单位) or market
+  --lagging     tasks that are 滞后 (or whose check failed)
+  --on DATE     compute the status as on DATE (default: today)
+  show CODE     one task in full: its fields, what its check read, its rule file:line
+progress % is the check's done / due; a task without a check has none.
+status: 已完成 (100 %), 滞后 (deadline passed, or progress behind the elapsed share of the
+phase), 未启动 (no progress yet), 推进中; 出错 when the check failed (its error is the evidence).
+examples:
+  targets
+  targets --unit 城东所 --lagging
+  targets show 3.2.1]],
+  complete = function(words, word)
+    if #words == 1 and not word:match("^%-") then return { "show" } end
+    local c = cwsh.completers or {}
+    if words[#words] == "--unit" and c.units then return c.units(true) end
+    if words[#words] == "--level" then return { "bureau", "unit", "market" } end
+    if words[#words] == "show" then
+      local tbl = targets.load()
+      local out = {}
+      for _, t in ipairs(tbl and tbl.tasks or {}) do out[#out + 1] = t.code end
+      return out
+    end
+    return OPTIONS
+  end,
+  run = function(args)
+    local o, pos = opts(args, { ["--unit"] = "value", ["--area"] = "value", ["--level"] = "value",
+      ["--lagging"] = "flag", ["--on"] = "value" })
+    if pos[1] == "show" then
+      if #pos ~= 2 then error("usage: targets show CODE", 0) end
+      return show(pos[2], o)
+    end
+    if #pos > 0 then error(("targets: unknown argument '%s' (usage: targets [options] | targets show CODE)"):format(pos[1]), 0) end
+    return table_of(o)
+  end,
+}
