@@ -119,7 +119,7 @@ function M.load(dir)
   if not dir then return nil, "no rules directory" end
   local path = dir .. "/" .. M.FILE
   local fh = io.open(path, "rb")
-  if not fh then return nil, ("no targets table: %s/%s does not exist"):format(rules.short(dir), M.FILE) end
+  if not fh then return nil, ("no targets table: %s does not exist"):format(rules.short(path)) end
   local text = fh:read("a")
   fh:close()
   local tbl = { tasks = {}, by_code = {}, file = rules.short(path), hash = cwsh.hash(text) }
