@@ -5,7 +5,7 @@
 #   make test       unit, transcript and rule tests through prove
 #   make check-sanitize   the same suite under ASan+UBSan
 #   make bench      benchmarks (BENCH_SCALE=demo|city|province, or BENCH_FILE=FILE.csv)
-#   make fuzz       libFuzzer on the CSV reader and converters (FUZZ_SECONDS=60)
+#   make fuzz       libFuzzer on each fuzz target in turn (FUZZ_SECONDS=60 each)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX   ?= /usr/local
@@ -42,11 +42,24 @@ PLUGIN_SO := $(PLUGINS:%=$(BUILD)/plugins/%.so)
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TESTPLUG  := $(patsubst tests/plugins/%.c,$(BUILD)/test-plugins/%.so,$(wildcard tests/plugins/*.c))
-# Fuzz targets (tests/fuzz/fuzz_NAME.c over plugins/csv/csv_NAME.c): a
-# replay binary per target for `make test`, libFuzzer builds for `make fuzz`.
+# Fuzz targets: tests/fuzz/fuzz_NAME.c drives the sources FUZZ_SRC_NAME
+# (linked with FUZZ_LIBS_NAME); its seeds are tests/fuzz/corpus/NAME and
+# the directories FUZZ_SEEDS_NAME (tests/t/fuzz-replay.t replays the same).
+# A replay binary per target for `make test`, libFuzzer builds for
+# `make fuzz`.
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(filter-out tests/fuzz/fuzz_replay.c,$(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_REPLAY := $(FUZZ_NAMES:%=$(BUILD)/fuzz/replay_%)
 FUZZ_SECONDS ?= 60
+FUZZ_SRC_read   := plugins/csv/csv_read.c
+FUZZ_LIBS_read  := -lcsv -lm
+FUZZ_SEEDS_read := tests/fixtures/csv
+FUZZ_SRC_conv   := plugins/csv/csv_conv.c
+FUZZ_LIBS_conv  := -lm
+FUZZ_SEEDS_conv := tests/fixtures/csv
+FUZZ_SRC_words  := core/words.c
+FUZZ_SRC_split  := core/split.c
+FUZZ_LIBS_split := $(LIBS_sqlite)
+FUZZ_SEEDS_split := tests/transcripts
 TOOLS_SRC := $(wildcard scripts/bench/*.c scripts/gen/*.c)
 TOOLS_BIN := $(TOOLS_SRC:scripts/%.c=$(BUILD)/%)
 
@@ -84,9 +97,13 @@ $(BUILD)/test-plugins/%.so: tests/plugins/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -shared -o $@ $<
 
-$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_replay.c $(BUILD)/plugins/csv/csv_%.o
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcsv -lm
+define fuzz_rules
+$$(if $$(FUZZ_SRC_$(1)),,$$(error tests/fuzz/fuzz_$(1).c: set FUZZ_SRC_$(1) in the Makefile))
+$(BUILD)/fuzz/replay_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz_replay.c $$(FUZZ_SRC_$(1):%.c=$(BUILD)/%.o)
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(FUZZ_LIBS_$(1))
+endef
+$(foreach t,$(FUZZ_NAMES),$(eval $(call fuzz_rules,$(t))))
 
 # Bench and generator programs: one C file each.
 $(BUILD)/bench/%: scripts/bench/%.c
@@ -112,21 +129,22 @@ check-sanitize: deps
 	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=undefined' test
 
 # Coverage-guided fuzzing with clang's libFuzzer, ASan and UBSan: each
-# target runs FUZZ_SECONDS from a work corpus seeded with the test
-# fixtures and tests/fuzz/corpus/NAME; crashes land in build-fuzz/.
+# target runs FUZZ_SECONDS from a work corpus seeded with
+# tests/fuzz/corpus/NAME and FUZZ_SEEDS_NAME; crashes land in build-fuzz/.
+define fuzz_one
+clang -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
+    -o build-fuzz/fuzz_$(1) tests/fuzz/fuzz_$(1).c $(FUZZ_SRC_$(1)) $(FUZZ_LIBS_$(1)); \
+mkdir -p build-fuzz/corpus-$(1); \
+cp -R tests/fuzz/corpus/$(1)/. build-fuzz/corpus-$(1)/ 2>/dev/null || true; \
+$(foreach d,$(FUZZ_SEEDS_$(1)),find $(d) -type f -exec cp {} build-fuzz/corpus-$(1)/ \; ;) \
+echo "fuzz: $(1) for $(FUZZ_SECONDS) s"; \
+build-fuzz/fuzz_$(1) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+    -artifact_prefix=build-fuzz/$(1)- build-fuzz/corpus-$(1);
+endef
 fuzz:
 	@sh scripts/deps.sh clang libclang-rt-14-dev
 	@mkdir -p build-fuzz
-	@set -e; for t in $(FUZZ_NAMES); do \
-	    clang -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
-	        -o build-fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c plugins/csv/csv_$$t.c -lcsv -lm; \
-	    mkdir -p build-fuzz/corpus-$$t; \
-	    cp -R tests/fuzz/corpus/$$t/. build-fuzz/corpus-$$t/ 2>/dev/null || true; \
-	    find tests/fixtures/csv -name '*.csv' -exec cp {} build-fuzz/corpus-$$t/ \; ; \
-	    echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
-	    build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	        -artifact_prefix=build-fuzz/$$t- build-fuzz/corpus-$$t; \
-	done
+	@set -e; $(foreach t,$(FUZZ_NAMES),$(call fuzz_one,$(t)))
 
 bench: deps
 	@$(MAKE) --no-print-directory all

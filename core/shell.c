@@ -15,6 +15,7 @@
 #include "cwshlib.h"
 #include "luahost.h"
 #include "progress.h"
+#include "split.h"
 #include "words.h"
 
 enum { IN_NONE, IN_SQL, IN_LUA, IN_EXPR };
@@ -121,33 +122,16 @@ static int end_work(session *s, stamp *t0, int rc)
 
 /* ------------------------------------------------------------------ SQL */
 
-/* Skip blanks and SQL comments. */
-static char *skip_blank(char *p)
-{
-    for (;;) {
-        p += strspn(p, " \t\r\n\f\v");
-        if (p[0] == '-' && p[1] == '-') { p += strcspn(p, "\n"); continue; }
-        if (p[0] == '/' && p[1] == '*') {
-            char *e = strstr(p + 2, "*/");
-            if (!e) return p + strlen(p);
-            p = e + 2;
-            continue;
-        }
-        return p;
-    }
-}
-
-static int newlines(const char *p, const char *end)
-{
-    int n = 0;
-    for (; p < end; p++) n += *p == '\n';
-    return n;
-}
-
 /* Run SQL text whose first line is line `line` of the input, one
  * statement at a time, so that an error names the line its statement
  * starts on.  A statement ends at the first ';' that completes it (the
  * store knows triggers and quotes). */
+static int sql_complete(void *store, const char *sql)
+{
+    const cwsh_store *st = store;
+    return st->complete(st->self, sql);
+}
+
 static int run_sql(session *s, const char *sql, int line)
 {
     if (!s->store) {
@@ -159,21 +143,11 @@ static int run_sql(session *s, const char *sql, int line)
     int here = s->src_line, rc = 0;
     char *p = text;
     while (rc == 0) {
-        char *q = skip_blank(p);
-        line += newlines(p, q);
-        if (!*q) break;
-        char *e = q, keep = 0;
-        for (;;) {
-            e = strchr(e, ';');
-            if (!e) { e = q + strlen(q); break; }
-            e++;
-            keep = *e;
-            *e = 0;
-            int done = s->store->complete(s->store->self, q);
-            *e = keep;
-            if (done) break;
-        }
-        keep = *e;
+        char *e;
+        char *q = split_sql_next(p, &e, sql_complete, s->store);
+        if (!q) break;
+        line += split_newlines(p, q);
+        char keep = *e;
         *e = 0;
         char *err = NULL;
         s->src_line = line;
@@ -189,7 +163,7 @@ static int run_sql(session *s, const char *sql, int line)
         free(err);
         s->src_line = here;
         *e = keep;
-        line += newlines(q, e);
+        line += split_newlines(q, e);
         p = e;
     }
     free(text);
@@ -360,20 +334,17 @@ static int run_command_line(session *s, const char *line)
     const char *werr;
     char **w = words_split(line, &n, &werr);
     if (!w) { session_error(s, werr); return -1; }
-    const char *rest = line + strspn(line, " \t");
-    rest += strcspn(rest, " \t");
-    rest += strspn(rest, " \t");
-    int rc = n ? shell_run_words(s, n, w, rest) : 0;
+    int rc = n ? shell_run_words(s, n, w, split_rest(line)) : 0;
     free(w);
     return rc;
 }
 
-static int is_command(session *s, const char *line)
+static int is_command(void *ctx, const char *word, size_t n)
 {
+    session *s = ctx;
     char name[64];
-    size_t n = strcspn(line, " \t");
     if (n == 0 || n >= sizeof name) return 0;
-    memcpy(name, line, n);
+    memcpy(name, word, n);
     name[n] = 0;
     int found = cwshlib_push_command(s->L, name);
     lua_pop(s->L, 1);
@@ -423,19 +394,20 @@ int shell_line(session *s, const char *line)
         rc = end_work(s, &t0, r);
         return shell_quit ? -1 : rc;
     }
-    const char *p = line + strspn(line, " \t\r");
-    if (!*p || strncmp(p, "--", 2) == 0 || *p == '#') return 0;
+    const char *p;
+    int kind = split_line(line, &p, is_command, s);
+    if (kind == SPLIT_BLANK) return 0;
     pend.line = s->src_line;        /* errors name a statement's first line */
-    if (*p == '.' || is_command(s, p)) {
+    if (kind == SPLIT_COMMAND) {
         rc = work(s, do_cmd, p, 0);
-    } else if (*p == '=') {
+    } else if (kind == SPLIT_EXPR) {
         stamp t0;
         begin_work(s, &t0);
-        int r = run_lua(s, p + 1, 1, 1);
-        if (r == 1) { pend.mode = IN_EXPR; pend_add(p + 1); abandon_work(s); return 0; }
+        int r = run_lua(s, p, 1, 1);
+        if (r == 1) { pend.mode = IN_EXPR; pend_add(p); abandon_work(s); return 0; }
         rc = end_work(s, &t0, r);
-    } else if (strncmp(p, "lua", 3) == 0 && (p[3] == 0 || p[3] == ' ' || p[3] == '\t')) {
-        const char *code = p + 3 + strspn(p + 3, " \t");
+    } else if (kind == SPLIT_LUA) {
+        const char *code = p;
         pend.mode = IN_LUA;
         if (*code) {
             stamp t0;

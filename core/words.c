@@ -8,10 +8,11 @@ char **words_split(const char *line, int *n, const char **err)
     /* at most len/2+1 words; strings need at most len+1 bytes + NULs */
     size_t maxw = len / 2 + 2;
     char **v = malloc(maxw * sizeof *v + 2 * len + 2);
+    *err = NULL;
+    if (!v) { *err = "out of memory"; return NULL; }
     char *out = (char *)(v + maxw);
     const char *p = line;
     int count = 0;
-    *err = NULL;
     for (;;) {
         while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') p++;
         if (!*p) break;

@@ -6,6 +6,7 @@
  */
 #ifndef WORDS_H
 #define WORDS_H
-/* Returns NULL with *err set (static string) on an unterminated quote. */
+/* Returns NULL with *err set (static string) on an unterminated quote or
+ * when memory runs out. */
 char **words_split(const char *line, int *n, const char **err);
 #endif
