@@ -4,6 +4,8 @@
 #   make run        install missing Debian packages (as root), build, demo job
 #   make test       unit, transcript and rule tests through prove
 #   make check-sanitize   the same suite under ASan+UBSan
+#   make check-valgrind   unit binaries, fuzz replays and transcripts under memcheck
+#   make check-reliability  allocation-failure sweep over an import
 #   make bench      benchmarks (BENCH_SCALE=demo|city|province, or BENCH_FILE=FILE.csv)
 #   make fuzz       libFuzzer on each fuzz target in turn (FUZZ_SECONDS=60 each)
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -128,6 +130,22 @@ check-sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build-san OPT='-O1 -g -fno-omit-frame-pointer' \
 	    SAN='-fsanitize=address,undefined -fno-sanitize-recover=undefined' test
 
+# memcheck (valgrind) over the unit binaries, the fuzz replays and a set
+# of transcripts (scripts/check-valgrind.sh): zero errors, no definite leak.
+check-valgrind: DEB_PKGS += valgrind
+check-valgrind: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TESTPLUG) $(FUZZ_REPLAY)
+	@sh scripts/check-valgrind.sh $(BUILD)
+
+# Allocation-failure sweep over an import (scripts/check-reliability.sh,
+# RELIABILITY_RUNS=300 by default, =all for every allocation).
+$(BUILD)/faults/failmalloc.so: tests/faults/failmalloc.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) -std=c11 -O2 -fPIC -shared -o $@ $<
+check-reliability: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/faults/failmalloc.so
+	@sh scripts/check-reliability.sh $(BUILD)
+
 # Coverage-guided fuzzing with clang's libFuzzer, ASan and UBSan: each
 # target runs FUZZ_SECONDS from a work corpus seeded with
 # tests/fuzz/corpus/NAME and FUZZ_SEEDS_NAME; crashes land in build-fuzz/.
@@ -166,5 +184,5 @@ install: all
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all deps run test check-sanitize fuzz bench install clean
+.PHONY: all deps run test check-sanitize check-valgrind check-reliability fuzz bench install clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

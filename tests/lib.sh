@@ -6,7 +6,8 @@ set -u
 ROOT=$(pwd)
 BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
-CWSH="$BUILD/cwsh"
+# CWSH_RUN: another way to start it (make check-valgrind runs it under memcheck)
+CWSH=${CWSH_RUN:-$BUILD/cwsh}
 FIX="$ROOT/tests/fixtures"
 _tap_n=0
 _tap_fail=0

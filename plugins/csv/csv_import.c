@@ -167,8 +167,8 @@ static int field(imp *I, const csvr_record *rec, int f, cell *c, char *why, size
         if (stop)       /* a limit or Ctrl-C: every further row would fail alike */
             set_fatal(I, crep_msgf("%s:%ld:%d: the converter of %s was stopped: %s; nothing imported",
                                    I->o->file, rec->line, colof(I, f), cmap_field_names[f], msg));
-        else
-            snprintf(why, wsz, "converter of %s failed: %s", cmap_field_names[f], msg);
+        /* the caller reports why either way (a stop's fatal error wins) */
+        snprintf(why, wsz, "converter of %s %s: %s", cmap_field_names[f], stop ? "was stopped" : "failed", msg);
         lua_pop(L, 1);
         return -1;
     }
@@ -181,8 +181,14 @@ static int field(imp *I, const csvr_record *rec, int f, cell *c, char *why, size
         return -1;
     }
     if (n + 1 > I->lcap[f]) {
+        char *b = realloc(I->lbuf[f], n + 64);
+        if (!b) {
+            snprintf(why, wsz, "converter of %s: out of memory", cmap_field_names[f]);
+            lua_pop(L, 1);
+            return -1;
+        }
+        I->lbuf[f] = b;
         I->lcap[f] = n + 64;
-        I->lbuf[f] = realloc(I->lbuf[f], I->lcap[f]);
     }
     memcpy(I->lbuf[f], s, n);
     I->lbuf[f][n] = 0;

@@ -6,11 +6,13 @@
 # (default 0), NAME.setup a shell snippet run first in the scratch directory.
 # CWSH_REGEN=1 rewrites every NAME.out with what cwsh printed: review the
 # change with git diff before committing it.  Elapsed times in summaries
-# ("in 0.0 s") are compared as "in T s".
+# ("in 0.0 s") are compared as "in T s".  TRANSCRIPTS="AREA/NAME ..."
+# runs only those (make check-valgrind).
 . tests/lib.sh
 for in in $(find "$ROOT/tests/transcripts" -name '*.cwsh' | sort); do
     base=${in%.cwsh}
     name=${base#"$ROOT/tests/transcripts/"}
+    case " ${TRANSCRIPTS:-$name} " in *" $name "*) ;; *) continue ;; esac
     scratch
     [ -f "$base.setup" ] && . "$base.setup"
     args=""; [ -f "$base.args" ] && args=$(cat "$base.args")

@@ -295,6 +295,13 @@ static void test_no_malloc(void)
     static const enum render_mode modes[] = { RENDER_CSV, RENDER_TSV, RENDER_JSON, RENDER_LINE, RENDER_LIST };
     static const char *const names[] = { "市场", "score", "note" };
     static const cwsh_value row[] = { T("解放市场"), R(94.5), T("a,\"b\"\n") };
+    /* memcheck (make check-valgrind) puts its own malloc in place of this
+     * counting one: nothing to count there */
+    const char *pre = getenv("LD_PRELOAD");
+    if (pre && strstr(pre, "vgpreload")) {
+        tap_ok(1, "# SKIP no allocation per row: valgrind replaces malloc");
+        return;
+    }
     FILE *f = fopen("/dev/null", "w");
     long start = allocs;
     render_config probe = { RENDER_CSV, 1, NULL, 0 };
