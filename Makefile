@@ -18,7 +18,7 @@ BENCH_FILE  ?=
 VERSION  := 1.0.0
 
 DEB_PKGS := gcc make pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev \
-            libreadline-dev sqlite3 tmux perl time
+            libreadline-dev sqlite3 tmux perl time python3-icalendar
 PKGS     := lua5.4 sqlite3 readline
 
 CC       ?= cc

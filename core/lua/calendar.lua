@@ -290,6 +290,9 @@ function M.next_workday(date, dir)
   return iso(d)
 end
 
+-- The date n calendar days after `date`.
+function M.add_days(date, n) return iso(M.day(date) + n) end
+
 -- Work days from `from` to `to`, both included.
 function M.workdays(from, to)
   local a, b = M.day(from), M.day(to)

@@ -4,7 +4,8 @@
 -- A rule set is the vocabulary rules/domain.lua (loaded by core/lua/domain.lua)
 -- and every other rules/*.lua file (sorted by name; the subdirectories
 -- mappings/ and tests/ are not rules; targets.lua is the targets table,
--- loaded by core/lua/targets.lua), each run sandboxed through
+-- loaded by core/lua/targets.lua, and schedule.lua the schedule, loaded by
+-- core/lua/schedule.lua), each run sandboxed through
 -- cwsh.sandbox_load with the DSL below as its API.  Rule files are
 -- untrusted: the DSL functions here are trusted and record the file:line
 -- of every declaration (debug.getinfo is not in the sandbox, so the
@@ -430,7 +431,7 @@ function M.load(dir, partial)
     vetoes = {}, files = {}, skipped = {} }
   local texts = { (read_file(dir .. "/" .. domain.FILE)) or "" }    -- the weights are in it
   for _, n in ipairs(names) do
-    if n:match("%.lua$") and n ~= domain.FILE and n ~= "targets.lua" then
+    if n:match("%.lua$") and n ~= domain.FILE and n ~= "targets.lua" and n ~= "schedule.lua" then
       local path = dir .. "/" .. n
       local text, e = read_file(path)
       if not text then return nil, ("cannot read '%s': %s"):format(path, tostring(e)) end

@@ -1,0 +1,81 @@
+-- commands/schedule.lua — `schedule`: the occurrences of rules/schedule.lua's
+-- recurring events (core/lua/schedule.lua) on the work calendar, listed or
+-- written as an iCalendar file.
+
+local calendar = require("calendar")
+local schedule = require("schedule")
+
+local USAGE = "schedule [FROM [TO] | MONTH] [--unit U] [--ics FILE]"
+
+-- FROM TO from the arguments: two dates, one date (to itself), a month
+-- YYYY-MM, or nothing (this month).
+local function range(pos)
+  local function month(s)
+    local y, m = s:match("^(%d%d%d%d)%-(%d%d)$")
+    m = tonumber(m)
+    if not y or m < 1 or m > 12 then return nil end
+    return ("%s-%02d-01"):format(y, m), ("%s-%02d-%02d"):format(y, m, calendar.month_days(tonumber(y), m))
+  end
+  if #pos == 0 then return month(os.date("%Y-%m")) end
+  if #pos == 1 and month(pos[1]) then return month(pos[1]) end
+  if #pos > 2 then error("usage: " .. USAGE, 0) end
+  for _, d in ipairs(pos) do
+    if not calendar.parse(d) then error(("schedule: '%s' is not a date (YYYY-MM-DD) or a month (YYYY-MM)"):format(d), 0) end
+  end
+  return pos[1], pos[2] or pos[1]
+end
+
+cwsh.command {
+  name = "schedule",
+  usage = USAGE,
+  help = "the recurring events of rules/schedule.lua (weekly 专班 meetings, the bimonthly 全面督查 and its notice) "
+    .. "from FROM to TO on the work calendar, an event on a holiday moved as declared; --ics FILE writes them as iCalendar\n"
+    .. [[
+Without dates: this month.  --unit keeps one unit's events.
+examples:
+  schedule 2026-10
+  schedule 2026-09-01 2026-12-31 --unit 城东所
+  schedule 2026-01-01 2026-12-31 --ics 督查日程.ics]],
+  complete = function(words)
+    if words[#words] == "--ics" then return "files" end
+    return { "--unit", "--ics" }
+  end,
+  run = function(args)
+    calendar.reload()
+    calendar.reset_warnings()
+    local pos, unit, ics = {}, nil, nil
+    local i = 1
+    while i <= #args do
+      local a = args[i]
+      if a == "--unit" or a == "--ics" then
+        local v = args[i + 1]
+        if not v then error(("schedule: %s needs a value"):format(a), 0) end
+        if a == "--unit" then unit = v else ics = v end
+        i = i + 1
+      elseif a:match("^%-%-") then error(("schedule: unknown option '%s'"):format(a), 0)
+      else pos[#pos + 1] = a end
+      i = i + 1
+    end
+    local from, to = range(pos)
+    local s = schedule.load()
+    local list = {}
+    for _, o in ipairs(schedule.occurrences(s, from, to)) do
+      if not unit or o.unit == unit then list[#list + 1] = o end
+    end
+    if ics then
+      local f, err = io.open(ics, "wb")
+      if not f then error(("schedule: cannot write '%s': %s"):format(ics, err), 0) end
+      f:write(schedule.ics(list, os.date("!%Y%m%dT%H%M%SZ")))
+      f:close()
+      cwsh.notice(("wrote %d event%s from %s to %s to %s"):format(#list, #list == 1 and "" or "s", from, to, ics))
+      return
+    end
+    local out = { columns = { "date", "weekday", "time", "event", "unit", "moved from" },
+      keys = { "date", "weekday", "time", "event", "unit", "moved_from" }, rows = {} }
+    for _, o in ipairs(list) do
+      out.rows[#out.rows + 1] = { o.date, calendar.WEEKDAYS[calendar.weekday(o.date)], o.time or cwsh.null, o.name,
+        o.unit or cwsh.null, o.moved_from and ("%s %s"):format(o.moved_from, o.why) or cwsh.null }
+    end
+    return out
+  end,
+}

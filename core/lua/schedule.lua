@@ -1,0 +1,262 @@
+-- schedule.lua — recurring events on the work calendar (calendar.lua),
+-- declared in rules/schedule.lua, and their iCalendar export (RFC 5545).
+--
+-- rules/schedule.lua runs sandboxed like a rule file, with this API:
+--
+--   meeting { "专班周例会", unit = "城北所", weekday = "周三", time = "15:00",
+--             minutes = 60, on_holiday = "next" }
+--       weekly; a day that is not a work day moves to the next work day
+--       ("next", the default), the previous one ("previous") or is left
+--       out ("skip").  weekday: 周一..周日 (or 1..7); time HH:MM.
+--   round { "全面督查", every = 2, start = 1, day = 10, notice = 5,
+--           time = "09:00", minutes = 240, on_holiday = "next" }
+--       every `every` months from month `start` (1 = January), on day
+--       `day` of the month (moved like a meeting); `notice` > 0 adds the
+--       round's notice (通知) that many work days before it.
+--
+-- Load checks, each refused with FILE:LINE and why: an event without a
+-- name or declared twice, a weekday, time, day, month count or
+-- on_holiday value out of range.
+--
+-- M.occurrences(from, to) gives, sorted by date, time and name:
+--   { date, time, minutes, name, unit, event, moved_from, why, uid }
+-- where moved_from and why (the holiday's name) say when the calendar moved
+-- it.  The uid is the event's name and its scheduled (unmoved) date
+-- hashed, so it stays the same across runs and when a file edit moves it.
+
+local calendar = require("calendar")
+
+local M = {}
+
+M.FILE = "schedule.lua"
+M.BUDGET = 1000000
+
+local function where()
+  local info = debug.getinfo(3, "Sl")
+  local src = info and info.source or "?"
+  return (src:gsub("^@", "")), info and info.currentline or 0
+end
+
+local function fail(file, line, fmt, ...)
+  error(("%s:%d: " .. fmt):format(file, line, ...), 0)
+end
+
+local WEEKDAY = {}
+for i, w in ipairs(calendar.WEEKDAYS) do WEEKDAY[w] = i; WEEKDAY[i] = i end
+local MOVES = { next = true, previous = true, skip = true }
+
+local function check_common(f, l, kind, t, s)
+  if type(t) ~= "table" or type(t[1]) ~= "string" or t[1] == "" then
+    fail(f, l, "%s expects a table with a name first: %s { \"%s\", ... }", kind, kind, kind == "meeting" and "专班周例会" or "全面督查")
+  end
+  local name = t[1]
+  if s.by_name[name] then fail(f, l, "%s '%s' is declared twice (first at line %d)", kind, name, s.by_name[name].line) end
+  local ev = { kind = kind, name = name, line = l, unit = t.unit, on_holiday = t.on_holiday or "next" }
+  if ev.unit ~= nil and (type(ev.unit) ~= "string" or ev.unit == "") then fail(f, l, "%s '%s': unit must be a name", kind, name) end
+  if not MOVES[ev.on_holiday] then
+    fail(f, l, "%s '%s': on_holiday is next, previous or skip, not '%s'", kind, name, tostring(ev.on_holiday))
+  end
+  if t.time ~= nil then
+    local h, m = tostring(t.time):match("^(%d%d?):(%d%d)$")
+    if not h or tonumber(h) > 23 or tonumber(m) > 59 then
+      fail(f, l, "%s '%s': time is HH:MM, not '%s'", kind, name, tostring(t.time))
+    end
+    ev.time = ("%02d:%s"):format(tonumber(h), m)
+  end
+  ev.minutes = t.minutes or 60
+  if math.type(ev.minutes) ~= "integer" or ev.minutes <= 0 then
+    fail(f, l, "%s '%s': minutes must be a positive whole number", kind, name)
+  end
+  return ev
+end
+
+local function new_api(s)
+  local api = {}
+  function api.meeting(t)
+    local f, l = where()
+    local ev = check_common(f, l, "meeting", t, s)
+    ev.weekday = WEEKDAY[t.weekday]
+    if not ev.weekday then
+      fail(f, l, "meeting '%s': weekday is 周一 to 周日 (or 1 to 7), not '%s'", ev.name, tostring(t.weekday))
+    end
+    s.events[#s.events + 1] = ev
+    s.by_name[ev.name] = ev
+  end
+  function api.round(t)
+    local f, l = where()
+    local ev = check_common(f, l, "round", t, s)
+    ev.every, ev.start, ev.day, ev.notice = t.every or 2, t.start or 1, t.day or 1, t.notice or 0
+    for _, k in ipairs({ "every", "start", "day", "notice" }) do
+      if math.type(ev[k]) ~= "integer" or ev[k] < (k == "notice" and 0 or 1) then
+        fail(f, l, "round '%s': %s must be a whole number%s", ev.name, k, k == "notice" and " of work days" or " from 1")
+      end
+    end
+    if ev.every > 12 or ev.start > 12 then fail(f, l, "round '%s': every and start are months, 1 to 12", ev.name) end
+    if ev.day > 28 then fail(f, l, "round '%s': day is 1 to 28 (a day every month has)", ev.name) end
+    s.events[#s.events + 1] = ev
+    s.by_name[ev.name] = ev
+  end
+  return api
+end
+
+-- Load rules/schedule.lua (or `path`).  Returns { events, file } or raises
+-- "file:line: why".
+function M.load(path)
+  path = path or ((cwsh.rules_dir or "rules") .. "/" .. M.FILE)
+  local s = { events = {}, by_name = {} }
+  local chunk, err = cwsh.sandbox_load(path, new_api(s))
+  if not chunk then error(err, 0) end
+  local ok, e = pcall(cwsh.budget, M.BUDGET, chunk)
+  s.file = require("rules").short(path)
+  if not ok then
+    e = tostring(e)
+    if not e:match("%.lua:%d+: ") then e = s.file .. ": " .. e end
+    error(e, 0)
+  end
+  return s
+end
+
+-- Move day number n per the event's on_holiday; nil when skipped.
+local function place(ev, n)
+  if calendar.is_workday(calendar.iso(n)) then return n end
+  if ev.on_holiday == "skip" then return nil end
+  return calendar.parse(calendar.next_workday(calendar.iso(n), ev.on_holiday))
+end
+
+local function add(out, ev, name, sched, at, a, b)
+  if not at or at < a or at > b then return nil end
+  local moved, why
+  if at ~= sched then
+    moved = calendar.iso(sched)
+    why = calendar.kind(moved)
+  end
+  out[#out + 1] = { date = calendar.iso(at), time = ev.time, minutes = ev.minutes, name = name, unit = ev.unit,
+    event = ev, moved_from = moved, why = why,
+    uid = cwsh.hash(name .. "\0" .. calendar.iso(sched)):sub(1, 24) .. "@cwsh" }
+  return out[#out]
+end
+
+-- Every occurrence from `from` to `to` (dates, both included).
+function M.occurrences(s, from, to)
+  local a, b = calendar.day(from), calendar.day(to)
+  if b < a then error(("schedule: %s is before %s"):format(to, from), 0) end
+  local out = {}
+  -- a day moved to the next work day can come from up to a holiday's
+  -- length before `from`: look a month either side
+  local lo, hi = a - 31, b + 31
+  for _, ev in ipairs(s.events) do
+    if ev.kind == "meeting" then
+      local n = lo + (ev.weekday - calendar.weekday(calendar.iso(lo))) % 7
+      while n <= hi do
+        add(out, ev, ev.name, n, place(ev, n), a, b)
+        n = n + 7
+      end
+    else
+      local y1 = tonumber(calendar.iso(lo):sub(1, 4))
+      local y2 = tonumber(calendar.iso(hi):sub(1, 4))
+      for y = y1, y2 do
+        for m = ev.start, 12, ev.every do
+          local n = calendar.parse(("%04d-%02d-%02d"):format(y, m, ev.day))
+          if n >= lo and n <= hi then
+            local at = place(ev, n)
+            add(out, ev, ev.name, n, at, a, b)
+            if at and ev.notice > 0 then
+              local nd = calendar.parse(calendar.add_workdays(calendar.iso(at), -ev.notice))
+              local o = add(out, { kind = "notice", minutes = 0, unit = ev.unit }, ev.name .. "通知", n, nd, a, b)
+              if o then o.event, o.moved_from, o.why = ev, nil, nil end
+            end
+          end
+        end
+      end
+    end
+  end
+  -- an event moved onto a day it is held anyway, or two moved onto the
+  -- same day, is held once: the earliest moved occurrence stays (it says
+  -- which day was missed)
+  local best = {}
+  for _, o in ipairs(out) do
+    local k = o.name .. "\0" .. o.date
+    local b = best[k]
+    if not b or (o.moved_from and (not b.moved_from or o.moved_from < b.moved_from)) then best[k] = o end
+  end
+  local kept = {}
+  for _, o in ipairs(out) do
+    if best[o.name .. "\0" .. o.date] == o then kept[#kept + 1] = o end
+  end
+  out = kept
+  table.sort(out, function(x, y)
+    if x.date ~= y.date then return x.date < y.date end
+    if (x.time or "") ~= (y.time or "") then return (x.time or "") < (y.time or "") end
+    return x.name < y.name
+  end)
+  return out
+end
+
+-- ------------------------------------------------------------ iCalendar
+
+-- TEXT value escaping (RFC 5545 3.3.11)
+local function esc(s)
+  return (tostring(s):gsub("\\", "\\\\"):gsub(";", "\\;"):gsub(",", "\\,"):gsub("\r?\n", "\\n"))
+end
+M.escape = esc
+
+-- Fold a content line at 75 octets (3.1) without splitting a UTF-8
+-- character: continuation lines start with a space, which counts.
+local function fold(line)
+  local parts, i, n, width = {}, 1, #line, 75
+  while n - i + 1 > width do
+    local j = i + width                  -- the first byte of the next part
+    while j > i and (line:byte(j) or 0) & 0xC0 == 0x80 do j = j - 1 end
+    parts[#parts + 1] = line:sub(i, j - 1)
+    i, width = j, 74
+  end
+  parts[#parts + 1] = line:sub(i)
+  return table.concat(parts, "\r\n ")
+end
+M.fold = fold
+
+local function stamp(date, time)
+  return date:gsub("%-", "") .. (time and ("T" .. time:gsub(":", "") .. "00") or "")
+end
+
+local function add_minutes(date, time, minutes)
+  local h, m = time:match("^(%d+):(%d+)$")
+  local t = tonumber(h) * 60 + tonumber(m) + minutes
+  local n = calendar.parse(date) + t // 1440
+  t = t % 1440
+  return calendar.iso(n), ("%02d:%02d"):format(t // 60, t % 60)
+end
+
+-- The calendar text for `list` (occurrences); `now` the DTSTAMP (UTC,
+-- "YYYYMMDDTHHMMSSZ").  Timed events are in TZID Asia/Shanghai (with its
+-- VTIMEZONE: UTC+8, no daylight saving), untimed ones whole days.
+function M.ics(list, now)
+  local L = { "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//cwsh//schedule//ZH", "CALSCALE:GREGORIAN",
+    "X-WR-TIMEZONE:Asia/Shanghai",
+    "BEGIN:VTIMEZONE", "TZID:Asia/Shanghai", "BEGIN:STANDARD", "DTSTART:19700101T000000",
+    "TZOFFSETFROM:+0800", "TZOFFSETTO:+0800", "TZNAME:CST", "END:STANDARD", "END:VTIMEZONE" }
+  for _, o in ipairs(list) do
+    L[#L + 1] = "BEGIN:VEVENT"
+    L[#L + 1] = "UID:" .. o.uid
+    L[#L + 1] = "DTSTAMP:" .. now
+    if o.time then
+      L[#L + 1] = "DTSTART;TZID=Asia/Shanghai:" .. stamp(o.date, o.time)
+      L[#L + 1] = "DTEND;TZID=Asia/Shanghai:" .. stamp(add_minutes(o.date, o.time, o.minutes))
+    else
+      L[#L + 1] = "DTSTART;VALUE=DATE:" .. stamp(o.date)
+      L[#L + 1] = "DTEND;VALUE=DATE:" .. stamp(calendar.add_days(o.date, 1))
+    end
+    L[#L + 1] = "SUMMARY:" .. esc(o.name)
+    local desc = {}
+    if o.unit then desc[#desc + 1] = o.unit end
+    if o.moved_from then desc[#desc + 1] = ("原定%s（%s）"):format(o.moved_from, o.why) end
+    if #desc > 0 then L[#L + 1] = "DESCRIPTION:" .. esc(table.concat(desc, "\n")) end
+    L[#L + 1] = "CATEGORIES:" .. esc(o.event.kind == "meeting" and "例会" or "督查")
+    L[#L + 1] = "END:VEVENT"
+  end
+  L[#L + 1] = "END:VCALENDAR"
+  for i, l in ipairs(L) do L[i] = fold(l) end
+  return table.concat(L, "\r\n") .. "\r\n"
+end
+
+return M

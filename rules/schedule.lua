@@ -1,0 +1,21 @@
+-- rules/schedule.lua — the work plan's recurring events, on the work
+-- calendar (rules/calendar/YYYY.lua).  Loaded by core/lua/schedule.lua;
+-- `schedule` lists the occurrences, `schedule --ics FILE` exports them.
+--
+--   meeting { NAME, unit = UNIT, weekday = "周一".."周日", time = "HH:MM",
+--             minutes = 60, on_holiday = "next" | "previous" | "skip" }
+--   round { NAME, every = MONTHS, start = MONTH, day = DAY, notice = WORKDAYS,
+--           time = "HH:MM", minutes = 240, on_holiday = ... }
+--
+-- An event on a day that is not a work day moves as on_holiday says; a
+-- weekend day declared a work day (调休上班) is a work day.
+
+-- every 专班 meets weekly: the bureau's and each station's
+meeting { "专班周例会", unit = "市场监管局", weekday = "周一", time = "09:00", minutes = 60 }
+meeting { "城东所专班周例会", unit = "城东所", weekday = "周三", time = "15:00", minutes = 60 }
+meeting { "城西所专班周例会", unit = "城西所", weekday = "周四", time = "15:00", minutes = 60 }
+meeting { "城南所专班周例会", unit = "城南所", weekday = "周四", time = "09:30", minutes = 60 }
+
+-- the leading group's comprehensive round every two months, on the 10th
+-- (the next work day when that is not one), its notice 5 work days before
+round { "全面督查", unit = "领导小组", every = 2, start = 1, day = 10, notice = 5 }
