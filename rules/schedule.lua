@@ -19,3 +19,11 @@ meeting { "城南所专班周例会", unit = "城南所", weekday = "周四", ti
 -- the leading group's comprehensive round every two months, on the 10th
 -- (the next work day when that is not one), its notice 5 work days before
 round { "全面督查", unit = "领导小组", every = 2, start = 1, day = 10, notice = 5 }
+
+-- the inspection rota, spread over each week's or month's work days; who
+-- goes comes from the 区域机制 table (assignment: 包所 leaders, 包挂市场
+-- departments).  Key markets weekly, the others monthly, and markets in
+-- the 下游 tier of the latest ranking weekly too.
+inspect { "重点市场督查", markets = "key", every = "week" }
+inspect { "日常督查", markets = "other", every = "month" }
+inspect { "下游市场加密督查", tier = "下游", every = "week" }

@@ -13,6 +13,10 @@
 --       every `every` months from month `start` (1 = January), on day
 --       `day` of the month (moved like a meeting); `notice` > 0 adds the
 --       round's notice (通知) that many work days before it.
+--   inspect { "重点市场督查", markets = "key", every = "week" }
+--       the rota: markets = "key" | "other" | "all" and/or tier = "下游"
+--       (the tier in the latest stored ranking), every week or month,
+--       spread over the period's work days (M.rota), naming who goes.
 --
 -- Load checks, each refused with FILE:LINE and why: an event without a
 -- name or declared twice, a weekday, time, day, month count or
@@ -96,6 +100,26 @@ local function new_api(s)
     s.events[#s.events + 1] = ev
     s.by_name[ev.name] = ev
   end
+  function api.inspect(t)
+    local f, l = where()
+    local ev = check_common(f, l, "inspect", t, s)
+    ev.every = t.every or "month"
+    if ev.every ~= "week" and ev.every ~= "month" then
+      fail(f, l, "inspect '%s': every is week or month, not '%s'", ev.name, tostring(ev.every))
+    end
+    if t.markets ~= nil and t.markets ~= "key" and t.markets ~= "other" and t.markets ~= "all" then
+      fail(f, l, "inspect '%s': markets is key, other or all, not '%s'", ev.name, tostring(t.markets))
+    end
+    if t.tier ~= nil and (type(t.tier) ~= "string" or t.tier == "") then
+      fail(f, l, "inspect '%s': tier must be a tier's name (as the ranking gives it)", ev.name)
+    end
+    if t.markets == nil and t.tier == nil then
+      fail(f, l, "inspect '%s': say which markets: markets = \"key\" | \"other\" | \"all\", or tier = \"下游\"", ev.name)
+    end
+    ev.markets, ev.tier = t.markets or "all", t.tier
+    s.events[#s.events + 1] = ev
+    s.by_name[ev.name] = ev
+  end
   return api
 end
 
@@ -136,8 +160,59 @@ local function add(out, ev, name, sched, at, a, b)
   return out[#out]
 end
 
--- Every occurrence from `from` to `to` (dates, both included).
-function M.occurrences(s, from, to)
+-- The markets an inspect event covers, by code.
+local function covers(ev, m)
+  if ev.tier and m.tier ~= ev.tier then return false end
+  if ev.markets == "key" then return m.is_key end
+  if ev.markets == "other" then return not m.is_key end
+  return true
+end
+
+-- The rota: in every week (Monday to Sunday) or month from lo to hi, the
+-- markets the event covers are spread evenly over the period's work days
+-- in code order (the i-th of N on work day floor((i-1) * W / N) + 1 of W),
+-- each naming who goes (the station's 包所 leader, the 包挂 department).
+function M.rota(out, ev, markets, lo, hi, a, b)
+  local list = {}
+  for _, m in ipairs(markets) do if covers(ev, m) then list[#list + 1] = m end end
+  if #list == 0 then return end
+  local p = lo
+  while p <= hi do
+    local first, last
+    if ev.every == "week" then
+      first = p - (calendar.weekday(calendar.iso(p)) - 1)
+      last = first + 6
+    else
+      local y, m = calendar.iso(p):match("^(%d+)%-(%d+)")
+      y, m = tonumber(y), tonumber(m)
+      first = calendar.parse(("%04d-%02d-01"):format(y, m))
+      last = first + calendar.month_days(y, m) - 1
+    end
+    if last >= a and first <= b then
+      local wd = {}
+      for n = first, last do if calendar.is_workday(calendar.iso(n)) then wd[#wd + 1] = n end end
+      for i, m in ipairs(list) do
+        if #wd > 0 then
+          local n = wd[(i - 1) * #wd // #list + 1]
+          local who = {}
+          if m.leader then who[#who + 1] = m.leader end
+          if m.department then who[#who + 1] = m.department end
+          local o = add(out, ev, ev.name, n, n, a, b)
+          if o then
+            o.market, o.market_name, o.unit = m.code, m.name, m.unit
+            o.who = #who > 0 and table.concat(who, "、") or nil
+            o.uid = cwsh.hash(ev.name .. "\0" .. m.code .. "\0" .. calendar.iso(first)):sub(1, 24) .. "@cwsh"
+          end
+        end
+      end
+    end
+    p = last + 1
+  end
+end
+
+-- Every occurrence from `from` to `to` (dates, both included); `markets`
+-- (store.rota_markets) for the inspect events.
+function M.occurrences(s, from, to, markets)
   local a, b = calendar.day(from), calendar.day(to)
   if b < a then error(("schedule: %s is before %s"):format(to, from), 0) end
   local out = {}
@@ -151,6 +226,8 @@ function M.occurrences(s, from, to)
         add(out, ev, ev.name, n, place(ev, n), a, b)
         n = n + 7
       end
+    elseif ev.kind == "inspect" then
+      M.rota(out, ev, markets or {}, lo, hi, a, b)
     else
       local y1 = tonumber(calendar.iso(lo):sub(1, 4))
       local y2 = tonumber(calendar.iso(hi):sub(1, 4))
@@ -175,19 +252,20 @@ function M.occurrences(s, from, to)
   -- which day was missed)
   local best = {}
   for _, o in ipairs(out) do
-    local k = o.name .. "\0" .. o.date
+    local k = o.name .. "\0" .. (o.market or "") .. "\0" .. o.date
     local b = best[k]
     if not b or (o.moved_from and (not b.moved_from or o.moved_from < b.moved_from)) then best[k] = o end
   end
   local kept = {}
   for _, o in ipairs(out) do
-    if best[o.name .. "\0" .. o.date] == o then kept[#kept + 1] = o end
+    if best[o.name .. "\0" .. (o.market or "") .. "\0" .. o.date] == o then kept[#kept + 1] = o end
   end
   out = kept
   table.sort(out, function(x, y)
     if x.date ~= y.date then return x.date < y.date end
     if (x.time or "") ~= (y.time or "") then return (x.time or "") < (y.time or "") end
-    return x.name < y.name
+    if x.name ~= y.name then return x.name < y.name end
+    return (x.market or "") < (y.market or "")
   end)
   return out
 end
@@ -246,12 +324,15 @@ function M.ics(list, now)
       L[#L + 1] = "DTSTART;VALUE=DATE:" .. stamp(o.date)
       L[#L + 1] = "DTEND;VALUE=DATE:" .. stamp(calendar.add_days(o.date, 1))
     end
-    L[#L + 1] = "SUMMARY:" .. esc(o.name)
+    L[#L + 1] = "SUMMARY:" .. esc(o.market_name and (o.name .. " " .. o.market_name) or o.name)
     local desc = {}
     if o.unit then desc[#desc + 1] = o.unit end
+    if o.market then desc[#desc + 1] = ("%s（%s）"):format(o.market_name, o.market) end
+    if o.who then desc[#desc + 1] = "负责：" .. o.who end
     if o.moved_from then desc[#desc + 1] = ("原定%s（%s）"):format(o.moved_from, o.why) end
     if #desc > 0 then L[#L + 1] = "DESCRIPTION:" .. esc(table.concat(desc, "\n")) end
     L[#L + 1] = "CATEGORIES:" .. esc(o.event.kind == "meeting" and "例会" or "督查")
+    if o.unit or o.market_name then L[#L + 1] = "LOCATION:" .. esc(o.market_name or o.unit) end
     L[#L + 1] = "END:VEVENT"
   end
   L[#L + 1] = "END:VCALENDAR"

@@ -314,4 +314,26 @@ function M.latest_inspections()
   return out
 end
 
+-- The rota's markets (schedule.lua), by code: { code, name, unit, is_key,
+-- tier } with tier the market's tier in the most recently stored ranking
+-- (the score rows computed last; nil when it has none), and who covers it
+-- from the 区域机制 table `assignment`: leader (the person who 包所 its
+-- station) and department (the unit that 包挂 the market), nil when none.
+function M.rota_markets()
+  local out = {}
+  local latest = db.one("SELECT period, rules_hash FROM score ORDER BY computed_at DESC, id DESC LIMIT 1")
+  for r in db.query([[SELECT m.code, m.name, u.name AS unit, m.is_key, s.tier,
+        (SELECT group_concat(p.name, '、') FROM assignment a JOIN person p ON p.id = a.person_id
+          WHERE a.kind = '包所' AND a.unit_id = m.unit_id ORDER BY p.name) AS leader,
+        (SELECT group_concat(d.name, '、') FROM assignment a JOIN unit d ON d.id = a.unit_id
+          WHERE a.kind = '包挂市场' AND a.market_id = m.id ORDER BY d.name) AS department
+      FROM market m LEFT JOIN unit u ON u.id = m.unit_id
+      LEFT JOIN score s ON s.market_id = m.id AND s.period = :p AND s.rules_hash = :h
+      ORDER BY m.code]], { p = latest and latest.period or "", h = latest and latest.rules_hash or "" }) do
+    out[#out + 1] = { code = r.code, name = r.name, unit = nn(r.unit), is_key = r.is_key == 1, tier = nn(r.tier),
+      leader = nn(r.leader), department = nn(r.department) }
+  end
+  return out, latest and latest.period
+end
+
 return M

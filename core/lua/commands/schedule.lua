@@ -5,7 +5,7 @@
 local calendar = require("calendar")
 local schedule = require("schedule")
 
-local USAGE = "schedule [FROM [TO] | MONTH] [--unit U] [--ics FILE]"
+local USAGE = "schedule [FROM [TO] | MONTH] [--unit U] [--market M] [--person P] [--ics FILE]"
 
 -- FROM TO from the arguments: two dates, one date (to itself), a month
 -- YYYY-MM, or nothing (this month).
@@ -31,26 +31,27 @@ cwsh.command {
   help = "the recurring events of rules/schedule.lua (weekly 专班 meetings, the bimonthly 全面督查 and its notice) "
     .. "from FROM to TO on the work calendar, an event on a holiday moved as declared; --ics FILE writes them as iCalendar\n"
     .. [[
-Without dates: this month.  --unit keeps one unit's events.
+Without dates: this month.  --unit, --market (code or name) and --person (who goes) keep some.
 examples:
   schedule 2026-10
   schedule 2026-09-01 2026-12-31 --unit 城东所
   schedule 2026-01-01 2026-12-31 --ics 督查日程.ics]],
   complete = function(words)
     if words[#words] == "--ics" then return "files" end
-    return { "--unit", "--ics" }
+    return { "--unit", "--market", "--person", "--ics" }
   end,
   run = function(args)
     calendar.reload()
     calendar.reset_warnings()
-    local pos, unit, ics = {}, nil, nil
+    local pos, unit, ics, market, person = {}, nil, nil, nil, nil
     local i = 1
     while i <= #args do
       local a = args[i]
-      if a == "--unit" or a == "--ics" then
+      if a == "--unit" or a == "--ics" or a == "--market" or a == "--person" then
         local v = args[i + 1]
         if not v then error(("schedule: %s needs a value"):format(a), 0) end
-        if a == "--unit" then unit = v else ics = v end
+        if a == "--unit" then unit = v elseif a == "--market" then market = v
+        elseif a == "--person" then person = v else ics = v end
         i = i + 1
       elseif a:match("^%-%-") then error(("schedule: unknown option '%s'"):format(a), 0)
       else pos[#pos + 1] = a end
@@ -58,9 +59,19 @@ examples:
     end
     local from, to = range(pos)
     local s = schedule.load()
+    local markets
+    for _, ev in ipairs(s.events) do
+      if ev.kind == "inspect" and not markets then
+        if db then markets = require("store").rota_markets()
+        else cwsh.notice("warning: no database: the market inspections are not scheduled") end
+      end
+    end
     local list = {}
-    for _, o in ipairs(schedule.occurrences(s, from, to)) do
-      if not unit or o.unit == unit then list[#list + 1] = o end
+    for _, o in ipairs(schedule.occurrences(s, from, to, markets)) do
+      if (not unit or o.unit == unit) and (not market or o.market == market or o.market_name == market)
+        and (not person or (o.who and ("、" .. o.who .. "、"):find("、" .. person .. "、", 1, true))) then
+        list[#list + 1] = o
+      end
     end
     if ics then
       local f, err = io.open(ics, "wb")
@@ -70,11 +81,12 @@ examples:
       cwsh.notice(("wrote %d event%s from %s to %s to %s"):format(#list, #list == 1 and "" or "s", from, to, ics))
       return
     end
-    local out = { columns = { "date", "weekday", "time", "event", "unit", "moved from" },
-      keys = { "date", "weekday", "time", "event", "unit", "moved_from" }, rows = {} }
+    local out = { columns = { "date", "weekday", "time", "event", "unit", "market", "who", "moved from" },
+      keys = { "date", "weekday", "time", "event", "unit", "market", "who", "moved_from" }, rows = {} }
     for _, o in ipairs(list) do
       out.rows[#out.rows + 1] = { o.date, calendar.WEEKDAYS[calendar.weekday(o.date)], o.time or cwsh.null, o.name,
-        o.unit or cwsh.null, o.moved_from and ("%s %s"):format(o.moved_from, o.why) or cwsh.null }
+        o.unit or cwsh.null, o.market and ("%s %s"):format(o.market, o.market_name) or cwsh.null, o.who or cwsh.null,
+        o.moved_from and ("%s %s"):format(o.moved_from, o.why) or cwsh.null }
     end
     return out
   end,
