@@ -200,6 +200,7 @@ function M.rota(out, ev, markets, lo, hi, a, b)
           local o = add(out, ev, ev.name, n, n, a, b)
           if o then
             o.market, o.market_name, o.unit = m.code, m.name, m.unit
+            o.period_from, o.period_to = calendar.iso(first), calendar.iso(last)
             o.who = #who > 0 and table.concat(who, "、") or nil
             o.uid = cwsh.hash(ev.name .. "\0" .. m.code .. "\0" .. calendar.iso(first)):sub(1, 24) .. "@cwsh"
           end
@@ -268,6 +269,41 @@ function M.occurrences(s, from, to, markets)
     return (x.market or "") < (y.market or "")
   end)
   return out
+end
+
+-- The rota's visits among `list` that no inspection in `insp` (sorted by
+-- date: { code, date }) answers: a visit is answered by an inspection of
+-- its market within its week or month, each inspection answering one
+-- visit.  Visits are taken by the end of their period and given the
+-- earliest unused inspection in it (which answers as many as can be).
+function M.missed(list, insp)
+  local visits = {}
+  for _, o in ipairs(list) do if o.market then visits[#visits + 1] = o end end
+  table.sort(visits, function(x, y)
+    if x.period_to ~= y.period_to then return x.period_to < y.period_to end
+    if x.period_from ~= y.period_from then return x.period_from > y.period_from end
+    return x.date < y.date
+  end)
+  local by_market = {}
+  for _, i in ipairs(insp) do
+    by_market[i.code] = by_market[i.code] or {}
+    local t = by_market[i.code]
+    t[#t + 1] = { date = i.date, used = false }
+  end
+  local out = {}
+  for _, v in ipairs(visits) do
+    local hit
+    for _, i in ipairs(by_market[v.market] or {}) do
+      if not i.used and i.date >= v.period_from and i.date <= v.period_to then hit = i; break end
+    end
+    if hit then hit.used = true else out[#out + 1] = v end
+  end
+  table.sort(out, function(x, y)
+    if x.date ~= y.date then return x.date < y.date end
+    if x.name ~= y.name then return x.name < y.name end
+    return x.market < y.market
+  end)
+  return out, #visits
 end
 
 -- ------------------------------------------------------------ iCalendar

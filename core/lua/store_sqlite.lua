@@ -336,4 +336,15 @@ function M.rota_markets()
   return out, latest and latest.period
 end
 
+-- The inspections from `from` to `to` (dates, both included), by date:
+-- { code (the market's), date, kind, inspector }, for matching to the rota.
+function M.inspections_between(from, to)
+  local out = {}
+  for r in db.query([[SELECT m.code, i.date, i.kind, i.inspector FROM inspection i JOIN market m ON m.id = i.market_id
+      WHERE i.date BETWEEN ? AND ? ORDER BY i.date, i.id]], from, to) do
+    out[#out + 1] = { code = r.code, date = r.date, kind = r.kind, inspector = nn(r.inspector) }
+  end
+  return out
+end
+
 return M

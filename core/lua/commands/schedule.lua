@@ -5,7 +5,7 @@
 local calendar = require("calendar")
 local schedule = require("schedule")
 
-local USAGE = "schedule [FROM [TO] | MONTH] [--unit U] [--market M] [--person P] [--ics FILE]"
+local USAGE = "schedule [FROM [TO] | MONTH] [--unit U] [--market M] [--person P] [--ics FILE] | schedule --missed PERIOD"
 
 -- FROM TO from the arguments: two dates, one date (to itself), a month
 -- YYYY-MM, or nothing (this month).
@@ -32,32 +32,46 @@ cwsh.command {
     .. "from FROM to TO on the work calendar, an event on a holiday moved as declared; --ics FILE writes them as iCalendar\n"
     .. [[
 Without dates: this month.  --unit, --market (code or name) and --person (who goes) keep some.
+--missed PERIOD lists the rota's visits in PERIOD that no imported inspection answers (an inspection of
+the market in the visit's week or month answers one visit).
 examples:
   schedule 2026-10
   schedule 2026-09-01 2026-12-31 --unit 城东所
   schedule 2026-01-01 2026-12-31 --ics 督查日程.ics]],
   complete = function(words)
     if words[#words] == "--ics" then return "files" end
-    return { "--unit", "--market", "--person", "--ics" }
+    return { "--unit", "--market", "--person", "--ics", "--missed" }
   end,
   run = function(args)
     calendar.reload()
     calendar.reset_warnings()
-    local pos, unit, ics, market, person = {}, nil, nil, nil, nil
+    local pos, unit, ics, market, person, missed = {}, nil, nil, nil, nil, nil
     local i = 1
     while i <= #args do
       local a = args[i]
-      if a == "--unit" or a == "--ics" or a == "--market" or a == "--person" then
+      if a == "--unit" or a == "--ics" or a == "--market" or a == "--person" or a == "--missed" then
         local v = args[i + 1]
         if not v then error(("schedule: %s needs a value"):format(a), 0) end
         if a == "--unit" then unit = v elseif a == "--market" then market = v
-        elseif a == "--person" then person = v else ics = v end
+        elseif a == "--person" then person = v elseif a == "--missed" then missed = v else ics = v end
         i = i + 1
       elseif a:match("^%-%-") then error(("schedule: unknown option '%s'"):format(a), 0)
       else pos[#pos + 1] = a end
       i = i + 1
     end
-    local from, to = range(pos)
+    local from, to
+    if missed then
+      if #pos > 0 or ics then error("usage: schedule --missed PERIOD [--unit U] [--market M] [--person P]", 0) end
+      if not db then error("schedule --missed: no database: the sqlite plugin is not loaded", 0) end
+      local p = require("engine_period").parse(missed)
+      if not p then
+        local ok, err = pcall(require("engine").parse_period, missed)
+        error(ok and ("schedule --missed: '%s' is not a period"):format(missed) or err, 0)
+      end
+      from, to = p.from, p.to
+    else
+      from, to = range(pos)
+    end
     local s = schedule.load()
     local markets
     for _, ev in ipairs(s.events) do
@@ -72,6 +86,24 @@ examples:
         and (not person or (o.who and ("、" .. o.who .. "、"):find("、" .. person .. "、", 1, true))) then
         list[#list + 1] = o
       end
+    end
+    if missed then
+      local lo, hi = from, to
+      for _, o in ipairs(list) do
+        if o.period_from and o.period_from < lo then lo = o.period_from end
+        if o.period_to and o.period_to > hi then hi = o.period_to end
+      end
+      local miss, n = schedule.missed(list, require("store").inspections_between(lo, hi))
+      local out = { columns = { "date", "weekday", "event", "market", "unit", "who", "week or month" },
+        keys = { "date", "weekday", "event", "market", "unit", "who", "period" }, rows = {} }
+      for _, o in ipairs(miss) do
+        out.rows[#out.rows + 1] = { o.date, calendar.WEEKDAYS[calendar.weekday(o.date)], o.name,
+          ("%s %s"):format(o.market, o.market_name), o.unit or cwsh.null, o.who or cwsh.null,
+          ("%s..%s"):format(o.period_from, o.period_to) }
+      end
+      cwsh.notice(("%s: %d of %d scheduled inspection%s without an imported inspection"):format(missed, #miss, n,
+        n == 1 and "" or "s"))
+      return out
     end
     if ics then
       local f, err = io.open(ics, "wb")
