@@ -1,6 +1,6 @@
 #!/bin/sh
-# calendar: stdout is data, the warnings are on stderr.  Every output mode
-# of `calendar YEAR --month M`, `calendar workdays` and `calendar` prints on
+# calendar and schedule: stdout is data, the warnings are on stderr.  Every output mode
+# of `calendar YEAR --month M`, `calendar workdays`, `calendar` and `schedule` prints on
 # stdout what python3's json / csv modules parse; the provisional 2027 and
 # the beyond-the-last-year 2028 warnings are on stderr, exactly, and not on
 # stdout.
@@ -16,7 +16,8 @@ if len(rows) != want:
     sys.exit('%d rows, expected %d' % (len(rows), want))
 PY
 for mode in json csv; do
-    for c in "calendar 2026 --month 2:28" "calendar 2025:365" "calendar workdays 2026-02-01 2026-02-28:1" "calendar:3"; do
+    for c in "calendar 2026 --month 2:28" "calendar 2025:365" "calendar workdays 2026-02-01 2026-02-28:1" "calendar:3" \
+             "schedule 2026-10:16" "schedule 2026-01-01 2026-01-31 --unit 领导小组:2"; do
         cmd=${c%:*}; n=${c##*:}
         "$CWSH" --mode $mode -c "$cmd" :memory: >out 2>err; rc=$?
         is 0 "$rc" "$mode: $cmd: exit code"

@@ -51,6 +51,17 @@ crlf only True max octets True
 lines are utf-8
 EOF2
 is_file expect got "the iCalendar file parses: events, summaries, UIDs, time zone"
+# a rota visit: the market in SUMMARY and LOCATION, who goes in DESCRIPTION
+"$CWSH" -rules rules -c ".read $ROOT/tests/transcripts/calendar/rota.sql" -c "schedule 2026-10-12 --market M1 --ics r.ics" r.db 2>/dev/null
+cat >check3.py <<'PY'
+import icalendar
+e = [c for c in icalendar.Calendar.from_ical(open('r.ics', 'rb').read()).walk() if c.name == 'VEVENT'][0]
+print(str(e['SUMMARY']), str(e['LOCATION']), str(e['DESCRIPTION']).replace('\n', '|'), e.decoded('DTSTART'))
+PY
+$PY check3.py >got 2>&1
+echo "重点市场督查 城北市场 城北市场 城东所|城北市场（M1）|负责：张局长、食品科 2026-10-12" >expect
+is_file expect got "a rota visit names the market and who goes"
+
 # folding and escaping: a long Chinese name with , ; \ and a newline
 cat >rules/schedule.lua <<'EOF2'
 meeting { "城东所、城西所、城南所联合专班周例会（食品安全,活禽;冷链\\进口）第二行\n补充说明：各所负责人参加，带齐台账", unit = "城东所", weekday = "周二", time = "14:00" }
