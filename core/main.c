@@ -100,10 +100,23 @@ static long long limit_arg(const char *opt, const char *v, const char *unit, con
     exit(2);
 }
 
+/* Start-up allocations (paths, option copies): nothing is open yet, so
+ * running out of memory there ends cwsh with a message and exit code 1. */
+static void *need(void *p)
+{
+    if (!p) {
+        fputs("cwsh: out of memory\n", stderr);
+        exit(1);
+    }
+    return p;
+}
+
+static char *xstrdup(const char *s) { return need(strdup(s)); }
+
 static char *join(const char *a, const char *b)
 {
     char *p;
-    if (asprintf(&p, "%s/%s", a, b) < 0) abort();
+    if (asprintf(&p, "%s/%s", a, b) < 0) need(NULL);
     return p;
 }
 
@@ -117,12 +130,12 @@ static int exists(const char *path)
 static char *real(const char *path)
 {
     char buf[PATH_MAX];
-    return strdup(realpath(path, buf) ? buf : path);
+    return xstrdup(realpath(path, buf) ? buf : path);
 }
 
 static void mkdirs(const char *path)
 {
-    char *p = strdup(path);
+    char *p = xstrdup(path);
     for (char *q = p + 1; *q; q++)
         if (*q == '/') { *q = 0; mkdir(p, 0755); *q = '/'; }
     free(p);
@@ -139,7 +152,7 @@ static void find_paths(session *s)
     exe[n] = 0;
     char *slash = strrchr(exe, '/');
     if (slash) *slash = 0;
-    s->exe_dir = strdup(exe);
+    s->exe_dir = xstrdup(exe);
     char *tree = join(exe, "../core/lua/init.lua");
     if (exists(tree)) {
         char *d = join(exe, "../core/lua");
@@ -160,7 +173,7 @@ static void find_paths(session *s)
 static char *default_db(void)
 {
     const char *e = getenv("CWSH_DB");
-    if (e && *e) return strdup(e);
+    if (e && *e) return xstrdup(e);
     const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
     char *dir = xdg && *xdg ? join(xdg, "cwsh") : join(home ? home : ".", ".local/share/cwsh");
     char *db = join(dir, "cwsh.db");
@@ -172,7 +185,7 @@ static char *default_db(void)
 static char *home_file(const char *env, const char *name)
 {
     const char *e = getenv(env);
-    if (e) return *e ? strdup(e) : NULL;
+    if (e) return *e ? xstrdup(e) : NULL;
     const char *home = getenv("HOME");
     return home ? join(home, name) : NULL;
 }
@@ -189,8 +202,8 @@ static int looks_like_db(const char *arg)
 static void append_word(char **line, size_t *len, const char *w)
 {
     int plain = *w && strcspn(w, " \t'\"\\") == strlen(w);
-    size_t need = *len + strlen(w) * 2 + 4;
-    *line = realloc(*line, need);
+    size_t size = *len + strlen(w) * 2 + 4;
+    *line = need(realloc(*line, size));
     char *p = *line + *len;
     if (*len) *p++ = ' ';
     if (plain) {
@@ -221,10 +234,10 @@ int main(int argc, char **argv)
     s->max_memory = (size_t)1024 << 20;
     s->max_seconds = 30;               /* wall clock, per command */
 
-    const char **cmds = calloc((size_t)argc + 1, sizeof *cmds);
+    const char **cmds = need(calloc((size_t)argc + 1, sizeof *cmds));
     int ncmds = 0;
     const char *script = NULL, *init = NULL, *history = NULL;
-    char **pos = calloc((size_t)argc + 1, sizeof *pos);
+    char **pos = need(calloc((size_t)argc + 1, sizeof *pos));
     int npos = 0, commands_started = 0, answered = 0;
 
     for (int i = 1; i < argc; i++) {
@@ -253,7 +266,7 @@ int main(int argc, char **argv)
             if (render_mode_parse(m, &s->render.mode) != 0) usage_error("unknown mode '%s'", m);
         }
         else if (!strcmp(o, "-rules")) s->rules_dir = real(NEXT());
-        else if (!strcmp(o, "-plugins")) s->plugins_dir = strdup(NEXT());
+        else if (!strcmp(o, "-plugins")) s->plugins_dir = xstrdup(NEXT());
         else if (!strcmp(o, "-history")) history = NEXT();
         else if (!strcmp(o, "-max-instructions"))
             s->max_instructions = limit_arg(a, NEXT(), "instructions", "none");
@@ -273,10 +286,10 @@ int main(int argc, char **argv)
     }
 
     int first_cmd = 0;
-    if (npos > 0 && looks_like_db(pos[0])) { s->db_path = strdup(pos[0]); first_cmd = 1; }
+    if (npos > 0 && looks_like_db(pos[0])) { s->db_path = xstrdup(pos[0]); first_cmd = 1; }
     else s->db_path = default_db();
     find_paths(s);
-    s->history_path = history ? strdup(history) : home_file("CWSH_HISTORY", ".cwsh_history");
+    s->history_path = history ? xstrdup(history) : home_file("CWSH_HISTORY", ".cwsh_history");
     s->interactive = !s->batch && !script && ncmds == 0 && npos <= first_cmd && isatty(0);
 
     char *err = NULL;
@@ -299,7 +312,7 @@ int main(int argc, char **argv)
     if (luahost_dofile(s, init_lua) != 0) s->failed = 1;
     free(init_lua);
 
-    char *rc_file = init ? strdup(init) : home_file("CWSH_INIT", ".cwshrc");
+    char *rc_file = init ? xstrdup(init) : home_file("CWSH_INIT", ".cwshrc");
     if (rc_file && (init || exists(rc_file))) {
         FILE *f = fopen(rc_file, "r");
         if (!f) { fprintf(stderr, "cwsh: cannot open '%s': %s\n", rc_file, strerror(errno)); rc = -1; }
@@ -319,7 +332,7 @@ int main(int argc, char **argv)
                 /* the command's name goes as it is: `cwsh "score 2027-03"`
                  * is a whole command line in one word */
                 for (int i = 0; i < npos; i++) {
-                    if (i == 0) { line = strdup(pos[0]); len = strlen(line); }
+                    if (i == 0) { line = xstrdup(pos[0]); len = strlen(line); }
                     else append_word(&line, &len, pos[i]);
                 }
                 rc = shell_args_command(s, line);

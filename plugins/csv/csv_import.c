@@ -129,12 +129,23 @@ void cimp_thousands(char *buf, size_t size, long long v)
 
 /* ------------------------------------------------------------ arena */
 
+static void set_fatal(imp *I, char *msg);
+
+/* The inspection's strings, by offset.  Offset 0 is always "" (begin
+ * reserves it, import allocates the first block before any row): when
+ * the arena cannot grow, the import stops with "out of memory" and the
+ * string put is "", so the row in hand finishes safely. */
 static size_t ar_put(imp *I, const char *s, size_t n)
 {
     if (I->ar_len + n + 1 > I->ar_cap) {
         size_t nc = I->ar_cap ? I->ar_cap : 16384;
         while (nc < I->ar_len + n + 1) nc *= 2;
-        I->ar = realloc(I->ar, nc);
+        char *a = realloc(I->ar, nc);
+        if (!a) {
+            set_fatal(I, crep_msgf("%s: out of memory; nothing imported", I->o->file));
+            return 0;
+        }
+        I->ar = a;
         I->ar_cap = nc;
     }
     size_t off = I->ar_len;
@@ -376,7 +387,8 @@ static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
     flush(I);
     I->open = 1;
     I->bad = 0;
-    I->ar_len = 0;
+    I->ar[0] = 0;
+    I->ar_len = 1;                  /* offset 0: "" (see ar_put) */
     I->nres = I->nrows = 0;
     I->gen++;
     I->first_line = rec->line;
@@ -386,7 +398,7 @@ static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
     for (int k = 0; k < 4; k++) {
         cell c0 = raw_cell(I, rec, head_fields[k]);
         I->first[head_fields[k]] = ar_put(I, c0.s, c0.n);
-        I->first_len[head_fields[k]] = c0.n;
+        I->first_len[head_fields[k]] = I->first[head_fields[k]] ? c0.n : 0;
     }
     I->ext_id = I->inspector = I->note = I->deadline = NONE;
 
@@ -538,20 +550,28 @@ static int is_summary(const imp *I, const csvr_record *rec)
 static void hold_row(imp *I, const csvr_record *rec)
 {
     if (I->nrows == I->rows_cap) {
-        I->rows_cap = I->rows_cap ? 2 * I->rows_cap : 64;
-        I->rows = realloc(I->rows, (size_t)I->rows_cap * sizeof *I->rows);
+        int nc = I->rows_cap ? 2 * I->rows_cap : 64;
+        prow *v = realloc(I->rows, (size_t)nc * sizeof *I->rows);
+        if (!v) { set_fatal(I, crep_msgf("%s: out of memory; nothing imported", I->o->file)); return; }
+        I->rows = v;
+        I->rows_cap = nc;
     }
     prow *r = &I->rows[I->nrows++];
     r->off = ar_put(I, rec->raw, rec->raw_len);
-    r->len = rec->raw_len;
+    r->len = r->off ? rec->raw_len : 0;            /* 0: out of memory (ar_put) */
     r->line = rec->line;
 }
 
+/* A new result of the inspection; NULL (the import stopped) when out of
+ * memory. */
 static pres *new_res(imp *I)
 {
     if (I->nres == I->res_cap) {
-        I->res_cap = I->res_cap ? 2 * I->res_cap : 64;
-        I->res = realloc(I->res, (size_t)I->res_cap * sizeof *I->res);
+        int nc = I->res_cap ? 2 * I->res_cap : 64;
+        pres *v = realloc(I->res, (size_t)nc * sizeof *I->res);
+        if (!v) { set_fatal(I, crep_msgf("%s: out of memory; nothing imported", I->o->file)); return NULL; }
+        I->res = v;
+        I->res_cap = nc;
     }
     return &I->res[I->nres++];
 }
@@ -641,7 +661,9 @@ static void row_long(imp *I, const csvr_record *rec)
     if (row_bad(I, rec)) return;
     if (I->bad) { sibling(I, rec); return; }
     p.note = note.n ? ar_put(I, note.s, note.n) : NONE;
-    *new_res(I) = p;
+    pres *slot = new_res(I);
+    if (!slot) return;
+    *slot = p;
     hold_row(I, rec);
 }
 
@@ -700,6 +722,7 @@ static void row_wide(imp *I, const csvr_record *rec)
         cell c = { rec->f[j], rec->len[j] };
         conv_trim(&c.s, &c.n);
         pres *p = new_res(I);
+        if (!p) return;
         p->item = k;
         p->count = -1;
         p->note = NONE;
@@ -914,13 +937,19 @@ static int import(imp *I, cwsh_host *h, const cimp_opts *o, char **summary, char
     if (I->m.wide) cwide_titles(h, o->file, rec.line, &I->m, &I->ck, rec.f, rec.len, rec.nf);
     for (int f = 0; f < MF_N; f++) I->deflen[f] = I->m.def[f] ? strlen(I->m.def[f]) : 0;
     I->sumlen = calloc((size_t)I->m.nsummary + 1, sizeof *I->sumlen);
+    I->seen_gen = calloc((size_t)I->ck.n + 1, sizeof *I->seen_gen);
+    I->seen_line = calloc((size_t)I->ck.n + 1, sizeof *I->seen_line);
+    I->mk = cmk_open();
+    I->ar_cap = 16384;
+    I->ar = malloc(I->ar_cap);
+    if (!I->sumlen || !I->seen_gen || !I->seen_line || !I->mk || !I->ar) {
+        *err = crep_msgf("%s: out of memory; nothing imported", o->file);
+        goto out;
+    }
     for (int k = 0; k < I->m.nsummary; k++) {
         I->sumlen[k] = strlen(I->m.summary[k]);
         if (I->sumlen[k] < 64) I->sumlens |= (uint64_t)1 << I->sumlen[k];
     }
-    I->seen_gen = calloc((size_t)I->ck.n, sizeof *I->seen_gen);
-    I->seen_line = calloc((size_t)I->ck.n, sizeof *I->seen_line);
-    I->mk = cmk_open();
     if ((I->m.col[MF_UNIT] >= 0 || I->m.def[MF_UNIT]) && cmk_load_units(I->mk, I->st, err) != 0) goto out;
     cwsh_import_info info = { o->file, hex, I->m.name, csvr_encoding(I->r), o->replace };
     if (I->st->load_begin(I->st->self, &info, &I->ld, &e) != 0) {
@@ -942,6 +971,7 @@ static int import(imp *I, cwsh_host *h, const cimp_opts *o, char **summary, char
     int threaded = o->threads > 0 || (o->threads < 0 && size >= 1024 * 1024);
     for (int f = 0; f < MF_N; f++) if (I->m.lua_conv[f] != LUA_NOREF) threaded = 0;   /* Lua: one thread */
     I->cs = cstore_open(I->st, I->ld, threaded);
+    if (!I->cs) { *err = crep_msgf("%s: out of memory; nothing imported", o->file); goto out; }
     cstore_run(I->cs, rows_job, I);
     char *sf = cstore_failure(I->cs);           /* the store's failure comes first */
     if (sf) { free(I->fatal); I->fatal = sf; }
@@ -974,6 +1004,7 @@ static int import(imp *I, cwsh_host *h, const cimp_opts *o, char **summary, char
         goto out;
     }
     free(unknown);
+    if (cmk_failed(I->mk)) { *err = crep_msgf("%s: out of memory; nothing imported", o->file); goto out; }
     /* the rejects file must be complete before anything is committed */
     long rejected = I->rep.rejected;
     have_rep = I->have_rep = 0;

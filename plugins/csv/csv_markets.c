@@ -26,20 +26,26 @@ struct cmk {
     size_t *added;              /* labels of the added markets */
     long nadded, added_cap;
     int next;                   /* next code number to try */
+    int oom;                    /* an allocation failed (cmk_failed) */
 };
 
-static void *xrealloc(void *p, size_t n)
+/* Grow *p to n elements of size sz; 0, or -1 with m->oom set. */
+static int grow(cmk *m, void *p, size_t n, size_t sz)
 {
-    void *q = realloc(p, n);
-    if (!q) abort();            /* as the import's other buffers: out of memory ends cwsh */
-    return q;
+    void *q = realloc(*(void **)p, n * sz);
+    if (!q) { m->oom = 1; return -1; }
+    *(void **)p = q;
+    return 0;
 }
 
+/* Offset 0 is "" (cmk_open): what a failed put returns, so that readers
+ * stay safe until the import sees cmk_failed. */
 static size_t put(cmk *m, const char *s, size_t n)
 {
     if (m->ar_len + n + 1 > m->ar_cap) {
-        m->ar_cap = (m->ar_len + n + 1) * 2 + 1024;
-        m->ar = xrealloc(m->ar, m->ar_cap);
+        size_t nc = (m->ar_len + n + 1) * 2 + 1024;
+        if (grow(m, &m->ar, nc, 1) != 0) return 0;
+        m->ar_cap = nc;
     }
     size_t off = m->ar_len;
     memcpy(m->ar + off, s, n);
@@ -51,10 +57,15 @@ static size_t put(cmk *m, const char *s, size_t n)
 cmk *cmk_open(void)
 {
     cmk *m = calloc(1, sizeof *m);
-    if (!m) abort();
+    if (!m || !(m->ar = malloc(1024))) { free(m); return NULL; }
+    m->ar[0] = 0;
+    m->ar_len = 1;
+    m->ar_cap = 1024;
     m->next = 1;
     return m;
 }
+
+int cmk_failed(const cmk *m) { return m->oom; }
 
 void cmk_close(cmk **mp)
 {
@@ -74,7 +85,7 @@ static uslot *u_slot(cmk *m, int64_t id)
     if ((m->u_n + 1) * 2 > m->u_cap) {
         size_t nc = m->u_cap ? m->u_cap * 2 : 256;
         uslot *nv = calloc(nc, sizeof *nv);
-        if (!nv) abort();
+        if (!nv) { m->oom = 1; return NULL; }
         for (size_t i = 0; i < m->u_cap; i++) {
             if (!m->u[i].id) continue;
             size_t j = id_hash(m->u[i].id) & (nc - 1);
@@ -93,6 +104,7 @@ static uslot *u_slot(cmk *m, int64_t id)
 void cmk_set_unit(cmk *m, int64_t id, const char *unit, size_t n)
 {
     uslot *s = u_slot(m, id);
+    if (!s) return;
     if (!s->id) m->u_n++;
     s->id = id;
     s->unit = put(m, unit ? unit : "", unit ? n : 0);
@@ -154,8 +166,9 @@ int cmk_next_code(cmk *m, cstore *cs, char *out, size_t outsz)
 void cmk_added(cmk *m, const char *code, const char *name, const char *unit)
 {
     if (m->nadded == m->added_cap) {
-        m->added_cap = m->added_cap ? m->added_cap * 2 : 16;
-        m->added = xrealloc(m->added, (size_t)m->added_cap * sizeof *m->added);
+        long nc = m->added_cap ? m->added_cap * 2 : 16;
+        if (grow(m, &m->added, (size_t)nc, sizeof *m->added) != 0) return;
+        m->added_cap = nc;
     }
     char tmp[600];
     int n = snprintf(tmp, sizeof tmp, unit && *unit ? "%s %s (%s)" : "%s %s", code, name ? name : "",
@@ -208,7 +221,7 @@ static long *k_slot(cmk *m, const char *key, size_t kn)
     if ((size_t)(m->nk + 1) * 2 > m->kslot_cap) {
         size_t nc = m->kslot_cap ? m->kslot_cap * 2 : 64;
         long *nv = calloc(nc, sizeof *nv);
-        if (!nv) abort();
+        if (!nv) { m->oom = 1; return NULL; }
         for (long i = 0; i < m->nk; i++) {
             size_t j = str_hash(m->ar + m->k[i].key, m->k[i].klen) & (nc - 1);
             while (nv[j]) j = (j + 1) & (nc - 1);
@@ -235,10 +248,12 @@ void cmk_unknown(cmk *m, const char *code, const char *name, long line)
     if ((size_t)kn >= sizeof key) kn = (int)sizeof key - 1;
     m->k_insp++;
     long *s = k_slot(m, key, (size_t)kn);
+    if (!s) return;
     if (*s) { m->k[*s - 1].count++; return; }
     if (m->nk == m->k_cap) {
-        m->k_cap = m->k_cap ? m->k_cap * 2 : 16;
-        m->k = xrealloc(m->k, (size_t)m->k_cap * sizeof *m->k);
+        long nc = m->k_cap ? m->k_cap * 2 : 16;
+        if (grow(m, &m->k, (size_t)nc, sizeof *m->k) != 0) return;
+        m->k_cap = nc;
     }
     char label[700];
     int ln;

@@ -24,8 +24,12 @@
 
 typedef struct cmk cmk;
 
+/* NULL when out of memory. */
 cmk *cmk_open(void);
 void cmk_close(cmk **m);
+/* True when an allocation failed on the way (a station, an added or
+ * unknown market was lost): the import must not be committed. */
+int cmk_failed(const cmk *m);
 
 /* The station of every registered market, read through the store's SQL.
  * 0, or -1 with a malloc'd message. */

@@ -50,6 +50,7 @@ typedef struct rec_market {
 cstore *cstore_open(cwsh_store *st, cwsh_loader *ld, int threaded)
 {
     cstore *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
     s->st = st;
     s->ld = ld;
     s->threaded = threaded;
@@ -250,12 +251,18 @@ static unsigned mc_hash(const char *k, size_t n)
     return h;
 }
 
-/* Slot of key in the market cache (id 0 when absent). */
+/* Slot of key in the market cache (id 0 when absent).  The cache only
+ * saves asking the store: when it cannot grow it stays as it is (still
+ * with free slots), and with no table at all it is NULL. */
 static struct mslot *mc_slot(cstore *s, const char *k, size_t kn)
 {
     if (s->mc_n * 2 >= s->mc_cap) {
         size_t nc = s->mc_cap ? 2 * s->mc_cap : 256;
         struct mslot *nv = calloc(nc, sizeof *nv);
+        if (!nv) {
+            if (!s->mc_cap || s->mc_n + 1 >= s->mc_cap) return NULL;
+            goto find;
+        }
         for (size_t i = 0; i < s->mc_cap; i++) {
             if (!s->mc[i].id) continue;
             size_t j = mc_hash(s->mk + s->mc[i].key, s->mc[i].klen) & (nc - 1);
@@ -266,6 +273,7 @@ static struct mslot *mc_slot(cstore *s, const char *k, size_t kn)
         s->mc = nv;
         s->mc_cap = nc;
     }
+find:;
     size_t j = mc_hash(k, kn) & (s->mc_cap - 1);
     while (s->mc[j].id && !(s->mc[j].klen == kn && memcmp(s->mk + s->mc[j].key, k, kn) == 0))
         j = (j + 1) & (s->mc_cap - 1);
@@ -280,14 +288,17 @@ int64_t cstore_market(cstore *s, const char *code, const char *name, const char 
     size_t kn = (size_t)snprintf(key, sizeof key, "%s%s", code ? "" : "\x1f", code ? code : name ? name : "");
     if (kn >= sizeof key) kn = sizeof key - 1;
     struct mslot *sl = mc_slot(s, key, kn);
-    if (sl->id) return sl->id;
+    if (sl && sl->id) return sl->id;
     if (cstore_failed(s)) return 0;
     int64_t id = s->pipe ? ask_market(s, code, name, unit, add, err)
                          : direct_market(s, code, name, unit, add, err);
-    if (id) {
+    if (id && sl) {
         if (s->mk_len + kn > s->mk_cap) {
-            s->mk_cap = (s->mk_len + kn) * 2 + 1024;
-            s->mk = realloc(s->mk, s->mk_cap);
+            size_t nc = (s->mk_len + kn) * 2 + 1024;
+            char *mk = realloc(s->mk, nc);
+            if (!mk) return id;             /* not cached: asked again next time */
+            s->mk = mk;
+            s->mk_cap = nc;
         }
         memcpy(s->mk + s->mk_len, key, kn);
         *sl = (struct mslot){ s->mk_len, kn, id };

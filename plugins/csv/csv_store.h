@@ -14,6 +14,7 @@
 
 typedef struct cstore cstore;
 
+/* NULL when out of memory. */
 cstore *cstore_open(cwsh_store *st, cwsh_loader *ld, int threaded);
 void cstore_close(cstore **s);
 

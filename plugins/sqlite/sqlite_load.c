@@ -166,8 +166,14 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
 }
 
 /* Step an INSERT once; the statement is reset either way. */
+/* One write of the load, inside its transaction.  On SQLITE_NOMEM,
+ * SQLITE_FULL or SQLITE_IOERR SQLite may roll the whole transaction back
+ * by itself; every later write would then commit on its own (a refused
+ * import left markets it had added).  So a write with no transaction
+ * open fails, and so do the rest of the load and its commit. */
 static int step(sqlite3_stmt *st)
 {
+    if (sqlite3_get_autocommit(sqlite3_db_handle(st))) return SQLITE_ABORT;
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : rc;
