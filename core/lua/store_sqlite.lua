@@ -347,4 +347,28 @@ function M.inspections_between(from, to)
   return out
 end
 
+-- The manual status of the targets: { [code] = the latest row } and, per
+-- code, every row oldest first: { status, from_status, progress, evidence,
+-- set_by, set_at } (nil for NULL).
+function M.target_statuses()
+  local latest, history = {}, {}
+  for r in db.query([[SELECT code, status, from_status, progress, evidence, set_by, set_at
+      FROM target_status ORDER BY id]]) do
+    local x = { status = r.status, from_status = nn(r.from_status), progress = nn(r.progress),
+      evidence = nn(r.evidence), set_by = r.set_by, set_at = r.set_at }
+    latest[r.code] = x
+    history[r.code] = history[r.code] or {}
+    table.insert(history[r.code], x)
+  end
+  return latest, history
+end
+
+-- Record a manual status change of target `code` (from_status: the status
+-- it replaces, nil for the first).
+function M.set_target_status(code, status, from_status, progress, evidence, by)
+  db.exec([[INSERT INTO target_status(code, status, from_status, progress, evidence, set_by)
+    VALUES (?, ?, ?, ?, ?, ?)]], code, status, from_status or db.null, progress or db.null,
+    evidence or db.null, by)
+end
+
 return M

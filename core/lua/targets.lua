@@ -243,25 +243,66 @@ function M.status(task, progress, today)
   return "推进中"
 end
 
--- Every task's row: { task, progress, status, evidence, error, inputs, elapsed }.
+-- The statuses `targets set` records (a task without a check).
+M.MANUAL = { ["未启动"] = true, ["推进中"] = true, ["已完成"] = true }
+
+-- The manual statuses in the store: latest by code, and every change.
+function M.manual()
+  local store = require("store")
+  if not db or not store.target_statuses then return {}, {} end
+  return store.target_statuses()
+end
+
+local function manual_evidence(m)
+  return ("%s（%s，%s）"):format(m.evidence or m.status, m.set_by, m.set_at:sub(1, 10))
+end
+
+-- Every task's row: { task, progress, status, evidence, error, inputs,
+-- elapsed, manual (the latest manual status), history }.
 function M.compute(tbl, today)
   local rows = {}
   local d, read = M.data(today)
+  local latest, history = M.manual()
   for _, t in ipairs(tbl.tasks) do
-    local r = { task = t }
+    local r = { task = t, history = history[t.code] }
     if t.check then
       for i = #read, 1, -1 do read[i] = nil end
       r.progress, r.evidence, r.error = run_check(t, d)
       r.inputs = { table.unpack(read) }
+    elseif latest[t.code] then
+      local m = latest[t.code]
+      r.manual = m
+      r.progress = m.progress or (m.status == "已完成" and 100 or nil)
+      r.evidence = manual_evidence(m)
     end
     if r.error then
       r.status, r.evidence = "出错", r.error
     else
       r.status, r.elapsed = M.status(t, r.progress, today)
+      -- a manual status stands unless the dates say the task lags
+      if r.manual and r.status ~= "滞后" then r.status = r.manual.status end
     end
     rows[#rows + 1] = r
   end
   return rows
+end
+
+-- Record a manual status for task `code` of tbl; the message to print.
+function M.set(tbl, code, status, progress, evidence, by)
+  local t = tbl.by_code[code]
+  if not t then error(("no task %s in %s"):format(code, tbl.file), 0) end
+  if t.check then
+    error(("task %s computes its progress from the data (%s:%d): set records the status of tasks without a check"):format(
+      code, t.file, t.line), 0)
+  end
+  if not M.MANUAL[status] then error(("--status must be 未启动, 推进中 or 已完成, not '%s'"):format(status), 0) end
+  if type(by) ~= "string" or by == "" then error("targets set needs --by PERSON (who records it)", 0) end
+  local store = require("store")
+  if not db or not store.set_target_status then error("no database: the sqlite plugin is not loaded", 0) end
+  local latest = M.manual()
+  local from = latest[code] and latest[code].status or nil
+  store.set_target_status(code, status, from, progress, evidence, by)
+  return ("task %s: %s → %s (by %s)"):format(code, from or "未启动", status, by)
 end
 
 return M

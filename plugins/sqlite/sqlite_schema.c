@@ -69,6 +69,9 @@
  * inspection would otherwise cascade to result); it copies every row with
  * its id, so no key changes.
  *
+ * Version 5: target_status, the targets table's manual status and its
+ * audit trail (see m5_target_status).
+ *
  * To change the schema, append a migration; never edit a released one.
  */
 #include <stdarg.h>
@@ -272,7 +275,24 @@ static const char m4_vocabulary[] =
     "  LEFT JOIN unit u ON u.id = m.unit_id;\n";
 
 
-static const char *const migrations[] = { m1_tables, m2_views, m3_deadline, m4_vocabulary };
+/* Version 5: the targets table's manual status (`targets set`), one row
+ * per change so the rows are the audit trail: the task's code in
+ * rules/targets.lua, the status set and the one it replaced, progress
+ * (0-100, optional), evidence, who and when.  The latest row of a code is
+ * its status. */
+static const char m5_target_status[] =
+    "CREATE TABLE IF NOT EXISTS target_status(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  code TEXT NOT NULL,\n"
+    "  status TEXT NOT NULL,\n"
+    "  from_status TEXT,\n"
+    "  progress REAL CHECK(progress IS NULL OR (progress >= 0 AND progress <= 100)),\n"
+    "  evidence TEXT,\n"
+    "  set_by TEXT NOT NULL,\n"
+    "  set_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S','now','localtime')));\n"
+    "CREATE INDEX IF NOT EXISTS target_status_code ON target_status(code, id);\n";
+
+static const char *const migrations[] = { m1_tables, m2_views, m3_deadline, m4_vocabulary, m5_target_status };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 int sqlite_schema_current(void) { return NMIGRATIONS; }

@@ -98,6 +98,10 @@ local function show(code, o)
   add("status", r.status)
   add("evidence", r.evidence)
   for _, s in ipairs(r.inputs or {}) do add("input", s) end
+  for _, h in ipairs(r.history or {}) do
+    add("history", ("%s %s: %s → %s%s%s"):format(h.set_at, h.set_by, h.from_status or "未启动", h.status,
+      h.progress and (" " .. ("%g"):format(h.progress) .. " %") or "", h.evidence and ("，" .. h.evidence) or ""))
+  end
   add("rule", ("%s:%d"):format(t.file, t.line))
   return out
 end
@@ -106,14 +110,17 @@ local OPTIONS = { "--unit", "--area", "--level", "--lagging", "--on", "show" }
 
 cwsh.command {
   name = "targets",
-  usage = "targets [--unit U] [--area A] [--level bureau|unit|market] [--lagging] [--on DATE] | targets show CODE [--on DATE]",
+  usage = "targets [--unit U] [--area A] [--level bureau|unit|market] [--lagging] [--on DATE] | targets show CODE [--on DATE]"
+    .. " | targets set CODE --status S [--progress N] [--evidence TEXT] --by PERSON",
   help = "the targets breakdown table (目标任务细化分解表) of rules/targets.lua: each task's progress and status\n" .. [[
   --unit U      tasks that unit U leads (牵头) or supports (配合)
   --area A      tasks of area A
   --level L     tasks at level L: bureau (局), unit (所/分局/市场主办单位) or market
   --lagging     tasks that are 滞后 (or whose check failed)
   --on DATE     compute the status as on DATE (default: today)
-  show CODE     one task in full: its fields, what its check read, its rule file:line
+  show CODE     one task in full: its fields, what its check read, its manual status history, its rule file:line
+  set CODE --status S [--progress N] [--evidence TEXT] --by PERSON
+                record the status (未启动, 推进中, 已完成) of a task without a check, kept with who and when
 progress % is the check's done / due; a task without a check has none.
 status: 已完成 (100 %), 滞后 (deadline passed, or progress behind the elapsed share of the
 phase), 未启动 (no progress yet), 推进中; 出错 when the check failed (its error is the evidence).
@@ -122,11 +129,12 @@ examples:
   targets --unit 城东所 --lagging
   targets show 3.2.1]],
   complete = function(words, word)
-    if #words == 1 and not word:match("^%-") then return { "show" } end
+    if #words == 1 and not word:match("^%-") then return { "show", "set" } end
+    if words[#words] == "--status" then return { "未启动", "推进中", "已完成" } end
     local c = cwsh.completers or {}
     if words[#words] == "--unit" and c.units then return c.units(true) end
     if words[#words] == "--level" then return { "bureau", "unit", "market" } end
-    if words[#words] == "show" then
+    if words[#words] == "show" or words[#words] == "set" then
       local tbl = targets.load()
       local out = {}
       for _, t in ipairs(tbl and tbl.tasks or {}) do out[#out + 1] = t.code end
@@ -135,6 +143,19 @@ examples:
     return OPTIONS
   end,
   run = function(args)
+    if args[1] == "set" then
+      local so, pos = opts(args, { ["--status"] = "value", ["--evidence"] = "value", ["--by"] = "value",
+        ["--progress"] = "value" })
+      if #pos ~= 2 then error("usage: targets set CODE --status S [--progress N] [--evidence TEXT] --by PERSON", 0) end
+      if not so["--status"] then error("targets set needs --status 未启动, 推进中 or 已完成", 0) end
+      local p
+      if so["--progress"] then
+        p = tonumber(so["--progress"])
+        if not p or p < 0 or p > 100 then error(("--progress must be a number 0–100, not '%s'"):format(so["--progress"]), 0) end
+      end
+      cwsh.notice(targets.set(load(), pos[2], so["--status"], p, so["--evidence"], so["--by"]))
+      return
+    end
     local o, pos = opts(args, { ["--unit"] = "value", ["--area"] = "value", ["--level"] = "value",
       ["--lagging"] = "flag", ["--on"] = "value" })
     if pos[1] == "show" then
