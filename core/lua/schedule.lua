@@ -217,10 +217,14 @@ function M.occurrences(s, from, to, markets)
   local a, b = calendar.day(from), calendar.day(to)
   if b < a then error(("schedule: %s is before %s"):format(to, from), 0) end
   local out = {}
-  -- a day moved to the next work day can come from up to a holiday's
-  -- length before `from`: look a month either side
-  local lo, hi = a - 31, b + 31
   for _, ev in ipairs(s.events) do
+    -- a day moved to the next work day can come from up to a holiday's
+    -- length before `from`, one moved to the previous from after `to`, a
+    -- round's notice from a round after `to`: look a month that way only
+    -- (so that a year beyond `to` is not consulted, and warned about, for
+    -- nothing)
+    local lo = ev.on_holiday == "next" and a - 31 or a
+    local hi = (ev.on_holiday == "previous" or (ev.notice or 0) > 0) and b + 31 or b
     if ev.kind == "meeting" then
       local n = lo + (ev.weekday - calendar.weekday(calendar.iso(lo))) % 7
       while n <= hi do

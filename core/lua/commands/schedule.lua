@@ -40,6 +40,9 @@ examples:
   schedule 2026-01-01 2026-12-31 --ics 督查日程.ics]],
   complete = function(words)
     if words[#words] == "--ics" then return "files" end
+    if words[#words] == "--missed" and cwsh.completers then return cwsh.completers.periods() end
+    if words[#words] == "--unit" and cwsh.completers then return cwsh.completers.units() end
+    if words[#words] == "--market" and cwsh.completers then return cwsh.completers.markets(true) end
     return { "--unit", "--market", "--person", "--ics", "--missed" }
   end,
   run = function(args)
