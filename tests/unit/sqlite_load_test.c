@@ -239,6 +239,30 @@ static void test_rollback(void)
     if (ld) st.load_end(ld, 0, 0, 0, &err);
 }
 
+/* SQLite may roll a transaction back by itself (SQLITE_NOMEM, FULL,
+ * IOERR): the load's later writes must not then commit one by one. */
+static void test_rolled_back_under_the_load(void)
+{
+    char *before = q("SELECT (SELECT count(*) FROM import) || ',' || (SELECT count(*) FROM market)"
+                     " || ',' || (SELECT count(*) FROM unit)");
+    cwsh_loader *ld = begin("gone.csv", "h9", 0);
+    if (!ld) { tap_ok(0, "rolled back: begins"); return; }
+    sqlite3_exec(conn.db, "ROLLBACK", NULL, NULL, NULL);       /* as SQLite does on NOMEM */
+    char *err = NULL;
+    int64_t m = st.market_add(ld, "M0200", "消失市场", "消失所", &err);
+    tap_ok(m == 0 && err, "rolled back: a market cannot be added");
+    free(err);
+    err = NULL;
+    int rc = st.load_end(ld, 1, 1, 0, &err);
+    tap_ok(rc != 0, "rolled back: the load cannot commit");
+    free(err);
+    char *after = q("SELECT (SELECT count(*) FROM import) || ',' || (SELECT count(*) FROM market)"
+                    " || ',' || (SELECT count(*) FROM unit)");
+    tap_is(after, before, "rolled back: no import, market or station left behind");
+    free(before);
+    free(after);
+}
+
 static void test_keys_checked(void)
 {
     cwsh_loader *ld = begin("k.csv", "hk", 0);
@@ -408,6 +432,7 @@ int main(void)
     test_first_load();
     test_refusal_and_replace();
     test_rollback();
+    test_rolled_back_under_the_load();
     test_keys_checked();
     test_big_inspection();
     test_busy(path);
