@@ -7,7 +7,8 @@
 -- d (read-only): d.today, d.year, d:markets{ key = true, unit = "城东所" }
 -- (each market: code, name, unit, key, std_status, std_year, latest =
 -- { date, kind, score, lost = { [item] = points } } or nil),
--- d:passes(market, "D01", ...) and d:upgraded(year).
+-- d:passes(market, "D01", ...), d:upgraded(year) and d:marks(year) (the
+-- stations, each with the unit_marks it has and lacks that year).
 
 -- markets whose latest inspection lost nothing on the items, of those inspected
 local function passing(d, ...)
@@ -56,11 +57,22 @@ task { "1.2.1", "完善创卫组织机构：领导小组、创卫办",
   lead = "局创卫工作领导小组", support = { "人事科" }, person = "局长",
   standard = "成立文件，分工明确", deadline = "2027-01-31" }
 
+-- the 五有 every station's 专班 shows each year (`units --wuyou`, `units mark`)
+unit_marks { "有专班", "有计划", "有部署", "有成效", "有总结" }
+
 task { "1.2.2", "各所、分局创卫专班实现“五有”",
   area = "组织", level = "unit",
   target = "有专班、有计划、有部署、有成效、有总结",
   lead = "创卫办", support = { "各所、分局" }, person = "创卫办主任",
-  standard = "每个专班五项均有记录", phase = { "2027-01-01", "2027-12-31" } }
+  standard = "每个专班五项均有记录", phase = { "2027-01-01", "2027-12-31" },
+  check = function(d)
+    local n, ok = 0, 0
+    for _, u in ipairs(d:marks(d.year)) do
+      n = n + 1
+      if #u.lacks == 0 then ok = ok + 1 end
+    end
+    return ok, n, "stations with all of the 五有 this year"
+  end }
 
 task { "1.3.1", "制定全局创卫工作总体规划",
   area = "规划", level = "bureau",

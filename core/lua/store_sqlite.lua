@@ -371,4 +371,27 @@ function M.set_target_status(code, status, from_status, progress, evidence, by)
     evidence or db.null, by)
 end
 
+-- The stations (units with markets), by name, with the marks recorded
+-- for `year`: { { id, name, marks = { [mark] = { evidence, set_by, set_at } } } }
+-- (the latest record of each mark).
+function M.unit_marks(year)
+  local out, by = {}, {}
+  for r in db.query("SELECT id, name FROM unit WHERE id IN (SELECT unit_id FROM market) ORDER BY name") do
+    local u = { id = r.id, name = r.name, marks = {} }
+    out[#out + 1] = u
+    by[r.id] = u
+  end
+  for r in db.query("SELECT unit_id, mark, evidence, set_by, set_at FROM unit_mark WHERE year = ? ORDER BY id", year) do
+    local u = by[r.unit_id]
+    if u then u.marks[r.mark] = { evidence = nn(r.evidence), set_by = r.set_by, set_at = r.set_at } end
+  end
+  return out
+end
+
+-- Record that unit `unit_id` shows `mark` in `year`.
+function M.add_unit_mark(unit_id, year, mark, evidence, by)
+  db.exec("INSERT INTO unit_mark(unit_id, year, mark, evidence, set_by) VALUES (?, ?, ?, ?, ?)",
+    unit_id, year, mark, evidence or db.null, by)
+end
+
 return M

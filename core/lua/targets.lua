@@ -9,6 +9,8 @@
 --     person = "张伟", standard = "...",         -- responsible, acceptance
 --     deadline = "2027-06-30",                  -- or phase = { FROM, TO }
 --     check = function(d) return done, due, "evidence" end }
+--   unit_marks { "有专班", "有计划", "有部署", "有成效", "有总结" }
+--                                              -- what each station shows per year
 --
 -- The file is untrusted like every rule file: it runs through
 -- cwsh.sandbox_load with `task` as its only API, and each `check` runs
@@ -98,6 +100,19 @@ local function new_api(tbl)
     tbl.tasks[#tbl.tasks + 1] = task
     tbl.by_code[code] = task
   end
+  -- unit_marks { "有专班", ... }: what every station must show each year (the 五有)
+  function api.unit_marks(t)
+    local f, l = where(2)
+    if type(t) ~= "table" or #t == 0 then fail(f, l, "unit_marks expects a list of marks: unit_marks { \"有专班\", \"有计划\" }") end
+    if tbl.marks then fail(f, l, "unit_marks is declared twice (first at line %d)", tbl.marks_line) end
+    local seen = {}
+    for _, m in ipairs(t) do
+      if type(m) ~= "string" or m == "" then fail(f, l, "unit_marks: each mark is a word") end
+      if seen[m] then fail(f, l, "unit_marks: %s is listed twice", m) end
+      seen[m] = true
+    end
+    tbl.marks, tbl.marks_line = { table.unpack(t) }, l
+  end
   return api
 end
 
@@ -155,8 +170,9 @@ end
 --   d:passes(m, "D01", ...)            m's latest inspection lost nothing
 --                                      on these items (false without one)
 --   d:upgraded(year)                   markets upgraded (改造提升) that year
+--   d:marks(year)                      stations: { unit, has, lacks } of the unit_marks (五有)
 --   d:inputs()                         what the check read, for `targets show`
-function M.data(today)
+function M.data(today, tbl)
   local store = require("store")
   local set = rules.current()
   local list = {}
@@ -201,6 +217,17 @@ function M.data(today)
     note(("markets upgraded in %s: %d"):format(tostring(year), n))
     return n
   end
+  -- d:marks(year): the stations and the unit_marks each lacks that year
+  function D.marks(_, year)
+    year = year or D.year
+    local out = {}
+    for _, u in ipairs(M.unit_gaps(tbl, year)) do out[#out + 1] = copy(u) end
+    note(("stations with marks of %s: %d"):format(tostring(year), #out))
+    for _, u in ipairs(out) do
+      if #u.lacks > 0 then note(("%s lacks %s"):format(u.unit, table.concat(u.lacks, "、"))) end
+    end
+    return out
+  end
   function D.inputs() return read end
   local proxy = setmetatable({}, { __index = D, __newindex = function() error("the data is read-only", 2) end,
     __metatable = false })
@@ -243,6 +270,29 @@ function M.status(task, progress, today)
   return "推进中"
 end
 
+-- Each station's marks in `year`: { unit, has = { marks }, lacks = { marks },
+-- evidence = { [mark] = "text（by，date）" } } in the order tbl.marks lists them.
+function M.unit_gaps(tbl, year)
+  local store = require("store")
+  if not tbl.marks then error(tbl.file .. " declares no unit_marks (unit_marks { \"有专班\", ... })", 0) end
+  if not db or not store.unit_marks then return {} end
+  local out = {}
+  for _, u in ipairs(store.unit_marks(year)) do
+    local x = { unit = u.name, has = {}, lacks = {}, evidence = {} }
+    for _, m in ipairs(tbl.marks) do
+      local r = u.marks[m]
+      if r then
+        x.has[#x.has + 1] = m
+        x.evidence[m] = ("%s（%s，%s）"):format(r.evidence or m, r.set_by, r.set_at:sub(1, 10))
+      else
+        x.lacks[#x.lacks + 1] = m
+      end
+    end
+    out[#out + 1] = x
+  end
+  return out
+end
+
 -- The statuses `targets set` records (a task without a check).
 M.MANUAL = { ["未启动"] = true, ["推进中"] = true, ["已完成"] = true }
 
@@ -261,7 +311,7 @@ end
 -- elapsed, manual (the latest manual status), history }.
 function M.compute(tbl, today)
   local rows = {}
-  local d, read = M.data(today)
+  local d, read = M.data(today, tbl)
   local latest, history = M.manual()
   for _, t in ipairs(tbl.tasks) do
     local r = { task = t, history = history[t.code] }

@@ -71,6 +71,8 @@
  *
  * Version 5: target_status, the targets table's manual status and its
  * audit trail (see m5_target_status).
+ * Version 6: unit_mark, the 五有 evidence per unit and year (see
+ * m6_unit_mark).
  *
  * To change the schema, append a migration; never edit a released one.
  */
@@ -292,7 +294,23 @@ static const char m5_target_status[] =
     "  set_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S','now','localtime')));\n"
     "CREATE INDEX IF NOT EXISTS target_status_code ON target_status(code, id);\n";
 
-static const char *const migrations[] = { m1_tables, m2_views, m3_deadline, m4_vocabulary, m5_target_status };
+/* Version 6: unit_mark, the evidence a unit recorded for one of the marks
+ * rules/targets.lua asks of every station per year (the 五有: 有专班、有计划、
+ * 有部署、有成效、有总结; the words are the rules', not the schema's), with
+ * who and when.  A mark recorded again adds a row: the rows are its history. */
+static const char m6_unit_mark[] =
+    "CREATE TABLE IF NOT EXISTS unit_mark(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  unit_id INTEGER NOT NULL REFERENCES unit(id) ON DELETE CASCADE,\n"
+    "  year INTEGER NOT NULL,\n"
+    "  mark TEXT NOT NULL,\n"
+    "  evidence TEXT,\n"
+    "  set_by TEXT NOT NULL,\n"
+    "  set_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S','now','localtime')));\n"
+    "CREATE INDEX IF NOT EXISTS unit_mark_unit ON unit_mark(unit_id, year);\n";
+
+static const char *const migrations[] = { m1_tables, m2_views, m3_deadline, m4_vocabulary, m5_target_status,
+                                          m6_unit_mark };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 int sqlite_schema_current(void) { return NMIGRATIONS; }

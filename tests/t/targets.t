@@ -34,6 +34,10 @@ is 'r/targets.lua:2: task 2: support must be a list of units' \
    "$(targets_err 'task { "2", "t", lead = "x", support = { 1 } }')" "bad support"
 is 'r/targets.lua:2: undefined global '"'"'item'"'"'' \
    "$(targets_err 'item { "2", "t" }')" "only task is the DSL"
+is 'r/targets.lua:2: unit_marks: 有计划 is listed twice' \
+   "$(targets_err 'unit_marks { "有计划", "有计划" }')" "a mark twice"
+is 'r/targets.lua:2: unit_marks expects a list of marks: unit_marks { "有专班", "有计划" }' \
+   "$(targets_err 'unit_marks {}')" "no marks"
 is 'r/targets.lua:2: instruction budget exceeded (1000000 instructions)' \
    "$(targets_err 'while true do end')" "an endless file stops"
 
