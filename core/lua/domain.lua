@@ -30,15 +30,9 @@ local M = {}
 M.FILE = "domain.lua"
 M.MEANINGS = { "pass", "fail", "na" }
 
-local function where()
-  local info = debug.getinfo(3, "Sl")
-  local src = info and info.source or "?"
-  return (src:gsub("^@", "")), info and info.currentline or 0
-end
-
-local function fail(file, line, fmt, ...)
-  error(("%s:%d: " .. fmt):format(file, line, ...), 0)
-end
+local srcpos = require("srcpos")
+local fail = srcpos.fail
+local function where() local f, l = srcpos.where(3); return f, l end
 
 local function strings(v)
   if v == nil then return {} end

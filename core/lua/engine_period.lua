@@ -26,47 +26,16 @@ without one, the latest month with inspections.]]
 
 local function ymd(y, m, d) return ("%04d-%02d-%02d"):format(y, m, d) end
 
-local function days_in(y, m)
-  local d = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
-  if m == 2 and (y % 4 == 0 and (y % 100 ~= 0 or y % 400 == 0)) then return 29 end
-  return d[m]
-end
+-- Day arithmetic is the calendar module's (one civil-date algorithm).
+local calendar = require("calendar")
+local days_in = calendar.month_days
 
 local function months(y, m1, m2, name, kind)
   return { name = name, kind = kind, from = ymd(y, m1, 1), to = ymd(y, m2, days_in(y, m2)),
     year = y, m1 = m1, m2 = m2 }
 end
 
-local function valid_date(s)
-  local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
-  y, m, d = tonumber(y), tonumber(m), tonumber(d)
-  return y and m >= 1 and m <= 12 and d >= 1 and d <= days_in(y, m)
-end
-
--- Days since 1970-01-01 (civil calendar) and back.
-local function days(s)
-  local y, m, d = s:match("^(%d+)%-(%d+)%-(%d+)$")
-  y, m, d = tonumber(y), tonumber(m), tonumber(d)
-  y = m <= 2 and y - 1 or y
-  local era = (y >= 0 and y or y - 399) // 400
-  local yoe = y - era * 400
-  local doy = (153 * (m + (m > 2 and -3 or 9)) + 2) // 5 + d - 1
-  local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-  return era * 146097 + doe - 719468
-end
-
-local function civil(z)
-  z = z + 719468
-  local era = (z >= 0 and z or z - 146096) // 146097
-  local doe = z - era * 146097
-  local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-  local y = yoe + era * 400
-  local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-  local mp = (5 * doy + 2) // 153
-  local d = doy - (153 * mp + 2) // 5 + 1
-  local m = mp + (mp < 10 and 3 or -9)
-  return ymd(m <= 2 and y + 1 or y, m, d)
-end
+local function valid_date(s) return calendar.parse(s) ~= nil end
 
 function M.parse(s)
   if type(s) ~= "string" then return nil, "no period" end
@@ -109,9 +78,9 @@ end
 
 function M.prev(p)
   if p.kind == "range" then
-    local a, b = days(p.from), days(p.to)
+    local a, b = calendar.day(p.from), calendar.day(p.to)
     local len = b - a + 1
-    local from, to = civil(a - len), civil(a - 1)
+    local from, to = calendar.iso(a - len), calendar.iso(a - 1)
     return { name = from .. ".." .. to, kind = "range", from = from, to = to }
   end
   local span = p.m2 - p.m1 + 1

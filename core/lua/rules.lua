@@ -51,16 +51,9 @@ M.BUDGET = 1000000          -- instructions per rule function call
 
 local active                -- the active rule set
 
-local function where(level)
-  local info = debug.getinfo(level + 1, "Sl")
-  local src = info and info.source or "?"
-  src = src:gsub("^@", "")
-  return src, info and info.currentline or 0
-end
-
-local function fail(file, line, fmt, ...)
-  error(("%s:%d: " .. fmt):format(file, line, ...), 0)
-end
+local srcpos = require("srcpos")
+local fail = srcpos.fail
+local function where(level) local f, l = srcpos.where(level + 1); return f, l end
 
 -- --------------------------------------------------------- inspections
 -- The object a veto's `when` receives.  `v` maps item code -> points lost

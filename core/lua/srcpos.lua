@@ -1,0 +1,20 @@
+-- srcpos.lua — where a declaration stands in the rule file that made it,
+-- and the error that names that place.  Shared by the loaders of
+-- declaration files (domain, calendar, schedule, rules).
+
+local M = {}
+
+-- File and line of the function `level` frames up from where()'s caller
+-- (1 = the caller itself), as debug.getinfo counts them.  Callers must not
+-- tail-call it: a tail call drops their frame from the count.
+function M.where(level)
+  local info = debug.getinfo(level + 1, "Sl")
+  local src = info and info.source or "?"
+  return (src:gsub("^@", "")), info and info.currentline or 0
+end
+
+function M.fail(file, line, fmt, ...)
+  error(("%s:%d: " .. fmt):format(file, line, ...), 0)
+end
+
+return M
