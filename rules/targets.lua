@@ -78,19 +78,45 @@ task { "1.3.1", "制定全局创卫工作总体规划",
   area = "规划", level = "bureau",
   target = "总体规划做到明确重点、明确责任、明确时限、明确措施",
   lead = "创卫办", person = "创卫办主任",
-  standard = "规划印发，四明确齐全", deadline = "2027-02-28" }
+  standard = "规划印发，四明确齐全", deadline = "2027-02-28",
+  check = function(d)
+    for _, p in ipairs(d:plans("bureau", d.year)) do
+      if #p.missing == 0 then return 1, 1, p.title end
+    end
+    return 0, 1, "no complete bureau plan this year"
+  end }
 
 task { "1.3.2", "各所、分局、各市场主办单位制定创卫工作计划",
   area = "规划", level = "unit",
   target = "每个单位有计划，四明确齐全",
   lead = "各所、分局", support = { "市场主办单位" }, person = "各所所长",
-  standard = "计划报创卫办备案", deadline = "2027-03-15" }
+  standard = "计划报创卫办备案", deadline = "2027-03-15",
+  check = function(d)
+    local done = {}
+    for _, p in ipairs(d:plans("unit", d.year)) do if #p.missing == 0 then done[p.owner] = true end end
+    local n, ok = 0, 0
+    for _, u in ipairs(d:stations()) do
+      n = n + 1
+      if done[u] then ok = ok + 1 end
+    end
+    return ok, n, "stations with a complete plan (四明确)"
+  end }
 
 task { "1.3.3", "制定辖区市场创卫工作实施方案",
   area = "规划", level = "market",
   target = "每个市场有实施方案，四明确齐全",
   lead = "市场主办单位", support = { "各所、分局" }, person = "市场负责人",
-  standard = "方案报所、分局备案", deadline = "2027-03-31" }
+  standard = "方案报所、分局备案", deadline = "2027-03-31",
+  check = function(d)
+    local done = {}
+    for _, p in ipairs(d:plans("market", d.year)) do if #p.missing == 0 then done[p.owner] = true end end
+    local n, ok = 0, 0
+    for _, m in ipairs(d:markets()) do
+      n = n + 1
+      if done[m.code] then ok = ok + 1 end
+    end
+    return ok, n, "markets with a complete 实施方案 (四明确)"
+  end }
 
 task { "1.4.1", "完善市场环卫设施：垃圾车、垃圾容器、清洁工具、广播、设施修复",
   area = "设施", level = "market",

@@ -394,4 +394,23 @@ function M.add_unit_mark(unit_id, year, mark, evidence, by)
     unit_id, year, mark, evidence or db.null, by)
 end
 
+-- The plans of `year` (every level), oldest first: { level, owner, title,
+-- focus, responsibility, timeline, measures, set_by, set_at } (nil for NULL).
+function M.plans(year)
+  local out = {}
+  for r in db.query([[SELECT level, owner, title, focus, responsibility, timeline, measures, set_by, set_at
+      FROM plan WHERE year = ? ORDER BY id]], year) do
+    out[#out + 1] = { level = r.level, owner = r.owner, title = r.title, focus = nn(r.focus),
+      responsibility = nn(r.responsibility), timeline = nn(r.timeline), measures = nn(r.measures),
+      set_by = r.set_by, set_at = r.set_at }
+  end
+  return out
+end
+
+function M.add_plan(p)
+  db.exec([[INSERT INTO plan(level, owner, year, title, focus, responsibility, timeline, measures, set_by)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)]], p.level, p.owner, p.year, p.title, p.focus or db.null,
+    p.responsibility or db.null, p.timeline or db.null, p.measures or db.null, p.by)
+end
+
 return M

@@ -171,6 +171,8 @@ end
 --                                      on these items (false without one)
 --   d:upgraded(year)                   markets upgraded (改造提升) that year
 --   d:marks(year)                      stations: { unit, has, lacks } of the unit_marks (五有)
+--   d:plans(level, year)               plans: { level, owner, title, missing (四明确) }
+--   d:stations()                       the stations' names
 --   d:inputs()                         what the check read, for `targets show`
 function M.data(today, tbl)
   local store = require("store")
@@ -226,6 +228,25 @@ function M.data(today, tbl)
     for _, u in ipairs(out) do
       if #u.lacks > 0 then note(("%s lacks %s"):format(u.unit, table.concat(u.lacks, "、"))) end
     end
+    return out
+  end
+  -- d:plans(level, year): the plans { level, owner, title, missing }
+  function D.plans(_, level, year)
+    year = year or D.year
+    local out = {}
+    for _, p in ipairs(M.plans(year)) do
+      if level == nil or p.level == level then out[#out + 1] = copy(p) end
+    end
+    note(("plans%s of %s: %d"):format(level and (" (" .. level .. ")") or "", tostring(year), #out))
+    for _, p in ipairs(out) do
+      if #p.missing > 0 then note(("%s: %s lacks %s"):format(p.owner, p.title, table.concat(p.missing, "、"))) end
+    end
+    return out
+  end
+  -- d:stations(): the names of the stations (units with markets)
+  function D.stations()
+    local out = {}
+    for _, u in ipairs(M.unit_gaps({ marks = {} }, D.year)) do out[#out + 1] = u.unit end
     return out
   end
   function D.inputs() return read end
@@ -289,6 +310,23 @@ function M.unit_gaps(tbl, year)
       end
     end
     out[#out + 1] = x
+  end
+  return out
+end
+
+-- The 四明确 a plan must state, in order: its field and the word.
+M.FOUR = { { "focus", "重点" }, { "responsibility", "责任" }, { "timeline", "时限" }, { "measures", "措施" } }
+
+-- The plans of `year`, each with missing = { words of the 四明确 it lacks }.
+function M.plans(year)
+  local store = require("store")
+  if not db or not store.plans then return {} end
+  local out = store.plans(year)
+  for _, p in ipairs(out) do
+    p.missing = {}
+    for _, f in ipairs(M.FOUR) do
+      if not p[f[1]] or p[f[1]] == "" then p.missing[#p.missing + 1] = f[2] end
+    end
   end
   return out
 end

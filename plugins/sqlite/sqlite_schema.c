@@ -73,6 +73,7 @@
  * audit trail (see m5_target_status).
  * Version 6: unit_mark, the 五有 evidence per unit and year (see
  * m6_unit_mark).
+ * Version 7: plan, the three levels of plans with their 四明确 (see m7_plan).
  *
  * To change the schema, append a migration; never edit a released one.
  */
@@ -309,8 +310,27 @@ static const char m6_unit_mark[] =
     "  set_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S','now','localtime')));\n"
     "CREATE INDEX IF NOT EXISTS unit_mark_unit ON unit_mark(unit_id, year);\n";
 
+/* Version 7: plan, the work plans at three levels (the bureau's overall
+ * plan, a station's or market operator's plan, a market's 实施方案), each
+ * with its 四明确: focus (重点), responsibility (责任), timeline (时限),
+ * measures (措施); a plan without one of them is incomplete.  owner is
+ * the unit (bureau, unit levels) or market code (market level) as named. */
+static const char m7_plan[] =
+    "CREATE TABLE IF NOT EXISTS plan(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  level TEXT NOT NULL CHECK(level IN ('bureau','unit','market')),\n"
+    "  owner TEXT NOT NULL,\n"
+    "  year INTEGER NOT NULL,\n"
+    "  title TEXT NOT NULL,\n"
+    "  focus TEXT,\n"
+    "  responsibility TEXT,\n"
+    "  timeline TEXT,\n"
+    "  measures TEXT,\n"
+    "  set_by TEXT NOT NULL,\n"
+    "  set_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S','now','localtime')));\n";
+
 static const char *const migrations[] = { m1_tables, m2_views, m3_deadline, m4_vocabulary, m5_target_status,
-                                          m6_unit_mark };
+                                          m6_unit_mark, m7_plan };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 int sqlite_schema_current(void) { return NMIGRATIONS; }
