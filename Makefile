@@ -5,7 +5,7 @@
 #   make test       unit, transcript and rule tests through prove
 #   make check-sanitize   the same suite under ASan+UBSan
 #   make check-valgrind   unit binaries, fuzz replays and transcripts under memcheck
-#   make check-reliability  allocation-failure sweep over an import
+#   make check-reliability  allocation-failure sweeps (an import, a score)
 #   make bench      benchmarks (BENCH_SCALE=demo|city|province, or BENCH_FILE=FILE.csv)
 #   make fuzz       libFuzzer on each fuzz target in turn (FUZZ_SECONDS=60 each)
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -137,7 +137,7 @@ check-valgrind: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TESTPLUG) $(FUZZ_REPLAY)
 	@sh scripts/check-valgrind.sh $(BUILD)
 
-# Allocation-failure sweep over an import (scripts/check-reliability.sh,
+# Allocation-failure sweeps over an import and a scoring run (scripts/check-reliability.sh,
 # RELIABILITY_RUNS=300 by default, =all for every allocation).
 $(BUILD)/faults/failmalloc.so: tests/faults/failmalloc.c
 	@mkdir -p $(dir $@)

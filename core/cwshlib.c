@@ -349,14 +349,27 @@ static int l_listdir(lua_State *L)
     }
     size_t n = 0, cap = 16;
     char **names = malloc(cap * sizeof *names);
+    int oom = !names;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
+    while (!oom && (e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.') continue;
-        if (n == cap) names = realloc(names, (cap *= 2) * sizeof *names);
-        names[n++] = strdup(e->d_name);
+        if (n == cap) {
+            char **v = realloc(names, cap * 2 * sizeof *names);
+            if (!v) { oom = 1; break; }
+            names = v;
+            cap *= 2;
+        }
+        if (!(names[n] = strdup(e->d_name))) { oom = 1; break; }
+        n++;
     }
     closedir(d);
+    if (oom) {
+        for (size_t i = 0; i < n; i++) free(names[i]);
+        free(names);
+        return luaL_error(L, "cannot list directory '%s': out of memory", dir);
+    }
     qsort(names, n, sizeof *names, cmp_str);
+    /* the table first, so that a failing push leaves fewer names behind */
     lua_createtable(L, (int)n, 0);
     for (size_t i = 0; i < n; i++) {
         lua_pushstring(L, names[i]);

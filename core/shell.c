@@ -30,16 +30,21 @@ static struct {
 
 int shell_quit;
 
-static void pend_add(const char *text)
+/* Returns -1 (the pending text kept as it was) when out of memory. */
+static int pend_add(const char *text)
 {
     size_t n = strlen(text);
     if (pend.len + n + 2 > pend.cap) {
-        pend.cap = (pend.len + n + 2) * 2;
-        pend.buf = realloc(pend.buf, pend.cap);
+        size_t cap = (pend.len + n + 2) * 2;
+        char *b = realloc(pend.buf, cap);
+        if (!b) return -1;
+        pend.buf = b;
+        pend.cap = cap;
     }
     if (pend.len) pend.buf[pend.len++] = '\n';
     memcpy(pend.buf + pend.len, text, n + 1);
     pend.len += n;
+    return 0;
 }
 
 static void pend_reset(void)
@@ -47,6 +52,17 @@ static void pend_reset(void)
     pend.mode = IN_NONE;
     pend.len = 0;
     if (pend.buf) pend.buf[0] = 0;
+}
+
+/* Add a line to the pending input.  Out of memory drops the statement
+ * being continued, with a message: -1 under -bail, else 0. */
+static int pend_more(session *s, const char *text)
+{
+    if (pend_add(text) == 0) return 0;
+    session_error(s, "out of memory: the statement being continued is dropped");
+    s->failed = 1;
+    pend_reset();
+    return s->bail ? -1 : 0;
 }
 
 /* --------------------------------------------------------------- timing */
@@ -373,7 +389,8 @@ int shell_line(session *s, const char *line)
     if (s->echo) fprintf(s->out, "%s\n", line);
     int rc = 0;
     if (pend.mode == IN_SQL) {
-        pend_add(line);
+        int dropped_rc = pend_more(s, line);
+        if (pend.mode == IN_NONE) return dropped_rc;        /* out of memory */
         if (s->store && s->store->complete(s->store->self, pend.buf)) {
             rc = work(s, do_sql, pend.buf, pend.line);
             pend_reset();
@@ -381,7 +398,8 @@ int shell_line(session *s, const char *line)
         return shell_quit ? -1 : rc;
     }
     if (pend.mode == IN_LUA || pend.mode == IN_EXPR) {
-        pend_add(line);
+        int dropped_rc = pend_more(s, line);
+        if (pend.mode == IN_NONE) return dropped_rc;        /* out of memory */
         int expr = pend.mode == IN_EXPR;
         stamp t0;
         begin_work(s, &t0);
@@ -404,7 +422,7 @@ int shell_line(session *s, const char *line)
         stamp t0;
         begin_work(s, &t0);
         int r = run_lua(s, p, 1, 1);
-        if (r == 1) { pend.mode = IN_EXPR; pend_add(p); abandon_work(s); return 0; }
+        if (r == 1) { pend.mode = IN_EXPR; abandon_work(s); return pend_more(s, p); }
         rc = end_work(s, &t0, r);
     } else if (kind == SPLIT_LUA) {
         const char *code = p;
@@ -413,7 +431,7 @@ int shell_line(session *s, const char *line)
             stamp t0;
             begin_work(s, &t0);
             int r = run_lua(s, code, 0, 1);
-            if (r == 1) { pend_add(code); abandon_work(s); return 0; }
+            if (r == 1) { abandon_work(s); return pend_more(s, code); }
             pend_reset();
             rc = end_work(s, &t0, r);
         }
@@ -422,7 +440,7 @@ int shell_line(session *s, const char *line)
             rc = work(s, do_sql, p, s->src_line);
         } else {
             pend.mode = IN_SQL;
-            pend_add(p);
+            rc = pend_more(s, p);
         }
     }
     return shell_quit ? -1 : rc;
@@ -493,6 +511,7 @@ static int run_command(session *s, const char *text, const char *name)
         size_t n = strcspn(p, "\n");
         char *line = strndup(p, n);
         s->src_line++;
+        if (!line) { session_error(s, "out of memory"); s->failed = 1; rc = -1; break; }
         rc = shell_line(s, line);
         free(line);
         p += n;
