@@ -413,4 +413,18 @@ function M.add_plan(p)
     p.responsibility or db.null, p.timeline or db.null, p.measures or db.null, p.by)
 end
 
+-- Replace the stored targets table of (on_date, hashes) with rows {
+-- code, progress, status, evidence } (progress and evidence may be nil).
+function M.save_target_progress(on_date, targets_hash, rules_hash, rows)
+  db.tx(function()
+    db.exec("DELETE FROM target_progress WHERE on_date = ? AND targets_hash = ? AND rules_hash IS ?",
+      on_date, targets_hash, rules_hash or db.null)
+    for _, r in ipairs(rows) do
+      db.exec([[INSERT INTO target_progress(code, on_date, progress, status, evidence, targets_hash, rules_hash)
+        VALUES (?, ?, ?, ?, ?, ?, ?)]], r.code, on_date, r.progress or db.null, r.status, r.evidence or db.null,
+        targets_hash, rules_hash or db.null)
+    end
+  end)
+end
+
 return M

@@ -372,6 +372,16 @@ function M.compute(tbl, today)
     end
     rows[#rows + 1] = r
   end
+  -- stored like scores: with the hashes that computed them
+  local store = require("store")
+  if db and store.save_target_progress then
+    local set = rules.current()
+    local save = {}
+    for _, r in ipairs(rows) do
+      save[#save + 1] = { code = r.task.code, progress = r.progress, status = r.status, evidence = r.evidence }
+    end
+    store.save_target_progress(today, tbl.hash, set and set.hash, save)
+  end
   return rows
 end
 

@@ -74,6 +74,8 @@
  * Version 6: unit_mark, the 五有 evidence per unit and year (see
  * m6_unit_mark).
  * Version 7: plan, the three levels of plans with their 四明确 (see m7_plan).
+ * Version 8: target_progress, the computed targets table with the hashes
+ * that computed it (see m8_target_progress).
  *
  * To change the schema, append a migration; never edit a released one.
  */
@@ -329,8 +331,26 @@ static const char m7_plan[] =
     "  set_by TEXT NOT NULL,\n"
     "  set_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S','now','localtime')));\n";
 
+/* Version 8: target_progress, the targets table as `targets` computed it
+ * for a date: each task's progress, status and evidence with the hash of
+ * the targets table and of the scoring rules that computed them, so a
+ * published figure can be reproduced (a run for the same date and hashes
+ * replaces its rows). */
+static const char m8_target_progress[] =
+    "CREATE TABLE IF NOT EXISTS target_progress(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  code TEXT NOT NULL,\n"
+    "  on_date TEXT NOT NULL,\n"
+    "  progress REAL,\n"
+    "  status TEXT NOT NULL,\n"
+    "  evidence TEXT,\n"
+    "  targets_hash TEXT NOT NULL,\n"
+    "  rules_hash TEXT,\n"
+    "  computed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S','now','localtime')),\n"
+    "  UNIQUE(code, on_date, targets_hash, rules_hash));\n";
+
 static const char *const migrations[] = { m1_tables, m2_views, m3_deadline, m4_vocabulary, m5_target_status,
-                                          m6_unit_mark, m7_plan };
+                                          m6_unit_mark, m7_plan, m8_target_progress };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 int sqlite_schema_current(void) { return NMIGRATIONS; }
