@@ -427,4 +427,34 @@ function M.save_target_progress(on_date, targets_hash, rules_hash, rows)
   end)
 end
 
+-- ------------------------------------------------------------ meetings
+
+-- Whether `team` has a meeting recorded on `date`.
+function M.meeting_held(team, date)
+  return db.one("SELECT 1 AS x FROM meeting WHERE team = ? AND date = ?", team, date) ~= nil
+end
+
+-- Record meetings held: rows = { { date, team, attendees, minutes_ref } },
+-- all or none (one transaction).
+function M.add_meetings(rows)
+  db.tx(function()
+    for _, r in ipairs(rows) do
+      db.exec("INSERT INTO meeting(date, team, attendees, minutes_ref) VALUES (?, ?, ?, ?)",
+        r.date, r.team, r.attendees or db.null, r.minutes_ref or db.null)
+    end
+  end)
+  return #rows
+end
+
+-- The meetings held from `from` to `to` (dates, both included), by date
+-- and team: { date, team, attendees, minutes_ref } (nil for NULL).
+function M.meetings_between(from, to)
+  local out = {}
+  for r in db.query([[SELECT date, team, attendees, minutes_ref FROM meeting
+      WHERE date BETWEEN ? AND ? ORDER BY date, team, id]], from, to) do
+    out[#out + 1] = { date = r.date, team = r.team, attendees = nn(r.attendees), minutes_ref = nn(r.minutes_ref) }
+  end
+  return out
+end
+
 return M

@@ -76,6 +76,7 @@
  * Version 7: plan, the three levels of plans with their 四明确 (see m7_plan).
  * Version 8: target_progress, the computed targets table with the hashes
  * that computed it (see m8_target_progress).
+ * Version 9: meeting, the 专班 meetings held (see m9_meeting).
  *
  * To change the schema, append a migration; never edit a released one.
  */
@@ -349,8 +350,24 @@ static const char m8_target_progress[] =
     "  computed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S','now','localtime')),\n"
     "  UNIQUE(code, on_date, targets_hash, rules_hash));\n";
 
+/* Version 9: meeting, one 专班 meeting held (`meetings add`, `meetings
+ * import`): its date, the team as rules/schedule.lua names it (a unit's
+ * name, not a key: the bureau's 专班 and 领导小组 need not be units),
+ * attendees and the minutes' reference, who recorded it and when.  A team
+ * meets once a day: (team, date) is unique. */
+static const char m9_meeting[] =
+    "CREATE TABLE IF NOT EXISTS meeting(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  date TEXT NOT NULL,\n"
+    "  team TEXT NOT NULL,\n"
+    "  attendees TEXT,\n"
+    "  minutes_ref TEXT,\n"
+    "  recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S','now','localtime')),\n"
+    "  UNIQUE(team, date));\n"
+    "CREATE INDEX IF NOT EXISTS meeting_date ON meeting(date);\n";
+
 static const char *const migrations[] = { m1_tables, m2_views, m3_deadline, m4_vocabulary, m5_target_status,
-                                          m6_unit_mark, m7_plan, m8_target_progress };
+                                          m6_unit_mark, m7_plan, m8_target_progress, m9_meeting };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 int sqlite_schema_current(void) { return NMIGRATIONS; }

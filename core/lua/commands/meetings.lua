@@ -1,0 +1,237 @@
+-- commands/meetings.lua — `meetings`: the 专班 meetings held (table meeting,
+-- recorded by `meetings add` and `meetings import`) against the weekly
+-- meetings rules/schedule.lua makes due on the work calendar
+-- (core/lua/schedule.lua), per team and period.
+--
+-- A due meeting is answered by a meeting its team held in the same week
+-- (Monday to Sunday) as the day it is due — the day the calendar moved it
+-- to, when a holiday did — each held meeting answering one due meeting.
+
+local calendar = require("calendar")
+local schedule = require("schedule")
+
+local USAGE = "meetings [--missing] [PERIOD] | meetings add DATE TEAM [--attendees A,B] [--minutes REF] | "
+  .. "meetings import FILE [--encoding E]"
+
+local function need_db(what)
+  if not db then error(("meetings %s: no database: the sqlite plugin is not loaded"):format(what), 0) end
+  return require("store")
+end
+
+-- The weekly meetings of rules/schedule.lua, and their teams in order.
+local function teams(s)
+  local list, seen = {}, {}
+  for _, ev in ipairs(s.events) do
+    local t = ev.kind == "meeting" and (ev.unit or ev.name)
+    if t and not seen[t] then seen[t] = true; list[#list + 1] = t end
+  end
+  return list, seen
+end
+
+local function opts(args, known)
+  local o, pos, i = {}, {}, 1
+  while i <= #args do
+    local a = args[i]
+    if known[a] == "flag" then o[a] = true
+    elseif known[a] == "value" then
+      if args[i + 1] == nil then error(("meetings: %s needs a value"):format(a), 0) end
+      o[a] = args[i + 1]; i = i + 1
+    elseif a:match("^%-%-") then error(("meetings: unknown option '%s'"):format(a), 0)
+    else pos[#pos + 1] = a end
+    i = i + 1
+  end
+  return o, pos
+end
+
+local function trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
+local function blank(s) if s == nil or trim(s) == "" then return nil end return trim(s) end
+-- Attendees as one 、-separated list, whether given with , ， or 、 (a
+-- character class would split the multi-byte ones).
+local function names(s)
+  s = blank(s)
+  if not s then return nil end
+  s = s:gsub("%s*,%s*", "、"):gsub("%s*，%s*", "、"):gsub("%s*、%s*", "、")
+  return s
+end
+
+-- One meeting's fields checked: nil and why when the date or team is bad.
+local function check(date, team, known, list)
+  if not calendar.parse(date) then return nil, ("'%s' is not a date (YYYY-MM-DD)"):format(date) end
+  if not known[team] then
+    return nil, ("'%s' has no weekly meeting in rules/schedule.lua (teams: %s)"):format(team, table.concat(list, "、"))
+  end
+  return true
+end
+
+local function add(args)
+  local o, pos = opts(args, { ["--attendees"] = "value", ["--minutes"] = "value" })
+  if #pos ~= 2 then error("usage: meetings add DATE TEAM [--attendees A,B] [--minutes REF]", 0) end
+  local store = need_db("add")
+  local date, team = pos[1], pos[2]
+  local list, known = teams(schedule.load())
+  local ok, why = check(date, team, known, list)
+  if not ok then error("meetings add: " .. why, 0) end
+  if store.meeting_held(team, date) then
+    error(("meetings add: %s's meeting of %s is recorded already"):format(team, date), 0)
+  end
+  local att = names(o["--attendees"])
+  store.add_meetings({ { date = date, team = team, attendees = att, minutes_ref = blank(o["--minutes"]) } })
+  cwsh.notice(("recorded %s's meeting of %s (%s)"):format(team, date, calendar.WEEKDAYS[calendar.weekday(date)]))
+end
+
+local HEADER = { date = "date", ["日期"] = "date", team = "team", ["专班"] = "team", ["团队"] = "team",
+  attendees = "attendees", ["参会人员"] = "attendees", minutes = "minutes", ["纪要"] = "minutes",
+  ["会议纪要"] = "minutes" }
+
+-- meetings import FILE: a CSV with the columns date, team (required),
+-- attendees, minutes (English or Chinese headers), all rows or none.
+local function import(args)
+  local o, pos = opts(args, { ["--encoding"] = "value" })
+  if #pos ~= 1 then error("usage: meetings import FILE [--encoding E]", 0) end
+  local store = need_db("import")
+  local file = pos[1]
+  local list, known = teams(schedule.load())
+  local r <close> = csv.open(file, { encoding = o["--encoding"] })
+  local line, fields, why, wcol = r:next()
+  if not line then error(("%s: the file is empty (no header row)"):format(file), 0) end
+  if not fields then error(("%s:%d:%d: %s"):format(file, line, wcol, why), 0) end
+  local col = {}
+  for j, h in ipairs(fields) do
+    local k = HEADER[trim(h):lower()]
+    if k then col[k] = j end
+  end
+  for _, k in ipairs({ "date", "team" }) do
+    if not col[k] then
+      error(("%s:%d: the header has no %s column (%s)"):format(file, line, k,
+        k == "date" and "date/日期" or "team/专班"), 0)
+    end
+  end
+  local rows, errs, seen = {}, {}, {}
+  while true do
+    line, fields, why, wcol = r:next()
+    if not line then break end
+    if not fields then
+      errs[#errs + 1] = ("%s:%d:%d: %s"):format(file, line, wcol, why)
+    else
+      local date, team = trim(fields[col.date] or ""), trim(fields[col.team] or "")
+      if date ~= "" or team ~= "" then
+        local ok, e = check(date, team, known, list)
+        local k = team .. "\0" .. date
+        if not ok then
+          errs[#errs + 1] = ("%s:%d:%d: %s"):format(file, line, calendar.parse(date) and col.team or col.date, e)
+        elseif seen[k] then
+          errs[#errs + 1] = ("%s:%d:%d: %s's meeting of %s is listed twice (first at line %d)"):format(file, line,
+            col.date, team, date, seen[k])
+        elseif store.meeting_held(team, date) then
+          errs[#errs + 1] = ("%s:%d:%d: %s's meeting of %s is recorded already"):format(file, line, col.date, team, date)
+        else
+          seen[k] = line
+          rows[#rows + 1] = { date = date, team = team, attendees = col.attendees and names(fields[col.attendees]),
+            minutes_ref = col.minutes and blank(fields[col.minutes]) }
+        end
+      end
+    end
+  end
+  if #errs > 0 then
+    error(table.concat(errs, "\n") .. ("\n%s: nothing imported (%d error%s)"):format(file, #errs,
+      #errs == 1 and "" or "s"), 0)
+  end
+  store.add_meetings(rows)
+  cwsh.notice(("%s: recorded %d meeting%s"):format(file, #rows, #rows == 1 and "" or "s"))
+end
+
+local function monday(date) return calendar.add_days(date, 1 - calendar.weekday(date)) end
+
+local function list_meetings(args)
+  local o, pos = opts(args, { ["--missing"] = "flag", ["--team"] = "value" })
+  if #pos > 1 then error("usage: meetings [--missing] [--team T] [PERIOD]", 0) end
+  local store = need_db("")
+  local ptext = pos[1] or os.date("%Y-%m")
+  local p = require("engine_period").parse(ptext)
+  if not p then
+    local ok, err = pcall(require("engine").parse_period, ptext)
+    error(ok and ("meetings: '%s' is not a period"):format(ptext) or err, 0)
+  end
+  calendar.reload()
+  calendar.reset_warnings()
+  local s = schedule.load()
+  local order = {}
+  for i, t in ipairs((teams(s))) do order[t] = i end
+  if o["--team"] and not order[o["--team"]] then
+    error(("meetings: '%s' has no weekly meeting in rules/schedule.lua"):format(o["--team"]), 0)
+  end
+  local due = {}
+  for _, x in ipairs(schedule.occurrences(s, p.from, p.to)) do
+    local team = x.event.kind == "meeting" and (x.unit or x.name)
+    if team and (not o["--team"] or team == o["--team"]) then x.team = team; due[#due + 1] = x end
+  end
+  local held = store.meetings_between(monday(p.from), calendar.add_days(monday(p.to), 6))
+  local rows = {}
+  for _, d in ipairs(due) do
+    local wk = monday(d.date)
+    local last = calendar.add_days(wk, 6)
+    for _, h in ipairs(held) do
+      if not h.used and h.team == d.team and h.date >= wk and h.date <= last then
+        h.used, d.held = true, h
+        break
+      end
+    end
+    if not d.held or not o["--missing"] then
+      rows[#rows + 1] = { team = d.team, date = d.date, due = d, held = d.held }
+    end
+  end
+  local n_held = 0
+  for _, d in ipairs(due) do if d.held then n_held = n_held + 1 end end
+  if not o["--missing"] then
+    for _, h in ipairs(held) do
+      if not h.used and h.date >= p.from and h.date <= p.to and (not o["--team"] or h.team == o["--team"]) then
+        rows[#rows + 1] = { team = h.team, date = h.date, held = h }
+      end
+    end
+  end
+  table.sort(rows, function(x, y)
+    local a, b = order[x.team] or math.huge, order[y.team] or math.huge
+    if a ~= b then return a < b end
+    if x.team ~= y.team then return x.team < y.team end
+    return x.date < y.date
+  end)
+  local out = { columns = { "team", "due", "weekday", "moved from", "held", "attendees", "minutes" },
+    keys = { "team", "due", "weekday", "moved_from", "held", "attendees", "minutes" }, rows = {} }
+  local null = cwsh.null
+  for _, r in ipairs(rows) do
+    local d, h = r.due, r.held
+    out.rows[#out.rows + 1] = { r.team, d and d.date or null, calendar.WEEKDAYS[calendar.weekday(d and d.date or h.date)],
+      d and d.moved_from and ("%s %s"):format(d.moved_from, d.why) or null,
+      h and h.date or (d and "未召开") or null, h and h.attendees or null, h and h.minutes_ref or null }
+  end
+  cwsh.notice(("%s: %d of %d due meeting%s held, %d missing"):format(p.name or ptext, n_held, #due,
+    #due == 1 and "" or "s", #due - n_held))
+  return out
+end
+
+cwsh.command {
+  name = "meetings",
+  usage = USAGE,
+  help = "the 专班 meetings held against the weekly meetings rules/schedule.lua makes due, per team and period\n"
+    .. [[
+meetings add DATE TEAM records one (TEAM as rules/schedule.lua names it: 市场监管局, 城东所, ...);
+meetings import FILE records a CSV's rows (columns date/日期, team/专班, attendees/参会人员, minutes/纪要),
+all or none.  meetings [PERIOD] lists each due meeting with the one held in its week (Monday to Sunday
+of the day it is due, after a holiday moved it), and meetings held beyond those; --missing only the
+due meetings none answers; --team T one team.  Without PERIOD: this month.
+examples:
+  meetings add 2026-10-08 城东所 --attendees 张伟,李娜 --minutes 城东〔2026〕41号
+  meetings import 例会记录.csv
+  meetings --missing 2026-10]],
+  complete = function(words)
+    if words[#words] == "import" then return "files" end
+    if #words == 1 then return { "add", "import", "--missing", "--team" } end
+    return { "--missing", "--team", "--attendees", "--minutes" }
+  end,
+  run = function(args)
+    local sub = args[1]
+    if sub == "add" then return add(table.move(args, 2, #args, 1, {})) end
+    if sub == "import" then return import(table.move(args, 2, #args, 1, {})) end
+    return list_meetings(args)
+  end,
+}
