@@ -457,4 +457,9 @@ function M.meetings_between(from, to)
   return out
 end
 
+-- Set market `id`'s standardisation (改造提升) status and year (nil: none).
+function M.set_market_upgrade(id, status, year)
+  db.exec("UPDATE market SET std_status = ?, std_year = ? WHERE id = ?", status, year or db.null, id)
+end
+
 return M
