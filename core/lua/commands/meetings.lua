@@ -28,20 +28,8 @@ local function teams(s)
   return list, seen
 end
 
-local function opts(args, known)
-  local o, pos, i = {}, {}, 1
-  while i <= #args do
-    local a = args[i]
-    if known[a] == "flag" then o[a] = true
-    elseif known[a] == "value" then
-      if args[i + 1] == nil then error(("meetings: %s needs a value"):format(a), 0) end
-      o[a] = args[i + 1]; i = i + 1
-    elseif a:match("^%-%-") then error(("meetings: unknown option '%s'"):format(a), 0)
-    else pos[#pos + 1] = a end
-    i = i + 1
-  end
-  return o, pos
-end
+local cmdargs = require("cmdargs")
+local function opts(args, known) return cmdargs.parse(args, known, "meetings") end
 
 local function trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
 local function blank(s) if s == nil or trim(s) == "" then return nil end return trim(s) end

@@ -5,19 +5,8 @@
 
 local targets = require("targets")
 
-local function parse(args, known)
-  local o, pos, i = {}, {}, 1
-  while i <= #args do
-    local a = args[i]
-    if known[a] == "value" then
-      if args[i + 1] == nil then error(("%s needs a value"):format(a), 0) end
-      o[a] = args[i + 1]; i = i + 1
-    elseif a:match("^%-%-") then error(("plans: unknown option '%s'"):format(a), 0)
-    else pos[#pos + 1] = a end
-    i = i + 1
-  end
-  return o, pos
-end
+local cmdargs = require("cmdargs")
+local function parse(args, known) return cmdargs.parse(args, known, "plans") end
 
 local function year_of(s)
   if s == nil then return tonumber(os.date("%Y")) end

@@ -5,21 +5,8 @@
 
 local targets = require("targets")
 
-local function opts(args, known)
-  local o, pos = {}, {}
-  local i = 1
-  while i <= #args do
-    local a = args[i]
-    if known[a] == "flag" then o[a] = true
-    elseif known[a] == "value" then
-      if args[i + 1] == nil then error(("%s needs a value"):format(a), 0) end
-      o[a] = args[i + 1]; i = i + 1
-    elseif a:match("^%-%-") then error(("targets: unknown option '%s'"):format(a), 0)
-    else pos[#pos + 1] = a end
-    i = i + 1
-  end
-  return o, pos
-end
+local cmdargs = require("cmdargs")
+local function opts(args, known) return cmdargs.parse(args, known, "targets") end
 
 local function null(v) if v == nil then return cwsh.null end return v end
 
