@@ -402,6 +402,13 @@ struct cwsh_host {
      * raises the `import` event for Lua handlers (cwsh.on) once the
      * command that imported returns.  Main thread. */
     void (*loaded)(cwsh_host *h, long long import_id);
+
+    /* Push the active import mappings (the files of rules/mappings, in the order
+     * a sheet's header is tried against them) as a list of tables and
+     * return 0; or push nothing and return -1 with a malloc'd *err.  The
+     * mappings are rule content: a plugin gets them here, never through
+     * require().  Main thread; raises no Lua error. */
+    int (*push_mappings)(cwsh_host *h, char **err);
 };
 
 /* Non-zero when the core's cwsh_host has `field` (a core of the same

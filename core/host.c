@@ -299,6 +299,30 @@ static int h_interrupted(cwsh_host *h) { return S(h)->interrupted; }
 
 static void h_loaded(cwsh_host *h, long long import_id) { S(h)->loaded_import = import_id; }
 
+/* lua_pcall'd: the list mappings.all() returns. */
+static int mappings_all(lua_State *L)
+{
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "mappings");
+    lua_call(L, 1, 1);
+    if (lua_getfield(L, -1, "all") != LUA_TFUNCTION) return luaL_error(L, "mappings.all is missing");
+    lua_call(L, 0, 1);
+    if (!lua_istable(L, -1)) return luaL_error(L, "mappings.all() gave no list");
+    return 1;
+}
+
+static int h_push_mappings(cwsh_host *h, char **err)
+{
+    lua_State *L = h->L;
+    *err = NULL;
+    lua_pushcfunction(L, mappings_all);
+    if (lua_pcall(L, 0, 1, 0) == LUA_OK) return 0;
+    const char *m = lua_tostring(L, -1);
+    *err = strdup(m ? m : "the import mappings did not load");
+    lua_pop(L, 1);
+    return -1;
+}
+
 static int h_pcall(cwsh_host *h, int nargs, int nresults, int *stop)
 {
     return luahost_pcall(S(h), nargs, nresults, stop);
@@ -378,6 +402,7 @@ void host_init(session *s)
     h->pcall = h_pcall;
     h->domain = domain_get;
     h->loaded = h_loaded;
+    h->push_mappings = h_push_mappings;
 }
 
 int host_open_store(session *s, char **err)

@@ -914,7 +914,7 @@ static int import(imp *I, cwsh_host *h, const cimp_opts *o, char **summary, char
             goto out;
         }
         int errcol;
-        if (cmap_choose(&I->m, I->L, rec.f, rec.nf, o->mapping, &I->ck, &e, &errcol) == 0) break;
+        if (cmap_choose(&I->m, I->h, rec.f, rec.nf, o->mapping, &I->ck, &e, &errcol) == 0) break;
         if (titles < MAX_TITLES && errcol >= 0 && is_title(&rec)) {
             h->noticef(h, "%s:%ld: skipped a title row above the header", o->file, rec.line);
             free(e);

@@ -198,20 +198,20 @@ static void clear(cmap *m, lua_State *L)
 
 void cmap_free(cmap *m, lua_State *L) { clear(m, L); }
 
-int cmap_choose(cmap *m, lua_State *L, char *const *header, int n,
+int cmap_choose(cmap *m, cwsh_host *host, char *const *header, int n,
                 const char *force, const ccheck *ck, char **err, int *errcol)
 {
+    lua_State *L = host->L;
     int top = lua_gettop(L);
     *errcol = 0;
     memset(m, 0, sizeof *m);
     for (int f = 0; f < MF_N; f++) m->lua_conv[f] = LUA_NOREF;
-    lua_getglobal(L, "require");
-    lua_pushliteral(L, "mappings");
-    if (lua_pcall(L, 1, 1, 0) != LUA_OK || lua_getfield(L, -1, "all") != LUA_TFUNCTION ||
-        lua_pcall(L, 0, 1, 0) != LUA_OK || lua_type(L, -1) != LUA_TTABLE) {
+    char *lerr = NULL;
+    if (!CWSH_HOST_HAS(host, push_mappings) || host->push_mappings(host, &lerr) != 0) {
         char tmp[1200];
         snprintf(tmp, sizeof tmp, "cannot load the import mappings: %s",
-                 lua_tostring(L, -1) ? lua_tostring(L, -1) : "mappings.all() gave no list");
+                 lerr ? lerr : "this cwsh does not hand mappings to plugins");
+        free(lerr);
         *err = strdup(tmp);
         *errcol = -1;                   /* about the mappings, not the file */
         lua_settop(L, top);

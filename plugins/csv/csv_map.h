@@ -42,7 +42,7 @@ extern const char *const cmap_field_names[MF_N];
  * one, else the first whose columns all match.  0 with *m filled; -1 with
  * a malloc'd message: about header cell *errcol when > 0, about the header
  * when 0, about the mapping files themselves when -1. */
-int cmap_choose(cmap *m, lua_State *L, char *const *header, int n,
+int cmap_choose(cmap *m, cwsh_host *host, char *const *header, int n,
                 const char *force, const ccheck *ck, char **err, int *errcol);
 void cmap_free(cmap *m, lua_State *L);
 #endif

@@ -148,6 +148,26 @@ static int fk_pcall(cwsh_host *h, int nargs, int nresults, int *stop)
     return st;
 }
 
+/* host->push_mappings over the preloaded mappings module below. */
+static int fk_mappings_all(lua_State *L)
+{
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "mappings");
+    lua_call(L, 1, 1);
+    lua_getfield(L, -1, "all");
+    lua_call(L, 0, 1);
+    return 1;
+}
+
+static int fk_push_mappings(cwsh_host *h, char **err)
+{
+    lua_pushcfunction(h->L, fk_mappings_all);
+    if (lua_pcall(h->L, 0, 1, 0) == LUA_OK) return 0;
+    *err = strdup(lua_tostring(h->L, -1));
+    lua_pop(h->L, 1);
+    return -1;
+}
+
 /* The checklist of domain.md and the default mappings, as Lua modules. */
 static const char *fk_lua =
     "local items = {}\n"
@@ -187,6 +207,7 @@ static cwsh_host *fk_host(void)
     h.interrupted = fk_interrupted;
     h.pcall = fk_pcall;
     h.domain = df_get;
+    h.push_mappings = fk_push_mappings;
     return &h;
 }
 #endif
