@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "csv_hash.h"
+#include "csv_le64.h"
 
 #define C1 0x87c37b91114253d5ULL
 #define C2 0x4cf5ad432745937fULL
@@ -24,19 +25,9 @@ static uint64_t fmix(uint64_t k)
     return k;
 }
 
-static uint64_t le64(const unsigned char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    return v;
-}
-
 static void block(chash *c, const unsigned char *p)
 {
-    uint64_t k1 = le64(p), k2 = le64(p + 8);
+    uint64_t k1 = csv_le64(p), k2 = csv_le64(p + 8);
     k1 *= C1; k1 = rotl(k1, 31); k1 *= C2; c->h1 ^= k1;
     c->h1 = rotl(c->h1, 27); c->h1 += c->h2; c->h1 = c->h1 * 5 + 0x52dce729;
     k2 *= C2; k2 = rotl(k2, 33); k2 *= C1; c->h2 ^= k2;

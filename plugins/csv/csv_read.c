@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "csv_read.h"
+#include "csv_le64.h"
 
 #define BLOCK (64 * 1024)
 /* A record longer than this is almost always an unbalanced quote; failing
@@ -63,16 +64,6 @@ static char *xstrdup_printf(const char *fmt, ...)
 
 /* ------------------------------------------------------------- UTF-8 */
 
-static uint64_t le64(const unsigned char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    return v;
-}
-
 /* A 3-byte lead that takes any two continuation bytes: not E0 (overlongs
  * below A0) nor ED (surrogates above 9F). */
 #define PLAIN_LEAD(c) (((c) & 0x0F) != 0 && ((c) & 0x0F) != 0x0D)
@@ -87,7 +78,7 @@ size_t csvr_utf8_valid(const unsigned char *p, size_t n, int partial_ok)
          * instructions a byte (callgrind).  The rest, E0 and ED leads
          * included, goes one character at a time below. */
         if (i + 8 <= n) {
-            uint64_t w = le64(p + i), high = w & 0x8080808080808080ULL;
+            uint64_t w = csv_le64(p + i), high = w & 0x8080808080808080ULL;
             if (!high) { i += 8; continue; }
             if (!(w & 0x80)) { i += (size_t)__builtin_ctzll(high) >> 3; continue; }
             if ((w & 0xC0C0F0C0C0F0ULL) == 0x8080E08080E0ULL && PLAIN_LEAD(w & 0xFF)
