@@ -32,7 +32,9 @@ static const char usage_text[] =
 "\n"
 "The campaign office's supervision shell: import inspection sheets, score\n"
 "and rank markets with Lua rules, query the data with SQL.\n"
-"DB is a SQLite file, created on first use.  Without DB: $CWSH_DB if set\n"
+"DB is a SQLite file, created on first use, or a connection string:\n"
+"sqlite:PATH, or a PostgreSQL server's postgresql://USER@HOST/NAME or\n"
+"postgres:NAME (also --db DB).  Without DB: $CWSH_DB if set\n"
 "and not empty, else $XDG_DATA_HOME/cwsh/cwsh.db if XDG_DATA_HOME is set and\n"
 "not empty, else ~/.local/share/cwsh/cwsh.db (for these two the directories\n"
 "are created).\n"
@@ -49,6 +51,7 @@ static const char usage_text[] =
 "  --bom                csv and tsv output starts with a UTF-8 BOM (for Excel)\n"
 "  --mode MODE          box table csv tsv json markdown line list\n"
 "                       (also -box, -csv, -json, ...)\n"
+"  --db DB              the database (a path or connection string)\n"
 "  --rules DIR          rules directory\n"
 "  --plugins DIR        plugin directory\n"
 "  --history FILE       history file (default $CWSH_HISTORY, else ~/.cwsh_history)\n"
@@ -190,10 +193,23 @@ static char *home_file(const char *env, const char *name)
     return home ? join(home, name) : NULL;
 }
 
-/* A DB argument names a file: it has '.' or '/', or exists; a word
- * starting with '.' that is not a file is a dot-command. */
+/* A DB argument is a connection string or names a file: it has '.' or
+ * '/', or exists; a word starting with '.' that is not a file is a
+ * dot-command. */
+/* "SCHEME:..." (two or more letters, digits, '+', '.', '-' before the
+ * ':'): a store's connection string (sqlite:x.db, postgres:cwsh). */
+static int has_scheme(const char *arg)
+{
+    const char *p = arg;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+           || (p > arg && ((*p >= '0' && *p <= '9') || *p == '+' || *p == '.' || *p == '-')))
+        p++;
+    return *p == ':' && p - arg >= 2 && !strchr(arg, ' ');
+}
+
 static int looks_like_db(const char *arg)
 {
+    if (has_scheme(arg)) return 1;
     if (arg[0] == '.' && !strchr(arg, '/') && !exists(arg)) return 0;   /* .help */
     return strchr(arg, '.') || strchr(arg, '/') || exists(arg) || !strcmp(arg, ":memory:");
 }
@@ -237,6 +253,7 @@ int main(int argc, char **argv)
     const char **cmds = need(calloc((size_t)argc + 1, sizeof *cmds));
     int ncmds = 0;
     const char *script = NULL, *init = NULL, *history = NULL;
+    char *db_opt = NULL;                /* --db CONN */
     char **pos = need(calloc((size_t)argc + 1, sizeof *pos));
     int npos = 0, commands_started = 0, answered = 0;
 
@@ -265,6 +282,7 @@ int main(int argc, char **argv)
             const char *m = NEXT();
             if (render_mode_parse(m, &s->render.mode) != 0) usage_error("unknown mode '%s'", m);
         }
+        else if (!strcmp(o, "-db")) { free(db_opt); db_opt = xstrdup(NEXT()); }
         else if (!strcmp(o, "-rules")) s->rules_dir = real(NEXT());
         else if (!strcmp(o, "-plugins")) s->plugins_dir = xstrdup(NEXT());
         else if (!strcmp(o, "-history")) history = NEXT();
@@ -281,12 +299,14 @@ int main(int argc, char **argv)
 #undef NEXT
     }
     if (answered) {                     /* --version, --help: nothing opened yet */
-        free(cmds); free(pos); free(s->rules_dir); free(s->plugins_dir);
+        free(cmds); free(pos); free(s->rules_dir); free(s->plugins_dir); free(db_opt);
         return 0;
     }
 
     int first_cmd = 0;
-    if (npos > 0 && looks_like_db(pos[0])) { s->db_path = xstrdup(pos[0]); first_cmd = 1; }
+    /* --db names the database, so every positional word is a command */
+    if (db_opt) s->db_path = db_opt;
+    else if (npos > 0 && looks_like_db(pos[0])) { s->db_path = xstrdup(pos[0]); first_cmd = 1; }
     else s->db_path = default_db();
     find_paths(s);
     s->history_path = history ? xstrdup(history) : home_file("CWSH_HISTORY", ".cwsh_history");

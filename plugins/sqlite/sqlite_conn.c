@@ -66,6 +66,17 @@ static int pragma(sqlite_conn *c, const char *sql, char **err)
     return 0;
 }
 
+const char *sqlite_conn_scheme_end(const char *database)
+{
+    const char *p = database;
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) return NULL;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')
+           || *p == '+' || *p == '.' || *p == '-')
+        p++;
+    /* two letters at least: "C:" is no scheme */
+    return *p == ':' && p - database >= 2 && strncmp(database, "sqlite:", 7) ? p : NULL;
+}
+
 const char *sqlite_conn_path(const char *database, char **err)
 {
     static const char scheme[] = "sqlite:";
@@ -76,8 +87,11 @@ const char *sqlite_conn_path(const char *database, char **err)
         *err = sqlite_conn_fmt("cannot open database '%s': no file after 'sqlite:'", database);
         return NULL;
     }
-    /* SCHEME://...: another kind of store's (a path has no "://") */
+    /* SCHEME://... or SCHEME:REST: another kind of store's (a path has
+     * no "://", and a file whose name starts with a word and ':' is
+     * ./NAME or sqlite:NAME) */
     const char *colon = strstr(database, "://");
+    if (!colon) colon = sqlite_conn_scheme_end(database);
     if (colon) {
         *err = sqlite_conn_fmt("cannot open database '%s': the sqlite store opens a file "
                                "(PATH or sqlite:PATH), not a '%.*s' server", database,

@@ -49,6 +49,10 @@ int sqlite_conn_open(sqlite_conn *c, const char *path, char **err);
  * "SCHEME://..." or an empty path.  Points into `database`. */
 const char *sqlite_conn_path(const char *database, char **err);
 
+/* Where the SCHEME of a "SCHEME:REST" connection string of another store
+ * kind ends (its ':'), else NULL: for a path and for sqlite:PATH. */
+const char *sqlite_conn_scheme_end(const char *database);
+
 /* Finalize every statement and close; safe on a closed conn. */
 void sqlite_conn_close(sqlite_conn *c);
 

@@ -7,9 +7,12 @@
  * core right after loading the plugins: host_open_store) opens
  * host->database (a path, or sqlite:PATH), created on first use and migrated to the current
  * schema; a failure there ends cwsh.
+ * Another store kind's connection string (postgresql://...) claimed by
+ * its plugin leaves this one unregistered.
  * fini closes the database; statements still held by Lua userdata are
  * finalized then and their userdata become inert.
  */
+#include <string.h>
 #include "cwsh.h"
 #include "sqlite_conn.h"
 #include "sqlite_db.h"
@@ -46,6 +49,12 @@ static int exec_opened(void *self, const char *sql, cwsh_sink *out, char **err)
 static int init(cwsh_host *h, char **err)
 {
     (void)err;
+    /* A server's connection string that a store plugin loaded before
+     * this one (postgres, in name order) has claimed: that store is the
+     * session's.  Unclaimed, this store registers and its open refuses
+     * the string by name. */
+    if (h->database && h->store(h) && (strstr(h->database, "://") || sqlite_conn_scheme_end(h->database)))
+        return 0;
     conn.host = h;
     db_path = h->database ? h->database : ":memory:";
     sqlite_db_use(&conn);
