@@ -18,8 +18,9 @@ BENCH_FILE  ?=
 VERSION  := 1.0.0
 
 DEB_PKGS := gcc make pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev \
-            libreadline-dev sqlite3 tmux perl time python3-icalendar
-PKGS     := lua5.4 sqlite3 readline
+            libreadline-dev sqlite3 tmux perl time python3-icalendar \
+            libpq-dev
+PKGS     := lua5.4 sqlite3 readline libpq
 
 CC       ?= cc
 OPT      ?= -O2 -g
@@ -33,6 +34,7 @@ LDFLAGS  += $(SAN)
 LIBS_lua := $(shell pkg-config --libs lua5.4 2>/dev/null)
 LIBS_core := $(LIBS_lua) $(shell pkg-config --libs readline 2>/dev/null) -ldl -lm -lpthread
 LIBS_sqlite := $(shell pkg-config --libs sqlite3 2>/dev/null)
+LIBS_postgres := $(shell pkg-config --libs libpq 2>/dev/null || echo -lpq)
 # Debian's libcsv-dev ships no pkg-config file.
 LIBS_csv := -lcsv
 
@@ -122,6 +124,8 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/run.sh $(BUILD)
 
+# the postgres store's tests start a scratch server (tests/pg.sh)
+test: DEB_PKGS += postgresql
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TESTPLUG) $(FUZZ_REPLAY)
 	@BUILD=$(BUILD) prove -j2 --exec 'sh tests/run1' tests/t/*.t $(UNIT_BIN)

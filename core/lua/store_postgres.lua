@@ -1,0 +1,201 @@
+-- store_postgres.lua — the PostgreSQL store's repository: the same named
+-- operations as store_sqlite.lua, over the postgres plugin's `db` module
+-- (the same API: `?` and :name placeholders, db.null, db.tx).  The SQL
+-- both dialects share is store_sqlite's, reached through __index, so the
+-- two repositories do not fork; only what is SQLite's own is written
+-- again here: the catalogue (sqlite_schema, pragma_table_info, TEMP
+-- tables in temp.sqlite_master), group_concat (string_agg), scalar
+-- min/max (NULL-propagating helpers: PostgreSQL's least/greatest skip
+-- NULLs, and the scoring formulas rely on NULL propagating), IS ? (IS
+-- NOT DISTINCT FROM), instr (strpos), sub-queries in FROM without an
+-- alias, and the data stamp (PRAGMA data_version, total_changes()).
+
+local sqlite = require("store_sqlite")
+local M = setmetatable({ name = "postgres", server = true }, { __index = sqlite })
+M.null = db.null
+
+local function nn(v) if v == db.null then return nil end return v end
+
+local function column(sql, ...)
+  local out = {}
+  local args = table.pack(...)
+  local ok = pcall(function()
+    for r in db.query(sql, table.unpack(args, 1, args.n)) do
+      if r.v ~= nil and r.v ~= db.null then out[#out + 1] = tostring(r.v) end
+    end
+  end)
+  return ok and out or {}
+end
+
+-- ------------------------------------------------- names (completion)
+
+function M.table_names(kind)
+  return column([[SELECT c.relname AS v FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
+    WHERE s.nspname = current_schema() AND c.relkind IN ('r', 'p', ?) AND c.relname <> 'cwsh_schema'
+    ORDER BY 1]], kind == "table" and "r" or "v")
+end
+
+function M.column_names(tbl)
+  return column([[SELECT column_name AS v FROM information_schema.columns
+    WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position]], tbl)
+end
+
+-- ------------------------------------------------------------ scoring
+
+-- min and max that give NULL when either side is NULL, as SQLite's
+-- scalar min/max do (connection-local functions the plugin makes when it
+-- connects, inlined by the planner).
+M.fns = { min = "pg_temp.cwsh_min", max = "pg_temp.cwsh_max" }
+
+local loaded_key
+function M.rule_tables_key()
+  return tostring(db.one("SELECT string_agg(id || ':' || code, ',' ORDER BY id) AS k FROM item").k)
+end
+
+function M.put_rule_tables(key, cats, items)
+  local present = db.one("SELECT to_regclass('pg_temp.engine_item') IS NOT NULL AS p").p
+  if present == 1 and loaded_key == key then return end
+  db.exec([[CREATE TEMP TABLE IF NOT EXISTS engine_item(item_id BIGINT PRIMARY KEY,
+    code TEXT, cat INTEGER, points DOUBLE PRECISION, k DOUBLE PRECISION, style INTEGER, dep INTEGER);
+    CREATE TEMP TABLE IF NOT EXISTS engine_cat(cat INTEGER PRIMARY KEY, cap DOUBLE PRECISION);
+    TRUNCATE engine_item, engine_cat]])
+  for _, c in ipairs(cats) do db.exec("INSERT INTO engine_cat(cat, cap) VALUES (?, ?)", c.cat, c.cap) end
+  for _, it in ipairs(items) do
+    db.exec("INSERT INTO engine_item VALUES (?, ?, ?, ?, ?, ?, ?)", it.id, it.code, it.cat, it.points,
+      it.k or db.null, it.style, it.dep or db.null)
+  end
+  loaded_key = key
+end
+
+-- As store_sqlite's, with the parameters typed: PostgreSQL infers a
+-- parameter's type from where it stands, and `:m` alone next to an
+-- integer column would do, but the date bounds compare with text.
+function M.inspection_sums(lost, extra, from, to, market_id)
+  local cols = {}
+  for i, e in ipairs(extra) do cols[i] = (", %s AS v%d"):format(e, i) end
+  local sql = ([[
+SELECT i.id, i.market_id, i.date, i.kind, %s AS lost%s
+  FROM inspection i LEFT JOIN result r ON r.inspection_id = i.id
+  LEFT JOIN engine_item ei ON ei.item_id = r.item_id
+ WHERE i.date BETWEEN :from AND :to%s
+ GROUP BY i.date, i.id]]):format(lost, table.concat(cols), market_id and " AND i.market_id = :m" or "")
+  M.last_sql = sql
+  return db.resultset(sql, { from = from, to = to, m = market_id }).rows
+end
+
+-- A value that changes whenever the inspections may have.  PostgreSQL
+-- has no data_version: the imports (every inspection comes with one, and
+-- an import replaced or undone changes their count or last id), the
+-- inspections' count and last id, and the tuples written to inspection
+-- and result (the statistics' counters, this transaction's included) by
+-- SQL typed at the prompt.
+function M.data_stamp()
+  local r = db.one([[SELECT (SELECT count(*) FROM import) AS ni, (SELECT max(id) FROM import) AS mi,
+      (SELECT count(*) FROM inspection) AS n, (SELECT max(id) FROM inspection) AS m,
+      (SELECT sum(n_tup_ins + n_tup_upd + n_tup_del) FROM pg_stat_user_tables
+        WHERE relname IN ('inspection', 'result') AND schemaname = current_schema()) AS w,
+      pg_stat_get_xact_tuples_inserted('result'::regclass) + pg_stat_get_xact_tuples_updated('result'::regclass)
+        + pg_stat_get_xact_tuples_deleted('result'::regclass) AS x]])
+  return ("%s/%s/%s/%s/%s/%s"):format(r.ni, tostring(r.mi), r.n, tostring(r.m), tostring(r.w), tostring(r.x))
+end
+
+-- One INSERT for all of a period's scores (arrays unnested on the
+-- server) instead of a round trip per market.
+function M.save_scores(period, hash, rows)
+  local ids, sc, gr, rk, ti, ins, ve = {}, {}, {}, {}, {}, {}, {}
+  local function arr(t, n)
+    local out = {}
+    for i = 1, n do
+      local v = t[i]
+      if v == nil or v == db.null then out[i] = "NULL"
+      elseif type(v) == "number" then out[i] = math.type(v) == "integer" and tostring(v) or ("%.17g"):format(v)
+      else out[i] = '"' .. tostring(v):gsub('[\\"]', "\\%0") .. '"' end
+    end
+    return "{" .. table.concat(out, ",") .. "}"
+  end
+  for i, r in ipairs(rows) do
+    ids[i], sc[i], gr[i], rk[i], ti[i], ins[i], ve[i] = r.market_id, r.score, r.grade, r.rank, r.tier, r.inspections, r.veto
+  end
+  local n = #rows
+  db.tx(function()
+    db.exec("DELETE FROM score WHERE period = ? AND rules_hash = ?", period, hash)
+    if n == 0 then return end
+    db.exec([[INSERT INTO score(market_id, period, score, grade, rank, tier, inspections, veto, rules_hash)
+      SELECT u.m, ?, u.s, u.g, u.r, u.t, u.i, u.v, ? FROM unnest(?::bigint[], ?::double precision[], ?::text[],
+        ?::bigint[], ?::text[], ?::bigint[], ?::text[]) AS u(m, s, g, r, t, i, v)]],
+      period, hash, arr(ids, n), arr(sc, n), arr(gr, n), arr(rk, n), arr(ti, n), arr(ins, n), arr(ve, n))
+  end)
+end
+
+-- ------------------------------------------------------------ lookups
+
+function M.units_like(s, n)
+  local out = {}
+  for r in db.query([[SELECT name FROM unit WHERE strpos(name, :s) > 0 OR strpos(:s, name) > 0
+      ORDER BY length(name), name LIMIT :n]], { s = s, n = n }) do
+    out[#out + 1] = r.name
+  end
+  return out
+end
+
+function M.markets_like(s, n)
+  local out = {}
+  for r in db.query([[SELECT s FROM (
+        SELECT name || ' (' || code || ')' AS s, length(name) AS n FROM market
+         WHERE strpos(name, :s) > 0 OR strpos(:s, name) > 0 OR strpos(upper(code), upper(:s)) > 0
+        UNION SELECT a.alias || ' (' || m.code || ')', length(a.alias) FROM market_alias a
+          JOIN market m ON m.id = a.market_id WHERE strpos(a.alias, :s) > 0) AS x
+      ORDER BY n, s LIMIT :n]], { s = s, n = n }) do
+    out[#out + 1] = r.s
+  end
+  return out
+end
+
+-- ------------------------------------------------------------ targets
+
+function M.latest_inspections()
+  local out, by_id = {}, {}
+  local latest = [[SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY market_id ORDER BY date DESC, id DESC) AS n
+      FROM inspection) AS x WHERE n = 1]]
+  for r in db.query("SELECT id, market_id, date, kind FROM inspection WHERE id IN (" .. latest .. ")") do
+    local x = { id = r.id, date = r.date, kind = r.kind, results = {} }
+    out[r.market_id] = x
+    by_id[r.id] = x
+  end
+  for r in db.query([[SELECT r.inspection_id AS iid, it.code, r.result, r.deduction, r.count
+      FROM result r JOIN item it ON it.id = r.item_id WHERE r.inspection_id IN (]] .. latest .. ")") do
+    by_id[r.iid].results[r.code] = { result = r.result, deduction = nn(r.deduction), count = nn(r.count) }
+  end
+  return out
+end
+
+function M.rota_markets()
+  local out = {}
+  local latest = db.one("SELECT period, rules_hash FROM score ORDER BY computed_at DESC, id DESC LIMIT 1")
+  for r in db.query([[SELECT m.code, m.name, u.name AS unit, m.is_key, s.tier,
+        (SELECT string_agg(p.name, '、' ORDER BY p.name) FROM assignment a JOIN person p ON p.id = a.person_id
+          WHERE a.kind = '包所' AND a.unit_id = m.unit_id) AS leader,
+        (SELECT string_agg(d.name, '、' ORDER BY d.name) FROM assignment a JOIN unit d ON d.id = a.unit_id
+          WHERE a.kind = '包挂市场' AND a.market_id = m.id) AS department
+      FROM market m LEFT JOIN unit u ON u.id = m.unit_id
+      LEFT JOIN score s ON s.market_id = m.id AND s.period = :p AND s.rules_hash = :h
+      ORDER BY m.code]], { p = latest and latest.period or "", h = latest and latest.rules_hash or "" }) do
+    out[#out + 1] = { code = r.code, name = r.name, unit = nn(r.unit), is_key = r.is_key == 1, tier = nn(r.tier),
+      leader = nn(r.leader), department = nn(r.department) }
+  end
+  return out, latest and latest.period
+end
+
+function M.save_target_progress(on_date, targets_hash, rules_hash, rows)
+  db.tx(function()
+    db.exec("DELETE FROM target_progress WHERE on_date = ? AND targets_hash = ? AND rules_hash IS NOT DISTINCT FROM ?",
+      on_date, targets_hash, rules_hash or db.null)
+    for _, r in ipairs(rows) do
+      db.exec([[INSERT INTO target_progress(code, on_date, progress, status, evidence, targets_hash, rules_hash)
+        VALUES (?, ?, ?, ?, ?, ?, ?)]], r.code, on_date, r.progress or db.null, r.status, r.evidence or db.null,
+        targets_hash, rules_hash or db.null)
+    end
+  end)
+end
+
+return M

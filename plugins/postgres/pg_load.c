@@ -1,0 +1,659 @@
+/*
+ * pg_load.c — COPY-based loads (see pg_load.h).
+ *
+ * Rows wait in memory as COPY text lines (tab-separated, \N for NULL) and
+ * go to the server a few MB at a time: a COPY cannot stay open while
+ * market_add runs its INSERT, so each flush is one complete COPY.  The
+ * inspection ids are local numbers (1, 2, ...) in the staging table; the
+ * move gives them the real ids from the sequence and joins the results to
+ * them, all on the server.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pg_conn.h"
+#include "pg_load.h"
+#include "pg_map.h"
+
+#define FLUSH_BYTES (4 << 20)
+
+typedef struct buf {
+    char *p;
+    size_t n, cap;
+    int oom;
+} buf;
+
+struct cwsh_loader {
+    pg_conn *c;
+    const cwsh_domain *dom;
+    int savepoint;              /* inside the user's transaction */
+    int64_t import_id;
+    int64_t seq;                /* local number of the inspection last given */
+    int64_t insp_id;            /* seq of the inspection last added, 0 when it failed */
+    uint32_t *seen;             /* item id -> inspection number that has it */
+    size_t nseen;
+    pg_map code, name, alias, unit, item, known;
+    buf insp, res;              /* COPY lines not yet sent */
+    const char *stage_insp, *stage_res;  /* the staging tables' COPY statements */
+    char *table_copy;           /* table loads: the COPY statement */
+    int ncols;
+};
+
+/* ------------------------------------------------------------- buffers */
+
+static void put(buf *b, const char *s, size_t n)
+{
+    if (b->oom) return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = (b->n + n + 1) * 2;
+        char *p = realloc(b->p, cap);
+        if (!p) { b->oom = 1; return; }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;             /* a statement built here is a C string */
+}
+
+/* A text field in COPY's text format: \N for NULL, backslash escapes for
+ * the bytes that would end the field or the line. */
+static void field(buf *b, const char *s, size_t n, int last)
+{
+    if (!s) put(b, "\\N", 2);
+    else
+        for (size_t i = 0; i < n; i++) {
+            char c = s[i];
+            if (c == '\\') put(b, "\\\\", 2);
+            else if (c == '\t') put(b, "\\t", 2);
+            else if (c == '\n') put(b, "\\n", 2);
+            else if (c == '\r') put(b, "\\r", 2);
+            else put(b, &c, 1);
+        }
+    put(b, last ? "\n" : "\t", 1);
+}
+
+static void text(buf *b, const char *s, int last) { field(b, s, s ? strlen(s) : 0, last); }
+
+/* An integer, or a double as the shortest text that reads back the same. */
+static void num(buf *b, double d, long long i, int isint, int last)
+{
+    char t[64];
+    int n = isint ? snprintf(t, sizeof t, "%lld", i) : snprintf(t, sizeof t, "%.17g", d);
+    field(b, t, (size_t)n, last);
+}
+
+/* Send b's lines with `copy` (COPY ... FROM STDIN) and empty it. */
+static int send_copy(pg_conn *c, const char *copy, buf *b, char **err)
+{
+    if (b->oom) { *err = pg_conn_fmt("out of memory"); return -1; }
+    if (!b->n) return 0;
+    PGresult *r = PQexec(c->pg, copy);
+    if (PQresultStatus(r) != PGRES_COPY_IN) {
+        *err = pg_conn_error(c, r);
+        PQclear(r);
+        return -1;
+    }
+    PQclear(r);
+    int ok = PQputCopyData(c->pg, b->p, (int)b->n) == 1 && PQputCopyEnd(c->pg, NULL) == 1;
+    b->n = 0;
+    int rc = ok ? 0 : -1;
+    if (!ok) *err = pg_conn_error(c, NULL);
+    while ((r = PQgetResult(c->pg)) != NULL) {
+        if (rc == 0 && PQresultStatus(r) != PGRES_COMMAND_OK) {
+            *err = pg_conn_error(c, r);
+            rc = -1;
+        }
+        PQclear(r);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------- helpers */
+
+static PGresult *q(pg_conn *c, const char *sql, int n, const char *const *v, char **err)
+{
+    return pg_conn_query(c, sql, n, v, err);
+}
+
+static int begin(pg_conn *c, cwsh_loader *ld, char **err)
+{
+    if (c->loading) { *err = pg_conn_fmt("another load is already running"); return -1; }
+    if (!c->pg) { *err = pg_conn_fmt("the database is closed"); return -1; }
+    ld->c = c;
+    PGTransactionStatusType ts = PQtransactionStatus(c->pg);
+    if (ts == PQTRANS_INERROR) {
+        *err = pg_conn_fmt("cannot start the load: the open transaction was aborted by an error (ROLLBACK it)");
+        return -1;
+    }
+    ld->savepoint = ts != PQTRANS_IDLE;
+    char *e = NULL;
+    if (pg_conn_exec(c, ld->savepoint ? "SAVEPOINT cwsh_load" : "BEGIN", &e) != 0) {
+        *err = pg_conn_fmt("cannot start the load: %s", e);
+        free(e);
+        return -1;
+    }
+    c->loading = 1;
+    return 0;
+}
+
+static int finish(cwsh_loader *ld, int commit, char **err)
+{
+    pg_conn *c = ld->c;
+    int rc = 0;
+    char *e = NULL;
+    if (commit) {
+        if (PQtransactionStatus(c->pg) == PQTRANS_INERROR) {
+            *err = pg_conn_fmt("the load's transaction was aborted by an error");
+            rc = -1;
+            commit = 0;
+        } else if (pg_conn_exec(c, ld->savepoint ? "RELEASE SAVEPOINT cwsh_load" : "COMMIT", err) != 0) {
+            rc = -1;
+            commit = 0;
+        }
+    }
+    if (!commit) {
+        if (ld->savepoint) {
+            if (pg_conn_exec(c, "ROLLBACK TO SAVEPOINT cwsh_load; RELEASE SAVEPOINT cwsh_load", &e) != 0) free(e);
+        } else if (PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+            if (pg_conn_exec(c, "ROLLBACK", &e) != 0) free(e);
+        }
+    }
+    c->loading = 0;
+    return rc;
+}
+
+static void loader_free(cwsh_loader *ld)
+{
+    if (!ld) return;
+    free(ld->insp.p);
+    free(ld->res.p);
+    free(ld->seen);
+    free(ld->table_copy);
+    pg_map_free(&ld->code);
+    pg_map_free(&ld->name);
+    pg_map_free(&ld->alias);
+    pg_map_free(&ld->unit);
+    pg_map_free(&ld->item);
+    pg_map_free(&ld->known);
+    free(ld);
+}
+
+/* (key, id) rows of `sql` into m; a name two rows share maps to -1. */
+static int read_keys(pg_conn *c, const char *sql, pg_map *m, int mark_dups, char **err)
+{
+    PGresult *r = q(c, sql, 0, NULL, err);
+    if (!r) return -1;
+    int rc = 0;
+    for (int i = 0; i < PQntuples(r) && rc == 0; i++) {
+        if (PQgetisnull(r, i, 0)) continue;
+        const char *k = PQgetvalue(r, i, 0);
+        size_t n = (size_t)PQgetlength(r, i, 0);
+        int64_t id = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+        int64_t *old = mark_dups ? pg_map_get(m, k, n) : NULL;
+        if (pg_map_put(m, k, n, old && *old != id ? -1 : id) != 0) rc = -1;
+    }
+    PQclear(r);
+    if (rc) *err = pg_conn_fmt("out of memory reading keys");
+    return rc;
+}
+
+static int know_market(cwsh_loader *ld, int64_t id)
+{
+    return pg_map_put(&ld->known, (const char *)&id, sizeof id, 1);
+}
+
+/* ------------------------------------------------------- inspections */
+
+/* The earlier import of this file's hash: refuse, or delete its rows.
+ * The hash's advisory lock comes first: a session importing the same
+ * file holds it until it commits or rolls back, and then this one sees
+ * its import row. */
+static int check_hash(cwsh_loader *ld, const cwsh_import_info *info, char **err)
+{
+    pg_conn *c = ld->c;
+    const char *v[1] = { info->hash };
+    PGresult *r = q(c, "SELECT pg_advisory_xact_lock(hashtext('cwsh import ' || $1))", 1, v, err);
+    if (!r) return -1;
+    PQclear(r);
+    r = q(c, "SELECT id, imported_at FROM import WHERE hash = $1", 1, v, err);
+    if (!r) return -1;
+    if (PQntuples(r) == 0) { PQclear(r); return 0; }
+    long long old = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    if (!info->replace) {
+        *err = pg_conn_fmt("file already imported on %s (import #%lld); use --replace to swap its rows",
+                           PQgetvalue(r, 0, 1), old);
+        PQclear(r);
+        return -1;
+    }
+    PQclear(r);
+    char id[32];
+    snprintf(id, sizeof id, "%lld", old);
+    const char *iv[1] = { id };
+    static const char *const del[] = {
+        "DELETE FROM result WHERE inspection_id IN (SELECT id FROM inspection WHERE import_id = $1)",
+        "DELETE FROM inspection WHERE import_id = $1",
+        "DELETE FROM import WHERE id = $1",
+    };
+    for (int i = 0; i < 3; i++) {
+        if (!(r = q(c, del[i], 1, iv, err))) return -1;
+        PQclear(r);
+    }
+    return 0;
+}
+
+static int add_import(cwsh_loader *ld, const cwsh_import_info *info, char **err)
+{
+    const char *v[4] = { info->file ? info->file : "", info->hash, info->mapping, info->encoding };
+    PGresult *r = q(ld->c, "INSERT INTO import(file, hash, mapping, encoding) VALUES ($1, $2, $3, $4) RETURNING id",
+                    4, v, err);
+    if (!r) return -1;
+    ld->import_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return 0;
+}
+
+static int make_seen(cwsh_loader *ld, char **err)
+{
+    int64_t max = 0;
+    for (size_t i = 0; i < ld->item.cap; i++)
+        if (ld->item.keys[i] && ld->item.vals[i] > max) max = ld->item.vals[i];
+    ld->nseen = (size_t)max + 1;
+    ld->seen = calloc(ld->nseen, sizeof *ld->seen);
+    if (!ld->seen) { *err = pg_conn_fmt("out of memory"); return -1; }
+    return 0;
+}
+
+/* Session-local staging tables, emptied for this load.  Temporary, so
+ * unlogged and invisible to other sessions; they live as long as the
+ * connection. */
+static const char stage_sql[] =
+    "CREATE TEMP TABLE IF NOT EXISTS cwsh_stage_insp(n BIGINT, ext_id TEXT, date TEXT, market_id BIGINT,"
+    " kind TEXT, inspector TEXT, note TEXT, deadline TEXT, id BIGINT);"
+    "CREATE TEMP TABLE IF NOT EXISTS cwsh_stage_result(n BIGINT, item_id BIGINT, result TEXT,"
+    " deduction DOUBLE PRECISION, count DOUBLE PRECISION, note TEXT);"
+    "TRUNCATE cwsh_stage_insp, cwsh_stage_result";
+
+static int l_load_begin(void *self, const cwsh_import_info *info, cwsh_loader **out, char **err)
+{
+    *out = NULL;
+    if (!info->hash || !*info->hash) { *err = pg_conn_fmt("import has no content hash"); return -1; }
+    cwsh_loader *ld = calloc(1, sizeof *ld);
+    if (!ld) { *err = pg_conn_fmt("out of memory"); return -1; }
+    pg_conn *c = self;
+    cwsh_host *h = c->host;
+    char *de = NULL;
+    if (!h || !CWSH_HOST_HAS(h, domain) || !h->domain || !(ld->dom = h->domain(h, &de))) {
+        *err = pg_conn_fmt("cannot import: %s", de ? de : "the host gives no vocabulary");
+        free(de);
+        free(ld);
+        return -1;
+    }
+    if (begin(c, ld, err) != 0) { free(ld); return -1; }
+    ld->stage_insp = "COPY cwsh_stage_insp(n, ext_id, date, market_id, kind, inspector, note, deadline) FROM STDIN";
+    ld->stage_res = "COPY cwsh_stage_result(n, item_id, result, deduction, count, note) FROM STDIN";
+    char *e2 = NULL;
+    if (pg_conn_exec(c, stage_sql, err) != 0
+        || check_hash(ld, info, err) != 0 || add_import(ld, info, err) != 0
+        || read_keys(c, "SELECT code, id FROM market", &ld->code, 0, err) != 0
+        || read_keys(c, "SELECT name, id FROM market", &ld->name, 1, err) != 0
+        || read_keys(c, "SELECT alias, market_id FROM market_alias", &ld->alias, 0, err) != 0
+        || read_keys(c, "SELECT name, id FROM unit", &ld->unit, 0, err) != 0
+        || read_keys(c, "SELECT code, id FROM item", &ld->item, 0, err) != 0
+        || make_seen(ld, err) != 0)
+        goto fail;
+    for (size_t i = 0; i < ld->code.cap; i++)
+        if (ld->code.keys[i] && know_market(ld, ld->code.vals[i]) != 0) {
+            *err = pg_conn_fmt("out of memory reading keys");
+            goto fail;
+        }
+    if (ld->item.n == 0) {
+        *err = pg_conn_fmt("the checklist is empty (table item has no rows): load the rules "
+                           "before importing inspections");
+        goto fail;
+    }
+    *out = ld;
+    return 0;
+fail:
+    finish(ld, 0, &e2);
+    free(e2);
+    loader_free(ld);
+    return -1;
+}
+
+static int64_t find_in(const pg_map *m, const char *k)
+{
+    if (!k || !*k) return 0;
+    int64_t *v = pg_map_get(m, k, strlen(k));
+    return v && *v > 0 ? *v : 0;
+}
+
+static int64_t l_market_find(cwsh_loader *ld, const char *code, const char *name)
+{
+    int64_t id = find_in(&ld->code, code);
+    if (!id) id = find_in(&ld->alias, code);
+    if (!id) id = find_in(&ld->alias, name);
+    if (!id && name && *name) {
+        int64_t *v = pg_map_get(&ld->name, name, strlen(name));
+        if (v) id = *v;
+    }
+    return id;
+}
+
+static const char *unit_kind(const cwsh_domain *d, const char *name, size_t n)
+{
+    for (int i = 0; i < d->nunits; i++) {
+        size_t k = strlen(d->units[i].suffix);
+        if (k <= n && memcmp(name + n - k, d->units[i].suffix, k) == 0) return d->units[i].name;
+    }
+    return NULL;
+}
+
+/* A station by name, created when new; one another session added in the
+ * meantime is taken as it is (ON CONFLICT waits for that session). */
+static int64_t unit_id(cwsh_loader *ld, const char *name, char **err)
+{
+    if (!name || !*name) return 0;
+    size_t n = strlen(name);
+    int64_t *v = pg_map_get(&ld->unit, name, n);
+    if (v) return *v;
+    const char *vals[2] = { name, unit_kind(ld->dom, name, n) };
+    char *e = NULL;
+    PGresult *r = q(ld->c, "INSERT INTO unit(name, kind) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE"
+                           " SET name = EXCLUDED.name RETURNING id", 2, vals, &e);
+    if (!r) {
+        *err = pg_conn_fmt("cannot add unit '%s': %s", name, e);
+        free(e);
+        return -1;
+    }
+    int64_t id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    if (pg_map_put(&ld->unit, name, n, id) != 0) { *err = pg_conn_fmt("out of memory"); return -1; }
+    return id;
+}
+
+static int64_t l_market_add(cwsh_loader *ld, const char *code, const char *name, const char *unit, char **err)
+{
+    if (!code || !*code) {
+        *err = pg_conn_fmt("cannot add market '%s': the sheet gives no market code "
+                           "(add a 市场编号 column, or register the market first)", name ? name : "");
+        return 0;
+    }
+    if (!name || !*name) { *err = pg_conn_fmt("cannot add market '%s': it has no name", code); return 0; }
+    if (pg_map_get(&ld->code, code, strlen(code))) {
+        *err = pg_conn_fmt("cannot add market '%s': the code is taken", code);
+        return 0;
+    }
+    int64_t u = unit_id(ld, unit, err);
+    if (u < 0) return 0;
+    char us[32];
+    snprintf(us, sizeof us, "%lld", (long long)u);
+    const char *vals[3] = { code, name, u ? us : NULL };
+    char *e = NULL;
+    /* a market another session just added under the same code is that
+     * session's: this import's inspections go to it */
+    PGresult *r = q(ld->c, "INSERT INTO market(code, name, unit_id) VALUES ($1, $2, $3) ON CONFLICT (code)"
+                           " DO UPDATE SET code = EXCLUDED.code RETURNING id", 3, vals, &e);
+    if (!r) {
+        *err = pg_conn_fmt("cannot add market '%s' (%s): %s", code, name, e);
+        free(e);
+        return 0;
+    }
+    int64_t id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    size_t nn = strlen(name);
+    int64_t *same = pg_map_get(&ld->name, name, nn);
+    if (pg_map_put(&ld->code, code, strlen(code), id) != 0
+        || pg_map_put(&ld->name, name, nn, same ? -1 : id) != 0 || know_market(ld, id) != 0) {
+        *err = pg_conn_fmt("out of memory");
+        return 0;
+    }
+    return id;
+}
+
+static int flush_full(cwsh_loader *ld, char **err)
+{
+    if (ld->insp.n >= FLUSH_BYTES && send_copy(ld->c, ld->stage_insp, &ld->insp, err) != 0) return -1;
+    if (ld->res.n >= FLUSH_BYTES && send_copy(ld->c, ld->stage_res, &ld->res, err) != 0) return -1;
+    return 0;
+}
+
+static int l_inspection(cwsh_loader *ld, const cwsh_inspection *in, char **err)
+{
+    ld->insp_id = 0;
+    int64_t n = ++ld->seq;
+    const cwsh_domain *d = ld->dom;
+    int k = -1;
+    for (int i = 0; in->kind && i < d->nkinds && k < 0; i++)
+        if (!strcmp(in->kind, d->kinds[i].name)) k = i;
+    if (k < 0) {
+        char list[400] = "";
+        for (int i = 0, o = 0; i < d->nkinds && o >= 0 && (size_t)o < sizeof list; i++)
+            o += snprintf(list + o, sizeof list - (size_t)o, "%s%s", i ? ", " : "", d->kinds[i].name);
+        *err = pg_conn_fmt("unknown inspection kind '%s' (%s)", in->kind ? in->kind : "", list);
+        return -1;
+    }
+    if (!in->date || !*in->date || in->market_id <= 0
+        || !pg_map_get(&ld->known, (const char *)&in->market_id, sizeof in->market_id)) {
+        if (!in->date || !*in->date) *err = pg_conn_fmt("inspection has no date");
+        else if (in->market_id <= 0) *err = pg_conn_fmt("inspection has no market");
+        else *err = pg_conn_fmt("inspection refers to market id %lld, which does not exist",
+                                (long long)in->market_id);
+        return -1;
+    }
+    buf *b = &ld->insp;
+    num(b, 0, (long long)n, 1, 0);
+    text(b, in->ext_id, 0);
+    text(b, in->date, 0);
+    num(b, 0, (long long)in->market_id, 1, 0);
+    text(b, d->kinds[k].name, 0);
+    text(b, in->inspector, 0);
+    text(b, in->note, 0);
+    text(b, in->deadline, 1);
+    ld->insp_id = n;
+    return flush_full(ld, err);
+}
+
+static int l_result(cwsh_loader *ld, const cwsh_result *r, char **err)
+{
+    if (ld->insp_id <= 0) { *err = pg_conn_fmt("item result without an inspection"); return -1; }
+    int64_t item = r->item_code ? find_in(&ld->item, r->item_code) : 0;
+    if (!item) {
+        *err = pg_conn_fmt("unknown checklist item '%s'", r->item_code ? r->item_code : "");
+        return -1;
+    }
+    if (r->result < CWSH_PASS || r->result > CWSH_NA) {
+        *err = pg_conn_fmt("item '%s': result code %d is not pass, fail or na (1, 2, 3)", r->item_code, r->result);
+        return -1;
+    }
+    if (!(r->deduction >= 0)) {
+        *err = pg_conn_fmt("item '%s': deduction %g is negative", r->item_code, r->deduction);
+        return -1;
+    }
+    if ((size_t)item >= ld->nseen || ld->seen[item] == (uint32_t)ld->insp_id) {
+        *err = pg_conn_fmt("item '%s' appears twice in one inspection", r->item_code);
+        return -1;
+    }
+    ld->seen[item] = (uint32_t)ld->insp_id;
+    buf *b = &ld->res;
+    num(b, 0, (long long)ld->insp_id, 1, 0);
+    num(b, 0, (long long)item, 1, 0);
+    text(b, ld->dom->results[r->result].name, 0);
+    num(b, r->deduction, 0, 0, 0);
+    if (r->count >= 0) num(b, r->count, 0, 0, 0); else text(b, NULL, 0);
+    text(b, r->note, 1);
+    return flush_full(ld, err);
+}
+
+static int l_inspections_each(cwsh_loader *ld,
+                              int (*fn)(void *arg, int64_t market, const char *date, const char *kind,
+                                        const char *inspector, const char *ext_id, const char *label),
+                              void *arg, char **err)
+{
+    static const char sql[] =
+        "SELECT i.market_id, i.date, i.kind, i.inspector, i.ext_id,"
+        " CASE WHEN im.id IS NULL THEN 'rows not from an import'"
+        " ELSE format('import #%s (%s, %s)', im.id, im.file, substr(im.imported_at, 1, 10)) END"
+        " FROM inspection i LEFT JOIN import im ON im.id = i.import_id"
+        " WHERE i.import_id IS DISTINCT FROM $1 ORDER BY i.import_id";
+    char id[32];
+    snprintf(id, sizeof id, "%lld", (long long)ld->import_id);
+    const char *v[1] = { id };
+    PGresult *r = q(ld->c, sql, 1, v, err);
+    if (!r) return -1;
+    int stop = 0;
+#define COL(c) (PQgetisnull(r, i, c) ? NULL : PQgetvalue(r, i, c))
+    for (int i = 0; !stop && i < PQntuples(r); i++)
+        stop = fn(arg, strtoll(PQgetvalue(r, i, 0), NULL, 10), COL(1), COL(2), COL(3), COL(4), COL(5));
+#undef COL
+    PQclear(r);
+    return stop;
+}
+
+/* The staged rows into the schema: real ids from inspection's sequence,
+ * then both tables in one statement each. */
+static const char move_sql[] =
+    "UPDATE cwsh_stage_insp SET id = nextval(pg_get_serial_sequence('inspection', 'id'));"
+    "INSERT INTO inspection(id, ext_id, date, market_id, kind, inspector, note, import_id, deadline)"
+    " SELECT id, ext_id, date, market_id, kind, inspector, note, %lld, deadline FROM cwsh_stage_insp ORDER BY n;"
+    "INSERT INTO result(inspection_id, item_id, result, deduction, count, note)"
+    " SELECT s.id, r.item_id, r.result, r.deduction, r.count, r.note"
+    " FROM cwsh_stage_result r JOIN cwsh_stage_insp s ON s.n = r.n ORDER BY s.id, r.item_id;"
+    "UPDATE import SET rows_ok = %ld, rows_bad = %ld WHERE id = %lld;"
+    "TRUNCATE cwsh_stage_insp, cwsh_stage_result";
+
+static int l_load_end(cwsh_loader *ld, int commit, long rows_ok, long rows_bad, char **err)
+{
+    int rc = 0;
+    pg_conn *c = ld->c;
+    if (commit && (send_copy(c, ld->stage_insp, &ld->insp, err) != 0
+                   || send_copy(c, ld->stage_res, &ld->res, err) != 0))
+        rc = -1, commit = 0;
+    if (commit) {
+        char *sql = pg_conn_fmt(move_sql, (long long)ld->import_id, rows_ok, rows_bad, (long long)ld->import_id);
+        char *e = NULL;
+        if (pg_conn_exec(c, sql, &e) != 0) {
+            *err = pg_conn_fmt("cannot store the inspections: %s", e);
+            free(e);
+            rc = -1, commit = 0;
+        }
+        free(sql);
+    }
+    char *e2 = NULL;
+    int committed = 0;
+    if (finish(ld, commit, &e2) != 0) {
+        if (!rc) *err = e2; else free(e2);
+        rc = -1;
+    } else if (commit) {
+        committed = 1;
+    }
+    /* fresh statistics, as on SQLite, so the planner seeks a month by
+     * inspection(date); a failure only costs speed */
+    if (committed && !ld->savepoint && pg_conn_exec(c, "ANALYZE inspection, market, unit, item, import", &e2) != 0)
+        free(e2);
+    cwsh_host *h = c->host;
+    if (committed && h && CWSH_HOST_HAS(h, loaded) && h->loaded) h->loaded(h, (long long)ld->import_id);
+    loader_free(ld);
+    return rc;
+}
+
+/* -------------------------------------------------------------- tables */
+
+/* "name" with its double quotes doubled. */
+static void ident(buf *b, const char *s)
+{
+    put(b, "\"", 1);
+    for (; s && *s; s++) put(b, *s == '"' ? "\"\"" : s, *s == '"' ? 2 : 1);
+    put(b, "\"", 1);
+}
+
+static int l_table_begin(void *self, const char *table, int n, const char *const *names,
+                         cwsh_loader **out, char **err)
+{
+    *out = NULL;
+    if (!table || !*table) { *err = pg_conn_fmt("no table name given"); return -1; }
+    if (n <= 0) { *err = pg_conn_fmt("no columns for table '%s'", table); return -1; }
+    cwsh_loader *ld = calloc(1, sizeof *ld);
+    if (!ld) { *err = pg_conn_fmt("out of memory"); return -1; }
+    if (begin(self, ld, err) != 0) { free(ld); return -1; }
+    pg_conn *c = ld->c;
+    buf sql = { 0 };
+    char *e2 = NULL;
+    const char *v[1] = { table };
+    PGresult *r = q(c, "SELECT count(*) FROM information_schema.columns WHERE table_name = $1"
+                       " AND table_schema = current_schema()", 1, v, err);
+    if (!r) goto fail;
+    int have = atoi(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    if (!have) {
+        put(&sql, "CREATE TABLE ", 13);
+        ident(&sql, table);
+        put(&sql, "(", 1);
+        for (int i = 0; i < n; i++) {
+            if (i) put(&sql, ", ", 2);
+            ident(&sql, names[i] ? names[i] : "");
+            put(&sql, " TEXT", 5);
+        }
+        put(&sql, ")", 1);
+        if (sql.oom) { *err = pg_conn_fmt("out of memory"); goto fail; }
+        if (pg_conn_exec(c, sql.p, err) != 0) goto fail;
+        sql.n = 0;
+    } else if (have != n) {
+        *err = pg_conn_fmt("table '%s' has %d columns but the file has %d", table, have, n);
+        goto fail;
+    }
+    put(&sql, "COPY ", 5);
+    ident(&sql, table);
+    put(&sql, " FROM STDIN", 11);
+    if (sql.oom) { *err = pg_conn_fmt("out of memory"); goto fail; }
+    ld->table_copy = sql.p;
+    ld->ncols = n;
+    *out = ld;
+    return 0;
+fail:
+    free(sql.p);
+    finish(ld, 0, &e2);
+    free(e2);
+    loader_free(ld);
+    return -1;
+}
+
+static int l_table_row(cwsh_loader *ld, int n, const cwsh_value *v, char **err)
+{
+    buf *b = &ld->res;
+    for (int i = 0; i < ld->ncols; i++) {
+        const cwsh_value *x = i < n ? &v[i] : NULL;
+        int last = i == ld->ncols - 1;
+        if (!x || x->type == CWSH_NULL) text(b, NULL, last);
+        else if (x->type == CWSH_INT) num(b, 0, x->i, 1, last);
+        else if (x->type == CWSH_REAL) num(b, x->r, 0, 0, last);
+        else field(b, x->s ? x->s : "", x->s ? x->n : 0, last);
+    }
+    if (b->n >= FLUSH_BYTES) return send_copy(ld->c, ld->table_copy, b, err);
+    return b->oom ? (*err = pg_conn_fmt("out of memory"), -1) : 0;
+}
+
+static int l_table_end(cwsh_loader *ld, int commit, char **err)
+{
+    int rc = 0;
+    if (commit && send_copy(ld->c, ld->table_copy, &ld->res, err) != 0) rc = -1, commit = 0;
+    char *e2 = NULL;
+    if (finish(ld, commit, rc ? &e2 : err) != 0) rc = -1;
+    free(e2);
+    loader_free(ld);
+    return rc;
+}
+
+void pg_load_fill(cwsh_store *st)
+{
+    st->load_begin = l_load_begin;
+    st->market_find = l_market_find;
+    st->inspections_each = l_inspections_each;
+    st->market_add = l_market_add;
+    st->inspection = l_inspection;
+    st->result = l_result;
+    st->load_end = l_load_end;
+    st->table_begin = l_table_begin;
+    st->table_row = l_table_row;
+    st->table_end = l_table_end;
+}

@@ -1,0 +1,121 @@
+#!/bin/sh
+# pg-store.t — the postgres store on a scratch server: connection strings,
+# the numbered migrations under an advisory lock, a newer schema refused,
+# SQL at the prompt (statements cut by quotes, dollar quotes and
+# comments, results typed), the db Lua module, the store's name.
+. tests/lib.sh
+. tests/pg.sh
+pg_need
+pg_start
+scratch
+DB=$(pg_newdb s1)
+
+"$CWSH" "$DB" -c '= cwsh.store().name .. " " .. tostring(cwsh.store().server)' >out 2>&1
+echo "postgres true" >want
+is_file want out "postgresql://... opens the postgres store, a server"
+is "$(pg_sql 'SELECT version FROM cwsh_schema' s1)" "$(grep -c '^static const char m[0-9]*_' "$ROOT/plugins/postgres/pg_schema.c")" \
+    "the database is at the schema version of the last migration"
+"$CWSH" -csv "$DB" .tables >pg.tables 2>&1
+"$CWSH" -csv fresh.db .tables >sqlite.tables 2>&1
+is_file sqlite.tables pg.tables "the same tables and views as a fresh SQLite database"
+
+# the other spellings of a connection string
+CWSH_DB="postgres:dbname=s1 host=$PGDIR user=cwsh" "$CWSH" -c "SELECT count(*) AS n FROM item" -csv >out 2>&1
+printf 'n\r\n37\r\n' >want
+is_file want out "\$CWSH_DB in libpq's keyword form (postgres:KEY=VALUE ...)"
+PGHOST=$PGDIR "$CWSH" --db postgres:s1 -csv "SELECT count(*) AS n FROM item" >out 2>&1
+is_file want out "--db postgres:NAME, the server from libpq's environment"
+
+# SQL at the prompt: typed values, NULL, several statements, multi-line
+# statements ended only by a ';' outside quotes, dollar quotes, comments
+cat >in.cwsh <<'SQL'
+SELECT 1 AS i, 2.5 AS r, 'x;y' AS t, NULL AS n, true AS b, 10::numeric / 4 AS q, sum(x) AS s FROM (VALUES (1), (2)) v(x);
+CREATE TABLE t(a TEXT); INSERT INTO t VALUES ('one'); SELECT a FROM t;
+SELECT $$a ; b$$ AS d, -- not the end;
+  /* nor /* this */ ; */ 'it''s' AS e
+  ;
+SELECT E'\';' AS esc;
+SELECT nosuch FROM t;
+SELECT count(*) AS still FROM t;
+SQL
+"$CWSH" "$DB" <in.cwsh >out 2>&1
+cat >want <<'OUT'
+┌───┬─────┬─────┬───┬───┬─────┬───┐
+│ i │  r  │  t  │ n │ b │  q  │ s │
+├───┼─────┼─────┼───┼───┼─────┼───┤
+│ 1 │ 2.5 │ x;y │   │ 1 │ 2.5 │ 3 │
+└───┴─────┴─────┴───┴───┴─────┴───┘
+┌─────┐
+│  a  │
+├─────┤
+│ one │
+└─────┘
+┌───────┬──────┐
+│   d   │  e   │
+├───────┼──────┤
+│ a ; b │ it's │
+└───────┴──────┘
+┌─────┐
+│ esc │
+├─────┤
+│ ';  │
+└─────┘
+<stdin>:7: column "nosuch" does not exist
+┌───────┐
+│ still │
+├───────┤
+│     1 │
+└───────┘
+OUT
+is_file want out "prompt SQL: typed cells, statements cut outside quotes, dollar quotes and comments, the server's message"
+
+# the db module: placeholders (? and :name) become $n, NULL is db.null,
+# db.exec gives the INSERT's id, db.tx rolls back on error and nests
+cat >in.cwsh <<'LUA'
+lua local _, id = db.exec("INSERT INTO unit(name, kind) VALUES (?, ?)", "测试所", db.null); print(id, db.one("SELECT kind FROM unit WHERE id = ?", id).kind == db.null)
+lua print(db.one("SELECT :a::int + :a::int AS x, ? || '' AS y", { a = 2, [2] = "z" }).x)
+lua print(pcall(db.tx, function() db.exec("INSERT INTO unit(name) VALUES ('甲所')"); error("stop", 0) end))
+lua db.tx(function() db.exec("INSERT INTO unit(name) VALUES ('乙所')"); pcall(db.tx, function() db.exec("INSERT INTO unit(name) VALUES ('丙所')"); error("inner") end) end)
+SELECT name FROM unit ORDER BY id;
+lua print(pcall(db.one, "SELECT ?", 1, 2))
+LUA
+"$CWSH" "$DB" <in.cwsh >out 2>&1
+cat >want <<'OUT'
+1	true
+4
+false	stop
+┌────────┐
+│  name  │
+├────────┤
+│ 测试所 │
+│ 乙所   │
+└────────┘
+false	the SQL has 1 parameter, 2 values given (in: SELECT ?)
+OUT
+is_file want out "db module: placeholders, db.null, insert ids, transactions and savepoints"
+
+# two cwsh starting at once on a new database: one migrates, both work
+DB2=$(pg_newdb s2)
+for i in 1 2 3 4; do "$CWSH" "$DB2" -c "SELECT count(*) AS n FROM item" -csv >"o$i" 2>&1 & done
+wait
+cat o1 o2 o3 o4 | sort | uniq -c | sed 's/^ *//' | tr -d '\r' >out
+printf '4 37\n4 n\n' >want
+is_file want out "four sessions starting at once on an empty database all open it"
+is "$(pg_sql 'SELECT count(*), max(version) FROM cwsh_schema' s2)" "1|$(pg_sql 'SELECT version FROM cwsh_schema' s1)" \
+    "and the schema version is recorded once"
+
+# a newer schema is refused untouched
+pg_sql "UPDATE cwsh_schema SET version = 99" s2
+"$CWSH" "$DB2" -c "SELECT 1" >out 2>&1
+is 1 "$?" "a database of a newer cwsh: exit code 1"
+v=$(pg_sql 'SELECT version FROM cwsh_schema' s1)
+echo "cwsh: database 'postgresql://cwsh@/s2?host=$PGDIR' was made by a newer cwsh (schema version 99, this cwsh knows $v)" >want
+is_file want out "is refused, naming both versions"
+
+# no server there; a password in the string is not shown
+"$CWSH" "postgresql://cwsh:secret@/nosuch?host=$T" -c "SELECT 1" >out 2>&1
+is 1 "$?" "no server: exit code 1"
+grep -q "^cwsh: cannot open database 'postgresql://cwsh:\*\*\*@/nosuch?host=$T': connection to server on socket" out
+is 0 "$?" "the message names the database, password hidden, and what libpq said"
+cleanup_scratch
+done_testing
