@@ -21,6 +21,9 @@
  * limits all the same.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,6 +33,7 @@
 #include <lualib.h>
 #include "luahost.h"
 #include "cwshlib.h"
+#include "luaguard.h"
 
 #define HOOK_STEP 1000
 #define ALLOC_STEP 64
@@ -69,8 +73,15 @@ static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     }
     /* Only growth can be refused: Lua requires shrinking to succeed. */
     if (nsize > old) {
-        if (s->max_memory && s->lua_mem + (nsize - old) > s->max_memory)
+        if (s->max_memory && s->lua_mem + (nsize - old) > s->max_memory && !s->time_raising) {
+            /* under limits the stop holds, like the budget's: a pcall
+             * that caught it is stopped at its next instruction */
+            if ((s->budget_size > 0 || s->deadline > 0) && !s->mem_over) {
+                s->mem_over = 1;
+                lua_sethook(s->L, hook, LUA_MASKCOUNT, 1);
+            }
             return NULL;
+        }
         if (s->deadline > 0) {
             if (s->time_over) {
                 if (!s->time_raising && mono() - s->time_over_at > TIME_GRACE) return NULL;
@@ -124,6 +135,11 @@ static void hook(lua_State *L, lua_Debug *ar)
     session *s = session_current;
     char msg[96];
     (void)ar;
+    if (s->mem_over) {
+        lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+        snprintf(msg, sizeof msg, "memory limit exceeded (%d MB)", (int)(s->max_memory >> 20));
+        hook_error(L, msg);
+    }
     if (s->interrupted) {
         lua_sethook(L, hook, LUA_MASKCOUNT, 1);
         hook_error(L, "interrupted");
@@ -159,6 +175,7 @@ static void arm(session *s, long long n, double deadline, double seconds)
     s->deadline_seconds = seconds;
     s->time_over = 0;
     s->time_raising = 0;
+    s->mem_over = 0;
     if (n > 0 || deadline > 0) lua_sethook(s->L, hook, LUA_MASKCOUNT, HOOK_STEP);
     else lua_sethook(s->L, NULL, 0, 0);
 }
@@ -240,7 +257,7 @@ int luahost_pcall(session *s, int nargs, int nresults, int *stop)
         if (s->time_over) lua_pushstring(L, time_message(s->deadline_seconds, msg, sizeof msg));
         else push_memory_message(L, s);
     }
-    *stop = st == LUA_ERRMEM || s->interrupted || s->time_over
+    *stop = st == LUA_ERRMEM || s->interrupted || s->time_over || s->mem_over
             || (s->budget_over && s->budget_size > 0);
     return st;
 }
@@ -352,6 +369,13 @@ static int l_budget(lua_State *L)
     arm(s, outer_size, outer_deadline, outer_seconds);
     if (outer_size > 0) s->budget_left = outer_left - used;
     if (s->interrupted) luahost_interrupt(s);
+    if (st != LUA_OK && st != LUA_ERRMEM && !lua_isstring(L, -1)) {
+        /* never let the caller (trusted, unlimited) run a rule's
+         * __tostring: an error object becomes its type */
+        const char *t = luaL_typename(L, -1);
+        lua_pop(L, 1);
+        lua_pushfstring(L, "error object is a %s value, not a message", t);
+    }
     if (st != LUA_OK) {
         if (st == LUA_ERRMEM) {         /* lua_error would make it a plain error */
             lua_pop(L, 1);
@@ -452,6 +476,7 @@ static void push_safe(lua_State *L)
         lua_getglobal(L, safe_globals[i]);
         lua_setfield(L, -2, safe_globals[i]);
     }
+    luaguard_sandbox(L, lua_gettop(L));
     for (int i = 0; safe_libs[i]; i++) {
         lua_newtable(L);
         lua_getglobal(L, safe_libs[i]);
@@ -517,8 +542,25 @@ static void push_chunkname(session *s, const char *path)
 int luahost_sandbox_load(session *s, const char *path, int api)
 {
     lua_State *L = s->L;
-    FILE *f = fopen(path, "rb");
+    /* Not blocking in open (a FIFO waits there for a writer), and only a
+     * regular file: a FIFO or a device could serve endless bytes, or
+     * other bytes on the next read. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0) {
+        lua_pushfstring(L, "cannot open '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        push_chunkname(s, path);                      /* "@rules/x.lua" */
+        lua_pushfstring(L, "cannot load '%s': not a regular file", lua_tostring(L, -1) + 1);
+        lua_remove(L, -2);
+        return -1;
+    }
+    FILE *f = fdopen(fd, "rb");
     if (!f) {
+        close(fd);
         lua_pushfstring(L, "cannot open '%s': %s", path, strerror(errno));
         return -1;
     }
@@ -540,14 +582,15 @@ int luahost_sandbox_load(session *s, const char *path, int api)
         lua_pop(L, 1);
         return -1;
     }
-    lua_replace(L, -3);                               /* chunk name */
-    lua_pop(L, 1);                                    /* chunk */
-    lua_newtable(L);                                  /* chunk env */
+    lua_remove(L, -2);                                /* text chunk */
+    lua_newtable(L);                                  /* text chunk env */
     lua_newtable(L);                                  /* chunk env mt */
     lua_pushvalue(L, api);
     push_safe(L);
     lua_pushcclosure(L, env_index, 2);
     lua_setfield(L, -2, "__index");
+    lua_pushboolean(L, 0);                            /* locked: it holds the api */
+    lua_setfield(L, -2, "__metatable");
     lua_setmetatable(L, -2);
     lua_pushvalue(L, -1);                             /* chunk env env */
     lua_pushcclosure(L, l_sandbox_load, 1);           /* chunk env load */
@@ -557,7 +600,9 @@ int luahost_sandbox_load(session *s, const char *path, int api)
     return 0;
 }
 
-/* cwsh.sandbox_load(path, api) -> chunk, env | nil, err */
+/* cwsh.sandbox_load(path, api) -> chunk, env, text | nil, err: text the
+ * bytes that were compiled, for hashing what runs (the file is read
+ * once). */
 static int l_sandbox_load_file(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
@@ -567,8 +612,10 @@ static int l_sandbox_load_file(lua_State *L)
     if (luahost_sandbox_load(session_current, path, 2) != 0) {
         lua_pushnil(L);
         lua_insert(L, -2);
+        return 2;
     }
-    return 2;
+    lua_rotate(L, 3, -1);                             /* chunk env text */
+    return 3;
 }
 
 /* ----------------------------------------------------------------- NULL */
@@ -598,6 +645,7 @@ int luahost_open(session *s, char **err)
     if (!s->L) { *err = strdup("cannot create the Lua state"); return -1; }
     lua_State *L = s->L;
     luaL_openlibs(L);
+    luaguard_open(L);
     make_null(L);
     /* Strings share one metatable whose __index is the real string
      * library; hide it so a rule cannot reach and rewrite the host's. */

@@ -49,8 +49,9 @@ void luahost_interrupt(session *s);
  * printed. */
 int luahost_dofile(session *s, const char *path);
 
-/* Sandboxed load of a rule file: pushes the chunk and its environment,
- * or returns -1 with the message pushed.  The environment reads from the
+/* Sandboxed load of a rule file (a regular file only; read once):
+ * pushes its text, the chunk and its environment, or returns -1 with the
+ * message pushed.  The environment reads from the
  * table at `api` (absolute index), then the allow-listed builtins, and
  * raises on any other name.  The libraries there (string, table, math,
  * utf8, coroutine, os's time functions) are read-only proxies shared by

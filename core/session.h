@@ -53,6 +53,7 @@ typedef struct session {
     int time_over;               /* deadline passed: keep raising */
     double time_over_at;         /* when it was found passed */
     int time_raising;            /* the hook builds the stop's message */
+    int mem_over;                /* memory refused under limits: keep raising */
     unsigned alloc_tick;         /* allocations since the last clock check */
     int trusted;                 /* running trusted core Lua (init.lua) */
 

@@ -149,8 +149,9 @@ function M.load(dir)
   fh:close()
   local d = { kinds = {}, by_kind = {}, results = {}, units = {}, summary = {}, dates = {} }
   local ok, err = pcall(function()
-    local chunk, lerr = cwsh.sandbox_load(path, new_api(d))
+    local chunk, lerr, text = cwsh.sandbox_load(path, new_api(d))
     if not chunk then error(lerr, 0) end
+    d.text = text                  -- what ran, for the rule set's hash
     local cok, cerr = pcall(cwsh.budget, 1000000, chunk)
     if not cok then error(cerr, 0) end
   end)

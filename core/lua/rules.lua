@@ -62,8 +62,12 @@ local function where(level) local f, l = srcpos.where(level + 1); return f, l en
 -- the kind and its items' values, which is what makes memoising it sound.  Item codes that
 -- the set does not know are errors; `seen` records what was asked.
 
-local Insp = {}
-Insp.__index = Insp
+-- The methods live in a table of their own that no rule can reach: with
+-- __index = Insp, `i.__index` handed a veto the shared class, and a rule
+-- set could replace `lost` for every other (a draft in whatif, the
+-- active one).
+local Insp, insp_methods = {}, {}
+Insp.__index = insp_methods
 Insp.__metatable = false
 Insp.__newindex = function() error("an inspection is read-only", 2) end
 -- The values live outside the object, so a rule cannot change them.
@@ -85,13 +89,13 @@ local function item_of(self, code)
 end
 
 -- points lost on item `code` in this inspection
-function Insp:lost(code)
+function insp_methods:lost(code)
   local _, l = item_of(self, code)
   return l
 end
 
 -- points kept on the items, as a share of their points (1 = nothing lost)
-function Insp:score_rate(...)
+function insp_methods:score_rate(...)
   local pts, lost = 0, 0
   for _, code in ipairs({ ... }) do
     local it, l = item_of(self, code)
@@ -103,7 +107,7 @@ function Insp:score_rate(...)
 end
 
 -- points kept on one item
-function Insp:kept(code)
+function insp_methods:kept(code)
   local it, l = item_of(self, code)
   return it.points - l
 end
@@ -114,8 +118,8 @@ end
 -- kind, score, lost = { code -> points lost } } per inspection and
 -- `score` the period's combined score.  Read-only, like an inspection.
 
-local Period = {}
-Period.__index = Period
+local Period, period_methods = {}, {}
+Period.__index = period_methods
 Period.__metatable = false
 Period.__newindex = function() error("a period is read-only", 2) end
 
@@ -133,29 +137,29 @@ local function period_item(self, code)
 end
 
 -- number of inspections in the period, of one kind when given
-function Period:count(kind)
+function period_methods:count(kind)
   local n = 0
   for _, x in ipairs(priv[self].list) do if not kind or x.kind == kind then n = n + 1 end end
   return n
 end
 
 -- number of inspections in which item `code` lost points
-function Period:times(code)
+function period_methods:times(code)
   local n = 0
   for _, x in ipairs(period_item(self, code).list) do if (x.lost[code] or 0) > 0 then n = n + 1 end end
   return n
 end
 
 -- points lost on item `code`, summed over the period's inspections
-function Period:lost(code)
+function period_methods:lost(code)
   local s = 0
   for _, x in ipairs(period_item(self, code).list) do s = s + (x.lost[code] or 0) end
   return s
 end
 
 -- the period's score (the inspections combined), and its worst inspection
-function Period:score() return priv[self].score or priv[self].set.total end
-function Period:worst()
+function period_methods:score() return priv[self].score or priv[self].set.total end
+function period_methods:worst()
   local w
   for _, x in ipairs(priv[self].list) do if not w or x.score < w then w = x.score end end
   return w or priv[self].set.total
@@ -196,6 +200,7 @@ local function new_api(set)
       fail(f, l, "item %s: bands must be true or false", code)
     end
     if t.per_count and t.bands then fail(f, l, "item %s: per_count and bands exclude each other", code) end
+    if t.severity ~= nil and type(t.severity) ~= "string" then fail(f, l, "item %s: severity must be a string", code) end
     local it = { code = code, title = title, category = t.category, points = t.points,
       severity = t.severity, per_count = t.per_count, bands = t.bands or nil,
       style = t.per_count and "per_count" or (t.bands and "bands" or "plain"),
@@ -219,10 +224,21 @@ local function new_api(set)
     if type(t) ~= "table" or type(t[1]) ~= "string" then fail(f, l, "veto expects { \"name\", when = function(i) ... end }") end
     if type(t.when) ~= "function" then fail(f, l, "veto %s has no 'when' function", t[1]) end
     if t.items ~= nil and type(t.items) ~= "table" then fail(f, l, "veto %s: items must be a list of item codes", t[1]) end
+    -- copied here, under the rule's budget: the checks read them later
+    -- without one, and a table of the rule's may have metamethods
+    local declared
+    if t.items ~= nil then
+      declared = {}
+      for i = 1, rawlen(t.items) do
+        local c = rawget(t.items, i)
+        if type(c) ~= "string" then fail(f, l, "veto %s: items must be a list of item codes", t[1]) end
+        declared[i] = c
+      end
+    end
     if t.period ~= nil and type(t.period) ~= "boolean" and t.period ~= "month" then
       fail(f, l, "veto %s: period must be true, false or \"month\" (each month of the period on its own)", t[1])
     end
-    set.vetoes[#set.vetoes + 1] = { name = t[1], when = t.when, declared = t.items, period = t.period or false,
+    set.vetoes[#set.vetoes + 1] = { name = t[1], when = t.when, declared = declared, period = t.period or false,
       file = f, line = l }
   end
 
@@ -262,6 +278,9 @@ local function new_api(set)
       end
       w[k] = v
     end
+    if t.default_weight ~= nil and (type(t.default_weight) ~= "number" or t.default_weight <= 0) then
+      fail(f, l, "combine: default_weight must be a positive number")
+    end
     set.combine = { method = m, weights = w, default_weight = t.default_weight or 1, file = f, line = l }
   end
 
@@ -291,6 +310,10 @@ end
 -- (a stop by the instruction budget can carry the host's position).
 function M.clean(err, file)
   local msg = tostring(err)
+  -- coroutine.wrap adds the resuming line to an error that has its own
+  -- position: keep the inner one, where the rule was running
+  local outer = msg:match("^([^\n]-%.lua:%d+: )[^\n]-%.lua:%d+: ")
+  if outer then msg = msg:sub(#outer + 1) end
   local at = msg:match("^([^\n]-%.lua):%d+: ")
   if at and at ~= file then msg = msg:gsub("^[^\n]-%.lua:%d+: ", "", 1) end
   return msg
@@ -399,14 +422,6 @@ local function check(set)
   set.combine.weights = w
 end
 
-local function read_file(path)
-  local f, err = io.open(path, "rb")
-  if not f then return nil, err end
-  local s = f:read("a")
-  f:close()
-  return s
-end
-
 -- Load the rule set in `dir`: the vocabulary (domain.lua, see
 -- core/lua/domain.lua) and every other *.lua file.  Returns the set, or
 -- nil and "file:line: msg".
@@ -422,14 +437,13 @@ function M.load(dir, partial)
   if not voc then return nil, verr end
   local set = { dir = dir, domain = voc, items = {}, by_code = {}, categories = {}, by_category = {},
     vetoes = {}, files = {}, skipped = {} }
-  local texts = { (read_file(dir .. "/" .. domain.FILE)) or "" }    -- the weights are in it
+  -- the hash covers the bytes that ran (each file is read once, by
+  -- cwsh.sandbox_load): the vocabulary's (the weights are in it), then
+  -- every rule file's
+  local texts = { voc.text or "" }
   for _, n in ipairs(names) do
     if n:match("%.lua$") and n ~= domain.FILE and n ~= "targets.lua" and n ~= "schedule.lua" then
-      local path = dir .. "/" .. n
-      local text, e = read_file(path)
-      if not text then return nil, ("cannot read '%s': %s"):format(path, tostring(e)) end
-      texts[#texts + 1] = text
-      set.files[#set.files + 1] = path
+      set.files[#set.files + 1] = dir .. "/" .. n
     end
   end
   if #set.files == 0 then return nil, ("no rule files (*.lua) in '%s'"):format(dir) end
@@ -437,9 +451,10 @@ function M.load(dir, partial)
   if partial then
     for _, k in ipairs({ "veto", "grades", "tiers", "combine" }) do api[k] = function() end end
   end
-  local function run(path)
-    local chunk, lerr = cwsh.sandbox_load(path, api)
+  local function run(path, i)
+    local chunk, lerr, text = cwsh.sandbox_load(path, api)
     if not chunk then error(lerr, 0) end
+    texts[i + 1] = text
     local cok, cerr = pcall(cwsh.budget, M.BUDGET, chunk)
     if not cok then
       local short = M.short(path)
@@ -449,12 +464,12 @@ function M.load(dir, partial)
     end
   end
   local ok, e = pcall(function()
-    for _, path in ipairs(set.files) do
+    for i, path in ipairs(set.files) do
       if not partial then
-        run(path)
+        run(path, i)
       else                      -- a file that fails leaves nothing behind
         local ni, nc = #set.items, #set.categories
-        local fok, ferr = pcall(run, path)
+        local fok, ferr = pcall(run, path, i)
         if not fok then
           for i = #set.items, ni + 1, -1 do set.by_code[set.items[i].code] = nil; set.items[i] = nil end
           for i = #set.categories, nc + 1, -1 do
@@ -469,6 +484,7 @@ function M.load(dir, partial)
   -- what a partial set lacks most likely comes from a file it skipped
   if not ok and partial and #set.skipped > 0 then return nil, set.skipped[1] end
   if not ok then return nil, tostring(e) end
+  for i = 1, #set.files do texts[i + 1] = texts[i + 1] or "" end   -- a skipped file that did not compile
   set.hash = cwsh.hash(table.concat(texts) .. (partial and "\0partial" or ""))
   set.name = set.name or dir:match("([^/]+)/*$") or dir
   set.ncategories = #set.categories

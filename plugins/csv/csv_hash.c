@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "csv_hash.h"
 #include "csv_le64.h"
 
@@ -81,11 +82,22 @@ void chash_hex(chash *c, char hex[33])
 
 int chash_file(const char *path, char hex[33], long long *size, char **err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* Not blocking in open (a FIFO waits there for a writer), and only a
+     * regular file: a FIFO could serve one text to the hash and another
+     * to the import, a device (/dev/zero) endless bytes. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         char tmp[1100];
         snprintf(tmp, sizeof tmp, "cannot open '%s': %s", path, strerror(errno));
         *err = strdup(tmp);
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        char tmp[1100];
+        snprintf(tmp, sizeof tmp, "cannot import '%s': not a regular file", path);
+        *err = strdup(tmp);
+        close(fd);
         return -1;
     }
     static unsigned char buf[64 * 1024];

@@ -411,11 +411,22 @@ csvr *csvr_open(const char *path, const csvr_opts *o, char **err)
         return NULL;
     }
     csvr *r = calloc(1, sizeof *r);
+    if (!r) {
+        close(fd);
+        *err = xstrdup_printf("out of memory");
+        return NULL;
+    }
     r->fd = fd;
     struct stat st;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) r->size = (long long)st.st_size;
     r->cap = 4 * BLOCK;
     r->buf = malloc(r->cap);
+    r->cd_in = r->cd_out = (iconv_t)-1;
+    if (!r->buf) {
+        csvr_close(&r);
+        *err = xstrdup_printf("out of memory");
+        return NULL;
+    }
     r->line = 1;
     r->cd_in = r->cd_out = (iconv_t)-1;
     if (refill(r, err) != 0) { csvr_close(&r); return NULL; }

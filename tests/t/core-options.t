@@ -146,7 +146,7 @@ is 0 "$?" "--max-instructions 1000000: the rules load"
 "$CWSH" --max-memory 24 -c 'lua local t = {} for i = 1, 1e8 do t[i] = ("x"):rep(64) .. i end' \
     -c '.print continues' >out 2>&1; rc=$?
 is 1 "$rc" "--max-memory: a stopped command exits 1"
-printf -- '-c:1: memory limit exceeded (24 MB)\ncontinues\n' >expect
+printf -- '-c:1: lua:1: memory limit exceeded (24 MB)\ncontinues\n' >expect
 is_file expect out "--max-memory 24 stops the command with the memory message"
 
 # time: each instruction of this loop copies a growing string, so the

@@ -85,7 +85,7 @@ norm out >got; is_file want got "time limit: the import stops, the same session 
 stopped hog --max-instructions 0 --max-memory 40
 cat >want <<'EOF2'
 mapping: hog (UTF-8, 6 columns, LF)
-<stdin>:1: long.csv:2:4: the converter of inspector was stopped: memory limit exceeded (40 MB); nothing imported
+<stdin>:1: long.csv:2:4: the converter of inspector was stopped: r/mappings/hog.lua:5: memory limit exceeded (40 MB); nothing imported
 mapping: upper (UTF-8, 6 columns, LF)
 imported 1 inspection (2 item results) from hog-1.csv in T s
 hog done

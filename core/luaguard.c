@@ -1,0 +1,228 @@
+/*
+ * luaguard.c — bounds on the C library functions whose work a count hook
+ * cannot stop, and the sandbox's own setmetatable and xpcall.
+ *
+ * The instruction budget, the time limit and Ctrl-C are all checked by a
+ * count hook, which fires between Lua instructions: a C function runs as
+ * one instruction, so one whose loop is unbounded hangs cwsh past every
+ * limit.  In the standard library those are string.rep of an empty
+ * string (it loops `n` times copying nothing), pattern matching with
+ * backtracking (find, match, gmatch, gsub: `("a-"):rep(8) .. "b"` against
+ * 5000 bytes runs for ages) and table.move over a huge range.  While
+ * limits are armed (rule code, every command) these refuse inputs whose
+ * work would be out of proportion, unless the caller is the core's own
+ * Lua, which gets the library unchanged.
+ *
+ * In the sandbox, setmetatable refuses a __gc field (a finalizer runs
+ * whenever the collector gets to it, inside trusted code or at exit,
+ * where no limit holds), and xpcall runs its message handler after the
+ * error has unwound: Lua calls the handler of an error raised inside a
+ * hook with hooks disabled, so a looping handler of a budget stop could
+ * never be stopped.
+ */
+#include <math.h>
+#include <string.h>
+#include <lauxlib.h>
+#include "luaguard.h"
+#include "luahost.h"
+
+/* The most backtracking steps (estimated) a match may take under limits,
+ * and the most elements table.move may move: seconds of work at most. */
+#define MATCH_STEPS 1e9
+#define MOVE_MAX ((lua_Integer)1 << 24)
+
+static int limited(void)
+{
+    session *s = session_current;
+    return s && (s->budget_size > 0 || s->deadline > 0);
+}
+
+/* Whether the Lua function calling the running C function is the core's
+ * own (a chunk under lua_dir): its patterns are written for their
+ * subjects, and commands run it under the limits too. */
+static int trusted_caller(lua_State *L)
+{
+    session *s = session_current;
+    lua_Debug ar;
+    if (!s->lua_dir || !lua_getstack(L, 1, &ar) || !lua_getinfo(L, "S", &ar)) return 0;
+    size_t n = strlen(s->lua_dir);
+    return ar.source[0] == '@' && strncmp(ar.source + 1, s->lua_dir, n) == 0
+           && ar.source[n + 1] == '/';
+}
+
+/* The number of repetition items (*, +, -, ?) in a Lua pattern; sets and
+ * escapes are skipped so that "[*]" and "%-" do not count. */
+static int pattern_reps(const char *p, size_t n)
+{
+    int k = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (c == '%') {
+            if (i + 1 < n && p[i + 1] == 'b') i += 3;     /* %bxy */
+            else i++;
+        } else if (c == '[') {
+            i++;
+            if (i < n && p[i] == '^') i++;
+            if (i < n) i++;                              /* a leading ] is literal */
+            while (i < n && p[i] != ']') {
+                if (p[i] == '%') i++;
+                i++;
+            }
+        } else if (c == '*' || c == '+' || c == '-' || c == '?') {
+            k++;
+        }
+    }
+    return k;
+}
+
+/* Raise when matching `pattern` (argument 2) against the subject
+ * (argument 1) could backtrack for too long: with k repetition items over
+ * n bytes there are about n^k/k! ways to split the subject, tried from
+ * each of n starting points. */
+static void check_pattern(lua_State *L, const char *fn)
+{
+    if (!limited()) return;
+    size_t n, m;
+    const char *subject = lua_tolstring(L, 1, &n);
+    const char *pattern = lua_tolstring(L, 2, &m);
+    (void)subject;
+    if (!pattern || n < 2) return;
+    int k = pattern_reps(pattern, m);
+    if (k == 0) return;
+    double steps = (double)n, fact = 1;
+    for (int i = 1; i <= k && steps <= MATCH_STEPS * 1e3; i++) {
+        steps *= (double)n;
+        fact *= i;
+    }
+    if (steps / fact > MATCH_STEPS && !trusted_caller(L))
+        luaL_error(L, "%s: pattern too complex for a subject of %d bytes (%d repetitions): "
+                   "it could backtrack for hours", fn, (int)n, k);
+}
+
+/* The original function is upvalue 1. */
+static int call_original(lua_State *L)
+{
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static int g_find(lua_State *L) { check_pattern(L, "string.find"); return call_original(L); }
+static int g_match(lua_State *L) { check_pattern(L, "string.match"); return call_original(L); }
+static int g_gmatch(lua_State *L) { check_pattern(L, "string.gmatch"); return call_original(L); }
+static int g_gsub(lua_State *L) { check_pattern(L, "string.gsub"); return call_original(L); }
+
+/* rep of nothing is nothing, however many times: the library would loop
+ * n times to build it. */
+static int g_rep(lua_State *L)
+{
+    size_t l, lsep = 0;
+    luaL_checklstring(L, 1, &l);
+    luaL_checkinteger(L, 2);
+    luaL_optlstring(L, 3, "", &lsep);
+    if (l + lsep == 0) {
+        lua_pushliteral(L, "");
+        return 1;
+    }
+    return call_original(L);
+}
+
+static int g_move(lua_State *L)
+{
+    if (limited()) {
+        lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
+        if (e >= f && (lua_Unsigned)e - (lua_Unsigned)f >= (lua_Unsigned)MOVE_MAX
+            && !trusted_caller(L))
+            return luaL_error(L, "table.move: too many elements (at most %I under the command limits)",
+                              MOVE_MAX);
+    }
+    return call_original(L);
+}
+
+static void wrap(lua_State *L, const char *lib, const char *name, lua_CFunction fn)
+{
+    lua_getglobal(L, lib);
+    lua_getfield(L, -1, name);
+    lua_pushcclosure(L, fn, 1);
+    lua_setfield(L, -2, name);
+    lua_pop(L, 1);
+}
+
+void luaguard_open(lua_State *L)
+{
+    wrap(L, "string", "find", g_find);
+    wrap(L, "string", "match", g_match);
+    wrap(L, "string", "gmatch", g_gmatch);
+    wrap(L, "string", "gsub", g_gsub);
+    wrap(L, "string", "rep", g_rep);
+    wrap(L, "table", "move", g_move);
+    /* Methods of strings ("x"):rep come from the string metatable, whose
+     * __index is the string library: give it a copy without dump, so no
+     * bytecode can be made from a string method either. */
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    lua_newtable(L);
+    lua_getglobal(L, "string");
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_settable(L, -5);
+    }
+    lua_pop(L, 1);
+    lua_pushnil(L);
+    lua_setfield(L, -2, "dump");
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 2);
+}
+
+/* setmetatable(t, mt) for rule files: as the base library's, without
+ * finalizers. */
+static int sandbox_setmetatable(lua_State *L)
+{
+    int t = lua_type(L, 2);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+    if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+        return luaL_error(L, "cannot change a protected metatable");
+    if (t == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL)
+            return luaL_error(L, "setmetatable: __gc finalizers are not allowed in rule files");
+        lua_pop(L, 1);
+    }
+    lua_settop(L, 2);
+    lua_setmetatable(L, 1);
+    return 1;
+}
+
+/* xpcall(f, handler, ...) for rule files: the handler gets the error
+ * after the call has unwound, with hooks (and so the limits) in force. */
+static int sandbox_xpcall(lua_State *L)
+{
+    int n = lua_gettop(L);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 1);
+    lua_copy(L, 2, 1);
+    lua_replace(L, 2);                     /* handler f args... */
+    if (lua_pcall(L, n - 2, LUA_MULTRET, 0) == LUA_OK) {
+        lua_pushboolean(L, 1);
+        lua_replace(L, 1);                 /* true results... */
+        return lua_gettop(L);
+    }
+    lua_pushvalue(L, 1);
+    lua_insert(L, -2);                     /* handler handler err */
+    lua_pcall(L, 1, 1, 0);                 /* its result, or its own error */
+    lua_pushboolean(L, 0);
+    lua_insert(L, -2);
+    return 2;
+}
+
+void luaguard_sandbox(lua_State *L, int safe)
+{
+    lua_pushcfunction(L, sandbox_setmetatable);
+    lua_setfield(L, safe, "setmetatable");
+    lua_pushcfunction(L, sandbox_xpcall);
+    lua_setfield(L, safe, "xpcall");
+}
