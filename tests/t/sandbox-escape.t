@@ -25,7 +25,7 @@ blocks() {
 # run_cwsh OUT ARGS...: cwsh with a 20 s timeout; 124 means it hung
 run_cwsh() {
     _o=$1; shift
-    timeout 20 "$CWSH" -batch -list --max-memory 64 --rules rules t.db "$@" >"$_o" 2>&1
+    timeout 20 "$CWSH" -batch -list --max-memory 32 --rules rules t.db "$@" >"$_o" 2>&1
     echo $? >"$_o.rc"
 }
 
