@@ -250,7 +250,12 @@ static int d_help(lua_State *L)
             if ((names[i][0] == '.') != (pass == 0)) continue;
             lua_getfield(L, t, names[i]);
             lua_getfield(L, -1, "usage");
-            lua_getfield(L, -2, "help");
+            /* a lazily loaded command (cmdload.lua) carries its summary:
+             * reading its help would compile its module */
+            if (lua_getfield(L, -2, "summary") != LUA_TSTRING) {
+                lua_pop(L, 1);
+                lua_getfield(L, -2, "help");
+            }
             const char *usage = lua_tostring(L, -2), *help = lua_tostring(L, -1);
             size_t hl = help ? strcspn(help, "\n") : 0;
             const char *u = usage ? usage : names[i];

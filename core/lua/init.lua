@@ -3,8 +3,9 @@
 --
 -- It loads, in this order: the rules module (rules.lua, which loads the
 -- active rule set from cwsh.rules_dir), the import mappings module, and
--- every domain command in commands/*.lua in name order.  A failure in one
--- of them is reported and the shell starts without it.
+-- the domain commands of commands/*.lua as stubs whose modules load at
+-- their first use (cmdload.lua).  A failure in one of them is reported
+-- and the shell starts without it.
 
 local function try_require(name)
   local ok, err = pcall(require, name)
@@ -147,8 +148,12 @@ function cwsh.complete(before, word, pending)
   end
   local cmd = cwsh.commands[words[1]]
   if cmd then
-    if cmd.complete then
-      local ok, r = pcall(cmd.complete, words, word)
+    -- reading complete loads a lazily loaded command's module (cmdload.lua),
+    -- which may fail: no candidates then
+    local okc, fn = pcall(function() return cmd.complete end)
+    if not okc then return {} end
+    if fn then
+      local ok, r = pcall(fn, words, word)
       if ok and (type(r) == "table" or r == "files") then return r end
       return {}
     end
@@ -215,17 +220,11 @@ do
   end
 end
 
-local dir = cwsh.lua_dir .. "/commands"
-local names = cwsh.listdir(dir) or {}
-for _, f in ipairs(names) do
-  if f:match("%.lua$") then
-    local chunk, err = loadfile(dir .. "/" .. f, "t")
-    if not chunk then cwsh.notice(err)
-    else
-      local ok, e = pcall(chunk)
-      if not ok then cwsh.notice(tostring(e)) end
-    end
-  end
+-- the domain commands: stubs from the command index, each module
+-- compiled at its command's first use (cmdload.lua)
+do
+  local ok, cmdload = pcall(require, "cmdload")
+  if ok then cmdload.start() else cwsh.notice(tostring(cmdload)) end
 end
 
 -- `.rules` (rules.lua) reads one word: more is a usage error, as for
@@ -241,8 +240,3 @@ do
   end
 end
 
--- Files-taking commands registered by the domain commands too.
-for _, name in ipairs({ "import", "whatif" }) do
-  local c = cwsh.commands[name]
-  if c and not c.complete then c.files = true end
-end
