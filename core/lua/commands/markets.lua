@@ -94,7 +94,10 @@ end
 -- nor in `taken` (codes given out earlier in the same run).
 function M.next_code(taken)
   local used = {}
-  for r in db.query("SELECT code FROM market WHERE code GLOB 'M[0-9]*'") do used[r.code] = true end
+  -- LIKE narrows, the pattern decides: GLOB is SQLite's own
+  for r in db.query("SELECT code FROM market WHERE code LIKE 'M%'") do
+    if r.code:match("^M%d") then used[r.code] = true end
+  end
   local n = 1
   while true do
     local c = ("M%04d"):format(n)
@@ -363,6 +366,21 @@ local function check_station(s)
     #names > 0 and table.concat(names, ", ") or "none"), 0)
 end
 
+-- { [market id] = { alias, ... } } in alias order.
+local function market_aliases(id)
+  local out = {}
+  local function add(r)
+    out[r.market_id] = out[r.market_id] or {}
+    table.insert(out[r.market_id], r.alias)
+  end
+  if id then
+    for r in db.query("SELECT market_id, alias FROM market_alias WHERE market_id = ? ORDER BY alias", id) do add(r) end
+  else
+    for r in db.query("SELECT market_id, alias FROM market_alias ORDER BY alias") do add(r) end
+  end
+  return out
+end
+
 function M.list(o)
   need_db()
   if o.station then check_station(o.station) end
@@ -370,17 +388,22 @@ function M.list(o)
   if o.station then where[#where + 1] = "u.name = ?"; args[#args + 1] = o.station end
   if o.district then where[#where + 1] = "m.district = ?"; args[#args + 1] = o.district end
   if o.key then where[#where + 1] = "m.is_key = 1" end
-  if o.name then
-    where[#where + 1] = "(instr(m.name, ?) > 0 OR instr(m.code, ?) > 0 OR EXISTS (SELECT 1 FROM market_alias a WHERE a.market_id = m.id AND instr(a.alias, ?) > 0))"
-    for _ = 1, 3 do args[#args + 1] = o.name end
-  end
-  local sql = [[SELECT m.code, m.name, u.name AS station, m.district, m.is_key, m.stalls, op.name AS operator,
-      (SELECT group_concat(alias, '、') FROM (SELECT alias FROM market_alias a WHERE a.market_id = m.id ORDER BY alias)) AS aliases
+  -- the aliases joined and --name matched here, not in SQL: the same on
+  -- every store (SQLite's instr and group_concat are its own)
+  local aliases = market_aliases()
+  local function has(s, part) return s ~= nil and s ~= cwsh.null and s:find(part, 1, true) ~= nil end
+  local sql = [[SELECT m.id, m.code, m.name, u.name AS station, m.district, m.is_key, m.stalls, op.name AS operator
     FROM market m LEFT JOIN unit u ON u.id = m.unit_id LEFT JOIN unit op ON op.id = m.operator_id]]
     .. (#where > 0 and (" WHERE " .. table.concat(where, " AND ")) or "") .. " ORDER BY m.code"
   local out = { columns = LIST_COLUMNS, rows = {} }
   for r in db.query(sql, table.unpack(args)) do
-    out.rows[#out.rows + 1] = { r.code, r.name, r.station, r.district, r.is_key, r.stalls, r.operator, r.aliases }
+    local al = aliases[r.id]
+    local hit = not o.name or has(r.name, o.name) or has(r.code, o.name)
+    for _, a in ipairs(al or {}) do hit = hit or has(a, o.name) end
+    if hit then
+      out.rows[#out.rows + 1] = { r.code, r.name, r.station, r.district, r.is_key, r.stalls, r.operator,
+        al and table.concat(al, "、") or cwsh.null }
+    end
   end
   return out
 end
@@ -409,8 +432,7 @@ function M.alias(which, aliases)
       add_alias(m.id, a)
     end
   end)
-  cwsh.notice(("%s %s: aliases %s"):format(m.code, m.name,
-    db.one("SELECT group_concat(alias, '、') AS a FROM (SELECT alias FROM market_alias WHERE market_id = ? ORDER BY alias)", m.id).a))
+  cwsh.notice(("%s %s: aliases %s"):format(m.code, m.name, table.concat(market_aliases(m.id)[m.id] or {}, "、")))
 end
 
 function M.add(pos, o)

@@ -1,0 +1,110 @@
+#!/bin/sh
+# pg-import.t — imports on the postgres store (scratch server,
+# tests/pg.sh): the same rows and scores as on SQLite, a file imported
+# once (refused by its hash, --replace swaps), a bad file rejected whole
+# with its rejects file, Ctrl-C cancelling a long statement on the server,
+# two sessions importing the same file at once (one imports, the other is
+# told), and sessions importing different stations' files while others
+# score, with correct totals.
+. tests/lib.sh
+. tests/pg.sh
+pg_need
+pg_start
+scratch
+GEN="$BUILD/gen/gen"
+"$GEN" --scale demo >demo.csv 2>/dev/null
+DB=$(pg_newdb i1)
+COUNTS="SELECT (SELECT count(*) FROM import) AS imports, (SELECT count(*) FROM market) AS markets, (SELECT count(*) FROM inspection) AS inspections, count(*) AS results, sum(deduction) AS lost FROM result"
+
+"$CWSH" "$DB" "import demo.csv --add-markets" >out 2>&1
+is 0 "$?" "an import into the server"
+"$CWSH" demo.db "import demo.csv --add-markets" >/dev/null 2>&1
+"$CWSH" -csv "$DB" "$COUNTS" >pg.counts 2>&1
+"$CWSH" -csv demo.db "$COUNTS" >sqlite.counts 2>&1
+printf 'imports,markets,inspections,results,lost\r\n1,5,55,2035,432.0\r\n' >want
+is_file want pg.counts "its rows: one import, 5 markets, 55 inspections, 2,035 results"
+is_file sqlite.counts pg.counts "the same as the same file into SQLite"
+"$CWSH" -csv "$DB" "score 2027-01" >pg.score 2>&1
+"$CWSH" -csv demo.db "score 2027-01" >sqlite.score 2>&1
+is_file sqlite.score pg.score "scoring on the server: the same table as on SQLite"
+"$CWSH" -csv "$DB" "explain M0003 2027-01" >pg.explain 2>&1
+"$CWSH" -csv demo.db "explain M0003 2027-01" >sqlite.explain 2>&1
+is_file sqlite.explain pg.explain "and the same explain"
+
+# once: the same bytes again are refused, --replace swaps them
+"$CWSH" "$DB" "import demo.csv --add-markets" >out 2>&1
+is 1 "$?" "the same file again: exit code 1"
+at=$(pg_sql "SELECT imported_at FROM import" i1)
+grep -qx "cwsh: file already imported on $at (import #1); use --replace to swap its rows" out
+is 0 "$?" "refused by its hash, naming the earlier import"
+"$CWSH" "$DB" "import demo.csv --replace" >/dev/null 2>&1
+"$CWSH" demo.db "import demo.csv --replace" >/dev/null 2>&1
+is "$(pg_sql "SELECT string_agg(id::text, ','), (SELECT count(*) FROM inspection), (SELECT count(*) FROM result) FROM import" i1)" \
+    "2|55|2035" "--replace: import #2 holds the rows, #1 is gone"
+
+# a bad row: nothing imported, the rows in the rejects file
+sed '5s/,督查,/,巡查,/' demo.csv >bad.csv
+"$CWSH" "$DB" "import bad.csv" >out 2>&1
+is 1 "$?" "a file with a bad row: exit code 1"
+"$CWSH" -csv "$DB" "$COUNTS" >after 2>&1
+printf 'imports,markets,inspections,results,lost\r\n1,5,55,2035,432.0\r\n' >want
+is_file want after "nothing of it is imported"
+mv bad.csv.rejects.csv pg.rejects.csv
+"$CWSH" demo.db "import bad.csv" >/dev/null 2>&1
+is_file bad.csv.rejects.csv pg.rejects.csv "the rejects file is the one SQLite's import writes"
+
+# Ctrl-C during a long statement: the server cancels it (PQcancel)
+printf 'SELECT 1 AS before;\nSELECT pg_sleep(30);\nSELECT 2 AS after;\n' >sleep.cwsh
+"$CWSH" -batch "$DB" <sleep.cwsh >out 2>&1 &
+pid=$!
+i=0
+until [ "$(pg_sql "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active'")" = 1 ] \
+      || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+kill -INT "$pid"
+wait "$pid"
+is 1 "$?" "Ctrl-C: exit code 1"
+tail -1 out >last
+echo '<stdin>:2: interrupted' >want
+is_file want last "the statement is interrupted and the script stops there"
+is "$(pg_sql "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' AND state = 'active'")" 0 \
+    "and the server no longer runs it"
+
+# two sessions import the same file at once: one imports, one is told
+"$GEN" --scale demo --seed 7 >same.csv 2>/dev/null
+DB2=$(pg_newdb i2)
+"$CWSH" "$DB2" "import same.csv --add-markets" >a.out 2>&1 & pa=$!
+"$CWSH" "$DB2" "import same.csv --add-markets" >b.out 2>&1 & pb=$!
+wait $pa; ra=$?
+wait $pb; rb=$?
+is "$(echo $ra $rb | tr ' ' '\n' | sort | tr '\n' ' ')" "0 1 " "the same file twice at once: one succeeds, one fails"
+cat a.out b.out | grep -c "^cwsh: file already imported on .* (import #1); use --replace to swap its rows$" >told
+echo 1 >want
+is_file want told "the other is told the file is imported"
+"$CWSH" same.db "import same.csv --add-markets" >/dev/null 2>&1
+is "1|$(sqlite3 same.db 'SELECT count(*) FROM inspection')" "$(pg_sql "SELECT count(*), (SELECT count(*) FROM inspection) FROM import" i2)" \
+    "the rows are there once"
+
+# four stations' files imported at once while two sessions score
+DB3=$(pg_newdb i3)
+"$CWSH" "$DB3" "import demo.csv --add-markets" >/dev/null 2>&1     # the register
+"$CWSH" "$DB3" "imports undo 1" >/dev/null 2>&1
+pids=""
+for u in 城南所 城东所 城西所 城北所; do
+    "$GEN" --scale demo --unit "$u" >"u-$u.csv" 2>/dev/null
+done
+for u in 城南所 城东所 城西所 城北所; do
+    "$CWSH" "$DB3" "import u-$u.csv" >"imp-$u.out" 2>&1 & pids="$pids $!"
+done
+for k in 1 2; do "$CWSH" "$DB3" "score 2027-02" >"score-$k.out" 2>&1 & pids="$pids $!"; done
+fails=0
+for p in $pids; do wait "$p" || fails=$((fails + 1)); done
+# a scoring session may find no inspections yet; the imports must all pass
+is "$(cat imp-*.out | grep -c '^imported ')" 4 "four concurrent imports of different stations' files all succeed"
+"$CWSH" -csv "$DB3" "$COUNTS" >after 2>&1
+sed 1d after | cut -d, -f2- >totals
+printf '5,55,2035,432.0\r\n' >want
+is_file want totals "together they hold the whole file's rows (55 inspections, 2,035 results)"
+"$CWSH" -csv "$DB3" "score 2027-01" >pg3.score 2>&1
+is_file sqlite.score pg3.score "and score as the whole file does"
+cleanup_scratch
+done_testing
