@@ -13,7 +13,7 @@
 -- new module works at once; `= require("cmdload").verify()` (a
 -- transcript runs it) says what the index lacks or has wrong, and
 -- index_text() writes the index anew:
---   build/cwsh -c "lua io.write(require('cmdload').index_text())" >core/lua/command_index.lua
+--   build/cwsh -c "lua io.write(require('cmdload').index_text())" >index.tmp && mv index.tmp core/lua/command_index.lua
 
 local M = {}
 
@@ -62,6 +62,7 @@ end
 -- without it.
 function M.start()
   local ok, index = pcall(require, "command_index")
+  if ok and type(index) ~= "table" then ok, index = false, "core/lua/command_index.lua returns no table" end
   if not ok then cwsh.notice(tostring(index)); index = {} end
   local indexed = {}
   for _, e in ipairs(index) do
@@ -130,7 +131,8 @@ function M.index_text()
   if #errs > 0 then error(table.concat(errs, "\n"), 0) end
   local L = { "-- command_index.lua — each domain command's module, usage and summary (the first",
     "-- line of its help), read at start-up instead of compiling the modules (cmdload.lua).",
-    "-- Generated: build/cwsh -c \"lua io.write(require('cmdload').index_text())\" >core/lua/command_index.lua",
+    "-- Generated (a file of its own first: cwsh reads this one at start-up):",
+    "--   build/cwsh -c \"lua io.write(require('cmdload').index_text())\" >index.tmp && mv index.tmp core/lua/command_index.lua",
     "return {" }
   for _, e in ipairs(list) do
     L[#L + 1] = ("  { module = %s, name = %s,%s"):format(q(e.module), q(e.name), e.files and " files = true," or "")

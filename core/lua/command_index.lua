@@ -1,6 +1,7 @@
 -- command_index.lua — each domain command's module, usage and summary (the first
 -- line of its help), read at start-up instead of compiling the modules (cmdload.lua).
--- Generated: build/cwsh -c "lua io.write(require('cmdload').index_text())" >core/lua/command_index.lua
+-- Generated (a file of its own first: cwsh reads this one at start-up):
+--   build/cwsh -c "lua io.write(require('cmdload').index_text())" >index.tmp && mv index.tmp core/lua/command_index.lua
 return {
   { module = "calendar", name = "calendar",
     usage = "calendar [YEAR [--month M] | workdays FROM TO]",
@@ -15,7 +16,7 @@ return {
     usage = "markets [--station S] [--district D] [--key] [--name TEXT] | markets import FILE [--encoding E] [--delimiter D] | markets add [CODE] NAME [OPTIONS] | markets key MARKET on|off | markets alias MARKET ALIAS...",
     summary = "the market register: list (filters --station, --district, --key, --name), `import FILE` (code, name, station, district, key, stalls, operator, aliases; Chinese or English headers; UTF-8 or GB18030), `add`, `key MARKET on|off`, `alias MARKET ALIAS...`" },
   { module = "meetings", name = "meetings",
-    usage = "meetings [--missing] [PERIOD] | meetings add DATE TEAM [--attendees A,B] [--minutes REF] | meetings import FILE [--encoding E]",
+    usage = "meetings [--missing] [--team T] [PERIOD] | meetings add DATE TEAM [--attendees A,B] [--minutes REF] | meetings import FILE [--encoding E] | meetings delete DATE TEAM --by PERSON --reason TEXT | meetings deleted",
     summary = "the 专班 meetings held against the weekly meetings rules/schedule.lua makes due, per team and period" },
   { module = "plans", name = "plans",
     usage = "plans [--year Y] [--level L] | plans add LEVEL OWNER TITLE [--year Y] [--focus T] [--responsibility T] [--timeline T] [--measures T] --by PERSON",

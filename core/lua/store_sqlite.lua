@@ -457,6 +457,76 @@ function M.meetings_between(from, to)
   return out
 end
 
+-- Take back team's meeting of `date`: the row moves to meeting_deleted
+-- with who, why and when (one transaction).  False when there is none.
+function M.delete_meeting(team, date, by, reason)
+  local found = false
+  db.tx(function()
+    local r = db.one("SELECT id, attendees, minutes_ref, recorded_at FROM meeting WHERE team = ? AND date = ?", team, date)
+    if not r then return end
+    found = true
+    db.exec([[INSERT INTO meeting_deleted(date, team, attendees, minutes_ref, recorded_at, deleted_by, reason)
+      VALUES (?, ?, ?, ?, ?, ?, ?)]], date, team, r.attendees, r.minutes_ref, r.recorded_at, by, reason)
+    db.exec("DELETE FROM meeting WHERE id = ?", r.id)
+  end)
+  return found
+end
+
+-- The meetings taken back, oldest deletion first: { date, team, attendees,
+-- minutes_ref, recorded_at, deleted_by, reason, deleted_at }.
+function M.deleted_meetings()
+  local out = {}
+  for r in db.query([[SELECT date, team, attendees, minutes_ref, recorded_at, deleted_by, reason, deleted_at
+      FROM meeting_deleted ORDER BY id]]) do
+    out[#out + 1] = { date = r.date, team = r.team, attendees = nn(r.attendees), minutes_ref = nn(r.minutes_ref),
+      recorded_at = r.recorded_at, deleted_by = r.deleted_by, reason = r.reason, deleted_at = r.deleted_at }
+  end
+  return out
+end
+
+-- ------------------------------------------------------------ upgrades
+
+-- The facility items recorded for the markets' upgrades (改造提升): by
+-- market id, by item the latest row { state, year, note, set_by, set_at },
+-- and `history`, every row oldest first { code, item, state, year, note,
+-- set_by, set_at } (nil for NULL).
+function M.market_facilities()
+  local latest, history = {}, {}
+  for r in db.query([[SELECT f.market_id, m.code, f.item, f.state, f.year, f.note, f.set_by, f.set_at
+      FROM market_facility f JOIN market m ON m.id = f.market_id ORDER BY f.id]]) do
+    local x = { code = r.code, item = r.item, state = r.state, year = nn(r.year), note = nn(r.note),
+      set_by = r.set_by, set_at = r.set_at }
+    latest[r.market_id] = latest[r.market_id] or {}
+    latest[r.market_id][r.item] = x
+    history[#history + 1] = x
+  end
+  return latest, history
+end
+
+-- Record the state of facility `item` of market `market_id`.
+function M.add_market_facility(market_id, item, state, year, note, by)
+  db.exec("INSERT INTO market_facility(market_id, item, state, year, note, set_by) VALUES (?, ?, ?, ?, ?, ?)",
+    market_id, item, state, year or db.null, note or db.null, by)
+end
+
+-- ---------------------------------------------------------- assessment
+
+-- The bureau's ranks in the published assessments, by date then id:
+-- { date, assessor, rank, of_n, source, set_by, set_at }.
+function M.assessments()
+  local out = {}
+  for r in db.query("SELECT date, assessor, rank, of_n, source, set_by, set_at FROM assessment ORDER BY date, id") do
+    out[#out + 1] = { date = r.date, assessor = r.assessor, rank = r.rank, of_n = r.of_n, source = nn(r.source),
+      set_by = r.set_by, set_at = r.set_at }
+  end
+  return out
+end
+
+function M.add_assessment(a)
+  db.exec("INSERT INTO assessment(date, assessor, rank, of_n, source, set_by) VALUES (?, ?, ?, ?, ?, ?)",
+    a.date, a.assessor, a.rank, a.of_n, a.source or db.null, a.by)
+end
+
 -- Set market `id`'s standardisation (改造提升) status and year (nil: none).
 function M.set_market_upgrade(id, status, year)
   db.exec("UPDATE market SET std_status = ?, std_year = ? WHERE id = ?", status, year or db.null, id)

@@ -217,8 +217,47 @@ static const char m9_meeting[] =
     "  UNIQUE(team, date));\n"
     "CREATE INDEX IF NOT EXISTS meeting_date ON meeting(date);\n";
 
+/* Version 10: market_facility, the state of each facility item of a
+ * market's upgrade (改造提升: the items are rules/targets.lua's
+ * upgrade_items — 地面、货台、电线、给排水、停车场、环卫设施、公共设施 — not
+ * the schema's), one row per change so the rows are its history;
+ * assessment, the bureau's rank in a published assessment of the 省/市创卫办
+ * (task 6.1.1, 确保中游、力争上游); meeting_deleted, a meeting taken back by
+ * `meetings delete`, kept with who deleted it, when and why. */
+static const char m10_upgrades_assessment[] =
+    "CREATE TABLE IF NOT EXISTS market_facility(\n"
+    "  id BIGSERIAL PRIMARY KEY,\n"
+    "  market_id BIGINT NOT NULL REFERENCES market(id) ON DELETE CASCADE,\n"
+    "  item TEXT NOT NULL,\n"
+    "  state TEXT NOT NULL CHECK(state IN ('planned','renovating','upgraded')),\n"
+    "  year INTEGER,\n"
+    "  note TEXT,\n"
+    "  set_by TEXT NOT NULL,\n"
+    "  set_at TEXT NOT NULL DEFAULT " NOW ");\n"
+    "CREATE INDEX IF NOT EXISTS market_facility_market ON market_facility(market_id, item);\n"
+    "CREATE TABLE IF NOT EXISTS assessment(\n"
+    "  id BIGSERIAL PRIMARY KEY,\n"
+    "  date TEXT NOT NULL,\n"
+    "  assessor TEXT NOT NULL,\n"
+    "  rank INTEGER NOT NULL CHECK(rank >= 1),\n"
+    "  of_n INTEGER NOT NULL CHECK(of_n >= rank),\n"
+    "  source TEXT,\n"
+    "  set_by TEXT NOT NULL,\n"
+    "  set_at TEXT NOT NULL DEFAULT " NOW ");\n"
+    "CREATE TABLE IF NOT EXISTS meeting_deleted(\n"
+    "  id BIGSERIAL PRIMARY KEY,\n"
+    "  date TEXT NOT NULL,\n"
+    "  team TEXT NOT NULL,\n"
+    "  attendees TEXT,\n"
+    "  minutes_ref TEXT,\n"
+    "  recorded_at TEXT NOT NULL,\n"
+    "  deleted_by TEXT NOT NULL,\n"
+    "  reason TEXT NOT NULL,\n"
+    "  deleted_at TEXT NOT NULL DEFAULT " NOW ");\n";
+
 static const char *const migrations[] = { m1_tables, m2_views, m3_deadline, m4_vocabulary, m5_target_status,
-                                          m6_unit_mark, m7_plan, m8_target_progress, m9_meeting };
+                                          m6_unit_mark, m7_plan, m8_target_progress, m9_meeting,
+                                          m10_upgrades_assessment };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 /* The advisory lock's key: "cwsh" in ASCII, so other users of advisory

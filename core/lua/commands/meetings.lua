@@ -3,30 +3,21 @@
 -- meetings rules/schedule.lua makes due on the work calendar
 -- (core/lua/schedule.lua), per team and period.
 --
--- A due meeting is answered by a meeting its team held in the same week
--- (Monday to Sunday) as the day it is due — the day the calendar moved it
--- to, when a holiday did — each held meeting answering one due meeting.
+-- (core/lua/meetings.lua matches them); `meetings delete` takes one back,
+-- kept in meeting_deleted with who, why and when.
 
 local calendar = require("calendar")
 local schedule = require("schedule")
 
-local USAGE = "meetings [--missing] [PERIOD] | meetings add DATE TEAM [--attendees A,B] [--minutes REF] | "
-  .. "meetings import FILE [--encoding E]"
+local USAGE = "meetings [--missing] [--team T] [PERIOD] | meetings add DATE TEAM [--attendees A,B] [--minutes REF] | "
+  .. "meetings import FILE [--encoding E] | meetings delete DATE TEAM --by PERSON --reason TEXT | meetings deleted"
 
 local function need_db(what)
   if not db then error(("meetings %s: no database: the sqlite plugin is not loaded"):format(what), 0) end
   return require("store")
 end
 
--- The weekly meetings of rules/schedule.lua, and their teams in order.
-local function teams(s)
-  local list, seen = {}, {}
-  for _, ev in ipairs(s.events) do
-    local t = ev.kind == "meeting" and (ev.unit or ev.name)
-    if t and not seen[t] then seen[t] = true; list[#list + 1] = t end
-  end
-  return list, seen
-end
+local teams = require("meetings").teams
 
 local cmdargs = require("cmdargs")
 local function opts(args, known) return cmdargs.parse(args, known, "meetings") end
@@ -128,7 +119,38 @@ local function import(args)
   cwsh.notice(("%s: recorded %d meeting%s"):format(file, #rows, #rows == 1 and "" or "s"))
 end
 
-local function monday(date) return calendar.add_days(date, 1 - calendar.weekday(date)) end
+-- meetings delete DATE TEAM --by P --reason R: a meeting recorded by
+-- mistake is taken back, not erased: the row moves to meeting_deleted
+-- with who, why and when (`meetings deleted` lists them), and the
+-- meeting counts as not held again.
+local function delete(args)
+  local o, pos = opts(args, { ["--by"] = "value", ["--reason"] = "value" })
+  if #pos ~= 2 then error("usage: meetings delete DATE TEAM --by PERSON --reason TEXT", 0) end
+  local store = need_db("delete")
+  local date, team = pos[1], pos[2]
+  if not calendar.parse(date) then error(("meetings delete: '%s' is not a date (YYYY-MM-DD)"):format(date), 0) end
+  local by, reason = blank(o["--by"]), blank(o["--reason"])
+  if not by or not reason then
+    error("meetings delete needs --by PERSON and --reason TEXT: a deletion is kept with who and why", 0)
+  end
+  if not store.delete_meeting(team, date, by, reason) then
+    error(("meetings delete: no meeting of %s on %s is recorded"):format(team, date), 0)
+  end
+  cwsh.notice(("deleted %s's meeting of %s (by %s: %s); kept in meeting_deleted"):format(team, date, by, reason))
+end
+
+local function deleted(args)
+  if #args > 0 then error("usage: meetings deleted", 0) end
+  local store = need_db("deleted")
+  local out = { columns = { "team", "date", "attendees", "minutes", "recorded", "deleted", "by", "reason" },
+    keys = { "team", "date", "attendees", "minutes", "recorded_at", "deleted_at", "deleted_by", "reason" }, rows = {} }
+  local null = cwsh.null
+  for _, r in ipairs(store.deleted_meetings()) do
+    out.rows[#out.rows + 1] = { r.team, r.date, r.attendees or null, r.minutes_ref or null, r.recorded_at,
+      r.deleted_at, r.deleted_by, r.reason }
+  end
+  return out
+end
 
 local function list_meetings(args)
   local o, pos = opts(args, { ["--missing"] = "flag", ["--team"] = "value" })
@@ -146,24 +168,12 @@ local function list_meetings(args)
   local order = {}
   for i, t in ipairs((teams(s))) do order[t] = i end
   if o["--team"] and not order[o["--team"]] then
-    error(("meetings: '%s' has no weekly meeting in rules/schedule.lua"):format(o["--team"]), 0)
+    error(("meetings: '%s' has no weekly meeting in rules/schedule.lua (teams: %s)"):format(o["--team"],
+      table.concat((teams(s)), "、")), 0)
   end
-  local due = {}
-  for _, x in ipairs(schedule.occurrences(s, p.from, p.to)) do
-    local team = x.event.kind == "meeting" and (x.unit or x.name)
-    if team and (not o["--team"] or team == o["--team"]) then x.team = team; due[#due + 1] = x end
-  end
-  local held = store.meetings_between(monday(p.from), calendar.add_days(monday(p.to), 6))
+  local due, held = require("meetings").match(s, p.from, p.to, o["--team"])
   local rows = {}
   for _, d in ipairs(due) do
-    local wk = monday(d.date)
-    local last = calendar.add_days(wk, 6)
-    for _, h in ipairs(held) do
-      if not h.used and h.team == d.team and h.date >= wk and h.date <= last then
-        h.used, d.held = true, h
-        break
-      end
-    end
     if not d.held or not o["--missing"] then
       rows[#rows + 1] = { team = d.team, date = d.date, due = d, held = d.held }
     end
@@ -207,19 +217,26 @@ meetings import FILE records a CSV's rows (columns date/日期, team/专班, att
 all or none.  meetings [PERIOD] lists each due meeting with the one held in its week (Monday to Sunday
 of the day it is due, after a holiday moved it), and meetings held beyond those; --missing only the
 due meetings none answers; --team T one team.  Without PERIOD: this month.
+A team rules/schedule.lua does not declare is refused (add its meeting { } there first).
+meetings delete DATE TEAM --by PERSON --reason TEXT takes back a meeting recorded by mistake: it
+counts as not held again and is kept, with who, why and when, in meetings deleted.
 examples:
   meetings add 2026-10-08 城东所 --attendees 张伟,李娜 --minutes 城东〔2026〕41号
   meetings import 例会记录.csv
-  meetings --missing 2026-10]],
+  meetings --missing 2026-10
+  meetings delete 2026-10-08 城东所 --by 王芳 --reason 日期录错]],
   complete = function(words)
     if words[#words] == "import" then return "files" end
-    if #words == 1 then return { "add", "import", "--missing", "--team" } end
+    if #words == 1 then return { "add", "import", "delete", "deleted", "--missing", "--team" } end
+    if words[2] == "delete" then return { "--by", "--reason" } end
     return { "--missing", "--team", "--attendees", "--minutes" }
   end,
   run = function(args)
     local sub = args[1]
     if sub == "add" then return add(table.move(args, 2, #args, 1, {})) end
     if sub == "import" then return import(table.move(args, 2, #args, 1, {})) end
+    if sub == "delete" then return delete(table.move(args, 2, #args, 1, {})) end
+    if sub == "deleted" then return deleted(table.move(args, 2, #args, 1, {})) end
     return list_meetings(args)
   end,
 }
