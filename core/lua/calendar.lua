@@ -148,13 +148,20 @@ local function new_api(y, file)
   return api
 end
 
+-- A path as messages name it (rules.short), or as it is when the rules
+-- module in use has no short (a test's stand-in).
+local function short_path(path)
+  local rules = require("rules")
+  return type(rules) == "table" and rules.short and rules.short(path) or path
+end
+
 -- Load one year's file.  Returns the year's table or raises "file:line: why".
 local function load_file(path, year)
   local y = { year = year, days = {}, holidays = {}, nholiday = 0, nwork = 0 }
   local chunk, err = cwsh.sandbox_load(path, new_api(y))
   if not chunk then error(err, 0) end
   local ok, e = pcall(cwsh.budget, M.BUDGET, chunk)
-  local short = require("rules").short(path)
+  local short = short_path(path)
   y.file = short
   if not ok then
     e = tostring(e)
@@ -184,7 +191,7 @@ function M.load(dir)
         local path = dir .. "/" .. n
         local year = n:match("^(%d%d%d%d)%.lua$")
         if not year then
-          error(("%s: a calendar file is named YEAR.lua (e.g. 2026.lua)"):format(require("rules").short(path)), 0)
+          error(("%s: a calendar file is named YEAR.lua (e.g. 2026.lua)"):format(short_path(path)), 0)
         end
         year = tonumber(year)
         cal.years[year] = load_file(path, year)
@@ -212,11 +219,28 @@ function M.get() return current or M.reload() end
 -- ------------------------------------------------------------ warnings
 
 local warned = {}
+local held                  -- M.quietly: the warnings held back, or nil
 function M.reset_warnings() warned = {} end
 local function warn(msg)
+  if held then held[#held + 1] = msg; return end
   if warned[msg] then return end
   warned[msg] = true
   cwsh.notice("warning: " .. msg)
+end
+
+-- Run fn(...) with the warnings held back instead of printed (the ledger
+-- counts deadlines inside every import, whose output is the import's);
+-- returns fn's first result and the warnings, each once.
+function M.quietly(fn, ...)
+  local outer = held
+  held = {}
+  local ok, r = pcall(fn, ...)
+  local got = held
+  held = outer
+  if not ok then error(r, 0) end
+  local once, seen = {}, {}
+  for _, w in ipairs(got) do if not seen[w] then seen[w] = true; once[#once + 1] = w end end
+  return r, once
 end
 
 -- The year's table for day number n, or nil after warning.
@@ -233,7 +257,7 @@ local function year_of(n)
   end
   local first, last = cal.list[1], cal.list[#cal.list]
   if not last then
-    warn(("no calendar files in %s: %d counted with weekends only"):format(require("rules").short(cal.dir), y))
+    warn(("no calendar files in %s: %d counted with weekends only"):format(short_path(cal.dir), y))
   elseif y > last then
     warn(("%d is beyond the last calendar year loaded (%d): counted with weekends only, no holidays; add rules/calendar/%d.lua"):format(y, last, y))
   elseif y < first then

@@ -58,11 +58,18 @@ function M.listened(name)
   return set and set.handlers and set.handlers[name] and #set.handlers[name] > 0 or false
 end
 
--- The event of import `id`, read from the store.
+-- The event of import `id`, read from the store.  `inspections` is read
+-- when a handler first asks for it: the ledger needs only the id, and the
+-- table of every inspection of a province import costs tens of MB.
 function M.import_event(id)
   local store = require("store")
   local im = store.import_by_id(id)
-  return { id = id, file = im and im.file, inspections = store.import_inspections(id) }
+  return setmetatable({ id = id, file = im and im.file }, { __index = function(t, k)
+    if k ~= "inspections" then return nil end
+    local v = store.import_inspections(id)
+    rawset(t, k, v)
+    return v
+  end })
 end
 
 -- Called by the core (source.c) once an import's load has committed.

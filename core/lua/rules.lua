@@ -430,6 +430,10 @@ end
 -- from the files that load: vetoes, grades, tiers and combine are left
 -- out, and a file that fails is skipped (set.skipped holds why), so that
 -- a broken scoring.lua does not stop imports.
+-- The files of the rules directory that are not scoring rules: each has
+-- its own loader (targets.lua, schedule.lua, ledger_rules.lua, rewards.lua).
+M.NOT_RULES = { ["targets.lua"] = true, ["schedule.lua"] = true, ["ledger.lua"] = true, ["rewards.lua"] = true }
+
 function M.load(dir, partial)
   local names, err = cwsh.listdir(dir)
   if not names then return nil, err end
@@ -442,7 +446,7 @@ function M.load(dir, partial)
   -- every rule file's
   local texts = { voc.text or "" }
   for _, n in ipairs(names) do
-    if n:match("%.lua$") and n ~= domain.FILE and n ~= "targets.lua" and n ~= "schedule.lua" then
+    if n:match("%.lua$") and n ~= domain.FILE and not M.NOT_RULES[n] then
       set.files[#set.files + 1] = dir .. "/" .. n
     end
   end

@@ -77,6 +77,11 @@
  * Version 8: target_progress, the computed targets table with the hashes
  * that computed it (see m8_target_progress).
  * Version 9: meeting, the 专班 meetings held (see m9_meeting).
+ * Version 10: market_facility, assessment and meeting_deleted (see
+ * m10_upgrades_assessment).
+ * Version 11: the problem ledger (台账): finding, its audit trail
+ * finding_event, finding_milestone, and the public reports (群众举报)
+ * report with report_event (see m11_ledger).
  *
  * To change the schema, append a migration; never edit a released one.
  */
@@ -404,9 +409,121 @@ static const char m10_upgrades_assessment[] =
     "  reason TEXT NOT NULL,\n"
     "  deleted_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S','now','localtime')));\n";
 
+/* Version 11: the problem ledger (台账, core/lua/ledger.lua).
+ *
+ *   finding            one problem registered (立项): its source (the
+ *                      inspection's kind, 群众举报, 上级通报, ...), the
+ *                      inspection that found it (SET NULL when an import
+ *                      is undone or replaced: the finding stays, marked
+ *                      withdrawn or relinked) and the import (a plain
+ *                      number, no key: it outlives the import), or the
+ *                      report; market, item, the date found, the source
+ *                      inspection's kind and inspector (with market, item
+ *                      and date they identify it again after --replace),
+ *                      description, points lost, severity, deadline, the
+ *                      status (立项 整改中 待复查 已销号 复查未通过 长期整改
+ *                      已撤销; 逾期 is never stored, it is derived from the
+ *                      deadline), the responsibility chain as the data held
+ *                      it, the accountable and assigned person, the
+ *                      earlier finding it recurs and the recurrence count,
+ *                      the dates of the last rectification and of 销号.
+ *   finding_event      the audit trail: one row per change (who, when,
+ *                      action, from -> to, note, evidence, deadline, the
+ *                      inspection of a recheck).  Triggers refuse to
+ *                      delete or change a row, and to delete a finding.
+ *   finding_milestone  the milestones of a 长期整改 finding.
+ *   report             a public report (群众举报): date, channel, market,
+ *                      kind, description, the reporter and contact (stored
+ *                      whole, masked in every listing), status, who
+ *                      verified it, the finding it opened, the reward.
+ *   report_event       the report's audit trail (verification, unmasking).
+ */
+static const char m11_ledger[] =
+    "CREATE TABLE IF NOT EXISTS report(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  date TEXT NOT NULL,\n"
+    "  channel TEXT,\n"
+    "  market_id INTEGER NOT NULL REFERENCES market(id),\n"
+    "  kind TEXT NOT NULL,\n"
+    "  description TEXT,\n"
+    "  reporter TEXT,\n"
+    "  contact TEXT,\n"
+    "  status TEXT NOT NULL,\n"
+    "  verified_by TEXT,\n"
+    "  verified_at TEXT,\n"
+    "  reason TEXT,\n"
+    "  reward REAL,\n"
+    "  finding_id INTEGER,\n"
+    "  created_at TEXT NOT NULL);\n"
+    "CREATE INDEX IF NOT EXISTS report_date ON report(date);\n"
+    "CREATE TABLE IF NOT EXISTS report_event(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  report_id INTEGER NOT NULL REFERENCES report(id),\n"
+    "  at TEXT NOT NULL,\n"
+    "  by TEXT,\n"
+    "  action TEXT NOT NULL,\n"
+    "  note TEXT);\n"
+    "CREATE TABLE IF NOT EXISTS finding(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  source TEXT NOT NULL,\n"
+    "  inspection_id INTEGER REFERENCES inspection(id) ON DELETE SET NULL,\n"
+    "  import_id INTEGER,\n"
+    "  report_id INTEGER REFERENCES report(id),\n"
+    "  market_id INTEGER NOT NULL REFERENCES market(id),\n"
+    "  item_id INTEGER REFERENCES item(id),\n"
+    "  found TEXT NOT NULL,\n"
+    "  kind TEXT,\n"
+    "  inspector TEXT,\n"
+    "  description TEXT,\n"
+    "  deduction REAL,\n"
+    "  severity TEXT NOT NULL,\n"
+    "  deadline TEXT NOT NULL,\n"
+    "  status TEXT NOT NULL,\n"
+    "  chain TEXT,\n"
+    "  accountable TEXT,\n"
+    "  assigned TEXT,\n"
+    "  recurs_id INTEGER REFERENCES finding(id),\n"
+    "  recurrence INTEGER NOT NULL DEFAULT 0,\n"
+    "  fixed TEXT,\n"
+    "  closed TEXT,\n"
+    "  created_at TEXT NOT NULL);\n"
+    "CREATE INDEX IF NOT EXISTS finding_market_item ON finding(market_id, item_id, found);\n"
+    "CREATE INDEX IF NOT EXISTS finding_found ON finding(found);\n"
+    "CREATE INDEX IF NOT EXISTS finding_status ON finding(status, deadline);\n"
+    "CREATE INDEX IF NOT EXISTS finding_import ON finding(import_id);\n"
+    "CREATE INDEX IF NOT EXISTS finding_inspection ON finding(inspection_id);\n"
+    "CREATE INDEX IF NOT EXISTS finding_recurs ON finding(recurs_id);\n"
+    "CREATE TABLE IF NOT EXISTS finding_event(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  finding_id INTEGER NOT NULL REFERENCES finding(id),\n"
+    "  at TEXT NOT NULL,\n"
+    "  by TEXT,\n"
+    "  action TEXT NOT NULL,\n"
+    "  from_status TEXT,\n"
+    "  to_status TEXT,\n"
+    "  note TEXT,\n"
+    "  evidence TEXT,\n"
+    "  deadline TEXT,\n"
+    "  inspection_id INTEGER);\n"
+    "CREATE INDEX IF NOT EXISTS finding_event_finding ON finding_event(finding_id, id);\n"
+    "CREATE TABLE IF NOT EXISTS finding_milestone(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  finding_id INTEGER NOT NULL REFERENCES finding(id),\n"
+    "  due TEXT NOT NULL,\n"
+    "  title TEXT NOT NULL,\n"
+    "  done TEXT);\n"
+    "CREATE TRIGGER IF NOT EXISTS finding_event_kept BEFORE DELETE ON finding_event\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the ledger''s audit trail is never deleted'); END;\n"
+    "CREATE TRIGGER IF NOT EXISTS finding_event_fixed BEFORE UPDATE ON finding_event\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the ledger''s audit trail is never changed'); END;\n"
+    "CREATE TRIGGER IF NOT EXISTS finding_kept BEFORE DELETE ON finding\n"
+    "  BEGIN SELECT RAISE(ABORT, 'a finding is never deleted: it is withdrawn (已撤销)'); END;\n"
+    "CREATE TRIGGER IF NOT EXISTS report_event_kept BEFORE DELETE ON report_event\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the reports'' audit trail is never deleted'); END;\n";
+
 static const char *const migrations[] = { m1_tables, m2_views, m3_deadline, m4_vocabulary, m5_target_status,
                                           m6_unit_mark, m7_plan, m8_target_progress, m9_meeting,
-                                          m10_upgrades_assessment };
+                                          m10_upgrades_assessment, m11_ledger };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 int sqlite_schema_current(void) { return NMIGRATIONS; }

@@ -35,6 +35,7 @@ local function undo(id)
     local im = store.import_by_id(n)
     if not im then error(("imports undo: there is no import #%d (see `imports`)"):format(n), 0) end
     ev = events.import_event(n)          -- what it brought, before it goes
+    local _ = ev.inspections             -- (read lazily: read it now)
     local insp, res = store.delete_import(n)
     msg = ("removed import #%d (%s): %s inspection%s, %s item result%s"):format(n, im.file, count(insp),
       insp == 1 and "" or "s", count(res), res == 1 and "" or "s")

@@ -1,0 +1,317 @@
+-- commands/ledger.lua — `ledger`: the problem ledger (台账, core/lua/ledger
+-- .lua): list the findings, show one with its whole history, register one
+-- by hand, and move one along 立项 → 整改中 → 待复查 → 已销号 (assign, fix,
+-- verify or reject, milestones of a 长期整改); `ledger figures` gives the
+-- rectification rates per station, market and item.
+
+local ledger = require("ledger")
+local cmdargs = require("cmdargs")
+local calendar = require("calendar")
+
+ledger.subscribe()
+
+local LIST_USAGE = "ledger [--open|--overdue|--all] [--market M] [--unit U] [--item C] [--person P] [--recurring] [--status S] [--on DATE]"
+local USAGE = LIST_USAGE
+  .. " | ledger show ID | ledger add MARKET ITEM --note TEXT [--date D] [--source S] [--deadline D] [--by P]"
+  .. " | ledger assign ID PERSON [--by P] | ledger fix ID --note TEXT [--evidence REF] [--by P]"
+  .. " | ledger verify ID --by PERSON | ledger verify ID --reject --reason TEXT [--deadline D] [--by P]"
+  .. " | ledger milestone ID DATE TITLE [--by P] | ledger milestone ID --done N [--note T] [--by P]"
+  .. " | ledger figures [PERIOD] [--by unit|market|item] [--on DATE]"
+
+local function need_db()
+  if not db then error("ledger: no database: the sqlite plugin is not loaded", 0) end
+  return require("store")
+end
+
+local function null(v) if v == nil then return cwsh.null end return v end
+
+local function date_opt(cmd, o, k)
+  local s = o[k]
+  if s ~= nil and not calendar.parse(s) then error(("%s: %s needs a date YYYY-MM-DD, not '%s'"):format(cmd, k, s), 0) end
+  return s
+end
+
+local function finding_id(cmd, s)
+  local n = math.tointeger(tonumber(s or ""))
+  if not n or n < 1 then error(("%s: '%s' is not a finding id (see `ledger`)"):format(cmd, tostring(s)), 0) end
+  return n
+end
+
+-- A market by code, name or alias; an error naming what was asked.
+local function market(cmd, s)
+  local store = need_db()
+  local m = store.market_by_code(s)
+  if m then return m end
+  local found = store.markets_named(s)
+  if #found == 1 then return found[1] end
+  if #found > 1 then
+    local codes = {}
+    for _, x in ipairs(found) do codes[#codes + 1] = x.code end
+    error(("%s: '%s' names %d markets (%s): give the code"):format(cmd, s, #found, table.concat(codes, ", ")), 0)
+  end
+  error(("%s: no market '%s' (a code or name in the register)"):format(cmd, s), 0)
+end
+
+local function overdue_text(f, today, next_ms)
+  if not ledger.overdue(f, today, next_ms) then return nil end
+  local d = f.deadline < today and f.deadline or next_ms[f.id]
+  return ("逾期%d天"):format(calendar.day(today) - calendar.day(d))
+end
+
+local COLUMNS = { "id", "market", "unit", "item", "description", "found", "deadline", "status", "overdue", "assigned", "recurs" }
+
+local function list(args)
+  local o, pos = cmdargs.parse(args, { ["--open"] = "flag", ["--overdue"] = "flag", ["--all"] = "flag",
+    ["--market"] = "value", ["--unit"] = "value", ["--item"] = "value", ["--person"] = "value",
+    ["--recurring"] = "flag", ["--status"] = "value", ["--on"] = "value" }, "ledger", LIST_USAGE)
+  if #pos > 0 then
+    error(("ledger: unknown subcommand '%s' (show, add, assign, fix, verify, milestone, figures)"):format(pos[1]), 0)
+  end
+  local store = need_db()
+  local today = date_opt("ledger", o, "--on") or ledger.today()
+  local q = { exclude_withdrawn = not o["--all"] and not o["--status"], item = o["--item"], unit = o["--unit"],
+    person = o["--person"], recurring = o["--recurring"] }
+  if o["--status"] then
+    local ok = false
+    for _, s in ipairs(ledger.STATUSES) do if s == o["--status"] then ok = true end end
+    if not ok then
+      error(("ledger: --status is one of %s, not '%s'"):format(table.concat(ledger.STATUSES, "、"), o["--status"]), 0)
+    end
+    q.statuses = { o["--status"] }
+  elseif o["--open"] then
+    q.statuses = { "立项", "整改中", "待复查", "复查未通过", "长期整改" }
+  elseif o["--overdue"] then
+    q.statuses = ledger.OPEN
+    q.order = "u.name, f.deadline, f.id"
+  end
+  if o["--market"] then q.market_id = market("ledger", o["--market"]).id end
+  calendar.reset_warnings()
+  local next_ms = store.next_milestones()
+  local out = { columns = COLUMNS, keys = COLUMNS, rows = {} }
+  for _, f in ipairs(store.findings(q)) do
+    local late = overdue_text(f, today, next_ms)
+    if not o["--overdue"] or late then
+      out.rows[#out.rows + 1] = { f.id, f.market_name, null(f.unit), null(f.item), null(f.description), f.found,
+        f.deadline, f.status, null(late), null(f.assigned),
+        f.recurs_id and ("#%d 第%d次"):format(f.recurs_id, f.recurrence + 1) or cwsh.null }
+    end
+  end
+  cwsh.notice(("%d finding%s"):format(#out.rows, #out.rows == 1 and "" or "s"))
+  return out
+end
+
+local function show(args)
+  local _, pos = cmdargs.parse(args, {}, "ledger show")
+  if #pos ~= 1 then error("usage: ledger show ID", 0) end
+  local store = need_db()
+  local id = finding_id("ledger show", pos[1])
+  local f = store.finding(id)
+  if not f then error(("ledger show: there is no finding #%d (see `ledger`)"):format(id), 0) end
+  local today = ledger.today()
+  local next_ms = store.next_milestones()
+  local out = { columns = { "field", "value" }, rows = {} }
+  local function add(k, v) if v ~= nil and v ~= "" then out.rows[#out.rows + 1] = { k, v } end end
+  add("id", tostring(f.id))
+  add("status", f.status .. (ledger.overdue(f, today, next_ms) and ("（" .. overdue_text(f, today, next_ms) .. "）") or ""))
+  local src = f.source
+  if f.inspection_id then src = ("%s，检查 #%d%s"):format(src, f.inspection_id, f.inspector and ("（" .. f.inspector .. "）") or "") end
+  if f.import_id then src = src .. ("，导入 #%d"):format(f.import_id) end
+  if f.report_id then src = src .. ("，举报 #%d"):format(f.report_id) end
+  add("source", src)
+  add("market", ("%s %s"):format(f.market, f.market_name))
+  add("unit", f.unit)
+  add("item", f.item and ("%s %s"):format(f.item, f.item_title or "") or nil)
+  add("description", f.description)
+  add("deduction", f.deduction and ("%g"):format(f.deduction) or nil)
+  add("found", f.found)
+  add("severity", f.severity)
+  add("deadline", f.deadline)
+  add("chain", f.chain)
+  add("accountable", f.accountable)
+  add("assigned", f.assigned)
+  if f.recurs_id then add("recurs", ("#%d（第%d次）"):format(f.recurs_id, f.recurrence + 1)) end
+  add("fixed", f.fixed)
+  add("closed", f.closed)
+  for i, m in ipairs(store.milestones(id)) do
+    add("milestone", ("%d. %s %s%s"):format(i, m.due, m.title, m.done and ("（完成 " .. m.done .. "）") or ""))
+  end
+  for _, h in ipairs(store.finding_events(id)) do
+    local move = h.from_status and h.from_status ~= h.to_status and (h.from_status .. " → " .. h.to_status)
+      or (not h.from_status and h.to_status ~= h.action and h.to_status) or nil
+    local parts = { h.at }
+    if h.by then parts[#parts + 1] = h.by .. ":" end
+    parts[#parts + 1] = h.action
+    if move then parts[#parts + 1] = move end
+    local tail = {}
+    if h.note then tail[#tail + 1] = h.note end
+    if h.evidence then tail[#tail + 1] = "证据 " .. h.evidence end
+    if h.deadline and h.action ~= "立项" then tail[#tail + 1] = "期限 " .. h.deadline end
+    local line = table.concat(parts, " ")
+    if #tail > 0 then line = line .. "，" .. table.concat(tail, "，") end
+    add("history", line)
+  end
+  return out
+end
+
+local function add_cmd(args)
+  local o, pos = cmdargs.parse(args, { ["--note"] = "value", ["--date"] = "value", ["--source"] = "value",
+    ["--deadline"] = "value", ["--by"] = "value" }, "ledger add")
+  if #pos ~= 2 or not o["--note"] then
+    error("usage: ledger add MARKET ITEM --note TEXT [--date D] [--source S] [--deadline D] [--by P]", 0)
+  end
+  local m = market("ledger add", pos[1])
+  local found = date_opt("ledger add", o, "--date") or ledger.today()
+  local item = pos[2] ~= "-" and pos[2] or nil
+  local id, row = ledger.add({ market_id = m.id, item = item, found = found, description = o["--note"],
+    source = o["--source"] or "督查", deadline = o["--deadline"], by = o["--by"], note = "手工登记" })
+  cwsh.notice(("finding #%d: %s %s%s, due %s (%s)%s"):format(id, m.name, item or "", item and "" or "(no item)",
+    row.deadline, row.severity, row.assigned and (", assigned to " .. row.assigned) or ""))
+end
+
+local function assign(args)
+  local o, pos = cmdargs.parse(args, { ["--by"] = "value" }, "ledger assign")
+  if #pos ~= 2 then error("usage: ledger assign ID PERSON [--by P]", 0) end
+  need_db()
+  local id = finding_id("ledger assign", pos[1])
+  local from, to = ledger.assign(id, pos[2], o["--by"])
+  cwsh.notice(("finding #%d: assigned to %s (%s)"):format(id, pos[2], from == to and to or (from .. " → " .. to)))
+end
+
+local function fix(args)
+  local o, pos = cmdargs.parse(args, { ["--note"] = "value", ["--evidence"] = "value", ["--by"] = "value" }, "ledger fix")
+  if #pos ~= 1 or not o["--note"] then error("usage: ledger fix ID --note TEXT [--evidence REF] [--by P]", 0) end
+  need_db()
+  local id = finding_id("ledger fix", pos[1])
+  local from, to = ledger.fix(id, o["--note"], o["--evidence"], o["--by"])
+  cwsh.notice(("finding #%d: %s → %s"):format(id, from, to))
+end
+
+local function verify(args)
+  local o, pos = cmdargs.parse(args, { ["--by"] = "value", ["--reject"] = "flag", ["--reason"] = "value",
+    ["--deadline"] = "value" }, "ledger verify")
+  if #pos ~= 1 then error("usage: ledger verify ID --by PERSON | ledger verify ID --reject --reason TEXT [--deadline D] [--by P]", 0) end
+  need_db()
+  local id = finding_id("ledger verify", pos[1])
+  if o["--reject"] then
+    if not o["--reason"] then error("ledger verify --reject needs --reason TEXT (why the rectification fails)", 0) end
+    local from, to, deadline = ledger.reject(id, o["--reason"], o["--by"], date_opt("ledger verify", o, "--deadline"))
+    cwsh.notice(("finding #%d: %s → %s, new deadline %s"):format(id, from, to, deadline))
+    return
+  end
+  if o["--reason"] or o["--deadline"] then error("ledger verify: --reason and --deadline go with --reject", 0) end
+  if not o["--by"] then error("ledger verify needs --by PERSON (who rechecked it)", 0) end
+  local from, to = ledger.verify(id, o["--by"])
+  cwsh.notice(("finding #%d: %s → %s (by %s)"):format(id, from, to, o["--by"]))
+end
+
+local function milestone(args)
+  local o, pos = cmdargs.parse(args, { ["--done"] = "value", ["--note"] = "value", ["--by"] = "value" }, "ledger milestone")
+  need_db()
+  if o["--done"] then
+    if #pos ~= 1 then error("usage: ledger milestone ID --done N [--note T] [--by P]", 0) end
+    local id = finding_id("ledger milestone", pos[1])
+    local n = math.tointeger(tonumber(o["--done"]))
+    if not n then error(("ledger milestone: --done needs a milestone's number, not '%s'"):format(o["--done"]), 0) end
+    local m = ledger.milestone_done(id, n, o["--by"], o["--note"])
+    cwsh.notice(("finding #%d: milestone %d (%s %s) done"):format(id, n, m.due, m.title))
+    return
+  end
+  if #pos ~= 3 then error("usage: ledger milestone ID DATE TITLE [--by P] | ledger milestone ID --done N", 0) end
+  local id = finding_id("ledger milestone", pos[1])
+  if not calendar.parse(pos[2]) then error(("ledger milestone: '%s' is not a date (YYYY-MM-DD)"):format(pos[2]), 0) end
+  local from, last = ledger.milestone(id, pos[2], pos[3], o["--by"])
+  cwsh.notice(("finding #%d: %s, milestone %s %s, deadline %s"):format(id,
+    from == "长期整改" and from or (from .. " → 长期整改"), pos[2], pos[3], last))
+end
+
+local function rate(a, b) if b == 0 then return cwsh.null end return math.floor(a / b * 1000 + 0.5) / 10 end
+
+local function figures(args)
+  local o, pos = cmdargs.parse(args, { ["--by"] = "value", ["--on"] = "value" }, "ledger figures")
+  if #pos > 1 then error("usage: ledger figures [PERIOD] [--by unit|market|item] [--on DATE]", 0) end
+  need_db()
+  local by = o["--by"] or "unit"
+  if by ~= "unit" and by ~= "market" and by ~= "item" then
+    error(("ledger figures: --by is unit, market or item, not '%s'"):format(by), 0)
+  end
+  local from, to, name = "0000-01-01", "9999-12-31", "all"
+  if pos[1] then
+    local p = require("engine_period").parse(pos[1])
+    if not p then
+      local ok, err = pcall(require("engine").parse_period, pos[1])
+      error(ok and ("ledger figures: '%s' is not a period"):format(pos[1]) or err, 0)
+    end
+    from, to, name = p.from, p.to, p.name or pos[1]
+  end
+  calendar.reset_warnings()
+  local fig = ledger.figures(from, to, date_opt("ledger figures", o, "--on"))
+  local head = { unit = { "unit" }, market = { "market", "name", "unit" }, item = { "item", "name" } }
+  local cols = { table.unpack(head[by]) }
+  for _, c in ipairs({ "found", "closed", "rate %", "due", "closed on time", "on-time rate %", "open", "overdue" }) do
+    cols[#cols + 1] = c
+  end
+  local keys = { table.unpack(head[by]) }
+  for _, c in ipairs({ "found", "closed", "rate", "due", "closed_on_time", "on_time_rate", "open", "overdue" }) do
+    keys[#keys + 1] = c
+  end
+  local out = { columns = cols, keys = keys, rows = {} }
+  local function row(lead, x)
+    local r = { table.unpack(lead) }
+    for _, v in ipairs({ x.found, x.closed, rate(x.closed, x.found), x.due, x.closed_on_time,
+      rate(x.closed_on_time, x.due), x.open, x.overdue }) do r[#r + 1] = v end
+    out.rows[#out.rows + 1] = r
+  end
+  for _, x in ipairs(fig["by_" .. by]) do
+    if by == "unit" then row({ x.unit }, x)
+    elseif by == "market" then row({ x.market, x.name, null(x.unit) }, x)
+    else row({ null(x.item), null(x.name) }, x) end
+  end
+  local total = { "合计" }
+  for _ = 2, #head[by] do total[#total + 1] = cwsh.null end
+  row(total, fig)
+  cwsh.notice(("%s: %d found, %d closed, %d closed on time of %d due, %d overdue"):format(name, fig.found,
+    fig.closed, fig.closed_on_time, fig.due, fig.overdue))
+  return out
+end
+
+local SUBS = { show = show, add = add_cmd, assign = assign, fix = fix, verify = verify, milestone = milestone,
+  figures = figures }
+
+cwsh.command {
+  name = "ledger",
+  usage = USAGE,
+  help = "the problem ledger (台账): findings opened from imports, reports and by hand, each with its deadline and responsibility chain, and its life cycle 立项 → 整改中 → 待复查 → 已销号\n"
+    .. [[
+ledger lists findings (withdrawn ones with --all): --open not closed, --overdue open and past the
+deadline (by station), --market/--unit/--item/--person one of them, --recurring the recurrences,
+--status S one status, --on DATE the day overdue is counted on (default today).
+ledger show ID: every field and the whole history.  ledger add registers one by hand (ITEM a
+checklist code, or - for none); assign hands it to a person (立项 → 整改中); fix reports it
+rectified (→ 待复查); verify --by closes it (已销号) or --reject --reason sends it back (复查未通过)
+with a new deadline; milestone adds a 长期整改 milestone or marks one done.
+ledger figures [PERIOD]: rectification rate (closed ÷ found) and on-time rate (closed on time ÷ due)
+per station, market or item.  Rules: rules/ledger.lua.
+examples:
+  ledger --overdue
+  ledger show 12
+  ledger fix 12 --note 已清理 --evidence 照片2026-10-09
+  ledger verify 12 --by 王芳
+  ledger figures 2026-Q4 --by market]],
+  complete = function(words)
+    if #words == 1 then
+      return { "show", "add", "assign", "fix", "verify", "milestone", "figures", "--open", "--overdue", "--all",
+        "--market", "--unit", "--item", "--person", "--recurring", "--status", "--on" }
+    end
+    local last = words[#words]
+    if last == "--market" then return cwsh.completers.markets(true) end
+    if last == "--unit" then return cwsh.completers.units() end
+    if last == "--item" then return cwsh.completers.items() end
+    if last == "--status" then return ledger.STATUSES end
+    return {}
+  end,
+  run = function(args)
+    local sub = SUBS[args[1]]
+    if sub then return sub(table.move(args, 2, #args, 1, {})) end
+    return list(args)
+  end,
+}

@@ -1,0 +1,240 @@
+-- commands/reports.lua — `reports`: the public reports (群众举报) register
+-- (core/lua/reports.lua): add one or import a CSV of them, verify one (it
+-- opens a finding and earns the reward of rules/rewards.lua) or reject it,
+-- list them by month with the month's totals.  The reporter's contact is
+-- masked in every listing and mode; `reports show ID --unmask --by P`
+-- shows it and is audited.
+
+local reports = require("reports")
+local rewards = require("rewards")
+local cmdargs = require("cmdargs")
+
+local USAGE = "reports [--month M] [--totals] | reports add DATE MARKET KIND [--description T] [--channel C] "
+  .. "[--reporter N] [--contact X] [--by P] | reports import FILE [--encoding E] | reports verify ID --by P [--item C] "
+  .. "| reports verify ID --reject --reason TEXT --by P | reports show ID [--unmask --by P]"
+
+local function need_db()
+  if not db then error("reports: no database: the sqlite plugin is not loaded", 0) end
+  return require("store")
+end
+
+local function null(v) if v == nil then return cwsh.null end return v end
+
+local function report_id(cmd, s)
+  local n = math.tointeger(tonumber(s or ""))
+  if not n or n < 1 then error(("%s: '%s' is not a report id (see `reports`)"):format(cmd, tostring(s)), 0) end
+  return n
+end
+
+-- A market by code, name or alias: the market, or nil and why.
+local function market(s)
+  local store = need_db()
+  local m = store.market_by_code(s)
+  if m then return m end
+  local found = store.markets_named(s)
+  if #found == 1 then return found[1] end
+  if #found > 1 then return nil, ("'%s' names %d markets: give the code"):format(s, #found) end
+  return nil, ("no market '%s' (a code or name in the register)"):format(s)
+end
+
+local function add(args)
+  local o, pos = cmdargs.parse(args, { ["--description"] = "value", ["--channel"] = "value", ["--reporter"] = "value",
+    ["--contact"] = "value", ["--by"] = "value" }, "reports add")
+  if #pos ~= 3 then
+    error("usage: reports add DATE MARKET KIND [--description T] [--channel C] [--reporter N] [--contact X] [--by P]", 0)
+  end
+  need_db()
+  local rw = rewards.load()
+  local m, why = market(pos[2])
+  if not m then error("reports add: " .. why, 0) end
+  local r = { date = pos[1], market_id = m.id, kind = pos[3], description = o["--description"], channel = o["--channel"],
+    reporter = o["--reporter"], contact = o["--contact"], by = o["--by"] }
+  local ok, e = reports.check(r, rw)
+  if not ok then error("reports add: " .. e, 0) end
+  local id = reports.add(r)
+  cwsh.notice(("report #%d: %s %s, %s (待核实)"):format(id, r.date, m.name, r.kind))
+end
+
+local HEADER = { date = "date", ["日期"] = "date", ["举报日期"] = "date", channel = "channel", ["渠道"] = "channel",
+  ["举报渠道"] = "channel", market = "market", ["市场"] = "market", ["市场名称"] = "market", ["市场编号"] = "market",
+  kind = "kind", ["类别"] = "kind", ["举报类别"] = "kind", description = "description", ["描述"] = "description",
+  ["问题描述"] = "description", reporter = "reporter", ["举报人"] = "reporter", contact = "contact",
+  ["联系方式"] = "contact", ["联系电话"] = "contact" }
+
+local function trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
+local function blank(s) if s == nil or trim(s) == "" then return nil end return trim(s) end
+
+-- reports import FILE: all rows or none; every bad row as FILE:LINE:COLUMN.
+local function import(args)
+  local o, pos = cmdargs.parse(args, { ["--encoding"] = "value" }, "reports import")
+  if #pos ~= 1 then error("usage: reports import FILE [--encoding E]", 0) end
+  local store = need_db()
+  local rw = rewards.load()
+  local file = pos[1]
+  local rd <close> = csv.open(file, { encoding = o["--encoding"] })
+  local line, fields, why, wcol = rd:next()
+  if not line then error(("%s: the file is empty (no header row)"):format(file), 0) end
+  if not fields then error(("%s:%d:%d: %s"):format(file, line, wcol, why), 0) end
+  local col = {}
+  for j, h in ipairs(fields) do
+    local k = HEADER[trim(h):lower()]
+    if k then col[k] = j end
+  end
+  for _, k in ipairs({ "date", "market", "kind" }) do
+    if not col[k] then
+      error(("%s:%d: the header has no %s column (%s)"):format(file, line, k,
+        ({ date = "date/日期", market = "market/市场", kind = "kind/类别" })[k]), 0)
+    end
+  end
+  local rows, errs = {}, {}
+  while true do
+    line, fields, why, wcol = rd:next()
+    if not line then break end
+    if not fields then
+      errs[#errs + 1] = ("%s:%d:%d: %s"):format(file, line, wcol, why)
+    else
+      local function get(k) return col[k] and blank(fields[col[k]]) end
+      if get("date") or get("market") or get("kind") then
+        local m, mwhy = market(get("market") or "")
+        local r = { date = get("date"), market_id = m and m.id, kind = get("kind"), channel = get("channel"),
+          description = get("description"), reporter = get("reporter"), contact = get("contact") }
+        local ok, e = reports.check(r, rw)
+        if not m then errs[#errs + 1] = ("%s:%d:%d: %s"):format(file, line, col.market, mwhy)
+        elseif not ok then
+          errs[#errs + 1] = ("%s:%d:%d: %s"):format(file, line, e:match("^kind") and col.kind or col.date, e)
+        else rows[#rows + 1] = r end
+      end
+    end
+  end
+  if #errs > 0 then
+    error(table.concat(errs, "\n") .. ("\n%s: nothing imported (%d error%s)"):format(file, #errs, #errs == 1 and "" or "s"), 0)
+  end
+  store.tx(function() for _, r in ipairs(rows) do reports.add(r) end end)
+  cwsh.notice(("%s: registered %d report%s"):format(file, #rows, #rows == 1 and "" or "s"))
+end
+
+local function verify(args)
+  local o, pos = cmdargs.parse(args, { ["--by"] = "value", ["--reject"] = "flag", ["--reason"] = "value",
+    ["--item"] = "value" }, "reports verify")
+  if #pos ~= 1 then error("usage: reports verify ID --by P [--item C] | reports verify ID --reject --reason TEXT --by P", 0) end
+  need_db()
+  local id = report_id("reports verify", pos[1])
+  if not o["--by"] then error("reports verify needs --by PERSON (who verified it)", 0) end
+  if o["--reject"] then
+    if not o["--reason"] then error("reports verify --reject needs --reason TEXT", 0) end
+    reports.reject(id, o["--by"], o["--reason"])
+    cwsh.notice(("report #%d: 待核实 → 不属实 (by %s)"):format(id, o["--by"]))
+    return
+  end
+  local fid, reward, amount = reports.verify(id, o["--by"], o["--item"])
+  cwsh.notice(("report #%d: 待核实 → 属实 (by %s), finding #%d, reward %g 元%s"):format(id, o["--by"], fid, reward,
+    reward < amount and (" (%g 元 cut by the monthly cap)"):format(amount) or ""))
+end
+
+local COLUMNS = { "id", "date", "channel", "market", "kind", "description", "reporter", "contact", "status", "reward", "finding" }
+
+local function list(args)
+  local o, pos = cmdargs.parse(args, { ["--month"] = "value", ["--totals"] = "flag" }, "reports", USAGE)
+  if #pos > 0 then error(("reports: unknown subcommand '%s' (usage: %s)"):format(pos[1], USAGE), 0) end
+  local store = need_db()
+  local m = o["--month"]
+  if m and not m:match("^%d%d%d%d%-%d%d$") then error(("reports: --month needs YYYY-MM, not '%s'"):format(m), 0) end
+  local rows = store.reports(m and (m .. "-01"), m and (m .. "-31"))
+  local months, order = {}, {}
+  for _, r in ipairs(rows) do
+    local k = r.date:sub(1, 7)
+    if not months[k] then
+      months[k] = { month = k, n = 0, verified = 0, rejected = 0, pending = 0, reward = 0 }
+      order[#order + 1] = k
+    end
+    local t = months[k]
+    t.n = t.n + 1
+    if r.status == "属实" then t.verified = t.verified + 1; t.reward = t.reward + (r.reward or 0)
+    elseif r.status == "不属实" then t.rejected = t.rejected + 1
+    else t.pending = t.pending + 1 end
+  end
+  if o["--totals"] then
+    local out = { columns = { "month", "reports", "verified", "rejected", "pending", "rewards" },
+      keys = { "month", "reports", "verified", "rejected", "pending", "rewards" }, rows = {} }
+    for _, k in ipairs(order) do
+      local t = months[k]
+      out.rows[#out.rows + 1] = { k, t.n, t.verified, t.rejected, t.pending, t.reward }
+    end
+    return out
+  end
+  local out = { columns = COLUMNS, keys = COLUMNS, rows = {} }
+  for _, r in ipairs(rows) do
+    out.rows[#out.rows + 1] = { r.id, r.date, null(r.channel), r.market_name, r.kind, null(r.description),
+      null(r.reporter), null(reports.mask(r.contact)), r.status, null(r.reward), null(r.finding_id) }
+  end
+  for _, k in ipairs(order) do
+    local t = months[k]
+    cwsh.notice(("%s: %d report%s, %d verified, %d rejected, %d pending, rewards %g 元"):format(k, t.n,
+      t.n == 1 and "" or "s", t.verified, t.rejected, t.pending, t.reward))
+  end
+  return out
+end
+
+local function show(args)
+  local o, pos = cmdargs.parse(args, { ["--unmask"] = "flag", ["--by"] = "value" }, "reports show")
+  if #pos ~= 1 then error("usage: reports show ID [--unmask --by P]", 0) end
+  local store = need_db()
+  local id = report_id("reports show", pos[1])
+  local r
+  if o["--unmask"] then
+    if not o["--by"] then error("reports show --unmask needs --by PERSON (the look is audited)", 0) end
+    r = reports.unmask(id, o["--by"])
+  else
+    r = store.report(id)
+    if not r then error(("reports show: there is no report #%d (see `reports`)"):format(id), 0) end
+  end
+  local out = { columns = { "field", "value" }, rows = {} }
+  local function add(k, v) if v ~= nil and v ~= "" then out.rows[#out.rows + 1] = { k, tostring(v) } end end
+  add("id", r.id)
+  add("date", r.date)
+  add("channel", r.channel)
+  add("market", ("%s %s"):format(r.market, r.market_name))
+  add("kind", r.kind)
+  add("description", r.description)
+  add("reporter", r.reporter)
+  add("contact", o["--unmask"] and r.contact or reports.mask(r.contact))
+  add("status", r.status)
+  add("verified by", r.verified_by)
+  add("reason", r.reason)
+  if r.reward then add("reward", ("%g 元"):format(r.reward)) end
+  if r.finding_id then add("finding", "#" .. r.finding_id) end
+  for _, h in ipairs(store.report_events(id)) do
+    add("history", ("%s %s%s%s"):format(h.at, h.by and (h.by .. ": ") or "", h.action, h.note and ("，" .. h.note) or ""))
+  end
+  return out
+end
+
+local SUBS = { add = add, import = import, verify = verify, show = show }
+
+cwsh.command {
+  name = "reports",
+  usage = USAGE,
+  help = "public reports (群众举报): register, verify (opens a finding, earns the reward of rules/rewards.lua within the monthly cap) or reject, list by month\n"
+    .. [[
+reports [--month YYYY-MM] lists them with each month's totals on stderr (--totals: the totals as the
+table); the reporter's contact is masked (138****5678) in every listing and mode.  reports add DATE
+MARKET KIND registers one (KIND a reward kind of rules/rewards.lua); reports import FILE a CSV (date/日期,
+market/市场, kind/类别, channel/渠道, description/描述, reporter/举报人, contact/联系方式), all rows or none.
+reports verify ID --by P: 属实, opens a finding (the kind's item, or --item C) and grants the reward;
+--reject --reason TEXT: 不属实.  reports show ID [--unmask --by P]: the report and its history; an
+unmasked look is recorded in it.
+examples:
+  reports add 2026-10-09 城北市场 垃圾隔夜未清 --reporter 李明 --contact 13812345678 --channel 12345热线
+  reports verify 1 --by 王芳
+  reports --month 2026-10]],
+  complete = function(words)
+    if words[#words] == "import" then return "files" end
+    if #words == 1 then return { "add", "import", "verify", "show", "--month", "--totals" } end
+    return { "--by", "--reject", "--reason", "--item", "--unmask", "--description", "--channel", "--reporter", "--contact" }
+  end,
+  run = function(args)
+    local sub = SUBS[args[1]]
+    if sub then return sub(table.move(args, 2, #args, 1, {})) end
+    return list(args)
+  end,
+}

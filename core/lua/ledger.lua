@@ -1,0 +1,435 @@
+-- ledger.lua — the problem ledger (台账): every problem found is registered
+-- (立项) with its responsibility chain and deadline, and followed through
+-- 整改中 → 待复查 → 已销号 with an audit trail that nothing deletes.
+--
+-- Findings open by themselves from imports: the after-import event (events
+-- .lua) gives the import's id, and every item lost at an inspection of a
+-- kind rules/ledger.lua `opens` becomes a finding; a later inspection that
+-- passes the item records a 复查.  `imports undo` (the undo event) marks the
+-- import's findings withdrawn (已撤销), and a re-import with --replace
+-- relinks them to the new rows instead of opening them again.
+--
+-- Statuses: 立项, 整改中 (assigned), 待复查 (rectified, or passed at a later
+-- inspection), 已销号 (verified), 复查未通过 (rejected, with a new
+-- deadline), 长期整改 (construction with milestones), 已撤销 (its import was
+-- taken back).  逾期 is never stored: a finding is overdue when its status
+-- is open and its deadline (or a 长期整改 milestone) is before today.
+--
+-- The clock is M.clock (trusted Lua may set it: `lua require("ledger").clock
+-- = "2026-10-09 10:00:00"`), else CWSH_NOW, each "YYYY-MM-DD" or
+-- "YYYY-MM-DD HH:MM:SS", so tests can fix today; else the local time.
+--
+-- Contract for other modules (the bimonthly notice, the targets):
+--   figures(from, to) -> { found, closed, closed_on_time, due, open, overdue,
+--     by_unit = { { unit, found, ... } }, by_market = { { market, name, unit, ... } },
+--     by_item = { { item, name, ... } }, open_list = { { id, market, market_name,
+--     unit, item, description, found, deadline, status, overdue, assigned,
+--     accountable } } }
+
+local calendar = require("calendar")
+local lrules = require("ledger_rules")
+
+local M = {}
+
+M.OPEN = { "立项", "整改中", "复查未通过", "长期整改" }
+M.STATUSES = { "立项", "整改中", "待复查", "已销号", "复查未通过", "长期整改", "已撤销" }
+local OPEN = {}
+for _, s in ipairs(M.OPEN) do OPEN[s] = true end
+M.is_open = function(status) return OPEN[status] == true end
+
+local function store() return require("store") end
+
+-- ------------------------------------------------------------ clock
+
+function M.now()
+  local s = M.clock or os.getenv("CWSH_NOW")
+  if s and s:match("^%d%d%d%d%-%d%d%-%d%d$") then return s .. " 00:00:00" end
+  if s and s:match("^%d%d%d%d%-%d%d%-%d%d %d%d:%d%d:%d%d$") then return s end
+  return os.date("%Y-%m-%d %H:%M:%S")
+end
+function M.today() return M.now():sub(1, 10) end
+
+-- ------------------------------------------------------------ deadlines
+
+-- The deadline of a finding of class `class` found on `found`: `days`
+-- work days later on the calendar (the same day for 0).
+local function due_after(found, days)
+  if days == 0 then return found end
+  return calendar.add_workdays(found, days)
+end
+M.due_after = due_after
+
+-- The deadline a sheet's 整改期限 text gives for a finding found on
+-- `found`: the date itself, or the work days its words say; nil when it
+-- says neither.
+function M.sheet_deadline(r, found, text)
+  if text == nil or text == "" then return nil end
+  if calendar.parse(text) then return text end
+  local n = lrules.word_days(r, text)
+  return n and due_after(found, n) or nil
+end
+
+-- ------------------------------------------------------------ opening
+
+local function chain_text(c)
+  local parts = {}
+  for _, link in ipairs(lrules.LINKS) do
+    if c[link] then parts[#parts + 1] = link .. " " .. c[link] end
+  end
+  return #parts > 0 and table.concat(parts, "；") or nil
+end
+
+-- The columns of a new finding of `market_id` for item `it` (an item of the
+-- rule set, or nil) found on `found`, given a sheet's deadline text:
+-- severity, deadline, chain, accountable, assigned, recurs_id, recurrence.
+-- cache memoizes chains and deadlines over one import.
+local function fill(r, f, it, sheet, cache)
+  local class = lrules.class_of(r, it)
+  f.severity = class.name
+  local dk = f.found .. "\0" .. (sheet or "") .. "\0" .. class.name
+  local d = cache.deadline[dk]
+  if d == nil then
+    d = M.sheet_deadline(r, f.found, sheet)
+    if not d then
+      if sheet and sheet ~= "" and not cache.bad_words[sheet] then
+        cache.bad_words[sheet] = true
+        cwsh.notice(("ledger: 整改期限 '%s' is neither a date nor work days (%s deadline_words, N天): the item's class decides")
+          :format(sheet, r.file))
+      end
+      d = due_after(f.found, class.days)
+    end
+    cache.deadline[dk] = d
+  end
+  f.deadline = d
+  local c = cache.chain[f.market_id]
+  if not c then c = store().chain_of(f.market_id); cache.chain[f.market_id] = c end
+  f.chain = chain_text(c)
+  f.accountable = lrules.pick(r, "accountable", c, it)
+  f.assigned = lrules.pick(r, "assigned", c, it)
+  local prev = store().earlier_finding(f.market_id, f.item_id, calendar.add_days(f.found, -r.window), f.found)
+  if prev then f.recurs_id, f.recurrence = prev.id, prev.recurrence + 1 else f.recurrence = 0 end
+  return f
+end
+
+local function new_cache() return { deadline = {}, chain = {}, bad_words = {} } end
+
+-- The rule set's item `code` (its title, category and severity), from the
+-- active set or what an import reads; { code } when neither has it.
+local by_code
+local function rule_item(code)
+  local rules = package.loaded.rules
+  if type(rules) == "table" then
+    local set = rules.current and rules.current()
+    if set and set.by_code and set.by_code[code] then return set.by_code[code] end
+    if not by_code and rules.import_view then
+      local view = rules.import_view()
+      by_code = {}
+      for _, it in ipairs(view and view.items or {}) do by_code[it.code] = it end
+    end
+  end
+  return by_code and by_code[code] or { code = code }
+end
+
+
+-- The import event: open a finding for every lost item of the import,
+-- relink the findings of the import it replaced, record rechecks.  The
+-- rules and the calendar are applied here to the import's few distinct
+-- values (dates, sheet deadlines, items, markets); the store opens the
+-- findings in set-based statements (store.open_import).  One
+-- transaction; returns opened, relinked, rechecked, withdrawn counts.
+function M.on_import(e)
+  local r = lrules.load()
+  local s = store()
+  local p = { at = M.now(), kinds = r.open_list, window = r.window, recheck_kinds = {}, closes = {},
+    items = {}, due = {}, sheet = {}, markets = {} }
+  for k in pairs(r.recheck_kinds) do p.recheck_kinds[#p.recheck_kinds + 1] = k end
+  for k in pairs(r.closes) do p.closes[#p.closes + 1] = k end
+  table.sort(p.recheck_kinds)
+  table.sort(p.closes)
+  local counts
+  s.tx(function()
+    local days = {}
+    local ids = {}
+    for code, id in pairs(s.item_ids()) do ids[#ids + 1] = { code = code, id = id } end
+    table.sort(ids, function(a, b) return a.id < b.id end)
+    for _, x in ipairs(ids) do
+      local it = rule_item(x.code)
+      local class = lrules.class_of(r, it)
+      days[class.days] = true
+      p.items[#p.items + 1] = { item_id = x.id, severity = class.name, days = class.days,
+        acc = lrules.order_of(r, "accountable", it), asg = lrules.order_of(r, "assigned", it) }
+    end
+    local dates, sheet = s.import_dates(e.id, r.open_list)
+    for _, d in ipairs(dates) do
+      for n in pairs(days) do p.due[#p.due + 1] = { found = d, days = n, due = due_after(d, n) } end
+    end
+    local bad = {}
+    for _, x in ipairs(sheet) do
+      local due = M.sheet_deadline(r, x.date, x.text)
+      if due then p.sheet[#p.sheet + 1] = { found = x.date, text = x.text, due = due }
+      elseif not bad[x.text] then
+        bad[x.text] = true
+        cwsh.notice(("ledger: 整改期限 '%s' is neither a date nor work days (%s deadline_words, N天): the item's class decides")
+          :format(x.text, r.file))
+      end
+    end
+    for _, m in ipairs(s.import_chains(e.id)) do
+      local x = { market_id = m.market_id, chain = chain_text(m.links), acc = {}, asg = {} }
+      for i in ipairs(r.accountable) do x.acc[i] = lrules.pick_order(r, "accountable", i, m.links) end
+      for i in ipairs(r.assigned) do x.asg[i] = lrules.pick_order(r, "assigned", i, m.links) end
+      p.markets[#p.markets + 1] = x
+    end
+    counts = { s.open_import(e.id, p) }
+  end)
+  local opened, relinked, withdrawn, rechecked = table.unpack(counts)
+  return opened, relinked, rechecked, withdrawn
+end
+
+-- The undo event: the import's findings are withdrawn, audited; nothing
+-- is deleted.  A recheck by an inspection that is gone now (this import's,
+-- or one it replaced) is taken back too when it is still the finding's
+-- latest change: the finding returns to the status it had.  Returns
+-- withdrawn, rechecks taken back.
+function M.on_undo(e)
+  local s = store()
+  local at, n, back = M.now(), 0, 0
+  s.tx(function()
+    for _, x in ipairs(s.orphan_rechecks()) do
+      local set = { closed = s.null }
+      if x.from_status ~= "待复查" then set.fixed = s.null end   -- the recheck set it
+      s.transition(x.id, { x.to_status }, x.from_status, set)
+      s.add_event(x.id, { at = at, action = "撤销复查", from_status = x.to_status, to_status = x.from_status,
+        note = ("导入 #%d 已撤销（imports undo）"):format(e.id) })
+      back = back + 1
+    end
+    for _, f in ipairs(s.import_findings(e.id)) do
+      s.transition(f.id, { f.status }, "已撤销", {})
+      s.add_event(f.id, { at = at, action = "撤销", from_status = f.status, to_status = "已撤销",
+        note = ("导入 #%d 已撤销（imports undo）"):format(e.id) })
+      n = n + 1
+    end
+  end)
+  return n, back
+end
+
+-- ------------------------------------------------------------ transitions
+
+local function refuse(cmd, id, status, want)
+  if status == nil then error(("%s: there is no finding #%s (see `ledger`)"):format(cmd, tostring(id)), 0) end
+  error(("%s: finding #%d is %s: only a finding that is %s can be %s"):format(cmd, id, status,
+    table.concat(want.from, "、"), want.what), 0)
+end
+
+-- Move finding `id` along one transition in one write transaction: the
+-- status check and change are one conditional UPDATE (store.transition),
+-- so of two processes doing it at once one succeeds and the other is told
+-- the status the first left.  Returns the from status.
+local function move(cmd, id, want, to, set, ev)
+  local s = store()
+  local from
+  s.tx(function()
+    local f = s.finding(id)
+    if not f then refuse(cmd, id, nil, want) end
+    local allowed = false
+    for _, x in ipairs(want.from) do if x == f.status then allowed = true end end
+    if not allowed then refuse(cmd, id, f.status, want) end
+    local ok, now = s.transition(id, want.from, to or f.status, set)
+    if not ok then refuse(cmd, id, now, want) end
+    from = f.status
+    ev.from_status, ev.to_status = f.status, to or f.status
+    ev.at = ev.at or M.now()
+    s.add_event(id, ev)
+  end)
+  return from
+end
+
+local function get(cmd, id)
+  local f = store().finding(id)
+  if not f then error(("%s: there is no finding #%s (see `ledger`)"):format(cmd, tostring(id)), 0) end
+  return f
+end
+
+local ASSIGNABLE = { from = { "立项", "整改中", "复查未通过", "长期整改", "待复查" }, what = "assigned" }
+function M.assign(id, person, by)
+  local f = get("ledger assign", id)
+  local to = f.status == "立项" and "整改中" or f.status
+  local from = move("ledger assign", id, ASSIGNABLE, to, { assigned = person },
+    { by = by, action = "交办", note = ("%s → %s"):format(f.assigned or "（无）", person) })
+  return from, to
+end
+
+local FIXABLE = { from = { "立项", "整改中", "复查未通过", "长期整改" }, what = "reported fixed" }
+function M.fix(id, note, evidence, by)
+  local from = move("ledger fix", id, FIXABLE, "待复查", { fixed = M.today() },
+    { by = by, action = "整改", note = note, evidence = evidence })
+  return from, "待复查"
+end
+
+local VERIFIABLE = { from = { "待复查" }, what = "verified" }
+function M.verify(id, by)
+  local from = move("ledger verify", id, VERIFIABLE, "已销号", { closed = M.today() },
+    { by = by, action = "销号" })
+  return from, "已销号"
+end
+
+-- Reject a rectification: back to 复查未通过 with a new deadline (`deadline`,
+-- or the finding's class counted from today).
+function M.reject(id, reason, by, deadline)
+  local f = get("ledger verify", id)
+  if not deadline then
+    local class = lrules.load().classes[f.severity]
+    deadline = due_after(M.today(), class and class.days or 3)
+  end
+  local from = move("ledger verify", id, VERIFIABLE, "复查未通过", { deadline = deadline },
+    { by = by, action = "复查未通过", note = reason, deadline = deadline })
+  return from, "复查未通过", deadline
+end
+
+-- 长期整改: add a milestone (due, title); the finding's deadline is its
+-- last milestone.
+local PLANNABLE = { from = { "立项", "整改中", "复查未通过", "长期整改" }, what = "given milestones" }
+function M.milestone(id, due, title, by)
+  local s = store()
+  local last = due
+  for _, m in ipairs(s.milestones(id)) do if m.due > last then last = m.due end end
+  local from
+  s.tx(function()
+    from = move("ledger milestone", id, PLANNABLE, "长期整改", { deadline = last },
+      { by = by, action = "里程碑", note = ("%s %s"):format(due, title), deadline = last })
+    s.add_milestone(id, due, title)
+  end)
+  return from, last
+end
+
+function M.milestone_done(id, n, by, note)
+  local s = store()
+  local f = get("ledger milestone", id)
+  local list = s.milestones(id)
+  local m = list[n]
+  if not m then
+    error(("ledger milestone: finding #%d has %d milestone%s, not %d"):format(id, #list, #list == 1 and "" or "s", n), 0)
+  end
+  if m.done then error(("ledger milestone: milestone %d of finding #%d was done on %s"):format(n, id, m.done), 0) end
+  s.tx(function()
+    s.milestone_done(m.id, M.today())
+    s.add_event(id, { at = M.now(), by = by, action = "里程碑完成", from_status = f.status, to_status = f.status,
+      note = ("%s %s%s"):format(m.due, m.title, note and ("：" .. note) or "") })
+  end)
+  return m
+end
+
+-- A manual finding (ledger add, a verified report): f = { market_id,
+-- item (code or nil), found, description, source, report_id, deadline,
+-- by }; its id.
+function M.add(f)
+  local r = lrules.load()
+  local s = store()
+  local it = f.item and rule_item(f.item)
+  local ids = f.item and s.item_ids() or {}
+  local row = { source = f.source or "督查", report_id = f.report_id, market_id = f.market_id,
+    item_id = f.item and ids[f.item], found = f.found, description = f.description or (it and it.title),
+    event_note = f.note }
+  if f.item and not row.item_id then error(("ledger add: item '%s' is not in the checklist"):format(f.item), 0) end
+  local id
+  s.tx(function()
+    fill(r, row, it, f.deadline, new_cache())
+    id = s.add_finding(row, f.by, M.now())
+  end)
+  return id, row
+end
+
+-- ------------------------------------------------------------ queries
+
+-- Whether finding f is overdue on `today`: open and past its deadline, or
+-- (长期整改) past a milestone not done.  next_ms: store.next_milestones().
+function M.overdue(f, today, next_ms)
+  if not OPEN[f.status] then return false end
+  if f.deadline < today then return true end
+  local m = next_ms and next_ms[f.id]
+  return f.status == "长期整改" and m ~= nil and m < today
+end
+
+local function counts(t) return t or { found = 0, closed = 0, closed_on_time = 0, due = 0, open = 0, overdue = 0 } end
+
+local function tally(c, f, today, next_ms)
+  c.found = c.found + 1
+  if f.status == "已销号" then
+    c.closed = c.closed + 1
+    c.due = c.due + 1
+    if (f.fixed or f.closed) <= f.deadline then c.closed_on_time = c.closed_on_time + 1 end
+  else
+    if f.deadline <= today then c.due = c.due + 1 end
+    c.open = c.open + 1
+    if M.overdue(f, today, next_ms) then c.overdue = c.overdue + 1 end
+  end
+end
+
+-- The figures of the findings found from `from` to `to` (ISO dates, both
+-- included), withdrawn ones left out, as the contract above says.  due:
+-- closed, or with a deadline on or before today; closed_on_time: closed
+-- with its rectification (or the recheck) on or before its deadline.
+function M.figures(from, to, today)
+  today = today or M.today()
+  local s = store()
+  local next_ms = s.next_milestones()
+  local out = counts()
+  local by_unit, by_market, by_item = {}, {}, {}
+  local lu, lm, li = {}, {}, {}
+  out.open_list = {}
+  for _, f in ipairs(s.findings({ found_from = from, found_to = to, exclude_withdrawn = true })) do
+    tally(out, f, today, next_ms)
+    local u = f.unit or "（无）"
+    if not by_unit[u] then by_unit[u] = counts({ unit = u, found = 0, closed = 0, closed_on_time = 0, due = 0, open = 0, overdue = 0 }); lu[#lu + 1] = by_unit[u] end
+    tally(by_unit[u], f, today, next_ms)
+    if not by_market[f.market] then
+      by_market[f.market] = { market = f.market, name = f.market_name, unit = f.unit, found = 0, closed = 0,
+        closed_on_time = 0, due = 0, open = 0, overdue = 0 }
+      lm[#lm + 1] = by_market[f.market]
+    end
+    tally(by_market[f.market], f, today, next_ms)
+    local ik = f.item or ""
+    if not by_item[ik] then
+      by_item[ik] = { item = f.item, name = f.item_title, found = 0, closed = 0, closed_on_time = 0, due = 0, open = 0, overdue = 0 }
+      li[#li + 1] = by_item[ik]
+    end
+    tally(by_item[ik], f, today, next_ms)
+    if f.status ~= "已销号" then
+      out.open_list[#out.open_list + 1] = { id = f.id, market = f.market, market_name = f.market_name, unit = f.unit,
+        item = f.item, description = f.description, found = f.found, deadline = f.deadline, status = f.status,
+        overdue = M.overdue(f, today, next_ms), assigned = f.assigned, accountable = f.accountable }
+    end
+  end
+  table.sort(lu, function(a, b) return a.unit < b.unit end)
+  table.sort(lm, function(a, b) return a.market < b.market end)
+  table.sort(li, function(a, b) return (a.item or "") < (b.item or "") end)
+  out.by_unit, out.by_market, out.by_item = lu, lm, li
+  return out
+end
+
+-- Subscribe to the core's events (init.lua loads commands, which load this).
+local subscribed = false
+function M.subscribe()
+  if subscribed or not cwsh.on then return end
+  subscribed = true
+  -- An import says nothing of the findings it opened and rechecked (its
+  -- summary is the import's; `ledger` lists them), nor of the calendar's
+  -- warnings while counting their deadlines: only of a replaced import's
+  -- findings kept or withdrawn, which the user did not ask for by name.
+  cwsh.on("import", function(e)
+    if not db then return end
+    local c = calendar.quietly(function() return { M.on_import(e) } end)
+    local relinked, withdrawn = c[2], c[4]
+    local parts = {}
+    if relinked > 0 then parts[#parts + 1] = ("kept %d finding%s of the import it replaced"):format(relinked, relinked == 1 and "" or "s") end
+    if withdrawn > 0 then parts[#parts + 1] = ("withdrew %d it no longer lists (已撤销)"):format(withdrawn) end
+    if #parts > 0 then cwsh.notice(("ledger: import #%d: %s"):format(e.id, table.concat(parts, ", "))) end
+  end)
+  -- `imports undo` says what it removed; the findings it withdrew show in
+  -- `ledger --all` and each one's history.
+  cwsh.on("undo", function(e)
+    if not db then return end
+    M.on_undo(e)
+  end)
+end
+
+return M

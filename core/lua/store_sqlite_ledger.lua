@@ -1,0 +1,483 @@
+-- store_sqlite_ledger.lua — the SQLite repository's operations for the
+-- problem ledger (台账, core/lua/ledger.lua) and the public reports
+-- (群众举报): findings, their audit trail, milestones, reports.  Merged
+-- into store_sqlite.lua's module, so callers use require("store") as for
+-- every other operation.  The tables are schema version 10
+-- (plugins/sqlite/sqlite_schema.c, m10_ledger); triggers there keep the
+-- audit trail from being deleted or changed.
+
+local L = {}
+
+local function nn(v) if v == db.null then return nil end return v end
+local function null(v) if v == nil then return db.null end return v end
+
+-- ------------------------------------------------------------ findings
+
+L.OPEN_STATUSES = { "立项", "整改中", "复查未通过", "长期整改" }
+
+-- ------------------------------------------------- opening from imports
+--
+-- An import opens its findings in a few set-based statements, not one
+-- Lua call per finding: a province import loses hundreds of thousands of
+-- items, and a command's Lua runs under the instruction budget.  The Lua
+-- side (ledger.lua) computes what needs the rules and the calendar for
+-- the import's few distinct values (found dates, sheet deadlines, items,
+-- markets) into TEMP tables; the statements join them.
+
+local LOST = [[(w.outcome = 'fail' OR r.deduction > 0)]]
+
+local function in_list(prefix, list, args)
+  local names = {}
+  for i, v in ipairs(list) do args[prefix .. i] = v; names[i] = ":" .. prefix .. i end
+  return #names > 0 and table.concat(names, ", ") or "NULL"
+end
+
+-- The distinct dates of import n's inspections of the kinds listed, and
+-- the distinct (date, 整改期限 text) pairs among them.
+function L.import_dates(n, kinds)
+  local args = { n = n }
+  local ks = in_list("k", kinds, args)
+  local dates, sheet = {}, {}
+  for r in db.query(("SELECT DISTINCT date FROM inspection WHERE import_id = :n AND kind IN (%s) ORDER BY date"):format(ks), args) do
+    dates[#dates + 1] = r.date
+  end
+  for r in db.query(([[SELECT DISTINCT date, deadline FROM inspection WHERE import_id = :n AND kind IN (%s)
+      AND deadline IS NOT NULL AND deadline <> '' ORDER BY date, deadline]]):format(ks), args) do
+    sheet[#sheet + 1] = { date = r.date, text = r.deadline }
+  end
+  return dates, sheet
+end
+
+-- The responsibility chain of every market import n inspected: { {
+-- market_id, links = { [link] = name } } } (names joined with 、).
+function L.import_chains(n)
+  local out = {}
+  for r in db.query([[SELECT m.id, u.name AS unit, o.name AS operator,
+        (SELECT group_concat(name, '、') FROM (SELECT name FROM person WHERE unit_id = m.operator_id AND role = '管理员' ORDER BY id)) AS mgr,
+        (SELECT group_concat(name, '、') FROM (SELECT name FROM person WHERE unit_id = m.operator_id AND role = '保洁员' ORDER BY id)) AS cln,
+        (SELECT group_concat(name, '、') FROM (SELECT p.name FROM assignment a JOIN person p ON p.id = a.person_id
+            WHERE a.kind = '包所' AND a.unit_id = m.unit_id ORDER BY p.id)) AS leader,
+        (SELECT group_concat(name, '、') FROM (SELECT coalesce(p.name, d.name) AS name FROM assignment a
+            JOIN unit d ON d.id = a.unit_id LEFT JOIN person p ON p.id = a.person_id
+            WHERE a.kind = '包挂市场' AND a.market_id = m.id ORDER BY a.id)) AS dept
+      FROM market m LEFT JOIN unit u ON u.id = m.unit_id LEFT JOIN unit o ON o.id = m.operator_id
+     WHERE m.id IN (SELECT market_id FROM inspection WHERE import_id = ?) ORDER BY m.id]], n) do
+    out[#out + 1] = { market_id = r.id, links = { ["所"] = nn(r.unit), ["主办单位"] = nn(r.operator),
+      ["管理员"] = nn(r.mgr), ["保洁员"] = nn(r.cln), ["包所领导"] = nn(r.leader), ["包挂部门"] = nn(r.dept) } }
+  end
+  return out
+end
+
+local open_import
+
+local TEMP = [[
+CREATE TEMP TABLE IF NOT EXISTS ledger_item(item_id INTEGER PRIMARY KEY, severity TEXT, days INTEGER, acc INTEGER, asg INTEGER);
+CREATE TEMP TABLE IF NOT EXISTS ledger_due(found TEXT, days INTEGER, due TEXT, PRIMARY KEY(found, days));
+CREATE TEMP TABLE IF NOT EXISTS ledger_sheet(found TEXT, text TEXT, due TEXT, PRIMARY KEY(found, text));
+CREATE TEMP TABLE IF NOT EXISTS ledger_market(market_id INTEGER PRIMARY KEY, chain TEXT);
+CREATE TEMP TABLE IF NOT EXISTS ledger_pick(market_id INTEGER, which TEXT, ord INTEGER, name TEXT, PRIMARY KEY(market_id, which, ord));
+CREATE TEMP TABLE IF NOT EXISTS ledger_relink(id INTEGER PRIMARY KEY, iid INTEGER, old_import INTEGER, status TEXT);
+CREATE TEMP TABLE IF NOT EXISTS ledger_recheck(id INTEGER PRIMARY KEY, status TEXT, iid INTEGER, date TEXT, kind TEXT, inspector TEXT, to_status TEXT);
+CREATE TEMP TABLE IF NOT EXISTS ledger_depth(id INTEGER PRIMARY KEY, depth INTEGER);
+CREATE TEMP TABLE IF NOT EXISTS ledger_prev(id INTEGER PRIMARY KEY, pid INTEGER);
+DELETE FROM ledger_item; DELETE FROM ledger_due; DELETE FROM ledger_sheet; DELETE FROM ledger_market;
+DELETE FROM ledger_pick; DELETE FROM ledger_relink; DELETE FROM ledger_recheck; DELETE FROM ledger_depth;
+DELETE FROM ledger_prev;]]
+
+-- Open import n's findings.  p = { at, kinds (that open findings),
+-- recheck_kinds, closes (kinds whose recheck closes), window (days),
+-- items = { { item_id, severity, days, acc, asg } }, due = { { found, days,
+-- due } }, sheet = { { found, text, due } }, markets = { { market_id, chain,
+-- acc = { [ord] = name }, asg = { [ord] = name } } } }.  In the caller's
+-- transaction.  Returns opened, relinked, withdrawn, rechecked.
+function L.open_import(n, p)
+  -- bounded memory like the load itself (16 MiB of page cache, not the
+  -- queries' 64), whatever the import's size
+  local cache = db.one("PRAGMA cache_size")
+  local was
+  for _, v in pairs(cache or {}) do was = v end
+  db.exec("PRAGMA cache_size = -16384")
+  local ok, a, b, c, d = pcall(open_import, n, p)
+  if was then db.exec(("PRAGMA cache_size = %d"):format(was)) end
+  if not ok then error(a, 0) end
+  return a, b, c, d
+end
+
+open_import = function(n, p)
+  db.exec(TEMP)
+  for _, x in ipairs(p.items) do
+    db.exec("INSERT INTO ledger_item VALUES (?, ?, ?, ?, ?)", x.item_id, x.severity, x.days, x.acc, x.asg)
+  end
+  for _, x in ipairs(p.due) do db.exec("INSERT OR IGNORE INTO ledger_due VALUES (?, ?, ?)", x.found, x.days, x.due) end
+  for _, x in ipairs(p.sheet) do db.exec("INSERT OR IGNORE INTO ledger_sheet VALUES (?, ?, ?)", x.found, x.text, x.due) end
+  for _, m in ipairs(p.markets) do
+    db.exec("INSERT INTO ledger_market VALUES (?, ?)", m.market_id, null(m.chain))
+    for ord, name in pairs(m.acc) do db.exec("INSERT INTO ledger_pick VALUES (?, 'a', ?, ?)", m.market_id, ord, name) end
+    for ord, name in pairs(m.asg) do db.exec("INSERT INTO ledger_pick VALUES (?, 's', ?, ?)", m.market_id, ord, name) end
+  end
+  local args = { n = n, at = p.at }
+  local ks = in_list("k", p.kinds, args)
+  local rk = in_list("r", p.recheck_kinds, args)
+  local ck = in_list("c", p.closes, args)
+  local maxid = db.one("SELECT coalesce(max(id), 0) AS m FROM finding").m
+  args.maxid = maxid
+  args.window = ("-%d days"):format(p.window)
+
+  -- a re-import (--replace): the findings of the import it replaced (an
+  -- import that is gone; the load deletes its inspections with foreign
+  -- keys off, so their inspection_id may even name a reused id) that the
+  -- new rows lose again are relinked to them, with their history
+  db.exec(([[INSERT INTO ledger_relink(id, iid, old_import, status)
+    SELECT f.id, (SELECT i.id FROM inspection i JOIN result r ON r.inspection_id = i.id AND r.item_id = f.item_id
+        LEFT JOIN result_word w ON w.word = r.result
+       WHERE i.import_id = :n AND i.market_id = f.market_id AND i.date = f.found AND i.kind IS f.kind
+         AND i.inspector IS f.inspector AND %s LIMIT 1), f.import_id, f.status
+      FROM finding f WHERE f.import_id IS NOT NULL AND f.status <> '已撤销'
+       AND f.import_id NOT IN (SELECT id FROM import)]]):format(LOST), args)
+  db.exec([[INSERT INTO finding_event(finding_id, at, action, from_status, to_status, note, inspection_id)
+    SELECT id, :at, '重新导入', status, status, '导入 #' || :n || ' 替换了导入 #' || old_import, iid
+      FROM ledger_relink WHERE iid IS NOT NULL ORDER BY id]], args)
+  db.exec([[INSERT INTO finding_event(finding_id, at, action, from_status, to_status, note)
+    SELECT id, :at, '撤销', status, '已撤销', '导入 #' || old_import || ' 已不在（重新导入 #' || :n || ' 不含此问题）'
+      FROM ledger_relink WHERE iid IS NULL ORDER BY id]], args)
+  local relinked = db.exec([[UPDATE finding SET inspection_id = l.iid, import_id = :n FROM ledger_relink l
+    WHERE finding.id = l.id AND l.iid IS NOT NULL]], args)
+  local withdrawn = db.exec([[UPDATE finding SET status = '已撤销', inspection_id = NULL FROM ledger_relink l
+    WHERE finding.id = l.id AND l.iid IS NULL]], args)
+
+  -- every lost item of an inspection of the opening kinds that has no
+  -- finding yet (a relinked one has)
+  local opened = db.exec(([[INSERT INTO finding(source, inspection_id, import_id, market_id, item_id, found, kind,
+      inspector, description, deduction, severity, deadline, status, chain, accountable, assigned, recurrence, created_at)
+    SELECT i.kind, i.id, :n, i.market_id, r.item_id, i.date, i.kind, i.inspector, coalesce(r.note, it.title),
+      r.deduction, li.severity, coalesce(ls.due, ld.due), '立项', lm.chain, pa.name, ps.name, 0, :at
+      FROM inspection i JOIN result r ON r.inspection_id = i.id JOIN item it ON it.id = r.item_id
+      LEFT JOIN result_word w ON w.word = r.result
+      JOIN ledger_item li ON li.item_id = r.item_id
+      LEFT JOIN ledger_due ld ON ld.found = i.date AND ld.days = li.days
+      LEFT JOIN ledger_sheet ls ON ls.found = i.date AND ls.text = i.deadline
+      LEFT JOIN ledger_market lm ON lm.market_id = i.market_id
+      LEFT JOIN ledger_pick pa ON pa.market_id = i.market_id AND pa.which = 'a' AND pa.ord = li.acc
+      LEFT JOIN ledger_pick ps ON ps.market_id = i.market_id AND ps.which = 's' AND ps.ord = li.asg
+     WHERE i.import_id = :n AND i.kind IN (%s) AND %s
+       AND NOT EXISTS (SELECT 1 FROM finding f WHERE f.inspection_id = i.id AND f.item_id = r.item_id
+                       AND f.import_id = :n)
+     ORDER BY i.date, i.id, it.code]]):format(ks, LOST), args)
+  db.exec([[INSERT INTO finding_event(finding_id, at, by, action, to_status, note, deadline, inspection_id)
+    SELECT id, :at, inspector, '立项', '立项', '导入 #' || :n, deadline, inspection_id FROM finding
+     WHERE id > :maxid ORDER BY id]], args)
+
+  -- recurrence: the latest earlier finding of the same market and item
+  -- within the window, and the count along that chain (the earlier one's
+  -- count + 1)
+  -- (found in a TEMP table first: an UPDATE of every new row would rewrite
+  -- them all, most to NULL)
+  db.exec([[INSERT INTO ledger_prev(id, pid)
+    SELECT id, pid FROM (SELECT f.id, (SELECT p.id FROM finding p WHERE p.market_id = f.market_id
+        AND p.item_id = f.item_id AND p.found < f.found AND p.found >= date(f.found, :window)
+        AND p.status <> '已撤销' ORDER BY p.found DESC, p.id DESC LIMIT 1) AS pid
+      FROM finding f WHERE f.id > :maxid AND f.item_id IS NOT NULL) WHERE pid IS NOT NULL]], args)
+  db.exec([[UPDATE finding SET recurs_id = l.pid FROM ledger_prev l WHERE finding.id = l.id]])
+  db.exec([[INSERT INTO ledger_depth(id, depth)
+    WITH RECURSIVE c(id, depth) AS (
+      SELECT l.id, p.recurrence + 1 FROM ledger_prev l JOIN finding p ON p.id = l.pid WHERE l.pid <= :maxid
+      UNION ALL                -- an earlier new finding that recurs nothing
+      SELECT l.id, 1 FROM ledger_prev l WHERE l.pid > :maxid AND l.pid NOT IN (SELECT id FROM ledger_prev)
+      UNION ALL
+      SELECT l.id, c.depth + 1 FROM c JOIN ledger_prev l ON l.pid = c.id)
+    SELECT id, depth FROM c]], args)
+  db.exec([[UPDATE finding SET recurrence = d.depth FROM ledger_depth d WHERE finding.id = d.id]])
+
+  -- rechecks: per open finding of the import's markets, its first
+  -- passing inspection in the import (one probe of inspection(market_id,
+  -- date) each; a join of every pass with every earlier finding grew with
+  -- their product)
+  db.exec(([[INSERT INTO ledger_recheck(id, status, iid, date, kind, inspector, to_status)
+    SELECT f.id, f.status, i.id, i.date, i.kind, i.inspector,
+           CASE WHEN i.kind IN (%s) THEN '已销号' ELSE '待复查' END FROM finding f
+      JOIN inspection i ON i.id = (SELECT i2.id FROM inspection i2
+          JOIN result r ON r.inspection_id = i2.id AND r.item_id = f.item_id
+          JOIN result_word w ON w.word = r.result AND w.outcome = 'pass'
+         WHERE i2.market_id = f.market_id AND i2.date > f.found AND i2.import_id = :n AND r.deduction = 0
+           AND i2.kind IN (%s)
+         ORDER BY i2.date, i2.id LIMIT 1)
+     WHERE f.status IN ('立项', '整改中', '复查未通过', '长期整改', '待复查') AND f.item_id IS NOT NULL
+       AND f.market_id IN (SELECT market_id FROM inspection WHERE import_id = :n)
+       AND (f.status <> '待复查' OR i.kind IN (%s))   -- rechecked already, unless this one closes it
+       ]]):format(ck, rk, ck), args)
+  db.exec([[INSERT INTO finding_event(finding_id, at, by, action, from_status, to_status, note, inspection_id)
+    SELECT id, :at, inspector, '复查', status, to_status, date || ' ' || kind || ' 该项合格', iid
+      FROM ledger_recheck ORDER BY date, iid, id]], args)
+  local rechecked = db.exec([[UPDATE finding SET status = l.to_status,
+      fixed = CASE WHEN l.status = '待复查' THEN finding.fixed ELSE l.date END,
+      closed = CASE WHEN l.to_status = '已销号' THEN l.date ELSE finding.closed END
+    FROM ledger_recheck l WHERE finding.id = l.id]])
+  return opened, relinked, withdrawn, rechecked
+end
+
+-- The market's responsibility chain as the data holds it: { [link] =
+-- name } for the links of ledger_rules.LINKS (names joined with 、 when
+-- several people hold one), and { unit_id }.
+function L.chain_of(market_id)
+  local m = db.one([[SELECT m.unit_id, u.name AS unit, m.operator_id, o.name AS operator FROM market m
+      LEFT JOIN unit u ON u.id = m.unit_id LEFT JOIN unit o ON o.id = m.operator_id WHERE m.id = ?]], market_id)
+  local c = {}
+  if not m then return c end
+  c["所"], c["主办单位"] = nn(m.unit), nn(m.operator)
+  local function names(sql, ...)
+    local r = db.one("SELECT group_concat(n, '、') AS v FROM (" .. sql .. ")", ...)
+    return r and nn(r.v)
+  end
+  if nn(m.operator_id) then
+    c["管理员"] = names("SELECT name AS n FROM person WHERE unit_id = ? AND role = '管理员' ORDER BY id", m.operator_id)
+    c["保洁员"] = names("SELECT name AS n FROM person WHERE unit_id = ? AND role = '保洁员' ORDER BY id", m.operator_id)
+  end
+  if nn(m.unit_id) then
+    c["包所领导"] = names([[SELECT p.name AS n FROM assignment a JOIN person p ON p.id = a.person_id
+        WHERE a.kind = '包所' AND a.unit_id = ? ORDER BY p.id]], m.unit_id)
+  end
+  c["包挂部门"] = names([[SELECT coalesce(p.name, d.name) AS n FROM assignment a JOIN unit d ON d.id = a.unit_id
+      LEFT JOIN person p ON p.id = a.person_id WHERE a.kind = '包挂市场' AND a.market_id = ? ORDER BY a.id]], market_id)
+  return c
+end
+
+-- The latest finding of (market, item) found in [from, before) that is not
+-- withdrawn: { id, recurrence } or nil.
+function L.earlier_finding(market_id, item_id, from, before)
+  local r = db.one([[SELECT id, recurrence FROM finding WHERE market_id = ? AND item_id IS ? AND found >= ? AND found < ?
+      AND status <> '已撤销' ORDER BY found DESC, id DESC LIMIT 1]], market_id, null(item_id), from, before)
+  return r
+end
+
+-- Insert a finding (f: the columns of table finding) and its first audit
+-- row (立项 by `by` at `at`); its id.
+function L.add_finding(f, by, at)
+  local _, id = db.exec([[INSERT INTO finding(source, inspection_id, import_id, report_id, market_id, item_id, found,
+      kind, inspector, description, deduction, severity, deadline, status, chain, accountable, assigned,
+      recurs_id, recurrence, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '立项', ?, ?, ?, ?, ?, ?)]],
+    f.source, null(f.inspection_id), null(f.import_id), null(f.report_id), f.market_id, null(f.item_id), f.found,
+    null(f.kind), null(f.inspector), null(f.description), null(f.deduction), f.severity, f.deadline,
+    null(f.chain), null(f.accountable), null(f.assigned), null(f.recurs_id), f.recurrence or 0, at)
+  L.add_event(id, { at = at, by = by, action = "立项", to_status = "立项", deadline = f.deadline, note = f.event_note,
+    inspection_id = f.inspection_id })
+  return id
+end
+
+-- One audit row: e = { at, by, action, from_status, to_status, note,
+-- evidence, deadline, inspection_id }.
+function L.add_event(finding_id, e)
+  db.exec([[INSERT INTO finding_event(finding_id, at, by, action, from_status, to_status, note, evidence, deadline,
+      inspection_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)]], finding_id, e.at, null(e.by), e.action,
+    null(e.from_status), null(e.to_status), null(e.note), null(e.evidence), null(e.deadline), null(e.inspection_id))
+end
+
+-- Move finding `id` to status `to` if its status is one of `from` (a
+-- list), setting the columns of `set` too ({ column = value }; columns are
+-- the caller's constants).  The check and the change are one statement, so
+-- two processes cannot both make it: returns true, or false and the
+-- status it has (nil when there is no such finding).
+function L.transition(id, from, to, set)
+  local keys = {}
+  for k in pairs(set or {}) do keys[#keys + 1] = k end
+  table.sort(keys)
+  local cols, vals = { "status = ?" }, { to }
+  for _, k in ipairs(keys) do cols[#cols + 1] = k .. " = ?"; vals[#vals + 1] = null(set[k]) end
+  vals[#vals + 1] = id
+  for _, s in ipairs(from) do vals[#vals + 1] = s end
+  local n = db.exec(("UPDATE finding SET %s WHERE id = ? AND status IN (%s)"):format(table.concat(cols, ", "),
+    ("?,"):rep(#from):sub(1, -2)), table.unpack(vals))
+  if n == 1 then return true end
+  local r = db.one("SELECT status FROM finding WHERE id = ?", id)
+  return false, r and r.status
+end
+
+-- Set columns of finding `id` without a status change (assign, a relink).
+function L.update_finding(id, set)
+  local cols, vals = {}, {}
+  for k in pairs(set) do cols[#cols + 1] = k end
+  table.sort(cols)
+  for i, k in ipairs(cols) do vals[i] = null(set[k]); cols[i] = k .. " = ?" end
+  vals[#vals + 1] = id
+  db.exec(("UPDATE finding SET %s WHERE id = ?"):format(table.concat(cols, ", ")), table.unpack(vals))
+end
+
+local FINDING_COLS = [[f.id, f.source, f.inspection_id, f.import_id, f.report_id, f.market_id, m.code AS market,
+  m.name AS market_name, u.name AS unit, it.code AS item, it.title AS item_title, f.found, f.kind, f.inspector,
+  f.description, f.deduction, f.severity, f.deadline, f.status, f.chain, f.accountable, f.assigned, f.recurs_id,
+  f.recurrence, f.fixed, f.closed, f.created_at]]
+local FINDING_FROM = [[finding f JOIN market m ON m.id = f.market_id LEFT JOIN unit u ON u.id = m.unit_id
+  LEFT JOIN item it ON it.id = f.item_id]]
+
+local function finding_row(r)
+  local x = {}
+  for k, v in pairs(r) do x[k] = nn(v) end
+  return x
+end
+
+function L.finding(id)
+  local r = db.one("SELECT " .. FINDING_COLS .. " FROM " .. FINDING_FROM .. " WHERE f.id = ?", id)
+  return r and finding_row(r)
+end
+
+-- Findings by filter q = { statuses = {...}, found_from, found_to,
+-- market_id, unit, item, person, recurring, exclude_withdrawn }, by id.
+function L.findings(q)
+  local where, args = {}, {}
+  if q.statuses then
+    where[#where + 1] = ("f.status IN (%s)"):format(("?,"):rep(#q.statuses):sub(1, -2))
+    for _, s in ipairs(q.statuses) do args[#args + 1] = s end
+  end
+  if q.exclude_withdrawn then where[#where + 1] = "f.status <> '已撤销'" end
+  if q.deadline_before then where[#where + 1] = "f.deadline < ?"; args[#args + 1] = q.deadline_before end
+  if q.found_from then where[#where + 1] = "f.found >= ?"; args[#args + 1] = q.found_from end
+  if q.found_to then where[#where + 1] = "f.found <= ?"; args[#args + 1] = q.found_to end
+  if q.market_id then where[#where + 1] = "f.market_id = ?"; args[#args + 1] = q.market_id end
+  if q.unit then where[#where + 1] = "u.name = ?"; args[#args + 1] = q.unit end
+  if q.item then where[#where + 1] = "it.code = ?"; args[#args + 1] = q.item end
+  if q.person then
+    where[#where + 1] = "(instr('、' || f.assigned || '、', '、' || ? || '、') > 0 OR instr('、' || f.accountable || '、', '、' || ? || '、') > 0)"
+    args[#args + 1] = q.person; args[#args + 1] = q.person
+  end
+  if q.recurring then where[#where + 1] = "f.recurs_id IS NOT NULL" end
+  local sql = "SELECT " .. FINDING_COLS .. " FROM " .. FINDING_FROM
+    .. (#where > 0 and (" WHERE " .. table.concat(where, " AND ")) or "") .. " ORDER BY " .. (q.order or "f.id")
+  local out = {}
+  for r in db.query(sql, table.unpack(args)) do out[#out + 1] = finding_row(r) end
+  return out
+end
+
+-- The audit trail of finding `id`, oldest first.
+function L.finding_events(id)
+  local out = {}
+  for r in db.query([[SELECT at, by, action, from_status, to_status, note, evidence, deadline, inspection_id
+      FROM finding_event WHERE finding_id = ? ORDER BY id]], id) do
+    out[#out + 1] = finding_row(r)
+  end
+  return out
+end
+
+-- Findings of import `n` not yet withdrawn: { id, status }.
+function L.import_findings(n)
+  local out = {}
+  for r in db.query("SELECT id, status FROM finding WHERE import_id = ? AND status <> '已撤销' ORDER BY id", n) do
+    out[#out + 1] = { id = r.id, status = r.status }
+  end
+  return out
+end
+
+-- Findings whose latest change is a recheck (复查) by an inspection that
+-- is gone (its import undone or replaced): { id, from_status, to_status,
+-- inspection_id }.
+function L.orphan_rechecks()
+  local out = {}
+  for r in db.query([[SELECT e.finding_id AS id, e.from_status, e.to_status, e.inspection_id FROM finding_event e
+      WHERE e.action = '复查' AND e.inspection_id IS NOT NULL AND e.inspection_id NOT IN (SELECT id FROM inspection)
+        AND e.id = (SELECT max(id) FROM finding_event x WHERE x.finding_id = e.finding_id)]]) do
+    out[#out + 1] = { id = r.id, from_status = r.from_status, to_status = r.to_status, inspection_id = r.inspection_id }
+  end
+  return out
+end
+
+-- ------------------------------------------------------------ milestones
+
+function L.add_milestone(finding_id, due, title)
+  local _, id = db.exec("INSERT INTO finding_milestone(finding_id, due, title) VALUES (?, ?, ?)", finding_id, due, title)
+  return id
+end
+
+function L.milestones(finding_id)
+  local out = {}
+  for r in db.query("SELECT id, due, title, done FROM finding_milestone WHERE finding_id = ? ORDER BY due, id", finding_id) do
+    out[#out + 1] = { id = r.id, due = r.due, title = r.title, done = nn(r.done) }
+  end
+  return out
+end
+
+function L.milestone_done(id, date)
+  return db.exec("UPDATE finding_milestone SET done = ? WHERE id = ? AND done IS NULL", date, id)
+end
+
+-- The earliest milestone not done of each 长期整改 finding: { [id] = due }.
+function L.next_milestones()
+  local out = {}
+  for r in db.query([[SELECT finding_id, min(due) AS due FROM finding_milestone WHERE done IS NULL
+      GROUP BY finding_id]]) do
+    out[r.finding_id] = r.due
+  end
+  return out
+end
+
+-- ------------------------------------------------------------ people
+
+-- Whether a person of that name is registered.
+function L.person_named(name)
+  return db.one("SELECT id, name, role FROM person WHERE name = ?", name)
+end
+
+-- ------------------------------------------------------------ reports
+
+function L.add_report(r, at)
+  local _, id = db.exec([[INSERT INTO report(date, channel, market_id, kind, description, reporter, contact, status,
+      created_at) VALUES (?, ?, ?, ?, ?, ?, ?, '待核实', ?)]], r.date, null(r.channel), r.market_id, r.kind,
+    null(r.description), null(r.reporter), null(r.contact), at)
+  L.add_report_event(id, at, r.by, "登记", nil)
+  return id
+end
+
+function L.add_report_event(id, at, by, action, note)
+  db.exec("INSERT INTO report_event(report_id, at, by, action, note) VALUES (?, ?, ?, ?, ?)", id, at, null(by),
+    action, null(note))
+end
+
+local REPORT_COLS = [[r.id, r.date, r.channel, r.market_id, m.code AS market, m.name AS market_name, r.kind,
+  r.description, r.reporter, r.contact, r.status, r.verified_by, r.verified_at, r.reason, r.reward, r.finding_id,
+  r.created_at]]
+
+function L.report(id)
+  local r = db.one("SELECT " .. REPORT_COLS .. " FROM report r JOIN market m ON m.id = r.market_id WHERE r.id = ?", id)
+  return r and finding_row(r)
+end
+
+-- Reports dated in [from, to] (both optional), by date and id.
+function L.reports(from, to)
+  local out = {}
+  for r in db.query("SELECT " .. REPORT_COLS .. [[ FROM report r JOIN market m ON m.id = r.market_id
+      WHERE r.date >= ? AND r.date <= ? ORDER BY r.date, r.id]], from or "0000", to or "9999") do
+    out[#out + 1] = finding_row(r)
+  end
+  return out
+end
+
+function L.report_events(id)
+  local out = {}
+  for r in db.query("SELECT at, by, action, note FROM report_event WHERE report_id = ? ORDER BY id", id) do
+    out[#out + 1] = finding_row(r)
+  end
+  return out
+end
+
+-- The rewards already granted to `reporter` for reports dated in the month
+-- `ym` (YYYY-MM), but report `except`.
+function L.rewards_in_month(reporter, ym, except)
+  local r = db.one([[SELECT coalesce(sum(reward), 0) AS s FROM report WHERE reporter = ? AND substr(date, 1, 7) = ?
+      AND status = '属实' AND id <> ?]], reporter, ym, except or 0)
+  return r.s
+end
+
+-- Move report `id` from 待核实 to `to` with the columns of `set`: true, or
+-- false and its status.
+function L.report_transition(id, to, set)
+  local n = db.exec([[UPDATE report SET status = ?, verified_by = ?, verified_at = ?, reason = ?, reward = ?,
+      finding_id = ? WHERE id = ? AND status = '待核实']], to, null(set.verified_by), null(set.verified_at),
+    null(set.reason), null(set.reward), null(set.finding_id), id)
+  if n == 1 then return true end
+  local r = db.one("SELECT status FROM report WHERE id = ?", id)
+  return false, r and r.status
+end
+
+function L.set_report_finding(id, finding_id)
+  db.exec("UPDATE report SET finding_id = ? WHERE id = ?", finding_id, id)
+end
+
+return L
