@@ -411,18 +411,19 @@ local subscribed = false
 function M.subscribe()
   if subscribed or not cwsh.on then return end
   subscribed = true
-  -- An import says nothing of the findings it opened and rechecked (its
-  -- summary is the import's; `ledger` lists them), nor of the calendar's
-  -- warnings while counting their deadlines: only of a replaced import's
-  -- findings kept or withdrawn, which the user did not ask for by name.
+  -- An import says nothing of the findings it opened, kept (a --replace)
+  -- or rechecked (its summary is the import's; `ledger` lists them), nor
+  -- of the calendar's warnings while counting their deadlines: only of a
+  -- replaced import's findings that the new rows no longer list, which
+  -- it withdrew without being asked by name.
   cwsh.on("import", function(e)
     if not db then return end
     local c = calendar.quietly(function() return { M.on_import(e) } end)
-    local relinked, withdrawn = c[2], c[4]
-    local parts = {}
-    if relinked > 0 then parts[#parts + 1] = ("kept %d finding%s of the import it replaced"):format(relinked, relinked == 1 and "" or "s") end
-    if withdrawn > 0 then parts[#parts + 1] = ("withdrew %d it no longer lists (已撤销)"):format(withdrawn) end
-    if #parts > 0 then cwsh.notice(("ledger: import #%d: %s"):format(e.id, table.concat(parts, ", "))) end
+    local withdrawn = c[4]
+    if withdrawn > 0 then
+      cwsh.notice(("ledger: import #%d: withdrew %d finding%s of the import it replaced that it no longer lists (已撤销)")
+        :format(e.id, withdrawn, withdrawn == 1 and "" or "s"))
+    end
   end)
   -- `imports undo` says what it removed; the findings it withdrew show in
   -- `ledger --all` and each one's history.
