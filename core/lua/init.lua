@@ -215,6 +215,10 @@ do
   if ok then
     cwsh.on = events.on
     cwsh._imported = events.imported     -- the core calls it after an import commits
+    -- the problem ledger opens findings from every import and withdraws
+    -- them on undo; ledger.lua loads at the first event, not at start-up
+    events.on("import", function(e) require("ledger").import_handler(e) end)
+    events.on("undo", function(e) require("ledger").undo_handler(e) end)
   else
     cwsh.notice(tostring(events))
   end

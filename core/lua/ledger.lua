@@ -406,31 +406,32 @@ function M.figures(from, to, today)
   return out
 end
 
--- Subscribe to the core's events (init.lua loads commands, which load this).
-local subscribed = false
-function M.subscribe()
-  if subscribed or not cwsh.on then return end
-  subscribed = true
-  -- An import says nothing of the findings it opened, kept (a --replace)
-  -- or rechecked (its summary is the import's; `ledger` lists them), nor
-  -- of the calendar's warnings while counting their deadlines: only of a
-  -- replaced import's findings that the new rows no longer list, which
-  -- it withdrew without being asked by name.
-  cwsh.on("import", function(e)
-    if not db then return end
-    local c = calendar.quietly(function() return { M.on_import(e) } end)
-    local withdrawn = c[4]
-    if withdrawn > 0 then
-      cwsh.notice(("ledger: import #%d: withdrew %d finding%s of the import it replaced that it no longer lists (已撤销)")
-        :format(e.id, withdrawn, withdrawn == 1 and "" or "s"))
-    end
-  end)
-  -- `imports undo` says what it removed; the findings it withdrew show in
-  -- `ledger --all` and each one's history.
-  cwsh.on("undo", function(e)
-    if not db then return end
-    M.on_undo(e)
-  end)
+-- The core's events (init.lua subscribes these at start-up).  The ledger
+-- runs on the sqlite store; another store (postgres) has the tables but
+-- not yet the ledger's operations, and its imports open no findings.
+local function supported() return db ~= nil and store().ledger_dialect and true or false end
+M.supported = supported
+
+-- An import says nothing of the findings it opened, kept (a --replace) or
+-- rechecked (its summary is the import's; `ledger` lists them), nor of the
+-- calendar's warnings while counting their deadlines: only of a replaced
+-- import's findings that the new rows no longer list, which it withdrew
+-- without being asked by name.
+function M.import_handler(e)
+  if not supported() then return end
+  local c = calendar.quietly(function() return { M.on_import(e) } end)
+  local withdrawn = c[4]
+  if withdrawn > 0 then
+    cwsh.notice(("ledger: import #%d: withdrew %d finding%s of the import it replaced that it no longer lists (已撤销)")
+      :format(e.id, withdrawn, withdrawn == 1 and "" or "s"))
+  end
+end
+
+-- `imports undo` says what it removed; the findings it withdrew show in
+-- `ledger --all` and each one's history.
+function M.undo_handler(e)
+  if not supported() then return end
+  M.on_undo(e)
 end
 
 return M

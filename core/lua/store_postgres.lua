@@ -13,6 +13,9 @@
 local sqlite = require("store_sqlite")
 local M = setmetatable({ name = "postgres", server = true }, { __index = sqlite })
 M.null = db.null
+-- the problem ledger's operations (store_sqlite_ledger.lua) are SQLite's
+-- (date(), PRAGMA, TEMP tables): not yet here, so no findings open
+M.ledger_dialect = false
 
 local function nn(v) if v == db.null then return nil end return v end
 

@@ -532,6 +532,7 @@ function M.set_market_upgrade(id, status, year)
   db.exec("UPDATE market SET std_status = ?, std_year = ? WHERE id = ?", status, year or db.null, id)
 end
 
-for k, v in pairs(require("store_sqlite_ledger")) do M[k] = v end   -- the ledger's operations
+-- the ledger's operations (store_sqlite_ledger.lua), compiled at their first use
+setmetatable(M, { __index = function(_, k) return require("store_sqlite_ledger")[k] end })
 
 return M

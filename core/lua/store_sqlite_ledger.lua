@@ -6,7 +6,7 @@
 -- (plugins/sqlite/sqlite_schema.c, m10_ledger); triggers there keep the
 -- audit trail from being deleted or changed.
 
-local L = {}
+local L = { ledger_dialect = "sqlite" }
 
 local function nn(v) if v == db.null then return nil end return v end
 local function null(v) if v == nil then return db.null end return v end

@@ -8,8 +8,6 @@ local ledger = require("ledger")
 local cmdargs = require("cmdargs")
 local calendar = require("calendar")
 
-ledger.subscribe()
-
 local LIST_USAGE = "ledger [--open|--overdue|--all] [--market M] [--unit U] [--item C] [--person P] [--recurring] [--status S] [--on DATE]"
 local USAGE = LIST_USAGE
   .. " | ledger show ID | ledger add MARKET ITEM --note TEXT [--date D] [--source S] [--deadline D] [--by P]"
@@ -20,6 +18,9 @@ local USAGE = LIST_USAGE
 
 local function need_db()
   if not db then error("ledger: no database: the sqlite plugin is not loaded", 0) end
+  if not ledger.supported() then
+    error(("ledger: the problem ledger runs on the sqlite store, not yet on %s"):format(require("store").name), 0)
+  end
   return require("store")
 end
 

@@ -15,6 +15,9 @@ local USAGE = "reports [--month M] [--totals] | reports add DATE MARKET KIND [--
 
 local function need_db()
   if not db then error("reports: no database: the sqlite plugin is not loaded", 0) end
+  if not require("ledger").supported() then
+    error(("reports: the public reports run on the sqlite store, not yet on %s"):format(require("store").name), 0)
+  end
   return require("store")
 end
 
