@@ -6,7 +6,8 @@
 #   make check-sanitize   the same suite under ASan+UBSan
 #   make check-valgrind   unit binaries, fuzz replays and transcripts under memcheck
 #   make check-reliability  allocation-failure sweeps (an import, a score)
-#   make bench      benchmarks (BENCH_SCALE=demo|city|province, or BENCH_FILE=FILE.csv)
+#   make bench      benchmarks (BENCH_SCALE=demo|city|province, or BENCH_FILE=FILE.csv;
+#                   BENCH_STORE=postgres: on a scratch PostgreSQL server)
 #   make fuzz       libFuzzer on each fuzz target in turn (FUZZ_SECONDS=60 each)
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -15,6 +16,7 @@ DESTDIR  ?=
 BUILD    ?= build
 BENCH_SCALE ?= city
 BENCH_FILE  ?=
+BENCH_STORE ?= sqlite
 VERSION  := 1.0.0
 
 DEB_PKGS := gcc make pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev \
@@ -168,9 +170,10 @@ fuzz:
 	@mkdir -p build-fuzz
 	@set -e; $(foreach t,$(FUZZ_NAMES),$(call fuzz_one,$(t)))
 
+bench: DEB_PKGS += $(if $(filter postgres,$(BENCH_STORE)),postgresql)
 bench: deps
 	@$(MAKE) --no-print-directory all
-	@sh scripts/bench/bench.sh $(BUILD) $(BENCH_SCALE) $(BENCH_FILE)
+	@BENCH_STORE=$(BENCH_STORE) sh scripts/bench/bench.sh $(BUILD) $(BENCH_SCALE) $(BENCH_FILE)
 
 # Installing again replaces the Lua and the default rules as a whole, so
 # that files removed from the tree do not stay active.

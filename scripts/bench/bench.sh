@@ -29,6 +29,8 @@
 # cwsh is faster.  The checks (identical row counts, identical scores) make
 # the exit status non-zero when they fail; timings never do.
 set -u
+# BENCH_STORE=postgres: the postgres store's benchmarks instead (issue 16)
+if [ "${BENCH_STORE:-sqlite}" = postgres ]; then exec sh "$(dirname "$0")/bench-pg.sh" "$@"; fi
 BUILD=${1:-build}
 SCALE=${2:-city}
 FILE=${3:-}
