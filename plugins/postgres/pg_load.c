@@ -589,6 +589,13 @@ static int l_load_end(cwsh_loader *ld, int commit, long rows_ok, long rows_bad, 
                    || send_copy(c, ld->stage_res, &ld->res, err) != 0))
         rc = -1, commit = 0;
     if (commit && move(ld, rows_ok, rows_bad, err) != 0) rc = -1, commit = 0;
+    /* Ctrl-C that reached the server only after the move ended must not
+     * let the import commit */
+    cwsh_host *hh = c->host;
+    if (commit && hh && hh->interrupted && hh->interrupted(hh)) {
+        *err = pg_conn_fmt("interrupted");
+        rc = -1, commit = 0;
+    }
     char *e2 = NULL;
     int committed = 0;
     if (finish(ld, commit, &e2) != 0) {
