@@ -7,8 +7,11 @@
 -- d (read-only): d.today, d.year, d:markets{ key = true, unit = "城东所" }
 -- (each market: code, name, unit, key, std_status, std_year, latest =
 -- { date, kind, score, lost = { [item] = points } } or nil),
--- d:passes(market, "D01", ...), d:upgraded(year) and d:marks(year) (the
--- stations, each with the unit_marks it has and lacks that year).
+-- d:passes(market, "D01", ...), d:upgrades(year) and d:upgraded(year)
+-- (upgrade_items below), d:marks(year) (the stations, each with the
+-- unit_marks it has and lacks that year), d:plans(level, year),
+-- d:stations(), d:meetings(from, to) (the weekly meetings due and held)
+-- and d:assessment() (the bureau's latest published rank and tier).
 
 -- markets whose latest inspection lost nothing on the items, of those inspected
 local function passing(d, ...)
@@ -197,12 +200,18 @@ task { "3.3.1", "服务功能要有突破：应用电子商务技术和先进经
 
 -- 四、挖掘更多工作亮点 ------------------------------------------------
 
+-- the facility items an upgrade brings to the standard (`upgrades item`):
+-- a market counts as upgraded only with every one of them upgraded
+upgrade_items { "地面", "货台", "电线", "给排水", "停车场", "环卫设施", "公共设施" }
+
 task { "4.1.1", "标准化菜市场改造提升两到三个",
   area = "改造提升", level = "market",
   target = "今年改造提升 2–3 个菜市场，地面、货台、电线、给排水、停车场、环卫设施、公共设施达到国家标准",
   lead = "市场科", support = { "财务科", "市场主办单位" }, person = "市场科科长",
-  standard = "当年改造完成（upgraded）的市场不少于 2 个", phase = { "2027-01-01", "2027-12-31" },
-  check = function(d) return math.min(d:upgraded(d.year), 2), 2, "markets upgraded this year (2 due)" end }
+  standard = "当年改造完成（upgraded）且七项设施均达标的市场不少于 2 个", phase = { "2027-01-01", "2027-12-31" },
+  check = function(d)
+    return math.min(d:upgraded(d.year), 2), 2, "markets upgraded this year with every facility item (2 due)"
+  end }
 
 task { "4.1.2", "改造市场的硬件设施规范（B01–B06）",
   area = "改造提升", level = "market",
@@ -247,10 +256,13 @@ task { "5.3.1", "广泛发动基层所、管理站和商户参与",
 
 task { "5.4.1", "例会制度：局专班及各单位专班周例会",
   area = "机制", level = "unit",
-  target = "每周一次例会，有记录（G05 合格）",
+  target = "每周一次例会，有记录",
   lead = "创卫办", support = { "各所、分局", "市场主办单位" }, person = "创卫办主任",
-  standard = "最近一次检查 G05 不扣分", phase = { "2027-01-01", "2027-12-31" },
-  check = function(d) return passing(d, "G05") end }
+  standard = "rules/schedule.lua 的周例会，当年应开的均已召开（meetings）", phase = { "2027-01-01", "2027-12-31" },
+  check = function(d)
+    local m = d:meetings(("%d-01-01"):format(d.year), d.today)
+    return m.held, m.due, "weekly 专班 meetings held of those due this year"
+  end }
 
 task { "5.4.2", "台账制度：所查问题立项、落实责任",
   area = "机制", level = "bureau",
@@ -282,4 +294,10 @@ task { "6.1.1", "确保中游，力争上游：迎接省、市创卫办考核",
   area = "目标", level = "bureau",
   target = "在全市考核中位列中游以上，力争上游",
   lead = "局创卫工作领导小组", support = { "各所、分局" }, person = "局长",
-  standard = "考核排名", deadline = "2027-12-31" }
+  standard = "最近一次考核排名在中游以上（assessments）", deadline = "2027-12-31",
+  check = function(d)
+    local a = d:assessment()
+    if not a then return 0, 1, "no assessment recorded yet" end
+    local ok = a.tier == "上游" or a.tier == "中游"
+    return ok and 1 or 0, 1, ("%s %s：第 %d 名 / %d（%s）"):format(a.date, a.assessor, a.rank, a.of_n, a.tier)
+  end }

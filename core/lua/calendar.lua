@@ -243,6 +243,10 @@ function M.quietly(fn, ...)
   return r, once
 end
 
+-- Show warnings M.quietly held back (work done ahead that may not be used
+-- — the targets table's meetings — warns only when it is).
+function M.warn_again(list) for _, msg in ipairs(list) do warn(msg) end end
+
 -- The year's table for day number n, or nil after warning.
 local function year_of(n)
   local cal = M.get()

@@ -3,6 +3,9 @@
 -- Generated (a file of its own first: cwsh reads this one at start-up):
 --   build/cwsh -c "lua io.write(require('cmdload').index_text())" >index.tmp && mv index.tmp core/lua/command_index.lua
 return {
+  { module = "assessments", name = "assessments",
+    usage = "assessments | assessments add DATE ASSESSOR RANK OF_N [--source TEXT] --by PERSON",
+    summary = "the bureau's rank in the assessments the 省/市创卫办 publish, with its tier (上游 / 中游 / 下游)" },
   { module = "calendar", name = "calendar",
     usage = "calendar [YEAR [--month M] | workdays FROM TO]",
     summary = "the work calendar from rules/calendar/YYYY.lua: the years loaded; every date of a year (or month) with its kind (工作日 / 周末 / the holiday's name / 调休上班); the work days between two dates" },
@@ -46,8 +49,8 @@ return {
     usage = "units --wuyou [--year Y] | units mark STATION MARK [--year Y] [--evidence TEXT] --by PERSON",
     summary = "the stations' 五有 (the unit_marks of rules/targets.lua) per year: what each has and lacks" },
   { module = "upgrades", name = "upgrades",
-    usage = "upgrades | upgrades set MARKET planned|renovating|upgraded [--year Y]",
-    summary = "the markets' standardisation (改造提升): planned, renovating or upgraded (with the year)" },
+    usage = "upgrades | upgrades set MARKET planned|renovating|upgraded [--year Y] | upgrades item MARKET ITEM planned|renovating|upgraded [--year Y] [--note TEXT] --by PERSON | upgrades items [MARKET]",
+    summary = "the markets' standardisation (改造提升): planned, renovating or upgraded (with the year), and the state of each facility item" },
   { module = "whatif", name = "whatif",
     usage = "whatif RULES_DIR [PERIOD]",
     summary = "score a period under another rule set and show rank, grade and tier changes against the current rules" },

@@ -29,7 +29,11 @@ local function monday(date) return calendar.add_days(date, 1 - calendar.weekday(
 function M.match(s, from, to, team)
   local store = require("store")
   local due = {}
-  for _, x in ipairs(schedule.occurrences(s, from, to)) do
+  -- the meetings only: a round's notice would look past `to` (and warn
+  -- about a year it needs no calendar for)
+  local only = { events = {}, file = s.file }
+  for _, ev in ipairs(s.events) do if ev.kind == "meeting" then only.events[#only.events + 1] = ev end end
+  for _, x in ipairs(schedule.occurrences(only, from, to)) do
     local t = x.event.kind == "meeting" and (x.unit or x.name)
     if t and (not team or t == team) then x.team = t; due[#due + 1] = x end
   end

@@ -11,6 +11,7 @@
 --     check = function(d) return done, due, "evidence" end }
 --   unit_marks { "有专班", "有计划", "有部署", "有成效", "有总结" }
 --                                              -- what each station shows per year
+--   upgrade_items { "地面", "货台", ... }        -- the facility items of an upgrade
 --
 -- The file is untrusted like every rule file: it runs through
 -- cwsh.sandbox_load with `task` as its only API, and each `check` runs
@@ -113,6 +114,22 @@ local function new_api(tbl)
     end
     tbl.marks, tbl.marks_line = { table.unpack(t) }, l
   end
+  -- upgrade_items { "地面", ... }: the facility items a market's upgrade
+  -- (改造提升) brings to the standard (`upgrades item`)
+  function api.upgrade_items(t)
+    local f, l = where(2)
+    if type(t) ~= "table" or #t == 0 then
+      fail(f, l, "upgrade_items expects a list of facility items: upgrade_items { \"地面\", \"货台\" }")
+    end
+    if tbl.upgrade_items then fail(f, l, "upgrade_items is declared twice (first at line %d)", tbl.upgrade_items_line) end
+    local seen = {}
+    for _, m in ipairs(t) do
+      if type(m) ~= "string" or m == "" then fail(f, l, "upgrade_items: each item is a word") end
+      if seen[m] then fail(f, l, "upgrade_items: %s is listed twice", m) end
+      seen[m] = true
+    end
+    tbl.upgrade_items, tbl.upgrade_items_line = { table.unpack(t) }, l
+  end
   return api
 end
 
@@ -169,11 +186,22 @@ end
 --     latest: nil or { date, kind, score, lost = { [item] = points } }
 --   d:passes(m, "D01", ...)            m's latest inspection lost nothing
 --                                      on these items (false without one)
---   d:upgraded(year)                   markets upgraded (改造提升) that year
+--   d:upgrades(year)                   markets with an upgrade: { code, name, unit,
+--                                      status, year, items = { [item] = state }, lacks }
+--   d:upgraded(year)                   markets upgraded (改造提升) that year with
+--                                      every upgrade_items item upgraded
 --   d:marks(year)                      stations: { unit, has, lacks } of the unit_marks (五有)
 --   d:plans(level, year)               plans: { level, owner, title, missing (四明确) }
 --   d:stations()                       the stations' names
+--   d:meetings(from, to)               { due, held, teams = { { team, due, held } } }:
+--                                      the weekly 专班 meetings due and held
+--   d:assessment()                     the latest published assessment of the bureau:
+--                                      { date, assessor, rank, of_n, tier, source } or nil
 --   d:inputs()                         what the check read, for `targets show`
+--
+-- What a check reads is noted for `targets show`, market by market (the
+-- fields of a market's latest inspection it reads, each d:passes with its
+-- answer), with the rule file:line that asked.
 function M.data(today, tbl)
   local store = require("store")
   local set = rules.current()
@@ -187,35 +215,128 @@ function M.data(today, tbl)
         local c = calc.inspection(set, x)
         l = { date = x.date, kind = x.kind, score = c.score, lost = c.by_code }
       end
-      list[#list + 1] = { code = m.code, name = m.name, unit = m.unit, key = m.is_key,
+      list[#list + 1] = { id = m.id, code = m.code, name = m.name, unit = m.unit, key = m.is_key,
         std_status = m.std_status, std_year = m.std_year, latest = l }
     end
   end
   local D = { today = today, year = tonumber(today:sub(1, 4)) }
-  local read = {}
+  local read, seen = {}, {}
   local function note(s) read[#read + 1] = s end
+  -- once per run of a check: "what (file:line)" with the line of the rule that asked
+  local function note_at(level, key, s)
+    if key then
+      if seen[key] then return end
+      seen[key] = true
+    end
+    local info = debug.getinfo(level + 1, "Sl")
+    local at = info and info.currentline and info.currentline > 0
+      and (" (%s:%d)"):format(rules.short((info.source or "?"):gsub("^@", "")), info.currentline) or ""
+    note(s .. at)
+  end
+  local function label(m) return ("%s %s"):format(m.code, m.name) end
+  -- a market as a check sees it: reads of latest (and of its score) are
+  -- noted; writes change the check's own copy
+  local raw_of = setmetatable({}, { __mode = "k" })
+  local function view(m)
+    local c = copy(m)
+    c.id = nil
+    local lt = c.latest
+    c.latest = nil
+    local lv
+    if lt then
+      lv = setmetatable({}, {
+        __index = function(_, k)
+          if k == "score" then note_at(2, m.code .. "\0score", ("%s: latest %s %s, score %g"):format(label(m), lt.date, lt.kind, lt.score)) end
+          return lt[k]
+        end,
+        __pairs = function() return next, lt, nil end })
+    end
+    local v = setmetatable({}, {
+      __index = function(_, k)
+        if k == "latest" then
+          if not lv then note_at(2, m.code .. "\0latest", ("%s: not inspected"):format(label(m))) end
+          return lv
+        end
+        return c[k]
+      end,
+      __pairs = function()
+        local all = {}
+        for k, x in pairs(c) do all[k] = x end
+        all.latest = lv
+        return next, all, nil
+      end })
+    raw_of[v] = m
+    return v
+  end
   function D.markets(_, f)
     f = f or {}
     local out = {}
     for _, m in ipairs(list) do
-      if (f.key == nil or m.key == f.key) and (f.unit == nil or m.unit == f.unit) then out[#out + 1] = copy(m) end
+      if (f.key == nil or m.key == f.key) and (f.unit == nil or m.unit == f.unit) then out[#out + 1] = view(m) end
     end
     note(("markets%s: %d"):format(f.key and " (key)" or (f.unit and (" of " .. f.unit) or ""), #out))
     return out
   end
   function D.passes(_, m, ...)
-    if type(m) ~= "table" then error("d:passes(market, item...): a market from d:markets()", 2) end
-    local l = m.latest
-    if not l then return false end
-    for _, code in ipairs({ ... }) do
+    local r = type(m) == "table" and (raw_of[m] or m)
+    if type(r) ~= "table" or not r.code then error("d:passes(market, item...): a market from d:markets()", 2) end
+    local codes = { ... }
+    for _, code in ipairs(codes) do
       if not set or not set.by_code[code] then error(("unknown item '%s'"):format(tostring(code)), 2) end
-      if (l.lost[code] or 0) > 0 then return false end
     end
+    local l = r.latest
+    local items = table.concat(codes, "、")
+    if not l then
+      note_at(2, nil, ("%s fails %s: not inspected"):format(label(r), items))
+      return false
+    end
+    local lost = {}
+    for _, code in ipairs(codes) do
+      if (l.lost[code] or 0) > 0 then lost[#lost + 1] = ("%s −%g"):format(code, l.lost[code]) end
+    end
+    if #lost > 0 then
+      note_at(2, nil, ("%s fails %s: %s %s lost %s"):format(label(r), items, l.date, l.kind, table.concat(lost, "、")))
+      return false
+    end
+    note_at(2, nil, ("%s passes %s: %s %s"):format(label(r), items, l.date, l.kind))
     return true
+  end
+  -- the markets with an upgrade status or facility items, each with its
+  -- items' states and the upgrade_items not upgraded
+  local facilities
+  function D.upgrades(_, year)
+    if not facilities then facilities = (db and store.market_facilities) and store.market_facilities() or {} end
+    local out = {}
+    for _, m in ipairs(list) do
+      local f = facilities[m.id] or {}
+      if m.std_status or next(f) then
+        local x = { code = m.code, name = m.name, unit = m.unit, status = m.std_status, year = m.std_year,
+          items = {}, lacks = {} }
+        for item, r in pairs(f) do x.items[item] = r.state end
+        for _, item in ipairs(tbl.upgrade_items or {}) do
+          local r = f[item]
+          if not r or r.state ~= "upgraded" or (year and r.year and r.year > year) then x.lacks[#x.lacks + 1] = item end
+        end
+        out[#out + 1] = x
+      end
+    end
+    return out
   end
   function D.upgraded(_, year)
     local n = 0
-    for _, m in ipairs(list) do if m.std_status == "upgraded" and m.std_year == year then n = n + 1 end end
+    for _, m in ipairs(D.upgrades(nil, year)) do
+      if m.status == "upgraded" and m.year == year then
+        if #m.lacks == 0 then
+          n = n + 1
+          note_at(2, nil, ("%s %s: upgraded %d"):format(m.code, m.name, year))
+        else
+          note_at(2, nil, ("%s %s: upgraded %d but not counted: %s not upgraded"):format(m.code, m.name, year,
+            table.concat(m.lacks, "、")))
+        end
+      elseif m.status then
+        note(("%s %s: %s%s"):format(m.code, m.name, m.status, m.year and (" " .. m.year) or ""))
+      end
+    end
     note(("markets upgraded in %s: %d"):format(tostring(year), n))
     return n
   end
@@ -249,10 +370,75 @@ function M.data(today, tbl)
     for _, u in ipairs(M.unit_gaps({ marks = {} }, D.year)) do out[#out + 1] = u.unit end
     return out
   end
+  -- d:meetings(from, to): the weekly meetings of rules/schedule.lua due
+  -- from `from` to `to` and how many of them were held (meetings.lua)
+  local matched = {}
+  local function match(from, to)
+    local k = from .. "\0" .. to
+    local calendar = require("calendar")
+    if not matched[k] then
+      local warnings = {}
+      local ok, due = pcall(function()
+        local r, w = calendar.quietly(require("meetings").match, require("schedule").load(), from, to)
+        warnings = w
+        return r
+      end)
+      matched[k] = { ok = ok, due = due, warnings = warnings }
+    end
+    calendar.warn_again(matched[k].warnings)
+    if not matched[k].ok then error(matched[k].due, 0) end
+    return matched[k].due
+  end
+  function D.meetings(_, from, to)
+    local calendar = require("calendar")
+    if not calendar.parse(tostring(from)) or not calendar.parse(tostring(to)) then
+      error("d:meetings(from, to): two dates YYYY-MM-DD", 2)
+    end
+    local out = { due = 0, held = 0, teams = {} }
+    if not db or not store.meetings_between then return out end
+    local due = match(from, to)
+    local by = {}
+    for _, x in ipairs(due) do
+      local t = by[x.team]
+      if not t then t = { team = x.team, due = 0, held = 0 }; by[x.team] = t; out.teams[#out.teams + 1] = t end
+      t.due, out.due = t.due + 1, out.due + 1
+      if x.held then t.held, out.held = t.held + 1, out.held + 1 end
+    end
+    for _, t in ipairs(out.teams) do
+      note_at(2, nil, ("%s: %d of %d due meetings held from %s to %s"):format(t.team, t.held, t.due, from, to))
+    end
+    return out
+  end
+  -- d:assessment(): the latest published assessment, its tier by the
+  -- rules' tiers over the ranks (thirds of of_n, as markets are tiered)
+  function D.assessment()
+    if not db or not store.assessments then return nil end
+    local all = store.assessments()
+    local a = all[#all]
+    if not a then
+      note_at(2, nil, "no assessment recorded")
+      return nil
+    end
+    local tiers = set and set.tiers or { "上游", "中游", "下游" }
+    a.tier = tiers[(a.rank - 1) * #tiers // a.of_n + 1]
+    note_at(2, nil, ("%s %s: rank %d of %d (%s)%s"):format(a.date, a.assessor, a.rank, a.of_n, a.tier,
+      a.source and ("，" .. a.source) or ""))
+    return { date = a.date, assessor = a.assessor, rank = a.rank, of_n = a.of_n, tier = a.tier, source = a.source }
+  end
   function D.inputs() return read end
+  -- this year's meetings so far are matched here, outside the checks'
+  -- budget: a year of every team's weekly meetings costs a check a third
+  -- of its instructions, more with more stations (an error waits for the
+  -- check that asks)
+  if db and store.meetings_between then
+    local from = ("%d-01-01"):format(D.year)
+    if today >= from then
+      pcall(require("calendar").quietly, match, from, today)
+    end
+  end
   local proxy = setmetatable({}, { __index = D, __newindex = function() error("the data is read-only", 2) end,
     __metatable = false })
-  return proxy, read
+  return proxy, read, seen
 end
 
 -- ---------------------------------------------------------- computing
@@ -349,12 +535,13 @@ end
 -- elapsed, manual (the latest manual status), history }.
 function M.compute(tbl, today)
   local rows = {}
-  local d, read = M.data(today, tbl)
+  local d, read, seen = M.data(today, tbl)
   local latest, history = M.manual()
   for _, t in ipairs(tbl.tasks) do
     local r = { task = t, history = history[t.code] }
     if t.check then
       for i = #read, 1, -1 do read[i] = nil end
+      for k in pairs(seen) do seen[k] = nil end
       r.progress, r.evidence, r.error = run_check(t, d)
       r.inputs = { table.unpack(read) }
     elseif latest[t.code] then

@@ -50,7 +50,9 @@ printf 'task {\n' >r/targets.lua
 is "rules 2027 (" "$("$CWSH" -batch -rules r t.db .rules 2>&1 | head -1 | cut -c1-12)" "rule set loads beside targets.lua"
 # the default table: at least 25 tasks, a third with a check, every one loads
 "$CWSH" -batch -csv -rules "$ROOT/rules" t.db "targets --on 2027-03-01" >all.csv 2>err.txt
-is "" "$(cat err.txt)" "the default table loads without a message"
+# the one message: task 5.4.1 counts the meetings due in 2027, whose calendar is provisional
+is "warning: rules/calendar/2027.lua is provisional (2027年放假通知尚未发布：仅含法定假日，无调休): its holidays are the statutory days only, without 调休; replace it with the State Council's notice for 2027" \
+   "$(cat err.txt)" "the default table loads, flagging the provisional 2027 calendar only"
 n=$(tail -n +2 all.csv | wc -l | tr -d ' ')
 c=$(grep -c 'check = function' "$ROOT/rules/targets.lua")
 [ "$n" -ge 25 ] && ok "default tasks: $n (at least 25)" || not_ok "default tasks: $n (at least 25)"
