@@ -13,9 +13,10 @@
 local sqlite = require("store_sqlite")
 local M = setmetatable({ name = "postgres", server = true }, { __index = sqlite })
 M.null = db.null
--- the problem ledger's operations (store_sqlite_ledger.lua) are SQLite's
--- (date(), PRAGMA, TEMP tables): not yet here, so no findings open
-M.ledger_dialect = false
+-- the problem ledger's operations are store_sqlite_ledger.lua's, whose
+-- SQL both dialects take; the pieces that differ are below (concat_agg,
+-- date_shift, fns.instr, bounded_cache)
+M.ledger_dialect = "postgres"
 
 local function nn(v) if v == db.null then return nil end return v end
 
@@ -66,7 +67,15 @@ M.sync_result_words = serialised(sqlite.sync_result_words)
 -- min and max that give NULL when either side is NULL, as SQLite's
 -- scalar min/max do (connection-local functions the plugin makes when it
 -- connects, inlined by the planner).
-M.fns = { min = "pg_temp.cwsh_min", max = "pg_temp.cwsh_max" }
+M.fns = { min = "pg_temp.cwsh_min", max = "pg_temp.cwsh_max", instr = "strpos" }
+
+-- string_agg of a sub-query keeps its order; '-30 days' reads as an interval
+function M.concat_agg(expr, sep) return ("string_agg(%s, %s)"):format(expr, sep) end
+function M.date_shift(col, modifier)
+  return ("to_char(CAST(%s AS date) + CAST(%s AS interval), 'YYYY-MM-DD')"):format(col, modifier)
+end
+-- the server manages its own memory
+function M.bounded_cache(fn, ...) return fn(...) end
 
 local loaded_key
 function M.rule_tables_key()

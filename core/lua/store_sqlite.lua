@@ -103,7 +103,13 @@ end
 M.result_cols = { result = "r.result", deduction = "r.deduction", count = "r.count" }
 M.item_cols = { points = "ei.points", k = "ei.k", style = "ei.style", cat = "ei.cat", dep = "ei.dep" }
 -- The dialect's scalar functions for engine_calc's formulas.
-M.fns = { min = "min", max = "max" }
+M.fns = { min = "min", max = "max", instr = "instr" }
+
+-- Dialect pieces for operations written once for both stores
+-- (store_sqlite_ledger.lua): the concatenating aggregate, and a date
+-- column moved by a modifier such as '-30 days' (a parameter).
+function M.concat_agg(expr, sep) return ("group_concat(%s, %s)"):format(expr, sep) end
+function M.date_shift(col, modifier) return ("date(%s, %s)"):format(col, modifier) end
 
 -- The rule tables the scoring query joins: connection-local TEMP tables,
 -- filled when `key` (rules and item ids) changes or they are gone (a

@@ -11,6 +11,14 @@ local L = { ledger_dialect = "sqlite" }
 local function nn(v) if v == db.null then return nil end return v end
 local function null(v) if v == nil then return db.null end return v end
 
+-- The SQL here is what SQLite and PostgreSQL both take (ON CONFLICT DO
+-- NOTHING, IS NOT DISTINCT FROM, aliased sub-queries, UPDATE ... FROM);
+-- what differs is asked of the store in use (store_NAME.lua), so the
+-- postgres store runs these same operations: its concatenating
+-- aggregate, its date arithmetic, its instr and its page cache.
+local function dialect() return require("store") end
+local function concat_agg(expr, sep) return dialect().concat_agg(expr, sep) end
+
 -- ------------------------------------------------------------ findings
 
 L.OPEN_STATUSES = { "立项", "整改中", "复查未通过", "长期整改" }
@@ -52,16 +60,17 @@ end
 -- market_id, links = { [link] = name } } } (names joined with 、).
 function L.import_chains(n)
   local out = {}
-  for r in db.query([[SELECT m.id, u.name AS unit, o.name AS operator,
-        (SELECT group_concat(name, '、') FROM (SELECT name FROM person WHERE unit_id = m.operator_id AND role = '管理员' ORDER BY id)) AS mgr,
-        (SELECT group_concat(name, '、') FROM (SELECT name FROM person WHERE unit_id = m.operator_id AND role = '保洁员' ORDER BY id)) AS cln,
-        (SELECT group_concat(name, '、') FROM (SELECT p.name FROM assignment a JOIN person p ON p.id = a.person_id
-            WHERE a.kind = '包所' AND a.unit_id = m.unit_id ORDER BY p.id)) AS leader,
-        (SELECT group_concat(name, '、') FROM (SELECT coalesce(p.name, d.name) AS name FROM assignment a
+  for r in db.query(([[SELECT m.id, u.name AS unit, o.name AS operator,
+        (SELECT %s FROM (SELECT name FROM person WHERE unit_id = m.operator_id AND role = '管理员' ORDER BY id) AS x) AS mgr,
+        (SELECT %s FROM (SELECT name FROM person WHERE unit_id = m.operator_id AND role = '保洁员' ORDER BY id) AS x) AS cln,
+        (SELECT %s FROM (SELECT p.name FROM assignment a JOIN person p ON p.id = a.person_id
+            WHERE a.kind = '包所' AND a.unit_id = m.unit_id ORDER BY p.id) AS x) AS leader,
+        (SELECT %s FROM (SELECT coalesce(p.name, d.name) AS name FROM assignment a
             JOIN unit d ON d.id = a.unit_id LEFT JOIN person p ON p.id = a.person_id
-            WHERE a.kind = '包挂市场' AND a.market_id = m.id ORDER BY a.id)) AS dept
+            WHERE a.kind = '包挂市场' AND a.market_id = m.id ORDER BY a.id) AS x) AS dept
       FROM market m LEFT JOIN unit u ON u.id = m.unit_id LEFT JOIN unit o ON o.id = m.operator_id
-     WHERE m.id IN (SELECT market_id FROM inspection WHERE import_id = ?) ORDER BY m.id]], n) do
+     WHERE m.id IN (SELECT market_id FROM inspection WHERE import_id = ?) ORDER BY m.id]]):format(
+        concat_agg("name", "'、'"), concat_agg("name", "'、'"), concat_agg("name", "'、'"), concat_agg("name", "'、'")), n) do
     out[#out + 1] = { market_id = r.id, links = { ["所"] = nn(r.unit), ["主办单位"] = nn(r.operator),
       ["管理员"] = nn(r.mgr), ["保洁员"] = nn(r.cln), ["包所领导"] = nn(r.leader), ["包挂部门"] = nn(r.dept) } }
   end
@@ -93,11 +102,16 @@ DELETE FROM ledger_prev;]]
 function L.open_import(n, p)
   -- bounded memory like the load itself (16 MiB of page cache, not the
   -- queries' 64), whatever the import's size
+  return dialect().bounded_cache(open_import, n, p)
+end
+
+-- fn(...) under a page cache of 16 MiB (SQLite's; a server keeps its own).
+function L.bounded_cache(fn, ...)
   local cache = db.one("PRAGMA cache_size")
   local was
   for _, v in pairs(cache or {}) do was = v end
   db.exec("PRAGMA cache_size = -16384")
-  local ok, a, b, c, d = pcall(open_import, n, p)
+  local ok, a, b, c, d = pcall(fn, ...)
   if was then db.exec(("PRAGMA cache_size = %d"):format(was)) end
   if not ok then error(a, 0) end
   return a, b, c, d
@@ -108,8 +122,8 @@ open_import = function(n, p)
   for _, x in ipairs(p.items) do
     db.exec("INSERT INTO ledger_item VALUES (?, ?, ?, ?, ?)", x.item_id, x.severity, x.days, x.acc, x.asg)
   end
-  for _, x in ipairs(p.due) do db.exec("INSERT OR IGNORE INTO ledger_due VALUES (?, ?, ?)", x.found, x.days, x.due) end
-  for _, x in ipairs(p.sheet) do db.exec("INSERT OR IGNORE INTO ledger_sheet VALUES (?, ?, ?)", x.found, x.text, x.due) end
+  for _, x in ipairs(p.due) do db.exec("INSERT INTO ledger_due VALUES (?, ?, ?) ON CONFLICT DO NOTHING", x.found, x.days, x.due) end
+  for _, x in ipairs(p.sheet) do db.exec("INSERT INTO ledger_sheet VALUES (?, ?, ?) ON CONFLICT DO NOTHING", x.found, x.text, x.due) end
   for _, m in ipairs(p.markets) do
     db.exec("INSERT INTO ledger_market VALUES (?, ?)", m.market_id, null(m.chain))
     for ord, name in pairs(m.acc) do db.exec("INSERT INTO ledger_pick VALUES (?, 'a', ?, ?)", m.market_id, ord, name) end
@@ -130,8 +144,8 @@ open_import = function(n, p)
   db.exec(([[INSERT INTO ledger_relink(id, iid, old_import, status)
     SELECT f.id, (SELECT i.id FROM inspection i JOIN result r ON r.inspection_id = i.id AND r.item_id = f.item_id
         LEFT JOIN result_word w ON w.word = r.result
-       WHERE i.import_id = :n AND i.market_id = f.market_id AND i.date = f.found AND i.kind IS f.kind
-         AND i.inspector IS f.inspector AND %s LIMIT 1), f.import_id, f.status
+       WHERE i.import_id = :n AND i.market_id = f.market_id AND i.date = f.found AND i.kind IS NOT DISTINCT FROM f.kind
+         AND i.inspector IS NOT DISTINCT FROM f.inspector AND %s LIMIT 1), f.import_id, f.status
       FROM finding f WHERE f.import_id IS NOT NULL AND f.status <> '已撤销'
        AND f.import_id NOT IN (SELECT id FROM import)]]):format(LOST), args)
   db.exec([[INSERT INTO finding_event(finding_id, at, action, from_status, to_status, note, inspection_id)
@@ -172,11 +186,12 @@ open_import = function(n, p)
   -- count + 1)
   -- (found in a TEMP table first: an UPDATE of every new row would rewrite
   -- them all, most to NULL)
-  db.exec([[INSERT INTO ledger_prev(id, pid)
+  db.exec(([[INSERT INTO ledger_prev(id, pid)
     SELECT id, pid FROM (SELECT f.id, (SELECT p.id FROM finding p WHERE p.market_id = f.market_id
-        AND p.item_id = f.item_id AND p.found < f.found AND p.found >= date(f.found, :window)
+        AND p.item_id = f.item_id AND p.found < f.found AND p.found >= %s
         AND p.status <> '已撤销' ORDER BY p.found DESC, p.id DESC LIMIT 1) AS pid
-      FROM finding f WHERE f.id > :maxid AND f.item_id IS NOT NULL) WHERE pid IS NOT NULL]], args)
+      FROM finding f WHERE f.id > :maxid AND f.item_id IS NOT NULL) AS x WHERE pid IS NOT NULL]]):format(
+    dialect().date_shift("f.found", ":window")), args)
   db.exec([[UPDATE finding SET recurs_id = l.pid FROM ledger_prev l WHERE finding.id = l.id]])
   db.exec([[INSERT INTO ledger_depth(id, depth)
     WITH RECURSIVE c(id, depth) AS (
@@ -225,7 +240,7 @@ function L.chain_of(market_id)
   if not m then return c end
   c["所"], c["主办单位"] = nn(m.unit), nn(m.operator)
   local function names(sql, ...)
-    local r = db.one("SELECT group_concat(n, '、') AS v FROM (" .. sql .. ")", ...)
+    local r = db.one("SELECT " .. concat_agg("n", "'、'") .. " AS v FROM (" .. sql .. ") AS x", ...)
     return r and nn(r.v)
   end
   if nn(m.operator_id) then
@@ -244,7 +259,7 @@ end
 -- The latest finding of (market, item) found in [from, before) that is not
 -- withdrawn: { id, recurrence } or nil.
 function L.earlier_finding(market_id, item_id, from, before)
-  local r = db.one([[SELECT id, recurrence FROM finding WHERE market_id = ? AND item_id IS ? AND found >= ? AND found < ?
+  local r = db.one([[SELECT id, recurrence FROM finding WHERE market_id = ? AND item_id IS NOT DISTINCT FROM ? AND found >= ? AND found < ?
       AND status <> '已撤销' ORDER BY found DESC, id DESC LIMIT 1]], market_id, null(item_id), from, before)
   return r
 end
@@ -336,7 +351,8 @@ function L.findings(q)
   if q.unit then where[#where + 1] = "u.name = ?"; args[#args + 1] = q.unit end
   if q.item then where[#where + 1] = "it.code = ?"; args[#args + 1] = q.item end
   if q.person then
-    where[#where + 1] = "(instr('、' || f.assigned || '、', '、' || ? || '、') > 0 OR instr('、' || f.accountable || '、', '、' || ? || '、') > 0)"
+    local instr = dialect().fns.instr
+    where[#where + 1] = ("(%s('、' || f.assigned || '、', '、' || ? || '、') > 0 OR %s('、' || f.accountable || '、', '、' || ? || '、') > 0)"):format(instr, instr)
     args[#args + 1] = q.person; args[#args + 1] = q.person
   end
   if q.recurring then where[#where + 1] = "f.recurs_id IS NOT NULL" end

@@ -1,0 +1,61 @@
+#!/bin/sh
+# pg-ledger.t — the problem ledger on the postgres store (scratch server,
+# tests/pg.sh), as ledger-concurrent.t on SQLite: two sessions verify the
+# same findings at once; for each exactly one succeeds and the other is
+# told the status the first left (已销号).  On the server the conditional
+# UPDATE of the second session waits for the first's row lock and then
+# finds the status changed, so neither verifies a finding twice.
+. tests/lib.sh
+. tests/pg.sh
+pg_need
+pg_start
+scratch
+N=20
+DB=$(pg_newdb l1)
+cp -r "$ROOT/rules" rules
+{
+    echo "INSERT INTO unit(name, kind) VALUES ('城东所', '所');"
+    echo "INSERT INTO market(code, name, unit_id) VALUES ('M01', '城北市场', 1);"
+    i=1
+    while [ $i -le $N ]; do
+        echo "ledger add M01 A01 --note 积水$i --date 2026-10-09"
+        echo "ledger fix $i --note 已清理"
+        i=$((i + 1))
+    done
+} | "$CWSH" -rules rules "$DB" >setup.out 2>&1
+is "$?" 0 "setup: $N findings waiting for their recheck (待复查)"
+is "$N" "$(pg_sql "SELECT count(*) FROM finding WHERE status = '待复查'" l1)" "setup: all $N are 待复查"
+
+verifier() {   # verifier NAME
+    {
+        printf 'lua do io.open("%s.ready", "w"):close() while not io.open("go") do end end\n' "$1"
+        i=1
+        while [ $i -le $N ]; do echo "ledger verify $i --by $1"; i=$((i + 1)); done
+    } | "$CWSH" --max-instructions 0 -rules rules "$DB" >"$1.out" 2>&1
+}
+verifier 甲 &
+a=$!
+verifier 乙 &
+b=$!
+i=0
+while { [ ! -f 甲.ready ] || [ ! -f 乙.ready ]; } && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+: >go
+wait $a
+wait $b
+
+ok_a=$(grep -c '待复查 → 已销号' 甲.out)
+ok_b=$(grep -c '待复查 → 已销号' 乙.out)
+is "$N" "$((ok_a + ok_b))" "every finding verified exactly once ($ok_a by 甲, $ok_b by 乙)"
+refused=$(cat 甲.out 乙.out | grep -c 'is 已销号: only a finding that is 待复查 can be verified')
+is "$N" "$refused" "the other session is told each finding is 已销号"
+is "$N" "$(pg_sql "SELECT count(*) FROM finding_event WHERE action = '销号'" l1)" "one 销号 in the audit trail per finding"
+is 0 "$(pg_sql "SELECT count(*) FROM (SELECT finding_id FROM finding_event WHERE action = '销号' GROUP BY finding_id HAVING count(*) > 1) x" l1)" \
+   "no finding closed twice"
+is "$N" "$(pg_sql "SELECT count(*) FROM finding WHERE status = '已销号'" l1)" "all $N are 已销号"
+
+# the audit trail is kept by the schema's triggers on the server too
+"$CWSH" "$DB" -c "DELETE FROM finding_event WHERE id = 1" >out 2>&1
+echo "-c:1: the ledger's audit trail is never deleted" >want
+is_file want out "the audit trail cannot be deleted"
+cleanup_scratch
+done_testing
