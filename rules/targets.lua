@@ -268,7 +268,12 @@ task { "5.4.2", "台账制度：所查问题立项、落实责任",
   area = "机制", level = "bureau",
   target = "每个问题登记、指派责任人、限期整改",
   lead = "创卫办", support = { "各所、分局" }, person = "创卫办主任",
-  standard = "问题台账完整", phase = { "2027-01-01", "2027-12-31" } }
+  standard = "问题台账完整；到期问题按期销号", phase = { "2027-01-01", "2027-12-31" },
+  -- findings of the year closed on time, of those due (the ledger's figures)
+  check = function(d)
+    local f = d:ledger(d.year .. "-01-01", d.today)
+    return f.closed_on_time, f.due, ("到期问题按期销号（本年立项 %d，逾期 %d）"):format(f.found, f.overdue)
+  end }
 
 task { "5.4.3", "督办机制：每两月一次全面督查并通报",
   area = "机制", level = "bureau",

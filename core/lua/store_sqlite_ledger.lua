@@ -363,6 +363,24 @@ function L.findings(q)
   return out
 end
 
+-- The ledger's totals of the findings found from `from` to `to` (both
+-- included, withdrawn ones left out) on `today`, in one aggregate (the
+-- targets' checks read it under the rule budget): { found, closed,
+-- closed_on_time, due, open, overdue }, defined as ledger.figures does.
+function L.ledger_totals(from, to, today)
+  local r = db.one([[SELECT count(*) AS found,
+      coalesce(sum(status = '已销号'), 0) AS closed,
+      coalesce(sum(status = '已销号' AND coalesce(fixed, closed) <= deadline), 0) AS closed_on_time,
+      coalesce(sum(status = '已销号' OR deadline <= :today), 0) AS due,
+      coalesce(sum(status <> '已销号'), 0) AS open,
+      coalesce(sum(status IN ('立项', '整改中', '复查未通过', '长期整改') AND (deadline < :today
+        OR (status = '长期整改' AND EXISTS (SELECT 1 FROM finding_milestone m WHERE m.finding_id = f.id
+          AND m.done IS NULL AND m.due < :today)))), 0) AS overdue
+    FROM finding f WHERE status <> '已撤销' AND found >= :from AND found <= :to]], { from = from, to = to, today = today })
+  return { found = r.found, closed = r.closed, closed_on_time = r.closed_on_time, due = r.due, open = r.open,
+    overdue = r.overdue }
+end
+
 -- The audit trail of finding `id`, oldest first.
 function L.finding_events(id)
   local out = {}

@@ -197,6 +197,9 @@ end
 --                                      the weekly 专班 meetings due and held
 --   d:assessment()                     the latest published assessment of the bureau:
 --                                      { date, assessor, rank, of_n, tier, source } or nil
+--   d:ledger(from, to)                 the problem ledger's totals of the findings
+--                                      found from..to: { found, closed, closed_on_time,
+--                                      due, open, overdue } (ledger.lua's figures)
 --   d:inputs()                         what the check read, for `targets show`
 --
 -- What a check reads is noted for `targets show`, market by market (the
@@ -424,6 +427,15 @@ function M.data(today, tbl)
     note_at(2, nil, ("%s %s: rank %d of %d (%s)%s"):format(a.date, a.assessor, a.rank, a.of_n, a.tier,
       a.source and ("，" .. a.source) or ""))
     return { date = a.date, assessor = a.assessor, rank = a.rank, of_n = a.of_n, tier = a.tier, source = a.source }
+  end
+  -- d:ledger(from, to): one aggregate in the store (cheap under the budget)
+  function D.ledger(_, from, to)
+    if type(from) ~= "string" or type(to) ~= "string" then error("d:ledger(from, to): two dates YYYY-MM-DD", 2) end
+    local t = { found = 0, closed = 0, closed_on_time = 0, due = 0, open = 0, overdue = 0 }
+    if db and store.ledger_dialect then t = store.ledger_totals(from, to, today) end
+    note_at(2, nil, ("ledger %s..%s: %d found, %d closed, %d of %d due closed on time, %d overdue"):format(from, to, t.found,
+      t.closed, t.closed_on_time, t.due, t.overdue))
+    return t
   end
   function D.inputs() return read end
   -- this year's meetings so far are matched here, outside the checks'
