@@ -36,7 +36,8 @@ LDFLAGS  += $(SAN)
 LIBS_lua := $(shell pkg-config --libs lua5.4 2>/dev/null)
 LIBS_core := $(LIBS_lua) $(shell pkg-config --libs readline 2>/dev/null) -ldl -lm -lpthread
 LIBS_sqlite := $(shell pkg-config --libs sqlite3 2>/dev/null)
-LIBS_postgres := $(shell pkg-config --libs libpq 2>/dev/null || echo -lpq)
+# none: the postgres plugin opens libpq at its first connection (pg_libpq.c)
+LIBS_postgres :=
 # Debian's libcsv-dev ships no pkg-config file.
 LIBS_csv := -lcsv
 

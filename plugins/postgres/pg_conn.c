@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pg_conn.h"
+#include "pg_libpq.h"
 #include "pg_schema.h"
 
 char *pg_conn_fmt(const char *fmt, ...)
@@ -158,6 +159,7 @@ int pg_conn_open(pg_conn *c, const char *database, char **err)
     cwsh_host *host = c->host;
     memset(c, 0, sizeof *c);
     c->host = host;
+    if (pg_libpq_load(err) != 0) return -1;
     c->name = hide_password(database);
     char *info = conninfo(database);
     const char *keys[] = { "dbname", "client_encoding", "application_name", NULL };
