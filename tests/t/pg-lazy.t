@@ -16,7 +16,7 @@ DB=$(pg_newdb lazy)
 LD_DEBUG=files "$CWSH" -csv "$DB" -c "SELECT 1 AS one;" >out 2>ld.log
 printf 'one\r\n1\r\n' >want
 is_file want out "a postgres session answers"
-if grep -q 'file=libpq.so.5 .*dynamically loaded by .*postgres.so' ld.log; then ok "a postgres session loads libpq.so.5"
+if grep -q 'file=libpq.so.5 .*dynamically loaded by' ld.log; then ok "a postgres session loads libpq.so.5"
 else not_ok "a postgres session loads libpq.so.5"; grep libpq ld.log | diag; fi
 cleanup_scratch
 done_testing
