@@ -368,14 +368,16 @@ end
 -- targets' checks read it under the rule budget): { found, closed,
 -- closed_on_time, due, open, overdue }, defined as ledger.figures does.
 function L.ledger_totals(from, to, today)
+  -- (CASE, not a sum of comparisons: portable to the postgres store)
   local r = db.one([[SELECT count(*) AS found,
-      coalesce(sum(status = '已销号'), 0) AS closed,
-      coalesce(sum(status = '已销号' AND coalesce(fixed, closed) <= deadline), 0) AS closed_on_time,
-      coalesce(sum(status = '已销号' OR deadline <= :today), 0) AS due,
-      coalesce(sum(status <> '已销号'), 0) AS open,
-      coalesce(sum(status IN ('立项', '整改中', '复查未通过', '长期整改') AND (deadline < :today
+      coalesce(sum(CASE WHEN status = '已销号' THEN 1 ELSE 0 END), 0) AS closed,
+      coalesce(sum(CASE WHEN status = '已销号' AND coalesce(fixed, closed) <= deadline THEN 1 ELSE 0 END), 0)
+        AS closed_on_time,
+      coalesce(sum(CASE WHEN status = '已销号' OR deadline <= :today THEN 1 ELSE 0 END), 0) AS due,
+      coalesce(sum(CASE WHEN status <> '已销号' THEN 1 ELSE 0 END), 0) AS open,
+      coalesce(sum(CASE WHEN status IN ('立项', '整改中', '复查未通过', '长期整改') AND (deadline < :today
         OR (status = '长期整改' AND EXISTS (SELECT 1 FROM finding_milestone m WHERE m.finding_id = f.id
-          AND m.done IS NULL AND m.due < :today)))), 0) AS overdue
+          AND m.done IS NULL AND m.due < :today))) THEN 1 ELSE 0 END), 0) AS overdue
     FROM finding f WHERE status <> '已撤销' AND found >= :from AND found <= :to]], { from = from, to = to, today = today })
   return { found = r.found, closed = r.closed, closed_on_time = r.closed_on_time, due = r.due, open = r.open,
     overdue = r.overdue }
