@@ -74,6 +74,10 @@ function M.concat_agg(expr, sep) return ("string_agg(%s, %s)"):format(expr, sep)
 function M.date_shift(col, modifier)
   return ("to_char(CAST(%s AS date) + CAST(%s AS interval), 'YYYY-MM-DD')"):format(col, modifier)
 end
+-- temporary tables get no autovacuum, and a big insert into finding
+-- outruns it: without statistics the ledger's UPDATE ... FROM joins run
+-- as nested loops
+function M.refresh_stats(...) db.exec("ANALYZE " .. table.concat({ ... }, ", ")) end
 -- the server manages its own memory
 function M.bounded_cache(fn, ...) return fn(...) end
 

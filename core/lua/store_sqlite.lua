@@ -110,6 +110,9 @@ M.fns = { min = "min", max = "max", instr = "instr" }
 -- column moved by a modifier such as '-30 days' (a parameter).
 function M.concat_agg(expr, sep) return ("group_concat(%s, %s)"):format(expr, sep) end
 function M.date_shift(col, modifier) return ("date(%s, %s)"):format(col, modifier) end
+-- Fresh statistics of tables just filled, for a planner that needs them:
+-- SQLite plans these joins by their keys, so nothing.
+function M.refresh_stats(...) end
 
 -- The rule tables the scoring query joins: connection-local TEMP tables,
 -- filled when `key` (rules and item ids) changes or they are gone (a

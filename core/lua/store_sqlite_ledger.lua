@@ -133,6 +133,9 @@ open_import = function(n, p)
   local ks = in_list("k", p.kinds, args)
   local rk = in_list("r", p.recheck_kinds, args)
   local ck = in_list("c", p.closes, args)
+  -- a server plans the joins below from statistics, which fresh rows lack
+  local stats = dialect().refresh_stats
+  stats("ledger_item", "ledger_due", "ledger_sheet", "ledger_market", "ledger_pick")
   local maxid = db.one("SELECT coalesce(max(id), 0) AS m FROM finding").m
   args.maxid = maxid
   args.window = ("-%d days"):format(p.window)
@@ -154,6 +157,7 @@ open_import = function(n, p)
   db.exec([[INSERT INTO finding_event(finding_id, at, action, from_status, to_status, note)
     SELECT id, :at, '撤销', status, '已撤销', '导入 #' || old_import || ' 已不在（重新导入 #' || :n || ' 不含此问题）'
       FROM ledger_relink WHERE iid IS NULL ORDER BY id]], args)
+  stats("ledger_relink")
   local relinked = db.exec([[UPDATE finding SET inspection_id = l.iid, import_id = :n FROM ledger_relink l
     WHERE finding.id = l.id AND l.iid IS NOT NULL]], args)
   local withdrawn = db.exec([[UPDATE finding SET status = '已撤销', inspection_id = NULL FROM ledger_relink l
@@ -177,6 +181,7 @@ open_import = function(n, p)
        AND NOT EXISTS (SELECT 1 FROM finding f WHERE f.inspection_id = i.id AND f.item_id = r.item_id
                        AND f.import_id = :n)
      ORDER BY i.date, i.id, it.code]]):format(ks, LOST), args)
+  stats("finding")
   db.exec([[INSERT INTO finding_event(finding_id, at, by, action, to_status, note, deadline, inspection_id)
     SELECT id, :at, inspector, '立项', '立项', '导入 #' || :n, deadline, inspection_id FROM finding
      WHERE id > :maxid ORDER BY id]], args)
@@ -192,6 +197,7 @@ open_import = function(n, p)
         AND p.status <> '已撤销' ORDER BY p.found DESC, p.id DESC LIMIT 1) AS pid
       FROM finding f WHERE f.id > :maxid AND f.item_id IS NOT NULL) AS x WHERE pid IS NOT NULL]]):format(
     dialect().date_shift("f.found", ":window")), args)
+  stats("ledger_prev")
   db.exec([[UPDATE finding SET recurs_id = l.pid FROM ledger_prev l WHERE finding.id = l.id]])
   db.exec([[INSERT INTO ledger_depth(id, depth)
     WITH RECURSIVE c(id, depth) AS (
@@ -201,6 +207,7 @@ open_import = function(n, p)
       UNION ALL
       SELECT l.id, c.depth + 1 FROM c JOIN ledger_prev l ON l.pid = c.id)
     SELECT id, depth FROM c]], args)
+  stats("ledger_depth")
   db.exec([[UPDATE finding SET recurrence = d.depth FROM ledger_depth d WHERE finding.id = d.id]])
 
   -- rechecks: per open finding of the import's markets, its first
@@ -220,6 +227,7 @@ open_import = function(n, p)
        AND f.market_id IN (SELECT market_id FROM inspection WHERE import_id = :n)
        AND (f.status <> '待复查' OR i.kind IN (%s))   -- rechecked already, unless this one closes it
        ]]):format(ck, rk, ck), args)
+  stats("ledger_recheck")
   db.exec([[INSERT INTO finding_event(finding_id, at, by, action, from_status, to_status, note, inspection_id)
     SELECT id, :at, inspector, '复查', status, to_status, date || ' ' || kind || ' 该项合格', iid
       FROM ledger_recheck ORDER BY date, iid, id]], args)
