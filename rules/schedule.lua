@@ -6,6 +6,8 @@
 --             minutes = 60, on_holiday = "next" | "previous" | "skip" }
 --   round { NAME, every = MONTHS, start = MONTH, day = DAY, notice = WORKDAYS,
 --           time = "HH:MM", minutes = 240, on_holiday = ... }
+--   inspect { NAME, markets = "key" | "other" | "all", tier = TIER, every = "week" | "month" }
+--   inspectors { role = ROLE }
 --
 -- An event on a day that is not a work day moves as on_holiday says; a
 -- weekend day declared a work day (调休上班) is a work day.
@@ -27,3 +29,7 @@ round { "全面督查", unit = "领导小组", every = 2, start = 1, day = 10, n
 inspect { "重点市场督查", markets = "key", every = "week" }
 inspect { "日常督查", markets = "other", every = "month" }
 inspect { "下游市场加密督查", tier = "下游", every = "week" }
+
+-- who inspects: each station's 干部 (table person, role 干部) take its
+-- visits in turn, so a week's visits spread over them as over the days
+inspectors { role = "干部" }

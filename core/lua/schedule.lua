@@ -17,6 +17,9 @@
 --       the rota: markets = "key" | "other" | "all" and/or tier = "下游"
 --       (the tier in the latest stored ranking), every week or month,
 --       spread over the period's work days (M.rota), naming who goes.
+--   inspectors { role = "干部" }
+--       the people of each station with that role (table person) take
+--       its visits in turn, each visit naming its inspector (M.rota).
 --
 -- Load checks, each refused with FILE:LINE and why: an event without a
 -- name or declared twice, a weekday, time, day, month count or
@@ -114,6 +117,14 @@ local function new_api(s)
     s.events[#s.events + 1] = ev
     s.by_name[ev.name] = ev
   end
+  function api.inspectors(t)
+    local f, l = where()
+    if type(t) ~= "table" or type(t.role) ~= "string" or t.role == "" then
+      fail(f, l, "inspectors expects the role of the people who inspect: inspectors { role = \"干部\" }")
+    end
+    if s.inspectors then fail(f, l, "inspectors is declared twice (first at line %d)", s.inspectors.line) end
+    s.inspectors = { role = t.role, line = l }
+  end
   return api
 end
 
@@ -206,8 +217,9 @@ function M.rota(out, ev, markets, lo, hi, a, b)
 end
 
 -- Every occurrence from `from` to `to` (dates, both included); `markets`
--- (store.rota_markets) for the inspect events.
-function M.occurrences(s, from, to, markets)
+-- (store.rota_markets) for the inspect events, `people` (station -> the
+-- names of its inspectors, store.rota_people) to name who inspects.
+function M.occurrences(s, from, to, markets, people)
   local a, b = calendar.day(from), calendar.day(to)
   if b < a then error(("schedule: %s is before %s"):format(to, from), 0) end
   local out = {}
@@ -266,7 +278,27 @@ function M.occurrences(s, from, to, markets)
     if x.name ~= y.name then return x.name < y.name end
     return (x.market or "") < (y.market or "")
   end)
+  if people then M.inspectors(out, people) end
   return out
+end
+
+-- The rota's inspectors: a station's visits of one day (every visit of a
+-- day in the range is listed, whatever the range) go to its inspectors in
+-- turn, in the listing's order, the day's first to the one the day's
+-- number picks: two visits of a day go to two people while the station
+-- has two, and the first visit of each day moves along the list, so
+-- the visits spread over the people as over the days, and any range
+-- names the same inspector for a visit.
+function M.inspectors(list, people)
+  local turn = {}
+  for _, o in ipairs(list) do
+    local staff = o.market and o.unit and people[o.unit]
+    if staff and #staff > 0 then
+      local key = o.unit .. "\0" .. o.date
+      turn[key] = (turn[key] or 0) + 1
+      o.inspector = staff[(calendar.day(o.date) + turn[key] - 1) % #staff + 1]
+    end
+  end
 end
 
 -- The rota's visits among `list` that no inspection in `insp` (sorted by
@@ -362,6 +394,7 @@ function M.ics(list, now)
     local desc = {}
     if o.unit then desc[#desc + 1] = o.unit end
     if o.market then desc[#desc + 1] = ("%s（%s）"):format(o.market_name, o.market) end
+    if o.inspector then desc[#desc + 1] = "检查：" .. o.inspector end
     if o.who then desc[#desc + 1] = "负责：" .. o.who end
     if o.moved_from then desc[#desc + 1] = ("原定%s（%s）"):format(o.moved_from, o.why) end
     if #desc > 0 then L[#L + 1] = "DESCRIPTION:" .. esc(table.concat(desc, "\n")) end

@@ -345,6 +345,18 @@ function M.rota_markets()
   return out, latest and latest.period
 end
 
+-- The rota's inspectors: by station name, the names of its people with
+-- `role` (table person), ordered by name then id.
+function M.rota_people(role)
+  local out = {}
+  for r in db.query([[SELECT u.name AS unit, p.name FROM person p JOIN unit u ON u.id = p.unit_id
+      WHERE p.role = ? ORDER BY u.name, p.name, p.id]], role) do
+    out[r.unit] = out[r.unit] or {}
+    table.insert(out[r.unit], r.name)
+  end
+  return out
+end
+
 -- The inspections from `from` to `to` (dates, both included), by date:
 -- { code (the market's), date, kind, inspector }, for matching to the rota.
 function M.inspections_between(from, to)

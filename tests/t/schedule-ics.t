@@ -51,7 +51,7 @@ crlf only True max octets True
 lines are utf-8
 EOF2
 is_file expect got "the iCalendar file parses: events, summaries, UIDs, time zone"
-# a rota visit: the market in SUMMARY and LOCATION, who goes in DESCRIPTION
+# a rota visit: the market in SUMMARY and LOCATION, its inspector and who covers it in DESCRIPTION
 "$CWSH" -rules rules -c ".read $ROOT/tests/transcripts/calendar/rota.sql" -c "schedule 2026-10-12 --market M1 --ics r.ics" r.db 2>/dev/null
 cat >check3.py <<'PY'
 import icalendar
@@ -59,7 +59,7 @@ e = [c for c in icalendar.Calendar.from_ical(open('r.ics', 'rb').read()).walk() 
 print(str(e['SUMMARY']), str(e['LOCATION']), str(e['DESCRIPTION']).replace('\n', '|'), e.decoded('DTSTART'))
 PY
 $PY check3.py >got 2>&1
-echo "重点市场督查 城北市场 城北市场 城东所|城北市场（M1）|负责：张局长、食品科 2026-10-12" >expect
+echo "重点市场督查 城北市场 城北市场 城东所|城北市场（M1）|检查：王芳|负责：张局长、食品科 2026-10-12" >expect
 is_file expect got "a rota visit names the market and who goes"
 
 # folding and escaping: a long Chinese name with , ; \ and a newline

@@ -31,7 +31,8 @@ cwsh.command {
   help = "the recurring events of rules/schedule.lua (weekly 专班 meetings, the bimonthly 全面督查 and its notice) "
     .. "from FROM to TO on the work calendar, an event on a holiday moved as declared; --ics FILE writes them as iCalendar\n"
     .. [[
-Without dates: this month.  --unit, --market (code or name) and --person (who goes) keep some.
+Without dates: this month.  --unit, --market (code or name) and --person (the inspector, or the
+leader or department who covers the market) keep some.
 --missed PERIOD lists the rota's visits in PERIOD that no imported inspection answers (an inspection of
 the market in the visit's week or month answers one visit).
 examples:
@@ -76,17 +77,19 @@ examples:
       from, to = range(pos)
     end
     local s = schedule.load()
-    local markets
+    local markets, people
     for _, ev in ipairs(s.events) do
       if ev.kind == "inspect" and not markets then
         if db then markets = require("store").rota_markets()
         else cwsh.notice("warning: no database: the market inspections are not scheduled") end
       end
     end
+    if markets and s.inspectors then people = require("store").rota_people(s.inspectors.role) end
     local list = {}
-    for _, o in ipairs(schedule.occurrences(s, from, to, markets)) do
+    for _, o in ipairs(schedule.occurrences(s, from, to, markets, people)) do
       if (not unit or o.unit == unit) and (not market or o.market == market or o.market_name == market)
-        and (not person or (o.who and ("、" .. o.who .. "、"):find("、" .. person .. "、", 1, true))) then
+        and (not person or o.inspector == person
+          or (o.who and ("、" .. o.who .. "、"):find("、" .. person .. "、", 1, true))) then
         list[#list + 1] = o
       end
     end
@@ -97,11 +100,11 @@ examples:
         if o.period_to and o.period_to > hi then hi = o.period_to end
       end
       local miss, n = schedule.missed(list, require("store").inspections_between(lo, hi))
-      local out = { columns = { "date", "weekday", "event", "market", "unit", "who", "week or month" },
-        keys = { "date", "weekday", "event", "market", "unit", "who", "period" }, rows = {} }
+      local out = { columns = { "date", "weekday", "event", "market", "unit", "inspector", "who", "week or month" },
+        keys = { "date", "weekday", "event", "market", "unit", "inspector", "who", "period" }, rows = {} }
       for _, o in ipairs(miss) do
         out.rows[#out.rows + 1] = { o.date, calendar.WEEKDAYS[calendar.weekday(o.date)], o.name,
-          ("%s %s"):format(o.market, o.market_name), o.unit or cwsh.null, o.who or cwsh.null,
+          ("%s %s"):format(o.market, o.market_name), o.unit or cwsh.null, o.inspector or cwsh.null, o.who or cwsh.null,
           ("%s..%s"):format(o.period_from, o.period_to) }
       end
       cwsh.notice(("%s: %d of %d scheduled inspection%s without an imported inspection"):format(missed, #miss, n,
@@ -116,11 +119,12 @@ examples:
       cwsh.notice(("wrote %d event%s from %s to %s to %s"):format(#list, #list == 1 and "" or "s", from, to, ics))
       return
     end
-    local out = { columns = { "date", "weekday", "time", "event", "unit", "market", "who", "moved from" },
-      keys = { "date", "weekday", "time", "event", "unit", "market", "who", "moved_from" }, rows = {} }
+    local out = { columns = { "date", "weekday", "time", "event", "unit", "market", "inspector", "who", "moved from" },
+      keys = { "date", "weekday", "time", "event", "unit", "market", "inspector", "who", "moved_from" }, rows = {} }
     for _, o in ipairs(list) do
       out.rows[#out.rows + 1] = { o.date, calendar.WEEKDAYS[calendar.weekday(o.date)], o.time or cwsh.null, o.name,
-        o.unit or cwsh.null, o.market and ("%s %s"):format(o.market, o.market_name) or cwsh.null, o.who or cwsh.null,
+        o.unit or cwsh.null, o.market and ("%s %s"):format(o.market, o.market_name) or cwsh.null,
+        o.inspector or cwsh.null, o.who or cwsh.null,
         o.moved_from and ("%s %s"):format(o.moved_from, o.why) or cwsh.null }
     end
     return out
