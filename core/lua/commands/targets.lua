@@ -45,7 +45,7 @@ local function table_of(o)
     local t = r.task
     if t.area then areas[t.area] = true end
     if (not o["--unit"] or involves(t, o["--unit"])) and (not o["--area"] or t.area == o["--area"])
-        and (not level or t.level == level) and (not o["--lagging"] or r.status == "滞后" or r.status == "出错") then
+        and (not level or t.level == level) and (not (o["--lagging"] or o["--overdue"]) or r.status == "滞后" or r.status == "出错") then
       out.rows[#out.rows + 1] = { t.code, t.title, t.lead, null(t.deadline), null(r.progress), r.status, null(r.evidence) }
     end
   end
@@ -93,7 +93,7 @@ local function show(code, o)
   return out
 end
 
-local OPTIONS = { "--unit", "--area", "--level", "--lagging", "--on", "show" }
+local OPTIONS = { "--unit", "--area", "--level", "--lagging", "--overdue", "--on", "show" }
 
 cwsh.command {
   name = "targets",
@@ -103,7 +103,7 @@ cwsh.command {
   --unit U      tasks that unit U leads (牵头) or supports (配合)
   --area A      tasks of area A
   --level L     tasks at level L: bureau (局), unit (所/分局/市场主办单位) or market
-  --lagging     tasks that are 滞后 (or whose check failed)
+  --lagging     tasks that are 滞后 (or whose check failed); --overdue says the same
   --on DATE     compute the status as on DATE (default: today)
   show CODE     one task in full: its fields, what its check read, its manual status history, its rule file:line
   set CODE --status S [--progress N] [--evidence TEXT] --by PERSON
@@ -144,7 +144,7 @@ examples:
       return
     end
     local o, pos = opts(args, { ["--unit"] = "value", ["--area"] = "value", ["--level"] = "value",
-      ["--lagging"] = "flag", ["--on"] = "value" })
+      ["--lagging"] = "flag", ["--overdue"] = "flag", ["--on"] = "value" })
     if pos[1] == "show" then
       if #pos ~= 2 then error("usage: targets show CODE", 0) end
       return show(pos[2], o)
