@@ -78,19 +78,6 @@ function M.start()
   end
 end
 
--- Load every module now (verify, index_text); the errors, if any.
-local function load_all()
-  local errs = {}
-  for _, f in ipairs(cwsh.listdir(DIR) or {}) do
-    local mod = f:match("^(.+)%.lua$")
-    if mod then
-      local ok, err = pcall(run_module, mod)
-      if not ok then errs[#errs + 1] = err end
-    end
-  end
-  return errs
-end
-
 -- What the modules register: { module, name, usage, summary, files } by
 -- module then name.  cwsh.command is wrapped meanwhile to learn which
 -- module registers which command.
@@ -175,6 +162,5 @@ function M.verify()
   return ("command index: %d commands of %d modules agree"):format(#list, n)
 end
 
-M.load_all = load_all
 
 return M
