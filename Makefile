@@ -144,14 +144,19 @@ check-valgrind: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TESTPLUG) $(FUZZ_REPLAY)
 	@sh scripts/check-valgrind.sh $(BUILD)
 
-# Allocation-failure sweeps over an import and a scoring run (scripts/check-reliability.sh,
-# RELIABILITY_RUNS=300 by default, =all for every allocation).
+# The long trials: allocation-failure sweeps over an import, a scoring run
+# and a rules reload, and full disks (scripts/check-reliability.sh,
+# RELIABILITY_RUNS=300 by default, =all for every allocation); SIGKILL at
+# random points (scripts/check-crash.sh, CRASH_TRIALS=20); 2 and 4
+# processes on one database (scripts/check-concurrency.sh, CONC_TRIALS=10).
 $(BUILD)/faults/failmalloc.so: tests/faults/failmalloc.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) -std=c11 -O2 -fPIC -shared -o $@ $<
 check-reliability: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/faults/failmalloc.so
 	@sh scripts/check-reliability.sh $(BUILD)
+	@sh scripts/check-crash.sh $(BUILD)
+	@sh scripts/check-concurrency.sh $(BUILD)
 
 # Coverage-guided fuzzing with clang's libFuzzer, ASan and UBSan: each
 # target runs FUZZ_SECONDS from a work corpus seeded with

@@ -10,6 +10,7 @@
  * init file, then the work.
  */
 #include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -241,6 +242,10 @@ int main(int argc, char **argv)
     static session S;
     session *s = &S;
     session_current = s;
+    /* Past RLIMIT_FSIZE (`ulimit -f`) a write would kill cwsh with
+     * SIGXFSZ and no word; ignored, the write fails with EFBIG and the
+     * command reports it like a full disk. */
+    signal(SIGXFSZ, SIG_IGN);
     s->out = stdout;
     s->render.mode = RENDER_BOX;
     s->render.headers = 1;

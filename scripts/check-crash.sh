@@ -1,0 +1,106 @@
+#!/bin/sh
+# check-crash.sh BUILD — SIGKILL at random points (crash safety).
+#
+# CRASH_TRIALS (default 20) trials of each: an import of a city-scale
+# sheet (1,800 inspections, 66,600 item results) into a database that
+# holds another import; a scoring run of a year by month (12 periods x
+# 300 markets); a rules reload that mirrors a changed checklist into the
+# database.  Each trial starts the command on a copy of the database and
+# kills it with SIGKILL after a random delay between 0 and 1.2 times what
+# the command takes uncut (some trials therefore finish).  Afterwards
+# PRAGMA integrity_check must say ok, and each command's work must be
+# there entirely or not at all: the import's inspections, results and
+# import row; the run's 3,600 scores; the checklist's 37 items under one
+# rules hash.  Output is TAP.
+set -u
+BUILD=${1:-build}
+ROOT=$(pwd)
+case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+TRIALS=${CRASH_TRIALS:-20}
+CWSH="$BUILD/cwsh"
+W=$(mktemp -d "${TMPDIR:-/tmp}/cwsh-crash.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+cd "$W" || exit 1
+export HOME="$W/home" NO_COLOR=1 LC_ALL=C.UTF-8 TZ=UTC
+mkdir -p home
+n=0 fail=0
+tap() { n=$((n + 1)); if [ "$1" = ok ]; then echo "ok $n - $2"; else fail=$((fail + 1)); echo "not ok $n - $2"; fi; }
+ms() { date +%s%3N; }
+# delay SEED MAX_MS: a pseudo-random delay in seconds, 0..MAX_MS
+delay() { awk -v s="$1" -v m="$2" 'BEGIN { srand(s); printf "%.3f", rand() * m / 1000 }'; }
+
+cp -r "$ROOT/rules" rA
+cp -r "$ROOT/rules" rB
+printf '\n-- the same checklist under another hash\n' >>rB/checklist.lua
+"$BUILD/gen/gen" --scale city --seed 1 --kind 督查 >first.csv
+"$BUILD/gen/gen" --scale city --seed 1 --kind 全面督查 >second.csv
+"$CWSH" --rules rA base.db -c "import first.csv --add-markets" >/dev/null 2>&1 || tap not "the first import"
+counts() { sqlite3 "$1" "SELECT (SELECT count(*) FROM inspection) || ' ' || (SELECT count(*) FROM result) || ' ' || (SELECT count(*) FROM import)"; }
+before=$(counts base.db)
+cp base.db full.db
+"$CWSH" --rules rA full.db -c "import second.csv --add-markets" >/dev/null 2>&1 || tap not "the second import, uncut"
+after=$(counts full.db)
+"$CWSH" --rules rA full.db -c "score --year-by-month 2027" >/dev/null 2>&1 || tap not "the scoring run, uncut"
+scores=$(sqlite3 full.db "SELECT count(*) FROM score")
+sqlite3 full.db "DELETE FROM score"
+[ "$before" != "$after" ] && [ "$scores" -gt 0 ] || tap not "the uncut runs store something ('$before' -> '$after', $scores scores)"
+
+# trial NAME DB CMD RULES MAX_MS CHECK: one killed run; CHECK DB prints
+# nothing when the database is whole, else what is wrong
+killed=0 finished=0
+trial() {
+    rm -f t.db t.db-wal t.db-shm t.db-journal
+    cp "$2" t.db
+    "$CWSH" --rules "$4" t.db -c "$3" >out 2>&1 &
+    pid=$!
+    sleep "$(delay "$seed" "$5")"
+    if kill -KILL "$pid" 2>/dev/null; then killed=$((killed + 1)); else finished=$((finished + 1)); fi
+    wait "$pid" 2>/dev/null
+    ic=$(sqlite3 t.db "PRAGMA integrity_check" 2>&1)
+    why=$($6 t.db)
+    [ "$ic" = ok ] || why="integrity_check: $ic $why"
+    [ -z "$why" ] || tap not "$1, trial $seed: $why"
+    [ -z "$why" ]
+}
+check_import() {
+    c=$(counts "$1")
+    [ "$c" = "$before" ] || [ "$c" = "$after" ] || echo "inspections, results, imports '$c': neither '$before' nor '$after'"
+}
+check_score() {
+    c=$(sqlite3 "$1" "SELECT count(*) FROM score")
+    [ "$c" = 0 ] || [ "$c" = "$scores" ] || echo "$c scores stored: neither 0 nor $scores"
+}
+check_items() {
+    c=$(sqlite3 "$1" "SELECT count(*) || ' ' || count(DISTINCT rules_hash) FROM item")
+    [ "$c" = "37 1" ] || echo "items and their hashes '$c', not '37 1'"
+}
+time_of() {   # time_of DB CMD RULES: milliseconds it takes uncut
+    cp "$1" u.db; t0=$(ms)
+    "$CWSH" --rules "$3" u.db -c "$2" >/dev/null 2>&1
+    echo $(( ($(ms) - t0) * 12 / 10 ))
+    rm -f u.db u.db-wal u.db-shm
+}
+
+series() {   # series NAME DB CMD RULES CHECK [OTHER_RULES]
+    max=$(time_of "$2" "$3" "$4")
+    killed=0 finished=0 bad=0 seed=1
+    db=$2 rules=$4
+    while [ "$seed" -le "$TRIALS" ]; do
+        trial "$1" "$db" "$3" "$rules" "$max" "$5" || bad=$((bad + 1))
+        if [ -n "${6:-}" ]; then     # the next reload changes the hash again
+            cp t.db next.db; db=next.db
+            [ "$rules" = "$4" ] && rules=$6 || rules=$4
+        fi
+        seed=$((seed + 1))
+    done
+    if [ "$bad" = 0 ]; then
+        tap ok "$1: $TRIALS trials killed within ${max} ms ($killed killed while running, $finished had finished): integrity ok, all or nothing"
+    else
+        tap not "$1: $bad of $TRIALS trials went wrong"
+    fi
+}
+series import base.db "import second.csv --add-markets" rA check_import
+series score full.db "score --year-by-month 2027" rA check_score
+series reload base.db ".rules reload" rB check_items rA
+echo "1..$n"
+[ "$fail" = 0 ]
