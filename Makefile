@@ -57,6 +57,8 @@ TESTPLUG  := $(patsubst tests/plugins/%.c,$(BUILD)/test-plugins/%.so,$(wildcard 
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(filter-out tests/fuzz/fuzz_replay.c,$(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_REPLAY := $(FUZZ_NAMES:%=$(BUILD)/fuzz/replay_%)
 FUZZ_SECONDS ?= 60
+# make fuzz FUZZ_TARGETS="ics rules": some of them only
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
 FUZZ_SRC_read   := plugins/csv/csv_read.c
 FUZZ_LIBS_read  := -lcsv -lm
 FUZZ_SEEDS_read := tests/fixtures/csv
@@ -67,6 +69,17 @@ FUZZ_SRC_words  := core/words.c
 FUZZ_SRC_split  := core/split.c
 FUZZ_LIBS_split := $(LIBS_sqlite)
 FUZZ_SEEDS_split := tests/transcripts
+# import end to end: csv reader, mappings, pipeline, sqlite loader in memory
+FUZZ_SRC_import  := $(filter-out plugins/csv/csv_plugin.c,$(wildcard plugins/csv/*.c)) \
+                    $(filter-out plugins/sqlite/sqlite_plugin.c,$(wildcard plugins/sqlite/*.c))
+FUZZ_LIBS_import := -lcsv $(LIBS_sqlite) $(LIBS_lua) -lm -lpthread
+FUZZ_SEEDS_import :=
+# the core's Lua, through a real luahost (tests/fuzz/fuzz_lua.h)
+FUZZ_SRC_ics    := $(filter-out core/main.c,$(CORE_SRC))
+FUZZ_LIBS_ics   := $(LIBS_core)
+FUZZ_SRC_rules  := $(filter-out core/main.c,$(CORE_SRC))
+FUZZ_LIBS_rules := $(LIBS_core)
+FUZZ_SEEDS_rules :=
 TOOLS_SRC := $(wildcard scripts/bench/*.c scripts/gen/*.c)
 TOOLS_BIN := $(TOOLS_SRC:scripts/%.c=$(BUILD)/%)
 
@@ -174,7 +187,7 @@ endef
 fuzz:
 	@sh scripts/deps.sh clang libclang-rt-14-dev
 	@mkdir -p build-fuzz
-	@set -e; $(foreach t,$(FUZZ_NAMES),$(call fuzz_one,$(t)))
+	@set -e; $(foreach t,$(FUZZ_TARGETS),$(call fuzz_one,$(t)))
 
 bench: DEB_PKGS += $(if $(filter postgres,$(BENCH_STORE)),postgresql)
 bench: deps

@@ -338,9 +338,13 @@ end
 
 -- ------------------------------------------------------------ iCalendar
 
--- TEXT value escaping (RFC 5545 3.3.11)
+-- TEXT value escaping (RFC 5545 3.3.11).  A line end of any kind (CRLF,
+-- LF, a lone CR) is \n; other control characters are not TSAFE-CHARs
+-- and are dropped (a lone CR or an ESC from a CSV cell would break the
+-- content line, or the terminal of whoever reads the file).
 local function esc(s)
-  return (tostring(s):gsub("\\", "\\\\"):gsub(";", "\\;"):gsub(",", "\\,"):gsub("\r?\n", "\\n"))
+  return (tostring(s):gsub("\\", "\\\\"):gsub(";", "\\;"):gsub(",", "\\,"):gsub("\r?\n", "\\n")
+    :gsub("\r", "\\n"):gsub("[%z\1-\8\11-\31\127]", ""))
 end
 M.escape = esc
 
@@ -351,6 +355,7 @@ local function fold(line)
   while n - i + 1 > width do
     local j = i + width                  -- the first byte of the next part
     while j > i and (line:byte(j) or 0) & 0xC0 == 0x80 do j = j - 1 end
+    if j == i then j = i + width end     -- not UTF-8: no character to keep whole
     parts[#parts + 1] = line:sub(i, j - 1)
     i, width = j, 74
   end

@@ -232,4 +232,23 @@ function M.save_target_progress(on_date, targets_hash, rules_hash, rows)
   end)
 end
 
+-- ------------------------------------------- the checklist's mirror
+
+-- Sessions starting at once on a new database all mirror the checklist
+-- and the result words: under READ COMMITTED their DELETE + INSERT race
+-- (duplicate key "result_word_pkey"), so each takes one transaction-
+-- scoped advisory lock first; the check inside the lock then sees what
+-- the session before it committed and skips.
+local function locked(fn)
+  return function(...)
+    local args = table.pack(...)
+    return db.tx(function()
+      db.exec("SELECT pg_advisory_xact_lock(7235001)")
+      return fn(table.unpack(args, 1, args.n))
+    end)
+  end
+end
+M.sync_result_words = locked(sqlite.sync_result_words)
+M.sync_items = locked(sqlite.sync_items)
+
 return M
