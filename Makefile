@@ -21,7 +21,7 @@ VERSION  := 1.0.0
 
 DEB_PKGS := gcc make pkg-config liblua5.4-dev libsqlite3-dev libcsv-dev \
             libreadline-dev sqlite3 tmux perl time python3-icalendar \
-            libpq-dev
+            libpq-dev libxlsxwriter-dev
 PKGS     := lua5.4 sqlite3 readline libpq
 
 CC       ?= cc
@@ -40,6 +40,7 @@ LIBS_sqlite := $(shell pkg-config --libs sqlite3 2>/dev/null)
 LIBS_postgres :=
 # Debian's libcsv-dev ships no pkg-config file.
 LIBS_csv := -lcsv
+LIBS_xlsx := $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter)
 
 CORE_SRC  := $(wildcard core/*.c)
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/%.o)
@@ -142,6 +143,9 @@ run: deps
 
 # the postgres store's tests start a scratch server (tests/pg.sh)
 test: DEB_PKGS += postgresql
+# The notice's tests print it with chromium and read it back with
+# poppler, html5lib and openpyxl (tests/t/notice.t skips by name without them).
+test: DEB_PKGS += chromium fonts-noto-cjk python3-openpyxl python3-html5lib poppler-utils
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TESTPLUG) $(FUZZ_REPLAY)
 	@BUILD=$(BUILD) prove -j2 --exec 'sh tests/run1' tests/t/*.t $(UNIT_BIN)

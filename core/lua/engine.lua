@@ -145,6 +145,39 @@ local function score_parsed(set, p)
   return calc.rank(set, rows, "code")
 end
 
+-- Points lost per market and item in [from, to], after each item's own
+-- cap (category caps apply to an inspection's total, not to an item):
+-- rows { market_id, code, times, lost } for the items that lost points,
+-- `times` the inspections in which they did.  The notice's most-lost
+-- items and problems per market come from it.
+function M.item_losses(p, set)
+  need_db()
+  set = set or cur()
+  load_rule_tables(set)
+  local words = set.domain.results
+  if not LOST or LOST_WORDS ~= words then
+    LOST, LOST_WORDS = calc.lost_sql(store.result_cols, store.item_cols, store.fns, words), words
+  end
+  return store.item_losses(LOST, p.from, p.to)
+end
+
+-- Stations ranked by the mean of their markets' scores in `rows` (as
+-- score_period gives them): { unit, n, sum, score, vetoed, rank, tier }.
+function M.rank_units(rows, set)
+  set = set or cur()
+  local by, list = {}, {}
+  for _, r in ipairs(rows) do
+    local name = r.unit or "(无所属)"
+    local u = by[name]
+    if not u then u = { unit = name, n = 0, sum = 0, vetoed = 0 }; by[name] = u; list[#list + 1] = u end
+    u.n = u.n + 1
+    u.sum = u.sum + r.score
+    if r.veto then u.vetoed = u.vetoed + 1 end
+  end
+  for _, u in ipairs(list) do u.score = u.sum / u.n end
+  return calc.rank(set, list, "unit")
+end
+
 -- Results are remembered per (period, rules) while the data is unchanged
 -- (the store's data stamp), so the previous period for Δ is not scored twice.
 local cache = {}

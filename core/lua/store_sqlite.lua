@@ -553,7 +553,12 @@ function M.set_market_upgrade(id, status, year)
   db.exec("UPDATE market SET std_status = ?, std_year = ? WHERE id = ?", status, year or db.null, id)
 end
 
--- the ledger's operations (store_sqlite_ledger.lua), compiled at their first use
-setmetatable(M, { __index = function(_, k) return require("store_sqlite_ledger")[k] end })
+-- the ledger's operations (store_sqlite_ledger.lua) and the bimonthly
+-- notice's (store_sqlite_notice.lua), compiled at their first use
+setmetatable(M, { __index = function(_, k)
+  local v = require("store_sqlite_notice")[k]
+  if v ~= nil then return v end
+  return require("store_sqlite_ledger")[k]
+end })
 
 return M

@@ -1,7 +1,6 @@
 -- commands/score.lua — `score` and `rank units`.  Owner: engine helper.
 
 local engine = require("engine")
-local calc = require("engine_calc")
 local periods = require("engine_period")
 
 local cmdargs = require("cmdargs")
@@ -91,18 +90,7 @@ examples:
 local function units(period)
   local set = engine.current_set()
   local rows, p = engine.score_period(period, set)
-  local by, list = {}, {}
-  for _, r in ipairs(rows) do
-    local name = r.unit or "(无所属)"
-    local u = by[name]
-    if not u then u = { unit = name, n = 0, sum = 0, vetoed = 0 }; by[name] = u; list[#list + 1] = u end
-    u.n = u.n + 1
-    u.sum = u.sum + r.score
-    if r.veto then u.vetoed = u.vetoed + 1 end
-  end
-  for _, u in ipairs(list) do u.score = u.sum / u.n end
-  calc.rank(set, list, "unit")
-  return list, p
+  return engine.rank_units(rows, set), p
 end
 
 cwsh.command {

@@ -1,0 +1,90 @@
+-- commands/notice.lua — `notice PERIOD`: the bimonthly supervision notice
+-- (督查通报) in HTML (one self-contained file that prints on A4), Markdown,
+-- CSV or xlsx.  What it says is core/lua/notice.lua's, laid out by the
+-- template rules/reports/notice.lua; md and csv are the core's document
+-- formats, xlsx the xlsx plugin's.
+
+local cmdargs = require("cmdargs")
+
+local USAGE = "notice PERIOD [-o FILE] [--format html|md|csv|xlsx] [--date YYYY-MM-DD]"
+local FORMATS = { html = true, md = true, csv = true, xlsx = true }
+local EXT = { html = "html", htm = "html", md = "md", csv = "csv", xlsx = "xlsx" }
+
+local function fail(fmt, ...) error("notice: " .. fmt:format(...), 0) end
+
+-- md and csv for stdout: the document format writes a file; read it back.
+local function document_text(sets, format)
+  local tmp = os.tmpname()
+  local ok, err = pcall(cwsh.write_document, tmp, sets, format)
+  local text
+  if ok then
+    local f = io.open(tmp, "rb")
+    text = f and f:read("a")
+    if f then f:close() end
+  end
+  os.remove(tmp)
+  if not ok then error(err, 0) end
+  return text
+end
+
+local function write_file(path, text)
+  local f, err = io.open(path, "wb")
+  if not f then fail("cannot write '%s': %s", path, tostring(err)) end
+  local ok, werr = f:write(text)
+  f:close()
+  if not ok then fail("cannot write '%s': %s", path, tostring(werr)) end
+end
+
+cwsh.command {
+  name = "notice",
+  usage = USAGE,
+  help = "the bimonthly supervision notice (督查通报) of a period, as the template rules/reports/notice.lua lays it out\n"
+    .. require("engine_period").HELP:gsub("without one, the latest month with inspections%.", "") .. [[
+
+  -o FILE            write to FILE (the format from its extension: .html .md .csv .xlsx); else stdout
+  --format F         html (default), md, csv or xlsx (xlsx needs -o)
+  --date YYYY-MM-DD  the date the notice is issued (default: today)
+The HTML is one file (inline CSS and SVG charts, no script, nothing fetched) that prints on A4 with
+page numbers; Chinese text needs a CJK font (Debian: fonts-noto-cjk).
+examples:
+  notice 2027-B1 -o 通报-2027-B1.html
+  notice 2027-01..2027-02 --format md
+  notice 2027-B3 -o 通报.xlsx]],
+  complete = function(words, word)
+    if words[#words] == "-o" then return "files" end
+    if words[#words] == "--format" then return { "html", "md", "csv", "xlsx" } end
+    if word:match("^%-") then return { "-o", "--format", "--date" } end
+    return cwsh.completers and cwsh.completers.periods and cwsh.completers.periods() or {}
+  end,
+  run = function(args)
+    local o, pos = cmdargs.parse(args, { ["-o"] = "value", ["--format"] = "value", ["--date"] = "value" }, "notice", USAGE)
+    if #pos ~= 1 then fail("give one period (usage: %s)", USAGE) end
+    local file, format = o["-o"], o["--format"]
+    if format and not FORMATS[format] then fail("unknown format '%s' (html, md, csv, xlsx)", format) end
+    if not format and file then format = EXT[(file:match("%.([%w]+)$") or ""):lower()] end
+    format = format or "html"
+    if format == "xlsx" and not file then fail("xlsx is a binary file: give -o FILE.xlsx") end
+    if o["--date"] and not require("calendar").parse(o["--date"]) then
+      fail("--date '%s' is not a date (YYYY-MM-DD)", o["--date"])
+    end
+    local period = pos[1]
+    -- 2027-01..2027-02: whole months, as a range of days
+    local a, b = period:match("^(%d%d%d%d%-%d%d)%.%.(%d%d%d%d%-%d%d)$")
+    local y, m = (b or ""):match("^(%d+)%-(%d+)$")
+    if a and tonumber(m) >= 1 and tonumber(m) <= 12 then
+      period = ("%s-01..%s-%02d"):format(a, b, require("calendar").month_days(tonumber(y), tonumber(m)))
+    end
+    local doc = require("notice").build(period, { date = o["--date"] })
+    local n = #doc.sections
+    if format == "html" then
+      local text = require("notice_html").render(doc)
+      if not file then return text end
+      write_file(file, text)
+    elseif not file then
+      return document_text(require("notice").sets(doc), format)
+    else
+      cwsh.write_document(file, require("notice").sets(doc), format)
+    end
+    cwsh.notice(("wrote the notice of %s to '%s' (%s, %d sections)"):format(doc.period.name, file, format, n))
+  end,
+}

@@ -1,0 +1,448 @@
+-- notice.lua — the bimonthly supervision notice (督查通报): gathers each
+-- section's figures and tables for a period, in the order and wording of
+-- the template (rules/reports/notice.lua, notice_template.lua).  The
+-- renderers (notice_html.lua; md, csv and xlsx through the document
+-- formats) only lay out what this builds.
+--
+--   notice.build(period, { date = "YYYY-MM-DD" }) -> doc
+--   doc = { period, texts = { title, number, issuer, date, intro, closing, signoff },
+--           sections = { { kind, heading, text, tables = { set... }, charts = { svg... } } } }
+-- A set is a result set as commands return it, with a title (the sheet's
+-- or the heading's name in md, csv and xlsx).  A section whose data does
+-- not exist yet (no ledger) keeps its place with its `none` text.
+
+local engine = require("engine")
+local periods = require("engine_period")
+local chart = require("chart")
+local template = require("notice_template")
+
+local M = {}
+local null = cwsh.null
+local function nz(v) if v == nil then return null end return v end
+
+-- Colours of the grades in the ranking chart, best to worst.
+local GRADE_COLOURS = { "#2e7d32", "#1f4e79", "#bf9000", "#c62828", "#5b5b5b" }
+
+local function period_cn(p)
+  if p.kind == "range" then return ("%s至%s"):format(p.from, p.to) end
+  if p.kind == "year" then return ("%d年"):format(p.year) end
+  if p.m1 == p.m2 then return ("%d年%d月"):format(p.year, p.m1) end
+  return ("%d年%d—%d月"):format(p.year, p.m1, p.m2)
+end
+
+-- "第几次": the bimonth's number (B3 → 3), else the period's name.
+local function round_of(p)
+  if p.kind == "bimonth" then return tostring((p.m1 + 1) // 2) end
+  return p.name
+end
+
+local function date_cn(d)
+  local y, m, dd = d:match("^(%d+)-(%d+)-(%d+)$")
+  return ("%d年%d月%d日"):format(tonumber(y), tonumber(m), tonumber(dd))
+end
+
+-- The ledger's figures, or nil while there is no ledger (module missing,
+-- no figures function, or it fails because its tables are not there).
+local function ledger_figures(p)
+  local ok, ledger = pcall(require, "ledger")
+  if not ok or type(ledger) ~= "table" or type(ledger.figures) ~= "function" then return nil end
+  local ok2, f = pcall(ledger.figures, p.from, p.to)
+  if not ok2 or type(f) ~= "table" or f.found == nil then return nil end
+  return f
+end
+
+local function rate(closed, found)
+  if not found or found == 0 then return nil end
+  return closed / found * 100
+end
+
+-- ------------------------------------------------------------ sections
+
+local build = {}
+
+function build.summary(ctx)
+  local rows, prev = ctx.rows, ctx.prev_rows
+  local sum = 0
+  for _, r in ipairs(rows) do sum = sum + r.score end
+  local mean = sum / #rows
+  local pmean
+  if #prev > 0 then
+    local s = 0
+    for _, r in ipairs(prev) do s = s + r.score end
+    pmean = s / #prev
+  end
+  local counts, order = {}, {}
+  for _, g in ipairs(ctx.set.grades) do counts[g.name] = 0; order[#order + 1] = g.name end
+  for _, r in ipairs(rows) do counts[r.grade] = (counts[r.grade] or 0) + 1 end
+  local parts = {}
+  for _, g in ipairs(order) do parts[#parts + 1] = ("%s%d个"):format(g, counts[g]) end
+  local lf = ctx.ledger
+  local f = { markets = #rows, inspections = ctx.inspections, mean = mean, prev_mean = pmean,
+    change = pmean and mean - pmean or nil, grades_text = "其中" .. table.concat(parts, "、"),
+    found = lf and lf.found, closed = lf and lf.closed, rate = lf and rate(lf.closed, lf.found),
+    fmt = { mean = "%.1f", prev_mean = "%.1f", change = "%+.1f", rate = "%.1f" } }
+  local cols = { "督查市场数", "检查次数", "平均得分", "上期平均得分", "较上期", "发现问题", "已整改", "整改率" }
+  local set = { title = "主要指标", columns = cols,
+    keys = { "markets", "inspections", "mean", "prev_mean", "change", "found", "closed", "rate" },
+    formats = { [3] = "%.1f", [4] = "%.1f", [5] = "%+.1f", [8] = "%.1f%%" },
+    rows = { { #rows, ctx.inspections, mean, nz(pmean), nz(f.change), nz(f.found), nz(f.closed), nz(f.rate) } } }
+  local grades = { title = "等次分布", columns = { "等次", "市场数" }, keys = { "grade", "markets" }, rows = {} }
+  for _, g in ipairs(order) do grades.rows[#grades.rows + 1] = { g, counts[g] } end
+  local notes = {}
+  if not lf then notes[1] = ctx.tpl.by_kind.ledger and template.fill(ctx.tpl, ctx.tpl.by_kind.ledger.none, ctx.base, ctx.tpl.by_kind.ledger.line) or "问题台账尚未建立，本期暂无整改数据。" end
+  return f, { set, grades }, nil, notes
+end
+
+local RANK_COLS = { "名次", "代码", "市场", "所（分局）", "得分", "等次", "梯队", "较上期", "检查次数", "否决" }
+local RANK_KEYS = { "rank", "code", "market", "station", "score", "grade", "tier", "delta", "inspections", "veto" }
+
+function build.ranking(ctx)
+  local rows = ctx.rows
+  local set = { title = "市场排名", columns = RANK_COLS, keys = RANK_KEYS, formats = { [5] = "%.1f", [8] = "%+.1f" }, rows = {} }
+  for _, r in ipairs(rows) do
+    set.rows[#set.rows + 1] = { r.rank, r.code, r.name, nz(r.unit), r.score, r.grade, r.tier, nz(r.delta), r.inspections, nz(r.veto) }
+  end
+  -- the chart: every market, or the best and the worst chart_max/2
+  local max = ctx.tpl.options.chart_max
+  local shown, notes = {}, {}
+  if #rows <= max then shown = rows
+  else
+    local half = max // 2
+    for i = 1, half do shown[#shown + 1] = rows[i] end
+    for i = #rows - (max - half) + 1, #rows do shown[#shown + 1] = rows[i] end
+    notes[1] = ("排名图列出前%d名和后%d名，其余%d个市场见排名表。"):format(half, max - half, #rows - max)
+  end
+  local styles, legend, gi = {}, {}, {}
+  for i, g in ipairs(ctx.set.grades) do
+    styles[g.name] = GRADE_COLOURS[math.min(i, #GRADE_COLOURS)]
+    legend[#legend + 1] = { g.name, g.name }
+    gi[g.name] = i
+  end
+  local labels, values, classes = {}, {}, {}
+  for i, r in ipairs(shown) do labels[i] = ("%d. %s"):format(r.rank, r.name); values[i] = r.score; classes[i] = r.grade end
+  local svg = chart.bars { title = "市场得分排名", labels = labels, values = values, classes = classes,
+    styles = styles, legend = legend, unit = "得分" }
+  local f = { n = #rows, best = rows[1].name, best_score = rows[1].score, worst = rows[#rows].name,
+    worst_score = rows[#rows].score, fmt = { best_score = "%.1f", worst_score = "%.1f" } }
+  return f, { set }, { svg }, notes
+end
+
+function build.movers(ctx)
+  local sharp = ctx.tpl.options.sharp
+  local list = {}
+  local prev = {}
+  for _, r in ipairs(ctx.prev_rows) do prev[r.market_id] = r end
+  for _, r in ipairs(ctx.rows) do
+    if r.delta and math.abs(r.delta) >= sharp - 1e-9 then list[#list + 1] = r end
+  end
+  table.sort(list, function(a, b)
+    if a.delta ~= b.delta then return a.delta > b.delta end
+    return a.code < b.code
+  end)
+  local up, down = 0, 0
+  local set = { title = "升降明显的市场", columns = { "变化", "代码", "市场", "所（分局）", "本期得分", "上期得分", "较上期", "本期名次", "上期名次" },
+    keys = { "direction", "code", "market", "station", "score", "prev_score", "delta", "rank", "prev_rank" },
+    formats = { [5] = "%.1f", [6] = "%.1f", [7] = "%+.1f" }, rows = {} }
+  for _, r in ipairs(list) do
+    if r.delta > 0 then up = up + 1 else down = down + 1 end
+    local pr = prev[r.market_id]
+    set.rows[#set.rows + 1] = { r.delta > 0 and "上升" or "下降", r.code, r.name, nz(r.unit), r.score, pr.score, r.delta, r.rank, pr.rank }
+  end
+  local f = { sharp = sharp, up = up, down = down, n = #list }
+  if #list == 0 then return f, {}, nil, nil, true end
+  return f, { set }
+end
+
+function build.stations(ctx)
+  local list = engine.rank_units(ctx.rows, ctx.set)
+  local before = {}
+  if #ctx.prev_rows > 0 then
+    for _, u in ipairs(engine.rank_units(ctx.prev_rows, ctx.set)) do before[u.unit] = u end
+  end
+  local set = { title = "所（分局）排名", columns = { "名次", "所（分局）", "市场数", "平均得分", "梯队", "较上期", "否决市场数" },
+    keys = { "rank", "station", "markets", "score", "tier", "delta", "vetoed" },
+    formats = { [4] = "%.1f", [6] = "%+.1f" }, rows = {} }
+  local labels, values = {}, {}
+  for i, u in ipairs(list) do
+    local b = before[u.unit]
+    set.rows[#set.rows + 1] = { u.rank, u.unit, u.n, u.score, u.tier, nz(b and u.score - b.score), u.vetoed }
+    labels[i] = ("%d. %s"):format(u.rank, u.unit); values[i] = u.score
+  end
+  local svg = chart.bars { title = "所（分局）平均得分", labels = labels, values = values, unit = "平均得分" }
+  ctx.stations = list
+  local f = { n = #list, best = list[1].unit, best_score = list[1].score, worst = list[#list].unit,
+    worst_score = list[#list].score, fmt = { best_score = "%.1f", worst_score = "%.1f" } }
+  return f, { set }, { svg }
+end
+
+-- Each station's mean score in every month of the year up to the end of
+-- the period.
+function build.trend(ctx)
+  local p = ctx.p
+  local year = tonumber(p.to:sub(1, 4))
+  local last = tonumber(p.to:sub(6, 7))
+  local months = periods.months_of(year)
+  local cats, by, order = {}, {}, {}
+  for m = 1, last do
+    cats[m] = ("%d月"):format(m)
+    local rows = engine.score_period(months[m], ctx.set)
+    for _, u in ipairs(engine.rank_units(rows, ctx.set)) do
+      if not by[u.unit] then by[u.unit] = {}; order[#order + 1] = u.unit end
+      by[u.unit][m] = u.score
+    end
+  end
+  -- stations in the order of this period's ranking, then any others
+  local seen, names = {}, {}
+  for _, u in ipairs(ctx.stations or engine.rank_units(ctx.rows, ctx.set)) do
+    if by[u.unit] then names[#names + 1] = u.unit; seen[u.unit] = true end
+  end
+  table.sort(order)
+  for _, u in ipairs(order) do if not seen[u] then names[#names + 1] = u end end
+  local cols, keys, fmts = { "所（分局）" }, { "station" }, {}
+  for m = 1, last do cols[m + 1] = cats[m]; keys[m + 1] = ("m%02d"):format(m); fmts[m + 1] = "%.1f" end
+  local set = { title = ("%d年逐月平均得分"):format(year), columns = cols, keys = keys, formats = fmts, rows = {} }
+  local series = {}
+  for _, u in ipairs(names) do
+    local row = { u }
+    for m = 1, last do row[m + 1] = nz(by[u][m]) end
+    set.rows[#set.rows + 1] = row
+    series[#series + 1] = { name = u, values = by[u] }
+  end
+  local svg = chart.lines { title = ("%d年各所（分局）逐月平均得分"):format(year), categories = cats, series = series }
+  return { year = year, months = ("1—%d月"):format(last), n = #names }, { set }, { svg }
+end
+
+-- The items that lost the most points in the period, all markets together.
+function build.items(ctx)
+  local by, list, total = {}, {}, 0
+  for _, r in ipairs(ctx.losses) do
+    local it = by[r.code]
+    if not it then it = { code = r.code, times = 0, lost = 0 }; by[r.code] = it; list[#list + 1] = it end
+    it.times = it.times + r.times
+    it.lost = it.lost + r.lost
+    total = total + r.lost
+  end
+  if #list == 0 then return { n = 0 }, {}, nil, nil, true end
+  table.sort(list, function(a, b)
+    if math.abs(a.lost - b.lost) > 1e-9 then return a.lost > b.lost end
+    return a.code < b.code
+  end)
+  local n = math.min(ctx.tpl.options.items, #list)
+  local set = { title = "主要失分项目", columns = { "序号", "代码", "项目", "类别", "失分次数", "失分合计", "占比", "累计占比" },
+    keys = { "no", "code", "item", "category", "times", "lost", "share", "cum_share" },
+    formats = { [6] = "%.1f", [7] = "%.1f%%", [8] = "%.1f%%" }, rows = {} }
+  local cum, labels, values = 0, {}, {}
+  for i = 1, n do
+    local it = list[i]
+    local def = ctx.set.by_code[it.code] or {}
+    cum = cum + it.lost
+    set.rows[i] = { i, it.code, def.title or it.code, def.category or null, it.times, it.lost, it.lost / total * 100, cum / total * 100 }
+    labels[i] = it.code .. " " .. (def.title or "")
+    values[i] = it.lost
+  end
+  local svg = chart.pareto { title = "主要失分项目（帕累托图）", labels = labels, values = values, unit = "失分" }
+  local top = ctx.set.by_code[list[1].code]
+  local f = { n = n, top = top and top.title or list[1].code, top_share = list[1].lost / total * 100,
+    cum_share = cum / total * 100, total = total, fmt = { top_share = "%.1f", cum_share = "%.1f", total = "%.1f" } }
+  return f, { set }, { svg }
+end
+
+-- A market's most-lost items, "A05 垃圾袋装、日产日清 -8.0（3次）" joined.
+local function market_items(ctx, market_id, k)
+  local list = ctx.losses_by_market[market_id] or {}
+  local out = {}
+  for i = 1, math.min(k, #list) do
+    local it = list[i]
+    local def = ctx.set.by_code[it.code] or {}
+    out[i] = ("%s %s -%.1f（%d次）"):format(it.code, def.title or "", it.lost, it.times)
+  end
+  return table.concat(out, "；")
+end
+
+function build.key(ctx)
+  local set = { title = "重点市场", columns = { "代码", "市场", "所（分局）", "得分", "等次", "名次", "梯队", "较上期", "检查次数", "主要失分项目" },
+    keys = { "code", "market", "station", "score", "grade", "rank", "tier", "delta", "inspections", "items" },
+    formats = { [4] = "%.1f", [8] = "%+.1f" }, rows = {} }
+  local keyed = {}
+  for _, r in ipairs(ctx.rows) do if r.is_key then keyed[#keyed + 1] = r end end
+  table.sort(keyed, function(a, b) return a.code < b.code end)
+  for _, r in ipairs(keyed) do
+    local items = market_items(ctx, r.market_id, 3)
+    set.rows[#set.rows + 1] = { r.code, r.name, nz(r.unit), r.score, r.grade, r.rank, r.tier, nz(r.delta), r.inspections,
+      items ~= "" and items or "未失分" }
+  end
+  if #keyed == 0 then return { n = 0 }, {}, nil, nil, true end
+  return { n = #keyed }, { set }
+end
+
+function build.ledger(ctx)
+  local lf = ctx.ledger
+  if not lf then return {}, {}, nil, nil, true end
+  local set = { title = "问题台账（按所）", columns = { "所（分局）", "发现", "已整改", "按期整改", "应整改", "未整改", "逾期", "整改率" },
+    keys = { "station", "found", "closed", "closed_on_time", "due", "open", "overdue", "rate" },
+    formats = { [8] = "%.1f%%" }, rows = {} }
+  for _, u in ipairs(lf.by_unit or {}) do
+    set.rows[#set.rows + 1] = { u.unit, u.found or 0, u.closed or 0, u.closed_on_time or 0, u.due or 0, u.open or 0,
+      u.overdue or 0, nz(rate(u.closed or 0, u.found)) }
+  end
+  set.rows[#set.rows + 1] = { "合计", lf.found or 0, lf.closed or 0, lf.closed_on_time or 0, lf.due or 0, lf.open or 0,
+    lf.overdue or 0, nz(rate(lf.closed or 0, lf.found)) }
+  local f = { found = lf.found or 0, closed = lf.closed or 0, closed_on_time = lf.closed_on_time or 0,
+    open = lf.open or 0, overdue = lf.overdue or 0, due = lf.due or 0, rate = rate(lf.closed or 0, lf.found) or 0,
+    fmt = { rate = "%.1f" } }
+  return f, { set }
+end
+
+function build.meetings(ctx)
+  local calendar, meetings = require("calendar"), require("meetings")
+  calendar.reload()
+  calendar.reset_warnings()
+  local sched = require("schedule").load()
+  local teams = meetings.teams(sched)
+  local list = meetings.match(sched, ctx.p.from, ctx.p.to)
+  local per, order = {}, {}
+  for _, t in ipairs(teams) do per[t] = { due = 0, held = 0, missing = {} }; order[#order + 1] = t end
+  local due, held = 0, 0
+  for _, d in ipairs(list) do
+    local x = per[d.team]
+    x.due = x.due + 1; due = due + 1
+    if d.held then x.held = x.held + 1; held = held + 1
+    else x.missing[#x.missing + 1] = d.date:sub(6) end
+  end
+  if due == 0 then return { due = 0, held = 0, missing = 0 }, {}, nil, nil, true end
+  local set = { title = "专班例会", columns = { "专班", "应召开", "已召开", "未召开", "召开率", "未召开的例会（日期）" },
+    keys = { "team", "due", "held", "missing", "rate", "missing_dates" }, formats = { [5] = "%.1f%%" }, rows = {} }
+  for _, t in ipairs(order) do
+    local x = per[t]
+    if x.due > 0 then
+      set.rows[#set.rows + 1] = { t, x.due, x.held, x.due - x.held, x.held / x.due * 100,
+        #x.missing > 0 and table.concat(x.missing, "、") or null }
+    end
+  end
+  return { due = due, held = held, missing = due - held, rate = held / due * 100, fmt = { rate = "%.1f" } }, { set }
+end
+
+-- The open problems per market (交办), from the ledger: at most
+-- problems_per_market a market, overdue first then by deadline.
+function build.problems(ctx)
+  local lf = ctx.ledger
+  if not lf or not lf.open_list then return {}, {}, nil, nil, true end
+  local list = {}
+  for _, x in ipairs(lf.open_list) do list[#list + 1] = x end
+  table.sort(list, function(a, b)
+    if (a.market or "") ~= (b.market or "") then return (a.market or "") < (b.market or "") end
+    if (a.overdue and 1 or 0) ~= (b.overdue and 1 or 0) then return a.overdue and true or false end
+    if (a.deadline or "") ~= (b.deadline or "") then return (a.deadline or "") < (b.deadline or "") end
+    return (a.id or 0) < (b.id or 0)
+  end)
+  local k = ctx.tpl.options.problems_per_market
+  local set = { title = "问题交办清单", columns = { "代码", "市场", "所（分局）", "检查项目", "问题", "发现日期", "整改期限", "状态", "责任人", "包挂领导" },
+    keys = { "code", "market", "station", "item", "problem", "found", "deadline", "status", "assigned", "accountable" }, rows = {} }
+  local per, markets, more = {}, 0, 0
+  for _, x in ipairs(list) do
+    local mk = x.market or "?"
+    per[mk] = (per[mk] or 0) + 1
+    if per[mk] == 1 then markets = markets + 1 end
+    if per[mk] <= k then
+      local def = x.item and ctx.set.by_code[x.item]
+      set.rows[#set.rows + 1] = { mk, nz(x.market_name), nz(x.unit), x.item and (x.item .. (def and (" " .. def.title) or "")) or null,
+        nz(x.description), nz(x.found), nz(x.deadline), (x.overdue and "逾期" or nz(x.status)), nz(x.assigned), nz(x.accountable) }
+    else
+      more = more + 1
+    end
+  end
+  if #list == 0 then return { n = 0, markets = 0 }, {}, nil, { "本期没有未整改的问题。" } end
+  local notes = more > 0 and { ("每个市场最多列%d条，另有%d条见问题台账。"):format(k, more) } or nil
+  return { n = #list, markets = markets }, { set }, nil, notes
+end
+
+-- ------------------------------------------------------------ the doc
+
+-- Per market, its items by points lost (largest first).
+local function by_market(losses)
+  local out = {}
+  for _, r in ipairs(losses) do
+    local l = out[r.market_id]
+    if not l then l = {}; out[r.market_id] = l end
+    l[#l + 1] = r
+  end
+  for _, l in pairs(out) do
+    table.sort(l, function(a, b)
+      if math.abs(a.lost - b.lost) > 1e-9 then return a.lost > b.lost end
+      return a.code < b.code
+    end)
+  end
+  return out
+end
+
+function M.build(period, opts)
+  opts = opts or {}
+  local tpl = template.load(opts.template)
+  local set = engine.current_set()
+  local rows, p = engine.score(period, set)
+  if #rows == 0 then engine.no_inspections(p) end
+  local prev_rows = engine.score_period(periods.prev(p), set)
+  local store = require("store")
+  local losses = engine.item_losses(p, set)
+  local ctx = { p = p, set = set, tpl = tpl, rows = rows, prev_rows = prev_rows, losses = losses,
+    losses_by_market = by_market(losses), inspections = store.inspection_count(p.from, p.to).n,
+    ledger = ledger_figures(p) }
+  local date = opts.date or os.date("%Y-%m-%d")
+  local base = { year = tonumber(p.to:sub(1, 4)), round = round_of(p), period = p.name, period_cn = period_cn(p),
+    from = p.from, to = p.to, date = date_cn(date) }
+  ctx.base = base
+  local texts = {}
+  for _, k in ipairs({ "title", "number", "issuer", "intro", "closing", "signoff" }) do
+    texts[k] = template.fill(tpl, tpl.texts[k], base, tpl.at[k])
+  end
+  texts.date = base.date
+  local doc = { period = p, texts = texts, sections = {} }
+  for _, s in ipairs(tpl.sections) do
+    local f, tables, charts, notes, empty = build[s.kind](ctx)
+    for k, v in pairs(base) do if f[k] == nil then f[k] = v end end
+    local sec = { kind = s.kind, heading = template.fill(tpl, s.heading, f, s.line), tables = tables or {},
+      charts = charts or {}, notes = notes or {}, empty = empty or false }
+    if empty then
+      sec.text = template.fill(tpl, s.none or "本期无数据。", f, s.line)
+    else
+      sec.text = template.fill(tpl, s.text, f, s.line)
+    end
+    doc.sections[#doc.sections + 1] = sec
+  end
+  return doc
+end
+
+-- The doc as titled result sets, for md, csv and xlsx: the notice's
+-- header, then each section's tables, or its text where it has none.
+function M.sets(doc)
+  local t = doc.texts
+  local head = { title = t.title or "督查通报", columns = { "项目", "内容" }, keys = { "field", "value" }, rows = {} }
+  for _, kv in ipairs({ { "文号", t.number }, { "发文单位", t.issuer }, { "日期", t.date },
+      { "督查期间", ("%s（%s至%s）"):format(doc.period.name, doc.period.from, doc.period.to) }, { "导语", t.intro } }) do
+    if kv[2] then head.rows[#head.rows + 1] = kv end
+  end
+  -- the notice's text, section by section, so that md and csv read as the
+  -- HTML does; the tables follow
+  for _, s in ipairs(doc.sections) do
+    head.rows[#head.rows + 1] = { s.heading, (s.text or "") .. table.concat(s.notes) }
+  end
+  if t.closing then head.rows[#head.rows + 1] = { "结语", t.closing } end
+  if t.signoff then head.rows[#head.rows + 1] = { "落款", t.signoff } end
+  local out = { head }
+  for _, s in ipairs(doc.sections) do
+    local note = (s.text or "") .. table.concat(s.notes)
+    if #s.tables == 0 then
+      out[#out + 1] = { title = s.heading, columns = { "说明" }, keys = { "note" }, rows = { { note or "" } } }
+    else
+      for _, set in ipairs(s.tables) do
+        local c = {}
+        for k, v in pairs(set) do c[k] = v end
+        c.title = #s.tables == 1 and s.heading or (s.heading .. "：" .. set.title)
+        out[#out + 1] = c
+      end
+    end
+  end
+  return out
+end
+
+return M
