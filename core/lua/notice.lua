@@ -30,10 +30,10 @@ local function period_cn(p)
   return ("%d年%d—%d月"):format(p.year, p.m1, p.m2)
 end
 
--- "第几次": the bimonth's number (B3 → 3), else the period's name.
+-- "第几次": the number of the bimonthly round the period ends in (B3 →
+-- 3; 2027-03 → 2).
 local function round_of(p)
-  if p.kind == "bimonth" then return tostring((p.m1 + 1) // 2) end
-  return p.name
+  return tostring((tonumber(p.to:sub(6, 7)) + 1) // 2)
 end
 
 local function date_cn(d)

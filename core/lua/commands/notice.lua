@@ -6,7 +6,7 @@
 
 local cmdargs = require("cmdargs")
 
-local USAGE = "notice PERIOD [-o FILE] [--format html|md|csv|xlsx] [--date YYYY-MM-DD]"
+local USAGE = "notice PERIOD [-o FILE] [--format html|md|csv|xlsx] [--date YYYY-MM-DD] [--template FILE]"
 local FORMATS = { html = true, md = true, csv = true, xlsx = true }
 local EXT = { html = "html", htm = "html", md = "md", csv = "csv", xlsx = "xlsx" }
 
@@ -44,6 +44,7 @@ cwsh.command {
   -o FILE            write to FILE (the format from its extension: .html .md .csv .xlsx); else stdout
   --format F         html (default), md, csv or xlsx (xlsx needs -o)
   --date YYYY-MM-DD  the date the notice is issued (default: today)
+  --template FILE    another template than rules/reports/notice.lua (a draft to try)
 The HTML is one file (inline CSS and SVG charts, no script, nothing fetched) that prints on A4 with
 page numbers; Chinese text needs a CJK font (Debian: fonts-noto-cjk).
 examples:
@@ -51,13 +52,14 @@ examples:
   notice 2027-01..2027-02 --format md
   notice 2027-B3 -o 通报.xlsx]],
   complete = function(words, word)
-    if words[#words] == "-o" then return "files" end
+    if words[#words] == "-o" or words[#words] == "--template" then return "files" end
     if words[#words] == "--format" then return { "html", "md", "csv", "xlsx" } end
-    if word:match("^%-") then return { "-o", "--format", "--date" } end
+    if word:match("^%-") then return { "-o", "--format", "--date", "--template" } end
     return cwsh.completers and cwsh.completers.periods and cwsh.completers.periods() or {}
   end,
   run = function(args)
-    local o, pos = cmdargs.parse(args, { ["-o"] = "value", ["--format"] = "value", ["--date"] = "value" }, "notice", USAGE)
+    local o, pos = cmdargs.parse(args, { ["-o"] = "value", ["--format"] = "value", ["--date"] = "value",
+      ["--template"] = "value" }, "notice", USAGE)
     if #pos ~= 1 then fail("give one period (usage: %s)", USAGE) end
     local file, format = o["-o"], o["--format"]
     if format and not FORMATS[format] then fail("unknown format '%s' (html, md, csv, xlsx)", format) end
@@ -68,13 +70,15 @@ examples:
       fail("--date '%s' is not a date (YYYY-MM-DD)", o["--date"])
     end
     local period = pos[1]
-    -- 2027-01..2027-02: whole months, as a range of days
-    local a, b = period:match("^(%d%d%d%d%-%d%d)%.%.(%d%d%d%d%-%d%d)$")
-    local y, m = (b or ""):match("^(%d+)%-(%d+)$")
-    if a and tonumber(m) >= 1 and tonumber(m) <= 12 then
-      period = ("%s-01..%s-%02d"):format(a, b, require("calendar").month_days(tonumber(y), tonumber(m)))
+    -- 2027-01..2027-02: whole months; two that make a bimonth are that
+    -- bimonth (2027-B1), others a range of days
+    local y1, m1, y2, m2 = period:match("^(%d%d%d%d)%-(%d%d)%.%.(%d%d%d%d)%-(%d%d)$")
+    y1, m1, y2, m2 = tonumber(y1), tonumber(m1), tonumber(y2), tonumber(m2)
+    if y1 and m1 >= 1 and m1 <= 12 and m2 >= 1 and m2 <= 12 then
+      if y1 == y2 and m1 % 2 == 1 and m2 == m1 + 1 then period = ("%d-B%d"):format(y1, (m1 + 1) // 2)
+      else period = ("%04d-%02d-01..%04d-%02d-%02d"):format(y1, m1, y2, m2, require("calendar").month_days(y2, m2)) end
     end
-    local doc = require("notice").build(period, { date = o["--date"] })
+    local doc = require("notice").build(period, { date = o["--date"], template = o["--template"] })
     local n = #doc.sections
     if format == "html" then
       local text = require("notice_html").render(doc)
