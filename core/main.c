@@ -65,7 +65,8 @@ static const char usage_text[] =
 "Environment: CWSH_DB and XDG_DATA_HOME (the default database, above), HOME\n"
 "(~), CWSH_INIT (init file instead of ~/.cwshrc; empty: none), CWSH_HISTORY\n"
 "(history file instead of ~/.cwsh_history; empty: none), CWSH_TRACEBACK (if\n"
-"set, Lua errors come with a traceback).\n"
+"set, Lua errors come with a traceback), TMPDIR (where the xlsx writer puts\n"
+"its work file; default /tmp).\n"
 "\n"
 "Exit codes: 0 success, 1 a command failed or the database cannot be\n"
 "opened, 2 usage error.\n";
