@@ -43,10 +43,12 @@ end
 
 -- The ledger's figures, or nil while there is no ledger (module missing,
 -- no figures function, or it fails because its tables are not there).
-local function ledger_figures(p)
+-- `today` (the notice's date) decides what is overdue.
+local function ledger_figures(p, today)
   local ok, ledger = pcall(require, "ledger")
   if not ok or type(ledger) ~= "table" or type(ledger.figures) ~= "function" then return nil end
-  local ok2, f = pcall(ledger.figures, p.from, p.to)
+  if ledger.supported and not ledger.supported() then return nil end
+  local ok2, f = pcall(ledger.figures, p.from, p.to, today)
   if not ok2 or type(f) ~= "table" or f.found == nil then return nil end
   return f
 end
@@ -385,9 +387,9 @@ function M.build(period, opts)
   local store = require("store")
   local losses = engine.item_losses(p, set)
   local ctx = { p = p, set = set, tpl = tpl, rows = rows, prev_rows = prev_rows, losses = losses,
-    losses_by_market = by_market(losses), inspections = store.inspection_count(p.from, p.to).n,
-    ledger = ledger_figures(p) }
+    losses_by_market = by_market(losses), inspections = store.inspection_count(p.from, p.to).n }
   local date = opts.date or os.date("%Y-%m-%d")
+  ctx.ledger = ledger_figures(p, date)
   local base = { year = tonumber(p.to:sub(1, 4)), round = round_of(p), period = p.name, period_cn = period_cn(p),
     from = p.from, to = p.to, date = date_cn(date) }
   ctx.base = base

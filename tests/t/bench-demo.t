@@ -40,6 +40,8 @@ score every month
 query: one market's results for a month
 query: all markets' monthly scores
 explain one market for one month
+notice 2027-B1 (html; whole process)
+notice 2027-B1 (xlsx; whole process)
 start-up: cwsh -c .quit (median of 3)
 EOF
 is_file want whats "results-demo.csv has every measurement"

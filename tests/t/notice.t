@@ -25,6 +25,7 @@ is "" "$(cat out)" "nothing on stdout"
 is "wrote the notice of 2027-B1 to 'n.html' (html, 10 sections)" "$(grep -v provisional err)" "the summary on stderr"
 "$CWSH" -rules rules t.db --mode csv -c "score 2027-B1" >score.csv 2>/dev/null
 "$CWSH" -rules rules t.db --mode csv -c "rank units 2027-B1" >units.csv 2>/dev/null
+"$CWSH" -rules rules t.db --mode csv -c "ledger figures 2027-B1 --on 2027-03-10" >ledger.csv 2>/dev/null
 "$CWSH" -rules rules t.db -c "notice 2027-B1 -o n.xlsx --date 2027-03-10" >/dev/null 2>&1
 is 0 "$?" "notice -o n.xlsx exits 0"
 "$CWSH" -rules rules t.db -c "notice 2027-B1 --date 2027-03-10" >stdout.html 2>/dev/null
@@ -47,7 +48,12 @@ print('ranking bars', len(bars), 'ranked markets', len(ranked))
 print('bar labels follow the ranking', [b.get('data-label') for b in bars] == ['%s. %s' % (r['rank'], r['market']) for r in ranked])
 print('page css', '@page' in text and 'size: A4 portrait' in text and 'counter(pages)' in text and 'print-color-adjust: exact' in text)
 print('sections', [s.get('class') for s in doc.findall('.//section')])
-print('ledger says so', '问题台账尚未建立' in ''.join(doc.find('.//section[@class="s-ledger"]').itertext()))
+# the ledger by station: the figures `ledger figures` gives, as of the notice's date
+trs = doc.findall('.//section[@class="s-ledger"]//tbody/tr')
+got = [[''.join(td.itertext()) for td in tr.findall('td')] for tr in trs]
+want = [[r['unit'], r['found'], r['closed'], r['closed_on_time'], r['due'], r['open'], r['overdue']]
+        for r in csv.DictReader(open('ledger.csv', encoding='utf-8'))]
+print('ledger rows', len(want), 'equal ledger figures', [g[:7] for g in got] == want and len(want) > 0)
 PY
 if $PY -c 'import html5lib' 2>/dev/null; then
     $PY html.py >got 2>&1
@@ -58,7 +64,7 @@ ranking bars 5 ranked markets 5
 bar labels follow the ranking True
 page css True
 sections ['s-summary', 's-ranking', 's-movers', 's-stations', 's-trend', 's-items', 's-key', 's-ledger', 's-meetings', 's-problems']
-ledger says so True
+ledger rows 5 equal ledger figures True
 EOF
     is_file expect got "the HTML parses (html5lib), fetches nothing, one bar per ranked market"
 else
