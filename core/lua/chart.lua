@@ -223,7 +223,8 @@ function M.pareto(o)
   for _, l in ipairs(labels) do lab_h = math.max(lab_h, text_em(l) * 11) end
   lab_h = math.min(math.ceil(lab_h) + 8, 140)
   local pw = math.max(n, 1) * col_w
-  local w, h = left + pw + 56, top + ph + lab_h + 24
+  -- the labels run down to the right at 60°: the last one needs room
+  local w, h = left + pw + 56 + math.ceil(lab_h * 0.5), top + ph + lab_h + 24
   local _, hi = range(values, 0, nil)
   local function y(v) return top + ph - v / hi * ph end
   local t = open(w, h, o.title)

@@ -36,7 +36,11 @@ table { border-collapse: collapse; width: 100%; margin: 2mm 0 3mm; font-size: 9p
 caption { font-weight: bold; text-align: left; padding: 1mm 0; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
-th, td { border: 0.5pt solid #777; padding: 0.8mm 1.5mm; vertical-align: top; }
+th, td { border: 0.5pt solid #777; padding: 0.8mm 1.5mm; vertical-align: top; white-space: nowrap; }
+td.wrap { white-space: normal; }
+.s-problems table, .s-key table { font-size: 8pt; }
+.s-problems td { white-space: normal; }
+.s-problems td.d, .s-problems td.s { white-space: nowrap; }
 th { background: #dde5ef; font-weight: bold; }
 td.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 tr.t-下游 td, td.bad { color: #a50021; }
@@ -58,6 +62,11 @@ local function cell(set, j, v)
   end
   local col = set.keys and set.keys[j]
   if col == "grade" then return ('<td class="g-%s">%s</td>'):format(esc(v), esc(v)) end
+  -- names, dates and codes stay on one line; a description may wrap
+  if v:match("^%d%d%d%d%-%d%d%-%d%d$") then return '<td class="d">' .. esc(v) .. "</td>" end
+  local em = chart.text_em(v)
+  if em > 12 then return '<td class="wrap">' .. esc(v) .. "</td>" end
+  if em <= 4 then return '<td class="s">' .. esc(v) .. "</td>" end
   return "<td>" .. esc(v) .. "</td>"
 end
 
