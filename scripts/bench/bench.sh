@@ -17,8 +17,11 @@
 #   score           `score 2027-MM` for every month vs score.sql, the
 #                   hand-written SQL of the same capped sums; the two must
 #                   give identical scores
+#   ledger          the import again with a ledger that opens nothing: the
+#                   ledger's cost (ratio, findings opened per second)
 #   queries         the analyst queries of the storage issue, cwsh vs sqlite3
-#                   on the same database
+#                   on the same database (the open ledger by station among
+#                   them), and `ledger --overdue` per call
 #   explain         `explain` of one market for one month
 #   notice          the bimonthly notice of the first round, html and xlsx (whole process)
 #   start-up        `cwsh -c .quit` vs `sqlite3 :memory: .quit`, median of 20
@@ -249,6 +252,44 @@ if [ -n "$CWSH_IMPORT_S" ] && [ -n "$FLOOR_IMPORT_S" ]; then
     check "cwsh's rows equal the floor's rows" "$b" "$a"
 fi
 
+# --------------------------------------------------------------- ledger
+# The import above opened the problem ledger's findings (after-import
+# event).  The same import into a fresh database with a rules copy whose
+# rules/ledger.lua opens and rechecks nothing gives its cost: the ratio
+# (target: at most 15 % slower) and the findings opened per second of the
+# difference.
+FINDINGS=""
+if [ -n "$CWSH_IMPORT_S" ]; then
+    FINDINGS=$(q "$DB" 'SELECT count(*) FROM finding')
+    RULES_DIR=$("$CWSH" -c "lua io.write(cwsh.rules_dir)" 2>/dev/null)
+    rm -rf "$W/rules-noledger"
+    cp -r "$RULES_DIR" "$W/rules-noledger"
+    grep -v '^opens\|^recheck' "$RULES_DIR/ledger.lua" >"$W/rules-noledger/ledger.lua"
+    printf 'opens {}\nrecheck { kinds = {} }\n' >>"$W/rules-noledger/ledger.lua"
+    NOLEDGER_DB="$W/noledger.db"
+    : >"$W/noledger.times"
+    i=0
+    while [ $i -lt "$IMPORT_RUNS" ]; do
+        i=$((i + 1))
+        rm -f "$NOLEDGER_DB" "$NOLEDGER_DB-wal" "$NOLEDGER_DB-shm"
+        for f in "$W/created.db" "$W/created.db-wal" "$W/created.db-shm"; do
+            [ -f "$f" ] && cp "$f" "$NOLEDGER_DB${f#"$W/created.db"}"
+        done
+        measure import_noledger "$CWSH" -batch -bail -rules "$W/rules-noledger" "$NOLEDGER_DB" <"$W/import.cwsh" || break
+        echo "$SECS" >>"$W/noledger.times"
+    done
+    if [ "$(wc -l <"$W/noledger.times")" -eq "$IMPORT_RUNS" ]; then
+        NOLEDGER_S=$(median <"$W/noledger.times")
+        result "import with the ledger ($FINDINGS findings) vs without" "$CWSH_IMPORT_S" \
+            "import, ledger opening nothing" "$NOLEDGER_S" "$ROWS" "$CWSH_IMPORT_RSS" "$RSS" 1.15
+        FPS=$(awk -v n="$FINDINGS" -v a="$CWSH_IMPORT_S" -v b="$NOLEDGER_S" 'BEGIN { d = a - b; printf "%.0f", (d > 0 ? n / d : 0) }')
+        note "ledger: $FINDINGS findings opened at $FPS findings/s (of the import's extra time)"
+        check "no finding opened without the ledger" 0 "$(q "$NOLEDGER_DB" 'SELECT count(*) FROM finding')"
+    else
+        check "cwsh's import without the ledger ran" ok failed
+    fi
+fi
+
 # ---------------------------------------------------------------- score
 PERIODS=""
 for m in $YEAR_MONTHS; do PERIODS="$PERIODS 2027-$m"; done
@@ -325,7 +366,16 @@ if [ -n "$CWSH_IMPORT_S" ]; then
         "SELECT i.date, i.kind, it.code, r.result, r.deduction, r.note FROM result r JOIN inspection i ON i.id = r.inspection_id JOIN market m ON m.id = i.market_id JOIN item it ON it.id = r.item_id WHERE m.code = '$MID' AND i.date >= '$MONTH-01' AND i.date < '$MONTH-32' ORDER BY i.date, it.code;"
     query_pair q_scores "query: all markets' monthly scores" \
         "$(grep -v '^--' "$ROOT/scripts/bench/monthly.sql" | sed "s/@MONTH@/$MONTH/g" | tr '\n' ' ')"
-    note "query: open ledger by station skipped: the ledger (台账) tables do not exist yet"
+    query_pair q_ledger "query: open ledger by station" \
+        "SELECT u.name, f.status, count(*) FROM finding f JOIN market m ON m.id = f.market_id LEFT JOIN unit u ON u.id = m.unit_id WHERE f.status IN ('立项', '整改中', '待复查', '复查未通过', '长期整改') GROUP BY u.name, f.status ORDER BY u.name, f.status;"
+    # the overdue list on the last day of the data (every open finding past
+    # its deadline then), by station: the command, per call
+    LAST=$(q "$DB" 'SELECT max(date) FROM inspection')
+    if per_call ledger_overdue "ledger --overdue --on $LAST" "$CWSH" -batch -bail -list -noheader "$DB"; then
+        result "ledger --overdue on $LAST ($(($(wc -l <"$W/ledger_overdue.1.out"))) findings)" "$CALL" "" "" "" "$RSS" "" "<50"
+    else
+        check "cwsh's ledger --overdue ran" ok failed
+    fi
 
     # ------------------------------------------------------------ explain
     if per_call explain "explain $MID $MONTH" "$CWSH" -batch -bail "$DB"; then

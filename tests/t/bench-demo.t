@@ -20,10 +20,12 @@ check: result rows imported by cwsh: ok
 check: inspections imported by cwsh: ok
 check: markets added by cwsh: ok
 check: cwsh's rows equal the floor's rows: ok
+check: no finding opened without the ledger: ok
 check: market-months scored by cwsh and by score.sql: ok
 check: cwsh's scores identical to score.sql's: ok
 check: query: one market's results for a month: same rows from cwsh and sqlite3: ok
 check: query: all markets' monthly scores: same rows from cwsh and sqlite3: ok
+check: query: open ledger by station: same rows from cwsh and sqlite3: ok
 EOF
 is_file want checks "every check ran and passed"
 is "check: rows in sqlite3's plain table: ok (2035)" "$(grep "plain table" log)" "demo: 2,035 item rows"
@@ -36,9 +38,12 @@ what
 generate: 5 markets; 55 inspections
 import vs sqlite3 .import (2.5x its rows/s)
 import vs floor
+import with the ledger (268 findings) vs without
 score every month
 query: one market's results for a month
 query: all markets' monthly scores
+query: open ledger by station
+ledger --overdue on 2027-03-30 (26 findings)
 explain one market for one month
 notice 2027-B1 (html; whole process)
 notice 2027-B1 (xlsx; whole process)
