@@ -156,7 +156,11 @@ function M.verify()
   for _, e in ipairs(index) do
     if not seen[e.name] then bad[#bad + 1] = ("%s is in command_index.lua but no module registers it"):format(e.name) end
   end
-  if #bad > 0 then return table.concat(bad, "\n") end
+  if #bad > 0 then
+    bad[#bad + 1] = "regenerate it: build/cwsh -c \"lua io.write(require('cmdload').index_text())\" >index.tmp"
+      .. " && mv index.tmp core/lua/command_index.lua"
+    return table.concat(bad, "\n")
+  end
   local n = 0
   for _ in pairs(mods) do n = n + 1 end
   return ("command index: %d commands of %d modules agree"):format(#list, n)
