@@ -329,6 +329,8 @@ local FINDING_COLS = [[f.id, f.source, f.inspection_id, f.import_id, f.report_id
   m.name AS market_name, u.name AS unit, it.code AS item, it.title AS item_title, f.found, f.kind, f.inspector,
   f.description, f.deduction, f.severity, f.deadline, f.status, f.chain, f.accountable, f.assigned, f.recurs_id,
   f.recurrence, f.fixed, f.closed, f.created_at]]
+local LIST_COLS = [[f.id, m.name AS market_name, u.name AS unit, it.code AS item, f.description, f.found,
+  f.deadline, f.status, f.assigned, f.recurs_id, f.recurrence]]
 local FINDING_FROM = [[finding f JOIN market m ON m.id = f.market_id LEFT JOIN unit u ON u.id = m.unit_id
   LEFT JOIN item it ON it.id = f.item_id]]
 
@@ -344,7 +346,9 @@ function L.finding(id)
 end
 
 -- Findings by filter q = { statuses = {...}, found_from, found_to,
--- market_id, unit, item, person, recurring, exclude_withdrawn }, by id.
+-- market_id, unit, item, person, recurring, exclude_withdrawn, overdue_on
+-- (past the deadline on that day, or 长期整改), order }, by id; q.lean:
+-- only the listing's columns (LIST_COLS), NULL left as db.null.
 function L.findings(q)
   local where, args = {}, {}
   if q.statuses then
@@ -364,10 +368,17 @@ function L.findings(q)
     args[#args + 1] = q.person; args[#args + 1] = q.person
   end
   if q.recurring then where[#where + 1] = "f.recurs_id IS NOT NULL" end
-  local sql = "SELECT " .. FINDING_COLS .. " FROM " .. FINDING_FROM
+  if q.overdue_on then       -- a 长期整改 one may be overdue by a milestone
+    where[#where + 1] = "(f.deadline < ? OR f.status = '长期整改')"; args[#args + 1] = q.overdue_on
+  end
+  local sql = "SELECT " .. (q.lean and LIST_COLS or FINDING_COLS) .. " FROM " .. FINDING_FROM
     .. (#where > 0 and (" WHERE " .. table.concat(where, " AND ")) or "") .. " ORDER BY " .. (q.order or "f.id")
   local out = {}
-  for r in db.query(sql, table.unpack(args)) do out[#out + 1] = finding_row(r) end
+  if q.lean then             -- the rows as they come, NULL as db.null (a listing's cells)
+    for r in db.query(sql, table.unpack(args)) do out[#out + 1] = r end
+  else
+    for r in db.query(sql, table.unpack(args)) do out[#out + 1] = finding_row(r) end
+  end
   return out
 end
 

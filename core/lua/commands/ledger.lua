@@ -53,10 +53,10 @@ local function market(cmd, s)
   error(("%s: no market '%s' (a code or name in the register)"):format(cmd, s), 0)
 end
 
-local function overdue_text(f, today, next_ms)
+local function overdue_text(f, today, next_ms, today_n)
   if not ledger.overdue(f, today, next_ms) then return nil end
   local d = f.deadline < today and f.deadline or next_ms[f.id]
-  return ("逾期%d天"):format(calendar.day(today) - calendar.day(d))
+  return ("逾期%d天"):format((today_n or calendar.day(today)) - calendar.day(d))
 end
 
 local COLUMNS = { "id", "market", "unit", "item", "description", "found", "deadline", "status", "overdue", "assigned", "recurs" }
@@ -83,18 +83,22 @@ local function list(args)
     q.statuses = { "立项", "整改中", "待复查", "复查未通过", "长期整改" }
   elseif o["--overdue"] then
     q.statuses = ledger.OPEN
+    q.overdue_on = today
     q.order = "u.name, f.deadline, f.id"
   end
+  q.lean = true
   if o["--market"] then q.market_id = market("ledger", o["--market"]).id end
   calendar.reset_warnings()
   local next_ms = store.next_milestones()
   local out = { columns = COLUMNS, keys = COLUMNS, rows = {} }
+  local today_n = calendar.day(today)
+  local NULL = cwsh.null               -- (the store's db.null: lean rows keep it)
   for _, f in ipairs(store.findings(q)) do
-    local late = overdue_text(f, today, next_ms)
+    local late = overdue_text(f, today, next_ms, today_n)
     if not o["--overdue"] or late then
-      out.rows[#out.rows + 1] = { f.id, f.market_name, null(f.unit), null(f.item), null(f.description), f.found,
-        f.deadline, f.status, null(late), null(f.assigned),
-        f.recurs_id and ("#%d 第%d次"):format(f.recurs_id, f.recurrence + 1) or cwsh.null }
+      out.rows[#out.rows + 1] = { f.id, f.market_name, f.unit, f.item, f.description, f.found,
+        f.deadline, f.status, late or NULL, f.assigned,
+        f.recurs_id ~= NULL and ("#%d 第%d次"):format(f.recurs_id, f.recurrence + 1) or NULL }
     end
   end
   cwsh.notice(("%d finding%s"):format(#out.rows, #out.rows == 1 and "" or "s"))
