@@ -25,6 +25,11 @@ L.OPEN_STATUSES = { "立项", "整改中", "复查未通过", "长期整改" }
 
 -- ------------------------------------------------- opening from imports
 --
+-- (Each UPDATE ... FROM a TEMP table also says `finding.id IN (SELECT id
+-- FROM it)`: without statistics on the TEMP table SQLite otherwise scans
+-- every finding of the ledger and probes the TEMP table, so each import
+-- cost grew with the whole ledger; so the small table drives.)
+--
 -- An import opens its findings in a few set-based statements, not one
 -- Lua call per finding: a province import loses hundreds of thousands of
 -- items, and a command's Lua runs under the instruction budget.  The Lua
@@ -159,9 +164,9 @@ open_import = function(n, p)
       FROM ledger_relink WHERE iid IS NULL ORDER BY id]], args)
   stats("ledger_relink")
   local relinked = db.exec([[UPDATE finding SET inspection_id = l.iid, import_id = :n FROM ledger_relink l
-    WHERE finding.id = l.id AND l.iid IS NOT NULL]], args)
+    WHERE finding.id = l.id AND l.iid IS NOT NULL AND finding.id IN (SELECT id FROM ledger_relink)]], args)
   local withdrawn = db.exec([[UPDATE finding SET status = '已撤销', inspection_id = NULL FROM ledger_relink l
-    WHERE finding.id = l.id AND l.iid IS NULL]], args)
+    WHERE finding.id = l.id AND l.iid IS NULL AND finding.id IN (SELECT id FROM ledger_relink)]], args)
 
   -- every lost item of an inspection of the opening kinds that has no
   -- finding yet (a relinked one has)
@@ -198,7 +203,8 @@ open_import = function(n, p)
       FROM finding f WHERE f.id > :maxid AND f.item_id IS NOT NULL) AS x WHERE pid IS NOT NULL]]):format(
     dialect().date_shift("f.found", ":window")), args)
   stats("ledger_prev")
-  db.exec([[UPDATE finding SET recurs_id = l.pid FROM ledger_prev l WHERE finding.id = l.id]])
+  db.exec([[UPDATE finding SET recurs_id = l.pid FROM ledger_prev l
+    WHERE finding.id = l.id AND finding.id IN (SELECT id FROM ledger_prev)]])
   db.exec([[INSERT INTO ledger_depth(id, depth)
     WITH RECURSIVE c(id, depth) AS (
       SELECT l.id, p.recurrence + 1 FROM ledger_prev l JOIN finding p ON p.id = l.pid WHERE l.pid <= :maxid
@@ -208,7 +214,8 @@ open_import = function(n, p)
       SELECT l.id, c.depth + 1 FROM c JOIN ledger_prev l ON l.pid = c.id)
     SELECT id, depth FROM c]], args)
   stats("ledger_depth")
-  db.exec([[UPDATE finding SET recurrence = d.depth FROM ledger_depth d WHERE finding.id = d.id]])
+  db.exec([[UPDATE finding SET recurrence = d.depth FROM ledger_depth d
+    WHERE finding.id = d.id AND finding.id IN (SELECT id FROM ledger_depth)]])
 
   -- rechecks: per open finding of the import's markets, its first
   -- passing inspection in the import (one probe of inspection(market_id,
@@ -234,7 +241,7 @@ open_import = function(n, p)
   local rechecked = db.exec([[UPDATE finding SET status = l.to_status,
       fixed = CASE WHEN l.status = '待复查' THEN finding.fixed ELSE l.date END,
       closed = CASE WHEN l.to_status = '已销号' THEN l.date ELSE finding.closed END
-    FROM ledger_recheck l WHERE finding.id = l.id]])
+    FROM ledger_recheck l WHERE finding.id = l.id AND finding.id IN (SELECT id FROM ledger_recheck)]])
   return opened, relinked, withdrawn, rechecked
 end
 
