@@ -35,7 +35,6 @@ M.OPEN = { "立项", "整改中", "复查未通过", "长期整改" }
 M.STATUSES = { "立项", "整改中", "待复查", "已销号", "复查未通过", "长期整改", "已撤销" }
 local OPEN = {}
 for _, s in ipairs(M.OPEN) do OPEN[s] = true end
-M.is_open = function(status) return OPEN[status] == true end
 
 local function store() return require("store") end
 

@@ -322,16 +322,6 @@ function L.transition(id, from, to, set)
   return false, r and r.status
 end
 
--- Set columns of finding `id` without a status change (assign, a relink).
-function L.update_finding(id, set)
-  local cols, vals = {}, {}
-  for k in pairs(set) do cols[#cols + 1] = k end
-  table.sort(cols)
-  for i, k in ipairs(cols) do vals[i] = null(set[k]); cols[i] = k .. " = ?" end
-  vals[#vals + 1] = id
-  db.exec(("UPDATE finding SET %s WHERE id = ?"):format(table.concat(cols, ", ")), table.unpack(vals))
-end
-
 local FINDING_COLS = [[f.id, f.source, f.inspection_id, f.import_id, f.report_id, f.market_id, m.code AS market,
   m.name AS market_name, u.name AS unit, it.code AS item, it.title AS item_title, f.found, f.kind, f.inspector,
   f.description, f.deduction, f.severity, f.deadline, f.status, f.chain, f.accountable, f.assigned, f.recurs_id,
@@ -470,13 +460,6 @@ function L.next_milestones()
   return out
 end
 
--- ------------------------------------------------------------ people
-
--- Whether a person of that name is registered.
-function L.person_named(name)
-  return db.one("SELECT id, name, role FROM person WHERE name = ?", name)
-end
-
 -- ------------------------------------------------------------ reports
 
 function L.add_report(r, at)
@@ -536,10 +519,6 @@ function L.report_transition(id, to, set)
   if n == 1 then return true end
   local r = db.one("SELECT status FROM report WHERE id = ?", id)
   return false, r and r.status
-end
-
-function L.set_report_finding(id, finding_id)
-  db.exec("UPDATE report SET finding_id = ? WHERE id = ?", finding_id, id)
 end
 
 return L
