@@ -21,7 +21,9 @@ M.FONTS = "'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','WenQuanYi Mic
 M.PALETTE = { "#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#a50021", "#5b5b5b" }
 
 local function esc(s)
-  return (tostring(s):gsub("[&<>\"']", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;",
+  s = tostring(s)
+  if not s:find("[&<>\"']") then return s end      -- most cells: nothing to escape
+  return (s:gsub("[&<>\"']", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;",
     ['"'] = "&quot;", ["'"] = "&#39;" }))
 end
 M.escape = esc

@@ -113,12 +113,16 @@ end
 -- Score every market with inspections in period p (a parsed period)
 -- under `set`.  Rows: { market_id, code, name, unit, unit_id, is_key,
 -- score, grade, rank, tier, inspections, vetoes, kinds }, ranked.
-local function score_parsed(set, p)
-  local insp, codes = inspection_rows(set, p.from, p.to)
+-- `insp` and `codes` (inspection_rows of a range holding p), when given,
+-- are filtered to p's days instead of asking the store again.
+local function score_parsed(set, p, insp, codes)
+  if not insp then insp, codes = inspection_rows(set, p.from, p.to) end
   local memo, by_market, list = {}, {}, {}
   local keep = calc.has_period_vetoes(set)
+  local from, to = p.from, p.to
   for _, r in ipairs(insp) do
     local id, mid, date, kind, lost = r[1], r[2], r[3], r[4], r[5]
+    if date >= from and date <= to then
     local lost_by = {}
     for i, c in ipairs(codes) do lost_by[c] = nn(r[5 + i]) or 0 end
     local fired = calc.vetoes(set, rules, lost_by, kind, memo)
@@ -130,6 +134,7 @@ local function score_parsed(set, p)
     end
     m.list[#m.list + 1] = { id = id, date = date, kind = kind, score = set.total - lost, lost = keep and lost_by or nil }
     add_vetoes(m.vetoes, fired)
+    end
   end
   local info = markets()
   local rows = {}
@@ -158,7 +163,13 @@ function M.item_losses(p, set)
   if not LOST or LOST_WORDS ~= words then
     LOST, LOST_WORDS = calc.lost_sql(store.result_cols, store.item_cols, store.fns, words), words
   end
-  return store.item_losses(LOST, p.from, p.to)
+  -- the rows that can lose points (not 不适用, not 合格 unless band-graded),
+  -- so the store skips most rows before the expression
+  local function q(w) return "'" .. w:gsub("'", "''") .. "'" end
+  local r, ic = store.result_cols.result, store.item_cols.style
+  local can = ("%s <> %s AND (%s <> %s OR %s = %d)"):format(r, q(words.na.name), r, q(words.pass.name), ic,
+    calc.style_ids.bands)
+  return store.item_losses(LOST, p.from, p.to, can)
 end
 
 -- Stations ranked by the mean of their markets' scores in `rows` (as
@@ -205,6 +216,33 @@ local function cached(set, p)
   return rows
 end
 
+-- Score several periods (parsed) from one pass over the store (the
+-- inspections from the earliest start to the latest end) into the cache,
+-- so that score_period and score find them: the notice's period and the
+-- months of its trend.  Periods cached already are left alone.
+function M.preload(list, set)
+  need_db()
+  set = set or cur()
+  local now = data_stamp()
+  local todo, from, to = {}, nil, nil
+  for _, p in ipairs(list) do
+    local c = cache[p.name .. "|" .. set.hash]
+    if not (c and c.stamp == now) then
+      todo[#todo + 1] = p
+      if not from or p.from < from then from = p.from end
+      if not to or p.to > to then to = p.to end
+    end
+  end
+  if #todo == 0 then return end
+  local insp, codes = inspection_rows(set, from, to)
+  -- stamped after the pass: filling the rule tables the first time moves
+  -- total_changes()
+  local stamp = data_stamp()
+  for _, p in ipairs(todo) do
+    cache[p.name .. "|" .. set.hash] = { stamp = stamp, rows = score_parsed(set, p, insp, codes) }
+  end
+end
+
 -- Plain rows for a period (string or parsed), under `set` (default: active).
 function M.score_period(period, set)
   need_db()
@@ -223,12 +261,12 @@ function M.score(period, set)
   local before = {}
   for _, r in ipairs(prev) do before[r.market_id] = r.score end
   for _, r in ipairs(rows) do r.delta = before[r.market_id] and r.score - before[r.market_id] or nil end
+  local before_stamp = data_stamp()
   store.save_scores(p.name, set.hash, rows)
-  -- our own writes moved total_changes(): re-stamp what we just computed
+  -- our own writes (the score table, no inspection) moved total_changes():
+  -- re-stamp what was current before them
   local stamp = data_stamp()
-  cache[p.name .. "|" .. set.hash].stamp = stamp
-  local pk = periods.prev(p).name .. "|" .. set.hash
-  if cache[pk] then cache[pk].stamp = stamp end
+  for _, c in pairs(cache) do if c.stamp == before_stamp then c.stamp = stamp end end
   return rows, p
 end
 

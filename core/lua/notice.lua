@@ -381,7 +381,15 @@ function M.build(period, opts)
   opts = opts or {}
   local tpl = template.load(opts.template)
   local set = engine.current_set()
-  local rows, p = engine.score(period, set)
+  local p = engine.parse_period(period)
+  -- the period, the one before it and the months of the trend in one pass
+  local ahead = { p, periods.prev(p) }
+  if tpl.by_kind.trend then
+    local year, last = tonumber(p.to:sub(1, 4)), tonumber(p.to:sub(6, 7))
+    for m, mp in ipairs(periods.months_of(year)) do if m <= last then ahead[#ahead + 1] = mp end end
+  end
+  engine.preload(ahead, set)
+  local rows = engine.score(p, set)
   if #rows == 0 then engine.no_inspections(p) end
   local prev_rows = engine.score_period(periods.prev(p), set)
   local store = require("store")

@@ -7,15 +7,18 @@ local M = {}
 -- lost points and the points lost, `lost` being the engine's expression
 -- of an item's points lost (over r.* and the rule table engine_item ei).
 -- Rows { market_id, code, times, lost }, items that lost nothing left out.
-function M.item_losses(lost, from, to)
+-- `can` (an expression over the same columns) keeps the result rows that
+-- can lose points at all.
+function M.item_losses(lost, from, to, can)
+  -- the expression once per result row, in the inner query
   local sql = ([[
-SELECT i.market_id AS market_id, ei.code AS code,
-       sum(CASE WHEN (%s) > 0 THEN 1 ELSE 0 END) AS times, sum(%s) AS lost
-  FROM inspection i JOIN result r ON r.inspection_id = i.id
-  JOIN engine_item ei ON ei.item_id = r.item_id
- WHERE i.date BETWEEN :from AND :to
- GROUP BY i.market_id, ei.code
-HAVING sum(%s) > 0]]):format(lost, lost, lost)
+SELECT market_id, code, sum(CASE WHEN l > 0 THEN 1 ELSE 0 END) AS times, sum(l) AS lost
+  FROM (SELECT i.market_id AS market_id, ei.code AS code, (%s) AS l
+          FROM inspection i JOIN result r ON r.inspection_id = i.id
+          JOIN engine_item ei ON ei.item_id = r.item_id
+         WHERE i.date BETWEEN :from AND :to AND (%s))
+ GROUP BY market_id, code
+HAVING sum(l) > 0]]):format(lost, can or "1")
   local out = {}
   for r in db.query(sql, { from = from, to = to }) do out[#out + 1] = r end
   return out
