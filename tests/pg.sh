@@ -29,7 +29,9 @@ pg_start() {
     chmod 755 "$PGDIR"
     [ "$(id -u)" = 0 ] && chown "$PGRUNAS" "$PGDIR"
     trap pg_stop EXIT
-    trap 'exit 130' INT TERM
+    # a signal (Ctrl-C, a closed pipe: `... | head`) stops the server too
+    trap 'exit 130' INT TERM HUP
+    trap 'exit 141' PIPE
     if ! _pg_as "$PGBIN/initdb" -D "$PGDIR/data" -U cwsh --auth=trust -E UTF8 --no-locale \
             --no-sync >"$PGDIR/initdb.log" 2>&1; then
         echo "Bail out! initdb failed:"; sed 's/^/# /' "$PGDIR/initdb.log"; exit 1
