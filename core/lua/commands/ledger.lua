@@ -14,7 +14,7 @@ local USAGE = LIST_USAGE
   .. " | ledger assign ID PERSON [--by P] | ledger fix ID --note TEXT [--evidence REF] [--by P]"
   .. " | ledger verify ID --by PERSON | ledger verify ID --reject --reason TEXT [--deadline D] [--by P]"
   .. " | ledger milestone ID DATE TITLE [--by P] | ledger milestone ID --done N [--note T] [--by P]"
-  .. " | ledger figures [PERIOD] [--by unit|market|item] [--on DATE]"
+  .. " | ledger figures [PERIOD] [--by unit|market|item] [--on DATE] | ledger sync"
 
 local function need_db()
   if not db then error("ledger: no database: the sqlite plugin is not loaded", 0) end
@@ -66,7 +66,7 @@ local function list(args)
     ["--market"] = "value", ["--unit"] = "value", ["--item"] = "value", ["--person"] = "value",
     ["--recurring"] = "flag", ["--status"] = "value", ["--on"] = "value" }, "ledger", LIST_USAGE)
   if #pos > 0 then
-    error(("ledger: unknown subcommand '%s' (show, add, assign, fix, verify, milestone, figures)"):format(pos[1]), 0)
+    error(("ledger: unknown subcommand '%s' (show, add, assign, fix, verify, milestone, figures, sync)"):format(pos[1]), 0)
   end
   local store = need_db()
   local today = date_opt("ledger", o, "--on") or ledger.today()
@@ -279,7 +279,27 @@ local function figures(args)
   return out
 end
 
-local SUBS = { show = show, add = add_cmd, assign = assign, fix = fix, verify = verify, milestone = milestone,
+-- ledger sync: open what every import lacks.  The import event runs after
+-- the import has committed, so a crash (or kill) in between leaves an
+-- import without its findings; and an edit of rules/ledger.lua that opens
+-- more kinds applies to new imports only.  Opening is idempotent (a lost
+-- item with a finding of its import gets none again), so running it over
+-- every import adds only what is missing.
+local function sync(args)
+  local _, pos = cmdargs.parse(args, {}, "ledger sync")
+  if #pos > 0 then error("usage: ledger sync", 0) end
+  local store = need_db()
+  local n, imports = 0, 0
+  for _, im in ipairs(store.imports()) do
+    imports = imports + 1
+    local c = calendar.quietly(function() return { ledger.on_import({ id = im.id }) } end)
+    n = n + c[1]
+  end
+  cwsh.notice(("ledger sync: %d import%s, opened %d finding%s they lacked"):format(imports,
+    imports == 1 and "" or "s", n, n == 1 and "" or "s"))
+end
+
+local SUBS = { sync = sync, show = show, add = add_cmd, assign = assign, fix = fix, verify = verify, milestone = milestone,
   figures = figures }
 
 cwsh.command {
@@ -295,7 +315,8 @@ checklist code, or - for none); assign hands it to a person (立项 → 整改�
 rectified (→ 待复查); verify --by closes it (已销号) or --reject --reason sends it back (复查未通过)
 with a new deadline; milestone adds a 长期整改 milestone or marks one done.
 ledger figures [PERIOD]: rectification rate (closed ÷ found) and on-time rate (closed on time ÷ due)
-per station, market or item.  Rules: rules/ledger.lua.
+per station, market or item.  ledger sync opens the findings imports lack (a crash between an
+import and its findings, or rules/ledger.lua opening more kinds since).  Rules: rules/ledger.lua.
 examples:
   ledger --overdue
   ledger show 12
@@ -304,7 +325,7 @@ examples:
   ledger figures 2026-Q4 --by market]],
   complete = function(words)
     if #words == 1 then
-      return { "show", "add", "assign", "fix", "verify", "milestone", "figures", "--open", "--overdue", "--all",
+      return { "show", "add", "assign", "fix", "verify", "milestone", "figures", "sync", "--open", "--overdue", "--all",
         "--market", "--unit", "--item", "--person", "--recurring", "--status", "--on" }
     end
     local last = words[#words]
