@@ -21,7 +21,10 @@ char *sqlite_conn_fmt(const char *fmt, ...)
     va_start(ap, fmt);
     int n = vasprintf(&p, fmt, ap);
     va_end(ap);
-    if (n < 0) abort();
+    if (n >= 0) return p;
+    /* the message could not be made: say so (callers free it); only when
+     * not even that fits is there nothing left to report with */
+    if (!(p = strdup("out of memory"))) abort();
     return p;
 }
 

@@ -70,7 +70,7 @@ void sqlite_conn_release(sqlite_conn *c, sqlite3_stmt *st);
 /* malloc'd "MESSAGE (in: SQL)" from the connection's last error. */
 char *sqlite_conn_error(sqlite_conn *c, const char *sql);
 
-/* malloc'd printf result (aborts on out of memory, like xstrdup). */
+/* malloc'd printf result; "out of memory" (malloc'd too) when it cannot be made. */
 char *sqlite_conn_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Run SQL text without results; 0 or -1 with *err ("MESSAGE (in: SQL)"). */
