@@ -85,12 +85,17 @@ int plugin_load(session *s, const char *path)
     }
     free(err);
     plugin_list *l = s->plugins;
-    if (!l) l = s->plugins = calloc(1, sizeof *l);
+    if (!l && !(l = s->plugins = calloc(1, sizeof *l))) { refuse(s, path, "out of memory"); return -1; }
     if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 4;
-        l->v = realloc(l->v, (size_t)l->cap * sizeof *l->v);
+        int cap = l->cap ? 2 * l->cap : 4;
+        plugin *v = realloc(l->v, (size_t)cap * sizeof *l->v);
+        if (!v) { refuse(s, path, "out of memory"); return -1; }
+        l->v = v;
+        l->cap = cap;
     }
-    l->v[l->n++] = (plugin){ h, p, strdup(path), failed || why };
+    char *copy = strdup(path);
+    if (!copy) { refuse(s, path, "out of memory"); return -1; }
+    l->v[l->n++] = (plugin){ h, p, copy, failed || why };
     return failed || why ? -1 : 0;
 }
 
@@ -108,8 +113,10 @@ void plugin_load_dir(session *s, const char *dir)
     struct dirent *e;
     while ((e = readdir(d)) != NULL && n < 256) {
         size_t len = strlen(e->d_name);
-        if (len > 3 && strcmp(e->d_name + len - 3, ".so") == 0)
-            names[n++] = strdup(e->d_name);
+        if (len > 3 && strcmp(e->d_name + len - 3, ".so") == 0) {
+            if (!(names[n] = strdup(e->d_name))) { refuse(s, e->d_name, "out of memory"); continue; }
+            n++;
+        }
     }
     closedir(d);
     /* name order makes load order, and so registration order, defined */
