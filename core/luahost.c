@@ -239,6 +239,22 @@ int luahost_call(session *s, int nargs, int nresults)
     return call(s, nargs, nresults, 0);
 }
 
+/* Trusted core Lua inside a running command, outside its limits: the
+ * import event's handlers, whose work (the ledger opening findings) grows
+ * with the file the user chose to import, not with anything a limit is
+ * there to stop; a province file's findings take longer than the 30 s a
+ * command may run.  Ctrl-C still stops them.  The command's limits are
+ * put back as they were, still counting. */
+int luahost_call_unlimited(session *s, int nargs, int nresults)
+{
+    long long size = s->budget_size, left = s->budget_left;
+    double deadline = s->deadline, seconds = s->deadline_seconds;
+    int st = call(s, nargs, nresults, 1);
+    arm(s, size, deadline, seconds);
+    s->budget_left = left;
+    return st;
+}
+
 /* A plugin's call of Lua inside the running command: its limits stay as
  * they are (the command's budget and deadline go on counting). */
 int luahost_pcall(session *s, int nargs, int nresults, int *stop)

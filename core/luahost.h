@@ -30,6 +30,11 @@ int luahost_call(session *s, int nargs, int nresults);
  * every further call would fail the same way. */
 int luahost_pcall(session *s, int nargs, int nresults, int *stop);
 
+/* Call as trusted core Lua with none of the running command's limits
+ * (which are restored afterwards); LUA_OK, or an error with its message
+ * on the stack.  For the import event's handlers. */
+int luahost_call_unlimited(session *s, int nargs, int nresults);
+
 /* The limits by name: "instructions" (per command), "memory" (MB, the
  * whole lua_State), "seconds" (wall clock per command); 0 = none.  A new
  * value holds from the next command.  set: 0, or -1 with *why (static

@@ -12,6 +12,7 @@
 #include <lauxlib.h>
 #include "source.h"
 #include "cwshlib.h"
+#include "luahost.h"
 
 static int has_extension(const cwsh_source *src, const char *file)
 {
@@ -95,11 +96,15 @@ static int l_import(lua_State *L)
     free(summary);
     if (id > 0) {
         /* committed: the `import` event for Lua handlers (events.lua),
-         * which report their own failures, so the import stands */
+         * which report their own failures, so the import stands; they
+         * run outside the command's limits (luahost_call_unlimited) */
         lua_getglobal(L, "cwsh");
         if (lua_getfield(L, -1, "_imported") == LUA_TFUNCTION) {
             lua_pushinteger(L, (lua_Integer)id);
-            lua_call(L, 1, 0);
+            if (luahost_call_unlimited(s, 1, 0) != LUA_OK) {
+                s->host.noticef(&s->host, "import handlers failed: %s", lua_tostring(L, -1));
+                lua_pop(L, 1);
+            }
         } else {
             lua_pop(L, 1);
         }
