@@ -79,7 +79,12 @@ check_import() {
     # the import has committed (the after-import event), so a kill between
     # the two leaves the import without them (counted, a known gap)
     # (check_import runs in a sub-shell: the count goes through a file)
-    [ "${c% *}" = "${after% *}" ] && [ "$c" != "$after" ] && echo x >>"$W/orphans"
+    # (`ledger sync` opens what is missing: it must make the import whole)
+    if [ "${c% *}" = "${after% *}" ] && [ "$c" != "$after" ]; then
+        echo x >>"$W/orphans"
+        "$CWSH" --rules rA "$1" -c "ledger sync" >/dev/null 2>&1
+        [ "$(counts "$1")" = "$after" ] || echo "an import without its findings, and ledger sync leaves '$(counts "$1")', not '$after'"
+    fi
     return 0
 }
 check_score() {
@@ -125,6 +130,6 @@ series reload base.db ".rules reload" rB check_items rA
 series ledger base.db "$VERIFY" rA check_ledger
 orphans=$(cat "$W/orphans" 2>/dev/null | wc -l)
 if [ "$orphans" = 0 ]; then tap ok "import: no trial left an import without its ledger findings"
-else echo "not ok $((n = n + 1)) - import: $orphans of $TRIALS trials left the import committed without its ledger findings (opened after the commit, in a transaction of their own) # TODO open the findings in the import's transaction, or catch up at start-up"; fi
+else echo "not ok $((n = n + 1)) - import: $orphans of $TRIALS trials left the import committed without its ledger findings until 'ledger sync' (opened after the commit, in a transaction of their own) # TODO open them in the import's transaction, or at start-up"; fi
 echo "1..$n"
 [ "$fail" = 0 ]
