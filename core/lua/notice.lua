@@ -41,15 +41,21 @@ local function date_cn(d)
   return ("%d年%d月%d日"):format(tonumber(y), tonumber(m), tonumber(dd))
 end
 
--- The ledger's figures, or nil while there is no ledger (module missing,
--- no figures function, or it fails because its tables are not there).
+-- The ledger's figures, or nil while there is no ledger (no ledger
+-- module, no figures function, or a store it does not support).  Any
+-- other failure is the notice's: swallowed, an out-of-memory inside
+-- figures() published "问题台账尚未建立" over a ledger that exists (found
+-- by the allocation sweep of check-reliability).
 -- `today` (the notice's date) decides what is overdue.
 local function ledger_figures(p, today)
-  local ok, ledger = pcall(require, "ledger")
-  if not ok or type(ledger) ~= "table" or type(ledger.figures) ~= "function" then return nil end
+  if not package.searchpath("ledger", package.path) then return nil end
+  local ledger = require("ledger")
+  if type(ledger) ~= "table" or type(ledger.figures) ~= "function" then return nil end
   if ledger.supported and not ledger.supported() then return nil end
-  local ok2, f = pcall(ledger.figures, p.from, p.to, today)
-  if not ok2 or type(f) ~= "table" or f.found == nil then return nil end
+  local f = ledger.figures(p.from, p.to, today)
+  if type(f) ~= "table" or f.found == nil then
+    error("the ledger's figures are not a table of counts", 0)
+  end
   return f
 end
 
