@@ -125,7 +125,7 @@ WHOLE_TOO=1
 cp imported.db notice.db
 ARGS="--rules $ROOT/rules"
 PRE="lua local _ = 0"
-LABEL="integrity, the HTML's digest"
+LABEL="the database's digest without the scores' times, the HTML's"
 "$BUILD/cwsh" $ARGS notice.db -c 'SELECT 1' >/dev/null 2>&1
 sweep notice notice.db "notice 2027-B1 --date 2027-03-01 -o n.html"
 rm -f n.html
