@@ -284,20 +284,27 @@ function M.grade(set, score, vetoed)
   return set.grades[#set.grades].name
 end
 
--- Same score, same rank (competition ranking 1, 1, 3); ties are listed by
--- key (market code).  Scores equal to 1e-9 are the same score.  Sets
--- .rank and .tier on each row (tiers: thirds by rank, ties share a tier).
+-- Same score as shown, same rank (competition ranking 1, 1, 3): scores
+-- are compared to one decimal, as every table and notice prints them, so
+-- two markets listed at 90.0 never get ranks 1 and 2.  Ties are listed by
+-- key (market code).  Sets .rank and .tier on each row (tiers: thirds by
+-- rank, ties share a tier).
+-- (the same rounding as grade: printf's, not a hand-made one)
+local function shown(score) return tonumber(("%.1f"):format(score)) end
+
 function M.rank(set, rows, key)
+  for _, r in ipairs(rows) do r._shown = shown(r.score) end
   table.sort(rows, function(a, b)
-    if math.abs(a.score - b.score) > 1e-9 then return a.score > b.score end
+    if a._shown ~= b._shown then return a._shown > b._shown end
     return a[key] < b[key]
   end)
   local n, k = #rows, #set.tiers
   for i, r in ipairs(rows) do
-    if i > 1 and math.abs(rows[i - 1].score - r.score) <= 1e-9 then r.rank = rows[i - 1].rank
+    if i > 1 and rows[i - 1]._shown == r._shown then r.rank = rows[i - 1].rank
     else r.rank = i end
     r.tier = set.tiers[(r.rank - 1) * k // n + 1]
   end
+  for _, r in ipairs(rows) do r._shown = nil end
   return rows
 end
 
