@@ -1,8 +1,8 @@
 -- cmdargs.lua — the options among a Lua command's words.
 --
 -- parse(args, known [, name [, usage]]) -> options, positional words.
--- `known` maps an option to "flag" (true when given) or "value" (the next
--- word).  A word starting with "--" that is not known is an error, and so
+-- `known` maps an option to "flag" (true when given), "value" (the next
+-- word) or "list" (the next word, each time it is given: a list).  A word starting with "--" that is not known is an error, and so
 -- is a value option at the end; the message starts with "NAME: " when a
 -- name is given and ends with " (usage: USAGE)" when a usage is.
 
@@ -22,6 +22,10 @@ function M.parse(args, known, name, usage)
     elseif known[a] == "value" then
       if args[i + 1] == nil then fail("%s needs a value", a) end
       o[a] = args[i + 1]; i = i + 1
+    elseif known[a] == "list" then
+      if args[i + 1] == nil then fail("%s needs a value", a) end
+      o[a] = o[a] or {}
+      table.insert(o[a], args[i + 1]); i = i + 1
     elseif a:match("^%-%-") then fail("unknown option '%s'", a)
     else pos[#pos + 1] = a end
     i = i + 1

@@ -469,22 +469,12 @@ function M.add(pos, o)
   cwsh.notice(added)
 end
 
--- Options: known[name] = "flag" | "value" | "list".
+-- The options of args[first..] as { name-without-dashes = value }
+-- (--alias always a list).
 local function opts(args, first, known, usage)
-  local o, pos = { alias = {} }, {}
-  local i = first
-  while i <= #args do
-    local a = args[i]
-    local k = known[a]
-    if k == "flag" then o[a:sub(3)] = true
-    elseif k then
-      if args[i + 1] == nil then error(("%s needs a value (usage: %s)"):format(a, usage), 0) end
-      if k == "list" then table.insert(o[a:sub(3)], args[i + 1]) else o[a:sub(3)] = args[i + 1] end
-      i = i + 1
-    elseif a:match("^%-%-") then error(("markets: unknown option '%s' (usage: %s)"):format(a, usage), 0)
-    else pos[#pos + 1] = a end
-    i = i + 1
-  end
+  local raw, pos = require("cmdargs").parse({ table.unpack(args, first) }, known, "markets", usage)
+  local o = { alias = {} }
+  for k, v in pairs(raw) do o[k:sub(3)] = v end
   return o, pos
 end
 

@@ -49,20 +49,9 @@ examples:
   run = function(args)
     calendar.reload()
     calendar.reset_warnings()
-    local pos, unit, ics, market, person, missed = {}, nil, nil, nil, nil, nil
-    local i = 1
-    while i <= #args do
-      local a = args[i]
-      if a == "--unit" or a == "--ics" or a == "--market" or a == "--person" or a == "--missed" then
-        local v = args[i + 1]
-        if not v then error(("schedule: %s needs a value"):format(a), 0) end
-        if a == "--unit" then unit = v elseif a == "--market" then market = v
-        elseif a == "--person" then person = v elseif a == "--missed" then missed = v else ics = v end
-        i = i + 1
-      elseif a:match("^%-%-") then error(("schedule: unknown option '%s'"):format(a), 0)
-      else pos[#pos + 1] = a end
-      i = i + 1
-    end
+    local o, pos = require("cmdargs").parse(args, { ["--unit"] = "value", ["--ics"] = "value", ["--market"] = "value",
+      ["--person"] = "value", ["--missed"] = "value" }, "schedule")
+    local unit, ics, market, person, missed = o["--unit"], o["--ics"], o["--market"], o["--person"], o["--missed"]
     local from, to
     if missed then
       if #pos > 0 or ics then error("usage: schedule --missed PERIOD [--unit U] [--market M] [--person P]", 0) end
