@@ -101,34 +101,28 @@ local function new_api(tbl)
     tbl.tasks[#tbl.tasks + 1] = task
     tbl.by_code[code] = task
   end
-  -- unit_marks { "有专班", ... }: what every station must show each year (the 五有)
-  function api.unit_marks(t)
-    local f, l = where(2)
-    if type(t) ~= "table" or #t == 0 then fail(f, l, "unit_marks expects a list of marks: unit_marks { \"有专班\", \"有计划\" }") end
-    if tbl.marks then fail(f, l, "unit_marks is declared twice (first at line %d)", tbl.marks_line) end
+  -- NAME { "a", "b" } once: a list of distinct words, kept as tbl[key]
+  -- (with the line of the declaration, for "declared twice")
+  local function word_list(name, key, t, example, what, each)
+    local f, l = where(3)
+    if type(t) ~= "table" or #t == 0 then fail(f, l, "%s expects a list of %s: %s", name, what, example) end
+    if tbl[key] then fail(f, l, "%s is declared twice (first at line %d)", name, tbl[key .. "_line"]) end
     local seen = {}
     for _, m in ipairs(t) do
-      if type(m) ~= "string" or m == "" then fail(f, l, "unit_marks: each mark is a word") end
-      if seen[m] then fail(f, l, "unit_marks: %s is listed twice", m) end
+      if type(m) ~= "string" or m == "" then fail(f, l, "%s: each %s is a word", name, each) end
+      if seen[m] then fail(f, l, "%s: %s is listed twice", name, m) end
       seen[m] = true
     end
-    tbl.marks, tbl.marks_line = { table.unpack(t) }, l
+    tbl[key], tbl[key .. "_line"] = { table.unpack(t) }, l
+  end
+  -- unit_marks { "有专班", ... }: what every station must show each year (the 五有)
+  function api.unit_marks(t)
+    word_list("unit_marks", "marks", t, 'unit_marks { "有专班", "有计划" }', "marks", "mark")
   end
   -- upgrade_items { "地面", ... }: the facility items a market's upgrade
   -- (改造提升) brings to the standard (`upgrades item`)
   function api.upgrade_items(t)
-    local f, l = where(2)
-    if type(t) ~= "table" or #t == 0 then
-      fail(f, l, "upgrade_items expects a list of facility items: upgrade_items { \"地面\", \"货台\" }")
-    end
-    if tbl.upgrade_items then fail(f, l, "upgrade_items is declared twice (first at line %d)", tbl.upgrade_items_line) end
-    local seen = {}
-    for _, m in ipairs(t) do
-      if type(m) ~= "string" or m == "" then fail(f, l, "upgrade_items: each item is a word") end
-      if seen[m] then fail(f, l, "upgrade_items: %s is listed twice", m) end
-      seen[m] = true
-    end
-    tbl.upgrade_items, tbl.upgrade_items_line = { table.unpack(t) }, l
+    word_list("upgrade_items", "upgrade_items", t, 'upgrade_items { "地面", "货台" }', "facility items", "item")
   end
   return api
 end

@@ -38,6 +38,20 @@ is 'r/targets.lua:2: unit_marks: 有计划 is listed twice' \
    "$(targets_err 'unit_marks { "有计划", "有计划" }')" "a mark twice"
 is 'r/targets.lua:2: unit_marks expects a list of marks: unit_marks { "有专班", "有计划" }' \
    "$(targets_err 'unit_marks {}')" "no marks"
+is 'r/targets.lua:2: unit_marks: each mark is a word' \
+   "$(targets_err 'unit_marks { "有专班", 3 }')" "a mark not a word"
+is 'r/targets.lua:3: unit_marks is declared twice (first at line 2)' \
+   "$(targets_err 'unit_marks { "有专班" }
+unit_marks { "有计划" }')" "unit_marks twice"
+is 'r/targets.lua:2: upgrade_items expects a list of facility items: upgrade_items { "地面", "货台" }' \
+   "$(targets_err 'upgrade_items "地面"')" "upgrade_items not a list"
+is 'r/targets.lua:2: upgrade_items: 地面 is listed twice' \
+   "$(targets_err 'upgrade_items { "地面", "货台", "地面" }')" "an upgrade item twice"
+is 'r/targets.lua:2: upgrade_items: each item is a word' \
+   "$(targets_err 'upgrade_items { "" }')" "an empty upgrade item"
+is 'r/targets.lua:3: upgrade_items is declared twice (first at line 2)' \
+   "$(targets_err 'upgrade_items { "地面" }
+upgrade_items { "货台" }')" "upgrade_items twice"
 is 'r/targets.lua:2: instruction budget exceeded (1000000 instructions)' \
    "$(targets_err 'while true do end')" "an endless file stops"
 
