@@ -1,23 +1,40 @@
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "words.h"
 
+static int blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
 char **words_split(const char *line, int *n, const char **err)
 {
     size_t len = strlen(line);
-    /* at most len/2+1 words; strings need at most len+1 bytes + NULs */
+    /* a word that starts with an unquoted ~ before / or its end is under
+     * $HOME, as every shell reads it (`import ~/收件/x.csv`) */
+    const char *home = getenv("HOME");
+    size_t hlen = home ? strlen(home) : 0, tildes = 0;
+    if (hlen)
+        for (const char *t = strchr(line, '~'); t; t = strchr(t + 1, '~')) tildes++;
+    /* at most len/2+1 words; strings need at most len+1 bytes + NULs, and
+     * a home for each ~ that may start one */
     size_t maxw = len / 2 + 2;
-    char **v = malloc(maxw * sizeof *v + 2 * len + 2);
+    size_t fixed = maxw * sizeof(char *) + 2 * len + 2;
     *err = NULL;
+    if (tildes && tildes > (SIZE_MAX - fixed) / hlen) { *err = "out of memory"; return NULL; }
+    char **v = malloc(fixed + tildes * hlen);
     if (!v) { *err = "out of memory"; return NULL; }
     char *out = (char *)(v + maxw);
     const char *p = line;
     int count = 0;
     for (;;) {
-        while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') p++;
+        while (blank(*p)) p++;
         if (!*p) break;
         v[count++] = out;
-        while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
+        if (hlen && p[0] == '~' && (p[1] == '/' || p[1] == 0 || blank(p[1]))) {
+            memcpy(out, home, hlen);
+            out += hlen;
+            p++;
+        }
+        while (*p && !blank(*p)) {
             if (*p == '\'') {
                 const char *q = strchr(p + 1, '\'');
                 if (!q) { *err = "unterminated ' quote"; free(v); return NULL; }
