@@ -20,11 +20,13 @@
 -- "YYYY-MM-DD HH:MM:SS", so tests can fix today; else the local time.
 --
 -- Contract for other modules (the bimonthly notice, the targets):
---   figures(from, to) -> { found, closed, closed_on_time, due, open, overdue,
+--   figures(from, to, today, { open_per_market = N })
+--     -> { found, closed, closed_on_time, due, open, overdue,
 --     by_unit = { { unit, found, ... } }, by_market = { { market, name, unit, ... } },
 --     by_item = { { item, name, ... } }, open_list = { { id, market, market_name,
 --     unit, item, description, found, deadline, status, overdue, assigned,
---     accountable } } }
+--     accountable } } }   (open_list: at most N a market, overdue first, by
+--     market; all of them without N, none for 0)
 
 local calendar = require("calendar")
 local lrules = require("ledger_rules")
@@ -350,58 +352,38 @@ end
 
 local function counts(t) return t or { found = 0, closed = 0, closed_on_time = 0, due = 0, open = 0, overdue = 0 } end
 
-local function tally(c, f, today, next_ms)
-  c.found = c.found + 1
-  if f.status == "已销号" then
-    c.closed = c.closed + 1
-    c.due = c.due + 1
-    if (f.fixed or f.closed) <= f.deadline then c.closed_on_time = c.closed_on_time + 1 end
-  else
-    if f.deadline <= today then c.due = c.due + 1 end
-    c.open = c.open + 1
-    if M.overdue(f, today, next_ms) then c.overdue = c.overdue + 1 end
-  end
-end
-
 -- The figures of the findings found from `from` to `to` (ISO dates, both
 -- included), withdrawn ones left out, as the contract above says.  due:
 -- closed, or with a deadline on or before today; closed_on_time: closed
 -- with its rectification (or the recheck) on or before its deadline.
-function M.figures(from, to, today)
+-- The store counts them (GROUP BY market and item; the stations and the
+-- totals are the markets' sums); opts.open_per_market caps open_list at
+-- that many findings a market, each market's overdue first then by
+-- deadline (0: no open_list; nil: every open finding).
+local COUNTS = { "found", "closed", "closed_on_time", "due", "open", "overdue" }
+local function add(c, x) for _, k in ipairs(COUNTS) do c[k] = c[k] + x[k] end end
+
+function M.figures(from, to, today, opts)
   today = today or M.today()
-  local s = store()
-  local next_ms = s.next_milestones()
+  local per = opts and opts.open_per_market
+  local lm, li, open = store().ledger_figures(from, to, today, per)
   local out = counts()
-  local by_unit, by_market, by_item = {}, {}, {}
-  local lu, lm, li = {}, {}, {}
-  out.open_list = {}
-  for _, f in ipairs(s.findings({ found_from = from, found_to = to, exclude_withdrawn = true })) do
-    tally(out, f, today, next_ms)
-    local u = f.unit or "（无）"
-    if not by_unit[u] then by_unit[u] = counts({ unit = u, found = 0, closed = 0, closed_on_time = 0, due = 0, open = 0, overdue = 0 }); lu[#lu + 1] = by_unit[u] end
-    tally(by_unit[u], f, today, next_ms)
-    if not by_market[f.market] then
-      by_market[f.market] = { market = f.market, name = f.market_name, unit = f.unit, found = 0, closed = 0,
-        closed_on_time = 0, due = 0, open = 0, overdue = 0 }
-      lm[#lm + 1] = by_market[f.market]
+  local by_unit, lu = {}, {}
+  for _, x in ipairs(lm) do
+    add(out, x)
+    local u = x.unit or "（无）"
+    local c = by_unit[u]
+    if not c then
+      c = { unit = u, found = 0, closed = 0, closed_on_time = 0, due = 0, open = 0, overdue = 0 }
+      by_unit[u] = c; lu[#lu + 1] = c
     end
-    tally(by_market[f.market], f, today, next_ms)
-    local ik = f.item or ""
-    if not by_item[ik] then
-      by_item[ik] = { item = f.item, name = f.item_title, found = 0, closed = 0, closed_on_time = 0, due = 0, open = 0, overdue = 0 }
-      li[#li + 1] = by_item[ik]
-    end
-    tally(by_item[ik], f, today, next_ms)
-    if f.status ~= "已销号" then
-      out.open_list[#out.open_list + 1] = { id = f.id, market = f.market, market_name = f.market_name, unit = f.unit,
-        item = f.item, description = f.description, found = f.found, deadline = f.deadline, status = f.status,
-        overdue = M.overdue(f, today, next_ms), assigned = f.assigned, accountable = f.accountable }
-    end
+    add(c, x)
   end
   table.sort(lu, function(a, b) return a.unit < b.unit end)
   table.sort(lm, function(a, b) return a.market < b.market end)
   table.sort(li, function(a, b) return (a.item or "") < (b.item or "") end)
   out.by_unit, out.by_market, out.by_item = lu, lm, li
+  out.open_list = open
   return out
 end
 

@@ -46,13 +46,15 @@ end
 -- other failure is the notice's: swallowed, an out-of-memory inside
 -- figures() published "问题台账尚未建立" over a ledger that exists (found
 -- by the allocation sweep of check-reliability).
--- `today` (the notice's date) decides what is overdue.
-local function ledger_figures(p, today)
+-- `today` (the notice's date) decides what is overdue; the notice lists
+-- at most `per_market` open problems a market (0 without a problems
+-- section), so the store fetches no more.
+local function ledger_figures(p, today, per_market)
   if not package.searchpath("ledger", package.path) then return nil end
   local ledger = require("ledger")
   if type(ledger) ~= "table" or type(ledger.figures) ~= "function" then return nil end
   if ledger.supported and not ledger.supported() then return nil end
-  local f = ledger.figures(p.from, p.to, today)
+  local f = ledger.figures(p.from, p.to, today, { open_per_market = per_market })
   if type(f) ~= "table" or f.found == nil then
     error("the ledger's figures are not a table of counts", 0)
   end
@@ -346,22 +348,28 @@ function build.problems(ctx)
   local k = ctx.tpl.options.problems_per_market
   local set = { title = "问题交办清单", columns = { "代码", "市场", "所（分局）", "检查项目", "问题", "发现日期", "整改期限", "状态", "责任人", "包挂领导" },
     keys = { "code", "market", "station", "item", "problem", "found", "deadline", "status", "assigned", "accountable" }, rows = {} }
-  local per, markets, more = {}, 0, 0
+  local per = {}
   for _, x in ipairs(list) do
     local mk = x.market or "?"
     per[mk] = (per[mk] or 0) + 1
-    if per[mk] == 1 then markets = markets + 1 end
     if per[mk] <= k then
       local def = x.item and ctx.set.by_code[x.item]
       set.rows[#set.rows + 1] = { mk, nz(x.market_name), nz(x.unit), x.item and (x.item .. (def and (" " .. def.title) or "")) or null,
         nz(x.description), nz(x.found), nz(x.deadline), (x.overdue and "逾期" or nz(x.status)), nz(x.assigned), nz(x.accountable) }
-    else
-      more = more + 1
     end
   end
-  if #list == 0 then return { n = 0, markets = 0 }, {}, nil, { "本期没有未整改的问题。" } end
+  -- the open problems and their markets are the ledger's counts: the
+  -- list holds only those shown (ledger.figures' open_per_market)
+  local n, markets = lf.open or #list, 0
+  if lf.by_market then
+    for _, m in ipairs(lf.by_market) do if (m.open or 0) > 0 then markets = markets + 1 end end
+  else
+    for _ in pairs(per) do markets = markets + 1 end
+  end
+  if n == 0 then return { n = 0, markets = 0 }, {}, nil, { "本期没有未整改的问题。" } end
+  local more = n - #set.rows
   local notes = more > 0 and { ("每个市场最多列%d条，另有%d条见问题台账。"):format(k, more) } or nil
-  return { n = #list, markets = markets }, { set }, nil, notes
+  return { n = n, markets = markets }, { set }, nil, notes
 end
 
 -- ------------------------------------------------------------ the doc
@@ -403,7 +411,7 @@ function M.build(period, opts)
   local ctx = { p = p, set = set, tpl = tpl, rows = rows, prev_rows = prev_rows, losses = losses,
     losses_by_market = by_market(losses), inspections = store.inspection_count(p.from, p.to).n }
   local date = opts.date or os.date("%Y-%m-%d")
-  ctx.ledger = ledger_figures(p, date)
+  ctx.ledger = ledger_figures(p, date, tpl.by_kind.problems and tpl.options.problems_per_market or 0)
   local base = { year = tonumber(p.to:sub(1, 4)), round = round_of(p), period = p.name, period_cn = period_cn(p),
     from = p.from, to = p.to, date = date_cn(date) }
   ctx.base = base

@@ -399,6 +399,69 @@ function L.ledger_totals(from, to, today)
     overdue = r.overdue }
 end
 
+-- The expression of "overdue on :today" over a finding f: open and past
+-- its deadline, or a 长期整改 past a milestone not done (ledger.overdue).
+local OVERDUE = [[(CASE WHEN f.status IN ('立项', '整改中', '复查未通过', '长期整改') AND (f.deadline < :today
+    OR (f.status = '长期整改' AND EXISTS (SELECT 1 FROM finding_milestone ms WHERE ms.finding_id = f.id
+      AND ms.done IS NULL AND ms.due < :today))) THEN 1 ELSE 0 END)]]
+
+-- The ledger's figures of the findings found from `from` to `to` (both
+-- included, withdrawn ones left out) on `today`, counted in the store
+-- (ledger.figures shapes them): per market { market, name, unit, found,
+-- closed, closed_on_time, due, open, overdue } and per item { item, name,
+-- ... }, in no particular order; and the open findings, at most
+-- `per_market` a market (all of them when nil, none when 0), each
+-- market's overdue first, then by deadline and id: { id, market,
+-- market_name, unit, item, description, found, deadline, status,
+-- overdue (boolean), assigned, accountable }, by market then that order.
+function L.ledger_figures(from, to, today, per_market)
+  local args = { from = from, to = to, today = today }
+  local counts = ([[count(*) AS found,
+      sum(CASE WHEN f.status = '已销号' THEN 1 ELSE 0 END) AS closed,
+      sum(CASE WHEN f.status = '已销号' AND coalesce(f.fixed, f.closed) <= f.deadline THEN 1 ELSE 0 END)
+        AS closed_on_time,
+      sum(CASE WHEN f.status = '已销号' OR f.deadline <= :today THEN 1 ELSE 0 END) AS due,
+      sum(CASE WHEN f.status <> '已销号' THEN 1 ELSE 0 END) AS open,
+      sum(%s) AS overdue]]):format(OVERDUE)
+  local period = "f.status <> '已撤销' AND f.found >= :from AND f.found <= :to"
+  local function tally(r, x)
+    x.found, x.closed, x.closed_on_time, x.due, x.open, x.overdue = r.found, r.closed, r.closed_on_time, r.due,
+      r.open, r.overdue
+    return x
+  end
+  local by_market, by_item = {}, {}
+  for r in db.query(([[SELECT m.code AS market, m.name AS name, u.name AS unit, c.* FROM
+      (SELECT f.market_id, %s FROM finding f WHERE %s GROUP BY f.market_id) c
+      JOIN market m ON m.id = c.market_id LEFT JOIN unit u ON u.id = m.unit_id]]):format(counts, period), args) do
+    by_market[#by_market + 1] = tally(r, { market = r.market, name = r.name, unit = nn(r.unit) })
+  end
+  for r in db.query(([[SELECT it.code AS item, it.title AS name, c.* FROM
+      (SELECT f.item_id, %s FROM finding f WHERE %s GROUP BY f.item_id) c
+      LEFT JOIN item it ON it.id = c.item_id]]):format(counts, period), args) do
+    by_item[#by_item + 1] = tally(r, { item = nn(r.item), name = nn(r.name) })
+  end
+  local open = {}
+  if per_market ~= 0 then
+    local cap = ""
+    if per_market then cap = " WHERE x.k <= :per_market"; args.per_market = per_market end
+    -- the window numbers each market's open findings in the notice's order
+    for r in db.query(([[SELECT x.id, m.code AS market, m.name AS market_name, u.name AS unit, it.code AS item,
+        x.description, x.found, x.deadline, x.status, x.overdue, x.assigned, x.accountable FROM
+        (SELECT o.*, row_number() OVER (PARTITION BY o.market_id ORDER BY o.overdue DESC, o.deadline, o.id) AS k
+           FROM (SELECT f.id, f.market_id, f.item_id, f.description, f.found, f.deadline, f.status, f.assigned,
+                        f.accountable, %s AS overdue
+                   FROM finding f WHERE %s AND f.status <> '已销号') o) x
+        JOIN market m ON m.id = x.market_id LEFT JOIN unit u ON u.id = m.unit_id
+        LEFT JOIN item it ON it.id = x.item_id%s
+       ORDER BY m.code, x.k]]):format(OVERDUE, period, cap), args) do
+      open[#open + 1] = { id = r.id, market = r.market, market_name = r.market_name, unit = nn(r.unit),
+        item = nn(r.item), description = nn(r.description), found = r.found, deadline = r.deadline,
+        status = r.status, overdue = r.overdue == 1, assigned = nn(r.assigned), accountable = nn(r.accountable) }
+    end
+  end
+  return by_market, by_item, open
+end
+
 -- The audit trail of finding `id`, oldest first.
 function L.finding_events(id)
   local out = {}

@@ -14,7 +14,7 @@ core/bail core/errors core/formats core/modes core/limits core/sandbox
 rules/score rules/bands rules/caps rules/period-month rules/period-veto rules/periods rules/recheck
 rules/frozen rules/reload rules/test rules/targets-dsl rules/targets
 markets/register core/help core/shell-values core/shell-dot-bail plugins/refused
-ledger/errors ledger/ledger ledger/reports
+ledger/errors ledger/ledger ledger/reports notice/figures
 calendar/check calendar/dates calendar/list calendar/workdays calendar/schedule calendar/meetings calendar/rota
 "}
 pg_start

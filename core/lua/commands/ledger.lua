@@ -249,7 +249,7 @@ local function figures(args)
     from, to, name = p.from, p.to, p.name or pos[1]
   end
   calendar.reset_warnings()
-  local fig = ledger.figures(from, to, date_opt("ledger figures", o, "--on"))
+  local fig = ledger.figures(from, to, date_opt("ledger figures", o, "--on"), { open_per_market = 0 })
   local head = { unit = { "unit" }, market = { "market", "name", "unit" }, item = { "item", "name" } }
   local cols = { table.unpack(head[by]) }
   for _, c in ipairs({ "found", "closed", "rate %", "due", "closed on time", "on-time rate %", "open", "overdue" }) do
