@@ -8,17 +8,30 @@
  * limit.  In the standard library those are string.rep of an empty
  * string (it loops `n` times copying nothing), pattern matching with
  * backtracking (find, match, gmatch, gsub: `("a-"):rep(8) .. "b"` against
- * 5000 bytes runs for ages) and table.move over a huge range.  While
- * limits are armed (rule code, every command) these refuse inputs whose
- * work would be out of proportion, unless the caller is the core's own
- * Lua, which gets the library unchanged.
+ * 5000 bytes runs for ages) and table.move over a huge range.  These
+ * refuse inputs whose work would be out of proportion (table.move's
+ * range while limits are armed, rule code and every command; patterns
+ * always), unless the caller is the core's own Lua, which gets the
+ * library unchanged.
+ *
+ * The table functions whose loops run through metamethods (a table whose
+ * __index is table.concat reads "" at every index without running a Lua
+ * instruction; __len can claim 2^52 elements) are the library's own
+ * loops here, polling luahost_poll every POLL_STEP steps, so that
+ * Ctrl-C, the time limit and the memory stop end them as they end Lua
+ * code: concat, insert and remove over a table with a metatable, move
+ * always (its range of nils needs none), and sort through a comparator
+ * that polls.  Without a metatable concat, insert and remove are
+ * bounded by the table itself and run as they are.
  *
  * In the sandbox, setmetatable refuses a __gc field (a finalizer runs
  * whenever the collector gets to it, inside trusted code or at exit,
  * where no limit holds), and xpcall runs its message handler after the
  * error has unwound: Lua calls the handler of an error raised inside a
  * hook with hooks disabled, so a looping handler of a budget stop could
- * never be stopped.
+ * never be stopped.  The global xpcall (the trusted prompt's) keeps the
+ * handler at the error, for tracebacks, but does not run it while a stop
+ * is in force: the stop passes as it is.
  */
 #include <math.h>
 #include <string.h>
@@ -30,6 +43,9 @@
  * and the most elements table.move may move: seconds of work at most. */
 #define MATCH_STEPS 1e9
 #define MOVE_MAX ((lua_Integer)1 << 24)
+#define POLL_STEP 4096
+/* sort polls only for more elements than this (its work is n log n) */
+#define SORT_SMALL 4096
 
 static int limited(void)
 {
@@ -81,7 +97,6 @@ static int pattern_reps(const char *p, size_t n)
  * each of n starting points. */
 static void check_pattern(lua_State *L, const char *fn)
 {
-    if (!limited()) return;
     size_t n, m;
     const char *subject = lua_tolstring(L, 1, &n);
     const char *pattern = lua_tolstring(L, 2, &m);
@@ -128,16 +143,188 @@ static int g_rep(lua_State *L)
     return call_original(L);
 }
 
+/* ------------------------------------------------- table loops that poll */
+
+/* Whether argument 1 is a table the library would loop over through
+ * metamethods; anything else (a plain table, or a non-table the library
+ * checks and refuses or handles) goes to the original. */
+static int meta_table(lua_State *L)
+{
+    if (lua_type(L, 1) != LUA_TTABLE || !lua_getmetatable(L, 1)) return 0;
+    lua_pop(L, 1);
+    return 1;
+}
+
+/* table.concat(t [, sep [, i [, j]]]) */
+static int g_concat(lua_State *L)
+{
+    if (!meta_table(L)) return call_original(L);
+    size_t lsep;
+    lua_Integer last = luaL_len(L, 1);
+    const char *sep = luaL_optlstring(L, 2, "", &lsep);
+    lua_Integer i = luaL_optinteger(L, 3, 1);
+    last = luaL_opt(L, luaL_checkinteger, 4, last);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (unsigned k = 1; i <= last; i++, k++) {
+        if (lua_geti(L, 1, i), !lua_isstring(L, -1))
+            return luaL_error(L, "invalid value (%s) at index %I in table for 'concat'",
+                              luaL_typename(L, -1), (LUAI_UACINT)i);
+        luaL_addvalue(&b);
+        if (i == last) break;                      /* also at LUA_MAXINTEGER */
+        luaL_addlstring(&b, sep, lsep);
+        if (k % POLL_STEP == 0) luahost_poll(L);
+    }
+    luaL_pushresult(&b);
+    return 1;
+}
+
+/* table.insert(t, [pos,] v) */
+static int g_insert(lua_State *L)
+{
+    if (!meta_table(L)) return call_original(L);
+    lua_Integer e = (lua_Integer)((lua_Unsigned)luaL_len(L, 1) + 1u);   /* first empty */
+    lua_Integer pos = e;
+    switch (lua_gettop(L)) {
+    case 2:
+        break;
+    case 3:
+        pos = luaL_checkinteger(L, 2);
+        luaL_argcheck(L, (lua_Unsigned)pos - 1u < (lua_Unsigned)e, 2, "position out of bounds");
+        for (lua_Integer i = e; i > pos; i--) {
+            lua_geti(L, 1, i - 1);
+            lua_seti(L, 1, i);                     /* t[i] = t[i - 1] */
+            if ((e - i) % POLL_STEP == POLL_STEP - 1) luahost_poll(L);
+        }
+        break;
+    default:
+        return luaL_error(L, "wrong number of arguments to 'insert'");
+    }
+    lua_seti(L, 1, pos);
+    return 0;
+}
+
+/* table.remove(t [, pos]) */
+static int g_remove(lua_State *L)
+{
+    if (!meta_table(L)) return call_original(L);
+    lua_Integer size = luaL_len(L, 1);
+    lua_Integer pos = luaL_optinteger(L, 2, size);
+    if (pos != size)
+        luaL_argcheck(L, (lua_Unsigned)pos - 1u <= (lua_Unsigned)size, 2, "position out of bounds");
+    lua_geti(L, 1, pos);                           /* the result */
+    for (unsigned k = 1; pos < size; pos++, k++) {
+        lua_geti(L, 1, pos + 1);
+        lua_seti(L, 1, pos);                       /* t[pos] = t[pos + 1] */
+        if (k % POLL_STEP == 0) luahost_poll(L);
+    }
+    lua_pushnil(L);
+    lua_seti(L, 1, pos);
+    return 1;
+}
+
+/* table.move(a1, f, e, t [, a2]) */
 static int g_move(lua_State *L)
 {
-    if (limited()) {
-        lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
-        if (e >= f && (lua_Unsigned)e - (lua_Unsigned)f >= (lua_Unsigned)MOVE_MAX
-            && !trusted_caller(L))
-            return luaL_error(L, "table.move: too many elements (at most %I under the command limits)",
-                              MOVE_MAX);
+    lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
+    lua_Integer t = luaL_checkinteger(L, 4);
+    int tt = lua_isnoneornil(L, 5) ? 1 : 5;
+    if (limited() && e >= f && (lua_Unsigned)e - (lua_Unsigned)f >= (lua_Unsigned)MOVE_MAX
+        && !trusted_caller(L))
+        return luaL_error(L, "table.move: too many elements (at most %I under the command limits)",
+                          (LUAI_UACINT)MOVE_MAX);
+    if (lua_type(L, 1) != LUA_TTABLE || lua_type(L, tt) != LUA_TTABLE) return call_original(L);
+    if (e >= f) {
+        luaL_argcheck(L, f > 0 || e < LUA_MAXINTEGER + f, 3, "too many elements to move");
+        lua_Integer n = e - f + 1;                 /* elements to move */
+        luaL_argcheck(L, t <= LUA_MAXINTEGER - n + 1, 4, "destination wrap around");
+        /* upwards unless the ranges overlap with the destination above */
+        int up = t > e || t <= f || (tt != 1 && !lua_compare(L, 1, tt, LUA_OPEQ));
+        for (lua_Integer k = 0; k < n; k++) {
+            lua_Integer i = up ? k : n - 1 - k;
+            lua_geti(L, 1, f + i);
+            lua_seti(L, tt, t + i);
+            if (k % POLL_STEP == POLL_STEP - 1) luahost_poll(L);
+        }
+    }
+    lua_pushvalue(L, tt);
+    return 1;
+}
+
+/* sort's comparator: upvalue 1 the caller's (nil: <), upvalue 2 the
+ * comparisons made. */
+static int sort_less(lua_State *L)
+{
+    lua_Integer k = lua_tointeger(L, lua_upvalueindex(2)) + 1;
+    lua_pushinteger(L, k);
+    lua_replace(L, lua_upvalueindex(2));
+    if (k % POLL_STEP == 0) luahost_poll(L);
+    if (lua_isnil(L, lua_upvalueindex(1))) {
+        lua_pushboolean(L, lua_compare(L, 1, 2, LUA_OPLT));
+        return 1;
+    }
+    lua_settop(L, 2);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, 2, 1);
+    return 1;
+}
+
+/* table.sort(t [, comp]): a long sort goes through sort_less. */
+static int g_sort(lua_State *L)
+{
+    if (lua_type(L, 1) == LUA_TTABLE && luaL_len(L, 1) > SORT_SMALL) {
+        if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TFUNCTION);
+        lua_settop(L, 2);
+        lua_pushinteger(L, 0);
+        lua_pushcclosure(L, sort_less, 2);
+        lua_settop(L, 2);
     }
     return call_original(L);
+}
+
+/* ------------------------------------------------------------- xpcall */
+
+/* A stop (Ctrl-C, a limit) is in force: its error is raised from the
+ * hook, where Lua runs a message handler with hooks off. */
+static int stopping(void)
+{
+    session *s = session_current;
+    return s && (s->interrupted || s->time_over || s->mem_over
+                 || (s->budget_over && s->budget_size > 0));
+}
+
+/* The global xpcall's message handler: upvalue 1 the caller's. */
+static int xpcall_handler(lua_State *L)
+{
+    if (stopping()) return 1;                      /* the stop, as it is */
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+static int xpcall_done(lua_State *L, int status, lua_KContext results)
+{
+    if (status == LUA_OK || status == LUA_YIELD) return lua_gettop(L) - (int)results;
+    lua_pushboolean(L, 0);
+    lua_insert(L, -2);                             /* false msg */
+    return 2;
+}
+
+/* xpcall(f, handler, ...) of the trusted core and prompt */
+static int g_xpcall(lua_State *L)
+{
+    int n = lua_gettop(L);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, xpcall_handler, 1);
+    lua_replace(L, 2);                             /* f handler args */
+    lua_pushboolean(L, 1);
+    lua_pushvalue(L, 1);
+    lua_rotate(L, 3, 2);                           /* f handler true f args */
+    int st = lua_pcallk(L, n - 2, LUA_MULTRET, 2, 2, xpcall_done);
+    return xpcall_done(L, st, 2);
 }
 
 static void wrap(lua_State *L, const char *lib, const char *name, lua_CFunction fn)
@@ -157,6 +344,12 @@ void luaguard_open(lua_State *L)
     wrap(L, "string", "gsub", g_gsub);
     wrap(L, "string", "rep", g_rep);
     wrap(L, "table", "move", g_move);
+    wrap(L, "table", "concat", g_concat);
+    wrap(L, "table", "insert", g_insert);
+    wrap(L, "table", "remove", g_remove);
+    wrap(L, "table", "sort", g_sort);
+    lua_pushcfunction(L, g_xpcall);
+    lua_setglobal(L, "xpcall");
     /* Methods of strings ("x"):rep come from the string metatable, whose
      * __index is the string library: give it a copy without dump, so no
      * bytecode can be made from a string method either. */

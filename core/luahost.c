@@ -7,6 +7,14 @@
  * command's time is up or Ctrl-C was pressed, re-arms itself for every
  * instruction so that a pcall inside a rule cannot swallow the stop.
  *
+ * Two clocks: the command's limit (--max-seconds) is wall-clock time, what
+ * the user waits, like psql's statement_timeout; the 0.5 s of each rule
+ * function (cwsh.budget) is CPU time of the thread running Lua, what the
+ * rule costs, so that a rule set is accepted or refused the same way on
+ * an idle and on a loaded machine.  The CPU clock is a system call, so it
+ * is read only once the wall clock says it could have passed (a thread
+ * gets at most one second of CPU a second): cpu_check_at.
+ *
  * Time is checked in the hook (every HOOK_STEP instructions) and in the
  * allocator (every ALLOC_STEP allocations, and at every large one), since
  * a few instructions can take long: `s = s .. "x"` copies a growing
@@ -39,7 +47,7 @@
 #define ALLOC_STEP 64
 #define ALLOC_BIG 65536
 #define TIME_GRACE 0.1
-/* each cwsh.budget call (every rule function) stops after this long */
+/* each cwsh.budget call (every rule function) stops after this much CPU */
 #define CALL_SECONDS 0.5
 
 session *session_current;
@@ -51,14 +59,41 @@ static double mono(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* CPU time of the calling thread: the one that runs Lua. */
+static double cputime(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static void hook(lua_State *L, lua_Debug *ar);
 
-/* The deadline has passed: every instruction raises from now on. */
-static void time_up(session *s, lua_State *L)
+enum { PASSED_NONE, PASSED_WALL, PASSED_CPU };
+
+/* Which time limit has passed: the wall-clock deadline, then the CPU
+ * one, whose clock is read only when it could have passed. */
+static int time_passed(session *s)
+{
+    if (s->deadline <= 0 && s->cpu_deadline <= 0) return PASSED_NONE;
+    double now = mono();
+    if (s->deadline > 0 && now >= s->deadline) return PASSED_WALL;
+    if (s->cpu_deadline > 0 && now >= s->cpu_check_at) {
+        double used = cputime();
+        if (used >= s->cpu_deadline) return PASSED_CPU;
+        s->cpu_check_at = now + (s->cpu_deadline - used);
+    }
+    return PASSED_NONE;
+}
+
+/* A time limit has passed (`which`, from time_passed): every instruction
+ * raises from now on. */
+static void time_up(session *s, lua_State *L, int which)
 {
     if (s->time_over) return;
-    s->time_over = 1;
+    s->time_over = which;
     s->time_over_at = mono();
+    s->over_seconds = which == PASSED_CPU ? s->cpu_seconds : s->deadline_seconds;
     lua_sethook(L, hook, LUA_MASKCOUNT, 1);
 }
 
@@ -76,18 +111,18 @@ static void *l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         if (s->max_memory && s->lua_mem + (nsize - old) > s->max_memory && !s->time_raising) {
             /* under limits the stop holds, like the budget's: a pcall
              * that caught it is stopped at its next instruction */
-            if ((s->budget_size > 0 || s->deadline > 0) && !s->mem_over) {
+            if ((s->budget_size > 0 || s->deadline > 0 || s->cpu_deadline > 0) && !s->mem_over) {
                 s->mem_over = 1;
                 lua_sethook(s->L, hook, LUA_MASKCOUNT, 1);
             }
             return NULL;
         }
-        if (s->deadline > 0) {
+        if (s->deadline > 0 || s->cpu_deadline > 0) {
             if (s->time_over) {
                 if (!s->time_raising && mono() - s->time_over_at > TIME_GRACE) return NULL;
-            } else if ((++s->alloc_tick % ALLOC_STEP == 0 || nsize - old >= ALLOC_BIG)
-                       && mono() >= s->deadline) {
-                time_up(s, s->L);
+            } else if (++s->alloc_tick % ALLOC_STEP == 0 || nsize - old >= ALLOC_BIG) {
+                int passed = time_passed(s);
+                if (passed) time_up(s, s->L, passed);
             }
         }
     }
@@ -110,14 +145,30 @@ static void push_memory_message(lua_State *L, session *s)
     lua_pushfstring(L, "memory limit exceeded (%d MB)", (int)(s->max_memory >> 20));
 }
 
-/* Raise `msg` from a hook at the position of the code that was running
- * (level 0 inside a hook), so a runaway rule is named by its own
- * file:line. */
-static int hook_error(lua_State *L, const char *msg)
+/* "FILE:LINE: " of the first Lua function from `level` up (a C function
+ * polling may be called by another, sort's comparator by sort), or "". */
+static void push_where(lua_State *L, int level)
+{
+    lua_Debug ar;
+    for (; lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "Sl", &ar)) break;
+        if (ar.currentline > 0) {
+            lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+            return;
+        }
+        if (level > 0 && *ar.what != 'C') break;   /* a Lua function without lines */
+    }
+    lua_pushliteral(L, "");
+}
+
+/* Raise `msg` at the position of the code that was running (level 0
+ * inside a hook, 1 in a C function), so a runaway rule is named by its
+ * own file:line. */
+static int stop_error(lua_State *L, int level, const char *msg)
 {
     session *s = session_current;
     s->time_raising = 1;              /* the message may allocate */
-    luaL_where(L, 0);
+    push_where(L, level);
     lua_pushstring(L, msg);
     lua_concat(L, 2);
     s->time_raising = 0;
@@ -130,54 +181,83 @@ static const char *budget_message(long long n, char *buf, size_t size)
     return buf;
 }
 
+/* Raise the stop in force, if any: a memory stop, Ctrl-C, a time limit
+ * (found passed now or before), a spent budget.  The stop is made to
+ * hold in the thread that runs (a coroutine has its own hook). */
+static void raise_stop(lua_State *L, int level)
+{
+    session *s = session_current;
+    char msg[96];
+    if (s->mem_over) {
+        lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+        snprintf(msg, sizeof msg, "memory limit exceeded (%d MB)", (int)(s->max_memory >> 20));
+        stop_error(L, level, msg);
+    }
+    if (s->interrupted) {
+        lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+        stop_error(L, level, "interrupted");
+    }
+    if (!s->time_over) {
+        int passed = time_passed(s);
+        if (passed) time_up(s, L, passed);
+    }
+    if (s->time_over) {
+        lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+        stop_error(L, level, time_message(s->over_seconds, msg, sizeof msg));
+    }
+    if (s->budget_over && s->budget_size > 0) {
+        lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+        stop_error(L, level, budget_message(s->budget_size, msg, sizeof msg));
+    }
+}
+
+/* The count hook, armed in every thread (coroutines inherit it): every
+ * HOOK_STEP instructions, or every instruction once a stop is in force.
+ * A thread left at every instruction by an earlier stop goes back to
+ * HOOK_STEP, counting what it ran. */
 static void hook(lua_State *L, lua_Debug *ar)
 {
     session *s = session_current;
     char msg[96];
     (void)ar;
-    if (s->mem_over) {
-        lua_sethook(L, hook, LUA_MASKCOUNT, 1);
-        snprintf(msg, sizeof msg, "memory limit exceeded (%d MB)", (int)(s->max_memory >> 20));
-        hook_error(L, msg);
-    }
-    if (s->interrupted) {
-        lua_sethook(L, hook, LUA_MASKCOUNT, 1);
-        hook_error(L, "interrupted");
-    }
-    if (s->time_over) {
-        lua_sethook(L, hook, LUA_MASKCOUNT, 1);   /* also in a coroutine */
-        hook_error(L, time_message(s->deadline_seconds, msg, sizeof msg));
-    }
-    if (s->budget_over && s->budget_size > 0)
-        hook_error(L, budget_message(s->budget_size, msg, sizeof msg));
-    if (s->deadline > 0 && mono() >= s->deadline) {
-        time_up(s, L);
-        lua_sethook(L, hook, LUA_MASKCOUNT, 1);
-        hook_error(L, time_message(s->deadline_seconds, msg, sizeof msg));
-    }
+    raise_stop(L, 0);
+    int step = lua_gethookcount(L);
+    if (step != HOOK_STEP) lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_STEP);
     if (s->budget_size <= 0) return;
-    s->budget_left -= HOOK_STEP;
+    s->budget_left -= step;
     if (s->budget_left > 0) return;
     s->budget_over = 1;
     lua_sethook(L, hook, LUA_MASKCOUNT, 1);
-    hook_error(L, budget_message(s->budget_size, msg, sizeof msg));
+    stop_error(L, 0, budget_message(s->budget_size, msg, sizeof msg));
 }
 
-/* Arm the hook for a budget of n instructions (0 = unlimited) and a
- * deadline (0 = none; `seconds` is the limit named in the message).
- * Without either, Ctrl-C still stops Lua through luahost_interrupt. */
-static void arm(session *s, long long n, double deadline, double seconds)
+void luahost_poll(lua_State *L)
+{
+    session *s = session_current;
+    if (s && s->L && !s->time_raising) raise_stop(L, 1);
+}
+
+/* Arm the hook for a budget of n instructions (0 = unlimited), a
+ * wall-clock deadline and a CPU one (0 = none; the seconds are the
+ * limits named in the message).  The hook stays armed without any, so
+ * that a coroutine created now inherits it and Ctrl-C stops it too
+ * (luahost_interrupt reaches the main thread only). */
+static void arm(session *s, long long n, double deadline, double seconds,
+                double cpu_deadline, double cpu_seconds)
 {
     s->budget_size = n;
     s->budget_left = n;
     s->budget_over = 0;
     s->deadline = deadline;
     s->deadline_seconds = seconds;
+    s->cpu_deadline = cpu_deadline;
+    s->cpu_seconds = cpu_seconds;
+    s->cpu_check_at = 0;
     s->time_over = 0;
+    s->over_seconds = 0;
     s->time_raising = 0;
     s->mem_over = 0;
-    if (n > 0 || deadline > 0) lua_sethook(s->L, hook, LUA_MASKCOUNT, HOOK_STEP);
-    else lua_sethook(s->L, NULL, 0, 0);
+    lua_sethook(s->L, hook, LUA_MASKCOUNT, HOOK_STEP);
 }
 
 /* The next Lua instruction raises "interrupted".  Count events only: a
@@ -213,13 +293,13 @@ static int call(session *s, int nargs, int nresults, int trusted)
     lua_pushcfunction(L, msgh);
     lua_insert(L, base);
     s->trusted = trusted;
-    if (trusted) arm(s, 0, 0, 0);
+    if (trusted) arm(s, 0, 0, 0, 0, 0);
     else arm(s, s->max_instructions, s->max_seconds > 0 ? mono() + (double)s->max_seconds : 0,
-             (double)s->max_seconds);
+             (double)s->max_seconds, 0, 0);
     int st = lua_pcall(L, nargs, nresults, base);
     int time_over = s->time_over;
-    double seconds = s->deadline_seconds;
-    arm(s, 0, 0, 0);
+    double seconds = s->over_seconds;
+    arm(s, 0, 0, 0, 0, 0);
     s->trusted = was_trusted;
     lua_remove(L, base);
     if (st == LUA_ERRMEM) {
@@ -249,8 +329,9 @@ int luahost_call_unlimited(session *s, int nargs, int nresults)
 {
     long long size = s->budget_size, left = s->budget_left;
     double deadline = s->deadline, seconds = s->deadline_seconds;
+    double cpu_deadline = s->cpu_deadline, cpu_seconds = s->cpu_seconds;
     int st = call(s, nargs, nresults, 1);
-    arm(s, size, deadline, seconds);
+    arm(s, size, deadline, seconds, cpu_deadline, cpu_seconds);
     s->budget_left = left;
     return st;
 }
@@ -270,7 +351,7 @@ int luahost_pcall(session *s, int nargs, int nresults, int *stop)
     if (st == LUA_ERRMEM) {
         char msg[64];
         lua_pop(L, 1);
-        if (s->time_over) lua_pushstring(L, time_message(s->deadline_seconds, msg, sizeof msg));
+        if (s->time_over) lua_pushstring(L, time_message(s->over_seconds, msg, sizeof msg));
         else push_memory_message(L, s);
     }
     *stop = st == LUA_ERRMEM || s->interrupted || s->time_over || s->mem_over
@@ -348,7 +429,7 @@ static int l_limit(lua_State *L)
 /* ---------------------------------------------------------------- budget */
 
 /* cwsh.budget(n, fn, ...): call fn under a budget of n instructions and
- * CALL_SECONDS of wall-clock time, inside the command's own limits (or,
+ * CALL_SECONDS of CPU time, inside the command's own limits (or,
  * from trusted code, under the user's limits).  Errors propagate after
  * the outer limits are restored, so the caller can catch and annotate
  * them. */
@@ -360,10 +441,11 @@ static int l_budget(lua_State *L)
     luaL_checktype(L, 2, LUA_TFUNCTION);
     long long outer_size = s->budget_size, outer_left = s->budget_left;
     double outer_deadline = s->deadline, outer_seconds = s->deadline_seconds;
+    double outer_cpu = s->cpu_deadline, outer_cpu_seconds = s->cpu_seconds;
     if (s->budget_over && outer_size > 0)
         return luaL_error(L, "%s", budget_message(outer_size, msg, sizeof msg));
     if (s->time_over)
-        return luaL_error(L, "%s", time_message(outer_seconds, msg, sizeof msg));
+        return luaL_error(L, "%s", time_message(s->over_seconds, msg, sizeof msg));
     long long inner = n;
     int inner_is_outer = 0;                /* the command's budget is the smaller */
     if (outer_size > 0) {
@@ -371,18 +453,24 @@ static int l_budget(lua_State *L)
     } else if (s->trusted && s->max_instructions > 0 && s->max_instructions < inner) {
         inner = s->max_instructions;
     }
-    double deadline = mono() + CALL_SECONDS, seconds = CALL_SECONDS;
-    int deadline_is_outer = 0;
-    if (outer_deadline > 0 && outer_deadline <= deadline) {
-        deadline = outer_deadline;
-        seconds = outer_seconds;
-        deadline_is_outer = 1;
+    /* the command's wall-clock deadline holds as it is; the CPU one is
+     * ours, or an enclosing budget's if that ends first */
+    double cpu = cputime() + CALL_SECONDS, cpu_seconds = CALL_SECONDS;
+    int cpu_is_outer = 0;
+    if (outer_cpu > 0 && outer_cpu <= cpu) {
+        cpu = outer_cpu;
+        cpu_seconds = outer_cpu_seconds;
+        cpu_is_outer = 1;
     }
-    arm(s, inner > 0 ? inner : 1, deadline, seconds);
+    arm(s, inner > 0 ? inner : 1, outer_deadline, outer_seconds, cpu, cpu_seconds);
     int st = lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 0);
     long long used = (inner > 0 ? inner : 1) - s->budget_left;
     int inner_over = s->budget_over, inner_time_over = s->time_over;
-    arm(s, outer_size, outer_deadline, outer_seconds);
+    double seconds = s->over_seconds;
+    /* the stop was an outer limit's: the wall clock's (always the
+     * command's), or an enclosing budget's CPU time */
+    int time_is_outer = inner_time_over == PASSED_WALL || (inner_time_over == PASSED_CPU && cpu_is_outer);
+    arm(s, outer_size, outer_deadline, outer_seconds, outer_cpu, outer_cpu_seconds);
     if (outer_size > 0) s->budget_left = outer_left - used;
     if (s->interrupted) luahost_interrupt(s);
     if (st != LUA_OK && st != LUA_ERRMEM && !lua_isstring(L, -1)) {
@@ -402,7 +490,7 @@ static int l_budget(lua_State *L)
             s->budget_over = 1;
             lua_sethook(L, hook, LUA_MASKCOUNT, 1);
         }
-        if (inner_time_over && deadline_is_outer) time_up(s, L);
+        if (time_is_outer) time_up(s, L, inner_time_over);
         return lua_error(L);
     }
     return lua_gettop(L) - 1;

@@ -36,7 +36,8 @@ int luahost_pcall(session *s, int nargs, int nresults, int *stop);
 int luahost_call_unlimited(session *s, int nargs, int nresults);
 
 /* The limits by name: "instructions" (per command), "memory" (MB, the
- * whole lua_State), "seconds" (wall clock per command); 0 = none.  A new
+ * whole lua_State), "seconds" (wall-clock time per command; each rule
+ * function's 0.5 s is CPU time, cwsh.budget); 0 = none.  A new
  * value holds from the next command.  set: 0, or -1 with *why (static
  * text) for an unknown name or a value out of 0..luahost_limit_max(name).
  * get: 0, or -1 for an unknown name.  (.limit and cwsh.limit use these.) */
@@ -47,6 +48,12 @@ long long luahost_limit_max(const char *name);     /* -1: unknown name */
 /* Async-signal-safe: make the running Lua code stop at its next
  * instruction with "interrupted". */
 void luahost_interrupt(session *s);
+
+/* For C functions whose loops a count hook cannot interrupt: raise the
+ * stop in force, if any (Ctrl-C, a time limit that has passed, a memory
+ * or budget stop), at the calling Lua line, as the hook would.  Cheap
+ * enough to call every few thousand steps. */
+void luahost_poll(lua_State *L);
 
 /* Run a file of trusted Lua (core/lua: init.lua and the modules it loads)
  * without the command limits (the memory cap holds; rule code it runs

@@ -50,8 +50,12 @@ typedef struct session {
     int budget_over;             /* budget exhausted: keep raising */
     double deadline;             /* CLOCK_MONOTONIC time to stop at; 0 = none */
     double deadline_seconds;     /* the time limit in force, for messages */
-    int time_over;               /* deadline passed: keep raising */
+    double cpu_deadline;         /* CPU time of the Lua thread to stop at; 0 = none */
+    double cpu_seconds;          /* that limit, for messages */
+    double cpu_check_at;         /* CLOCK_MONOTONIC time before which it cannot pass */
+    int time_over;               /* a deadline passed (which: luahost.c): keep raising */
     double time_over_at;         /* when it was found passed */
+    double over_seconds;         /* the limit that passed, for messages */
     int time_raising;            /* the hook builds the stop's message */
     int mem_over;                /* memory refused under limits: keep raising */
     unsigned alloc_tick;         /* allocations since the last clock check */
