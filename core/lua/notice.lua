@@ -132,6 +132,18 @@ function build.ranking(ctx)
   for i, r in ipairs(shown) do labels[i] = ("%d. %s"):format(r.rank, r.name); values[i] = r.score; classes[i] = r.grade end
   local svg = chart.bars { title = "市场得分排名", labels = labels, values = values, classes = classes,
     styles = styles, legend = legend, unit = "得分" }
+  -- the printed (HTML) table: the best and the worst html_ranking/2
+  local cap = ctx.tpl.options.html_ranking
+  if cap > 0 and #rows > cap then
+    local head = cap // 2
+    local tail = cap - head
+    local idx = {}
+    for i = 1, head do idx[#idx + 1] = i end
+    for i = #rows - tail + 1, #rows do idx[#idx + 1] = i end
+    local gap = head + 1 == #rows - tail and ("第%d名"):format(head + 1) or ("第%d—%d名"):format(head + 1, #rows - tail)
+    set.print = { rows = idx, gap = ("…… %s（%d个市场）从略 ……"):format(gap, #rows - cap),
+      note = ("打印版排名表列出前%d名和后%d名，全部%d个市场的排名见本通报的 xlsx 或 csv 版本。"):format(head, tail, #rows) }
+  end
   local f = { n = #rows, best = rows[1].name, best_score = rows[1].score, worst = rows[#rows].name,
     worst_score = rows[#rows].score, fmt = { best_score = "%.1f", worst_score = "%.1f" } }
   return f, { set }, { svg }, notes
@@ -369,6 +381,29 @@ function build.problems(ctx)
   if n == 0 then return { n = 0, markets = 0 }, {}, nil, { "本期没有未整改的问题。" } end
   local more = n - #set.rows
   local notes = more > 0 and { ("每个市场最多列%d条，另有%d条见问题台账。"):format(k, more) } or nil
+  -- the printed (HTML) list: the html_problem_markets markets with the
+  -- most overdue problems (then the most open, then the lowest score)
+  local cap, listed = ctx.tpl.options.html_problem_markets, {}
+  for mk in pairs(per) do listed[#listed + 1] = mk end
+  if cap > 0 and #listed > cap then
+    local score, stat = {}, {}
+    for _, r in ipairs(ctx.rows) do score[r.code] = r.score end
+    for _, m in ipairs(lf.by_market or {}) do stat[m.market] = m end
+    local function o(mk) return stat[mk] and stat[mk].overdue or 0 end
+    local function op(mk) return stat[mk] and stat[mk].open or per[mk] end
+    table.sort(listed, function(a, b)
+      if o(a) ~= o(b) then return o(a) > o(b) end
+      if op(a) ~= op(b) then return op(a) > op(b) end
+      local sa, sb = score[a] or math.huge, score[b] or math.huge
+      if sa ~= sb then return sa < sb end
+      return a < b
+    end)
+    local chosen, idx = {}, {}
+    for i = 1, cap do chosen[listed[i]] = true end
+    for i, r in ipairs(set.rows) do if chosen[r[1]] then idx[#idx + 1] = i end end
+    set.print = { rows = idx, note = ("打印版交办清单列出逾期问题最多的%d个市场的%d条问题（%d个市场有未整改问题）；"
+      .. "全部市场的交办问题见本通报的 xlsx 或 csv 版本，或用 ledger --open --market 市场 查询。"):format(cap, #idx, markets) }
+  end
   return { n = n, markets = markets }, { set }, nil, notes
 end
 
@@ -462,6 +497,7 @@ function M.sets(doc)
         local c = {}
         for k, v in pairs(set) do c[k] = v end
         c.title = #s.tables == 1 and s.heading or (s.heading .. "：" .. set.title)
+        c.print = nil            -- the printed HTML's cut: the data formats carry every row
         out[#out + 1] = c
       end
     end

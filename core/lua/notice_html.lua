@@ -45,6 +45,7 @@ th { background: #dde5ef; font-weight: bold; }
 td.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 tr.t-下游 td, td.bad { color: #a50021; }
 td.g-优秀 { color: #2e7d32; } td.g-不合格 { color: #c62828; font-weight: bold; }
+tr.gap td { text-align: center; color: #555; }
 .empty { color: #666; border: 0.6pt dashed #999; padding: 2mm; text-indent: 0; }
 footer { margin-top: 8mm; text-align: right; break-inside: avoid; }
 @media screen { body { padding: 6mm; } }
@@ -70,7 +71,11 @@ local function cell(set, j, v)
   return "<td>" .. esc(v) .. "</td>"
 end
 
+-- A table; set.print = { rows = { index... }, gap, note } prints only
+-- those rows (a gap row where rows are left out, the note above it).
 local function table_html(out, set)
+  local pr = set.print
+  if pr and pr.note then out[#out + 1] = '<p class="note">' .. esc(pr.note) .. "</p>" end
   out[#out + 1] = "<table>"
   if set.title then out[#out + 1] = "<caption>" .. esc(set.title) .. "</caption>" end
   out[#out + 1] = "<thead><tr>"
@@ -78,7 +83,15 @@ local function table_html(out, set)
   out[#out + 1] = "</tr></thead><tbody>"
   local tier_col
   for j, k in ipairs(set.keys or {}) do if k == "tier" then tier_col = j end end
-  for _, r in ipairs(set.rows) do
+  local idx = pr and pr.rows
+  local last = 0
+  for n = 1, idx and #idx or #set.rows do
+    local i = idx and idx[n] or n
+    if pr and pr.gap and i > last + 1 and last > 0 then
+      out[#out + 1] = ('<tr class="gap"><td colspan="%d">%s</td></tr>'):format(#set.columns, esc(pr.gap))
+    end
+    last = i
+    local r = set.rows[i]
     local tier = tier_col and r[tier_col]
     out[#out + 1] = type(tier) == "string" and ('<tr class="t-%s">'):format(esc(tier)) or "<tr>"
     for j = 1, #set.columns do out[#out + 1] = cell(set, j, r[j]) end

@@ -6,7 +6,8 @@
 --
 -- The template's words:
 --   title "…"  issuer "…"  number "…"  intro "…"  closing "…"  signoff "…"
---   options { sharp = 3, chart_max = 60, items = 10, problems_per_market = 5 }
+--   options { sharp = 3, chart_max = 60, items = 10, problems_per_market = 5,
+--             html_ranking = 500, html_problem_markets = 100 }   (0: no cap)
 --   section { "KIND", "heading", text = "…" | function(f) … end, none = "…" }
 -- Texts are strings with {name} placeholders filled from the section's
 -- figures, or functions that receive the figures and return the text.
@@ -23,8 +24,10 @@ M.KINDS = { "summary", "ranking", "movers", "stations", "trend", "items", "key",
 local KNOWN = {}
 for _, k in ipairs(M.KINDS) do KNOWN[k] = true end
 
-local OPTIONS = { sharp = "number", chart_max = "integer", items = "integer", problems_per_market = "integer" }
-M.DEFAULTS = { sharp = 3, chart_max = 60, items = 10, problems_per_market = 5 }
+local OPTIONS = { sharp = "number", chart_max = "integer", items = "integer", problems_per_market = "integer",
+  html_ranking = "integer", html_problem_markets = "integer" }
+M.DEFAULTS = { sharp = 3, chart_max = 60, items = 10, problems_per_market = 5, html_ranking = 500,
+  html_problem_markets = 100 }
 
 local function where() local f, l = srcpos.where(3); return f, l end
 

@@ -6,7 +6,10 @@
 --   title / issuer / number / intro / closing / signoff  通报的文字
 --   options { ... }        阈值：sharp 升降明显的分差，chart_max 排名图最多画几个市场
 --                          （超出时画前后各一半），items 失分项目列几项，
---                          problems_per_market 交办清单每个市场最多列几条
+--                          problems_per_market 交办清单每个市场最多列几条；
+--                          打印版（HTML）：html_ranking 排名表最多列几名（超出时列前后各一半），
+--                          html_problem_markets 交办清单最多列几个市场（逾期问题多的在先）；
+--                          0 为不限。md、csv、xlsx 版本列出全部。
 --   section { "类型", "标题", text = "…", none = "…" }
 --       类型：summary 总体情况，ranking 市场排名，movers 升降明显的市场，
 --       stations 所（分局）排名，trend 各所全年走势，items 主要失分项目，
@@ -24,7 +27,8 @@ issuer "市市场监督管理局创建国家卫生城市工作专班"
 intro("根据创建国家卫生城市工作方案“每两月以全面督查、通报的形式”推进工作的要求，"
    .. "专班于{period_cn}对全市农贸市场开展了全面督查。现将督查情况通报如下。")
 
-options { sharp = 3, chart_max = 60, items = 10, problems_per_market = 5 }
+options { sharp = 3, chart_max = 60, items = 10, problems_per_market = 5,
+          html_ranking = 500, html_problem_markets = 100 }
 
 section { "summary", "一、总体情况",
   text = function(f)
