@@ -23,7 +23,9 @@
 #                   on the same database (the open ledger by station among
 #                   them), and `ledger --overdue` per call
 #   explain         `explain` of one market for one month
-#   notice          the bimonthly notice of the first round, html and xlsx (whole process)
+#   notice          the bimonthly notice of the first round, html and xlsx (whole
+#                   process); headless chromium printing the HTML to PDF (time,
+#                   pages) and the DOM it builds (elements)
 #   start-up        `cwsh -c .quit` vs `sqlite3 :memory: .quit`, median of 20
 #
 # Prints a table (what, cwsh, reference, ratio, rows/s, peak RSS) and writes
@@ -401,6 +403,35 @@ if [ -n "$CWSH_IMPORT_S" ]; then
         fi
     done
     [ -f "$W/notice.html" ] && note "notice.html: $(wc -c <"$W/notice.html") bytes, $(grep -o '<tr' "$W/notice.html" | wc -l) table rows, $(grep -o 'class="bar"' "$W/notice.html" | wc -l) bars"
+    # Usable in a browser: Debian's chromium, headless, loads the file and
+    # prints it to PDF (wall time of the whole browser, its page count
+    # from pdfinfo) and dumps the DOM it built (its element count).  Not
+    # timed against a target; skipped with a note without chromium.
+    if [ -f "$W/notice.html" ] && command -v chromium >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1; then
+        # (a script, not a function: measure runs it under /usr/bin/time)
+        cat >"$W/chrome.sh" <<EOF
+#!/bin/sh
+u=\$(mktemp -d "$W/chrome.XXXXXX")
+timeout ${BENCH_CHROME_TIMEOUT:-600} chromium --headless --no-sandbox --disable-gpu --disable-quic \\
+    --no-first-run --disable-background-networking --disable-component-update --disable-sync \\
+    --user-data-dir="\$u" "\$@"
+rc=\$?; rm -rf "\$u"; exit \$rc
+EOF
+        rm -f "$W/notice.pdf"
+        if measure notice_chromium sh "$W/chrome.sh" --no-pdf-header-footer --print-to-pdf="$W/notice.pdf" "$W/notice.html" \
+            && [ -s "$W/notice.pdf" ]; then
+            PAGES=$(pdfinfo "$W/notice.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+            PRINT_S=$SECS
+            result "notice $NP in chromium: load and print to PDF ($PAGES A4 pages)" "$SECS" "" "" "" "$RSS" "" ""
+            if measure notice_dom sh "$W/chrome.sh" --dump-dom "$W/notice.html"; then
+                note "notice.html in chromium: $(grep -o '<[a-zA-Z]' "$W/notice_dom.out" | wc -l) DOM elements, $PAGES pages, printed in $PRINT_S s"
+            fi
+        else
+            check "chromium printed the notice to PDF" ok "failed after $SECS s"
+        fi
+    else
+        note "chromium or pdfinfo is missing: the notice's browser check is skipped"
+    fi
 fi
 
 # ------------------------------------------------------------- start-up
