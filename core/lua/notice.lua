@@ -271,7 +271,7 @@ end
 
 -- A market's most-lost items, "A05 垃圾袋装、日产日清 -8.0（3次）" joined.
 local function market_items(ctx, market_id, k)
-  local list = ctx.losses_by_market[market_id] or {}
+  local list = ctx.losses_by_market(market_id) or {}
   local out = {}
   for i = 1, math.min(k, #list) do
     local it = list[i]
@@ -349,14 +349,21 @@ end
 function build.problems(ctx)
   local lf = ctx.ledger
   if not lf or not lf.open_list then return {}, {}, nil, nil, true end
-  local list = {}
-  for _, x in ipairs(lf.open_list) do list[#list + 1] = x end
-  table.sort(list, function(a, b)
+  local function before(a, b)
     if (a.market or "") ~= (b.market or "") then return (a.market or "") < (b.market or "") end
     if (a.overdue and 1 or 0) ~= (b.overdue and 1 or 0) then return a.overdue and true or false end
     if (a.deadline or "") ~= (b.deadline or "") then return (a.deadline or "") < (b.deadline or "") end
     return (a.id or 0) < (b.id or 0)
-  end)
+  end
+  -- the store's order is this one (on SQLite); sorted only when it is not
+  local list, ordered = lf.open_list, true
+  for i = 2, #list do if not before(list[i - 1], list[i]) then ordered = false; break end end
+  if not ordered then
+    local copy = {}
+    for i, x in ipairs(list) do copy[i] = x end
+    table.sort(copy, before)
+    list = copy
+  end
   local k = ctx.tpl.options.problems_per_market
   local set = { title = "问题交办清单", columns = { "代码", "市场", "所（分局）", "检查项目", "问题", "发现日期", "整改期限", "状态", "责任人", "包挂领导" },
     keys = { "code", "market", "station", "item", "problem", "found", "deadline", "status", "assigned", "accountable" }, rows = {} }
@@ -409,21 +416,26 @@ end
 
 -- ------------------------------------------------------------ the doc
 
--- Per market, its items by points lost (largest first).
+-- Per market, its loss rows; a market's list is sorted by points lost
+-- (largest first) when first asked for (only the key markets' are).
 local function by_market(losses)
-  local out = {}
+  local out, sorted = {}, {}
   for _, r in ipairs(losses) do
     local l = out[r.market_id]
     if not l then l = {}; out[r.market_id] = l end
     l[#l + 1] = r
   end
-  for _, l in pairs(out) do
-    table.sort(l, function(a, b)
-      if math.abs(a.lost - b.lost) > 1e-9 then return a.lost > b.lost end
-      return a.code < b.code
-    end)
+  return function(market_id)
+    local l = out[market_id]
+    if l and not sorted[market_id] then
+      table.sort(l, function(a, b)
+        if math.abs(a.lost - b.lost) > 1e-9 then return a.lost > b.lost end
+        return a.code < b.code
+      end)
+      sorted[market_id] = true
+    end
+    return l
   end
-  return out
 end
 
 function M.build(period, opts)

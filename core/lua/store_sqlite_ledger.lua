@@ -444,15 +444,17 @@ function L.ledger_figures(from, to, today, per_market)
   if per_market ~= 0 then
     local cap = ""
     if per_market then cap = " WHERE x.k <= :per_market"; args.per_market = per_market end
-    -- the window numbers each market's open findings in the notice's order
-    for r in db.query(([[SELECT x.id, m.code AS market, m.name AS market_name, u.name AS unit, it.code AS item,
-        x.description, x.found, x.deadline, x.status, x.overdue, x.assigned, x.accountable FROM
-        (SELECT o.*, row_number() OVER (PARTITION BY o.market_id ORDER BY o.overdue DESC, o.deadline, o.id) AS k
-           FROM (SELECT f.id, f.market_id, f.item_id, f.description, f.found, f.deadline, f.status, f.assigned,
-                        f.accountable, %s AS overdue
+    -- the window numbers each market's open findings in the notice's
+    -- order over the few columns it sorts by; the rows it keeps are read
+    -- whole afterwards
+    for r in db.query(([[SELECT f.id, m.code AS market, m.name AS market_name, u.name AS unit, it.code AS item,
+        f.description, f.found, f.deadline, f.status, x.overdue, f.assigned, f.accountable FROM
+        (SELECT o.id, o.overdue, row_number() OVER (PARTITION BY o.market_id ORDER BY o.overdue DESC, o.deadline, o.id) AS k
+           FROM (SELECT f.id, f.market_id, f.deadline, %s AS overdue
                    FROM finding f WHERE %s AND f.status <> '已销号') o) x
-        JOIN market m ON m.id = x.market_id LEFT JOIN unit u ON u.id = m.unit_id
-        LEFT JOIN item it ON it.id = x.item_id%s
+        JOIN finding f ON f.id = x.id
+        JOIN market m ON m.id = f.market_id LEFT JOIN unit u ON u.id = m.unit_id
+        LEFT JOIN item it ON it.id = f.item_id%s
        ORDER BY m.code, x.k]]):format(OVERDUE, period, cap), args) do
       open[#open + 1] = { id = r.id, market = r.market, market_name = r.market_name, unit = nn(r.unit),
         item = nn(r.item), description = nn(r.description), found = r.found, deadline = r.deadline,
