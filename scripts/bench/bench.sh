@@ -422,7 +422,7 @@ EOF
             && [ -s "$W/notice.pdf" ]; then
             PAGES=$(pdfinfo "$W/notice.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
             PRINT_S=$SECS
-            result "notice $NP in chromium: load and print to PDF ($PAGES A4 pages)" "$SECS" "" "" "" "$RSS" "" ""
+            result "notice $NP in chromium: load and print to PDF" "$SECS" "" "" "" "$RSS" "" ""
             if measure notice_dom sh "$W/chrome.sh" --dump-dom "$W/notice.html"; then
                 note "notice.html in chromium: $(grep -o '<[a-zA-Z]' "$W/notice_dom.out" | wc -l) DOM elements, $PAGES pages, printed in $PRINT_S s"
             fi
