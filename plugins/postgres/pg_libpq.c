@@ -20,6 +20,8 @@
  * F: returns a value; V: returns nothing. */
 #define PG_LIBPQ(F, V)                                                                  \
     F(int, PQcancel, (PGcancel *c, char *buf, int n), (c, buf, n))                      \
+    F(int, PQconsumeInput, (PGconn *c), (c))                                            \
+    F(int, PQflush, (PGconn *c), (c))                                                   \
     V(PQclear, (PGresult *r), (r))                                                      \
     F(char *, PQcmdStatus, (PGresult *r), (r))                                          \
     F(char *, PQcmdTuples, (PGresult *r), (r))                                          \
@@ -53,6 +55,8 @@
     F(PQnoticeReceiver, PQsetNoticeReceiver,                                            \
       (PGconn *c, PQnoticeReceiver f, void *arg), (c, f, arg))                        \
     F(int, PQsetSingleRowMode, (PGconn *c), (c))                                        \
+    F(int, PQsetnonblocking, (PGconn *c, int arg), (c, arg))                            \
+    F(int, PQsocket, (const PGconn *c), (c))                                            \
     F(ConnStatusType, PQstatus, (const PGconn *c), (c))                                 \
     F(PGTransactionStatusType, PQtransactionStatus, (const PGconn *c), (c))
 

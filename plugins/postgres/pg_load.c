@@ -3,11 +3,20 @@
  *
  * Rows wait in memory as COPY text lines (tab-separated, \N for NULL) and
  * go to the server a few MB at a time: a COPY cannot stay open while
- * market_add runs its INSERT, so each flush is one complete COPY.  The
- * inspection ids are local numbers (1, 2, ...) in the staging table; the
- * move gives them the real ids from the sequence and joins the results to
- * them, all on the server.
+ * market_add runs its INSERT, so each flush is one complete COPY.
+ *
+ * Inspections and item results go straight into `inspection` and
+ * `result`: no staging table, no INSERT ... SELECT at the end.  A line
+ * waiting in memory starts with the inspection's local number (1, 2, ...
+ * in file order); a flush first takes real ids from inspection's
+ * sequence for the inspections not sent yet (exactly as many, so no id
+ * is wasted), then sends the inspections' lines and the results' lines
+ * with the local number replaced by the id.  The inspections of a flush
+ * always go before its results, so the results' foreign key finds them
+ * when the per-row checks run.
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +24,7 @@
 #include "pg_load.h"
 #include "pg_map.h"
 
-#define FLUSH_BYTES (4 << 20)
+#define FLUSH_BYTES (1 << 20)
 
 typedef struct buf {
     char *p;
@@ -28,13 +37,20 @@ struct cwsh_loader {
     const cwsh_domain *dom;
     int savepoint;              /* inside the user's transaction */
     int64_t import_id;
+    int fast;                   /* may insert without the per-row FK triggers */
+    int copying;                /* the results' COPY is still going to the server */
+    unsigned pushes;            /* results since the last copy_push */
     int64_t seq;                /* local number of the inspection last given */
+    int64_t *ids;               /* local number -> id, for [1, nids] */
+    int64_t nids;
+    size_t ids_cap;
     int64_t insp_id;            /* seq of the inspection last added, 0 when it failed */
     uint32_t *seen;             /* item id -> inspection number that has it */
     size_t nseen;
     pg_map code, name, alias, unit, item, known;
-    buf insp, res;              /* COPY lines not yet sent */
-    const char *stage_insp, *stage_res;  /* the staging tables' COPY statements */
+    pg_map used;                /* the market ids the inspections name */
+    buf insp, res;              /* COPY lines not yet sent, local numbers first */
+    buf out;                    /* a flush's lines with the ids in place */
     char *table_copy;           /* table loads: the COPY statement */
     int ncols;
 };
@@ -109,6 +125,67 @@ static int send_copy(pg_conn *c, const char *copy, buf *b, char **err)
     return rc;
 }
 
+/*
+ * The results' COPY runs while the loader builds the next flush, so the
+ * server writes rows while this process parses: copy_start queues the
+ * data and the end of the COPY in libpq (non-blocking mode), copy_push
+ * hands the socket what it takes now, and copy_end, before anything else
+ * uses the connection, sends the rest and takes the server's answer.
+ */
+static int copy_end(cwsh_loader *ld, char **err)
+{
+    if (!ld->copying) return 0;
+    ld->copying = 0;
+    pg_conn *c = ld->c;
+    int f;
+    while ((f = PQflush(c->pg)) == 1) {
+        struct pollfd p = { PQsocket(c->pg), POLLOUT | POLLIN, 0 };
+        if (poll(&p, 1, -1) < 0 && errno != EINTR) { f = -1; break; }
+        if ((p.revents & POLLIN) && !PQconsumeInput(c->pg)) { f = -1; break; }
+    }
+    int rc = 0;
+    if (f < 0 || PQsetnonblocking(c->pg, 0) != 0) {
+        *err = pg_conn_error(c, NULL);
+        rc = -1;
+    }
+    PGresult *r;
+    while ((r = PQgetResult(c->pg)) != NULL) {
+        if (rc == 0 && PQresultStatus(r) != PGRES_COMMAND_OK) {
+            *err = pg_conn_error(c, r);
+            rc = -1;
+        }
+        PQclear(r);
+    }
+    return rc;
+}
+
+static int copy_start(cwsh_loader *ld, const char *copy, buf *b, char **err)
+{
+    pg_conn *c = ld->c;
+    if (b->oom) { *err = pg_conn_fmt("out of memory"); return -1; }
+    PGresult *r = PQexec(c->pg, copy);
+    if (PQresultStatus(r) != PGRES_COPY_IN) {
+        *err = pg_conn_error(c, r);
+        PQclear(r);
+        return -1;
+    }
+    PQclear(r);
+    ld->copying = 1;
+    PQsetnonblocking(c->pg, 1);     /* else blocking: slower, as correct */
+    int ok = PQputCopyData(c->pg, b->p, (int)b->n) == 1 && PQputCopyEnd(c->pg, NULL) == 1;
+    b->n = 0;
+    if (ok) return 0;
+    *err = pg_conn_error(c, NULL);
+    char *e = NULL;
+    if (copy_end(ld, &e) != 0) free(e);
+    return -1;
+}
+
+static void copy_push(cwsh_loader *ld)
+{
+    if (ld->copying) PQflush(ld->c->pg);    /* a failure shows at copy_end */
+}
+
 /* ------------------------------------------------------------- helpers */
 
 static PGresult *q(pg_conn *c, const char *sql, int n, const char *const *v, char **err)
@@ -168,6 +245,8 @@ static void loader_free(cwsh_loader *ld)
     if (!ld) return;
     free(ld->insp.p);
     free(ld->res.p);
+    free(ld->out.p);
+    free(ld->ids);
     free(ld->seen);
     free(ld->table_copy);
     pg_map_free(&ld->code);
@@ -176,6 +255,7 @@ static void loader_free(cwsh_loader *ld)
     pg_map_free(&ld->unit);
     pg_map_free(&ld->item);
     pg_map_free(&ld->known);
+    pg_map_free(&ld->used);
     free(ld);
 }
 
@@ -253,6 +333,8 @@ static int add_import(cwsh_loader *ld, const cwsh_import_info *info, char **err)
     return 0;
 }
 
+static int may_skip_triggers(pg_conn *c);
+
 static int make_seen(cwsh_loader *ld, char **err)
 {
     int64_t max = 0;
@@ -263,16 +345,6 @@ static int make_seen(cwsh_loader *ld, char **err)
     if (!ld->seen) { *err = pg_conn_fmt("out of memory"); return -1; }
     return 0;
 }
-
-/* Session-local staging tables, emptied for this load.  Temporary, so
- * unlogged and invisible to other sessions; they live as long as the
- * connection. */
-static const char stage_sql[] =
-    "CREATE TEMP TABLE IF NOT EXISTS cwsh_stage_insp(n BIGINT, ext_id TEXT, date TEXT, market_id BIGINT,"
-    " kind TEXT, inspector TEXT, note TEXT, deadline TEXT, id BIGINT);"
-    "CREATE TEMP TABLE IF NOT EXISTS cwsh_stage_result(n BIGINT, item_id BIGINT, result TEXT,"
-    " deduction DOUBLE PRECISION, count DOUBLE PRECISION, note TEXT);"
-    "TRUNCATE cwsh_stage_insp, cwsh_stage_result";
 
 static int l_load_begin(void *self, const cwsh_import_info *info, cwsh_loader **out, char **err)
 {
@@ -290,17 +362,16 @@ static int l_load_begin(void *self, const cwsh_import_info *info, cwsh_loader **
         return -1;
     }
     if (begin(c, ld, err) != 0) { free(ld); return -1; }
-    ld->stage_insp = "COPY cwsh_stage_insp(n, ext_id, date, market_id, kind, inspector, note, deadline) FROM STDIN";
-    ld->stage_res = "COPY cwsh_stage_result(n, item_id, result, deduction, count, note) FROM STDIN";
     char *e2 = NULL;
-    if (pg_conn_exec(c, stage_sql, err) != 0
-        || check_hash(ld, info, err) != 0 || add_import(ld, info, err) != 0
+    ld->fast = may_skip_triggers(c);
+    if (check_hash(ld, info, err) != 0 || add_import(ld, info, err) != 0
         || read_keys(c, "SELECT code, id FROM market", &ld->code, 0, err) != 0
         || read_keys(c, "SELECT name, id FROM market", &ld->name, 1, err) != 0
         || read_keys(c, "SELECT alias, market_id FROM market_alias", &ld->alias, 0, err) != 0
         || read_keys(c, "SELECT name, id FROM unit", &ld->unit, 0, err) != 0
         || read_keys(c, "SELECT code, id FROM item", &ld->item, 0, err) != 0
-        || make_seen(ld, err) != 0)
+        || make_seen(ld, err) != 0
+        || (ld->fast && pg_conn_exec(c, "SET LOCAL session_replication_role = replica", err) != 0))
         goto fail;
     for (size_t i = 0; i < ld->code.cap; i++)
         if (ld->code.keys[i] && know_market(ld, ld->code.vals[i]) != 0) {
@@ -359,6 +430,7 @@ static int64_t unit_id(cwsh_loader *ld, const char *name, char **err)
     if (v) return *v;
     const char *vals[2] = { name, unit_kind(ld->dom, name, n) };
     char *e = NULL;
+    if (copy_end(ld, err) != 0) return -1;
     PGresult *r = q(ld->c, "INSERT INTO unit(name, kind) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE"
                            " SET name = EXCLUDED.name RETURNING id", 2, vals, &e);
     if (!r) {
@@ -390,6 +462,7 @@ static int64_t l_market_add(cwsh_loader *ld, const char *code, const char *name,
     snprintf(us, sizeof us, "%lld", (long long)u);
     const char *vals[3] = { code, name, u ? us : NULL };
     char *e = NULL;
+    if (copy_end(ld, err) != 0) return 0;
     /* a market another session just added under the same code is that
      * session's: this import's inspections go to it */
     PGresult *r = q(ld->c, "INSERT INTO market(code, name, unit_id) VALUES ($1, $2, $3) ON CONFLICT (code)"
@@ -411,10 +484,80 @@ static int64_t l_market_add(cwsh_loader *ld, const char *code, const char *name,
     return id;
 }
 
+/* Ids from inspection's sequence for the inspections numbered
+ * nids+1 .. seq: one statement, as many ids as inspections.  Under other
+ * sessions' imports the ids need not be consecutive, only ascending. */
+static int reserve_ids(cwsh_loader *ld, char **err)
+{
+    int64_t k = ld->seq - ld->nids;
+    if (k <= 0) return 0;
+    if ((size_t)ld->seq + 1 > ld->ids_cap) {
+        size_t cap = ((size_t)ld->seq + 1) * 2;
+        int64_t *p = realloc(ld->ids, cap * sizeof *p);
+        if (!p) { *err = pg_conn_fmt("out of memory"); return -1; }
+        ld->ids = p;
+        ld->ids_cap = cap;
+    }
+    char n[32];
+    snprintf(n, sizeof n, "%lld", (long long)k);
+    const char *v[1] = { n };
+    PGresult *r = q(ld->c, "SELECT nextval(pg_get_serial_sequence('inspection', 'id'))"
+                           " FROM generate_series(1, $1::bigint)", 1, v, err);
+    if (!r) return -1;
+    int rc = PQntuples(r) == k ? 0 : -1;
+    for (int64_t i = 0; rc == 0 && i < k; i++)
+        ld->ids[ld->nids + 1 + i] = strtoll(PQgetvalue(r, (int)i, 0), NULL, 10);
+    PQclear(r);
+    if (rc) { *err = pg_conn_fmt("the sequence gave fewer ids than asked"); return -1; }
+    ld->nids = ld->seq;
+    return 0;
+}
+
+/* b's lines into ld->out with each line's leading local number replaced
+ * by its id; b is emptied. */
+static int with_ids(cwsh_loader *ld, buf *b, char **err)
+{
+    buf *o = &ld->out;
+    o->n = 0;
+    for (size_t i = 0; i < b->n;) {
+        char *tab;
+        long long n = strtoll(b->p + i, &tab, 10);
+        char *nl = memchr(tab, '\n', b->n - (size_t)(tab - b->p));
+        if (n < 1 || n > ld->nids || *tab != '\t' || !nl) {
+            *err = pg_conn_fmt("internal error: a staged line has no inspection number");
+            return -1;
+        }
+        char t[32];
+        int k = snprintf(t, sizeof t, "%lld", (long long)ld->ids[n]);
+        put(o, t, (size_t)k);
+        put(o, tab, (size_t)(nl + 1 - tab));
+        i = (size_t)(nl + 1 - b->p);
+    }
+    b->n = 0;
+    return 0;
+}
+
+/* Both buffers to the server: the previous flush's results finished,
+ * ids, then the inspections, then their results (left running). */
+static int flush(cwsh_loader *ld, char **err)
+{
+    pg_conn *c = ld->c;
+    if (ld->insp.oom || ld->res.oom) { *err = pg_conn_fmt("out of memory"); return -1; }
+    if (copy_end(ld, err) != 0) return -1;
+    if (!ld->insp.n && !ld->res.n) return 0;
+    if (reserve_ids(ld, err) != 0 || with_ids(ld, &ld->insp, err) != 0
+        || send_copy(c, "COPY inspection(id, ext_id, date, market_id, kind, inspector, note, import_id,"
+                        " deadline) FROM STDIN", &ld->out, err) != 0
+        || with_ids(ld, &ld->res, err) != 0
+        || copy_start(ld, "COPY result(inspection_id, item_id, result, deduction, count, note) FROM STDIN",
+                      &ld->out, err) != 0)
+        return -1;
+    return 0;
+}
+
 static int flush_full(cwsh_loader *ld, char **err)
 {
-    if (ld->insp.n >= FLUSH_BYTES && send_copy(ld->c, ld->stage_insp, &ld->insp, err) != 0) return -1;
-    if (ld->res.n >= FLUSH_BYTES && send_copy(ld->c, ld->stage_res, &ld->res, err) != 0) return -1;
+    if (ld->insp.n >= FLUSH_BYTES || ld->res.n >= FLUSH_BYTES) return flush(ld, err);
     return 0;
 }
 
@@ -441,6 +584,11 @@ static int l_inspection(cwsh_loader *ld, const cwsh_inspection *in, char **err)
                                 (long long)in->market_id);
         return -1;
     }
+    if (!pg_map_get(&ld->used, (const char *)&in->market_id, sizeof in->market_id)
+        && pg_map_put(&ld->used, (const char *)&in->market_id, sizeof in->market_id, in->market_id) != 0) {
+        *err = pg_conn_fmt("out of memory");
+        return -1;
+    }
     buf *b = &ld->insp;
     num(b, 0, (long long)n, 1, 0);
     text(b, in->ext_id, 0);
@@ -449,6 +597,7 @@ static int l_inspection(cwsh_loader *ld, const cwsh_inspection *in, char **err)
     text(b, d->kinds[k].name, 0);
     text(b, in->inspector, 0);
     text(b, in->note, 0);
+    num(b, 0, (long long)ld->import_id, 1, 0);
     text(b, in->deadline, 1);
     ld->insp_id = n;
     return flush_full(ld, err);
@@ -482,6 +631,10 @@ static int l_result(cwsh_loader *ld, const cwsh_result *r, char **err)
     num(b, r->deduction, 0, 0, 0);
     if (r->count >= 0) num(b, r->count, 0, 0, 0); else text(b, NULL, 0);
     text(b, r->note, 1);
+    if (++ld->pushes >= 512) {
+        ld->pushes = 0;
+        copy_push(ld);
+    }
     return flush_full(ld, err);
 }
 
@@ -499,6 +652,7 @@ static int l_inspections_each(cwsh_loader *ld,
     char id[32];
     snprintf(id, sizeof id, "%lld", (long long)ld->import_id);
     const char *v[1] = { id };
+    if (copy_end(ld, err) != 0) return -1;
     PGresult *r = q(ld->c, sql, 1, v, err);
     if (!r) return -1;
     int stop = 0;
@@ -511,42 +665,27 @@ static int l_inspections_each(cwsh_loader *ld,
 }
 
 /*
- * The staged rows into the schema: real ids from inspection's sequence,
- * then both tables in one statement each.
- *
  * Foreign keys.  The loader resolved every key itself (market ids from
  * its map, item ids from the checklist, the inspections' ids are the
- * ones just given), so the server's per-row foreign key checks would only
- * repeat that work: one trigger call and index probe per key per row, 80
- * % of a city import's time.  The checks exist to lock the referenced
- * rows until commit (FOR KEY SHARE) and to find a missing one; lock_keys
- * does both for all rows at once.  A role that may set
- * session_replication_role (a superuser, or one granted the setting)
- * then inserts without the triggers, as sqlite_load.c turns foreign_keys
- * off; any other role keeps the per-row checks.  Ordinary triggers on
- * inspection and result (cwsh makes none) are skipped the same way.
+ * ones just taken), so the server's per-row foreign key checks would
+ * only repeat that work: one trigger call and index probe per key per
+ * row, most of a city import's time.  The checks exist to lock the
+ * referenced rows until commit (FOR KEY SHARE) and to find a missing
+ * one; lock_used does both for all rows at once, by the distinct ids.
+ * A role that may set session_replication_role (a superuser, or one
+ * granted the setting: GRANT SET ON PARAMETER) then copies the rows
+ * without the triggers, as sqlite_load.c turns foreign_keys off; any
+ * other role keeps the per-row checks.  Ordinary triggers on inspection
+ * and result (cwsh makes none) are skipped the same way.
  */
-static const char lock_keys[] =
-    "SELECT (SELECT count(*) FROM (SELECT id FROM market WHERE id IN (SELECT DISTINCT market_id FROM cwsh_stage_insp)"
-    "  FOR KEY SHARE) x) = (SELECT count(DISTINCT market_id) FROM cwsh_stage_insp)"
-    " AND (SELECT count(*) FROM (SELECT id FROM item WHERE id IN (SELECT DISTINCT item_id FROM cwsh_stage_result)"
-    "  FOR KEY SHARE) y) = (SELECT count(DISTINCT item_id) FROM cwsh_stage_result)";
 
-static const char move_sql[] =
-    "UPDATE cwsh_stage_insp SET id = nextval(pg_get_serial_sequence('inspection', 'id'));"
-    "INSERT INTO inspection(id, ext_id, date, market_id, kind, inspector, note, import_id, deadline)"
-    " SELECT id, ext_id, date, market_id, kind, inspector, note, %lld, deadline FROM cwsh_stage_insp ORDER BY n;"
-    "INSERT INTO result(inspection_id, item_id, result, deduction, count, note)"
-    " SELECT s.id, r.item_id, r.result, r.deduction, r.count, r.note"
-    " FROM cwsh_stage_result r JOIN cwsh_stage_insp s ON s.n = r.n;"
-    "UPDATE import SET rows_ok = %ld, rows_bad = %ld WHERE id = %lld;"
-    "TRUNCATE cwsh_stage_insp, cwsh_stage_result";
-
-/* Whether this session may turn the foreign key triggers off. */
+/* Whether this session may turn the foreign key triggers off; leaves
+ * them on. */
 static int may_skip_triggers(pg_conn *c)
 {
     char *e = NULL;
-    if (pg_conn_exec(c, "SAVEPOINT cwsh_role; SET LOCAL session_replication_role = replica", &e) != 0) {
+    if (pg_conn_exec(c, "SAVEPOINT cwsh_role; SET LOCAL session_replication_role = replica;"
+                        " SET LOCAL session_replication_role = origin", &e) != 0) {
         free(e);
         if (pg_conn_exec(c, "ROLLBACK TO SAVEPOINT cwsh_role; RELEASE SAVEPOINT cwsh_role", &e) != 0) free(e);
         return 0;
@@ -555,26 +694,63 @@ static int may_skip_triggers(pg_conn *c)
     return 1;
 }
 
-static int move(cwsh_loader *ld, long rows_ok, long rows_bad, char **err)
+/* Append id to the array text "{1,2,...": the first opens it. */
+static void array_add(buf *b, long *count, long long id)
 {
-    pg_conn *c = ld->c;
-    char *e = NULL;
-    PGresult *r = q(c, lock_keys, 0, NULL, &e);
-    if (!r) goto fail;
-    int keys_ok = !strcmp(PQgetvalue(r, 0, 0), "t");
+    char t[32];
+    int k = snprintf(t, sizeof t, "%s%lld", *count ? "," : "{", id);
+    put(b, t, (size_t)k);
+    ++*count;
+}
+
+/* Lock the markets and checklist items the rows refer to until commit,
+ * and check that each still exists. */
+static int lock_used(cwsh_loader *ld, char **err)
+{
+    buf m = { 0 }, it = { 0 };
+    long nm = 0, ni = 0;
+    for (size_t i = 0; i < ld->used.cap; i++)
+        if (ld->used.keys[i]) array_add(&m, &nm, (long long)ld->used.vals[i]);
+    for (size_t i = 0; i < ld->nseen; i++)
+        if (ld->seen[i]) array_add(&it, &ni, (long long)i);
+    put(&m, nm ? "}" : "{}", nm ? 1 : 2);
+    put(&it, ni ? "}" : "{}", ni ? 1 : 2);
+    int rc = -1;
+    if (m.oom || it.oom) { *err = pg_conn_fmt("out of memory"); goto done; }
+    char a[32], b[32];
+    snprintf(a, sizeof a, "%ld", nm);
+    snprintf(b, sizeof b, "%ld", ni);
+    const char *v[4] = { m.p, a, it.p, b };
+    PGresult *r = q(ld->c,
+        "SELECT (SELECT count(*) FROM (SELECT id FROM market WHERE id = ANY($1::bigint[]) FOR KEY SHARE) x) = $2::bigint"
+        " AND (SELECT count(*) FROM (SELECT id FROM item WHERE id = ANY($3::bigint[]) FOR KEY SHARE) y) = $4::bigint",
+        4, v, err);
+    if (!r) goto done;
+    int ok = !strcmp(PQgetvalue(r, 0, 0), "t");
     PQclear(r);
-    if (!keys_ok) {
-        *err = pg_conn_fmt("cannot store the inspections: a market or checklist item they refer to "
-                           "was deleted by another session during the import");
-        return -1;
+    if (!ok) {
+        *err = pg_conn_fmt("a market or checklist item they refer to was deleted by another session during the import");
+        goto done;
     }
-    int fast = may_skip_triggers(c);
-    char *sql = pg_conn_fmt(move_sql, (long long)ld->import_id, rows_ok, rows_bad, (long long)ld->import_id);
-    int rc = pg_conn_exec(c, sql, &e);
+    rc = 0;
+done:
+    free(m.p);
+    free(it.p);
+    return rc;
+}
+
+/* The last rows, the references locked, the import's counts. */
+static int store_rest(cwsh_loader *ld, long rows_ok, long rows_bad, char **err)
+{
+    char *e = NULL;
+    if (flush(ld, &e) != 0 || copy_end(ld, &e) != 0 || lock_used(ld, &e) != 0
+        || (ld->fast && pg_conn_exec(ld->c, "SET LOCAL session_replication_role = origin", &e) != 0))
+        goto fail;
+    char *sql = pg_conn_fmt("UPDATE import SET rows_ok = %ld, rows_bad = %ld WHERE id = %lld",
+                            rows_ok, rows_bad, (long long)ld->import_id);
+    int rc = pg_conn_exec(ld->c, sql, &e);
     free(sql);
-    if (rc != 0) goto fail;
-    if (fast && pg_conn_exec(c, "SET LOCAL session_replication_role = origin", &e) != 0) goto fail;
-    return 0;
+    if (rc == 0) return 0;
 fail:
     *err = pg_conn_fmt("cannot store the inspections: %s", e);
     free(e);
@@ -585,10 +761,9 @@ static int l_load_end(cwsh_loader *ld, int commit, long rows_ok, long rows_bad, 
 {
     int rc = 0;
     pg_conn *c = ld->c;
-    if (commit && (send_copy(c, ld->stage_insp, &ld->insp, err) != 0
-                   || send_copy(c, ld->stage_res, &ld->res, err) != 0))
-        rc = -1, commit = 0;
-    if (commit && move(ld, rows_ok, rows_bad, err) != 0) rc = -1, commit = 0;
+    if (commit && store_rest(ld, rows_ok, rows_bad, err) != 0) rc = -1, commit = 0;
+    char *e0 = NULL;
+    if (copy_end(ld, &e0) != 0) free(e0);       /* a rollback waits for the COPY under way */
     /* Ctrl-C that reached the server only after the move ended must not
      * let the import commit */
     cwsh_host *hh = c->host;
