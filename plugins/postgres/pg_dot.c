@@ -15,6 +15,9 @@ static pg_conn *conn;
 
 #define U_TABLES ".tables [PATTERN]"
 #define U_SCHEMA ".schema [TABLE]"
+#define U_INDEXES ".indexes [TABLE]"
+#define U_BACKUP ".backup FILE"
+#define U_RESTORE ".restore FILE"
 #define U_DBINFO ".dbinfo"
 #define GUARD "cwsh.pg.dotguard"
 
@@ -120,6 +123,57 @@ static int d_schema(lua_State *L)
     return 1;
 }
 
+/* .indexes [TABLE]: as the sqlite store lists them (table, index,
+ * columns, unique, origin), from pg_index: a primary key, a UNIQUE
+ * constraint or a CREATE INDEX. */
+static int d_indexes(lua_State *L)
+{
+    check_args(L, 0, 1, U_INDEXES);
+    const char *pat = luaL_optstring(L, 1, NULL);
+    const char *args[] = { pat };
+    push_resultset(L,
+        "SELECT t.relname AS \"table\", i.relname AS \"index\","
+        "       (SELECT string_agg(pg_get_indexdef(x.indexrelid, k.n, true), ', ' ORDER BY k.n)"
+        "          FROM generate_series(1, x.indnkeyatts) AS k(n)) AS columns,"
+        "       CASE WHEN x.indisunique THEN 1 ELSE 0 END AS \"unique\","
+        "       CASE WHEN x.indisprimary THEN 'PRIMARY KEY'"
+        "            WHEN EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.contype = 'u')"
+        "            THEN 'UNIQUE' ELSE 'CREATE INDEX' END AS origin"
+        "  FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
+        "  JOIN pg_namespace s ON s.oid = t.relnamespace"
+        " WHERE s.nspname = current_schema() AND t.relname <> 'cwsh_schema'"
+        "   AND ($1::text IS NULL OR t.relname LIKE $1)"
+        " ORDER BY 1, 2", 1, args);
+    if (pat && rows_in(L, -1) == 0) {
+        lua_pop(L, 1);
+        push_resultset(L,
+            "SELECT 1 FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace"
+            " WHERE c.relkind IN ('r', 'p') AND s.nspname = current_schema() AND c.relname LIKE $1", 1, args);
+        if (rows_in(L, -1) == 0) return luaL_error(L, "no table matches '%s'", pat);
+        lua_pop(L, 1);
+        return 0;
+    }
+    return 1;
+}
+
+/* .backup and .restore: the server's data is not a file this process
+ * can copy page by page; pg_dump and pg_restore are the tools that
+ * take a consistent copy while others write and put it back. */
+static int d_backup(lua_State *L)
+{
+    check_args(L, 1, 1, U_BACKUP);
+    return luaL_error(L, "the postgres store keeps no file to copy: back the server's database up with "
+                         "pg_dump (pg_dump -Fc -f '%s' '%s')", luaL_checkstring(L, 1), conn->name);
+}
+
+static int d_restore(lua_State *L)
+{
+    check_args(L, 1, 1, U_RESTORE);
+    return luaL_error(L, "the postgres store keeps no file to replace: restore a pg_dump copy with "
+                         "pg_restore (pg_restore --clean -d '%s' '%s'), then start cwsh to migrate it",
+                      conn->name, luaL_checkstring(L, 1));
+}
+
 /* .dbinfo: the server, database, schema version and row counts. */
 static int d_dbinfo(lua_State *L)
 {
@@ -151,6 +205,9 @@ void pg_dot_register(pg_conn *c)
     lua_pop(L, 1);
     h->register_command(h, ".tables", U_TABLES, "list tables and views (PATTERN as in LIKE)", d_tables);
     h->register_command(h, ".schema", U_SCHEMA, "show each table's columns and each view's query", d_schema);
+    h->register_command(h, ".indexes", U_INDEXES, "list indexes with their columns", d_indexes);
+    h->register_command(h, ".backup", U_BACKUP, "refused on a server: says how to use pg_dump", d_backup);
+    h->register_command(h, ".restore", U_RESTORE, "refused on a server: says how to use pg_restore", d_restore);
     h->register_command(h, ".dbinfo", U_DBINFO, "show the server, database, schema version and row counts",
                         d_dbinfo);
 }

@@ -3,18 +3,35 @@
 # transcripts.t) run again on the postgres store: each against a fresh
 # database on a scratch server (tests/pg.sh), its DB argument (the word
 # ending in .db, or :memory:) replaced by the database's connection string, its
-# output compared with the same NAME.out the sqlite store must print.
-# PG_TRANSCRIPTS lists the ones that pass on both stores: the list grows
-# as the postgres store does, the transcripts stay one set.
+# output compared with the same NAME.out the sqlite store must print, or
+# with NAME.pg.out where the server's output legitimately differs (ids
+# from sequences, never reused).  PG_TRANSCRIPTS lists the ones that run
+# on both stores; the transcripts stay one set.
 . tests/lib.sh
 . tests/pg.sh
 pg_need
+# Not run on the server, and why:
+#   sqlite/db sqlite/dot sqlite/sql    the sqlite store's own: a file, PRAGMA,
+#                                      sqlite_schema, .backup to a file, SQLite's dialect
+#   sqlite/imports                     its fixture rules write INSERT OR IGNORE (SQLite's)
+#   core/document core/shell-sql-lines SQL typed at the prompt in SQLite's dialect
+#                                      (CREATE TABLE t(a, b) without types) and
+#                                      SQLite's error messages
+#   plugins/opt-dirdb plugins/opt-notdb  what a path that is a directory or not
+#                                      a database does: a file store's question
+#   plugins/opt-duplicate plugins/sources plugins/withdrawn
+#                                      --plugins DIR with csv and sqlite only: no
+#                                      postgres plugin to take the connection string
+#   notice/notice notice/template      the notice's item-loss query
+#                                      (store_sqlite_notice.lua) has a sub-query in
+#                                      FROM without an alias, which PostgreSQL 15 refuses
 PG_TRANSCRIPTS=${PG_TRANSCRIPTS:-"
 core/bail core/errors core/formats core/modes core/limits core/sandbox
+core/command-index core/shell-complete core/shell-dot-usage
 rules/score rules/bands rules/caps rules/period-month rules/period-veto rules/periods rules/recheck
 rules/frozen rules/reload rules/test rules/targets-dsl rules/targets
 markets/register core/help core/shell-values core/shell-dot-bail plugins/refused
-ledger/errors ledger/ledger ledger/reports notice/figures
+ledger/errors ledger/ledger ledger/reports ledger/imports notice/figures
 calendar/check calendar/dates calendar/list calendar/workdays calendar/schedule calendar/meetings calendar/rota
 "}
 pg_start
@@ -33,10 +50,11 @@ for name in $PG_TRANSCRIPTS; do
     eval "\"\$CWSH\" $args" <"$base.cwsh" >actual.raw 2>&1
     rc=$?
     sed -E 's/ in [0-9]+\.[0-9] s/ in T s/g' actual.raw >actual
+    want="$base.out"; [ -f "$base.pg.out" ] && want="$base.pg.out"
     if [ "$rc" != "$want_rc" ]; then
-        not_ok "$name on postgres: exit code $rc, expected $want_rc"; diff -u "$base.out" actual | head -40 | diag
+        not_ok "$name on postgres: exit code $rc, expected $want_rc"; diff -u "$want" actual | head -40 | diag
     else
-        is_file "$base.out" actual "$name on postgres"
+        is_file "$want" actual "$name on postgres"
     fi
     cleanup_scratch
 done
