@@ -25,6 +25,8 @@
 #include "pg_map.h"
 
 #define FLUSH_BYTES (1 << 20)
+/* market_add's ids until the market is on the server (see add_markets) */
+#define PROVISIONAL ((int64_t)1 << 60)
 
 typedef struct buf {
     char *p;
@@ -51,6 +53,11 @@ struct cwsh_loader {
     pg_map used;                /* the market ids the inspections name */
     buf insp, res;              /* COPY lines not yet sent, local numbers first */
     buf out;                    /* a flush's lines with the ids in place */
+    buf pcode, pname, punit;    /* markets to add: array texts "{a,b" of code, name, unit id */
+    long npend;                 /* how many markets those hold */
+    int64_t *mreal;             /* provisional number -> the market's id, [1, nprov] */
+    int64_t nprov;
+    size_t mreal_cap;
     char *table_copy;           /* table loads: the COPY statement */
     int ncols;
 };
@@ -246,6 +253,10 @@ static void loader_free(cwsh_loader *ld)
     free(ld->insp.p);
     free(ld->res.p);
     free(ld->out.p);
+    free(ld->pcode.p);
+    free(ld->pname.p);
+    free(ld->punit.p);
+    free(ld->mreal);
     free(ld->ids);
     free(ld->seen);
     free(ld->table_copy);
@@ -444,6 +455,24 @@ static int64_t unit_id(cwsh_loader *ld, const char *name, char **err)
     return id;
 }
 
+/* s as an element of an array text: "..." with " and \ escaped. */
+static void array_text(buf *b, long n, const char *s)
+{
+    put(b, n ? ",\"" : "{\"", 2);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') put(b, "\\", 1);
+        put(b, s, 1);
+    }
+    put(b, "\"", 1);
+}
+
+/*
+ * A market the sheet adds waits in memory under a provisional id
+ * (PROVISIONAL + its number) and goes to the server with the others of
+ * the flush in one INSERT (add_markets), not one round trip each; the
+ * inspections' lines carry the provisional id until the flush puts the
+ * real one in place.
+ */
 static int64_t l_market_add(cwsh_loader *ld, const char *code, const char *name, const char *unit, char **err)
 {
     if (!code || !*code) {
@@ -458,22 +487,22 @@ static int64_t l_market_add(cwsh_loader *ld, const char *code, const char *name,
     }
     int64_t u = unit_id(ld, unit, err);
     if (u < 0) return 0;
-    char us[32];
-    snprintf(us, sizeof us, "%lld", (long long)u);
-    const char *vals[3] = { code, name, u ? us : NULL };
-    char *e = NULL;
-    if (copy_end(ld, err) != 0) return 0;
-    /* a market another session just added under the same code is that
-     * session's: this import's inspections go to it */
-    PGresult *r = q(ld->c, "INSERT INTO market(code, name, unit_id) VALUES ($1, $2, $3) ON CONFLICT (code)"
-                           " DO UPDATE SET code = EXCLUDED.code RETURNING id", 3, vals, &e);
-    if (!r) {
-        *err = pg_conn_fmt("cannot add market '%s' (%s): %s", code, name, e);
-        free(e);
-        return 0;
+    if ((size_t)ld->nprov + 2 > ld->mreal_cap) {
+        size_t cap = ((size_t)ld->nprov + 2) * 2;
+        int64_t *p = realloc(ld->mreal, cap * sizeof *p);
+        if (!p) { *err = pg_conn_fmt("out of memory"); return 0; }
+        ld->mreal = p;
+        ld->mreal_cap = cap;
     }
-    int64_t id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-    PQclear(r);
+    int64_t id = PROVISIONAL + ++ld->nprov;
+    ld->mreal[ld->nprov] = 0;
+    array_text(&ld->pcode, ld->npend, code);
+    array_text(&ld->pname, ld->npend, name);
+    char us[32];
+    if (u) snprintf(us, sizeof us, "%s%lld", ld->npend ? "," : "{", (long long)u);
+    else snprintf(us, sizeof us, "%sNULL", ld->npend ? "," : "{");
+    put(&ld->punit, us, strlen(us));
+    ld->npend++;
     size_t nn = strlen(name);
     int64_t *same = pg_map_get(&ld->name, name, nn);
     if (pg_map_put(&ld->code, code, strlen(code), id) != 0
@@ -482,6 +511,51 @@ static int64_t l_market_add(cwsh_loader *ld, const char *code, const char *name,
         return 0;
     }
     return id;
+}
+
+/* The market's id on the server for an id market_add gave. */
+static int64_t real_market(const cwsh_loader *ld, int64_t id)
+{
+    return id > PROVISIONAL && id - PROVISIONAL <= ld->nprov ? ld->mreal[id - PROVISIONAL] : id;
+}
+
+/* The markets waiting in memory into the register, in the order they
+ * were added (so their ids follow the sheet, as on SQLite).  A market
+ * another session has just added under the same code is that session's:
+ * this import's inspections go to it (ON CONFLICT). */
+static int add_markets(cwsh_loader *ld, char **err)
+{
+    if (!ld->npend) return 0;
+    put(&ld->pcode, "}", 1);
+    put(&ld->pname, "}", 1);
+    put(&ld->punit, "}", 1);
+    if (ld->pcode.oom || ld->pname.oom || ld->punit.oom) { *err = pg_conn_fmt("out of memory"); return -1; }
+    const char *v[3] = { ld->pcode.p, ld->pname.p, ld->punit.p };
+    char *e = NULL;
+    PGresult *r = q(ld->c, "INSERT INTO market(code, name, unit_id)"
+                           " SELECT code, name, unit FROM unnest($1::text[], $2::text[], $3::bigint[])"
+                           " WITH ORDINALITY AS t(code, name, unit, n) ORDER BY n"
+                           " ON CONFLICT (code) DO UPDATE SET code = EXCLUDED.code RETURNING code, id", 3, v, &e);
+    if (!r) {
+        *err = pg_conn_fmt("cannot add the sheet's markets: %s", e);
+        free(e);
+        return -1;
+    }
+    int rc = 0;
+    for (int i = 0; i < PQntuples(r) && rc == 0; i++) {
+        const char *code = PQgetvalue(r, i, 0);
+        size_t n = (size_t)PQgetlength(r, i, 0);
+        int64_t id = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+        int64_t *prov = pg_map_get(&ld->code, code, n);
+        if (!prov || *prov <= PROVISIONAL) continue;
+        ld->mreal[*prov - PROVISIONAL] = id;
+        if (know_market(ld, id) != 0 || pg_map_put(&ld->code, code, n, id) != 0) rc = -1;
+    }
+    PQclear(r);
+    if (rc) { *err = pg_conn_fmt("out of memory"); return -1; }
+    ld->pcode.n = ld->pname.n = ld->punit.n = 0;
+    ld->npend = 0;
+    return 0;
 }
 
 /* Ids from inspection's sequence for the inspections numbered
@@ -514,8 +588,9 @@ static int reserve_ids(cwsh_loader *ld, char **err)
 }
 
 /* b's lines into ld->out with each line's leading local number replaced
- * by its id; b is emptied. */
-static int with_ids(cwsh_loader *ld, buf *b, char **err)
+ * by its id, and with `market`, the fourth field's provisional market id
+ * by the market's; b is emptied. */
+static int with_ids(cwsh_loader *ld, buf *b, int market, char **err)
 {
     buf *o = &ld->out;
     o->n = 0;
@@ -530,6 +605,20 @@ static int with_ids(cwsh_loader *ld, buf *b, char **err)
         char t[32];
         int k = snprintf(t, sizeof t, "%lld", (long long)ld->ids[n]);
         put(o, t, (size_t)k);
+        if (market) {                   /* \tEXT\tDATE\tMARKET: fields hold no raw tab */
+            char *m = tab;
+            for (int f = 0; f < 2 && m; f++) m = memchr(m + 1, '\t', (size_t)(nl - m - 1));
+            char *end = m;
+            long long id = m ? strtoll(m + 1, &end, 10) : 0;
+            if (id <= 0 || *end != '\t') {
+                *err = pg_conn_fmt("internal error: a staged inspection has no market");
+                return -1;
+            }
+            put(o, tab, (size_t)(m + 1 - tab));
+            k = snprintf(t, sizeof t, "%lld", (long long)real_market(ld, id));
+            put(o, t, (size_t)k);
+            tab = end;
+        }
         put(o, tab, (size_t)(nl + 1 - tab));
         i = (size_t)(nl + 1 - b->p);
     }
@@ -543,12 +632,12 @@ static int flush(cwsh_loader *ld, char **err)
 {
     pg_conn *c = ld->c;
     if (ld->insp.oom || ld->res.oom) { *err = pg_conn_fmt("out of memory"); return -1; }
-    if (copy_end(ld, err) != 0) return -1;
+    if (copy_end(ld, err) != 0 || add_markets(ld, err) != 0) return -1;
     if (!ld->insp.n && !ld->res.n) return 0;
-    if (reserve_ids(ld, err) != 0 || with_ids(ld, &ld->insp, err) != 0
+    if (reserve_ids(ld, err) != 0 || with_ids(ld, &ld->insp, 1, err) != 0
         || send_copy(c, "COPY inspection(id, ext_id, date, market_id, kind, inspector, note, import_id,"
                         " deadline) FROM STDIN", &ld->out, err) != 0
-        || with_ids(ld, &ld->res, err) != 0
+        || with_ids(ld, &ld->res, 0, err) != 0
         || copy_start(ld, "COPY result(inspection_id, item_id, result, deduction, count, note) FROM STDIN",
                       &ld->out, err) != 0)
         return -1;
@@ -710,21 +799,20 @@ static int lock_used(cwsh_loader *ld, char **err)
     buf m = { 0 }, it = { 0 };
     long nm = 0, ni = 0;
     for (size_t i = 0; i < ld->used.cap; i++)
-        if (ld->used.keys[i]) array_add(&m, &nm, (long long)ld->used.vals[i]);
+        if (ld->used.keys[i]) array_add(&m, &nm, (long long)real_market(ld, ld->used.vals[i]));
     for (size_t i = 0; i < ld->nseen; i++)
         if (ld->seen[i]) array_add(&it, &ni, (long long)i);
     put(&m, nm ? "}" : "{}", nm ? 1 : 2);
     put(&it, ni ? "}" : "{}", ni ? 1 : 2);
     int rc = -1;
     if (m.oom || it.oom) { *err = pg_conn_fmt("out of memory"); goto done; }
-    char a[32], b[32];
-    snprintf(a, sizeof a, "%ld", nm);
-    snprintf(b, sizeof b, "%ld", ni);
-    const char *v[4] = { m.p, a, it.p, b };
+    /* an id twice (a market by its provisional and its real id) counts once */
+    const char *v[2] = { m.p, it.p };
     PGresult *r = q(ld->c,
-        "SELECT (SELECT count(*) FROM (SELECT id FROM market WHERE id = ANY($1::bigint[]) FOR KEY SHARE) x) = $2::bigint"
-        " AND (SELECT count(*) FROM (SELECT id FROM item WHERE id = ANY($3::bigint[]) FOR KEY SHARE) y) = $4::bigint",
-        4, v, err);
+        "SELECT (SELECT count(*) FROM (SELECT id FROM market WHERE id = ANY($1::bigint[]) FOR KEY SHARE) x)"
+        "   = (SELECT count(DISTINCT u) FROM unnest($1::bigint[]) u)"
+        " AND (SELECT count(*) FROM (SELECT id FROM item WHERE id = ANY($2::bigint[]) FOR KEY SHARE) y)"
+        "   = (SELECT count(DISTINCT u) FROM unnest($2::bigint[]) u)", 2, v, err);
     if (!r) goto done;
     int ok = !strcmp(PQgetvalue(r, 0, 0), "t");
     PQclear(r);
