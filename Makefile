@@ -42,7 +42,12 @@ LIBS_postgres :=
 LIBS_csv := -lcsv
 LIBS_xlsx := $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter)
 
-CORE_SRC  := $(wildcard core/*.c)
+# core/loadkit.c: the store loaders' shared pieces, linked into the
+# store plugins (sqlite, postgres), not into cwsh
+KIT_SRC   := core/loadkit.c
+KIT_OBJ   := $(KIT_SRC:%.c=$(BUILD)/%.o)
+KIT_USERS := sqlite postgres
+CORE_SRC  := $(filter-out $(KIT_SRC),$(wildcard core/*.c))
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/%.o)
 CORE_LIB  := $(filter-out $(BUILD)/core/main.o,$(CORE_OBJ))
 PLUGINS   := $(notdir $(wildcard plugins/*))
@@ -72,7 +77,7 @@ FUZZ_LIBS_split := $(LIBS_sqlite)
 FUZZ_SEEDS_split := tests/transcripts
 # import end to end: csv reader, mappings, pipeline, sqlite loader in memory
 FUZZ_SRC_import  := $(filter-out plugins/csv/csv_plugin.c,$(wildcard plugins/csv/*.c)) \
-                    $(filter-out plugins/sqlite/sqlite_plugin.c,$(wildcard plugins/sqlite/*.c))
+                    $(filter-out plugins/sqlite/sqlite_plugin.c,$(wildcard plugins/sqlite/*.c)) $(KIT_SRC)
 FUZZ_LIBS_import := -lcsv $(LIBS_sqlite) $(LIBS_lua) -lm -lpthread
 FUZZ_SEEDS_import :=
 # the core's Lua, through a real luahost (tests/fuzz/fuzz_lua.h)
@@ -98,7 +103,7 @@ $(BUILD)/cwsh: $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(LIBS_core)
 
 define plugin_rules
-$(1)_OBJ := $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard plugins/$(1)/*.c))
+$(1)_OBJ := $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard plugins/$(1)/*.c)) $$(if $$(filter $(1),$(KIT_USERS)),$(KIT_OBJ))
 $(BUILD)/plugins/$(1).so: $$($(1)_OBJ)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(LDFLAGS) -shared -o $$@ $$^ $$(LIBS_$(1))

@@ -114,28 +114,8 @@ function M.put_rule_tables(key, cats, items)
     code TEXT, cat INTEGER, points DOUBLE PRECISION, k DOUBLE PRECISION, style INTEGER, dep INTEGER);
     CREATE TEMP TABLE IF NOT EXISTS engine_cat(cat INTEGER PRIMARY KEY, cap DOUBLE PRECISION);
     TRUNCATE engine_item, engine_cat]])
-  for _, c in ipairs(cats) do db.exec("INSERT INTO engine_cat(cat, cap) VALUES (?, ?)", c.cat, c.cap) end
-  for _, it in ipairs(items) do
-    db.exec("INSERT INTO engine_item VALUES (?, ?, ?, ?, ?, ?, ?)", it.id, it.code, it.cat, it.points,
-      it.k or db.null, it.style, it.dep or db.null)
-  end
+  sqlite.fill_rule_tables(cats, items)
   loaded_key = key
-end
-
--- As store_sqlite's, with the parameters typed: PostgreSQL infers a
--- parameter's type from where it stands, and `:m` alone next to an
--- integer column would do, but the date bounds compare with text.
-function M.inspection_sums(lost, extra, from, to, market_id)
-  local cols = {}
-  for i, e in ipairs(extra) do cols[i] = (", %s AS v%d"):format(e, i) end
-  local sql = ([[
-SELECT i.id, i.market_id, i.date, i.kind, %s AS lost%s
-  FROM inspection i LEFT JOIN result r ON r.inspection_id = i.id
-  LEFT JOIN engine_item ei ON ei.item_id = r.item_id
- WHERE i.date BETWEEN :from AND :to%s
- GROUP BY i.date, i.id]]):format(lost, table.concat(cols), market_id and " AND i.market_id = :m" or "")
-  M.last_sql = sql
-  return db.resultset(sql, { from = from, to = to, m = market_id }).rows
 end
 
 -- A value that changes whenever the inspections may have.  PostgreSQL

@@ -122,6 +122,15 @@ function M.rule_tables_key()
   return tostring(db.one("SELECT group_concat(id || ':' || code) AS k FROM item").k)
 end
 
+-- The engine's rule tables (emptied by the caller) filled: both stores'.
+function M.fill_rule_tables(cats, items)
+  for _, c in ipairs(cats) do db.exec("INSERT INTO engine_cat(cat, cap) VALUES (?, ?)", c.cat, c.cap) end
+  for _, it in ipairs(items) do
+    db.exec("INSERT INTO engine_item VALUES (?, ?, ?, ?, ?, ?, ?)", it.id, it.code, it.cat, it.points,
+      it.k or db.null, it.style, it.dep or db.null)
+  end
+end
+
 function M.put_rule_tables(key, cats, items)
   local present = db.one("SELECT count(*) AS n FROM temp.sqlite_master WHERE name = 'engine_item'").n
   if present == 1 and loaded_key == key then return end
@@ -129,11 +138,7 @@ function M.put_rule_tables(key, cats, items)
     code TEXT, cat INTEGER, points REAL, k REAL, style INTEGER, dep INTEGER);
     CREATE TEMP TABLE IF NOT EXISTS engine_cat(cat INTEGER PRIMARY KEY, cap REAL);
     DELETE FROM engine_item; DELETE FROM engine_cat;]])
-  for _, c in ipairs(cats) do db.exec("INSERT INTO engine_cat(cat, cap) VALUES (?, ?)", c.cat, c.cap) end
-  for _, it in ipairs(items) do
-    db.exec("INSERT INTO engine_item VALUES (?, ?, ?, ?, ?, ?, ?)", it.id, it.code, it.cat, it.points,
-      it.k or db.null, it.style, it.dep or db.null)
-  end
+  M.fill_rule_tables(cats, items)
   loaded_key = key
 end
 

@@ -22,7 +22,7 @@
 #include <string.h>
 #include "pg_conn.h"
 #include "pg_load.h"
-#include "pg_map.h"
+#include "loadkit.h"
 
 #define FLUSH_BYTES (1 << 20)
 /* market_add's ids until the market is on the server (see add_markets) */
@@ -49,8 +49,8 @@ struct cwsh_loader {
     int64_t insp_id;            /* seq of the inspection last added, 0 when it failed */
     uint32_t *seen;             /* item id -> inspection number that has it */
     size_t nseen;
-    pg_map code, name, alias, unit, item, known;
-    pg_map used;                /* the market ids the inspections name */
+    loadkit_map code, name, alias, unit, item, known;
+    loadkit_map used;                /* the market ids the inspections name */
     buf insp, res;              /* COPY lines not yet sent, local numbers first */
     buf out;                    /* a flush's lines with the ids in place */
     buf pcode, pname, punit;    /* markets to add: array texts "{a,b" of code, name, unit id */
@@ -260,18 +260,18 @@ static void loader_free(cwsh_loader *ld)
     free(ld->ids);
     free(ld->seen);
     free(ld->table_copy);
-    pg_map_free(&ld->code);
-    pg_map_free(&ld->name);
-    pg_map_free(&ld->alias);
-    pg_map_free(&ld->unit);
-    pg_map_free(&ld->item);
-    pg_map_free(&ld->known);
-    pg_map_free(&ld->used);
+    loadkit_map_free(&ld->code);
+    loadkit_map_free(&ld->name);
+    loadkit_map_free(&ld->alias);
+    loadkit_map_free(&ld->unit);
+    loadkit_map_free(&ld->item);
+    loadkit_map_free(&ld->known);
+    loadkit_map_free(&ld->used);
     free(ld);
 }
 
 /* (key, id) rows of `sql` into m; a name two rows share maps to -1. */
-static int read_keys(pg_conn *c, const char *sql, pg_map *m, int mark_dups, char **err)
+static int read_keys(pg_conn *c, const char *sql, loadkit_map *m, int mark_dups, char **err)
 {
     PGresult *r = q(c, sql, 0, NULL, err);
     if (!r) return -1;
@@ -281,8 +281,8 @@ static int read_keys(pg_conn *c, const char *sql, pg_map *m, int mark_dups, char
         const char *k = PQgetvalue(r, i, 0);
         size_t n = (size_t)PQgetlength(r, i, 0);
         int64_t id = strtoll(PQgetvalue(r, i, 1), NULL, 10);
-        int64_t *old = mark_dups ? pg_map_get(m, k, n) : NULL;
-        if (pg_map_put(m, k, n, old && *old != id ? -1 : id) != 0) rc = -1;
+        int64_t *old = mark_dups ? loadkit_map_get(m, k, n) : NULL;
+        if (loadkit_map_put(m, k, n, old && *old != id ? -1 : id) != 0) rc = -1;
     }
     PQclear(r);
     if (rc) *err = pg_conn_fmt("out of memory reading keys");
@@ -291,7 +291,7 @@ static int read_keys(pg_conn *c, const char *sql, pg_map *m, int mark_dups, char
 
 static int know_market(cwsh_loader *ld, int64_t id)
 {
-    return pg_map_put(&ld->known, (const char *)&id, sizeof id, 1);
+    return loadkit_map_put(&ld->known, (const char *)&id, sizeof id, 1);
 }
 
 /* ------------------------------------------------------- inspections */
@@ -403,32 +403,9 @@ fail:
     return -1;
 }
 
-static int64_t find_in(const pg_map *m, const char *k)
-{
-    if (!k || !*k) return 0;
-    int64_t *v = pg_map_get(m, k, strlen(k));
-    return v && *v > 0 ? *v : 0;
-}
-
 static int64_t l_market_find(cwsh_loader *ld, const char *code, const char *name)
 {
-    int64_t id = find_in(&ld->code, code);
-    if (!id) id = find_in(&ld->alias, code);
-    if (!id) id = find_in(&ld->alias, name);
-    if (!id && name && *name) {
-        int64_t *v = pg_map_get(&ld->name, name, strlen(name));
-        if (v) id = *v;
-    }
-    return id;
-}
-
-static const char *unit_kind(const cwsh_domain *d, const char *name, size_t n)
-{
-    for (int i = 0; i < d->nunits; i++) {
-        size_t k = strlen(d->units[i].suffix);
-        if (k <= n && memcmp(name + n - k, d->units[i].suffix, k) == 0) return d->units[i].name;
-    }
-    return NULL;
+    return loadkit_market(&ld->code, &ld->alias, &ld->name, code, name);
 }
 
 /* A station by name, created when new; one another session added in the
@@ -437,9 +414,9 @@ static int64_t unit_id(cwsh_loader *ld, const char *name, char **err)
 {
     if (!name || !*name) return 0;
     size_t n = strlen(name);
-    int64_t *v = pg_map_get(&ld->unit, name, n);
+    int64_t *v = loadkit_map_get(&ld->unit, name, n);
     if (v) return *v;
-    const char *vals[2] = { name, unit_kind(ld->dom, name, n) };
+    const char *vals[2] = { name, loadkit_unit_kind(ld->dom, name, n) };
     char *e = NULL;
     if (copy_end(ld, err) != 0) return -1;
     PGresult *r = q(ld->c, "INSERT INTO unit(name, kind) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE"
@@ -451,7 +428,7 @@ static int64_t unit_id(cwsh_loader *ld, const char *name, char **err)
     }
     int64_t id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
     PQclear(r);
-    if (pg_map_put(&ld->unit, name, n, id) != 0) { *err = pg_conn_fmt("out of memory"); return -1; }
+    if (loadkit_map_put(&ld->unit, name, n, id) != 0) { *err = pg_conn_fmt("out of memory"); return -1; }
     return id;
 }
 
@@ -481,7 +458,7 @@ static int64_t l_market_add(cwsh_loader *ld, const char *code, const char *name,
         return 0;
     }
     if (!name || !*name) { *err = pg_conn_fmt("cannot add market '%s': it has no name", code); return 0; }
-    if (pg_map_get(&ld->code, code, strlen(code))) {
+    if (loadkit_map_get(&ld->code, code, strlen(code))) {
         *err = pg_conn_fmt("cannot add market '%s': the code is taken", code);
         return 0;
     }
@@ -504,9 +481,9 @@ static int64_t l_market_add(cwsh_loader *ld, const char *code, const char *name,
     put(&ld->punit, us, strlen(us));
     ld->npend++;
     size_t nn = strlen(name);
-    int64_t *same = pg_map_get(&ld->name, name, nn);
-    if (pg_map_put(&ld->code, code, strlen(code), id) != 0
-        || pg_map_put(&ld->name, name, nn, same ? -1 : id) != 0 || know_market(ld, id) != 0) {
+    int64_t *same = loadkit_map_get(&ld->name, name, nn);
+    if (loadkit_map_put(&ld->code, code, strlen(code), id) != 0
+        || loadkit_map_put(&ld->name, name, nn, same ? -1 : id) != 0 || know_market(ld, id) != 0) {
         *err = pg_conn_fmt("out of memory");
         return 0;
     }
@@ -546,10 +523,10 @@ static int add_markets(cwsh_loader *ld, char **err)
         const char *code = PQgetvalue(r, i, 0);
         size_t n = (size_t)PQgetlength(r, i, 0);
         int64_t id = strtoll(PQgetvalue(r, i, 1), NULL, 10);
-        int64_t *prov = pg_map_get(&ld->code, code, n);
+        int64_t *prov = loadkit_map_get(&ld->code, code, n);
         if (!prov || *prov <= PROVISIONAL) continue;
         ld->mreal[*prov - PROVISIONAL] = id;
-        if (know_market(ld, id) != 0 || pg_map_put(&ld->code, code, n, id) != 0) rc = -1;
+        if (know_market(ld, id) != 0 || loadkit_map_put(&ld->code, code, n, id) != 0) rc = -1;
     }
     PQclear(r);
     if (rc) { *err = pg_conn_fmt("out of memory"); return -1; }
@@ -655,26 +632,10 @@ static int l_inspection(cwsh_loader *ld, const cwsh_inspection *in, char **err)
     ld->insp_id = 0;
     int64_t n = ++ld->seq;
     const cwsh_domain *d = ld->dom;
-    int k = -1;
-    for (int i = 0; in->kind && i < d->nkinds && k < 0; i++)
-        if (!strcmp(in->kind, d->kinds[i].name)) k = i;
-    if (k < 0) {
-        char list[400] = "";
-        for (int i = 0, o = 0; i < d->nkinds && o >= 0 && (size_t)o < sizeof list; i++)
-            o += snprintf(list + o, sizeof list - (size_t)o, "%s%s", i ? ", " : "", d->kinds[i].name);
-        *err = pg_conn_fmt("unknown inspection kind '%s' (%s)", in->kind ? in->kind : "", list);
-        return -1;
-    }
-    if (!in->date || !*in->date || in->market_id <= 0
-        || !pg_map_get(&ld->known, (const char *)&in->market_id, sizeof in->market_id)) {
-        if (!in->date || !*in->date) *err = pg_conn_fmt("inspection has no date");
-        else if (in->market_id <= 0) *err = pg_conn_fmt("inspection has no market");
-        else *err = pg_conn_fmt("inspection refers to market id %lld, which does not exist",
-                                (long long)in->market_id);
-        return -1;
-    }
-    if (!pg_map_get(&ld->used, (const char *)&in->market_id, sizeof in->market_id)
-        && pg_map_put(&ld->used, (const char *)&in->market_id, sizeof in->market_id, in->market_id) != 0) {
+    int k = loadkit_inspection(d, &ld->known, in, err);
+    if (k < 0) return -1;
+    if (!loadkit_map_get(&ld->used, (const char *)&in->market_id, sizeof in->market_id)
+        && loadkit_map_put(&ld->used, (const char *)&in->market_id, sizeof in->market_id, in->market_id) != 0) {
         *err = pg_conn_fmt("out of memory");
         return -1;
     }
@@ -695,24 +656,8 @@ static int l_inspection(cwsh_loader *ld, const cwsh_inspection *in, char **err)
 static int l_result(cwsh_loader *ld, const cwsh_result *r, char **err)
 {
     if (ld->insp_id <= 0) { *err = pg_conn_fmt("item result without an inspection"); return -1; }
-    int64_t item = r->item_code ? find_in(&ld->item, r->item_code) : 0;
-    if (!item) {
-        *err = pg_conn_fmt("unknown checklist item '%s'", r->item_code ? r->item_code : "");
-        return -1;
-    }
-    if (r->result < CWSH_PASS || r->result > CWSH_NA) {
-        *err = pg_conn_fmt("item '%s': result code %d is not pass, fail or na (1, 2, 3)", r->item_code, r->result);
-        return -1;
-    }
-    if (!(r->deduction >= 0)) {
-        *err = pg_conn_fmt("item '%s': deduction %g is negative", r->item_code, r->deduction);
-        return -1;
-    }
-    if ((size_t)item >= ld->nseen || ld->seen[item] == (uint32_t)ld->insp_id) {
-        *err = pg_conn_fmt("item '%s' appears twice in one inspection", r->item_code);
-        return -1;
-    }
-    ld->seen[item] = (uint32_t)ld->insp_id;
+    int64_t item = loadkit_result(&ld->item, ld->seen, ld->nseen, (uint32_t)ld->insp_id, r, err);
+    if (!item) return -1;
     buf *b = &ld->res;
     num(b, 0, (long long)ld->insp_id, 1, 0);
     num(b, 0, (long long)item, 1, 0);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sqlite_load.h"
-#include "sqlite_map.h"
+#include "loadkit.h"
 
 /* Item results wait here, then go in with one multi-row INSERT: one
  * statement run per BATCH rows instead of one per row nearly halves the
@@ -35,8 +35,8 @@ struct cwsh_loader {
     int cache_size;             /* the connection's, restored at the end (0: unknown) */
     int64_t import_id;
     int64_t insp_id;            /* the inspection last added */
-    sqlite_map code, name, alias, unit, item;
-    sqlite_map known;           /* market ids (8-byte keys) */
+    loadkit_map code, name, alias, unit, item;
+    loadkit_map known;           /* market ids (8-byte keys) */
     pending pend[BATCH];        /* results not yet written, of one or more inspections */
     int npend;
     char *arena;                /* copies of their notes */
@@ -141,12 +141,12 @@ static void loader_free(cwsh_loader *ld)
     sqlite3_finalize(ld->ins_row);
     free(ld->arena);
     free(ld->seen);
-    sqlite_map_free(&ld->code);
-    sqlite_map_free(&ld->name);
-    sqlite_map_free(&ld->alias);
-    sqlite_map_free(&ld->unit);
-    sqlite_map_free(&ld->item);
-    sqlite_map_free(&ld->known);
+    loadkit_map_free(&ld->code);
+    loadkit_map_free(&ld->name);
+    loadkit_map_free(&ld->alias);
+    loadkit_map_free(&ld->unit);
+    loadkit_map_free(&ld->item);
+    loadkit_map_free(&ld->known);
     free(ld);
 }
 
@@ -181,7 +181,7 @@ static int step(sqlite3_stmt *st)
 
 /* Read `sql` (key text, id) rows into `m`.  For names, a key that two rows
  * share maps to -1: ambiguous, so never guessed. */
-static int read_keys(sqlite_conn *c, const char *sql, sqlite_map *m, int mark_dups, char **err)
+static int read_keys(sqlite_conn *c, const char *sql, loadkit_map *m, int mark_dups, char **err)
 {
     sqlite3_stmt *st;
     if (prepare(c, sql, &st, err) != 0) return -1;
@@ -191,8 +191,8 @@ static int read_keys(sqlite_conn *c, const char *sql, sqlite_map *m, int mark_du
         if (!k) continue;
         size_t n = (size_t)sqlite3_column_bytes(st, 0);
         int64_t id = sqlite3_column_int64(st, 1);
-        int64_t *old = mark_dups ? sqlite_map_get(m, k, n) : NULL;
-        if (sqlite_map_put(m, k, n, old && *old != id ? -1 : id) != 0) {
+        int64_t *old = mark_dups ? loadkit_map_get(m, k, n) : NULL;
+        if (loadkit_map_put(m, k, n, old && *old != id ? -1 : id) != 0) {
             sqlite3_finalize(st);
             *err = sqlite_conn_fmt("out of memory reading keys");
             return -1;
@@ -207,7 +207,7 @@ static int read_keys(sqlite_conn *c, const char *sql, sqlite_map *m, int mark_du
 
 static int know_market(cwsh_loader *ld, int64_t id)
 {
-    return sqlite_map_put(&ld->known, (const char *)&id, sizeof id, 1);
+    return loadkit_map_put(&ld->known, (const char *)&id, sizeof id, 1);
 }
 
 /* Every market id into `known`, so inspection() can check its market
@@ -385,36 +385,9 @@ fail:
     return -1;
 }
 
-static int64_t find_in(const sqlite_map *m, const char *k)
-{
-    if (!k || !*k) return 0;
-    int64_t *v = sqlite_map_get(m, k, strlen(k));
-    return v && *v > 0 ? *v : 0;
-}
-
-/* -1 when the name belongs to several markets: the sheet must give the
- * code, and guessing one would put inspections on the wrong market. */
 static int64_t l_market_find(cwsh_loader *ld, const char *code, const char *name)
 {
-    int64_t id = find_in(&ld->code, code);
-    if (!id) id = find_in(&ld->alias, code);
-    if (!id) id = find_in(&ld->alias, name);
-    if (!id && name && *name) {
-        int64_t *v = sqlite_map_get(&ld->name, name, strlen(name));
-        if (v) id = *v;
-    }
-    return id;
-}
-
-/* The kind of a new station: the first unit kind whose suffix ends its
- * name (the vocabulary's last one has none). */
-static const char *unit_kind(const cwsh_domain *d, const char *name, size_t n)
-{
-    for (int i = 0; i < d->nunits; i++) {
-        size_t k = strlen(d->units[i].suffix);
-        if (k <= n && memcmp(name + n - k, d->units[i].suffix, k) == 0) return d->units[i].name;
-    }
-    return NULL;
+    return loadkit_market(&ld->code, &ld->alias, &ld->name, code, name);
 }
 
 /* A station by name, created (of its unit kind) when new. */
@@ -422,9 +395,9 @@ static int64_t unit_id(cwsh_loader *ld, const char *name, char **err)
 {
     if (!name || !*name) return 0;
     size_t n = strlen(name);
-    int64_t *v = sqlite_map_get(&ld->unit, name, n);
+    int64_t *v = loadkit_map_get(&ld->unit, name, n);
     if (v) return *v;
-    const char *kind = unit_kind(ld->dom, name, n);
+    const char *kind = loadkit_unit_kind(ld->dom, name, n);
     sqlite3_bind_text(ld->ins_unit, 1, name, (int)n, SQLITE_STATIC);
     if (kind) sqlite3_bind_text(ld->ins_unit, 2, kind, -1, SQLITE_STATIC);
     else sqlite3_bind_null(ld->ins_unit, 2);
@@ -433,7 +406,7 @@ static int64_t unit_id(cwsh_loader *ld, const char *name, char **err)
         return -1;
     }
     int64_t id = sqlite3_last_insert_rowid(ld->c->db);
-    if (sqlite_map_put(&ld->unit, name, n, id) != 0) {
+    if (loadkit_map_put(&ld->unit, name, n, id) != 0) {
         *err = sqlite_conn_fmt("out of memory");
         return -1;
     }
@@ -452,7 +425,7 @@ static int64_t l_market_add(cwsh_loader *ld, const char *code, const char *name,
         *err = sqlite_conn_fmt("cannot add market '%s': it has no name", code);
         return 0;
     }
-    if (sqlite_map_get(&ld->code, code, strlen(code))) {
+    if (loadkit_map_get(&ld->code, code, strlen(code))) {
         *err = sqlite_conn_fmt("cannot add market '%s': the code is taken", code);
         return 0;
     }
@@ -469,9 +442,9 @@ static int64_t l_market_add(cwsh_loader *ld, const char *code, const char *name,
     }
     int64_t id = sqlite3_last_insert_rowid(ld->c->db);
     size_t nn = strlen(name);
-    int64_t *same = sqlite_map_get(&ld->name, name, nn);
-    if (sqlite_map_put(&ld->code, code, strlen(code), id) != 0
-        || sqlite_map_put(&ld->name, name, nn, same ? -1 : id) != 0 || know_market(ld, id) != 0) {
+    int64_t *same = loadkit_map_get(&ld->name, name, nn);
+    if (loadkit_map_put(&ld->code, code, strlen(code), id) != 0
+        || loadkit_map_put(&ld->name, name, nn, same ? -1 : id) != 0 || know_market(ld, id) != 0) {
         *err = sqlite_conn_fmt("out of memory");
         return 0;
     }
@@ -483,23 +456,8 @@ static int l_inspection(cwsh_loader *ld, const cwsh_inspection *in, char **err)
     ld->insp_id = 0;
     ld->seq++;
     const cwsh_domain *d = ld->dom;
-    int k = -1;
-    for (int i = 0; in->kind && i < d->nkinds && k < 0; i++)
-        if (!strcmp(in->kind, d->kinds[i].name)) k = i;
-    if (k < 0) {
-        char list[400] = "";
-        for (int i = 0, o = 0; i < d->nkinds && o >= 0 && (size_t)o < sizeof list; i++)
-            o += snprintf(list + o, sizeof list - (size_t)o, "%s%s", i ? ", " : "", d->kinds[i].name);
-        *err = sqlite_conn_fmt("unknown inspection kind '%s' (%s)", in->kind ? in->kind : "", list);
-        return -1;
-    }
-    if (!in->date || !*in->date) { *err = sqlite_conn_fmt("inspection has no date"); return -1; }
-    if (in->market_id <= 0) { *err = sqlite_conn_fmt("inspection has no market"); return -1; }
-    if (!sqlite_map_get(&ld->known, (const char *)&in->market_id, sizeof in->market_id)) {
-        *err = sqlite_conn_fmt("inspection refers to market id %lld, which does not exist",
-                               (long long)in->market_id);
-        return -1;
-    }
+    int k = loadkit_inspection(d, &ld->known, in, err);
+    if (k < 0) return -1;
     sqlite3_stmt *st = ld->ins_insp;
     bind_text(st, 1, in->ext_id);
     sqlite3_bind_text(st, 2, in->date, -1, SQLITE_STATIC);
@@ -521,25 +479,8 @@ static int l_inspection(cwsh_loader *ld, const cwsh_inspection *in, char **err)
 static int l_result(cwsh_loader *ld, const cwsh_result *r, char **err)
 {
     if (!ld->insp_id) { *err = sqlite_conn_fmt("item result without an inspection"); return -1; }
-    int64_t item = r->item_code ? find_in(&ld->item, r->item_code) : 0;
-    if (!item) {
-        *err = sqlite_conn_fmt("unknown checklist item '%s'", r->item_code ? r->item_code : "");
-        return -1;
-    }
-    if (r->result < CWSH_PASS || r->result > CWSH_NA) {
-        *err = sqlite_conn_fmt("item '%s': result code %d is not pass, fail or na (1, 2, 3)",
-                               r->item_code, r->result);
-        return -1;
-    }
-    if (!(r->deduction >= 0)) {
-        *err = sqlite_conn_fmt("item '%s': deduction %g is negative", r->item_code, r->deduction);
-        return -1;
-    }
-    /* checked here, so a batch cannot fail on the primary key */
-    if ((size_t)item >= ld->nseen || ld->seen[item] == ld->seq) {
-        *err = sqlite_conn_fmt("item '%s' appears twice in one inspection", r->item_code);
-        return -1;
-    }
+    int64_t item = loadkit_result(&ld->item, ld->seen, ld->nseen, ld->seq, r, err);
+    if (!item) return -1;
     if (ld->npend == BATCH && flush(ld, err) != 0) return -1;
     pending *p = &ld->pend[ld->npend];
     p->insp = ld->insp_id;
@@ -561,7 +502,6 @@ static int l_result(cwsh_loader *ld, const cwsh_result *r, char **err)
         p->note = ld->alen + 1;
         ld->alen += n;
     }
-    ld->seen[item] = ld->seq;
     ld->npend++;
     return 0;
 }
