@@ -113,6 +113,13 @@ function M.date_shift(col, modifier) return ("date(%s, %s)"):format(col, modifie
 -- Fresh statistics of tables just filled, for a planner that needs them:
 -- SQLite plans these joins by their keys, so nothing.
 function M.refresh_stats(...) end
+-- The ids of a table an insert gives explicitly (the ledger numbers an
+-- import's findings before writing them): the highest id in use, taken
+-- in the caller's write transaction, and after the insert, the ids it
+-- used up to `last`.  SQLite's next rowid is the highest plus one, so
+-- nothing to tell it.
+function M.ids_start(tbl) return db.one(("SELECT coalesce(max(id), 0) AS m FROM %s"):format(tbl)).m end
+function M.ids_used(tbl, last) end
 
 -- The rule tables the scoring query joins: connection-local TEMP tables,
 -- filled when `key` (rules and item ids) changes or they are gone (a

@@ -92,11 +92,13 @@ CREATE TEMP TABLE IF NOT EXISTS ledger_market(market_id INTEGER PRIMARY KEY, cha
 CREATE TEMP TABLE IF NOT EXISTS ledger_pick(market_id INTEGER, which TEXT, ord INTEGER, name TEXT, PRIMARY KEY(market_id, which, ord));
 CREATE TEMP TABLE IF NOT EXISTS ledger_relink(id INTEGER PRIMARY KEY, iid INTEGER, old_import INTEGER, status TEXT);
 CREATE TEMP TABLE IF NOT EXISTS ledger_recheck(id INTEGER PRIMARY KEY, status TEXT, iid INTEGER, date TEXT, kind TEXT, inspector TEXT, to_status TEXT);
+CREATE TEMP TABLE IF NOT EXISTS ledger_new(id INTEGER PRIMARY KEY, iid INTEGER, item_id INTEGER, market_id INTEGER, found TEXT, rc INTEGER);
+CREATE INDEX IF NOT EXISTS ledger_new_key ON ledger_new(market_id, item_id, found);
 CREATE TEMP TABLE IF NOT EXISTS ledger_depth(id INTEGER PRIMARY KEY, depth INTEGER);
 CREATE TEMP TABLE IF NOT EXISTS ledger_prev(id INTEGER PRIMARY KEY, pid INTEGER);
 DELETE FROM ledger_item; DELETE FROM ledger_due; DELETE FROM ledger_sheet; DELETE FROM ledger_market;
 DELETE FROM ledger_pick; DELETE FROM ledger_relink; DELETE FROM ledger_recheck; DELETE FROM ledger_depth;
-DELETE FROM ledger_prev;]]
+DELETE FROM ledger_prev; DELETE FROM ledger_new;]]
 
 -- Open import n's findings.  p = { at, kinds (that open findings),
 -- recheck_kinds, closes (kinds whose recheck closes), window (days),
@@ -115,13 +117,39 @@ function L.bounded_cache(fn, ...)
   local cache = db.one("PRAGMA cache_size")
   local was
   for _, v in pairs(cache or {}) do was = v end
+  local tcache = db.one("PRAGMA temp.cache_size")
+  local twas
+  for _, v in pairs(tcache or {}) do twas = v end
+  -- the TEMP tables' cache too (2 MiB by default: an import's new
+  -- findings spilled to the temporary file)
   db.exec("PRAGMA cache_size = -16384")
+  db.exec("PRAGMA temp.cache_size = -16384")
   local ok, a, b, c, d = pcall(fn, ...)
   if was then db.exec(("PRAGMA cache_size = %d"):format(was)) end
+  if twas then db.exec(("PRAGMA temp.cache_size = %d"):format(twas)) end
   if not ok then error(a, 0) end
   return a, b, c, d
 end
 
+-- The first inspection of import :n after the finding's date (columns
+-- %s.market_id, .item_id, .found given as the three names) of a recheck
+-- kind that passes the item: one probe of inspection(market_id, date).
+local function recheck_probe(market, item, found, rk)
+  return ([[(SELECT i2.id FROM inspection i2
+          JOIN result r2 ON r2.inspection_id = i2.id AND r2.item_id = %s
+          JOIN result_word w2 ON w2.word = r2.result AND w2.outcome = 'pass'
+         WHERE i2.market_id = %s AND i2.date > %s AND i2.import_id = :n AND r2.deduction = 0
+           AND i2.kind IN (%s)
+         ORDER BY i2.date, i2.id LIMIT 1)]]):format(item, market, found, rk)
+end
+
+-- Each new finding is written once, with what it ends this import with:
+-- its id (the next ids, in the order date, inspection, item code), the
+-- earlier finding it recurs and the count, and the recheck by a later
+-- inspection of the same import (立项 → 待复查, or 已销号), all found
+-- first for the import's lost items in a narrow TEMP table (ledger_new).
+-- Rewriting the new rows with UPDATEs cost more than writing them (every
+-- UPDATE of finding rewrites the row and its indexes).
 open_import = function(n, p)
   db.exec(TEMP)
   for _, x in ipairs(p.items) do
@@ -141,21 +169,24 @@ open_import = function(n, p)
   -- a server plans the joins below from statistics, which fresh rows lack
   local stats = dialect().refresh_stats
   stats("ledger_item", "ledger_due", "ledger_sheet", "ledger_market", "ledger_pick")
-  local maxid = db.one("SELECT coalesce(max(id), 0) AS m FROM finding").m
+  local maxid = dialect().ids_start("finding")
   args.maxid = maxid
   args.window = ("-%d days"):format(p.window)
 
   -- a re-import (--replace): the findings of the import it replaced (an
   -- import that is gone; the load deletes its inspections with foreign
   -- keys off, so their inspection_id may even name a reused id) that the
-  -- new rows lose again are relinked to them, with their history
+  -- new rows lose again are relinked to them, with their history.  (The
+  -- imports that are gone are found from the index on finding(import_id),
+  -- not by reading every finding.)
   db.exec(([[INSERT INTO ledger_relink(id, iid, old_import, status)
     SELECT f.id, (SELECT i.id FROM inspection i JOIN result r ON r.inspection_id = i.id AND r.item_id = f.item_id
         LEFT JOIN result_word w ON w.word = r.result
        WHERE i.import_id = :n AND i.market_id = f.market_id AND i.date = f.found AND i.kind IS NOT DISTINCT FROM f.kind
          AND i.inspector IS NOT DISTINCT FROM f.inspector AND %s LIMIT 1), f.import_id, f.status
-      FROM finding f WHERE f.import_id IS NOT NULL AND f.status <> '已撤销'
-       AND f.import_id NOT IN (SELECT id FROM import)]]):format(LOST), args)
+      FROM finding f WHERE f.import_id IN (SELECT DISTINCT g.import_id FROM finding g WHERE g.import_id IS NOT NULL
+          AND g.import_id NOT IN (SELECT id FROM import))
+       AND f.status <> '已撤销']]):format(LOST), args)
   db.exec([[INSERT INTO finding_event(finding_id, at, action, from_status, to_status, note, inspection_id)
     SELECT id, :at, '重新导入', status, status, '导入 #' || :n || ' 替换了导入 #' || old_import, iid
       FROM ledger_relink WHERE iid IS NOT NULL ORDER BY id]], args)
@@ -168,43 +199,52 @@ open_import = function(n, p)
   local withdrawn = db.exec([[UPDATE finding SET status = '已撤销', inspection_id = NULL FROM ledger_relink l
     WHERE finding.id = l.id AND l.iid IS NULL AND finding.id IN (SELECT id FROM ledger_relink)]], args)
 
+  -- rechecks of the earlier findings: per open finding of the import's
+  -- markets, its first passing inspection in the import (one probe of
+  -- inspection(market_id, date) each; a join of every pass with every
+  -- earlier finding grew with their product)
+  db.exec(([[INSERT INTO ledger_recheck(id, status, iid, date, kind, inspector, to_status)
+    SELECT f.id, f.status, i.id, i.date, i.kind, i.inspector,
+           CASE WHEN i.kind IN (%s) THEN '已销号' ELSE '待复查' END FROM finding f
+      JOIN inspection i ON i.id = %s
+     WHERE f.status IN ('立项', '整改中', '复查未通过', '长期整改', '待复查') AND f.item_id IS NOT NULL
+       AND f.market_id IN (SELECT market_id FROM ledger_market)
+       AND (f.status <> '待复查' OR i.kind IN (%s))   -- rechecked already, unless this one closes it
+       ]]):format(ck, recheck_probe("f.market_id", "f.item_id", "f.found", rk), ck), args)
+  stats("ledger_recheck")
+
   -- every lost item of an inspection of the opening kinds that has no
-  -- finding yet (a relinked one has)
-  local opened = db.exec(([[INSERT INTO finding(source, inspection_id, import_id, market_id, item_id, found, kind,
-      inspector, description, deduction, severity, deadline, status, chain, accountable, assigned, recurrence, created_at)
-    SELECT i.kind, i.id, :n, i.market_id, r.item_id, i.date, i.kind, i.inspector, coalesce(r.note, it.title),
-      r.deduction, li.severity, coalesce(ls.due, ld.due), '立项', lm.chain, pa.name, ps.name, 0, :at
+  -- finding yet (a relinked one has; so has every one when the import's
+  -- findings were opened before: `ledger sync`), with its id and recheck
+  local again = db.one("SELECT count(*) AS c FROM (SELECT 1 FROM finding WHERE import_id = :n LIMIT 1) AS x", args).c > 0
+  db.exec(([[INSERT INTO ledger_new(id, iid, item_id, market_id, found, rc)
+    SELECT :maxid + row_number() OVER (ORDER BY i.date, i.id, it.code), i.id, r.item_id, i.market_id, i.date, %s
       FROM inspection i JOIN result r ON r.inspection_id = i.id JOIN item it ON it.id = r.item_id
       LEFT JOIN result_word w ON w.word = r.result
       JOIN ledger_item li ON li.item_id = r.item_id
-      LEFT JOIN ledger_due ld ON ld.found = i.date AND ld.days = li.days
-      LEFT JOIN ledger_sheet ls ON ls.found = i.date AND ls.text = i.deadline
-      LEFT JOIN ledger_market lm ON lm.market_id = i.market_id
-      LEFT JOIN ledger_pick pa ON pa.market_id = i.market_id AND pa.which = 'a' AND pa.ord = li.acc
-      LEFT JOIN ledger_pick ps ON ps.market_id = i.market_id AND ps.which = 's' AND ps.ord = li.asg
-     WHERE i.import_id = :n AND i.kind IN (%s) AND %s
-       AND NOT EXISTS (SELECT 1 FROM finding f WHERE f.inspection_id = i.id AND f.item_id = r.item_id
-                       AND f.import_id = :n)
-     ORDER BY i.date, i.id, it.code]]):format(ks, LOST), args)
-  stats("finding")
-  db.exec([[INSERT INTO finding_event(finding_id, at, by, action, to_status, note, deadline, inspection_id)
-    SELECT id, :at, inspector, '立项', '立项', '导入 #' || :n, deadline, inspection_id FROM finding
-     WHERE id > :maxid ORDER BY id]], args)
+     WHERE i.import_id = :n AND i.kind IN (%s) AND %s %s]]):format(
+    recheck_probe("i.market_id", "r.item_id", "i.date", rk), ks, LOST,
+    again and [[AND NOT EXISTS (SELECT 1 FROM finding f WHERE f.inspection_id = i.id AND f.item_id = r.item_id
+                       AND f.import_id = :n)]] or ""), args)
+  stats("ledger_new")
 
   -- recurrence: the latest earlier finding of the same market and item
-  -- within the window, and the count along that chain (the earlier one's
-  -- count + 1)
-  -- (found in a TEMP table first: an UPDATE of every new row would rewrite
-  -- them all, most to NULL)
+  -- within the window, an earlier one of the ledger or a new one, and the
+  -- count along that chain (the earlier one's count + 1)
+  local within = dialect().date_shift("x.found", ":window")
   db.exec(([[INSERT INTO ledger_prev(id, pid)
-    SELECT id, pid FROM (SELECT f.id, (SELECT p.id FROM finding p WHERE p.market_id = f.market_id
-        AND p.item_id = f.item_id AND p.found < f.found AND p.found >= %s
-        AND p.status <> '已撤销' ORDER BY p.found DESC, p.id DESC LIMIT 1) AS pid
-      FROM finding f WHERE f.id > :maxid AND f.item_id IS NOT NULL) AS x WHERE pid IS NOT NULL]]):format(
-    dialect().date_shift("f.found", ":window")), args)
+    SELECT id, CASE WHEN pn IS NULL THEN po WHEN po IS NULL THEN pn
+                    WHEN (SELECT found FROM finding WHERE id = po) > (SELECT found FROM ledger_new WHERE id = pn) THEN po
+                    ELSE pn END
+      FROM (SELECT x.id,
+          (SELECT p.id FROM finding p WHERE p.market_id = x.market_id AND p.item_id = x.item_id
+              AND p.found < x.found AND p.found >= %s AND p.status <> '已撤销'
+            ORDER BY p.found DESC, p.id DESC LIMIT 1) AS po,
+          (SELECT q.id FROM ledger_new q WHERE q.market_id = x.market_id AND q.item_id = x.item_id
+              AND q.found < x.found AND q.found >= %s
+            ORDER BY q.found DESC, q.id DESC LIMIT 1) AS pn
+        FROM ledger_new x) AS y WHERE po IS NOT NULL OR pn IS NOT NULL]]):format(within, within), args)
   stats("ledger_prev")
-  db.exec([[UPDATE finding SET recurs_id = l.pid FROM ledger_prev l
-    WHERE finding.id = l.id AND finding.id IN (SELECT id FROM ledger_prev)]])
   db.exec([[INSERT INTO ledger_depth(id, depth)
     WITH RECURSIVE c(id, depth) AS (
       SELECT l.id, p.recurrence + 1 FROM ledger_prev l JOIN finding p ON p.id = l.pid WHERE l.pid <= :maxid
@@ -214,34 +254,48 @@ open_import = function(n, p)
       SELECT l.id, c.depth + 1 FROM c JOIN ledger_prev l ON l.pid = c.id)
     SELECT id, depth FROM c]], args)
   stats("ledger_depth")
-  db.exec([[UPDATE finding SET recurrence = d.depth FROM ledger_depth d
-    WHERE finding.id = d.id AND finding.id IN (SELECT id FROM ledger_depth)]])
 
-  -- rechecks: per open finding of the import's markets, its first
-  -- passing inspection in the import (one probe of inspection(market_id,
-  -- date) each; a join of every pass with every earlier finding grew with
-  -- their product)
-  db.exec(([[INSERT INTO ledger_recheck(id, status, iid, date, kind, inspector, to_status)
-    SELECT f.id, f.status, i.id, i.date, i.kind, i.inspector,
-           CASE WHEN i.kind IN (%s) THEN '已销号' ELSE '待复查' END FROM finding f
-      JOIN inspection i ON i.id = (SELECT i2.id FROM inspection i2
-          JOIN result r ON r.inspection_id = i2.id AND r.item_id = f.item_id
-          JOIN result_word w ON w.word = r.result AND w.outcome = 'pass'
-         WHERE i2.market_id = f.market_id AND i2.date > f.found AND i2.import_id = :n AND r.deduction = 0
-           AND i2.kind IN (%s)
-         ORDER BY i2.date, i2.id LIMIT 1)
-     WHERE f.status IN ('立项', '整改中', '复查未通过', '长期整改', '待复查') AND f.item_id IS NOT NULL
-       AND f.market_id IN (SELECT market_id FROM inspection WHERE import_id = :n)
-       AND (f.status <> '待复查' OR i.kind IN (%s))   -- rechecked already, unless this one closes it
-       ]]):format(ck, rk, ck), args)
-  stats("ledger_recheck")
-  db.exec([[INSERT INTO finding_event(finding_id, at, by, action, from_status, to_status, note, inspection_id)
-    SELECT id, :at, inspector, '复查', status, to_status, date || ' ' || kind || ' 该项合格', iid
-      FROM ledger_recheck ORDER BY date, iid, id]], args)
+  local opened = db.exec(([[INSERT INTO finding(id, source, inspection_id, import_id, market_id, item_id, found, kind,
+      inspector, description, deduction, severity, deadline, status, chain, accountable, assigned, recurs_id,
+      recurrence, fixed, closed, created_at)
+    SELECT x.id, i.kind, i.id, :n, i.market_id, r.item_id, i.date, i.kind, i.inspector, coalesce(r.note, it.title),
+      r.deduction, li.severity, coalesce(ls.due, ld.due),
+      CASE WHEN ri.id IS NULL THEN '立项' WHEN ri.kind IN (%s) THEN '已销号' ELSE '待复查' END,
+      lm.chain, pa.name, ps.name, lp.pid, coalesce(d.depth, 0), ri.date,
+      CASE WHEN ri.kind IN (%s) THEN ri.date END, :at
+      FROM ledger_new x JOIN inspection i ON i.id = x.iid
+      JOIN result r ON r.inspection_id = x.iid AND r.item_id = x.item_id JOIN item it ON it.id = x.item_id
+      JOIN ledger_item li ON li.item_id = x.item_id
+      LEFT JOIN ledger_due ld ON ld.found = i.date AND ld.days = li.days
+      LEFT JOIN ledger_sheet ls ON ls.found = i.date AND ls.text = i.deadline
+      LEFT JOIN ledger_market lm ON lm.market_id = i.market_id
+      LEFT JOIN ledger_pick pa ON pa.market_id = i.market_id AND pa.which = 'a' AND pa.ord = li.acc
+      LEFT JOIN ledger_pick ps ON ps.market_id = i.market_id AND ps.which = 's' AND ps.ord = li.asg
+      LEFT JOIN inspection ri ON ri.id = x.rc
+      LEFT JOIN ledger_prev lp ON lp.id = x.id
+      LEFT JOIN ledger_depth d ON d.id = x.id
+     ORDER BY x.id]]):format(ck, ck), args)
+  dialect().ids_used("finding", maxid + opened)
+  stats("finding")
+  db.exec([[INSERT INTO finding_event(finding_id, at, by, action, to_status, note, deadline, inspection_id)
+    SELECT id, :at, inspector, '立项', '立项', '导入 #' || :n, deadline, inspection_id FROM finding
+     WHERE id > :maxid ORDER BY id]], args)
+
+  -- the rechecks' audit rows, the earlier findings' and the new ones', in
+  -- the order of the rechecking inspections
+  db.exec(([[INSERT INTO finding_event(finding_id, at, by, action, from_status, to_status, note, inspection_id)
+    SELECT id, :at, inspector, '复查', status, to_status, date || ' ' || kind || ' 该项合格', iid FROM (
+      SELECT id, status, iid, date, kind, inspector, to_status FROM ledger_recheck
+      UNION ALL
+      SELECT x.id, '立项', ri.id, ri.date, ri.kind, ri.inspector,
+             CASE WHEN ri.kind IN (%s) THEN '已销号' ELSE '待复查' END
+        FROM ledger_new x JOIN inspection ri ON ri.id = x.rc) AS e
+     ORDER BY date, iid, id]]):format(ck), args)
   local rechecked = db.exec([[UPDATE finding SET status = l.to_status,
       fixed = CASE WHEN l.status = '待复查' THEN finding.fixed ELSE l.date END,
       closed = CASE WHEN l.to_status = '已销号' THEN l.date ELSE finding.closed END
     FROM ledger_recheck l WHERE finding.id = l.id AND finding.id IN (SELECT id FROM ledger_recheck)]])
+  rechecked = rechecked + db.one("SELECT count(*) AS c FROM ledger_new WHERE rc IS NOT NULL").c
   return opened, relinked, withdrawn, rechecked
 end
 
