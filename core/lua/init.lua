@@ -219,6 +219,16 @@ do
     -- them on undo; ledger.lua loads at the first event, not at start-up
     events.on("import", function(e) require("ledger").import_handler(e) end)
     events.on("undo", function(e) require("ledger").undo_handler(e) end)
+    -- an import the last process stopped after (killed between the
+    -- import's commit and its findings) gets them now; one small query
+    -- when none is owed
+    if db then
+      local ok2, owed = pcall(db.one, "SELECT count(*) AS n FROM ledger_pending")
+      if ok2 and owed and owed.n > 0 then
+        local ok3, err = pcall(function() require("ledger").open_pending() end)
+        if not ok3 then cwsh.notice("ledger: " .. tostring(err)) end
+      end
+    end
   else
     cwsh.notice(tostring(events))
   end

@@ -149,6 +149,7 @@ function M.on_import(e)
   table.sort(p.closes)
   local counts
   s.tx(function()
+    s.pending_done(e.id)     -- in the same transaction as the findings
     local days = {}
     local ids = {}
     for code, id in pairs(s.item_ids()) do ids[#ids + 1] = { code = code, id = id } end
@@ -406,6 +407,31 @@ function M.import_handler(e)
     cwsh.notice(("ledger: import #%d: withdrew %d finding%s of the import it replaced that it no longer lists (已撤销)")
       :format(e.id, withdrawn, withdrawn == 1 and "" or "s"))
   end
+end
+
+-- The imports still owed their findings (the process stopped between an
+-- import's commit and its findings, which the import's own transaction
+-- recorded in ledger_pending): opened now, at start-up (init.lua), each
+-- in one transaction that first takes the import's pending row, so two
+-- processes starting at once open them once.  Returns how many imports.
+function M.open_pending()
+  if not supported() then return 0 end
+  local s = store()
+  local done = 0
+  for _, id in ipairs(s.pending_imports()) do
+    local c
+    s.tx(function()
+      if s.pending_done(id) and s.import_by_id(id) then
+        c = calendar.quietly(function() return { M.on_import({ id = id }) } end)
+      end
+    end)
+    if c then
+      done = done + 1
+      cwsh.notice(("ledger: import #%d was left without its findings (cwsh stopped after the import): opened %d now")
+        :format(id, c[1]))
+    end
+  end
+  return done
 end
 
 -- `imports undo` says what it removed; the findings it withdrew show in

@@ -299,6 +299,24 @@ open_import = function(n, p)
   return opened, relinked, withdrawn, rechecked
 end
 
+-- The imports whose findings are owed (ledger_pending, schema version 12:
+-- a trigger adds the row in the import's own transaction), by id; {}
+-- on a database without the table.
+function L.pending_imports()
+  local out = {}
+  pcall(function()
+    for r in db.query("SELECT import_id FROM ledger_pending ORDER BY import_id") do out[#out + 1] = r.import_id end
+  end)
+  return out
+end
+
+-- Import n's findings are opened (in the transaction that opens them):
+-- whether it was still owed them.
+function L.pending_done(n)
+  local ok, c = pcall(db.exec, "DELETE FROM ledger_pending WHERE import_id = ?", n)
+  return ok and c > 0
+end
+
 -- The market's responsibility chain as the data holds it: { [link] =
 -- name } for the links of ledger_rules.LINKS (names joined with 、 when
 -- several people hold one), and { unit_id }.

@@ -340,7 +340,12 @@ static int add_import(cwsh_loader *ld, const cwsh_import_info *info, char **err)
                     4, v, err);
     if (!r) return -1;
     ld->import_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    /* owed its findings from this transaction on (sqlite_load.c) */
+    const char *id[1] = { PQgetvalue(r, 0, 0) };
+    PGresult *p = q(ld->c, "INSERT INTO ledger_pending(import_id) VALUES ($1)", 1, id, err);
     PQclear(r);
+    if (!p) return -1;
+    PQclear(p);
     return 0;
 }
 

@@ -344,9 +344,18 @@ static const char m11_ledger[] =
     "CREATE TRIGGER report_event_kept BEFORE DELETE ON report_event\n"
     "  FOR EACH ROW EXECUTE FUNCTION cwsh_refuse('the reports'' audit trail is never deleted');\n";
 
+/* Version 12 (m12_ledger_import): ledger_pending, written by the load
+ * (pg_load.c) in the import's transaction; finding's indexes. */
+static const char m12_ledger_import[] =
+    "DROP INDEX IF EXISTS finding_recurs;\n"
+    "DROP INDEX IF EXISTS finding_status;\n"
+    "CREATE INDEX IF NOT EXISTS finding_status ON finding(status, market_id, deadline);\n"
+    "CREATE TABLE IF NOT EXISTS ledger_pending(\n"
+    "  import_id BIGINT PRIMARY KEY);\n";
+
 static const char *const migrations[] = { m1_tables, m2_views, m3_deadline, m4_vocabulary, m5_target_status,
                                           m6_unit_mark, m7_plan, m8_target_progress, m9_meeting,
-                                          m10_upgrades_assessment, m11_ledger };
+                                          m10_upgrades_assessment, m11_ledger, m12_ledger_import };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 /* The advisory lock's key: "cwsh" in ASCII, so other users of advisory

@@ -274,6 +274,16 @@ static int add_import(cwsh_loader *ld, const cwsh_import_info *info, char **err)
     sqlite3_finalize(st);
     if (rc) { *err = sqlite_conn_error(ld->c, q); return -1; }
     ld->import_id = sqlite3_last_insert_rowid(ld->c->db);
+    /* the import event is owed from this transaction on: the ledger
+     * deletes the row when it has opened the import's findings, and a
+     * process killed before that leaves it for the next start (schema
+     * version 12, ledger_pending) */
+    static const char pq[] = "INSERT INTO ledger_pending(import_id) VALUES (?)";
+    if (prepare(ld->c, pq, &st, err) != 0) return -1;
+    sqlite3_bind_int64(st, 1, ld->import_id);
+    rc = step(st);
+    sqlite3_finalize(st);
+    if (rc) { *err = sqlite_conn_error(ld->c, pq); return -1; }
     return 0;
 }
 

@@ -82,6 +82,8 @@
  * Version 11: the problem ledger (台账): finding, its audit trail
  * finding_event, finding_milestone, and the public reports (群众举报)
  * report with report_event (see m11_ledger).
+ * Version 12: ledger_pending, an import's findings owed, and finding's
+ * indexes for the ledger's import path and lists (see m12_ledger_import).
  *
  * To change the schema, append a migration; never edit a released one.
  */
@@ -521,9 +523,34 @@ static const char m11_ledger[] =
     "CREATE TRIGGER IF NOT EXISTS report_event_kept BEFORE DELETE ON report_event\n"
     "  BEGIN SELECT RAISE(ABORT, 'the reports'' audit trail is never deleted'); END;\n";
 
+/* Version 12: the ledger's import path (core/lua/store_sqlite_ledger.lua).
+ *
+ *   ledger_pending  an import whose findings are not opened yet: the
+ *                   load adds its row in the import's own transaction
+ *                   (sqlite_load.c), and the ledger deletes it in the
+ *                   transaction that opens the findings, so an import
+ *                   the process is killed after (the import event runs
+ *                   after the commit) is still owed its findings, which
+ *                   the next cwsh opens at start-up (ledger.lua,
+ *                   open_pending).  Rows put into import by SQL owe
+ *                   nothing.
+ *
+ * and two indexes of finding: finding_recurs goes (no query looks a
+ * finding up by the one it recurs, and a finding is never deleted, so
+ * the foreign key never asks either); finding_status becomes (status,
+ * market_id, deadline): the open findings of the markets an import
+ * rechecks, the open ledger by station and the overdue list by status
+ * and deadline are each read from it. */
+static const char m12_ledger_import[] =
+    "DROP INDEX IF EXISTS finding_recurs;\n"
+    "DROP INDEX IF EXISTS finding_status;\n"
+    "CREATE INDEX IF NOT EXISTS finding_status ON finding(status, market_id, deadline);\n"
+    "CREATE TABLE IF NOT EXISTS ledger_pending(\n"
+    "  import_id INTEGER PRIMARY KEY);\n";
+
 static const char *const migrations[] = { m1_tables, m2_views, m3_deadline, m4_vocabulary, m5_target_status,
                                           m6_unit_mark, m7_plan, m8_target_progress, m9_meeting,
-                                          m10_upgrades_assessment, m11_ledger };
+                                          m10_upgrades_assessment, m11_ledger, m12_ledger_import };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 int sqlite_schema_current(void) { return NMIGRATIONS; }

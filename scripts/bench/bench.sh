@@ -369,7 +369,7 @@ if [ -n "$CWSH_IMPORT_S" ]; then
     query_pair q_scores "query: all markets' monthly scores" \
         "$(grep -v '^--' "$ROOT/scripts/bench/monthly.sql" | sed "s/@MONTH@/$MONTH/g" | tr '\n' ' ')"
     query_pair q_ledger "query: open ledger by station" \
-        "SELECT u.name, f.status, count(*) FROM finding f JOIN market m ON m.id = f.market_id LEFT JOIN unit u ON u.id = m.unit_id WHERE f.status IN ('立项', '整改中', '待复查', '复查未通过', '长期整改') GROUP BY u.name, f.status ORDER BY u.name, f.status;"
+        "SELECT u.name, x.status, sum(x.n) FROM (SELECT status, market_id, count(*) AS n FROM finding WHERE status IN ('立项', '整改中', '待复查', '复查未通过', '长期整改') GROUP BY status, market_id) AS x JOIN market m ON m.id = x.market_id LEFT JOIN unit u ON u.id = m.unit_id GROUP BY u.name, x.status ORDER BY u.name, x.status;"
     # the overdue list on the last day of the data (every open finding past
     # its deadline then), by station: the command, per call
     LAST=$(q "$DB" 'SELECT max(date) FROM inspection')

@@ -1,0 +1,46 @@
+#!/bin/sh
+# ledger-pending.t — an import is owed its findings from its own
+# transaction on: a trigger of schema version 12 writes its ledger_pending
+# row with the import, the ledger deletes it in the transaction that opens
+# the findings.  When the findings are not opened (the process killed
+# after the import's commit — scripts/check-crash.sh does that at random
+# points — or, here, a rules/ledger.lua that fails at the import), the
+# next start of cwsh opens them and says so; an import that is gone by
+# then is owed nothing.
+. tests/lib.sh
+scratch
+export CWSH_NOW=2026-10-09
+cp -r "$ROOT/rules" good
+cp -r "$ROOT/rules" bad
+printf 'severity { "3天", days = "three" }\n' >>bad/ledger.lua
+for f in ledger.sql week1.csv week3.csv; do cp "$ROOT/tests/transcripts/ledger/$f" .; done
+"$CWSH" -rules good t.db ".read ledger.sql" >setup.out 2>&1
+is "$?" 0 "setup: the registry"
+
+"$CWSH" -rules bad t.db "import week1.csv" >bad.out 2>&1
+is "$(sqlite3 t.db "SELECT (SELECT count(*) FROM import) || ' ' || (SELECT count(*) FROM finding) || ' ' || (SELECT group_concat(import_id) FROM ledger_pending)")" \
+    "1 0 1" "an import whose findings were not opened is owed them (ledger_pending)"
+
+"$CWSH" -rules good t.db ".quit" >start.out 2>&1
+is "$?" 0 "the next start runs"
+is "$(cat start.out)" "ledger: import #1 was left without its findings (cwsh stopped after the import): opened 6 now" \
+    "the next start opens them and says so"
+is "$(sqlite3 t.db "SELECT (SELECT count(*) FROM finding) || ' ' || (SELECT count(*) FROM ledger_pending)")" "6 0" \
+    "the findings are there, nothing is owed"
+"$CWSH" -rules good t.db ".quit" >again.out 2>&1
+is "$(cat again.out)" "" "the start after that says nothing"
+
+# an import that opened its findings owes nothing
+"$CWSH" -rules good t.db "import week3.csv" >ok.out 2>&1
+is "$(sqlite3 t.db "SELECT count(*) FROM ledger_pending")" 0 "an import whose findings opened owes nothing"
+
+# an import undone before the next start: nothing to open, nothing owed
+"$CWSH" -rules good t.db "imports undo 2" >undo2.out 2>&1
+"$CWSH" -rules bad t.db "import week3.csv" >bad2.out 2>&1
+is "$(sqlite3 t.db "SELECT group_concat(import_id) FROM ledger_pending")" 3 "a second import the ledger failed is owed its findings"
+"$CWSH" -rules bad t.db "imports undo 3" >undo3.out 2>&1
+is "$(sqlite3 t.db "SELECT count(*) FROM import WHERE id = 3")" 0 "then undone"
+"$CWSH" -rules good t.db ".quit" >start2.out 2>&1
+is "$(cat start2.out)$(sqlite3 t.db "SELECT count(*) FROM ledger_pending")" "0" \
+    "an import undone before the next start: nothing opened, nothing owed"
+done_testing
