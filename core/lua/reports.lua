@@ -87,6 +87,30 @@ function M.reject(id, by, reason)
   end)
 end
 
+-- Record the payout of report `id`'s reward (奖励发放): on `date` (default
+-- today), by `by`, with the voucher `ref`.  Only a verified report with a
+-- reward, once; the check and the record are one write transaction.
+-- Returns the amount.
+function M.pay(id, by, ref, date)
+  local s = store()
+  local amount
+  s.tx(function()
+    local r = get("reports pay", id)
+    if r.status ~= "属实" then
+      error(("reports pay: report #%d is %s: only a verified report (属实) earns a reward"):format(id, r.status), 0)
+    end
+    if not r.reward or r.reward <= 0 then
+      error(("reports pay: report #%d earned no reward (0 元)"):format(id), 0)
+    end
+    local paid = s.payouts()[id]
+    if paid then error(("reports pay: the reward of report #%d was paid already (%s)"):format(id, paid.note), 0) end
+    amount = r.reward
+    s.add_report_event(id, ledger.now(), by, "奖励发放", ("%g 元，%s%s"):format(amount, date or ledger.today(),
+      ref and ("，凭证 " .. ref) or ""))
+  end)
+  return amount
+end
+
 -- The contact of report `id` unmasked, the look audited.
 function M.unmask(id, by)
   local s = store()

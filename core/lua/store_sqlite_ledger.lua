@@ -634,6 +634,16 @@ function L.report_events(id)
   return out
 end
 
+-- The rewards paid out: { [report_id] = { at, by, note } }, from the
+-- reports' audit trail (action 奖励发放; one per report).
+function L.payouts()
+  local out = {}
+  for r in db.query("SELECT report_id, at, by, note FROM report_event WHERE action = '奖励发放' ORDER BY id") do
+    out[r.report_id] = { at = r.at, by = nn(r.by), note = nn(r.note) }
+  end
+  return out
+end
+
 -- The rewards already granted to `reporter` for reports dated in the month
 -- `ym` (YYYY-MM), but report `except`.
 function L.rewards_in_month(reporter, ym, except)

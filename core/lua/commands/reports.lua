@@ -11,7 +11,8 @@ local cmdargs = require("cmdargs")
 
 local USAGE = "reports [--month M] [--totals] | reports add DATE MARKET KIND [--description T] [--channel C] "
   .. "[--reporter N] [--contact X] [--by P] | reports import FILE [--encoding E] | reports verify ID --by P [--item C] "
-  .. "| reports verify ID --reject --reason TEXT --by P | reports show ID [--unmask --by P]"
+  .. "| reports verify ID --reject --reason TEXT --by P | reports pay ID --by P [--ref R] [--date D] "
+  .. "| reports show ID [--unmask --by P]"
 
 local function need_db()
   if not db then error("reports: no database: the sqlite plugin is not loaded", 0) end
@@ -134,6 +135,18 @@ local function verify(args)
     reward < amount and (" (%g 元 cut by the monthly cap)"):format(amount) or ""))
 end
 
+local function pay(args)
+  local o, pos = cmdargs.parse(args, { ["--by"] = "value", ["--ref"] = "value", ["--date"] = "value" }, "reports pay")
+  if #pos ~= 1 then error("usage: reports pay ID --by P [--ref R] [--date D]", 0) end
+  need_db()
+  local id = report_id("reports pay", pos[1])
+  if not o["--by"] then error("reports pay needs --by PERSON (who paid it)", 0) end
+  local d = o["--date"]
+  if d and not require("calendar").parse(d) then error(("reports pay: --date needs YYYY-MM-DD, not '%s'"):format(d), 0) end
+  local amount = reports.pay(id, o["--by"], o["--ref"], d)
+  cwsh.notice(("report #%d: reward %g 元 paid (by %s)"):format(id, amount, o["--by"]))
+end
+
 local COLUMNS = { "id", "date", "channel", "market", "kind", "description", "reporter", "contact", "status", "reward", "finding" }
 
 local function list(args)
@@ -143,25 +156,28 @@ local function list(args)
   local m = o["--month"]
   if m and not m:match("^%d%d%d%d%-%d%d$") then error(("reports: --month needs YYYY-MM, not '%s'"):format(m), 0) end
   local rows = store.reports(m and (m .. "-01"), m and (m .. "-31"))
+  local paid = store.payouts()
   local months, order = {}, {}
   for _, r in ipairs(rows) do
     local k = r.date:sub(1, 7)
     if not months[k] then
-      months[k] = { month = k, n = 0, verified = 0, rejected = 0, pending = 0, reward = 0 }
+      months[k] = { month = k, n = 0, verified = 0, rejected = 0, pending = 0, reward = 0, paid = 0.0 }
       order[#order + 1] = k
     end
     local t = months[k]
     t.n = t.n + 1
-    if r.status == "属实" then t.verified = t.verified + 1; t.reward = t.reward + (r.reward or 0)
+    if r.status == "属实" then
+      t.verified = t.verified + 1; t.reward = t.reward + (r.reward or 0)
+      if paid[r.id] then t.paid = t.paid + (r.reward or 0) end
     elseif r.status == "不属实" then t.rejected = t.rejected + 1
     else t.pending = t.pending + 1 end
   end
   if o["--totals"] then
-    local out = { columns = { "month", "reports", "verified", "rejected", "pending", "rewards" },
-      keys = { "month", "reports", "verified", "rejected", "pending", "rewards" }, rows = {} }
+    local out = { columns = { "month", "reports", "verified", "rejected", "pending", "rewards", "paid", "unpaid" },
+      keys = { "month", "reports", "verified", "rejected", "pending", "rewards", "paid", "unpaid" }, rows = {} }
     for _, k in ipairs(order) do
       local t = months[k]
-      out.rows[#out.rows + 1] = { k, t.n, t.verified, t.rejected, t.pending, t.reward }
+      out.rows[#out.rows + 1] = { k, t.n, t.verified, t.rejected, t.pending, t.reward, t.paid, t.reward - t.paid }
     end
     return out
   end
@@ -172,8 +188,8 @@ local function list(args)
   end
   for _, k in ipairs(order) do
     local t = months[k]
-    cwsh.notice(("%s: %d report%s, %d verified, %d rejected, %d pending, rewards %g 元"):format(k, t.n,
-      t.n == 1 and "" or "s", t.verified, t.rejected, t.pending, t.reward))
+    cwsh.notice(("%s: %d report%s, %d verified, %d rejected, %d pending, rewards %g 元 (%g paid, %g unpaid)"):format(k,
+      t.n, t.n == 1 and "" or "s", t.verified, t.rejected, t.pending, t.reward, t.paid, t.reward - t.paid))
   end
   return out
 end
@@ -204,7 +220,11 @@ local function show(args)
   add("status", r.status)
   add("verified by", r.verified_by)
   add("reason", r.reason)
-  if r.reward then add("reward", ("%g 元"):format(r.reward)) end
+  if r.reward then
+    local p = store.payouts()[id]
+    add("reward", ("%g 元%s"):format(r.reward, p and ("，已发放（%s）"):format(p.note)
+      or (r.reward > 0 and "，未发放" or "")))
+  end
   if r.finding_id then add("finding", "#" .. r.finding_id) end
   for _, h in ipairs(store.report_events(id)) do
     add("history", ("%s %s%s%s"):format(h.at, h.by and (h.by .. ": ") or "", h.action, h.note and ("，" .. h.note) or ""))
@@ -212,7 +232,7 @@ local function show(args)
   return out
 end
 
-local SUBS = { add = add, import = import, verify = verify, show = show }
+local SUBS = { add = add, import = import, verify = verify, pay = pay, show = show }
 
 cwsh.command {
   name = "reports",
@@ -224,16 +244,18 @@ table); the reporter's contact is masked (138****5678) in every listing and mode
 MARKET KIND registers one (KIND a reward kind of rules/rewards.lua); reports import FILE a CSV (date/日期,
 market/市场, kind/类别, channel/渠道, description/描述, reporter/举报人, contact/联系方式), all rows or none.
 reports verify ID --by P: 属实, opens a finding (the kind's item, or --item C) and grants the reward;
---reject --reason TEXT: 不属实.  reports show ID [--unmask --by P]: the report and its history; an
-unmasked look is recorded in it.
+--reject --reason TEXT: 不属实.  reports pay ID --by P [--ref R] [--date D] records that the reward
+was paid out (once; the voucher R).  reports show ID [--unmask --by P]: the report, its reward paid or
+not, and its history; an unmasked look is recorded in it.
 examples:
   reports add 2026-10-09 城北市场 垃圾隔夜未清 --reporter 李明 --contact 13812345678 --channel 12345热线
   reports verify 1 --by 王芳
   reports --month 2026-10]],
   complete = function(words)
     if words[#words] == "import" then return "files" end
-    if #words == 1 then return { "add", "import", "verify", "show", "--month", "--totals" } end
-    return { "--by", "--reject", "--reason", "--item", "--unmask", "--description", "--channel", "--reporter", "--contact" }
+    if #words == 1 then return { "add", "import", "verify", "pay", "show", "--month", "--totals" } end
+    return { "--by", "--reject", "--reason", "--item", "--unmask", "--description", "--channel", "--reporter", "--contact",
+      "--ref", "--date" }
   end,
   run = function(args)
     local sub = SUBS[args[1]]
