@@ -11,19 +11,8 @@
 # Every process must exit 0 with no "database is locked" (nor busy) in its
 # output, and the totals must be those of the same commands run one after
 # the other.  Output is TAP.
-set -u
-BUILD=${1:-build}
-ROOT=$(pwd)
-case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+TRIALS_NAME=conc . "$(dirname "$0")/trials.sh"
 TRIALS=${CONC_TRIALS:-10}
-CWSH="$BUILD/cwsh"
-W=$(mktemp -d "${TMPDIR:-/tmp}/cwsh-conc.XXXXXX")
-trap 'rm -rf "$W"' EXIT
-cd "$W" || exit 1
-export HOME="$W/home" NO_COLOR=1 LC_ALL=C.UTF-8 TZ=UTC
-mkdir -p home
-n=0 fail=0
-tap() { n=$((n + 1)); if [ "$1" = ok ]; then echo "ok $n - $2"; else fail=$((fail + 1)); echo "not ok $n - $2"; fi; }
 
 cp -r "$ROOT/rules" r
 for k in 督查 暗访 全面督查; do "$BUILD/gen/gen" --scale city --seed 1 --kind "$k" >"$k.csv"; done

@@ -15,20 +15,8 @@
 # given them by the next start of cwsh); the run's scores;
 # the checklist's 37 items under one rules hash; the finding's status
 # and its events.  Output is TAP.
-set -u
-BUILD=${1:-build}
-ROOT=$(pwd)
-case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+TRIALS_NAME=crash . "$(dirname "$0")/trials.sh"
 TRIALS=${CRASH_TRIALS:-20}
-CWSH="$BUILD/cwsh"
-W=$(mktemp -d "${TMPDIR:-/tmp}/cwsh-crash.XXXXXX")
-trap 'rm -rf "$W"' EXIT
-cd "$W" || exit 1
-export HOME="$W/home" NO_COLOR=1 LC_ALL=C.UTF-8 TZ=UTC
-mkdir -p home
-n=0 fail=0
-tap() { n=$((n + 1)); if [ "$1" = ok ]; then echo "ok $n - $2"; else fail=$((fail + 1)); echo "not ok $n - $2"; fi; }
-ms() { date +%s%3N; }
 # delay SEED MAX_MS: a pseudo-random delay in seconds, 0..MAX_MS
 delay() { awk -v s="$1" -v m="$2" 'BEGIN { srand(s); printf "%.3f", rand() * m / 1000 }'; }
 
