@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* optional, as for libFuzzer: a target that defines it is set up by it */
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
 static int n;
 
@@ -24,7 +26,11 @@ static void run_file(const char *path)
     size_t got;
     while (buf && (got = fread(buf + len, 1, cap - len, f)) > 0) {
         len += got;
-        if (len == cap) { cap *= 2; buf = realloc(buf, cap); }
+        if (len == cap) {
+            uint8_t *more = realloc(buf, cap *= 2);
+            if (!more) free(buf);
+            buf = more;
+        }
     }
     fclose(f);
     if (!buf) { printf("not ok %d - %s: out of memory\n", ++n, path); return; }
@@ -57,6 +63,7 @@ static void run_path(const char *path)
 
 int main(int argc, char **argv)
 {
+    if (LLVMFuzzerInitialize) LLVMFuzzerInitialize(&argc, &argv);
     for (int i = 1; i < argc; i++) run_path(argv[i]);
     printf("1..%d\n", n);
     return 0;

@@ -4,9 +4,11 @@
  *
  * Checks, beyond "no crash, no leak, no undefined behaviour": the word
  * array ends with NULL after n words; the words hold no more bytes than
- * the line; a failure is an unterminated quote and the line has a quote;
- * and the split round-trips: each word written back in double quotes
- * (escaping \ and ") and split again gives the same words.
+ * the line with $HOME in place of each ~ (a word's leading ~ is expanded);
+ * an unquoted ~ or ~/ word starts with $HOME; a failure is an unterminated
+ * quote and the line has a quote; and the split round-trips: each word
+ * written back in double quotes (escaping \ and ", which also keeps a ~
+ * literal) and split again gives the same words.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +17,17 @@
 #include "words.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* a fixed home, longer than "~", so an expansion is seen in the sizes */
+static const char HOME[] = "/home/fuzz";
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc, (void)argv;
+    setenv("HOME", HOME, 1);
+    return 0;
+}
 
 static void check(int ok, const char *what)
 {
@@ -42,10 +55,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check(n >= 0 && w[n] == NULL, "the array ends with NULL");
     size_t total = 0;
     for (int i = 0; i < n; i++) total += strlen(w[i]);
-    check(total <= len, "words hold no more than the line");
+    size_t tildes = 0;
+    for (const char *t = strchr(line, '~'); t; t = strchr(t + 1, '~')) tildes++;
+    check(total <= len + tildes * (sizeof HOME - 2), "words hold no more than the line, ~ expanded");
     if (!strpbrk(line, "'\"")) {
         for (int i = 0; i < n; i++)
             check(*w[i] && !strpbrk(w[i], " \t\r\n"), "unquoted words are non-empty and blank-free");
+        /* the first word's ~ (a line that starts "~ " or "~/") is home */
+        const char *p = line + strspn(line, " \t\r\n");
+        if (n && p[0] == '~' && (p[1] == '/' || p[1] == 0 || strchr(" \t\r\n", p[1])))
+            check(strncmp(w[0], HOME, sizeof HOME - 1) == 0, "a leading ~ is $HOME");
     }
     /* round trip */
     char *again = malloc(2 * total + 3 * (size_t)n + 1), *o = again;
