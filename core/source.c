@@ -1,12 +1,19 @@
 /*
- * source.c — `import FILE [--source NAME] [OPTIONS]`: picks the source for
- * FILE and hands it the rest of the words.
+ * source.c — `import FILE... [--source NAME] [OPTIONS]`: picks the source
+ * for each FILE and hands it the rest of the words.
  *
  * The choice: `--source NAME`; else the source one of whose extensions
  * FILE ends with (case ignored: Excel writes .CSV); else, when only one
  * source is loaded, that one, so a sheet saved as .txt still imports.
+ *
+ * Several files (or a pattern: the words reach the command unglobbed, so
+ * `import 收件/第3周-*.csv` is expanded here) are imported one after another,
+ * each in its own transaction as if imported alone: a week's sheets from
+ * every station in one command, the good ones in, the bad ones named.
  */
+#include <glob.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <strings.h>
 #include <lauxlib.h>
@@ -52,34 +59,23 @@ static int no_source(lua_State *L, const session *s, const char *before, const c
     return lua_error(L);
 }
 
-/* Lua stack: the command's words.  Raises the source's message on failure
- * (the command's failure); the summary goes to stderr. */
-static int l_import(lua_State *L)
+/* Import one file; 0, or -1 with its message on the Lua stack. */
+static int import_one(lua_State *L, session *s, const cwsh_source *src, const char *file,
+                      int argc, const char **argv)
 {
-    session *s = session_current;
-    int n = lua_gettop(L);
-    const char *file = n >= 1 ? luaL_checkstring(L, 1) : NULL;
-    if (!file || file[0] == '-')
-        return luaL_error(L, "usage: import FILE [--source NAME] [OPTIONS]");
-    const cwsh_source *src = NULL;
-    /* the words after FILE, without --source NAME; kept on the Lua stack */
-    const char **argv = lua_newuserdatauv(L, sizeof *argv * (size_t)(n + 1), 0);
-    int argc = 0;
-    for (int i = 2; i <= n; i++) {
-        const char *a = luaL_checkstring(L, i);
-        if (strcmp(a, "--source") != 0) { argv[argc++] = a; continue; }
-        if (i == n) return luaL_error(L, "--source needs a name");
-        const char *name = luaL_checkstring(L, ++i);
-        if (!(src = by_name(s, name)))
-            return no_source(L, s, "import: no source is named '", name, "' (sources: ");
-    }
-    argv[argc] = NULL;
     for (int i = 0; !src && i < s->nsources; i++)
         if (has_extension(s->sources[i], file)) src = s->sources[i];
     if (!src && s->nsources == 1) src = s->sources[0];
-    if (!src)
-        return no_source(L, s, "import: no source reads '", file,
-                         "'; name one with --source NAME (sources: ");
+    if (!src) {
+        lua_pushfstring(L, "import: no source reads '%s'; name one with --source NAME (sources: ", file);
+        luaL_Buffer b;
+        luaL_buffinit(L, &b);
+        names(s, &b);
+        luaL_addstring(&b, ")");
+        luaL_pushresult(&b);
+        lua_concat(L, 2);
+        return -1;
+    }
     char *summary = NULL, *err = NULL;
     s->loaded_import = 0;
     int rc = src->import(&s->host, file, argc, argv, &summary, &err);
@@ -89,7 +85,7 @@ static int l_import(lua_State *L)
         lua_pushstring(L, err ? err : "import failed");
         free(err);
         free(summary);
-        return lua_error(L);
+        return -1;
     }
     /* the summary is for people: stderr, whatever the mode (stdout is data) */
     if (summary && *summary) s->host.noticef(&s->host, "%s", summary);
@@ -113,6 +109,123 @@ static int l_import(lua_State *L)
     return 0;
 }
 
+/* A sheet's rejected rows, written next to it by an import that failed
+ * (FILE.rejects.csv): a pattern like 周报-*.csv would match them and
+ * import them again, so a pattern leaves them out; named, they import. */
+static int is_rejects(const char *path)
+{
+    size_t n = strlen(path), k = sizeof ".rejects.csv" - 1;
+    return n > k && !strcasecmp(path + n - k, ".rejects.csv");
+}
+
+/* Append FILE, or what the pattern FILE matches (sorted, as a shell
+ * does, rejects files left out), to the table at the top of the stack; a
+ * name with glob characters that names a file is that file.  Raises when
+ * nothing matches. */
+static void add_files(session *s, lua_State *L, const char *word)
+{
+    int t = lua_gettop(L);
+    struct stat st;
+    if (!strpbrk(word, "*?[") || stat(word, &st) == 0) {
+        lua_pushstring(L, word);
+        lua_rawseti(L, t, (lua_Integer)lua_rawlen(L, t) + 1);
+        return;
+    }
+    glob_t g;
+    int rc = glob(word, 0, NULL, &g);
+    if (rc == GLOB_NOMATCH) luaL_error(L, "import: no file matches '%s'", word);
+    if (rc != 0) luaL_error(L, rc == GLOB_NOSPACE ? "out of memory" : "import: cannot read the directories of '%s'", word);
+    /* into Lua before anything can raise, so g is always freed */
+    lua_Integer n = (lua_Integer)lua_rawlen(L, t);
+    size_t skipped = 0;
+    int want_rejects = is_rejects(word);
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        if (!want_rejects && is_rejects(g.gl_pathv[i])) { skipped++; continue; }
+        lua_pushstring(L, g.gl_pathv[i]);
+        lua_rawseti(L, t, ++n);
+    }
+    int none = skipped == g.gl_pathc;
+    globfree(&g);
+    if (none) luaL_error(L, "import: '%s' matches only rejects files (name them to import them)", word);
+    if (skipped)
+        s->host.noticef(&s->host, "import: '%s' leaves out %zu rejects file%s (name %s to import %s)",
+                        word, skipped, skipped > 1 ? "s" : "", skipped > 1 ? "them" : "it",
+                        skipped > 1 ? "them" : "it");
+}
+
+/* A failure of one of several files, printed as it comes: its message
+ * names the file already when it says where ("x.csv:17:3: ..."). */
+static void tell_failure(session *s, const char *file, const char *msg)
+{
+    const char *base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    if (strstr(msg, base)) s->host.noticef(&s->host, "%s", msg);
+    else s->host.noticef(&s->host, "%s: %s", file, msg);
+}
+
+/* Lua stack: the command's words.  Raises the source's message on failure
+ * (the command's failure); the summary goes to stderr. */
+static int l_import(lua_State *L)
+{
+    session *s = session_current;
+    int n = lua_gettop(L);
+    int nfile = 0;
+    while (nfile < n && luaL_checkstring(L, nfile + 1)[0] != '-') nfile++;
+    if (nfile == 0) return luaL_error(L, "usage: import FILE... [--source NAME] [OPTIONS]");
+    const cwsh_source *src = NULL;
+    /* the words after the files, without --source NAME; kept on the Lua stack */
+    const char **argv = lua_newuserdatauv(L, sizeof *argv * (size_t)(n + 1), 0);
+    int argc = 0;
+    for (int i = nfile + 1; i <= n; i++) {
+        const char *a = luaL_checkstring(L, i);
+        if (strcmp(a, "--source") != 0) { argv[argc++] = a; continue; }
+        if (i == n) return luaL_error(L, "--source needs a name");
+        const char *name = luaL_checkstring(L, ++i);
+        if (!(src = by_name(s, name)))
+            return no_source(L, s, "import: no source is named '", name, "' (sources: ");
+    }
+    argv[argc] = NULL;
+    lua_newtable(L);
+    int files = lua_gettop(L);
+    for (int i = 1; i <= nfile; i++) add_files(s, L, lua_tostring(L, i));
+    lua_Integer total = (lua_Integer)lua_rawlen(L, files);
+    if (total == 1) {
+        lua_rawgeti(L, files, 1);
+        if (import_one(L, s, src, lua_tostring(L, -1), argc, argv) != 0) return lua_error(L);
+        return 0;
+    }
+    /* several: each on its own; the failed ones' names gathered */
+    lua_newtable(L);
+    int failed = lua_gettop(L);
+    lua_Integer done = 0, i;
+    for (i = 1; i <= total && !s->interrupted; i++) {
+        lua_rawgeti(L, files, i);
+        const char *file = lua_tostring(L, -1);
+        if (import_one(L, s, src, file, argc, argv) == 0) {
+            done++;
+            lua_pop(L, 1);
+            continue;
+        }
+        tell_failure(s, file, lua_tostring(L, -1));
+        lua_pop(L, 1);
+        lua_rawseti(L, failed, (lua_Integer)lua_rawlen(L, failed) + 1);
+    }
+    if (s->interrupted)
+        return luaL_error(L, "import interrupted: %d of %d files imported", (int)done, (int)total);
+    lua_Integer nfailed = (lua_Integer)lua_rawlen(L, failed);
+    if (nfailed == 0) return 0;
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (i = 1; i <= nfailed; i++) {
+        if (i > 1) luaL_addstring(&b, ", ");
+        lua_rawgeti(L, failed, i);
+        luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
+    return luaL_error(L, "import: %d of %d files failed (%d imported): %s", (int)nfailed, (int)total,
+                      (int)done, lua_tostring(L, -1));
+}
+
 /* import's usage and help, rebuilt from the sources registered so far:
  * one source gives its options to the usage line; several each get a
  * line of the help with theirs. */
@@ -122,7 +235,7 @@ static void register_import(session *s)
     luaL_Buffer u, h;
     const cwsh_source *one = s->nsources == 1 ? s->sources[0] : NULL;
     luaL_buffinit(L, &u);
-    luaL_addstring(&u, "import FILE");
+    luaL_addstring(&u, "import FILE...");
     if (one && one->options) {
         luaL_addstring(&u, " ");
         luaL_addstring(&u, one->options);

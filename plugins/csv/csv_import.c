@@ -1015,15 +1015,21 @@ static int import(imp *I, cwsh_host *h, const cimp_opts *o, char **summary, char
     char rejects_path[1100];
     snprintf(rejects_path, sizeof rejects_path, "%s", I->rep.path);
     if (crep_close(&I->rep, err) != 0) goto out;
-    /* --skip-bad with every row rejected: keep nothing, not even the
-     * record of the file, so that importing it again after a fix works */
-    int commit = I->n_insp > 0 || rejected == 0;
+    /* --skip-bad with every row rejected, or a sheet with no rows (its
+     * header alone, or only summary rows): keep nothing, not even the
+     * record of the file, so that importing it again when it has rows
+     * works and `imports` lists no empty import */
+    int commit = I->n_insp > 0;
     if (I->st->load_end(I->ld, commit, I->rows_ok, rejected, &e) != 0) {
         I->ld = NULL;
         *err = e ? e : crep_msgf("cannot commit the import");
         goto out;
     }
     I->ld = NULL;
+    if (!I->n_insp && !rejected) {
+        *err = crep_msgf("nothing imported from %s: it has no inspection rows", o->file);
+        goto out;
+    }
     if (!I->n_insp && rejected) {
         /* --skip-bad and every row bad: a failure, so that a -bail script stops */
         char c[32];

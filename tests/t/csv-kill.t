@@ -81,5 +81,25 @@ grep -q 'not reached' out; is "$?" 1 "the script stops there"
 is "$(sqlite3 t.db "SELECT count(*) FROM inspection; SELECT count(*) FROM result; SELECT count(*) FROM import")" \
    "$before" "the database is as it was before the interrupted import"
 is "$(sqlite3 t.db 'PRAGMA integrity_check')" ok "integrity_check ok after SIGINT"
+
+# Ctrl-C in the second of three files: the first stays imported, the
+# second rolls back, the third is not begun, and the command says so
+sed -e 's/^I/N/' -e 's/2027-01-0/2027-02-0/' small.csv >feb.csv
+sed -e 's/^I/P/' -e 's/2027-01-0/2027-03-0/' small.csv >mar.csv
+before=$(sqlite3 t.db "SELECT count(*) + 2 FROM inspection; SELECT count(*) + 6 FROM result; SELECT count(*) + 1 FROM import")
+printf '%s
+import feb.csv big2.csv mar.csv
+' "$RULES" | "$CWSH" t.db >out 2>&1 &
+pid=$!
+sent=$(midway $pid INT)
+wait $pid; rc=$?
+is "$sent" yes "SIGINT sent while the second file imported"
+is "$rc" 1 "an interrupted import of several files fails the script"
+grep -q "import interrupted: 1 of 3 files imported" out; r=$?
+is "$r" 0 "the command says how many files were imported"; [ "$r" = 0 ] || diag <out
+is "$(sqlite3 t.db "SELECT count(*) FROM inspection; SELECT count(*) FROM result; SELECT count(*) FROM import")" \
+   "$before" "the first file is in, the interrupted one and the third are not"
+is "$(sqlite3 t.db "SELECT group_concat(file, ' ') FROM import WHERE file IN ('feb.csv', 'big2.csv', 'mar.csv')")" \
+   feb.csv "only the file before the interrupt is recorded"
 cleanup_scratch
 done_testing
