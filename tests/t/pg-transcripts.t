@@ -31,7 +31,7 @@ core/command-index core/shell-complete core/shell-dot-usage
 rules/score rules/bands rules/caps rules/period-month rules/period-veto rules/periods rules/recheck
 rules/frozen rules/reload rules/test rules/targets-dsl rules/targets rules/rank-shown
 markets/register core/help core/shell-values core/shell-dot-bail plugins/refused plugins/sources
-sqlite/imports
+sqlite/imports import/files
 ledger/errors ledger/ledger ledger/reports ledger/imports ledger/replace
 notice/figures notice/notice notice/template notice/trend
 calendar/check calendar/dates calendar/list calendar/workdays calendar/schedule calendar/meetings calendar/rota
