@@ -15,7 +15,7 @@ local M = setmetatable({ name = "postgres", server = true }, { __index = sqlite 
 M.null = db.null
 -- the problem ledger's operations are store_sqlite_ledger.lua's, whose
 -- SQL both dialects take; the pieces that differ are below (concat_agg,
--- date_shift, fns.instr, bounded_cache)
+-- date_shift, days_between, fns.instr, bounded_cache)
 M.ledger_dialect = "postgres"
 
 local function nn(v) if v == db.null then return nil end return v end
@@ -74,6 +74,7 @@ function M.concat_agg(expr, sep) return ("string_agg(%s, %s)"):format(expr, sep)
 function M.date_shift(col, modifier)
   return ("to_char(CAST(%s AS date) + CAST(%s AS interval), 'YYYY-MM-DD')"):format(col, modifier)
 end
+function M.days_between(a, b) return ("(CAST(%s AS date) - CAST(%s AS date))"):format(a, b) end
 -- temporary tables get no autovacuum, and a big insert into finding
 -- outruns it: without statistics the ledger's UPDATE ... FROM joins run
 -- as nested loops

@@ -110,6 +110,8 @@ M.fns = { min = "min", max = "max", instr = "instr" }
 -- column moved by a modifier such as '-30 days' (a parameter).
 function M.concat_agg(expr, sep) return ("group_concat(%s, %s)"):format(expr, sep) end
 function M.date_shift(col, modifier) return ("date(%s, %s)"):format(col, modifier) end
+-- the whole days from date b to date a, an integer
+function M.days_between(a, b) return ("CAST(julianday(%s) - julianday(%s) AS INTEGER)"):format(a, b) end
 -- Fresh statistics of tables just filled, for a planner that needs them:
 -- SQLite plans these joins by their keys, so nothing.
 function M.refresh_stats(...) end
