@@ -25,6 +25,12 @@
 #include "loadkit.h"
 
 #define FLUSH_BYTES (1 << 20)
+/* The first flush goes at 64 KB and each next one at twice the last, up
+ * to FLUSH_BYTES: the server starts writing rows after a few ms of
+ * parsing instead of after the first megabyte (80 ms of a city import
+ * during which the server sat idle), and big files still go in large
+ * COPYs. */
+#define FIRST_FLUSH (64 << 10)
 /* market_add's ids until the market is on the server (see add_markets) */
 #define PROVISIONAL ((int64_t)1 << 60)
 
@@ -42,6 +48,7 @@ struct cwsh_loader {
     int fast;                   /* may insert without the per-row FK triggers */
     int copying;                /* the results' COPY is still going to the server */
     unsigned pushes;            /* results since the last copy_push */
+    size_t flush_at;            /* buffered bytes that start the next flush */
     int64_t seq;                /* local number of the inspection last given */
     int64_t *ids;               /* local number -> id, for [1, nids] */
     int64_t nids;
@@ -378,6 +385,7 @@ static int l_load_begin(void *self, const cwsh_import_info *info, cwsh_loader **
         return -1;
     }
     if (begin(c, ld, err) != 0) { free(ld); return -1; }
+    ld->flush_at = FIRST_FLUSH;
     char *e2 = NULL;
     ld->fast = may_skip_triggers(c);
     if (check_hash(ld, info, err) != 0 || add_import(ld, info, err) != 0
@@ -628,8 +636,9 @@ static int flush(cwsh_loader *ld, char **err)
 
 static int flush_full(cwsh_loader *ld, char **err)
 {
-    if (ld->insp.n >= FLUSH_BYTES || ld->res.n >= FLUSH_BYTES) return flush(ld, err);
-    return 0;
+    if (ld->insp.n < ld->flush_at && ld->res.n < ld->flush_at) return 0;
+    if (ld->flush_at < FLUSH_BYTES) ld->flush_at *= 2;
+    return flush(ld, err);
 }
 
 static int l_inspection(cwsh_loader *ld, const cwsh_inspection *in, char **err)
