@@ -29,6 +29,7 @@ typedef struct pg_conn {
     cwsh_host *host;            /* NULL in unit tests */
     int loading;                /* a loader holds the connection's transaction */
     int rowid_ready;            /* lastval() is defined in this session */
+    unsigned schema_gen;        /* bumped by statements that may change tables (pg_db.c's cache) */
 } pg_conn;
 
 /* Non-zero when `database` is a postgres connection string (one of the

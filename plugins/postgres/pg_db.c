@@ -245,16 +245,90 @@ static int l_resultset(lua_State *L)
     return 1;
 }
 
-/* Whether the statement is an INSERT (its id is then lastval()). */
-static int is_insert(const char *s, size_t n)
+/* The statement's first word, lower-cased, into w (at most n - 1
+ * bytes); *rest after it. */
+static void first_word(const char *s, size_t len, char *w, size_t n, const char **rest)
 {
-    size_t i = 0;
-    while (i < n) {
+    size_t i = 0, k = 0;
+    while (i < len) {
         if (isspace((unsigned char)s[i])) { i++; continue; }
-        if (s[i] == '-' && i + 1 < n && s[i + 1] == '-') { while (i < n && s[i] != '\n') i++; continue; }
+        if (s[i] == '-' && i + 1 < len && s[i + 1] == '-') { while (i < len && s[i] != '\n') i++; continue; }
         break;
     }
-    return n - i >= 6 && !strncasecmp(s + i, "insert", 6);
+    while (i < len && k + 1 < n && isalpha((unsigned char)s[i])) w[k++] = (char)tolower((unsigned char)s[i++]);
+    w[k] = 0;
+    if (rest) *rest = s + i;
+}
+
+/* Statements that cannot create, drop or alter a table: the others
+ * empty the cache of tables with an id sequence. */
+static int keeps_schema(const char *w)
+{
+    return !strcmp(w, "insert") || !strcmp(w, "select") || !strcmp(w, "update") || !strcmp(w, "delete")
+        || !strcmp(w, "with") || !strcmp(w, "values");
+}
+
+/*
+ * db.exec returns the id an INSERT made, lastval(): a second round trip
+ * after each INSERT.  An INSERT into a table without a sequence-made
+ * column (the ledger's per-row inserts into its temporary work tables:
+ * 800 of them in a city import) has no id to give, and lastval() would
+ * name some other table's row anyway, so those skip the round trip.
+ * Whether a table has such a column is asked once and kept in the
+ * registry table cwsh.pg.serial, keyed by the name as the INSERT spells
+ * it; a statement that may change tables (any but INSERT, SELECT,
+ * UPDATE, DELETE, WITH, VALUES; anything typed at the prompt; a
+ * rollback) empties it (pg_conn's schema_gen).
+ * [-0, +0, m]
+ */
+static int has_serial(lua_State *L, pg_conn *c, const char *s, size_t len)
+{
+    char w[16];
+    const char *p;
+    first_word(s, len, w, sizeof w, &p);
+    const char *end = s + len;
+    while (p < end && isspace((unsigned char)*p)) p++;
+    if (end - p < 4 || strncasecmp(p, "into", 4) || !isspace((unsigned char)p[4])) return 1;
+    p += 4;
+    while (p < end && isspace((unsigned char)*p)) p++;
+    const char *t = p;              /* a name, schema-qualified or quoted as written */
+    while (p < end && (isalnum((unsigned char)*p) || *p == '_' || *p == '.' || *p == '"' || (unsigned char)*p >= 0x80)) p++;
+    if (p == t) return 1;
+    lua_getfield(L, LUA_REGISTRYINDEX, "cwsh.pg.serial");      /* +1 */
+    if (!lua_istable(L, -1) || (lua_getfield(L, -1, "\1gen"), (unsigned)lua_tointeger(L, -1) != c->schema_gen)) {
+        if (lua_istable(L, -1)) lua_pop(L, 1);
+        lua_pop(L, 1);
+        lua_newtable(L);                                        /* +1: a fresh cache */
+        lua_pushinteger(L, (lua_Integer)c->schema_gen);
+        lua_setfield(L, -2, "\1gen");
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, "cwsh.pg.serial");
+    } else {
+        lua_pop(L, 1);                                          /* the gen */
+    }
+    lua_pushlstring(L, t, (size_t)(p - t));                     /* +2 */
+    lua_pushvalue(L, -1);
+    int known = lua_gettable(L, -3);                            /* +3 */
+    if (known != LUA_TNIL) {
+        int v = lua_toboolean(L, -1);
+        lua_pop(L, 3);
+        return v;
+    }
+    lua_pop(L, 1);
+    const char *v[1] = { lua_tostring(L, -1) };
+    PGresult *r = PQexecParams(c->pg,
+        "SELECT EXISTS (SELECT 1 FROM pg_attribute a LEFT JOIN pg_attrdef d"
+        " ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+        " WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped"
+        " AND (a.attidentity <> '' OR pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%'))",
+        1, NULL, v, NULL, NULL, 0);
+    /* a failure (the name unknown to to_regclass) asks lastval() as before */
+    int yes = PQresultStatus(r) != PGRES_TUPLES_OK || strcmp(PQgetvalue(r, 0, 0), "f") != 0;
+    PQclear(r);
+    lua_pushboolean(L, yes);
+    lua_settable(L, -3);
+    lua_pop(L, 1);
+    return yes;
 }
 
 /* db.exec(sql, ...) -> changes, the id an INSERT made */
@@ -265,6 +339,7 @@ static int l_exec(lua_State *L)
     const char *sql = luaL_checklstring(L, 1, &len);
     lua_Integer changes = 0, id = 0;
     int ran = 0, insert = 0;
+    size_t last_off = 0, last_n = 0;
     while (off < len) {
         int term;
         size_t n = top > 1 ? one_statement(L, sql + off, len - off)
@@ -272,8 +347,12 @@ static int l_exec(lua_State *L)
         if (!pg_sql_blank(sql + off, n)) {
             res *x = run(L, sql + off, n, 2, top);
             changes = (lua_Integer)strtoll(PQcmdTuples(x->r), NULL, 10);
-            insert = is_insert(sql + off, n);
             lua_pop(L, 1);
+            char w[16];
+            first_word(sql + off, n, w, sizeof w, NULL);
+            if (!keeps_schema(w)) CONN(L)->schema_gen++;
+            insert = !strcmp(w, "insert");
+            last_off = off, last_n = n;
             ran = 1;
         }
         off += n;
@@ -281,7 +360,7 @@ static int l_exec(lua_State *L)
     }
     if (!ran) return luaL_error(L, "no SQL statement in '%s'", sql);
     pg_conn *c = CONN(L);
-    if (insert && c->rowid_ready) {
+    if (insert && c->rowid_ready && has_serial(L, c, sql + last_off, last_n)) {
         PGresult *r = PQexec(c->pg, "SELECT lastval()");
         if (PQresultStatus(r) == PGRES_TUPLES_OK) id = (lua_Integer)strtoll(PQgetvalue(r, 0, 0), NULL, 10);
         PQclear(r);
@@ -307,6 +386,7 @@ static char *tx_sql(pg_conn *c, const char *sql)
 
 static void rollback(pg_conn *c, int outer)
 {
+    c->schema_gen++;            /* a table the transaction made may be gone */
     free(tx_sql(c, outer ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT cwsh_tx"));
     if (!outer) free(tx_sql(c, "RELEASE SAVEPOINT cwsh_tx"));
 }

@@ -42,6 +42,7 @@ static void column_names(const PGresult *r, int ncol, const char **names)
 /* Run one statement into `out`.  0, or -1 with *err. */
 static int run_one(pg_conn *c, const char *sql, cwsh_sink *out, char **err)
 {
+    c->schema_gen++;            /* SQL at the prompt may create or drop any table */
     if (!PQsendQuery(c->pg, sql)) { *err = pg_conn_error(c, NULL); return -1; }
     PQsetSingleRowMode(c->pg);
     cwsh_value stackv[MAXCOLS_STACK];

@@ -98,6 +98,30 @@ false	the SQL has 1 parameter, 2 values given (in: SELECT ?)
 OUT
 is_file want out "db module: placeholders, db.null, insert ids, transactions and savepoints"
 
+# an INSERT into a table without an id sequence gives id 0 without a
+# lastval() round trip (not the last id another table's sequence gave);
+# the answer per table is cached until a statement may change tables:
+# the same name made again with a sequence gives its ids, by db.exec or
+# at the prompt
+cat >in.cwsh <<'LUA'
+lua db.exec("CREATE TEMP TABLE w(a INTEGER)"); print(select(2, db.exec("INSERT INTO unit(name) VALUES ('丁所')")), select(2, db.exec("INSERT INTO w VALUES (1)")), select(2, db.exec("INSERT INTO w VALUES (2)")))
+lua db.exec("DROP TABLE w"); db.exec("CREATE TEMP TABLE w(id BIGSERIAL, a INTEGER)"); print(select(2, db.exec("INSERT INTO w(a) VALUES (1)")), select(2, db.exec("INSERT INTO w(a) VALUES (2)")))
+DROP TABLE w; CREATE TEMP TABLE w(a INTEGER);
+lua print(select(2, db.exec("INSERT INTO w VALUES (1)")))
+CREATE TEMP TABLE w2(id INTEGER GENERATED ALWAYS AS IDENTITY, a INTEGER);
+lua print(select(2, db.exec("INSERT INTO w2(a) VALUES (1)")), select(2, db.exec("INSERT INTO w2(a) VALUES (1)")))
+LUA
+L0=$(wc -l <"$PGDIR/server.log")
+PGOPTIONS="-c log_statement=all" "$CWSH" "$DB" <in.cwsh >out 2>&1
+cat >want <<'OUT'
+5	0	0
+1	2
+0
+1	2
+OUT
+is_file want out "db.exec's id: 0 for a table without a sequence, the sequence's id for one, the cache renewed when tables change"
+is 5 "$(tail -n +"$L0" "$PGDIR/server.log" | grep -c 'lastval()')" "lastval() asked only after the INSERTs into tables with a sequence"
+
 # two cwsh starting at once on a new database: one migrates, both work
 DB2=$(pg_newdb s2)
 for i in 1 2 3 4; do "$CWSH" "$DB2" -c "SELECT count(*) AS n FROM item" -csv >"o$i" 2>&1 & done
