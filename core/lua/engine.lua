@@ -114,18 +114,30 @@ end
 -- under `set`.  Rows: { market_id, code, name, unit, unit_id, is_key,
 -- score, grade, rank, tier, inspections, vetoes, kinds }, ranked.
 -- `insp` and `codes` (inspection_rows of a range holding p), when given,
--- are filtered to p's days instead of asking the store again.
-local function score_parsed(set, p, insp, codes)
+-- are filtered to p's days instead of asking the store again; `shared`
+-- (preload's, for several periods over the same `insp`) keeps what does
+-- not depend on the period: each inspection's points lost per veto item
+-- and the vetoes it fired (an inspection of February is judged once for
+-- 2027-B1 and 2027-02), and the register.
+local function score_parsed(set, p, insp, codes, shared)
   if not insp then insp, codes = inspection_rows(set, p.from, p.to) end
-  local memo, by_market, list = {}, {}, {}
+  shared = shared or {}
+  local memo = shared.memo or {}
+  local lost_of, fired_of = shared.lost or {}, shared.fired or {}
+  local by_market, list = {}, {}
   local keep = calc.has_period_vetoes(set)
   local from, to = p.from, p.to
-  for _, r in ipairs(insp) do
+  for k, r in ipairs(insp) do
     local id, mid, date, kind, lost = r[1], r[2], r[3], r[4], r[5]
     if date >= from and date <= to then
-    local lost_by = {}
-    for i, c in ipairs(codes) do lost_by[c] = nn(r[5 + i]) or 0 end
-    local fired = calc.vetoes(set, rules, lost_by, kind, memo)
+    local lost_by, fired = lost_of[k], fired_of[k]
+    if not lost_by then
+      lost_by = {}
+      for i, c in ipairs(codes) do lost_by[c] = nn(r[5 + i]) or 0 end
+      fired = calc.vetoes(set, rules, lost_by, kind, memo)
+      lost_of[k], fired_of[k] = lost_by, fired or false
+    end
+    fired = fired or nil
     local m = by_market[mid]
     if not m then
       m = { market_id = mid, list = {}, vetoes = {} }
@@ -136,7 +148,7 @@ local function score_parsed(set, p, insp, codes)
     add_vetoes(m.vetoes, fired)
     end
   end
-  local info = markets()
+  local info = shared.info or markets()
   local rows = {}
   for _, m in ipairs(list) do
     local mk = info[m.market_id] or { code = "?" .. m.market_id, name = "?" }
@@ -238,8 +250,9 @@ function M.preload(list, set)
   -- stamped after the pass: filling the rule tables the first time moves
   -- total_changes()
   local stamp = data_stamp()
+  local shared = { memo = {}, lost = {}, fired = {}, info = markets() }
   for _, p in ipairs(todo) do
-    cache[p.name .. "|" .. set.hash] = { stamp = stamp, rows = score_parsed(set, p, insp, codes) }
+    cache[p.name .. "|" .. set.hash] = { stamp = stamp, rows = score_parsed(set, p, insp, codes, shared) }
   end
 end
 
