@@ -177,13 +177,13 @@ static int d_limit(lua_State *L)
     session *s = SES;
     if (lua_gettop(L) == 1) return luaL_error(L, "usage: %s", LIMIT_USAGE);
     if (lua_gettop(L) == 2) {
-        const char *what = luaL_checkstring(L, 1), *num = luaL_checkstring(L, 2);
-        int isnum;
-        lua_Integer v = lua_tointegerx(L, 2, &isnum);
-        const char *why;
-        if (luahost_limit_max(what) < 0 || !isnum) return luaL_error(L, "usage: %s", LIMIT_USAGE);
-        if (luahost_set_limit(s, what, (long long)v, &why) != 0)
-            return luaL_error(L, ".limit %s %s: %s (0 to %I)", what, num, why, (lua_Integer)luahost_limit_max(what));
+        const char *what = luaL_checkstring(L, 1), *num = luaL_checkstring(L, 2), *bad;
+        long long v;
+        char why[200];
+        if (luahost_limit_max(what) < 0) return luaL_error(L, "usage: %s", LIMIT_USAGE);
+        if (luahost_parse_limit(what, num, &v, why, sizeof why) != 0)
+            return luaL_error(L, ".limit %s%s%s", what, why[0] == ':' ? "" : " ", why);
+        if (luahost_set_limit(s, what, v, &bad) != 0) return luaL_error(L, ".limit %s %s: %s", what, num, bad);
         return 0;
     }
     long long ins = 0, mem = 0, sec = 0;

@@ -374,17 +374,48 @@ int luahost_dofile(session *s, const char *path)
 static const struct {
     const char *name;
     long long max;
+    const char *unit, *zero;        /* for messages: "seconds", "none" */
 } limits[] = {
-    { "instructions", LLONG_MAX },
-    { "memory", (long long)(SIZE_MAX >> 20) },
-    { "seconds", INT_MAX },
+    { "instructions", LLONG_MAX, "instructions", "none" },
+    { "memory", (long long)(SIZE_MAX >> 20), "MB", "no cap" },
+    { "seconds", INT_MAX, "seconds", "none" },
 };
+
+static int limit_index(const char *name)
+{
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++)
+        if (!strcmp(name, limits[i].name)) return (int)i;
+    return -1;
+}
 
 long long luahost_limit_max(const char *name)
 {
-    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++)
-        if (!strcmp(name, limits[i].name)) return limits[i].max;
-    return -1;
+    int i = limit_index(name);
+    return i < 0 ? -1 : limits[i].max;
+}
+
+/* One rule for --max-NAME and .limit NAME: decimal digits only, so that
+ * 1e3, 0x10, 30.5 or -1 are refused, not read as something else.  The
+ * reason follows the option's name: "needs ...", or ": N is too large". */
+int luahost_parse_limit(const char *name, const char *text, long long *value, char *why, size_t whysize)
+{
+    int i = limit_index(name);
+    if (i < 0) { snprintf(why, whysize, "unknown limit (instructions, memory, seconds)"); return -1; }
+    size_t n = strlen(text);
+    if (n == 0 || strspn(text, "0123456789") != n) {
+        snprintf(why, whysize, "needs a whole number of %s (0 = %s), not '%s'", limits[i].unit, limits[i].zero,
+                 text);
+        return -1;
+    }
+    errno = 0;
+    unsigned long long x = strtoull(text, NULL, 10);
+    if (errno == ERANGE || x > (unsigned long long)limits[i].max) {
+        /* "option '--max-memory': 99999999 MB is too large", ".limit memory: ..." */
+        snprintf(why, whysize, ": %s %s is too large (at most %lld)", text, limits[i].unit, limits[i].max);
+        return -1;
+    }
+    *value = (long long)x;
+    return 0;
 }
 
 int luahost_set_limit(session *s, const char *name, long long value, const char **why)

@@ -44,6 +44,9 @@ int luahost_call_unlimited(session *s, int nargs, int nresults);
 int luahost_set_limit(session *s, const char *name, long long value, const char **why);
 int luahost_get_limit(session *s, const char *name, long long *value);
 long long luahost_limit_max(const char *name);     /* -1: unknown name */
+/* TEXT as the value of limit NAME: 0 with *value, or -1 with the reason
+ * in why ("needs a whole number of seconds (0 = none), not '1e3'"). */
+int luahost_parse_limit(const char *name, const char *text, long long *value, char *why, size_t whysize);
 
 /* Async-signal-safe: make the running Lua code stop at its next
  * instruction with "interrupted". */

@@ -85,23 +85,13 @@ static void usage_error(const char *fmt, ...)
 
 /* A limit's value: the whole word a whole number in 0..max (no sign, no
  * blanks), else a usage error naming the option and the value. */
-static long long limit_arg(const char *opt, const char *v, const char *unit, const char *zero)
+static long long limit_arg(const char *opt, const char *v)
 {
     const char *name = opt + strspn(opt, "-") + 4;        /* "max-memory" -> "memory" */
-    long long max = luahost_limit_max(name);
-    size_t n = strlen(v);
-    int digits = n > 0 && strspn(v, "0123456789") == n;
-    errno = 0;
-    unsigned long long x = digits ? strtoull(v, NULL, 10) : 0;
-    if (!digits) {
-        fprintf(stderr, "cwsh: option '%s' needs a whole number of %s (0 = %s), not '%s'\n",
-                opt, unit, zero, v);
-    } else if (errno == ERANGE || x > (unsigned long long)max) {
-        fprintf(stderr, "cwsh: option '%s': %s %s is too large (at most %lld)\n", opt, v, unit, max);
-    } else {
-        return (long long)x;
-    }
-    fprintf(stderr, "Try 'cwsh --help'.\n");
+    long long x;
+    char why[200];
+    if (luahost_parse_limit(name, v, &x, why, sizeof why) == 0) return x;
+    fprintf(stderr, "cwsh: option '%s'%s%s\nTry 'cwsh --help'.\n", opt, why[0] == ':' ? "" : " ", why);
     exit(2);
 }
 
@@ -293,11 +283,11 @@ int main(int argc, char **argv)
         else if (!strcmp(o, "-plugins")) s->plugins_dir = xstrdup(NEXT());
         else if (!strcmp(o, "-history")) history = NEXT();
         else if (!strcmp(o, "-max-instructions"))
-            s->max_instructions = limit_arg(a, NEXT(), "instructions", "none");
+            s->max_instructions = limit_arg(a, NEXT());
         else if (!strcmp(o, "-max-memory"))
-            s->max_memory = (size_t)limit_arg(a, NEXT(), "MB", "no cap") << 20;
+            s->max_memory = (size_t)limit_arg(a, NEXT()) << 20;
         else if (!strcmp(o, "-max-seconds"))
-            s->max_seconds = limit_arg(a, NEXT(), "seconds", "none");
+            s->max_seconds = limit_arg(a, NEXT());
         else if (!strcmp(o, "-version")) { printf("cwsh %s\n", CWSH_VERSION); answered = 1; break; }
         else if (!strcmp(o, "-help") || !strcmp(o, "-h")) { fputs(usage_text, stdout); answered = 1; break; }
         else if (render_mode_parse(o + 1, &s->render.mode) == 0) { /* -csv, -json, ... */ }

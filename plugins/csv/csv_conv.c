@@ -266,7 +266,9 @@ int conv_date(const cvoc *v, const char *str, size_t n, char out[11])
     int y = 0, m = 0, d = 0, k;
     for (k = 0; k < v->nforms; k++)
         if (match_form(&v->forms[k], s, n, &y, &m, &d) == 0) break;
-    if (k == v->nforms || !valid_ymd(y, m, d)) return -1;
+    if (k == v->nforms) return -1;
+    if (!valid_ymd(y, m, d))      /* a date of another century is said so: a typo of the year */
+        return (y < 1900 || y > 2999) && valid_ymd(2000, m, d) ? CONV_DATE_YEAR : -1;
     out[0] = (char)('0' + y / 1000); out[1] = (char)('0' + y / 100 % 10);
     out[2] = (char)('0' + y / 10 % 10); out[3] = (char)('0' + y % 10);
     out[4] = '-';

@@ -39,7 +39,11 @@ void cvoc_free(cvoc *v);
 
 /* A date in one of the vocabulary's forms (ASCII or full-width digits,
  * an optional trailing time such as " 0:00" ignored) into "YYYY-MM-DD".
- * -1 when no form fits or it is not a date of the calendar. */
+ * -1 when no form fits or it is not a date of the calendar;
+ * CONV_DATE_YEAR when it would be a date but for its year, which is not
+ * in CONV_DATE_YEARS (the importer's range: a typo, 1027 for 2027). */
+#define CONV_DATE_YEAR (-2)
+#define CONV_DATE_YEARS "1900 to 2999"
 int conv_date(const cvoc *v, const char *s, size_t n, char out[11]);
 
 /* A result word or alias into CWSH_PASS, CWSH_FAIL, CWSH_NA; -1 when

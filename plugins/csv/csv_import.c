@@ -404,6 +404,7 @@ static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
 
     char why[600];
     cell c;
+    int dr;
     crep *R = &I->rep;
     int before = R->nprob + R->more_probs;
     for (int f = 0; f < MF_N; f++) {
@@ -418,8 +419,9 @@ static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
             break;
         case MF_DATE:
             if (!c.n) crep_problem(R, colof(I, f), "date is empty");
-            else if (conv_date(&I->voc, c.s, c.n, I->date) != 0)
-                crep_problem(R, colof(I, f), "date \"%.*s\" is not a valid date", (int)c.n, c.s);
+            else if ((dr = conv_date(&I->voc, c.s, c.n, I->date)) != 0)
+                crep_problem(R, colof(I, f), "date \"%.*s\" is not a valid date%s", (int)c.n, c.s,
+                             dr == CONV_DATE_YEAR ? " (years " CONV_DATE_YEARS ")" : "");
             break;
         case MF_KIND:
             if (!c.n) crep_problem(R, colof(I, f), "kind is empty");
@@ -615,9 +617,10 @@ static void row_long(imp *I, const csvr_record *rec)
             cell c = raw_cell(I, rec, f);
             if (c.n == I->first_len[f] && memcmp(c.s, I->ar + I->first[f], c.n) == 0) continue;
             char d[11];
-            if (f == MF_DATE && conv_date(&I->voc, c.s, c.n, d) != 0)
-                snprintf(why, sizeof why, c.n ? "date \"%.*s\" is not a valid date" : "date is empty",
-                         (int)c.n, c.s);
+            int dr;
+            if (f == MF_DATE && (dr = conv_date(&I->voc, c.s, c.n, d)) != 0)
+                snprintf(why, sizeof why, c.n ? "date \"%.*s\" is not a valid date%s" : "date is empty",
+                         (int)c.n, c.s, dr == CONV_DATE_YEAR ? " (years " CONV_DATE_YEARS ")" : "");
             else if (f == MF_KIND && !c.n)
                 snprintf(why, sizeof why, "kind is empty");
             else if (f == MF_KIND && !conv_kind(&I->voc, c.s, c.n))
@@ -933,7 +936,7 @@ static int import(imp *I, cwsh_host *h, const cimp_opts *o, char **summary, char
     crep_open(&I->rep, h, o->file, I->r, rec.raw, rec.raw_len);
     have_rep = I->have_rep = 1;
     h->noticef(h, "mapping: %s (%s, %d columns, %s)", I->m.name, csvr_encoding(I->r), rec.nf,
-               csvr_crlf(I->r) ? "CRLF" : "LF");
+               csvr_eol_name(I->r));
     if (I->m.wide) cwide_titles(h, o->file, rec.line, &I->m, &I->ck, rec.f, rec.len, rec.nf);
     for (int f = 0; f < MF_N; f++) I->deflen[f] = I->m.def[f] ? strlen(I->m.def[f]) : 0;
     I->sumlen = calloc((size_t)I->m.nsummary + 1, sizeof *I->sumlen);

@@ -35,7 +35,8 @@ struct csvr {
     int undecided;           /* all ASCII so far: the first non-ASCII record decides */
     iconv_t cd_in, cd_out;
     char enc[32];
-    int delim, crlf, started;
+    int delim, started;
+    const char *eol;                /* the first record's line ending */
     struct csv_parser p;
     int parser_ok;
     char *cv;                /* the record converted to UTF-8 */
@@ -509,7 +510,7 @@ int csvr_next(csvr *r, csvr_record *rec, char **err)
         long long off = r->buf_off + (long long)r->pos;
         if (!r->started) {
             r->started = 1;
-            r->crlf = rend - cend == 2;
+            r->eol = rend - cend == 2 ? "\r\n" : rend > cend && r->buf[cend] == '\r' ? "\r" : "\n";
         }
         r->pos = rend;
         r->line += nl;
@@ -567,7 +568,13 @@ const char *csvr_error(const csvr *r, int *col)
 const char *csvr_encoding(const csvr *r) { return r->enc; }
 int csvr_delim(const csvr *r) { return r->delim; }
 long csvr_line(const csvr *r) { return r->line; }
-int csvr_crlf(const csvr *r) { return r->crlf; }
+const char *csvr_eol(const csvr *r) { return r->eol ? r->eol : "\n"; }
+
+const char *csvr_eol_name(const csvr *r)
+{
+    const char *e = csvr_eol(r);
+    return e[0] == '\n' ? "LF" : e[1] ? "CRLF" : "CR";
+}
 long long csvr_bytes(const csvr *r) { return r->buf_off + (long long)r->pos; }
 long long csvr_size(const csvr *r) { return r->size; }
 

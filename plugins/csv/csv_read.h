@@ -47,7 +47,10 @@ int csvr_next(csvr *r, csvr_record *rec, char **err);
 const char *csvr_error(const csvr *r, int *col);
 const char *csvr_encoding(const csvr *r);   /* "UTF-8", "GB18030", ... */
 int csvr_delim(const csvr *r);
-int csvr_crlf(const csvr *r);               /* first record ended in CRLF */
+/* The first record's line ending, "\r\n", "\n" or "\r" (old Mac Excel),
+ * and its name, "CRLF", "LF" or "CR" ("\n" and "LF" before any). */
+const char *csvr_eol(const csvr *r);
+const char *csvr_eol_name(const csvr *r);
 long csvr_line(const csvr *r);              /* where the record being read starts (for CSVR_FAIL) */
 long long csvr_bytes(const csvr *r);        /* bytes consumed so far */
 long long csvr_size(const csvr *r);         /* file size (0 for a pipe) */

@@ -111,7 +111,7 @@ static void put_field(crep *c, const char *s)
     fputc('"', c->out);
 }
 
-static void end_line(crep *c) { fputs(csvr_crlf(c->r) ? "\r\n" : "\n", c->out); }
+static void end_line(crep *c) { fputs(csvr_eol(c->r), c->out); }
 
 void crep_reject(crep *c, const char *raw, size_t n, const char *reason)
 {

@@ -118,7 +118,7 @@ int main(void)
         csvr_record rec;
         csvr_next(r, &rec, &err);
         tap_is(csvr_encoding(r), "GB18030", "encoding name");
-        tap_ok(csvr_crlf(r), "CRLF detected");
+        tap_is(csvr_eol_name(r), "CRLF", "CRLF detected");
         csvr_next(r, &rec, &err);
         char want[128];
         size_t wn = to_gb("2027/1/5,城北市场,\"积水3处，已整改\"", want, sizeof want);
@@ -254,5 +254,25 @@ int main(void)
     tap_is_int((long long)csvr_utf8_valid((const unsigned char *)"\xC0\xAF", 2, 0), 0, "overlong is invalid");
     tap_is_int((long long)csvr_utf8_valid((const unsigned char *)"ab\xE4\xB8", 4, 1), 4, "partial sequence at a block end");
     unlink(path);
+    /* the line ending each kind of file has, for the mapping's first line
+     * and the rejects file: LF, CRLF, CR alone (old Mac Excel) */
+    {
+        static const char *const text[] = { "a,b\n1,2\n", "a,b\r\n1,2\r\n", "a,b\r1,2\r", "a,b" };
+        static const char *const want[] = { "LF", "CRLF", "CR", "LF" };
+        for (int k = 0; k < 4; k++) {
+            put(text[k], strlen(text[k]));
+            char *err = NULL;
+            csvr *r = csvr_open(path, NULL, &err);
+            csvr_record rec;
+            int n = 0;
+            while (r && csvr_next(r, &rec, &err) == CSVR_OK) n++;
+            char name[64];
+            snprintf(name, sizeof name, "line ending %s (file %d)", want[k], k);
+            tap_is(r ? csvr_eol_name(r) : err, want[k], name);
+            tap_ok(n == (k == 3 ? 1 : 2), "its records");
+            csvr_close(&r);
+            free(err);
+        }
+    }
     return tap_done();
 }
