@@ -123,7 +123,13 @@ static int call_original(lua_State *L)
     return lua_gettop(L);
 }
 
-static int g_find(lua_State *L) { check_pattern(L, "string.find"); return call_original(L); }
+/* find(s, p, init, plain) with plain true compares bytes, no pattern: a
+ * rule's s:find(word, 1, true) must not be refused for the - or + in it. */
+static int g_find(lua_State *L)
+{
+    if (!lua_toboolean(L, 4)) check_pattern(L, "string.find");
+    return call_original(L);
+}
 static int g_match(lua_State *L) { check_pattern(L, "string.match"); return call_original(L); }
 static int g_gmatch(lua_State *L) { check_pattern(L, "string.gmatch"); return call_original(L); }
 static int g_gsub(lua_State *L) { check_pattern(L, "string.gsub"); return call_original(L); }

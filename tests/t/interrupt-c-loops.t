@@ -56,6 +56,10 @@ interrupt sql "local n = db.one('$q')" "lua:1: interrupted (in: $q)"
     -c 'lua local r = ("a"):rep(5000):find(("a-"):rep(8) .. "b")' >out 2>&1
 is "-c:1: lua:1: string.find: pattern too complex for a subject of 5000 bytes (8 repetitions): it could backtrack for hours" \
     "$(cat out)" "a backtracking pattern is refused without limits too"
+# a plain find (its 4th argument true) matches no pattern: the same text
+# is only bytes to look for, so it is searched, not refused
+"$CWSH" -batch t.db -c 'lua print(("a"):rep(5000):find(("a-"):rep(8) .. "b", 1, true), ("xa-a-b"):find("a-a-", 1, true))' >out 2>&1
+is "nil	2	5" "$(cat out)" "a plain find of the same text is a search, not refused"
 # and the library functions do the same work: the same operations on a
 # plain table and through a proxy whose metamethods reach it (the loops
 # of the guarded versions), from a file run at the prompt
