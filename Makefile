@@ -86,6 +86,8 @@ FUZZ_LIBS_ics   := $(LIBS_core)
 FUZZ_SRC_rules  := $(filter-out core/main.c,$(CORE_SRC))
 FUZZ_LIBS_rules := $(LIBS_core)
 FUZZ_SEEDS_rules :=
+FUZZ_SRC_period  := $(filter-out core/main.c,$(CORE_SRC))
+FUZZ_LIBS_period := $(LIBS_core)
 TOOLS_SRC := $(wildcard scripts/bench/*.c scripts/gen/*.c)
 TOOLS_BIN := $(TOOLS_SRC:scripts/%.c=$(BUILD)/%)
 

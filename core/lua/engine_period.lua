@@ -37,8 +37,21 @@ end
 
 local function valid_date(s) return calendar.parse(s) ~= nil end
 
+-- The years a period may fall in: those of the dates an import accepts
+-- (csv_conv.c), so that a period and the one before it (for Δ) are always
+-- periods whose names parse back (0000-01's would be in year -1).
+local YEAR_MIN, YEAR_MAX = 1900, 2999
+local function out_of_range(s, text)
+  local y = tonumber(text:sub(1, 4))
+  if y < YEAR_MIN or y > YEAR_MAX then
+    return ("period '%s': the year must be %d..%d"):format(s, YEAR_MIN, YEAR_MAX)
+  end
+end
+
 function M.parse(s)
   if type(s) ~= "string" then return nil, "no period" end
+  local why = s:match("^%d%d%d%d") and out_of_range(s, s)
+  if why then return nil, why end
   local y, m = s:match("^(%d%d%d%d)%-(%d%d)$")
   if y then
     y, m = tonumber(y), tonumber(m)
@@ -71,6 +84,8 @@ function M.parse(s)
     if not valid_date(a) then return nil, ("period '%s': '%s' is not a valid date"):format(s, a) end
     if not valid_date(b) then return nil, ("period '%s': '%s' is not a valid date"):format(s, b) end
     if b < a then return nil, ("period '%s': the range ends before it starts"):format(s) end
+    why = out_of_range(s, b)
+    if why then return nil, why end
     return { name = s, kind = "range", from = a, to = b }
   end
   return nil, ("'%s' is not a period (2027-01, 2027-B1, 2027-Q1, 2027-H1, 2027, 2027-01-01..2027-03-15)"):format(s)
