@@ -441,6 +441,15 @@ static int is_buffered(enum render_mode m)
     return m == RENDER_BOX || m == RENDER_TABLE || m == RENDER_MARKDOWN;
 }
 
+/* Whether s[0..n) starts with a C1 control (U+0080-U+009F, UTF-8 C2 80 to
+ * C2 9F): terminals may act on them as on ESC and a letter (U+009B is
+ * CSI, ESC [), so a cell shows them as cat -v shows their byte, M-^[. */
+static int is_c1(const char *s, size_t n)
+{
+    return n >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] >= 0x80
+           && (unsigned char)s[1] <= 0x9F;
+}
+
 /* Copy s[0..n) into the arena as it should show in a cell: see render.h
  * for tabs, newlines, controls and markdown's '|'.  Returns -1 when out of
  * memory. */
@@ -448,7 +457,9 @@ static int cell_make(render *r, cell *c, const char *s, size_t n, int kind)
 {
     int md = r->cfg.mode == RENDER_MARKDOWN;
     size_t i = 0;
-    while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != 0x7F && !(md && s[i] == '|')) i++;
+    while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != 0x7F && !(md && (s[i] == '|' || s[i] == '\\'))
+           && !is_c1(s + i, n - i))
+        i++;
     c->kind = kind;
     c->lines = 0;
     if (i == n) {                          /* nothing to change: the usual case */
@@ -465,7 +476,8 @@ static int cell_make(render *r, cell *c, const char *s, size_t n, int kind)
     for (size_t j = i; j < n; j++) {
         unsigned char ch = (unsigned char)s[j];
         if (ch == '\t') room += 7;
-        else if (ch < 0x20 || ch == 0x7F || ch == '|') room += 3;
+        else if (ch < 0x20 || ch == 0x7F || ch == '|' || ch == '\\') room += 3;
+        else if (ch == 0xC2) room += 2;    /* a C1 control, 2 bytes, shows in 4 */
     }
     char *d = arena_room(r, room);
     if (!d) return -1;
@@ -485,10 +497,18 @@ static int cell_make(render *r, cell *c, const char *s, size_t n, int kind)
             d[o++] = '^';
             d[o++] = ch == 0x7F ? '?' : (char)(ch + '@');
             col += 2;
+            if (md && ch == 0x1C) { d[o++] = '\\'; col++; }   /* ^\ before a \| */
             i++;
-        } else if (md && ch == '|') {
+        } else if (is_c1(s + i, n - i)) {
+            memcpy(d + o, "M-^", 3);
+            d[o + 3] = (char)((unsigned char)s[i + 1] - 0x80 + '@');
+            o += 4;
+            col += 4;
+            i += 2;
+        } else if (md && (ch == '|' || ch == '\\')) {
+            /* a \ of the text escaped too: "x\|" must not leave a bare | */
             d[o++] = '\\';
-            d[o++] = '|';
+            d[o++] = (char)ch;
             col += 2;
             i++;
         } else {

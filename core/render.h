@@ -18,10 +18,13 @@
  * its non-NULL values are numbers.  Inside cells:
  *   - "\n" and "\r\n" start a new line inside the cell in box and table
  *     (the row grows taller, like sqlite3 3.38+); markdown cannot do that
- *     and writes "<br>" instead, and "\|" for '|';
+ *     and writes "<br>" instead, "\|" for '|' and "\\" for '\' (so that a
+ *     cell's "x\|" cannot leave a bare '|' that would split the cell);
  *   - a tab moves to the next multiple of 8 columns within the cell line;
  *   - other control characters show as ^X (DEL as ^?), like cat -v,
- *     so nothing the terminal would act on reaches it.
+ *     and the C1 controls U+0080-U+009F as M-^@ to M-^_ (cat -v of
+ *     their code as a byte: U+009B, CSI, is M-^[), so nothing the
+ *     terminal would act on reaches it.
  *
  * Streaming modes write each row as it comes (no buffering, no malloc per
  * row), so exports of millions of rows run in constant memory:

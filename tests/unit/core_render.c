@@ -76,6 +76,14 @@ static void test_box(void)
            "box: combining mark, NULL, tab, multi-line cell, control, preformatted number");
 
     static const char *const one[] = { "a" };
+    /* C1 controls: U+009B is CSI, which a terminal takes as ESC [ */
+    static const cwsh_value c1[] = { T("\xC2\x9B" "2J"), T("\xC2\x85x\xC2\xA0y") };
+    tap_is(render(RENDER_BOX, 0, NULL, 0, 1, one, 2, c1),
+           "┌─────────┐\n"
+           "│ M-^[2J  │\n"
+           "│ M-^Ex\xC2\xA0y │\n"
+           "└─────────┘\n",
+           "box: C1 controls (CSI, NEL) shown as cat -v does, no-break space as it is");
     tap_is(render(RENDER_BOX, 1, NULL, 0, 1, one, 0, NULL),
            "┌───┐\n│ a │\n└───┘\n", "box: no rows frames the header");
     tap_is(render(RENDER_BOX, 0, NULL, 0, 1, one, 0, NULL), "",
@@ -118,6 +126,12 @@ static void test_markdown(void)
            "| 解放市场 | 94.5 |\n"
            "| ABC      |  100 |\n",
            "markdown: headers off");
+    static const cwsh_value bs[] = { T("x\\|y"), T("C:\\dir"), T("\x1c|") };
+    tap_is(render(RENDER_MARKDOWN, 0, NULL, 0, 1, market_names, 3, bs),
+           "| x\\\\\\|y  |\n"
+           "| C:\\\\dir |\n"
+           "| ^\\\\\\|   |\n",
+           "markdown: a backslash is escaped too, so x\\| keeps its | in the cell, and ^\\ (0x1C) its \\");
 }
 
 static void test_csv(void)
