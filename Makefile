@@ -88,6 +88,10 @@ FUZZ_LIBS_rules := $(LIBS_core)
 FUZZ_SEEDS_rules :=
 FUZZ_SRC_period  := $(filter-out core/main.c,$(CORE_SRC))
 FUZZ_LIBS_period := $(LIBS_core)
+FUZZ_SRC_render  := core/render.c core/utf8.c
+FUZZ_SRC_limit   := $(filter-out core/main.c,$(CORE_SRC))
+FUZZ_LIBS_limit  := $(LIBS_core)
+FUZZ_LIBS_render := -lm
 TOOLS_SRC := $(wildcard scripts/bench/*.c scripts/gen/*.c)
 TOOLS_BIN := $(TOOLS_SRC:scripts/%.c=$(BUILD)/%)
 
