@@ -36,12 +36,13 @@ int ctab_run(cwsh_host *h, const ctab_opts *o, char **summary, char **err)
     }
     ncol = rec.nf;
     names = calloc((size_t)ncol, sizeof *names);
+    if (!names) { *err = crep_msgf("out of memory"); goto out; }
     for (int i = 0; i < ncol; i++) {
         if (!rec.len[i]) {
             *err = crep_msgf("%s:%ld:%d: column name is empty", o->file, rec.line, i + 1);
             goto out;
         }
-        names[i] = strdup(rec.f[i]);
+        if (!(names[i] = strdup(rec.f[i]))) { *err = crep_msgf("out of memory"); goto out; }
     }
     crep_open(&rep, h, o->file, r, rec.raw, rec.raw_len);
     have_rep = 1;
@@ -51,6 +52,7 @@ int ctab_run(cwsh_host *h, const ctab_opts *o, char **summary, char **err)
         goto out;
     }
     v = calloc((size_t)ncol, sizeof *v);
+    if (!v) { *err = crep_msgf("out of memory"); goto out; }
     long long rows = 0, bad = 0, n = 0, size = csvr_size(r);
     while ((s = csvr_next(r, &rec, &e)) != CSVR_EOF) {
         if (s == CSVR_FAIL) { *err = crep_msgf("%s:%ld: %s", o->file, csvr_line(r), e); free(e); goto out; }
