@@ -90,6 +90,11 @@ FUZZ_SRC_period  := $(filter-out core/main.c,$(CORE_SRC))
 FUZZ_LIBS_period := $(LIBS_core)
 FUZZ_SRC_render  := core/render.c core/utf8.c
 FUZZ_SRC_limit   := $(filter-out core/main.c,$(CORE_SRC))
+# .import into a table: the import's sources, as for the import target
+FUZZ_SRC_table   := $(FUZZ_SRC_import)
+FUZZ_LIBS_table  := $(FUZZ_LIBS_import)
+FUZZ_SRC_html    := $(filter-out core/main.c,$(CORE_SRC))
+FUZZ_LIBS_html   := $(LIBS_core)
 FUZZ_LIBS_limit  := $(LIBS_core)
 FUZZ_LIBS_render := -lm
 TOOLS_SRC := $(wildcard scripts/bench/*.c scripts/gen/*.c)
