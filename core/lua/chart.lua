@@ -31,8 +31,12 @@ M.escape = esc
 -- Display width in font-size units: a wide (CJK, full-width) character is
 -- about 1 em, others about 0.55 em.
 local function text_em(s)
+  s = tostring(s)
+  -- text that is not UTF-8 (a name put in by hand through SQL) would make
+  -- utf8.codes raise and the whole notice fail: a narrow unit a byte
+  if not utf8.len(s) then return #s * 0.55 end
   local w = 0
-  for _, c in utf8.codes(tostring(s)) do
+  for _, c in utf8.codes(s) do
     w = w + ((c >= 0x1100 and (c <= 0x115F or c >= 0x2E80)) and 1 or 0.55)
   end
   return w
