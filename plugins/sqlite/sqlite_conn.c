@@ -104,6 +104,20 @@ const char *sqlite_conn_path(const char *database, char **err)
     return database;
 }
 
+/* Every PROGRESS_OPS virtual-machine steps: has Ctrl-C been pressed since
+ * the command began?  sqlite3_interrupt from the SIGINT handler stops only
+ * the statements running at that moment; one that starts after it (the
+ * signal landed between prepare and step, or between two statements of a
+ * script, while the last result set was still printing) would run to its
+ * end.  The session's flag stays set until the command ends, so this
+ * catches those, within a few thousand steps. */
+#define PROGRESS_OPS 1000
+static int on_progress(void *p)
+{
+    const sqlite_conn *c = p;
+    return c->host && c->host->interrupted && c->host->interrupted(c->host);
+}
+
 int sqlite_conn_open(sqlite_conn *c, const char *path, char **err)
 {
     cwsh_host *host = c->host;
@@ -125,6 +139,7 @@ int sqlite_conn_open(sqlite_conn *c, const char *path, char **err)
     }
     sqlite3_extended_result_codes(c->db, 1);
     sqlite3_busy_timeout(c->db, 5000);
+    sqlite3_progress_handler(c->db, PROGRESS_OPS, on_progress, c);
     /* a newer cwsh's database is refused before anything touches it */
     char *e = NULL;
     int v = sqlite_schema_version(c->db, &e);

@@ -95,6 +95,17 @@ tmux send-keys -t "$S" '= "after"' Enter
 wait_for '"after"' || wait_for "after"
 screen | grep -qx "after"; is 0 "$?" "the shell answers after an interrupt"
 
+# Ctrl-C stops a long SQL statement (a real SIGINT from the terminal) and
+# the shell answers the next command; the line waited for is one only the
+# interrupt prints (after the ^C the terminal echoes) and one only the
+# answer prints, not the typed text
+tmux send-keys -t "$S" C-l 'WITH RECURSIVE c(i) AS (VALUES(1) UNION ALL SELECT i + 1 FROM c) SELECT count(*) FROM c\;' Enter
+sleep 0.5
+tmux send-keys -t "$S" C-c
+wait_for "error: interrupted"; is 0 "$?" "Ctrl-C interrupts a long SQL statement"
+tmux send-keys -t "$S" '= "sql" .. " answered"' Enter
+wait_re "^sql answered$"; is 0 "$?" "the shell answers after an interrupted SQL statement"
+
 # Ctrl-C during .read cancels the .read (the rest of the file does not
 # run) and returns to the prompt
 tmux send-keys -t "$S" C-l '.read slow.cwsh' Enter

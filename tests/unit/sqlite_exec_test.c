@@ -88,6 +88,10 @@ static void run(const char *sql, int want_rc, const char *want_out, const char *
     free(err);
 }
 
+/* the host's Ctrl-C flag, as the session keeps it for the whole command */
+static int pressed;
+static int fake_interrupted(cwsh_host *h) { (void)h; return pressed; }
+
 int main(void)
 {
     char *err = NULL;
@@ -129,6 +133,24 @@ int main(void)
     free(err);
     err = NULL;
     run("SELECT 1 AS ok;", 0, "[ok] INT:1 / end;", NULL, "after an interrupt the next statement runs");
+
+    /* Ctrl-C pressed before the statement started (between prepare and
+     * step, or between two statements): sqlite3_interrupt had nothing to
+     * stop, the progress handler sees the session's flag */
+    static cwsh_host host;
+    host.interrupted = fake_interrupted;
+    conn.host = &host;
+    pressed = 1;
+    t = sink();
+    rc = st.exec(st.self, "SELECT 1 AS first; WITH RECURSIVE c(i) AS (VALUES(1) UNION ALL SELECT i+1 FROM c) "
+                 "SELECT count(*) FROM c;", &t.k, &err);
+    tap_is_int(rc, -1, "Ctrl-C before an endless statement began: it stops");
+    tap_is(err, "interrupted", "Ctrl-C before the statement: message");
+    free(err);
+    err = NULL;
+    pressed = 0;
+    run("SELECT 2 AS ok;", 0, "[ok] INT:2 / end;", NULL, "the flag cleared, statements run again");
+    conn.host = NULL;
 
     tap_ok(!st.complete(st.self, "SELECT 1"), "complete: no ';' yet");
     tap_ok(st.complete(st.self, "SELECT 1;"), "complete: ';'");
