@@ -350,6 +350,24 @@ static void json_value(FILE *f, const cwsh_value *v)
 
 /* RFC 4180 ends CSV records with CRLF (as sqlite3's csv mode does);
  * the other streamed modes with LF. */
+/* A value for people in line mode: control characters other than tab and
+ * newline as ^X (DEL as ^?), as in the table modes' cells, so that an
+ * escape sequence from a sheet's cell (ESC [2J, an OSC title) never
+ * reaches the terminal as one. */
+static void put_visible(FILE *f, const char *s, size_t n)
+{
+    size_t i = 0, from = 0;
+    for (; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if ((ch >= 0x20 && ch != 0x7F) || ch == '\t' || ch == '\n') continue;
+        put(f, s + from, i - from);
+        putc_unlocked('^', f);
+        putc_unlocked(ch == 0x7F ? '?' : (char)(ch + '@'), f);
+        from = i + 1;
+    }
+    put(f, s + from, i - from);
+}
+
 static void end_record(FILE *f, enum render_mode m)
 {
     if (m == RENDER_CSV) putc_unlocked('\r', f);
@@ -410,7 +428,7 @@ static void stream_row(render *r, int n, const cwsh_value *v)
             pad(f, r->name_maxw - col->namew);
             put(f, col->name, col->len);
             put(f, " = ", 3);
-            put(f, s, len);
+            put_visible(f, s, len);
             putc_unlocked('\n', f);
             break;
         }

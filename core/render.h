@@ -45,7 +45,10 @@
  *         With headers off rows are arrays instead: [[1,"x"],\n[2,null]].
  *   line  each row as "name = value" lines, names right-aligned to the
  *         widest (display width), a blank line between rows.  Names are
- *         always shown: they are the point of this mode.
+ *         always shown: they are the point of this mode.  Values show
+ *         control characters other than tab and newline as ^X, as cells
+ *         do (the mode is for people; list, csv and tsv are for programs
+ *         and keep the bytes).
  *   list  values separated by the separator (default '|'), no quoting,
  *         like sqlite3's list mode; a header line when headers are on.
  *
