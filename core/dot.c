@@ -64,7 +64,7 @@ static int d_mode(lua_State *L)
         return luaL_error(L, "--encoding: iconv cannot write '%s' (try gb18030)", enc);
     if (*enc && bom) return luaL_error(L, "a BOM is for UTF-8: --excel and --bom go without --encoding");
     s->render.mode = m;
-    s->csv_bom = bom;
+    s->csv_bom = s->render.excel = bom;
     snprintf(s->csv_encoding, sizeof s->csv_encoding, "%s", enc);
     return 0;
 }

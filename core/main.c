@@ -273,7 +273,7 @@ int main(int argc, char **argv)
         else if (!strcmp(o, "-init")) init = NEXT();
         else if (!strcmp(o, "-header") || !strcmp(o, "-headers")) s->render.headers = 1;
         else if (!strcmp(o, "-noheader")) s->render.headers = 0;
-        else if (!strcmp(o, "-bom")) s->csv_bom = s->bom_option = 1;   /* csv for Excel */
+        else if (!strcmp(o, "-bom")) s->csv_bom = s->bom_option = s->render.excel = 1;   /* csv for Excel */
         else if (!strcmp(o, "-mode")) {
             const char *m = NEXT();
             if (render_mode_parse(m, &s->render.mode) != 0) usage_error("unknown mode '%s'", m);

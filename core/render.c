@@ -230,12 +230,25 @@ static const cwsh_value null_value = { CWSH_NULL, 0, 0, NULL, 0 };
 
 static const unsigned char csv_special[256] = { [','] = 1, ['"'] = 1, ['\n'] = 1, ['\r'] = 1 };
 
-static void csv_field(FILE *f, const char *s, size_t n)
+/* Text a spreadsheet would take for a formula (=HYPERLINK(...), =cmd|...,
+ * +, -, @, or one of them after a tab or CR). */
+static int formula_like(const char *s, size_t n)
+{
+    return n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r');
+}
+
+/* `guard`: write a ' first (render_config.excel), inside the quotes */
+static void csv_field(FILE *f, const char *s, size_t n, int guard)
 {
     size_t i = 0;
     while (i < n && !csv_special[(unsigned char)s[i]]) i++;
-    if (i == n) { put(f, s, n); return; }
+    if (i == n) {
+        if (guard) putc_unlocked('\'', f);
+        put(f, s, n);
+        return;
+    }
     putc_unlocked('"', f);
+    if (guard) putc_unlocked('\'', f);
     size_t start = 0;
     for (i = 0; i < n; i++)
         if (s[i] == '"') {                /* write through it, then once more */
@@ -384,7 +397,7 @@ static void stream_header(render *r)
     for (int c = 0; c < r->ncol; c++) {
         const column *col = &r->cols[c];
         if (c) putc_unlocked(m == RENDER_CSV ? ',' : m == RENDER_TSV ? '\t' : r->cfg.separator, f);
-        if (m == RENDER_CSV) csv_field(f, col->name, col->len);
+        if (m == RENDER_CSV) csv_field(f, col->name, col->len, 0);
         else if (m == RENDER_TSV) tsv_field(f, col->name, col->len);
         else put(f, col->name, col->len);
     }
@@ -435,8 +448,9 @@ static void stream_row(render *r, int n, const cwsh_value *v)
         default: {
             const char *s = value_text(r, x, exact, buf, &len);
             if (c) putc_unlocked(m == RENDER_CSV ? ',' : m == RENDER_TSV ? '\t' : r->cfg.separator, f);
-            if (m == RENDER_CSV) csv_field(f, s, len);
-            else if (m == RENDER_TSV) tsv_field(f, s, len);
+            int guard = r->cfg.excel && x->type == CWSH_TEXT && formula_like(s, len);
+            if (m == RENDER_CSV) csv_field(f, s, len, guard);
+            else if (m == RENDER_TSV) { if (guard) putc_unlocked('\'', f); tsv_field(f, s, len); }
             else put(f, s, len);
         }
         }

@@ -87,6 +87,10 @@ typedef struct render_config {
     int headers;              /* non-zero: print column names */
     const char *nullvalue;    /* text for NULL; NULL means "" */
     char separator;           /* list mode; 0 means '|' */
+    int excel;                /* csv/tsv for a spreadsheet: text that starts
+                               * like a formula (= + - @ tab CR) is written
+                               * after a ' so that it is not run as one
+                               * (CSV injection, as OWASP advises) */
 } render_config;
 
 /* Mode by name ("box", "table", ..., "list"; case-insensitive).

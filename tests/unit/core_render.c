@@ -24,7 +24,7 @@ static const char *render(enum render_mode mode, int headers, const char *nullva
     free(out_buf);
     out_buf = NULL;
     FILE *f = open_memstream(&out_buf, &out_len);
-    render_config cfg = { mode, headers, nullvalue, sep };
+    render_config cfg = { mode, headers, nullvalue, sep, 0 };
     cwsh_sink *k = render_open(f, &cfg);
     k->columns(k, ncol, names);
     for (int r = 0; r < nrow; r++) k->row(k, ncol, rows + r * ncol);
@@ -235,7 +235,7 @@ static void test_rows_and_sinks(void)
     free(out_buf);
     FILE *f = open_memstream(&out_buf, &out_len);
     char null[] = "nil";
-    render_config cfg = { RENDER_CSV, 1, null, 0 };
+    render_config cfg = { RENDER_CSV, 1, null, 0, 0 };
     cwsh_sink *k = render_open(f, &cfg);
     null[0] = 'X';                         /* the config was copied */
     cfg.mode = RENDER_JSON;
@@ -254,12 +254,37 @@ static void test_rows_and_sinks(void)
            "sink: short rows padded with NULL, long rows cut, config copied, columns() twice");
 }
 
+/* render_config.excel: csv and tsv for a spreadsheet put a ' before text
+ * that starts like a formula, inside the quotes; numbers (-3) and text
+ * that only holds a formula character later stay as they are */
+static void test_excel_guard(void)
+{
+    static const char *const names[] = { "a", "b", "c", "d", "e", "f" };
+    static const cwsh_value row[] = { T("=cmd|' /C calc'!A0"), T("-3"), I(-3), T("@SUM(1)"), T("x,=y"),
+                                      T("=a,\"b\"") };
+    const char *want[2] = { "a,b,c,d,e,f\r\n'=cmd|' /C calc'!A0,'-3,-3,'@SUM(1),\"x,=y\",\"'=a,\"\"b\"\"\"\r\n",
+                            "a\tb\tc\td\te\tf\n'=cmd|' /C calc'!A0\t'-3\t-3\t'@SUM(1)\tx,=y\t'=a,\"b\"\n" };
+    enum render_mode modes[2] = { RENDER_CSV, RENDER_TSV };
+    for (int i = 0; i < 2; i++) {
+        free(out_buf);
+        FILE *f = open_memstream(&out_buf, &out_len);
+        render_config cfg = { modes[i], 1, NULL, 0, 1 };
+        cwsh_sink *k = render_open(f, &cfg);
+        k->columns(k, 6, names);
+        k->row(k, 6, row);
+        k->end(k);
+        render_close(&k);
+        fclose(f);
+        tap_is(out_buf, want[i], i ? "tsv for Excel: formulas guarded" : "csv for Excel: formulas guarded");
+    }
+}
+
 static void test_write_error(void)
 {
     FILE *f = fopen("/dev/full", "w");
     if (!f) { tap_ok(1, "# skip: no /dev/full"); return; }
     setvbuf(f, NULL, _IONBF, 0);
-    render_config cfg = { RENDER_CSV, 0, NULL, 0 };
+    render_config cfg = { RENDER_CSV, 0, NULL, 0, 0 };
     cwsh_sink *k = render_open(f, &cfg);
     static const char *const names[] = { "a" };
     static const cwsh_value row[] = { T("x") };
@@ -318,12 +343,12 @@ static void test_no_malloc(void)
     }
     FILE *f = fopen("/dev/null", "w");
     long start = allocs;
-    render_config probe = { RENDER_CSV, 1, NULL, 0 };
+    render_config probe = { RENDER_CSV, 1, NULL, 0, 0 };
     cwsh_sink *p = render_open(f, &probe);
     render_close(&p);
     tap_ok(allocs > start, "the allocator counter counts");
     for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
-        render_config cfg = { modes[i], 1, NULL, 0 };
+        render_config cfg = { modes[i], 1, NULL, 0, 0 };
         cwsh_sink *k = render_open(f, &cfg);
         k->columns(k, 3, names);
         k->row(k, 3, row);                 /* stdio may allocate its buffer */
@@ -354,6 +379,7 @@ int main(void)
     test_list();
     test_reals();
     test_rows_and_sinks();
+    test_excel_guard();
     test_write_error();
     test_modes();
     test_no_malloc();
