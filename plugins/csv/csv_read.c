@@ -36,6 +36,7 @@ struct csvr {
     iconv_t cd_in, cd_out;
     char enc[32];
     int delim, started;
+    int has_zero;                   /* a block read held a zero byte */
     const char *eol;                /* the first record's line ending */
     struct csv_parser p;
     int parser_ok;
@@ -152,6 +153,9 @@ static int refill(csvr *r, char **err)
         return -1;
     }
     if (got == 0) r->eof = 1;
+    /* one pass per block: only a file with a zero byte after its first
+     * 64 KB (those are refused whole) has its records searched for one */
+    if (got > 0 && !r->has_zero && memchr(r->buf + r->len, 0, (size_t)got)) r->has_zero = 1;
     r->len += (size_t)got;
     return 0;
 }
@@ -524,6 +528,20 @@ int csvr_next(csvr *r, csvr_record *rec, char **err)
              * every later row into it: refuse instead */
             r->col = col_at(r, p, n);
             snprintf(r->msg, sizeof r->msg, "quoted field is never closed (it runs to the end of the file)");
+            rec->nf = 0;
+            return CSVR_BAD;
+        }
+        const unsigned char *z = r->has_zero ? memchr(p, 0, n) : NULL;
+        if (z) {
+            /* libcsv and the C strings after it would cut the value
+             * there and lose the rest: the row is bad instead */
+            size_t at = (size_t)(z - p);
+            long bl = line;
+            for (size_t i = 0; i < at; i++) if (p[i] == '\n') bl++;
+            rec->line = bl;
+            r->col = col_at(r, p, at);
+            snprintf(r->msg, sizeof r->msg, "a zero byte at byte offset %lld (text has none: a cell pasted "
+                     "from another program?)", off + (long long)at);
             rec->nf = 0;
             return CSVR_BAD;
         }

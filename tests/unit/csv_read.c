@@ -274,5 +274,40 @@ int main(void)
             free(err);
         }
     }
+    /* a zero byte after the first 64 KB (a file with one there is refused
+     * whole): the record is bad, with where, not a value cut short */
+    {
+        size_t cap = 200000, len = 0;
+        char *big = malloc(cap);
+        len += (size_t)snprintf(big + len, cap - len, "a,b,note\n");
+        for (int k = 0; len < 100000; k++) len += (size_t)snprintf(big + len, cap - len, "%d,x,积水%d处\n", k, k);
+        size_t row = len;
+        static const char tail[] = "7,y,积\0水\n8,z,ok\n";
+        memcpy(big + len, tail, sizeof tail - 1);
+        len += sizeof tail - 1;
+        put(big, len);
+        char *err = NULL;
+        csvr *r = csvr_open(path, NULL, &err);
+        csvr_record rec;
+        int st, ok = 0, bad = 0, col = 0;
+        long bad_line = 0;
+        const char *why = "";
+        while (r && (st = csvr_next(r, &rec, &err)) != CSVR_EOF && st != CSVR_FAIL) {
+            if (st == CSVR_OK) ok++;
+            else { bad++; bad_line = rec.line; why = csvr_error(r, &col); }
+        }
+        char want[160];
+        snprintf(want, sizeof want, "a zero byte at byte offset %zu (text has none: a cell pasted from another "
+                 "program?)", row + 7);
+        tap_is(why, want, "a zero byte after 64 KB: the record is bad, with the offset");
+        tap_ok(bad == 1 && col == 3, "one bad record, the zero byte's column");
+        long lines = 0;
+        for (size_t k = 0; k < row; k++) lines += big[k] == '\n';
+        tap_ok(bad_line == lines + 1, "the zero byte's line");
+        tap_ok(ok == (int)lines + 1, "the records around it are read");
+        csvr_close(&r);
+        free(err);
+        free(big);
+    }
     return tap_done();
 }
