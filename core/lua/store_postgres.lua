@@ -44,24 +44,6 @@ function M.column_names(tbl)
     WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position]], tbl)
 end
 
--- ------------------------------------------------------------ checklist
-
--- store_sqlite's, serialised between sessions: on SQLite the write lock
--- does it; here two cwsh starting at once on a fresh database would both
--- find the words missing and both insert them.  The advisory lock (the
--- migrations' key + 1) is held to the end of the transaction.
-local function serialised(fn)
-  return function(...)
-    local args = table.pack(...)
-    return db.tx(function()
-      db.one("SELECT pg_advisory_xact_lock(1668772713) AS l")
-      return fn(table.unpack(args, 1, args.n))
-    end)
-  end
-end
-M.sync_items = serialised(sqlite.sync_items)
-M.sync_result_words = serialised(sqlite.sync_result_words)
-
 -- ------------------------------------------------------------ scoring
 
 -- min and max that give NULL when either side is NULL, as SQLite's
