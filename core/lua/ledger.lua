@@ -394,15 +394,36 @@ end
 local function supported() return db ~= nil and store().ledger_dialect and true or false end
 M.supported = supported
 
--- An import says nothing of the findings it opened, kept (a --replace) or
--- rechecked (its summary is the import's; `ledger` lists them), nor of the
--- calendar's warnings while counting their deadlines: only of a replaced
+-- 343786 -> "343,786", as the import's own summary writes counts
+local function thousands(n)
+  local s = tostring(n)
+  repeat local k; s, k = s:gsub("^(%d+)(%d%d%d)", "%1,%2") until k == 0
+  return s
+end
+
+-- After the import's own summary, one line of what it did to the ledger
+-- (the findings it opened, the ones its passing items rechecked), as the
+-- analyst's next question is what now needs doing; and a replaced
 -- import's findings that the new rows no longer list, which it withdrew
--- without being asked by name.
+-- without being asked by name.  Not the findings a --replace kept, nor
+-- the calendar's warnings while counting deadlines.
 function M.import_handler(e)
   if not supported() then return end
   local c = calendar.quietly(function() return { M.on_import(e) } end)
-  local withdrawn = c[4]
+  local opened, rechecked, withdrawn = c[1], c[3], c[4]
+  -- what the import did to the ledger, after its own summary: the
+  -- analyst's next question is what now needs doing
+  if opened > 0 or rechecked > 0 then
+    local parts = {}
+    if opened > 0 then
+      parts[1] = ("opened %s finding%s in the ledger (deadlines by %s)"):format(thousands(opened),
+        opened == 1 and "" or "s", lrules.load().file)
+    end
+    if rechecked > 0 then
+      parts[#parts + 1] = ("rechecked %d finding%s (复查)"):format(rechecked, rechecked == 1 and "" or "s")
+    end
+    cwsh.notice(table.concat(parts, "; "))
+  end
   if withdrawn > 0 then
     cwsh.notice(("ledger: import #%d: withdrew %d finding%s of the import it replaced that it no longer lists (已撤销)")
       :format(e.id, withdrawn, withdrawn == 1 and "" or "s"))
