@@ -40,6 +40,7 @@ cat >want <<'EOF2'
 mapping: long (UTF-8, 12 columns, LF)
 added 2 markets to the register: M00001 城北市场 (城东所), M00002 健康路市场 (城西所)
 imported 2 inspections (6 item results) from long-en.csv in T s
+opened 2 findings in the ledger (deadlines by rules/ledger.lua)
 EOF2
 is_file want out "long English: summary"
 is "$(q "SELECT m.code, m.name, u.name FROM market m LEFT JOIN unit u ON u.id = m.unit_id ORDER BY m.code")" \
@@ -83,6 +84,7 @@ cat >want <<'EOF2'
 mapping: long (UTF-8, 12 columns, CRLF)
 added 2 markets to the register: M00001 城北市场 (城东所), M00002 健康路市场 (城西所)
 imported 2 inspections (6 item results) from long-zh.csv in T s
+opened 2 findings in the ledger (deadlines by rules/ledger.lua)
 EOF2
 is_file want out "long Chinese: summary"
 is "$(q "SELECT i.ext_id, i.date, it.code, r.result, r.deduction, ifnull(r.count, '-')
@@ -107,6 +109,7 @@ wide.csv:1:9: warning: column 9 "C02 防蝇设施完好（熟食"三防"）" is 
 wide.csv:5: skipped a summary row
 added 3 markets to the register: M00001 城北市场 (城东所), M00002 健康路市场 (城西所), M00003 解放市场 (城南所)
 imported 3 inspections (12 item results) from wide.csv in T s
+opened 4 findings in the ledger (deadlines by rules/ledger.lua)
 EOF2
 is_file want out "wide: summary row skipped with a notice"
 is "$(q "SELECT m.name, i.date, i.kind, i.inspector, ifnull(i.note, ''), group_concat(it.code || '=' || r.result || r.deduction, ' ')
@@ -134,6 +137,7 @@ cat >want <<'EOF2'
 mapping: long (UTF-8, 12 columns, LF)
 added 2 markets to the register: M00001 城北市场 (城东所), M00002 健康路市场 (城西所)
 imported 2 inspections (6 item results) from long-en.csv in T s
+opened 2 findings in the ledger (deadlines by rules/ledger.lua)
 mapping: wide (UTF-8, 12 columns, LF)
 sheet.csv:1:8: warning: column 8 "A02 地面摊位" is item A02, whose title in the checklist is "地面摊位整洁无垃圾杂物"
 sheet.csv:3:10: total deduction 3 is not the sum of the item deductions, 2
@@ -292,6 +296,7 @@ excel.csv:1: skipped a title row above the header
 mapping: long (UTF-8, 14 columns, LF)
 added 2 markets to the register: M00001 城北市场 (城东所), M00002 健康路市场 (城西所)
 imported 2 inspections (6 item results) from excel.csv in T s
+opened 2 findings in the ledger (deadlines by rules/ledger.lua)
 EOF2
 is_file want out "title row and unnamed columns: notice and summary"
 is "$(q 'SELECT count(*) FROM result')" 6 "title row and unnamed columns: every result stored"
@@ -363,6 +368,7 @@ added market M0001 城北市场 (城东所)
 mapping: long (UTF-8, 8 columns, LF)
 added 2 markets to the register: M0002 健康路市场 (城西所), M0003 解放市场 (城南所)
 imported 5 inspections (6 item results) from nocode.csv in T s
+opened 1 finding in the ledger (deadlines by rules/ledger.lua)
 EOF2
 is_file want out "--add-markets: how many markets and which codes"
 is "$(q "SELECT m.code, m.name, u.name, u.kind FROM market m LEFT JOIN unit u ON u.id = m.unit_id ORDER BY m.code")" \
@@ -398,6 +404,7 @@ cat >want <<'EOF2'
 mapping: long (UTF-8, 12 columns, LF)
 added 2 markets to the register: M00001 城北市场 (城东所), M00002 健康路市场 (城西所)
 imported 2 inspections (6 item results) from long-en.csv in T s
+opened 2 findings in the ledger (deadlines by rules/ledger.lua)
 mapping: long (UTF-8, 12 columns, LF)
 allbad.csv:2:2: date "2027-13-05" is not a valid date
 allbad.csv:2:7: kind "巡查" is not one of 自查, 督查, 全面督查, 暗访, 考核

@@ -43,6 +43,7 @@ rules not loaded: rules/scoring.lua:26: '}' expected (to close '{' at line 25) n
 mapping: long (UTF-8, 12 columns, CRLF)
 added 2 markets to the register: M00001 城北市场 (城东所), M00002 健康路市场 (城西所)
 imported 2 inspections (6 item results) from long-zh.csv in T s
+opened 2 findings in the ledger (deadlines by rules/ledger.lua)
 n
 6
 <stdin>:4: no rules loaded: fix the rules and run .rules reload
