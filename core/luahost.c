@@ -402,16 +402,21 @@ int luahost_parse_limit(const char *name, const char *text, long long *value, ch
     int i = limit_index(name);
     if (i < 0) { snprintf(why, whysize, "unknown limit (instructions, memory, seconds)"); return -1; }
     size_t n = strlen(text);
+    /* the text quoted up to 40 bytes, so that the reason after it always
+     * fits the caller's buffer (a 300-digit value cut it off) */
+    int shown = n > 40 ? 37 : (int)n;
+    const char *more = n > 40 ? "..." : "";
     if (n == 0 || strspn(text, "0123456789") != n) {
-        snprintf(why, whysize, "needs a whole number of %s (0 = %s), not '%s'", limits[i].unit, limits[i].zero,
-                 text);
+        snprintf(why, whysize, "needs a whole number of %s (0 = %s), not '%.*s%s'", limits[i].unit,
+                 limits[i].zero, shown, text, more);
         return -1;
     }
     errno = 0;
     unsigned long long x = strtoull(text, NULL, 10);
     if (errno == ERANGE || x > (unsigned long long)limits[i].max) {
         /* "option '--max-memory': 99999999 MB is too large", ".limit memory: ..." */
-        snprintf(why, whysize, ": %s %s is too large (at most %lld)", text, limits[i].unit, limits[i].max);
+        snprintf(why, whysize, ": %.*s%s %s is too large (at most %lld)", shown, text, more, limits[i].unit,
+                 limits[i].max);
         return -1;
     }
     *value = (long long)x;
