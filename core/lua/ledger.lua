@@ -389,8 +389,8 @@ function M.figures(from, to, today, opts)
 end
 
 -- The core's events (init.lua subscribes these at start-up).  The ledger
--- runs on the sqlite store; another store (postgres) has the tables but
--- not yet the ledger's operations, and its imports open no findings.
+-- runs on a store that declares its dialect of the ledger's SQL (sqlite,
+-- postgres); on another store (a plugin's) imports open no findings.
 local function supported() return db ~= nil and store().ledger_dialect and true or false end
 M.supported = supported
 
