@@ -15,25 +15,13 @@
  */
 #include <stdint.h>
 #include <unistd.h>
-#include "../unit/csv_fake.h"
 #include "../../plugins/csv/csv_import.h"
-#include "../../plugins/sqlite/sqlite_conn.h"
-#include "../../plugins/sqlite/sqlite_store.h"
+#define FUZZ_NAME "fuzz_import"
+#include "fuzz_store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static sqlite_conn conn;
-static cwsh_store store;
-static cwsh_host *host;
 static char dir[] = "/tmp/cwsh-fuzz-import.XXXXXX", file[64];
-
-static void die(const char *what, const char *detail)
-{
-    fprintf(stderr, "fuzz_import: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
-    abort();
-}
-
-static cwsh_store *get_store(cwsh_host *h) { (void)h; return &store; }
 
 static void cleanup(void)
 {
@@ -47,12 +35,8 @@ static void cleanup(void)
 
 static void setup(void)
 {
-    host = fk_host();
-    host->store = get_store;
+    store_open();
     char *err = NULL;
-    if (sqlite_conn_open(&conn, ":memory:", &err) != 0) die("cannot open the database", err);
-    conn.host = host;
-    sqlite_store_init(&store, &conn);
     if (sqlite3_exec(conn.db,
             "WITH i(code, pts) AS (VALUES ('A01',4),('A02',4),('A03',3),('A04',3),('A05',4),('A06',4),"
             "('B01',3),('B02',3),('B03',2),('B04',2),('B05',2),('B06',2),('C01',3),('C02',3),('C03',2),"
@@ -67,16 +51,6 @@ static void setup(void)
     if (!mkdtemp(dir)) die("cannot make a scratch directory", NULL);
     snprintf(file, sizeof file, "%s/in.csv", dir);
     atexit(cleanup);
-}
-
-static long long one(const char *sql)
-{
-    sqlite3_stmt *st;
-    long long v = -1;
-    if (sqlite3_prepare_v2(conn.db, sql, -1, &st, NULL) != SQLITE_OK) die("bad check query", sql);
-    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
 }
 
 static const char *text(const char *sql)

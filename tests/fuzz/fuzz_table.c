@@ -16,25 +16,13 @@
  */
 #include <stdint.h>
 #include <unistd.h>
-#include "../unit/csv_fake.h"
 #include "../../plugins/csv/csv_table.h"
-#include "../../plugins/sqlite/sqlite_conn.h"
-#include "../../plugins/sqlite/sqlite_store.h"
+#define FUZZ_NAME "fuzz_table"
+#include "fuzz_store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static sqlite_conn conn;
-static cwsh_store store;
-static cwsh_host *host;
 static char dir[] = "/tmp/cwsh-fuzz-table.XXXXXX", file[64], file2[64];
-
-static void die(const char *what, const char *detail)
-{
-    fprintf(stderr, "fuzz_table: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
-    abort();
-}
-
-static cwsh_store *get_store(cwsh_host *h) { (void)h; return &store; }
 
 static void unlink_all(void)
 {
@@ -56,26 +44,11 @@ static void cleanup(void)
 
 static void setup(void)
 {
-    host = fk_host();
-    host->store = get_store;
-    char *err = NULL;
-    if (sqlite_conn_open(&conn, ":memory:", &err) != 0) die("cannot open the database", err);
-    conn.host = host;
-    sqlite_store_init(&store, &conn);
+    store_open();
     if (!mkdtemp(dir)) die("cannot make a scratch directory", NULL);
     snprintf(file, sizeof file, "%s/in.csv", dir);
     snprintf(file2, sizeof file2, "%s/out.csv", dir);
     atexit(cleanup);
-}
-
-static long long one(const char *sql)
-{
-    sqlite3_stmt *st;
-    long long v = -1;
-    if (sqlite3_prepare_v2(conn.db, sql, -1, &st, NULL) != SQLITE_OK) die("bad check query", sql);
-    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
 }
 
 static void field(FILE *f, const char *s, size_t n, int first)
