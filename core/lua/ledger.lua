@@ -420,13 +420,13 @@ function M.import_handler(e)
         opened == 1 and "" or "s", lrules.load().file)
     end
     if rechecked > 0 then
-      parts[#parts + 1] = ("rechecked %d finding%s (复查)"):format(rechecked, rechecked == 1 and "" or "s")
+      parts[#parts + 1] = ("rechecked %s finding%s (复查)"):format(thousands(rechecked), rechecked == 1 and "" or "s")
     end
     cwsh.notice(table.concat(parts, "; "))
   end
   if withdrawn > 0 then
-    cwsh.notice(("ledger: import #%d: withdrew %d finding%s of the import it replaced that it no longer lists (已撤销)")
-      :format(e.id, withdrawn, withdrawn == 1 and "" or "s"))
+    cwsh.notice(("ledger: import #%d: withdrew %s finding%s of the import it replaced that it no longer lists (已撤销)")
+      :format(e.id, thousands(withdrawn), withdrawn == 1 and "" or "s"))
   end
 end
 
