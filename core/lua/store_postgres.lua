@@ -61,15 +61,13 @@ function M.days_between(a, b) return ("(CAST(%s AS date) - CAST(%s AS date))"):f
 -- outruns it: without statistics the ledger's UPDATE ... FROM joins run
 -- as nested loops
 function M.refresh_stats(...) db.exec("ANALYZE " .. table.concat({ ... }, ", ")) end
--- Explicit ids (store_sqlite.ids_start): the table is locked against
--- other sessions' inserts until the transaction ends, so no nextval
--- takes an id given here, and its sequence is moved past them after.
-function M.ids_start(tbl)
-  db.exec(("LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE"):format(tbl))
-  return db.one(("SELECT coalesce(max(id), 0) AS m FROM %s"):format(tbl)).m
-end
-function M.ids_used(tbl, last)
-  db.one(("SELECT setval(pg_get_serial_sequence('%s', 'id'), greatest(?, 1), ? > 0) AS v"):format(tbl), last, last)
+-- Ids from the table's own sequence (store_sqlite.new_ids): concurrent
+-- sessions interleave but never collide, and no session waits for
+-- another's transaction (a lock on the table and its max(id) made every
+-- other import's ledger wait).  The server evaluates a volatile select
+-- list after the ORDER BY, so the ids increase in that order.
+function M.new_ids(tbl, order)
+  return ("nextval(pg_get_serial_sequence('%s', 'id'))"):format(tbl)
 end
 -- The ledger opens an import's findings with set-based statements whose
 -- keys come from rows of the same transaction (the import's inspections,

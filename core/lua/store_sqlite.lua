@@ -115,13 +115,15 @@ function M.days_between(a, b) return ("CAST(julianday(%s) - julianday(%s) AS INT
 -- Fresh statistics of tables just filled, for a planner that needs them:
 -- SQLite plans these joins by their keys, so nothing.
 function M.refresh_stats(...) end
--- The ids of a table an insert gives explicitly (the ledger numbers an
--- import's findings before writing them): the highest id in use, taken
--- in the caller's write transaction, and after the insert, the ids it
--- used up to `last`.  SQLite's next rowid is the highest plus one, so
--- nothing to tell it.
-function M.ids_start(tbl) return db.one(("SELECT coalesce(max(id), 0) AS m FROM %s"):format(tbl)).m end
-function M.ids_used(tbl, last) end
+-- The ids of rows an INSERT ... SELECT ... ORDER BY `order` gives
+-- explicitly (the ledger numbers an import's findings before writing
+-- them), as an expression of its select list: increasing in that order
+-- and unused.  In the caller's write transaction SQLite has one writer,
+-- so the highest id in use plus the row's number.
+function M.new_ids(tbl, order)
+  local m = db.one(("SELECT coalesce(max(id), 0) AS m FROM %s"):format(tbl)).m
+  return ("%d + row_number() OVER (ORDER BY %s)"):format(m, order)
+end
 
 -- The rule tables the scoring query joins: connection-local TEMP tables,
 -- filled when `key` (rules and item ids) changes or they are gone (a

@@ -170,8 +170,6 @@ open_import = function(n, p)
   db.exec(([[INSERT INTO ledger_insp(id, market_id, date)
     SELECT id, market_id, date FROM inspection WHERE import_id = :n AND kind IN (%s)]]):format(rk), args)
   stats("ledger_item", "ledger_due", "ledger_sheet", "ledger_market", "ledger_pick", "ledger_insp")
-  local maxid = dialect().ids_start("finding")
-  args.maxid = maxid
   args.window = ("-%d days"):format(p.window)
 
   -- a re-import (--replace): the findings of the import it replaced (an
@@ -219,11 +217,12 @@ open_import = function(n, p)
   -- findings were opened before: `ledger sync`), with its id and recheck
   local again = db.one("SELECT count(*) AS c FROM (SELECT 1 FROM finding WHERE import_id = :n LIMIT 1) AS x", args).c > 0
   db.exec(([[INSERT INTO ledger_new(id, iid, item_id, market_id, found, rc)
-    SELECT :maxid + row_number() OVER (ORDER BY i.date, i.id, it.code), i.id, r.item_id, i.market_id, i.date, %s
+    SELECT %s, i.id, r.item_id, i.market_id, i.date, %s
       FROM inspection i JOIN result r ON r.inspection_id = i.id JOIN item it ON it.id = r.item_id
       LEFT JOIN result_word w ON w.word = r.result
       JOIN ledger_item li ON li.item_id = r.item_id
-     WHERE i.import_id = :n AND i.kind IN (%s) AND %s %s]]):format(
+     WHERE i.import_id = :n AND i.kind IN (%s) AND %s %s
+     ORDER BY i.date, i.id, it.code]]):format(dialect().new_ids("finding", "i.date, i.id, it.code"),
     recheck_probe("i.market_id", "r.item_id", "i.date"), ks, LOST,
     again and [[AND NOT EXISTS (SELECT 1 FROM finding f WHERE f.inspection_id = i.id AND f.item_id = r.item_id
                        AND f.import_id = :n)]] or ""), args)
@@ -251,9 +250,11 @@ open_import = function(n, p)
   stats("ledger_prev")
   db.exec([[INSERT INTO ledger_depth(id, depth)
     WITH RECURSIVE c(id, depth) AS (
-      SELECT l.id, p.recurrence + 1 FROM ledger_prev l JOIN finding p ON p.id = l.pid WHERE l.pid <= :maxid
+      -- (the new findings are not in finding yet)
+      SELECT l.id, p.recurrence + 1 FROM ledger_prev l JOIN finding p ON p.id = l.pid
       UNION ALL                -- an earlier new finding that recurs nothing
-      SELECT l.id, 1 FROM ledger_prev l WHERE l.pid > :maxid AND l.pid NOT IN (SELECT id FROM ledger_prev)
+      SELECT l.id, 1 FROM ledger_prev l WHERE l.pid IN (SELECT id FROM ledger_new)
+         AND l.pid NOT IN (SELECT id FROM ledger_prev)
       UNION ALL
       SELECT l.id, c.depth + 1 FROM c JOIN ledger_prev l ON l.pid = c.id)
     SELECT id, depth FROM c]], args)
@@ -279,11 +280,10 @@ open_import = function(n, p)
       LEFT JOIN ledger_prev lp ON lp.id = x.id
       LEFT JOIN ledger_depth d ON d.id = x.id
      ORDER BY x.id]]):format(ck, ck), args)
-  dialect().ids_used("finding", maxid + opened)
   stats("finding")
   db.exec([[INSERT INTO finding_event(finding_id, at, by, action, to_status, note, deadline, inspection_id)
-    SELECT id, :at, inspector, '立项', '立项', '导入 #' || :n, deadline, inspection_id FROM finding
-     WHERE id > :maxid ORDER BY id]], args)
+    SELECT f.id, :at, f.inspector, '立项', '立项', '导入 #' || :n, f.deadline, f.inspection_id
+      FROM ledger_new x JOIN finding f ON f.id = x.id ORDER BY f.id]], args)
 
   -- the rechecks' audit rows, the earlier findings' and the new ones', in
   -- the order of the rechecking inspections
