@@ -442,7 +442,7 @@ function M.open_pending()
   for _, id in ipairs(s.pending_imports()) do
     local c
     s.tx(function()
-      if s.pending_done(id) and s.import_by_id(id) then
+      if s.pending_take(id) and s.import_by_id(id) then
         c = calendar.quietly(function() return { M.on_import({ id = id }) } end)
       end
     end)

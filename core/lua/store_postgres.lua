@@ -61,6 +61,7 @@ function M.days_between(a, b) return ("(CAST(%s AS date) - CAST(%s AS date))"):f
 -- outruns it: without statistics the ledger's UPDATE ... FROM joins run
 -- as nested loops
 function M.refresh_stats(...) db.exec("ANALYZE " .. table.concat({ ... }, ", ")) end
+M.skip_locked = " FOR UPDATE SKIP LOCKED"
 -- Ids from the table's own sequence (store_sqlite.new_ids): concurrent
 -- sessions interleave but never collide, and no session waits for
 -- another's transaction (a lock on the table and its max(id) made every

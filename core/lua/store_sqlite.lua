@@ -115,6 +115,9 @@ function M.days_between(a, b) return ("CAST(julianday(%s) - julianday(%s) AS INT
 -- Fresh statistics of tables just filled, for a planner that needs them:
 -- SQLite plans these joins by their keys, so nothing.
 function M.refresh_stats(...) end
+-- A sub-query's clause that skips rows other transactions lock (one
+-- writer: nothing to skip).
+M.skip_locked = ""
 -- The ids of rows an INSERT ... SELECT ... ORDER BY `order` gives
 -- explicitly (the ledger numbers an import's findings before writing
 -- them), as an expression of its select list: increasing in that order

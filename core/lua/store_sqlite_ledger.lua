@@ -319,6 +319,16 @@ function L.pending_done(n)
   return ok and c > 0
 end
 
+-- The same at start-up (ledger.open_pending), where a row another session
+-- holds is one being opened right now: skipped, not waited for (on the
+-- server every session starting during another's import waited out that
+-- import's whole ledger, then found the row gone).
+function L.pending_take(n)
+  local ok, c = pcall(db.exec, ([[DELETE FROM ledger_pending WHERE import_id IN
+      (SELECT import_id FROM ledger_pending WHERE import_id = ?%s)]]):format(dialect().skip_locked), n)
+  return ok and c > 0
+end
+
 -- The market's responsibility chain as the data holds it: { [link] =
 -- name } for the links of ledger_rules.LINKS (names joined with 、 when
 -- several people hold one), and { unit_id }.

@@ -57,5 +57,34 @@ is "$N" "$(pg_sql "SELECT count(*) FROM finding WHERE status = '已销号'" l1)"
 "$CWSH" "$DB" -c "DELETE FROM finding_event WHERE id = 1" >out 2>&1
 echo "-c:1: the ledger's audit trail is never deleted" >want
 is_file want out "the audit trail cannot be deleted"
+# an import owed its findings (ledger_pending, as ledger-pending.t on
+# SQLite): a session starting while another holds the row (opening them
+# right now) goes on without waiting for it; the next start opens them
+DB2=$(pg_newdb l2)
+cp -r "$ROOT/rules" bad
+printf 'severity { "3天", days = "three" }\n' >>bad/ledger.lua
+for f in ledger.sql week1.csv; do cp "$ROOT/tests/transcripts/ledger/$f" .; done
+CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB2" ".read ledger.sql" >setup2.out 2>&1
+CWSH_NOW=2026-10-09 "$CWSH" -rules bad "$DB2" "import week1.csv" >bad.out 2>&1
+is "$(pg_sql "SELECT (SELECT count(*) FROM finding) || ' ' || (SELECT string_agg(import_id::text, ',') FROM ledger_pending)" l2)" \
+    "0 1" "an import whose findings were not opened is owed them"
+pg_sql "BEGIN; SELECT import_id FROM ledger_pending FOR UPDATE; SELECT pg_sleep(60); COMMIT" l2 >/dev/null 2>&1 &
+holder=$!
+i=0
+while [ "$(pg_sql "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'ledger_pending' AND l.mode = 'RowShareLock'" l2)" = 0 ] && [ $i -lt 100 ]; do
+    sleep 0.1; i=$((i + 1))
+done
+CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB2" -c "SELECT count(*) AS owed FROM ledger_pending" -list >held.out 2>&1
+is "$(cat held.out)" "owed
+1" "a start while another session holds the import's row skips it, without waiting"
+kill "$holder" 2>/dev/null
+pg_sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()" l2 >/dev/null
+wait "$holder" 2>/dev/null
+CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB2" ".quit" >start.out 2>&1
+is "$(cat start.out)" "ledger: import #1 was left without its findings (cwsh stopped after the import): opened 6 now" \
+    "the next start opens them and says so"
+is "$(pg_sql "SELECT (SELECT count(*) FROM finding) || ' ' || (SELECT count(*) FROM ledger_pending)" l2)" "6 0" \
+    "the findings are there, nothing is owed"
+
 cleanup_scratch
 done_testing
