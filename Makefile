@@ -86,6 +86,9 @@ FUZZ_LIBS_ics   := $(LIBS_core)
 FUZZ_SRC_rules  := $(filter-out core/main.c,$(CORE_SRC))
 FUZZ_LIBS_rules := $(LIBS_core)
 FUZZ_SEEDS_rules :=
+# the rule DSL and the mapping loader, as for rules
+FUZZ_SRC_dsl    := $(filter-out core/main.c,$(CORE_SRC))
+FUZZ_LIBS_dsl   := $(LIBS_core)
 FUZZ_SRC_period  := $(filter-out core/main.c,$(CORE_SRC))
 FUZZ_LIBS_period := $(LIBS_core)
 FUZZ_SRC_render  := core/render.c core/utf8.c
