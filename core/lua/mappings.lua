@@ -18,6 +18,17 @@
 
 local M = {}
 
+M.BUDGET = 1000000          -- instructions for a mapping file's body, as for a rule file
+
+-- A path under the rules directory as its chunk is named (rules/mappings/x.lua).
+function M.short(path)
+  local d = cwsh.rules_dir or ""
+  if d ~= "" and path:sub(1, #d + 1) == d .. "/" then
+    return (d:match("([^/]+)/*$") or d) .. path:sub(#d + 1)
+  end
+  return path
+end
+
 M.fields = { "inspection_id", "date", "market_code", "market_name", "unit",
   "inspector", "kind", "item_code", "result", "deduction", "count", "note", "total", "deadline" }
 M.converters = { "text", "date", "result", "number", "kind" }
@@ -44,14 +55,20 @@ local function check(t)
     if not known_field[k] then bad(("unknown field '%s' (fields: %s)"):format(tostring(k), table.concat(M.fields, ", "))) end
     if not strings(v) then bad(("field '%s' must be a header name or a list of them"):format(k)) end
   end
+  if t.convert ~= nil and type(t.convert) ~= "table" then bad("'convert' must be a table of field = converter") end
   for k, v in pairs(t.convert or {}) do
     if not known_field[k] then bad(("convert: unknown field '%s'"):format(tostring(k))) end
     if type(v) ~= "function" and not known_conv[v] then
       bad(("convert.%s: unknown converter '%s' (converters: %s, or a function)"):format(k, tostring(v), table.concat(M.converters, ", ")))
     end
   end
-  for k in pairs(t.defaults or {}) do
+  if t.defaults ~= nil and type(t.defaults) ~= "table" then bad("'defaults' must be a table of field = value") end
+  for k, v in pairs(t.defaults or {}) do
     if not known_field[k] then bad(("defaults: unknown field '%s'"):format(tostring(k))) end
+    -- the importer takes a string or a number and would pass over anything else
+    if type(v) ~= "string" and type(v) ~= "number" then
+      bad(("defaults.%s must be a string, not a %s"):format(k, type(v)))
+    end
   end
   if t.ignore ~= nil and not strings(t.ignore) then bad("'ignore' must be a list of header names") end
   if t.summary ~= nil and not strings(t.summary) then bad("'summary' must be a list of cell values") end
@@ -99,7 +116,16 @@ function M.all(dir)
         end,
       })
       if not chunk then error(err, 0) end
-      chunk()
+      -- under the rule budget, as every rule file runs: a loop in the
+      -- file stops there, with its file and line, not at the import's
+      -- own limit; an error names the file even when it has no position
+      local ok, cerr = pcall(cwsh.budget, M.BUDGET, chunk)
+      if not ok then
+        cerr = tostring(cerr)      -- cwsh.budget makes an error object a message
+        local short = M.short(path)
+        if cerr:sub(1, #short + 1) ~= short .. ":" then cerr = short .. ": " .. cerr end
+        error(cerr, 0)
+      end
     end
   end
   return list

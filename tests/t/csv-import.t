@@ -282,6 +282,21 @@ printf 'mapping { name = "long", layout = "wide", fields = {} }\n' >myrules/mapp
 printf 'import long-en.csv\n' | run --rules myrules
 is "$(cat out)" "<stdin>:1: cannot load the import mappings: myrules/mappings/x.lua:1: mapping 'long' is defined twice (also in long.lua)" \
    "broken mapping: a name used twice"
+# found by fuzz_dsl: the file's body ran under the import's limit only,
+# an error without a position did not say which file, a default that is
+# not a string was passed over
+printf 'while true do end\n' >myrules/mappings/x.lua
+printf 'import long-en.csv\n' | run --rules myrules
+is "$(cat out)" "<stdin>:1: cannot load the import mappings: myrules/mappings/x.lua:1: instruction budget exceeded (1000000 instructions)" \
+   "broken mapping: a loop stops at the rule budget, at its line"
+printf 'error("no such sheet", 0)\n' >myrules/mappings/x.lua
+printf 'import long-en.csv\n' | run --rules myrules
+is "$(cat out)" "<stdin>:1: cannot load the import mappings: myrules/mappings/x.lua: no such sheet" \
+   "broken mapping: an error without a position names the file"
+printf 'mapping { name = "x", layout = "long", fields = { date = "d" }, defaults = { kind = { "督查" } } }\n' >myrules/mappings/x.lua
+printf 'import long-en.csv\n' | run --rules myrules
+is "$(cat out)" "<stdin>:1: cannot load the import mappings: myrules/mappings/x.lua:1: mapping 'x': defaults.kind must be a string, not a table" \
+   "broken mapping: a default is a string"
 cleanup_scratch
 
 # --- what Excel adds around a sheet: a title row above the header, and
