@@ -17,6 +17,12 @@ local function where() local f, l = srcpos.where(3); return f, l end
 
 local M = { FILE = "ledger.lua", BUDGET = 1000000 }
 
+-- The longest deadline, in work days (about four years): a deadline is
+-- counted day by day on the calendar (calendar.add_workdays), so a
+-- class of 10^11 days ran every import that opens a finding into its
+-- limit.  A sheet's "N天" beyond it is not read as a deadline.
+M.MAX_DAYS = 1000
+
 -- The links of the responsibility chain the data holds (store: chain_of).
 M.LINKS = { "管理员", "保洁员", "主办单位", "所", "包所领导", "包挂部门" }
 local LINK = {}
@@ -70,8 +76,9 @@ local function new_api(r)
     end
     local name = t[1]
     if r.classes[name] then fail(f, l, "severity '%s' is declared twice (first at line %d)", name, r.classes[name].line) end
-    if math.type(t.days) ~= "integer" or t.days < 0 then
-      fail(f, l, "severity '%s': days must be a whole number of work days ≥ 0, not %s", name, tostring(t.days))
+    if math.type(t.days) ~= "integer" or t.days < 0 or t.days > M.MAX_DAYS then
+      fail(f, l, "severity '%s': days must be a whole number of work days from 0 to %d, not %s", name, M.MAX_DAYS,
+        tostring(t.days))
     end
     local c = { name = name, days = t.days, line = l }
     r.classes[name] = c
@@ -88,8 +95,9 @@ local function new_api(r)
     local f, l = where()
     if type(t) ~= "table" then fail(f, l, "deadline_words expects { [\"立行立改\"] = 0, ... }") end
     for k, v in pairs(t) do
-      if type(k) ~= "string" or math.type(v) ~= "integer" or v < 0 then
-        fail(f, l, "deadline_words: each word maps to a whole number of work days ≥ 0 (%s = %s)", tostring(k), tostring(v))
+      if type(k) ~= "string" or math.type(v) ~= "integer" or v < 0 or v > M.MAX_DAYS then
+        fail(f, l, "deadline_words: each word maps to a whole number of work days from 0 to %d (%s = %s)", M.MAX_DAYS,
+          tostring(k), tostring(v))
       end
       r.words[k] = v
     end
@@ -197,7 +205,7 @@ end
 function M.pick(r, key, chain_t, it) return M.pick_order(r, key, M.order_of(r, key, it), chain_t) end
 
 -- Work days a deadline text says: a word of deadline_words, or N天 / N日 /
--- N个工作日 / N个工作日内; nil when it says none of those.
+-- N个工作日 / N个工作日内 (N at most MAX_DAYS); nil when it says none of those.
 -- (no optional multi-byte characters: `?` and classes like [天日] work on
 -- bytes, not characters)
 local DAY_FORMS = { "^(%d+)个工作日$", "^(%d+)个工作日内$", "^(%d+)天$", "^(%d+)天内$", "^(%d+)日$", "^(%d+)日内$",
@@ -206,7 +214,10 @@ function M.word_days(r, text)
   if r.words[text] then return r.words[text] end
   for _, p in ipairs(DAY_FORMS) do
     local n = text:match(p)
-    if n then return tonumber(n) end
+    if n then
+      n = tonumber(n)
+      return n <= M.MAX_DAYS and n or nil
+    end
   end
   return nil
 end

@@ -18,12 +18,13 @@
  * (one item failed, one passed, one not applicable, ...) to a number
  * no higher than its total, with its vetoes, a period's combination and a
  * grade among its own, or a message.  The ledger's rules that load give
- * every item a class of whole days and a default chain.  A mapping that
- * loads has what the importer (plugins/csv/csv_map.c) reads: a name, a
- * layout, fields of known names mapped to header names, converters that
- * are known or functions, defaults of known fields that are strings or
- * numbers, and lists of strings;
- * it is a plain table (no metatable) and remembers its file.
+ * every item a class of whole days and a default chain, and the deadlines
+ * of its classes and words are counted on the calendar within the
+ * limits.  A mapping that loads has what the importer
+ * (plugins/csv/csv_map.c) reads: a name, a layout, fields of known names
+ * mapped to header names, converters that are known or functions,
+ * defaults of known fields that are strings or numbers, and lists of
+ * strings; it is a plain table (no metatable) and remembers its file.
  */
 #include <stdint.h>
 #include "fuzz_lua.h"
@@ -32,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char driver[] =
     "local rules, ledger, mappings = require('rules'), require('ledger_rules'), require('mappings')\n"
-    "local calc = require('engine_calc')\n"
+    "local calc, calendar = require('engine_calc'), require('calendar')\n"
     "local core = cwsh_fuzz_core\n"
     "local FILES = { 'checklist.lua', 'scoring.lua', 'ledger.lua', 'mappings/zz.lua', 'domain.lua',\n"
     "  'mappings/long.lua', 'mappings/wide.lua' }\n"
@@ -157,6 +158,9 @@ static const char driver[] =
     "      end\n"
     "    end\n"
     "    if ledger.word_days(r, '12个工作日') ~= 12 then inv('12个工作日 is not 12 work days') end\n"
+    "    -- the deadlines an import computes, day by day on the calendar\n"
+    "    for _, c in ipairs(r.class_list) do calendar.add_workdays('2027-01-05', c.days) end\n"
+    "    for w in pairs(r.words) do calendar.add_workdays('2027-01-05', ledger.word_days(r, w)) end\n"
     "    return\n"
     "  end\n"
     "  local mdir = dir .. '/mappings'\n"

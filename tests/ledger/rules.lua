@@ -42,6 +42,7 @@ check("整改期限 7日内", lrules.word_days(r, "7日内"), 7)
 check("整改期限 立行立改", lrules.word_days(r, "立行立改"), 0)
 check("整改期限 当天", lrules.word_days(r, "当天"), 0)
 check("整改期限 下周 is not understood", lrules.word_days(r, "下周"), nil)
+check("整改期限 99999999天 is not a deadline (counted day by day)", lrules.word_days(r, "99999999天"), nil)
 
 -- the responsibility chain: the first link the data holds
 local full = { ["管理员"] = "刘管理", ["保洁员"] = "陈保洁", ["主办单位"] = "城北市场管理公司", ["所"] = "城东所",
@@ -76,7 +77,11 @@ refused("an unknown link", base .. 'accountable { "站长", category = "环境�
   "FILE:4: accountable: unknown link '站长' (links: 管理员、保洁员、主办单位、所、包所领导、包挂部门)")
 refused("a class twice", base .. 'severity { "3天", days = 3 }\n', "FILE:4: severity '3天' is declared twice (first at line 1)")
 refused("days not whole", base .. 'severity { "半天", days = 0.5 }\n',
-  "FILE:4: severity '半天': days must be a whole number of work days ≥ 0, not 0.5")
+  "FILE:4: severity '半天': days must be a whole number of work days from 0 to 1000, not 0.5")
+-- found by fuzz_dsl: a deadline is counted day by day, so 10^11 days ran
+-- every import that opens a finding into its limit
+refused("days beyond the longest deadline", base .. 'severity { "永久", days = 100000000000 }\n',
+  "FILE:4: severity '永久': days must be a whole number of work days from 0 to 1000, not 100000000000")
 refused("two defaults", base .. 'severity { "7天", days = 7, default = true }\n',
   "FILE:4: severity '7天': '3天' is the default already (line 1)")
 refused("a second default order", base .. 'assigned { "管理员" }\n',
@@ -86,4 +91,6 @@ refused("no default severity", 'severity { "3天", days = 3 }\naccountable { "�
 refused("a window below a day", base .. 'recurrence { days = 0 }\n',
   "FILE:4: recurrence expects { days = N } with N ≥ 1 calendar days")
 refused("a deadline word without whole days", base .. 'deadline_words { ["下周"] = "5" }\n',
-  "FILE:4: deadline_words: each word maps to a whole number of work days ≥ 0 (下周 = 5)")
+  "FILE:4: deadline_words: each word maps to a whole number of work days from 0 to 1000 (下周 = 5)")
+refused("a deadline word beyond the longest deadline", base .. 'deadline_words { ["永不"] = 99999999 }\n',
+  "FILE:4: deadline_words: each word maps to a whole number of work days from 0 to 1000 (永不 = 99999999)")
