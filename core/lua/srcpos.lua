@@ -7,8 +7,15 @@ local M = {}
 -- File and line of the function `level` frames up from where()'s caller
 -- (1 = the caller itself), as debug.getinfo counts them.  Callers must not
 -- tail-call it: a tail call drops their frame from the count.
+-- A C frame there (the rule called the declaration through pcall or
+-- another C function) has no line: the Lua frame above it, the rule's
+-- call, is named instead.
 function M.where(level)
   local info = debug.getinfo(level + 1, "Sl")
+  while info and info.what == "C" do
+    level = level + 1
+    info = debug.getinfo(level + 1, "Sl")
+  end
   local src = info and info.source or "?"
   return (src:gsub("^@", "")), info and info.currentline or 0
 end
