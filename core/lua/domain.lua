@@ -72,7 +72,8 @@ local function new_api(d)
     local aliases = strings(t.aliases)
     if not aliases then fail(f, l, "kind %s: aliases must be a list of words", name) end
     local w = t.weight == nil and 1 or t.weight
-    if type(w) ~= "number" or w <= 0 then fail(f, l, "kind %s: weight must be a positive number", name) end
+    -- not w > 0: NaN is not <= 0 either; infinity makes weighted means NaN
+    if type(w) ~= "number" or not (w > 0) or w == math.huge then fail(f, l, "kind %s: weight must be a positive number", name) end
     claim("kind", name, name, f, l)
     for _, a in ipairs(aliases) do claim("kind", a, name, f, l) end
     local k = { name = name, aliases = aliases, weight = w, line = l }

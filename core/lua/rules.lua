@@ -54,6 +54,9 @@ local active                -- the active rule set
 local srcpos = require("srcpos")
 local fail = srcpos.fail
 local function where(level) local f, l = srcpos.where(level + 1); return f, l end
+-- a number that is not NaN nor infinite: 0/0 passes `<= 0` checks and
+-- makes every sum it is in NaN, which then compares unequal to nothing
+local function finite(x) return type(x) == "number" and x == x and x > -math.huge and x < math.huge end
 
 -- --------------------------------------------------------- inspections
 -- The object a veto's `when` receives.  `v` maps item code -> points lost
@@ -183,7 +186,11 @@ local function new_api(set)
   function api.item(t)
     local f, l = pos()
     if type(t) ~= "table" then fail(f, l, "item expects a table: item { \"A01\", \"title\", category = ..., points = ... }") end
+    -- every field read once: a table of the rule's may have an __index
+    -- that answers differently the next time (a checked 4, then 0/0)
     local code, title = t[1] or t.code, t[2] or t.title
+    t = { points = t.points, category = t.category, per_count = t.per_count, bands = t.bands,
+      severity = t.severity }
     if type(code) ~= "string" or code == "" then fail(f, l, "item without a code") end
     if type(title) ~= "string" then fail(f, l, "item %s has no title", code) end
     if set.by_code[code] then
@@ -191,9 +198,10 @@ local function new_api(set)
       fail(f, l, "duplicate item code %s (first declared at %s:%d)", code, o.file, o.line)
     end
     if type(t.points) ~= "number" then fail(f, l, "item %s has no points", code) end
+    if not finite(t.points) then fail(f, l, "item %s: points must be a finite number", code) end
     if t.points <= 0 then fail(f, l, "item %s: points must be positive", code) end
     if type(t.category) ~= "string" then fail(f, l, "item %s has no category", code) end
-    if t.per_count ~= nil and (type(t.per_count) ~= "number" or t.per_count <= 0) then
+    if t.per_count ~= nil and (not finite(t.per_count) or t.per_count <= 0) then
       fail(f, l, "item %s: per_count must be a positive number", code)
     end
     if t.bands ~= nil and t.bands ~= true and t.bands ~= false then
@@ -211,8 +219,11 @@ local function new_api(set)
 
   function api.category(t)
     local f, l = pos()
-    if type(t) ~= "table" or type(t[1]) ~= "string" then fail(f, l, "category expects { \"name\", points = N }") end
+    if type(t) ~= "table" then fail(f, l, "category expects { \"name\", points = N }") end
+    t = { t[1], points = t.points }             -- read once (see item)
+    if type(t[1]) ~= "string" then fail(f, l, "category expects { \"name\", points = N }") end
     if type(t.points) ~= "number" then fail(f, l, "category %s has no points", t[1]) end
+    if not finite(t.points) then fail(f, l, "category %s: points must be a finite number", t[1]) end
     if set.by_category[t[1]] then fail(f, l, "duplicate category %s", t[1]) end
     local c = { name = t[1], cap = t.points, file = f, line = l }
     set.categories[#set.categories + 1] = c
@@ -221,6 +232,7 @@ local function new_api(set)
 
   function api.veto(t)
     local f, l = pos()
+    if type(t) == "table" then t = { t[1], when = t.when, items = t.items, period = t.period } end   -- read once
     if type(t) ~= "table" or type(t[1]) ~= "string" then fail(f, l, "veto expects { \"name\", when = function(i) ... end }") end
     if type(t.when) ~= "function" then fail(f, l, "veto %s has no 'when' function", t[1]) end
     if t.items ~= nil and type(t.items) ~= "table" then fail(f, l, "veto %s: items must be a list of item codes", t[1]) end
@@ -247,10 +259,11 @@ local function new_api(set)
     if type(t) ~= "table" or #t == 0 then fail(f, l, "grades expects { {90, \"优秀\"}, ... }") end
     local g, last = {}, math.huge
     for _, b in ipairs(t) do
+      if type(b) == "table" then b = { b[1], b[2] } end    -- read once (see item)
       if type(b) ~= "table" or type(b[1]) ~= "number" or type(b[2]) ~= "string" then
         fail(f, l, "grades: each band is {minimum, \"name\"}")
       end
-      if b[1] >= last then fail(f, l, "grades: minimums must decrease") end
+      if b[1] ~= b[1] or b[1] >= last then fail(f, l, "grades: minimums must decrease") end
       last = b[1]
       g[#g + 1] = { min = b[1], name = b[2] }
     end
@@ -260,25 +273,31 @@ local function new_api(set)
   function api.tiers(t)
     local f, l = pos()
     if type(t) ~= "table" or #t == 0 then fail(f, l, "tiers expects { \"上游\", \"中游\", \"下游\" }") end
-    for _, s in ipairs(t) do if type(s) ~= "string" then fail(f, l, "tiers: names must be strings") end end
-    set.tiers = { table.unpack(t) }
+    local names = {}                            -- read once (see item)
+    for _, s in ipairs(t) do
+      if type(s) ~= "string" then fail(f, l, "tiers: names must be strings") end
+      names[#names + 1] = s
+    end
+    if #names == 0 then fail(f, l, "tiers expects { \"上游\", \"中游\", \"下游\" }") end
+    set.tiers = names
   end
 
   function api.combine(t)
     local f, l = pos()
     if type(t) ~= "table" then fail(f, l, "combine expects { method = \"weighted\" | \"worst\" | \"latest\", ... }") end
+    t = { method = t.method, weights = t.weights, default_weight = t.default_weight }   -- read once (see item)
     local m = t.method or "weighted"
     if m ~= "weighted" and m ~= "worst" and m ~= "latest" then
       fail(f, l, "combine: unknown method '%s' (weighted, worst, latest)", tostring(m))
     end
     local w = {}
     for k, v in pairs(t.weights or {}) do
-      if type(k) ~= "string" or type(v) ~= "number" or v <= 0 then
+      if type(k) ~= "string" or not finite(v) or v <= 0 then
         fail(f, l, "combine: weights are kind = positive number")
       end
       w[k] = v
     end
-    if t.default_weight ~= nil and (type(t.default_weight) ~= "number" or t.default_weight <= 0) then
+    if t.default_weight ~= nil and (not finite(t.default_weight) or t.default_weight <= 0) then
       fail(f, l, "combine: default_weight must be a positive number")
     end
     set.combine = { method = m, weights = w, default_weight = t.default_weight or 1, file = f, line = l }
@@ -298,6 +317,7 @@ local function new_api(set)
   function api.total(n)
     local f, l = pos()
     if type(n) ~= "number" then fail(f, l, "total expects a number: total(100)") end
+    if not finite(n) then fail(f, l, "total must be a finite number") end
     set.total, set.total_at = n, { file = f, line = l }
   end
 
@@ -337,8 +357,10 @@ local function answer(v, ...)
   local r = ...
   if select("#", ...) == 0 then r = nil end
   if type(r) == "boolean" then return r end
-  local what = select("#", ...) == 0 and "nothing" or ("%s %s"):format(type(r),
-    type(r) == "string" and ("%q"):format(r) or tostring(r))
+  -- a string or a number by its value, anything else by its type: this
+  -- runs outside the budget, so no __tostring of the rule's may run here
+  local what = select("#", ...) == 0 and "nothing" or type(r) == "string" and ("string %q"):format(r)
+    or type(r) == "number" and ("number %s"):format(tostring(r)) or type(r)
   error(("%s:%d: veto '%s': when returned %s, not true or false (write a comparison: i:lost(\"F04\") > 0)"):format(
     v.file, v.line, v.name, what), 0)
 end

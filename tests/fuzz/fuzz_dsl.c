@@ -14,10 +14,11 @@
  * file loaded or an error that is a string, raised by no core module's
  * own code, and whose leading FILE:LINE, where it has one, names a file
  * of the rules directory.  A rule set that loads has items of positive,
- * finite points in declared categories, and scores a fixed inspection
- * (one item failed, one passed, one not applicable, ...) to a number
- * no higher than its total, with its vetoes, a period's combination and a
- * grade among its own, or a message.  The ledger's rules that load give
+ * finite points in declared categories and kinds of positive, finite
+ * weights, and scores a fixed inspection (one item failed, one passed,
+ * one not applicable, ...) to a number no higher than its total, with
+ * its vetoes, a period's combination and a grade among its own, or a
+ * message.  The ledger's rules that load give
  * every item a class of whole days and a default chain, and the deadlines
  * of its classes and words are counted on the calendar within the
  * limits.  A mapping that loads has what the importer
@@ -42,7 +43,7 @@ static const char driver[] =
     "-- file of the rules directory where it starts with a position\n"
     "local function message(e, what)\n"
     "  if type(e) ~= 'string' then inv('%s: an error that is a %s, not a message', what, type(e)) end\n"
-    "  if e:find(core, 1, true) or e:find('^%[C%]') or e:find('^%?:') then\n"
+    "  if e:find(core, 1, true) or e:find('[C]:', 1, true) or e:find('^%?:') then\n"
     "    inv('%s: an error from no rule file: %s', what, e)\n"
     "  end\n"
     "  local file, line = e:match('^([^\\n:]-%.lua):(%-?%d+): ')\n"
@@ -66,6 +67,9 @@ static const char driver[] =
     "    if not partial and not set.by_category[it.category] then inv('item %s in no declared category', it.code) end\n"
     "  end\n"
     "  if not finite(set.total) then inv('the total is %s', tostring(set.total)) end\n"
+    "  for _, k in ipairs(set.domain.kinds) do\n"
+    "    if not finite(k.weight) or k.weight <= 0 then inv('kind %s weighs %s', k.name, tostring(k.weight)) end\n"
+    "  end\n"
     "  for _, c in ipairs(set.categories) do\n"
     "    if not finite(c.cap) then inv('category %s caps at %s', c.name, tostring(c.cap)) end\n"
     "  end\n"
