@@ -89,6 +89,7 @@ FUZZ_SEEDS_rules :=
 # the rule DSL and the mapping loader, as for rules
 FUZZ_SRC_dsl    := $(filter-out core/main.c,$(CORE_SRC))
 FUZZ_LIBS_dsl   := $(LIBS_core)
+FUZZ_SEEDS_dsl  :=
 FUZZ_SRC_period  := $(filter-out core/main.c,$(CORE_SRC))
 FUZZ_LIBS_period := $(LIBS_core)
 FUZZ_SRC_render  := core/render.c core/utf8.c
