@@ -98,6 +98,13 @@ static res *run(lua_State *L, const char *s, size_t len, int first, int last)
     lua_pushstring(L, t);                            /* base+2: the SQL sent */
     free(t);
     int n = p.n;
+    /* every value's text stays on the stack until PQexecParams: room for
+     * them all (an INSERT of a few hundred rows' values overran the
+     * stack's 20 free slots and corrupted the heap), or "too many" */
+    if (!lua_checkstack(L, n + 8)) {
+        pg_params_free(&p);
+        raise_in(L, "too many parameters", sql);
+    }
     lua_createtable(L, n, 0);                        /* base+3: names, false for positional */
     for (int i = 0; i < n; i++) {
         if (p.names[i]) lua_pushstring(L, p.names[i]); else lua_pushboolean(L, 0);

@@ -122,6 +122,26 @@ OUT
 is_file want out "db.exec's id: 0 for a table without a sequence, the sequence's id for one, the cache renewed when tables change"
 is 5 "$(tail -n +"$L0" "$PGDIR/server.log" | grep -c 'lastval()')" "lastval() asked only after the INSERTs into tables with a sequence"
 
+# hundreds of values in one statement (the ledger's snapshot rows go 200
+# at a time): each value's text waits on the Lua stack, which must have
+# room for them all; the session then ends cleanly (it corrupted the
+# heap and aborted at exit)
+cat >many.lua <<'EOT'
+db.exec("CREATE TEMP TABLE many(a INTEGER, b TEXT)")
+local tuples, args, pos = {}, {}, {}
+for i = 1, 300 do
+  tuples[i] = ("(:a%d, :b%d)"):format(i, i)
+  args["a" .. i], args["b" .. i] = i, "值" .. i
+end
+db.exec("INSERT INTO many VALUES " .. table.concat(tuples, ", "), args)
+for i = 1, 400 do pos[i] = i; tuples[i] = "?" end
+local r = db.one("SELECT count(*) AS n, sum(a) AS s, max(b) AS b FROM many WHERE a IN (" .. table.concat(tuples, ", ", 1, 400) .. ")",
+  table.unpack(pos))
+print(r.n, r.s, r.b)
+EOT
+"$CWSH" "$DB" -c 'lua dofile("many.lua")' >out 2>&1
+is "0:300	45150	值99" "$?:$(cat out)" "300 named and 400 positional values in one statement, and a clean exit"
+
 # two cwsh starting at once on a new database: one migrates, both work
 DB2=$(pg_newdb s2)
 for i in 1 2 3 4; do "$CWSH" "$DB2" -c "SELECT count(*) AS n FROM item" -csv >"o$i" 2>&1 & done
