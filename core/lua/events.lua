@@ -11,10 +11,18 @@
 -- change is committed, in the order they subscribed; one that fails is
 -- reported (a notice naming it) and the others still run: the change
 -- stands either way.
+--
+-- Trusted core Lua whose data must change with the change itself (the
+-- ledger withdraws an undone import's findings) subscribes with
+-- M.within(name, fn) instead: fn runs inside the change's transaction,
+-- before the commit, and an error from it undoes the whole change.  (Run
+-- after the commit, a withdrawal that failed or hit the time limit left
+-- the import gone and its findings open.)
 local M = {}
 
 M.names = { import = true, undo = true }
 local handlers = {}
+local inside = {}
 
 local function check(name, fn, level)
   if not M.names[name] then
@@ -30,6 +38,19 @@ function M.on(name, fn)
   handlers[name] = list
   list[#list + 1] = fn
   return #list
+end
+
+function M.within(name, fn)
+  check(name, fn, 3)
+  local list = inside[name] or {}
+  inside[name] = list
+  list[#list + 1] = fn
+end
+
+-- The M.within handlers of `name`, in the caller's transaction: errors
+-- are the caller's.
+function M.emit_within(name, ev)
+  for _, fn in ipairs(inside[name] or {}) do fn(ev) end
 end
 
 function M.emit(name, ev)

@@ -218,7 +218,7 @@ do
     -- the problem ledger opens findings from every import and withdraws
     -- them on undo; ledger.lua loads at the first event, not at start-up
     events.on("import", function(e) require("ledger").import_handler(e) end)
-    events.on("undo", function(e) require("ledger").undo_handler(e) end)
+    events.within("undo", function(e) require("ledger").undo_handler(e) end)
     -- an import the last process stopped after (killed between the
     -- import's commit and its findings) gets them now; one small query
     -- when none is owed

@@ -138,7 +138,12 @@ end
 -- values (dates, sheet deadlines, items, markets); the store opens the
 -- findings in set-based statements (store.open_import).  One
 -- transaction; returns opened, relinked, rechecked, withdrawn counts.
-function M.on_import(e)
+-- `owed`: only if the import is still owed its findings (its
+-- ledger_pending row); nil when a session starting meanwhile took the
+-- row and opened them (its start-up may come between the import's
+-- commit and this transaction: both opened them, and the second's stale
+-- view of the import's findings withdrew the first's).
+function M.on_import(e, owed)
   local r = lrules.load()
   local s = store()
   local p = { at = M.now(), kinds = r.open_list, window = r.window, recheck_kinds = {}, closes = {},
@@ -149,7 +154,9 @@ function M.on_import(e)
   table.sort(p.closes)
   local counts
   s.tx(function()
-    s.pending_done(e.id)     -- in the same transaction as the findings
+    -- in the same transaction as the findings; on the server it waits
+    -- for a session that is opening them now
+    if not s.pending_done(e.id) and owed then return end
     local days = {}
     local ids = {}
     for code, id in pairs(s.item_ids()) do ids[#ids + 1] = { code = code, id = id } end
@@ -183,6 +190,7 @@ function M.on_import(e)
     end
     counts = { s.open_import(e.id, p) }
   end)
+  if not counts then return nil end
   local opened, relinked, withdrawn, rechecked = table.unpack(counts)
   return opened, relinked, rechecked, withdrawn
 end
@@ -194,22 +202,9 @@ end
 -- withdrawn, rechecks taken back.
 function M.on_undo(e)
   local s = store()
-  local at, n, back = M.now(), 0, 0
+  local n, back
   s.tx(function()
-    for _, x in ipairs(s.orphan_rechecks()) do
-      local set = { closed = s.null }
-      if x.from_status ~= "待复查" then set.fixed = s.null end   -- the recheck set it
-      s.transition(x.id, { x.to_status }, x.from_status, set)
-      s.add_event(x.id, { at = at, action = "撤销复查", from_status = x.to_status, to_status = x.from_status,
-        note = ("导入 #%d 已撤销（imports undo）"):format(e.id) })
-      back = back + 1
-    end
-    for _, f in ipairs(s.import_findings(e.id)) do
-      s.transition(f.id, { f.status }, "已撤销", {})
-      s.add_event(f.id, { at = at, action = "撤销", from_status = f.status, to_status = "已撤销",
-        note = ("导入 #%d 已撤销（imports undo）"):format(e.id) })
-      n = n + 1
-    end
+    n, back = s.undo_findings(e.id, M.now(), ("导入 #%d 已撤销（imports undo）"):format(e.id))
   end)
   return n, back
 end
@@ -409,7 +404,11 @@ end
 -- the calendar's warnings while counting deadlines.
 function M.import_handler(e)
   if not supported() then return end
-  local c = calendar.quietly(function() return { M.on_import(e) } end)
+  local c = calendar.quietly(function() return { M.on_import(e, true) } end)
+  if c[1] == nil then
+    cwsh.notice(("ledger: import #%d's findings were opened by a session that started meanwhile"):format(e.id))
+    return
+  end
   local opened, rechecked, withdrawn = c[1], c[3], c[4]
   -- what the import did to the ledger, after its own summary: the
   -- analyst's next question is what now needs doing

@@ -595,26 +595,36 @@ function L.finding_events(id)
   return out
 end
 
--- Findings of import `n` not yet withdrawn: { id, status }.
-function L.import_findings(n)
-  local out = {}
-  for r in db.query("SELECT id, status FROM finding WHERE import_id = ? AND status <> '已撤销' ORDER BY id", n) do
-    out[#out + 1] = { id = r.id, status = r.status }
-  end
-  return out
-end
-
--- Findings whose latest change is a recheck (复查) by an inspection that
--- is gone (its import undone or replaced): { id, from_status, to_status,
--- inspection_id }.
-function L.orphan_rechecks()
-  local out = {}
-  for r in db.query([[SELECT e.finding_id AS id, e.from_status, e.to_status, e.inspection_id FROM finding_event e
-      WHERE e.action = '复查' AND e.inspection_id IS NOT NULL AND e.inspection_id NOT IN (SELECT id FROM inspection)
-        AND e.id = (SELECT max(id) FROM finding_event x WHERE x.finding_id = e.finding_id)]]) do
-    out[#out + 1] = { id = r.id, from_status = r.from_status, to_status = r.to_status, inspection_id = r.inspection_id }
-  end
-  return out
+-- `imports undo` of import n, in the caller's transaction, after its
+-- rows are deleted: a finding whose latest change is a recheck (复查) by
+-- an inspection that is gone (this import's, or one it replaced) goes
+-- back to the status it had (撤销复查), then the import's findings are
+-- withdrawn (撤销), each change audited with `note` at `at`.  A few
+-- statements whatever the count: a city import's 22,086 findings and
+-- 17,934 rechecks, two round trips each, ran past the command's 30 s on
+-- the server.  Returns withdrawn, rechecks taken back.
+function L.undo_findings(n, at, note)
+  db.exec("CREATE TEMP TABLE IF NOT EXISTS ledger_back(id INTEGER PRIMARY KEY, from_status TEXT, to_status TEXT)")
+  db.exec("DELETE FROM ledger_back")
+  local args = { n = n, at = at, note = note }
+  db.exec([[INSERT INTO ledger_back(id, from_status, to_status)
+    SELECT e.finding_id, e.from_status, e.to_status FROM finding_event e
+     WHERE e.action = '复查' AND e.inspection_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM inspection i WHERE i.id = e.inspection_id)
+       AND NOT EXISTS (SELECT 1 FROM finding_event x WHERE x.finding_id = e.finding_id AND x.id > e.id)]])
+  db.exec([[INSERT INTO finding_event(finding_id, at, action, from_status, to_status, note)
+    SELECT b.id, :at, '撤销复查', b.to_status, b.from_status, :note
+      FROM ledger_back b JOIN finding f ON f.id = b.id AND f.status = b.to_status ORDER BY b.id]], args)
+  -- (the recheck set `closed`, and `fixed` unless the finding was 待复查)
+  local back = db.exec([[UPDATE finding SET status = b.from_status, closed = NULL,
+      fixed = CASE WHEN b.from_status = '待复查' THEN finding.fixed END
+    FROM ledger_back b WHERE finding.id = b.id AND finding.status = b.to_status
+      AND finding.id IN (SELECT id FROM ledger_back)]])
+  db.exec([[INSERT INTO finding_event(finding_id, at, action, from_status, to_status, note)
+    SELECT id, :at, '撤销', status, '已撤销', :note FROM finding
+     WHERE import_id = :n AND status <> '已撤销' ORDER BY id]], args)
+  local withdrawn = db.exec("UPDATE finding SET status = '已撤销' WHERE import_id = :n AND status <> '已撤销'", args)
+  return withdrawn, back
 end
 
 -- ------------------------------------------------------------ milestones

@@ -43,4 +43,16 @@ is "$(sqlite3 t.db "SELECT count(*) FROM import WHERE id = 3")" 0 "then undone"
 "$CWSH" -rules good t.db ".quit" >start2.out 2>&1
 is "$(cat start2.out)$(sqlite3 t.db "SELECT count(*) FROM ledger_pending")" "0" \
     "an import undone before the next start: nothing opened, nothing owed"
+# the import's own handler opens the findings only while the import is
+# owed them: a session starting between the import's commit and its
+# ledger may take the row and open them (on the server it skips a row
+# being taken, SKIP LOCKED); the importing session then opens nothing
+"$CWSH" -rules good t2.db ".read ledger.sql" >setup2.out 2>&1
+"$CWSH" -rules bad t2.db "import week1.csv" >bad3.out 2>&1
+is 1 "$(sqlite3 t2.db "SELECT group_concat(import_id) FROM ledger_pending")" "setup: import #1 is owed its findings"
+sqlite3 t2.db "DELETE FROM ledger_pending"     # taken by the other session
+"$CWSH" -rules good t2.db "lua require('ledger').import_handler({ id = 1 })" >taken.out 2>&1
+is "ledger: import #1's findings were opened by a session that started meanwhile" "$(cat taken.out)" \
+    "an import no longer owed its findings: the handler says so"
+is 0 "$(sqlite3 t2.db "SELECT count(*) FROM finding")" "and opens none itself"
 done_testing

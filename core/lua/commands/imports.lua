@@ -39,6 +39,7 @@ local function undo(id)
     local insp, res = store.delete_import(n)
     msg = ("removed import #%d (%s): %s inspection%s, %s item result%s"):format(n, im.file, count(insp),
       insp == 1 and "" or "s", count(res), res == 1 and "" or "s")
+    events.emit_within("undo", ev)       -- the ledger's withdrawals: all or nothing with the rows
   end)
   events.emit("undo", ev)                -- committed: handlers see it gone
   return msg
