@@ -86,5 +86,23 @@ is "$(cat start.out)" "ledger: import #1 was left without its findings (cwsh sto
 is "$(pg_sql "SELECT (SELECT count(*) FROM finding) || ' ' || (SELECT count(*) FROM ledger_pending)" l2)" "6 0" \
     "the findings are there, nothing is owed"
 
+# `imports undo` is all or nothing with the ledger on the server too
+# (ledger/undo-atomic on SQLite): a trigger refuses the withdrawal, the
+# undo fails, the import and its findings stay as they were
+pg_sql "CREATE FUNCTION no_withdrawal() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN
+    IF NEW.status = '已撤销' THEN RAISE EXCEPTION 'withdrawals are refused today'; END IF; RETURN NEW; END \$\$;
+  CREATE TRIGGER no_withdrawal BEFORE UPDATE OF status ON finding FOR EACH ROW EXECUTE FUNCTION no_withdrawal()" l2
+CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB2" "imports undo 1" >undo.out 2>&1
+rc=$?
+is "1:1 4 6" "$rc:$(pg_sql "SELECT count(*) FROM import" l2) $(pg_sql "SELECT count(*) FROM inspection" l2) $(pg_sql "SELECT count(*) FROM finding WHERE status <> '已撤销'" l2)" \
+    "an undo whose withdrawal fails: refused, the import, its inspections and findings kept"
+grep -q "withdrawals are refused today" undo.out
+is 0 "$?" "and the message says why"
+pg_sql "DROP TRIGGER no_withdrawal ON finding" l2
+CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB2" "imports undo 1" >undo2.out 2>&1
+rc=$?
+is "0:0 6" "$rc:$(pg_sql "SELECT count(*) FROM import" l2) $(pg_sql "SELECT count(*) FROM finding WHERE status = '已撤销'" l2)" \
+    "without the trigger the undo withdraws them"
+
 cleanup_scratch
 done_testing
