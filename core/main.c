@@ -1,5 +1,5 @@
 /*
- * main.c — options, start-up, batch versus interactive.
+ * main.c — start-up, batch versus interactive (the options: options.c).
  *
  *   cwsh [OPTIONS] [DB] [COMMAND...]
  *
@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,6 +21,7 @@
 #include "dot.h"
 #include "host.h"
 #include "luahost.h"
+#include "options.h"
 #include "plugin.h"
 #include "document.h"
 #include "shell.h"
@@ -70,30 +70,6 @@ static const char usage_text[] =
 "\n"
 "Exit codes: 0 success, 1 a command failed or the database cannot be\n"
 "opened, 2 usage error.\n";
-
-__attribute__((format(printf, 1, 2), noreturn))
-static void usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "cwsh: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'cwsh --help'.\n");
-    va_end(ap);
-    exit(2);
-}
-
-/* A limit's value: the whole word a whole number in 0..max (no sign, no
- * blanks), else a usage error naming the option and the value. */
-static long long limit_arg(const char *opt, const char *v)
-{
-    const char *name = opt + strspn(opt, "-") + 4;        /* "max-memory" -> "memory" */
-    long long x;
-    char why[200];
-    if (luahost_parse_limit(name, v, &x, why, sizeof why) == 0) return x;
-    fprintf(stderr, "cwsh: option '%s'%s%s\nTry 'cwsh --help'.\n", opt, why[0] == ':' ? "" : " ", why);
-    exit(2);
-}
 
 /* Start-up allocations (paths, option copies): nothing is open yet, so
  * running out of memory there ends cwsh with a message and exit code 1. */
@@ -185,27 +161,6 @@ static char *home_file(const char *env, const char *name)
     return home ? join(home, name) : NULL;
 }
 
-/* A DB argument is a connection string or names a file: it has '.' or
- * '/', or exists; a word starting with '.' that is not a file is a
- * dot-command. */
-/* "SCHEME:..." (two or more letters, digits, '+', '.', '-' before the
- * ':'): a store's connection string (sqlite:x.db, postgres:cwsh). */
-static int has_scheme(const char *arg)
-{
-    const char *p = arg;
-    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
-           || (p > arg && ((*p >= '0' && *p <= '9') || *p == '+' || *p == '.' || *p == '-')))
-        p++;
-    return *p == ':' && p - arg >= 2 && !strchr(arg, ' ');
-}
-
-static int looks_like_db(const char *arg)
-{
-    if (has_scheme(arg)) return 1;
-    if (arg[0] == '.' && !strchr(arg, '/') && !exists(arg)) return 0;   /* .help */
-    return strchr(arg, '.') || strchr(arg, '/') || exists(arg) || !strcmp(arg, ":memory:");
-}
-
 /* Quote a word for the command line so words_split gives it back. */
 static void append_word(char **line, size_t *len, const char *w)
 {
@@ -238,75 +193,32 @@ int main(int argc, char **argv)
      * command reports it like a full disk. */
     signal(SIGXFSZ, SIG_IGN);
     s->out = stdout;
-    s->render.mode = RENDER_BOX;
-    s->render.headers = 1;
     s->render.nullvalue = "";
     s->render.separator = '|';
-    s->max_instructions = 100000000;   /* about 0.5 s of Lua */
-    s->max_memory = (size_t)1024 << 20;
-    s->max_seconds = 30;               /* wall clock, per command */
-
-    const char **cmds = need(calloc((size_t)argc + 1, sizeof *cmds));
-    int ncmds = 0;
-    const char *script = NULL, *init = NULL, *history = NULL;
-    char *db_opt = NULL;                /* --db CONN */
-    char **pos = need(calloc((size_t)argc + 1, sizeof *pos));
-    int npos = 0, commands_started = 0, answered = 0;
-
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *o = a[0] == '-' && a[1] == '-' ? a + 1 : a;   /* --x == -x */
-#define NEXT() (i + 1 < argc ? argv[++i] : (usage_error("option '%s' needs an argument", a), ""))
-        /* Options may follow the DB (as in sqlite3), but not a command:
-         * `cwsh test --run veto` passes --run to the command. */
-        if (commands_started || a[0] != '-' || !strcmp(a, "-")) {
-            if (npos == 0 && !looks_like_db(a)) commands_started = 1;
-            else if (npos > 0) commands_started = 1;
-            pos[npos++] = argv[i];
-            continue;
-        }
-        if (!strcmp(o, "-c")) cmds[ncmds++] = NEXT();
-        else if (!strcmp(o, "-f")) script = NEXT();
-        else if (!strcmp(o, "-batch")) s->batch = 1;
-        else if (!strcmp(o, "-bail")) s->bail = 1;
-        else if (!strcmp(o, "-echo")) s->echo = 1;
-        else if (!strcmp(o, "-init")) init = NEXT();
-        else if (!strcmp(o, "-header") || !strcmp(o, "-headers")) s->render.headers = 1;
-        else if (!strcmp(o, "-noheader")) s->render.headers = 0;
-        else if (!strcmp(o, "-bom")) s->csv_bom = s->bom_option = s->render.excel = 1;   /* csv for Excel */
-        else if (!strcmp(o, "-mode")) {
-            const char *m = NEXT();
-            if (render_mode_parse(m, &s->render.mode) != 0) usage_error("unknown mode '%s'", m);
-        }
-        else if (!strcmp(o, "-db")) { free(db_opt); db_opt = xstrdup(NEXT()); }
-        else if (!strcmp(o, "-rules")) s->rules_dir = real(NEXT());
-        else if (!strcmp(o, "-plugins")) s->plugins_dir = xstrdup(NEXT());
-        else if (!strcmp(o, "-history")) history = NEXT();
-        else if (!strcmp(o, "-max-instructions"))
-            s->max_instructions = limit_arg(a, NEXT());
-        else if (!strcmp(o, "-max-memory"))
-            s->max_memory = (size_t)limit_arg(a, NEXT()) << 20;
-        else if (!strcmp(o, "-max-seconds"))
-            s->max_seconds = limit_arg(a, NEXT());
-        else if (!strcmp(o, "-version")) { printf("cwsh %s\n", CWSH_VERSION); answered = 1; break; }
-        else if (!strcmp(o, "-help") || !strcmp(o, "-h")) { fputs(usage_text, stdout); answered = 1; break; }
-        else if (render_mode_parse(o + 1, &s->render.mode) == 0) { /* -csv, -json, ... */ }
-        else usage_error("unknown option '%s'", a);
-#undef NEXT
+    struct opts o;
+    char why[OPTS_ERR_SIZE];
+    switch (opts_parse(argc, argv, &o, why, sizeof why)) {
+    case OPTS_RUN: break;
+    case OPTS_HELP: fputs(usage_text, stdout); opts_free(&o); return 0;
+    case OPTS_VERSION: printf("cwsh %s\n", CWSH_VERSION); opts_free(&o); return 0;
+    case OPTS_USAGE: fprintf(stderr, "cwsh: %s\nTry 'cwsh --help'.\n", why); opts_free(&o); return 2;
+    default: fprintf(stderr, "cwsh: %s\n", why); opts_free(&o); return 1;   /* out of memory */
     }
-    if (answered) {                     /* --version, --help: nothing opened yet */
-        free(cmds); free(pos); free(s->rules_dir); free(s->plugins_dir); free(db_opt);
-        return 0;
-    }
-
-    int first_cmd = 0;
-    /* --db names the database, so every positional word is a command */
-    if (db_opt) s->db_path = db_opt;
-    else if (npos > 0 && looks_like_db(pos[0])) { s->db_path = xstrdup(pos[0]); first_cmd = 1; }
-    else s->db_path = default_db();
+    s->batch = o.batch;
+    s->bail = o.bail;
+    s->echo = o.echo;
+    s->render.headers = o.headers;
+    s->render.mode = o.mode;
+    if (o.bom) s->csv_bom = s->bom_option = s->render.excel = 1;   /* csv for Excel */
+    s->max_instructions = o.max_instructions;
+    s->max_memory = (size_t)o.max_memory_mb << 20;
+    s->max_seconds = o.max_seconds;
+    if (o.rules) s->rules_dir = real(o.rules);
+    if (o.plugins) s->plugins_dir = xstrdup(o.plugins);
+    s->db_path = o.db ? xstrdup(o.db) : default_db();
     find_paths(s);
-    s->history_path = history ? xstrdup(history) : home_file("CWSH_HISTORY", ".cwsh_history");
-    s->interactive = !s->batch && !script && ncmds == 0 && npos <= first_cmd && isatty(0);
+    s->history_path = o.history ? xstrdup(o.history) : home_file("CWSH_HISTORY", ".cwsh_history");
+    s->interactive = !s->batch && !o.script && o.ncmds == 0 && o.nwords == 0 && isatty(0);
 
     char *err = NULL;
     if (luahost_open(s, &err) != 0) { fprintf(stderr, "cwsh: %s\n", err); return 1; }
@@ -328,37 +240,37 @@ int main(int argc, char **argv)
     if (luahost_dofile(s, init_lua) != 0) s->failed = 1;
     free(init_lua);
 
-    char *rc_file = init ? xstrdup(init) : home_file("CWSH_INIT", ".cwshrc");
-    if (rc_file && (init || exists(rc_file))) {
+    char *rc_file = o.init ? xstrdup(o.init) : home_file("CWSH_INIT", ".cwshrc");
+    if (rc_file && (o.init || exists(rc_file))) {
         FILE *f = fopen(rc_file, "r");
         if (!f) { fprintf(stderr, "cwsh: cannot open '%s': %s\n", rc_file, strerror(errno)); rc = -1; }
         else { rc = shell_file(s, f, rc_file); fclose(f); }
     }
     free(rc_file);
 
-    if (rc == 0 && (ncmds || script || npos > first_cmd)) {
-        for (int i = 0; rc == 0 && i < ncmds && !shell_quit; i++) rc = shell_command(s, cmds[i]);
-        if (rc == 0 && !shell_quit && npos > first_cmd) {
-            if (first_cmd) {                  /* sqlite3 style: each argument a command */
-                for (int i = first_cmd; rc == 0 && i < npos && !shell_quit; i++)
-                    rc = shell_args_command(s, pos[i]);
+    if (rc == 0 && (o.ncmds || o.script || o.nwords)) {
+        for (int i = 0; rc == 0 && i < o.ncmds && !shell_quit; i++) rc = shell_command(s, o.cmds[i]);
+        if (rc == 0 && !shell_quit && o.nwords) {
+            if (o.each) {                     /* sqlite3 style: each argument a command */
+                for (int i = 0; rc == 0 && i < o.nwords && !shell_quit; i++)
+                    rc = shell_args_command(s, o.words[i]);
             } else {                           /* `cwsh score 2027-01`: one command */
                 char *line = NULL;
                 size_t len = 0;
                 /* the command's name goes as it is: `cwsh "score 2027-03"`
                  * is a whole command line in one word */
-                for (int i = 0; i < npos; i++) {
-                    if (i == 0) { line = xstrdup(pos[0]); len = strlen(line); }
-                    else append_word(&line, &len, pos[i]);
+                for (int i = 0; i < o.nwords; i++) {
+                    if (i == 0) { line = xstrdup(o.words[0]); len = strlen(line); }
+                    else append_word(&line, &len, o.words[i]);
                 }
                 rc = shell_args_command(s, line);
                 free(line);
             }
         }
-        if (rc == 0 && script && !shell_quit) {
-            FILE *f = fopen(script, "r");
-            if (!f) { fprintf(stderr, "cwsh: cannot open '%s': %s\n", script, strerror(errno)); s->failed = 1; }
-            else { rc = shell_file(s, f, script); fclose(f); }
+        if (rc == 0 && o.script && !shell_quit) {
+            FILE *f = fopen(o.script, "r");
+            if (!f) { fprintf(stderr, "cwsh: cannot open '%s': %s\n", o.script, strerror(errno)); s->failed = 1; }
+            else { rc = shell_file(s, f, o.script); fclose(f); }
         }
     } else if (rc == 0 && s->interactive) {
         lua_getglobal(s->L, "cwsh");
@@ -378,7 +290,7 @@ out:
     plugin_fini_all(s);
     luahost_close(s);
     plugin_unload_all(s);
-    free(cmds); free(pos);
+    opts_free(&o);
     free(s->exe_dir); free(s->lua_dir); free(s->rules_dir); free(s->plugins_dir);
     free(s->db_path); free(s->history_path);
     /* .quit stops the input with rc -1; it is not a failure */
