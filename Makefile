@@ -101,6 +101,9 @@ FUZZ_SRC_html    := $(filter-out core/main.c,$(CORE_SRC))
 FUZZ_LIBS_html   := $(LIBS_core)
 FUZZ_LIBS_limit  := $(LIBS_core)
 FUZZ_LIBS_render := -lm
+# the command line: options.c reads limits with luahost_parse_limit
+FUZZ_SRC_options  := $(filter-out core/main.c,$(CORE_SRC))
+FUZZ_LIBS_options := $(LIBS_core)
 TOOLS_SRC := $(wildcard scripts/bench/*.c scripts/gen/*.c)
 TOOLS_BIN := $(TOOLS_SRC:scripts/%.c=$(BUILD)/%)
 
