@@ -37,12 +37,14 @@ static int looks_like_db(const char *arg)
 
 /* A word in a message, quoted up to 40 bytes (as luahost_parse_limit
  * quotes a value), so that the message fits OPTS_ERR_SIZE whatever was
- * typed; a cut never splits a UTF-8 character. */
+ * typed; a cut never splits a UTF-8 character.  It moves back 3 bytes at
+ * most, the longest a character's tail can be: over a run of stray
+ * continuation bytes it went back to the start and quoted nothing. */
 static void quote(const char *w, int *shown, const char **more)
 {
     size_t n = strlen(w), cut = 37;
     if (n <= 40) { *shown = (int)n; *more = ""; return; }
-    while (cut > 0 && ((unsigned char)w[cut] & 0xC0) == 0x80) cut--;
+    while (cut > 34 && ((unsigned char)w[cut] & 0xC0) == 0x80) cut--;
     *shown = (int)cut;
     *more = "...";
 }

@@ -147,6 +147,11 @@ static void test_errors(void)
     /* 35 bytes then 解 (3 bytes): the cut at 37 would split it */
     usage(P("--mode", "01234567890123456789012345678901234解放市场解放市场", NULL), 2,
           "unknown mode '01234567890123456789012345678901234...'", "a cut does not split a UTF-8 character");
+    char stray[60] = "-";
+    memset(stray + 1, 0x8C, 43);
+    usage(P(stray, NULL), 1, "unknown option '-\x8C\x8C\x8C\x8C\x8C\x8C\x8C\x8C\x8C\x8C\x8C\x8C\x8C\x8C\x8C\x8C"
+          "\x8C\x8C\x8C\x8C\x8C\x8C\x8C\x8C\x8C\x8C\x8C\x8C\x8C\x8C\x8C\x8C\x8C...'",
+          "stray continuation bytes: the cut moves back 3 bytes at most");
     char small[12];
     opts_free(&O);
     int rc = opts_parse(2, (char *[]){ "cwsh", "--frobnicate", NULL }, &O, small, sizeof small);
