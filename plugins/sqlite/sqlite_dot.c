@@ -178,14 +178,14 @@ static int d_indexes(lua_State *L)
     return 1;
 }
 
-/* Copy all of `from` into `to` page by page, with progress and Ctrl-C.
+/* Copy all of `from` into `to` page by page, with progress and Ctrl-C
+ * through `h` (none when NULL).
  * Returns NULL or a static/SQLite message. */
-static const char *copy(sqlite3 *to, sqlite3 *from, const char *what)
+static const char *copy(cwsh_host *h, sqlite3 *to, sqlite3 *from, const char *what)
 {
     sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
     if (!b) return sqlite3_errmsg(to);
     int rc;
-    cwsh_host *h = conn->host;
     do {
         rc = sqlite3_backup_step(b, 1024);
         int total = sqlite3_backup_pagecount(b), left = sqlite3_backup_remaining(b);
@@ -212,7 +212,7 @@ static int d_backup(lua_State *L)
         sqlite3_close(to);
         return lua_error(L);
     }
-    const char *err = copy(to, conn->db, "backup");
+    const char *err = copy(conn->host, to, conn->db, "backup");
     if (err) lua_pushfstring(L, "backup to '%s' failed: %s", path, err);
     /* the copy carries the WAL flag; a backup is better one plain file */
     else sqlite3_exec(to, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
@@ -221,58 +221,56 @@ static int d_backup(lua_State *L)
     return 0;
 }
 
-/* .restore FILE: replace the whole database with FILE's content, then
- * bring it to the current schema.  A newer FILE is refused untouched. */
-static int d_restore(lua_State *L)
+int sqlite_dot_restore(sqlite_conn *c, const char *path, char **err)
 {
-    check_args(L, 1, 1, U_RESTORE);
-    const char *path = luaL_checkstring(L, 1);
-    if (conn->loading) return luaL_error(L, "cannot restore while an import is running");
-    if (!sqlite3_get_autocommit(conn->db))
-        return luaL_error(L, "cannot restore inside a transaction (COMMIT or ROLLBACK first)");
-    if (access(path, R_OK) != 0)
-        return luaL_error(L, "cannot open '%s': %s", path, strerror(errno));
+    *err = NULL;
+    if (c->loading) { *err = sqlite_conn_fmt("cannot restore while an import is running"); return -1; }
+    if (!sqlite3_get_autocommit(c->db)) {
+        *err = sqlite_conn_fmt("cannot restore inside a transaction (COMMIT or ROLLBACK first)");
+        return -1;
+    }
+    if (access(path, R_OK) != 0) {
+        *err = sqlite_conn_fmt("cannot open '%s': %s", path, strerror(errno));
+        return -1;
+    }
     sqlite3 *from;
     if (sqlite3_open_v2(path, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        lua_pushfstring(L, "cannot open '%s': %s", path, sqlite3_errmsg(from));
+        *err = sqlite_conn_fmt("cannot open '%s': %s", path, sqlite3_errmsg(from));
         sqlite3_close(from);
-        return lua_error(L);
+        return -1;
     }
     char *e = NULL;
     int v = sqlite_schema_version(from, &e);
-    if (v < 0) {
-        lua_pushfstring(L, "cannot restore from '%s': %s", path, sqlite3_errmsg(from));
-        free(e);
-        sqlite3_close(from);
-        return lua_error(L);
-    }
-    if (v == 0) {
-        /* every cwsh database has a version: this one would be migrated
-         * on top of whatever it holds, after replacing ours */
-        sqlite3_close(from);
-        return luaL_error(L, "cannot restore from '%s': it is not a cwsh database "
-                             "(schema version 0)", path);
-    }
-    if (v > sqlite_schema_current()) {
-        e = sqlite_schema_refusal(path, v);
-        lua_pushstring(L, e);
-        free(e);
-        sqlite3_close(from);
-        return lua_error(L);
-    }
+    free(e);
+    if (v < 0)
+        *err = sqlite_conn_fmt("cannot restore from '%s': %s", path, sqlite3_errmsg(from));
+    /* every cwsh database has a version: this one would be migrated on
+     * top of whatever it holds, after replacing ours */
+    else if (v == 0)
+        *err = sqlite_conn_fmt("cannot restore from '%s': it is not a cwsh database "
+                               "(schema version 0)", path);
+    else if (v > sqlite_schema_current())
+        *err = sqlite_schema_refusal(path, v);
+    if (*err) { sqlite3_close(from); return -1; }
     /* idle cached statements would hold no locks, but leased ones (an
      * open db.query) would make the copy fail: the message says so */
-    const char *err = copy(conn->db, from, "restore");
-    if (err) lua_pushfstring(L, "restore from '%s' failed: %s", path, err);
+    const char *cerr = copy(c->host, c->db, from, "restore");
+    if (cerr) *err = sqlite_conn_fmt("restore from '%s' failed: %s", path, cerr);
     sqlite3_close(from);
-    if (err) return lua_error(L);
-    sqlite3_exec(conn->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
-    if (sqlite_schema_migrate(conn->db, conn->path, -1, &e) != 0) {
-        lua_pushstring(L, e);
-        free(e);
-        return lua_error(L);
-    }
-    return 0;
+    if (*err) return -1;
+    sqlite3_exec(c->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    return sqlite_schema_migrate(c->db, c->path, -1, err);
+}
+
+/* .restore FILE (sqlite_dot_restore) */
+static int d_restore(lua_State *L)
+{
+    check_args(L, 1, 1, U_RESTORE);
+    char *err;
+    if (sqlite_dot_restore(conn, luaL_checkstring(L, 1), &err) == 0) return 0;
+    lua_pushstring(L, err);
+    free(err);
+    return lua_error(L);
 }
 
 /* .dbinfo: the file, its schema version and how much it holds. */
