@@ -104,6 +104,10 @@ FUZZ_LIBS_render := -lm
 # the command line: options.c reads limits with luahost_parse_limit
 FUZZ_SRC_options  := $(filter-out core/main.c,$(CORE_SRC))
 FUZZ_LIBS_options := $(LIBS_core)
+# a database file from other hands: opened and upgraded, and .restore'd
+FUZZ_SRC_restore  := plugins/sqlite/sqlite_conn.c plugins/sqlite/sqlite_schema.c \
+                     plugins/sqlite/sqlite_dot.c core/sha256.c
+FUZZ_LIBS_restore := $(LIBS_sqlite) $(LIBS_lua) -lm
 TOOLS_SRC := $(wildcard scripts/bench/*.c scripts/gen/*.c)
 TOOLS_BIN := $(TOOLS_SRC:scripts/%.c=$(BUILD)/%)
 
