@@ -146,12 +146,7 @@ int sqlite_conn_open(sqlite_conn *c, const char *path, char **err)
     if (v > sqlite_schema_current()) *err = sqlite_schema_refusal(path, v);
     /* not a database at all: SQLite's reason ("file is not a database") */
     else if (v < 0) *err = sqlite_conn_fmt("cannot open database '%s': %s", path, sqlite3_errmsg(c->db));
-    /* WAL lets an analyst query while another process imports;
-     * synchronous=NORMAL is durable enough in WAL (a power cut may lose
-     * the last commit, never corrupt the file). */
-    else if (pragma(c, "PRAGMA journal_mode=WAL", &e) != 0
-             || pragma(c, "PRAGMA synchronous=NORMAL", &e) != 0
-             || pragma(c, "PRAGMA foreign_keys=ON", &e) != 0
+    else if (pragma(c, "PRAGMA foreign_keys=ON", &e) != 0
              /* a big import writes tens of MB in one transaction: a page
               * cache that holds it does not spill mid-way (allocated only
               * as used) */
@@ -160,8 +155,18 @@ int sqlite_conn_open(sqlite_conn *c, const char *path, char **err)
               * next checkpoint instead of keeping its largest size */
              || pragma(c, "PRAGMA journal_size_limit=67108864", &e) != 0)
         *err = sqlite_conn_fmt("cannot open database '%s': %s", path, e);
+    /* the upgrade before WAL mode: switching writes the file's header, and
+     * a file the upgrade refuses (damaged, or a step fails) is left as it
+     * came, byte for byte */
     else if (sqlite_schema_migrate(c->db, path, -1, &e) != 0)
         *err = e, e = NULL;
+    /* WAL lets an analyst query while another process imports;
+     * synchronous=NORMAL is durable enough in WAL (a power cut may lose
+     * the last commit, never corrupt the file), not in the rollback
+     * journal the upgrade wrote with. */
+    else if (pragma(c, "PRAGMA journal_mode=WAL", &e) != 0
+             || pragma(c, "PRAGMA synchronous=NORMAL", &e) != 0)
+        *err = sqlite_conn_fmt("cannot open database '%s': %s", path, e);
     else
         return 0;
     free(e);

@@ -606,6 +606,25 @@ static int fk_on(sqlite3 *db)
 
 static int migrate_tx(sqlite3 *db, const char *name, int upto, char **err);
 
+int sqlite_schema_check(sqlite3 *db, const char *name, char **err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "PRAGMA integrity_check(1)", -1, &st, NULL) != SQLITE_OK) {
+        *err = fmt_err("cannot check database '%s': %s", name, sqlite3_errmsg(db));
+        return -1;
+    }
+    int rc = sqlite3_step(st);
+    const char *what = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    if (rc == SQLITE_ROW && what && !strcmp(what, "ok")) { sqlite3_finalize(st); return 0; }
+    /* one database checked: the header naming it says nothing */
+    static const char main_db[] = "*** in database main ***\n";
+    if (what && !strncmp(what, main_db, sizeof main_db - 1)) what += sizeof main_db - 1;
+    if (what) *err = fmt_err("database '%s' is damaged: %s", name, what);
+    else *err = fmt_err("cannot check database '%s': %s", name, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return -1;
+}
+
 /* Tables are rebuilt with foreign keys off, which only works outside a
  * transaction; they are turned back on whatever happens. */
 static int migrate(sqlite3 *db, const char *name, int upto, char **err)
@@ -627,6 +646,9 @@ static int migrate_tx(sqlite3 *db, const char *name, int upto, char **err)
     int v = sqlite_schema_version(db, err);
     if (v < 0) goto fail;
     if (v > NMIGRATIONS) { *err = sqlite_schema_refusal(name, v); goto fail; }
+    /* the upgrade rewrites tables: on a damaged file it could lose rows
+     * without a word, or stop half-way through what it reads */
+    if (v < upto && sqlite_schema_check(db, name, err) != 0) goto fail;
     for (int next = v + 1; next <= upto; next++) {
         if (sqlite3_exec(db, migrations[next - 1], NULL, NULL, NULL) != SQLITE_OK) {
             *err = fmt_err("cannot upgrade database '%s' to schema version %d: %s", name, next,

@@ -25,8 +25,14 @@ int sqlite_schema_version(sqlite3 *db, char **err);
  * database "as an older cwsh left it".  0, or -1 with *err malloc'd:
  *   database 'X' was made by a newer cwsh (schema version N, this cwsh knows M)
  *   cannot upgrade database 'X' to schema version N: MESSAGE (in: SQL)
- * A failed migration leaves the database at the version before it. */
+ * A failed migration leaves the database at the version before it; a
+ * damaged database (sqlite_schema_check) is not upgraded. */
 int sqlite_schema_migrate(sqlite3 *db, const char *name, int upto, char **err);
+
+/* PRAGMA integrity_check on `db` (named `name`): 0 when it finds nothing,
+ * else -1 with *err malloc'd, "database 'X' is damaged: FIRST PROBLEM".
+ * Migrations run it before upgrading. */
+int sqlite_schema_check(sqlite3 *db, const char *name, char **err);
 
 /* The malloc'd refusal message for database `name` at version `v`. */
 char *sqlite_schema_refusal(const char *name, int v);
