@@ -221,6 +221,39 @@ static int d_backup(lua_State *L)
     return 0;
 }
 
+static int page_size(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    int n = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    return n;
+}
+
+/* `from` (the file `path`) copied into a private temporary database,
+ * checked and brought to the current schema there: the database is
+ * replaced only by a copy known whole and current, never left with a
+ * damaged file's content or one whose upgrade failed half-way.  NULL with
+ * *err malloc'd on failure. */
+static sqlite3 *staged(cwsh_host *h, sqlite3 *from, const char *path, char **err)
+{
+    sqlite3 *tmp;
+    if (sqlite3_open_v2("", &tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        *err = sqlite_conn_fmt("cannot restore from '%s': no temporary database: %s", path,
+                               tmp ? sqlite3_errmsg(tmp) : "out of memory");
+        sqlite3_close(tmp);
+        return NULL;
+    }
+    const char *cerr = copy(h, tmp, from, "restore");
+    if (cerr) *err = sqlite_conn_fmt("restore from '%s' failed: %s", path, cerr);
+    else if (sqlite_schema_check(tmp, path, err) == 0 && sqlite_schema_migrate(tmp, path, -1, err) == 0)
+        return tmp;
+    sqlite3_close(tmp);
+    return NULL;
+}
+
 int sqlite_dot_restore(sqlite_conn *c, const char *path, char **err)
 {
     *err = NULL;
@@ -252,14 +285,20 @@ int sqlite_dot_restore(sqlite_conn *c, const char *path, char **err)
     else if (v > sqlite_schema_current())
         *err = sqlite_schema_refusal(path, v);
     if (*err) { sqlite3_close(from); return -1; }
+    sqlite3 *tmp = staged(c->host, from, path, err);
+    sqlite3_close(from);
+    if (!tmp) return -1;
+    /* a WAL database keeps its page size: the copy of a file with another
+     * one goes into the rollback journal, and WAL comes back after */
+    if (page_size(tmp) != page_size(c->db))
+        sqlite3_exec(c->db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
     /* idle cached statements would hold no locks, but leased ones (an
      * open db.query) would make the copy fail: the message says so */
-    const char *cerr = copy(c->host, c->db, from, "restore");
+    const char *cerr = copy(c->host, c->db, tmp, "restore");
     if (cerr) *err = sqlite_conn_fmt("restore from '%s' failed: %s", path, cerr);
-    sqlite3_close(from);
-    if (*err) return -1;
+    sqlite3_close(tmp);
     sqlite3_exec(c->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
-    return sqlite_schema_migrate(c->db, c->path, -1, err);
+    return *err ? -1 : 0;
 }
 
 /* .restore FILE (sqlite_dot_restore) */
