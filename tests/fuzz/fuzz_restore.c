@@ -12,8 +12,10 @@
  *
  * Restore: sqlite_dot_restore() of it, the body of `.restore FILE`, into
  * a cwsh database holding a unit, a market, an import and an inspection.
- * It succeeds, and the database passes integrity_check at the current
- * version with every table, index and view a new cwsh database has, or it
+ * It succeeds, the input being a cwsh database (a schema version of 1 to
+ * the current one in its header), and the database passes integrity_check
+ * at the current version with every table, index and view a new cwsh
+ * database has, or it
  * fails with a message and the database's content (its schema and every
  * table's rows, digested with SHA-256) exactly as before.
  *
@@ -246,6 +248,8 @@ static void restore_path(const uint8_t *data, size_t size)
     unsigned char before[32], after[32];
     db_digest(c.db, before);
     if (sqlite_dot_restore(&c, in, &err) == 0) {
+        long v = header_version(data, size);
+        if (v < 1 || v > sqlite_schema_current()) die("restored a file that is not a cwsh database", NULL);
         check_sound(c.db, "a restored database", 1);
         check_objects(c.db);
     } else {
