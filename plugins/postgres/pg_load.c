@@ -45,6 +45,7 @@ struct cwsh_loader {
     const cwsh_domain *dom;
     int savepoint;              /* inside the user's transaction */
     int64_t import_id;
+    int64_t replaces;           /* the import --replace deleted, 0: none */
     int fast;                   /* may insert without the per-row FK triggers */
     int copying;                /* the results' COPY is still going to the server */
     unsigned pushes;            /* results since the last copy_push */
@@ -325,6 +326,7 @@ static int check_hash(cwsh_loader *ld, const cwsh_import_info *info, char **err)
         return -1;
     }
     PQclear(r);
+    ld->replaces = old;
     char id[32];
     snprintf(id, sizeof id, "%lld", old);
     const char *iv[1] = { id };
@@ -347,9 +349,12 @@ static int add_import(cwsh_loader *ld, const cwsh_import_info *info, char **err)
                     4, v, err);
     if (!r) return -1;
     ld->import_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-    /* owed its findings from this transaction on (sqlite_load.c) */
-    const char *id[1] = { PQgetvalue(r, 0, 0) };
-    PGresult *p = q(ld->c, "INSERT INTO ledger_pending(import_id) VALUES ($1)", 1, id, err);
+    /* owed its findings from this transaction on, with the import it
+     * replaces (sqlite_load.c) */
+    char old[32];
+    snprintf(old, sizeof old, "%lld", (long long)ld->replaces);
+    const char *id[2] = { PQgetvalue(r, 0, 0), ld->replaces ? old : NULL };
+    PGresult *p = q(ld->c, "INSERT INTO ledger_pending(import_id, replaces) VALUES ($1, $2)", 2, id, err);
     PQclear(r);
     if (!p) return -1;
     PQclear(p);

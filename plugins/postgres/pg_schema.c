@@ -353,9 +353,15 @@ static const char m12_ledger_import[] =
     "CREATE TABLE IF NOT EXISTS ledger_pending(\n"
     "  import_id BIGINT PRIMARY KEY);\n";
 
+/* Version 13 (m13_pending_replaces): the import a --replace deleted,
+ * written by the load (sqlite_schema.c). */
+static const char m13_pending_replaces[] =
+    "ALTER TABLE ledger_pending ADD COLUMN IF NOT EXISTS replaces BIGINT;\n";
+
 static const char *const migrations[] = { m1_tables, m2_views, m3_deadline, m4_vocabulary, m5_target_status,
                                           m6_unit_mark, m7_plan, m8_target_progress, m9_meeting,
-                                          m10_upgrades_assessment, m11_ledger, m12_ledger_import };
+                                          m10_upgrades_assessment, m11_ledger, m12_ledger_import,
+                                          m13_pending_replaces };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 /* The advisory lock's key: "cwsh" in ASCII, so other users of advisory

@@ -34,6 +34,7 @@ struct cwsh_loader {
     int checked;                /* inspection load: CHECKs are off during it */
     int cache_size;             /* the connection's, restored at the end (0: unknown) */
     int64_t import_id;
+    int64_t replaces;           /* the import --replace deleted, 0: none */
     int64_t insp_id;            /* the inspection last added */
     loadkit_map code, name, alias, unit, item;
     loadkit_map known;           /* market ids (8-byte keys) */
@@ -245,6 +246,7 @@ static int check_hash(cwsh_loader *ld, const cwsh_import_info *info, char **err)
         return -1;
     }
     sqlite3_finalize(st);
+    ld->replaces = old;
     /* explicit deletes, children first: no reliance on cascades */
     static const char *const del[] = {
         "DELETE FROM result WHERE inspection_id IN (SELECT id FROM inspection WHERE import_id = ?1)",
@@ -277,10 +279,11 @@ static int add_import(cwsh_loader *ld, const cwsh_import_info *info, char **err)
     /* the import event is owed from this transaction on: the ledger
      * deletes the row when it has opened the import's findings, and a
      * process killed before that leaves it for the next start (schema
-     * version 12, ledger_pending) */
-    static const char pq[] = "INSERT INTO ledger_pending(import_id) VALUES (?)";
+     * version 12, ledger_pending), with the import it replaces (13) */
+    static const char pq[] = "INSERT INTO ledger_pending(import_id, replaces) VALUES (?, ?)";
     if (prepare(ld->c, pq, &st, err) != 0) return -1;
     sqlite3_bind_int64(st, 1, ld->import_id);
+    if (ld->replaces) sqlite3_bind_int64(st, 2, ld->replaces);
     rc = step(st);
     sqlite3_finalize(st);
     if (rc) { *err = sqlite_conn_error(ld->c, pq); return -1; }

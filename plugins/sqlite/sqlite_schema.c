@@ -84,6 +84,8 @@
  * report with report_event (see m11_ledger).
  * Version 12: ledger_pending, an import's findings owed, and finding's
  * indexes for the ledger's import path and lists (see m12_ledger_import).
+ * Version 13: ledger_pending.replaces, the import an --replace import
+ * took the place of (see m13_pending_replaces).
  *
  * To change the schema, append a migration; never edit a released one.
  */
@@ -548,9 +550,26 @@ static const char m12_ledger_import[] =
     "CREATE TABLE IF NOT EXISTS ledger_pending(\n"
     "  import_id INTEGER PRIMARY KEY);\n";
 
+/* Version 13: ledger_pending.replaces, the import an `import --replace`
+ * deleted in the same transaction (sqlite_load.c): the ledger relinks
+ * that import's findings, and only that one's, to the new rows.  (It
+ * took "the findings of any import that is gone": a session importing
+ * another file while a replace's findings waited for their relink took
+ * them for its own replaced ones and withdrew them.) */
+static const char m13_pending_replaces[] =
+    /* the table again rather than ADD COLUMN, which SQLite cannot make
+     * conditional: every step may meet a table it made already */
+    "CREATE TABLE ledger_pending_13(\n"
+    "  import_id INTEGER PRIMARY KEY,\n"
+    "  replaces INTEGER);\n"
+    "INSERT INTO ledger_pending_13(import_id) SELECT import_id FROM ledger_pending;\n"
+    "DROP TABLE ledger_pending;\n"
+    "ALTER TABLE ledger_pending_13 RENAME TO ledger_pending;\n";
+
 static const char *const migrations[] = { m1_tables, m2_views, m3_deadline, m4_vocabulary, m5_target_status,
                                           m6_unit_mark, m7_plan, m8_target_progress, m9_meeting,
-                                          m10_upgrades_assessment, m11_ledger, m12_ledger_import };
+                                          m10_upgrades_assessment, m11_ledger, m12_ledger_import,
+                                          m13_pending_replaces };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 int sqlite_schema_current(void) { return NMIGRATIONS; }
