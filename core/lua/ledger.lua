@@ -156,13 +156,7 @@ function M.on_import(e, owed)
   s.tx(function()
     -- in the same transaction as the findings; on the server it waits
     -- for a session that is opening them now
-    local found, replaces = s.pending_done(e.id)
-    if not found and owed then return end
-    -- the import it replaced, as the load recorded it: from the row just
-    -- deleted, or the one open_pending took (e.taken); unknown (nil) for
-    -- `ledger sync`, which relinks the findings of every import gone
-    if found then p.replaces = replaces or false
-    elseif e.taken then p.replaces = e.taken.replaces or false end
+    if not s.pending_done(e.id) and owed then return end
     local days = {}
     local ids = {}
     for code, id in pairs(s.item_ids()) do ids[#ids + 1] = { code = code, id = id } end
@@ -447,9 +441,8 @@ function M.open_pending()
   for _, id in ipairs(s.pending_imports()) do
     local c
     s.tx(function()
-      local took, replaces = s.pending_take(id)
-      if took and s.import_by_id(id) then
-        c = calendar.quietly(function() return { M.on_import({ id = id, taken = { replaces = replaces } }) } end)
+      if s.pending_take(id) and s.import_by_id(id) then
+        c = calendar.quietly(function() return { M.on_import({ id = id }) } end)
       end
     end)
     if c then

@@ -199,14 +199,16 @@ open_import = function(n, p)
   -- a re-import (--replace): the findings of the import it replaced (an
   -- import that is gone; the load deletes its inspections with foreign
   -- keys off, so their inspection_id may even name a reused id) that the
-  -- new rows lose again are relinked to them, with their history.  The
-  -- replaced import is the one the load recorded (p.replaces: a number,
-  -- or false for none); without that record (`ledger sync`) every import
-  -- that is gone, found from the index on finding(import_id).
+  -- new rows lose again are relinked to them, with their history.  (The
+  -- imports that are gone are found from the index on finding(import_id),
+  -- not by reading every finding.)  Not those another import replaced
+  -- and still owes its relink (its ledger_pending row names them,
+  -- schema version 13; this import's own row is gone already): a session
+  -- importing another file took them for its own re-import's and
+  -- withdrew them while the replacing session was about to relink them.
   local gone = [[f.import_id IN (SELECT DISTINCT g.import_id FROM finding g WHERE g.import_id IS NOT NULL
-      AND g.import_id NOT IN (SELECT id FROM import))]]
-  if p.replaces == false then gone = "1 = 0"
-  elseif p.replaces then args.replaces = p.replaces; gone = "f.import_id = :replaces" end
+      AND g.import_id NOT IN (SELECT id FROM import)
+      AND g.import_id NOT IN (SELECT replaces FROM ledger_pending WHERE replaces IS NOT NULL))]]
   db.exec(([[INSERT INTO ledger_relink(id, iid, old_import, status)
     SELECT f.id, (SELECT i.id FROM inspection i JOIN result r ON r.inspection_id = i.id AND r.item_id = f.item_id
         LEFT JOIN result_word w ON w.word = r.result
@@ -341,22 +343,11 @@ function L.pending_imports()
   return out
 end
 
--- The rows DELETE ... RETURNING replaces gave: whether there was one,
--- and the import it names (nil when none); false on a database without
--- the table.
-local function take(sql, n)
-  local found, replaces = false, nil
-  local ok = pcall(function()
-    for r in db.query(sql, n) do found, replaces = true, nn(r.replaces) end
-  end)
-  return ok and found, replaces
-end
-
 -- Import n's findings are opened (in the transaction that opens them):
--- whether it was still owed them, and the import it replaced (version
--- 13; nil when none).
+-- whether it was still owed them.
 function L.pending_done(n)
-  return take("DELETE FROM ledger_pending WHERE import_id = ? RETURNING replaces", n)
+  local ok, c = pcall(db.exec, "DELETE FROM ledger_pending WHERE import_id = ?", n)
+  return ok and c > 0
 end
 
 -- The same at start-up (ledger.open_pending), where a row another session
@@ -364,8 +355,9 @@ end
 -- server every session starting during another's import waited out that
 -- import's whole ledger, then found the row gone).
 function L.pending_take(n)
-  return take(([[DELETE FROM ledger_pending WHERE import_id IN
-      (SELECT import_id FROM ledger_pending WHERE import_id = ?%s) RETURNING replaces]]):format(dialect().skip_locked), n)
+  local ok, c = pcall(db.exec, ([[DELETE FROM ledger_pending WHERE import_id IN
+      (SELECT import_id FROM ledger_pending WHERE import_id = ?%s)]]):format(dialect().skip_locked), n)
+  return ok and c > 0
 end
 
 -- The market's responsibility chain as the data holds it: { [link] =

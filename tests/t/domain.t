@@ -123,7 +123,9 @@ name|role
 陈静|干部
 EOF2
 is_file want out "version 2: every row kept, v_inspection counts failures through result_word"
-is "$(sqlite3 old.db 'PRAGMA user_version')" "12" "version 2: now at the current version (12)"
+"$CWSH" current.db "SELECT 1" >/dev/null 2>&1
+cur=$(sqlite3 current.db 'PRAGMA user_version')
+is "$cur" "$(sqlite3 old.db 'PRAGMA user_version')" "version 2: now at the current version ($cur)"
 is "$(sqlite3 old.db "SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%督查%' OR sql LIKE '%合格%' OR sql LIKE '%分局%'")" "0" \
    "version 4: no word of the vocabulary in the schema"
 is "$(sqlite3 old.db 'PRAGMA foreign_key_check; PRAGMA integrity_check')" "ok" "version 4: keys and pages intact"

@@ -104,5 +104,32 @@ rc=$?
 is "0:0 6" "$rc:$(pg_sql "SELECT count(*) FROM import" l2) $(pg_sql "SELECT count(*) FROM finding WHERE status = '已撤销'" l2)" \
     "without the trigger the undo withdraws them"
 
+# a replace owes its relink: while its row is held (its session opening
+# the findings right now), another session's import leaves the replaced
+# import's findings alone (it took them for its own re-import's and
+# withdrew them); the replace's findings then relink them
+DB3=$(pg_newdb l3)
+CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB3" ".read ledger.sql" >setup3.out 2>&1
+cp "$ROOT/tests/transcripts/ledger/week3.csv" .
+CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB3" "import week1.csv" >w1.out 2>&1
+CWSH_NOW=2026-10-09 "$CWSH" -rules bad "$DB3" "import week1.csv --replace" >w1r.out 2>&1
+is "2|1" "$(pg_sql "SELECT import_id || '|' || replaces FROM ledger_pending" l3)" \
+    "setup: the replacing import #2 owes its findings and names import #1"
+pg_sql "BEGIN; SELECT import_id FROM ledger_pending FOR UPDATE; SELECT pg_sleep(60); COMMIT" l3 >/dev/null 2>&1 &
+holder=$!
+i=0
+while [ "$(pg_sql "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'ledger_pending' AND l.mode = 'RowShareLock'" l3)" = 0 ] && [ $i -lt 100 ]; do
+    sleep 0.1; i=$((i + 1))
+done
+CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB3" "import week3.csv" >w3.out 2>&1
+is "6 0" "$(pg_sql "SELECT (SELECT count(*) FROM finding WHERE import_id = 1 AND status <> '已撤销') || ' ' || (SELECT count(*) FROM finding_event WHERE action IN ('重新导入', '撤销'))" l3)" \
+    "another session's import leaves the replaced import's findings to the replace"
+kill "$holder" 2>/dev/null
+pg_sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()" l3 >/dev/null
+wait "$holder" 2>/dev/null
+CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB3" ".quit" >start3.out 2>&1
+is "6" "$(pg_sql "SELECT count(*) FROM finding_event WHERE action = '重新导入' AND note = '导入 #2 替换了导入 #1'" l3)" \
+    "the next start opens the replace's findings and relinks import #1's to it"
+
 cleanup_scratch
 done_testing
