@@ -51,6 +51,39 @@ interrupt table-remove 'table.remove(setmetatable({}, { __len = function() retur
 q='WITH RECURSIVE c(i) AS (VALUES(1) UNION ALL SELECT i + 1 FROM c) SELECT count(*) FROM c'
 interrupt sql "local n = db.one('$q')" "lua:1: interrupted (in: $q)"
 
+# a plain sort (no comparator, no metatable) of 2^19 strings: one C call
+# of a second or more; sorts of more than 2^17 elements poll, so an
+# interrupt a moment into it ends it at once, not when it is done (2^20
+# went unpolled).  Self-calibrating: the latency is compared with the
+# sort's own time on this machine
+cat >sort.lua <<'EOT'
+local t = {}
+for i = 1, 1 << 19 do t[i] = tostring((i * 7919) % 1000003) end
+print("sorting") io.stdout:flush()
+local c = os.clock()
+table.sort(t)
+print("sorted", os.clock() - c)
+EOT
+"$CWSH" -batch --max-instructions 0 --max-seconds 0 t.db -c 'lua dofile("sort.lua")' >sort-full.out 2>&1
+whole=$(awk '$1 == "sorted" { print $2 }' sort-full.out)
+"$CWSH" -batch --max-instructions 0 --max-seconds 0 t.db -c 'lua dofile("sort.lua")' >sort.out 2>&1 &
+pid=$!
+i=0
+until grep -q sorting sort.out 2>/dev/null || [ $i -ge 400 ]; do sleep 0.05; i=$((i + 1)); done
+sleep 0.05
+a=$(date +%s%N)
+kill -INT "$pid"
+wait "$pid"
+late=$(awk -v a="$a" -v b="$(date +%s%N)" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+if [ -n "$whole" ] && awk -v l="$late" -v w="$whole" 'BEGIN { exit !(l < w / 2) }'; then
+    ok "a plain sort of 2^19 strings (${whole} s) ends ${late} s after the interrupt"
+else
+    not_ok "a plain sort of 2^19 strings (${whole:-?} s) ends ${late} s after the interrupt: not within half its time"
+    diag <sort.out
+fi
+grep -q "interrupted" sort.out
+is 0 "$?" "and says it was interrupted"
+
 # a pattern that could backtrack for hours never starts, limits or not
 "$CWSH" -batch --max-instructions 0 --max-seconds 0 t.db \
     -c 'lua local r = ("a"):rep(5000):find(("a-"):rep(8) .. "b")' >out 2>&1
