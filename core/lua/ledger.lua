@@ -404,7 +404,9 @@ end
 -- the calendar's warnings while counting deadlines.
 function M.import_handler(e)
   if not supported() then return end
-  local c = calendar.quietly(function() return { M.on_import(e, true) } end)
+  local ok, c = pcall(calendar.quietly, function() return { M.on_import(e, true) } end)
+  store().pending_release(e.id)
+  if not ok then error(c, 0) end
   if c[1] == nil then
     cwsh.notice(("ledger: import #%d's findings were opened by a session that started meanwhile"):format(e.id))
     return

@@ -114,7 +114,11 @@ function M.date_shift(col, modifier) return ("date(%s, %s)"):format(col, modifie
 function M.days_between(a, b) return ("CAST(julianday(%s) - julianday(%s) AS INTEGER)"):format(a, b) end
 -- Fresh statistics of tables just filled, for a planner that needs them:
 -- SQLite plans these joins by their keys, so nothing.
+-- (one writer at a time: nothing to hold an import's findings for)
+M.pending_free = ""
+function M.pending_release(n) end
 function M.refresh_stats(...) end
+function M.grown_stats(tbl, added) end
 -- A sub-query's clause that skips rows other transactions lock (one
 -- writer: nothing to skip).
 M.skip_locked = ""

@@ -309,7 +309,7 @@ open_import = function(n, p)
       LEFT JOIN ledger_prev lp ON lp.id = x.id
       LEFT JOIN ledger_depth d ON d.id = x.id
      ORDER BY x.id]]):format(ck, ck), args)
-  stats("finding")
+  dialect().grown_stats("finding", opened)
   db.exec([[INSERT INTO finding_event(finding_id, at, by, action, to_status, note, deadline, inspection_id)
     SELECT f.id, :at, f.inspector, '立项', '立项', '导入 #' || :n, f.deadline, f.inspection_id
       FROM ledger_new x JOIN finding f ON f.id = x.id ORDER BY f.id]], args)
@@ -356,7 +356,8 @@ end
 -- import's whole ledger, then found the row gone).
 function L.pending_take(n)
   local ok, c = pcall(db.exec, ([[DELETE FROM ledger_pending WHERE import_id IN
-      (SELECT import_id FROM ledger_pending WHERE import_id = ?%s)]]):format(dialect().skip_locked), n)
+      (SELECT import_id FROM ledger_pending WHERE import_id = ?%s%s)]]):format(dialect().pending_free,
+      dialect().skip_locked), n)
   return ok and c > 0
 end
 

@@ -126,5 +126,25 @@ printf '5,55,2035,432.0\r\n' >want
 is_file want totals "together they hold the whole file's rows (55 inspections, 2,035 results)"
 "$CWSH" -csv "$DB3" "score 2027-01" >pg3.score 2>&1
 is_file sqlite.score pg3.score "and score as the whole file does"
+# and their ledgers as the whole file's: no session took another's
+# findings for a replaced import's (each market is one station's, so the
+# rechecks are the same)
+LEDGER="SELECT status, count(*) AS n FROM finding WHERE status <> '已撤销' GROUP BY status ORDER BY status"
+"$CWSH" -csv demo.db "$LEDGER" >sqlite.ledger 2>&1
+"$CWSH" -csv "$DB3" "$LEDGER" >pg3.ledger 2>&1
+is_file sqlite.ledger pg3.ledger "and their findings are the whole file's, status by status"
+
+# four sessions scoring the same month at once, three times: each one
+# replaces the month's scores whole (two of them once both deleted, and
+# the second's insert failed on the first's rows)
+pids=""
+for k in 1 2 3 4; do
+    ( for r in 1 2 3; do "$CWSH" "$DB3" "score 2027-01" >/dev/null 2>"same-$k-$r.err" || echo "$k/$r" >>same.failed; done ) &
+    pids="$pids $!"
+done
+for p in $pids; do wait "$p"; done
+is "" "$(cat same.failed 2>/dev/null; cat same-*.err)" "concurrent scorings of one month all succeed"
+"$CWSH" -csv "$DB3" "score 2027-01" >pg4.score 2>&1
+is_file sqlite.score pg4.score "and leave the month's scores as one scoring does"
 cleanup_scratch
 done_testing

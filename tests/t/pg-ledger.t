@@ -131,5 +131,31 @@ CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB3" ".quit" >start3.out 2>&1
 is "6" "$(pg_sql "SELECT count(*) FROM finding_event WHERE action = '重新导入' AND note = '导入 #2 替换了导入 #1'" l3)" \
     "the next start opens the replace's findings and relinks import #1's to it"
 
+# an import's own session holds its findings (an advisory lock taken
+# before the load's commit, let go when they are opened): a session
+# starting in between leaves them to it; the lock is gone after the import
+DB4=$(pg_newdb l4)
+CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB4" ".read ledger.sql" >setup4.out 2>&1
+CWSH_NOW=2026-10-09 "$CWSH" -rules bad "$DB4" "import week1.csv" >bad4.out 2>&1
+pg_sql "SELECT pg_advisory_lock(1668772712, 1); SELECT pg_sleep(60)" l4 >/dev/null 2>&1 &
+holder=$!
+i=0
+while [ "$(pg_sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1668772712 AND objid = 1" l4)" = 0 ] && [ $i -lt 100 ]; do
+    sleep 0.1; i=$((i + 1))
+done
+CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB4" -c "SELECT count(*) AS owed FROM ledger_pending" -list >held4.out 2>&1
+is "owed
+1" "$(cat held4.out)" "a start while the import's session holds its findings leaves them to it"
+kill "$holder" 2>/dev/null
+pg_sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()" l4 >/dev/null
+wait "$holder" 2>/dev/null
+CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB4" ".quit" >start4.out 2>&1
+is "ledger: import #1 was left without its findings (cwsh stopped after the import): opened 6 now" "$(cat start4.out)" \
+    "once that session is gone the next start opens them"
+printf "import week3.csv\nSELECT count(*) AS held FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid();\n" |
+    CWSH_NOW=2026-10-09 "$CWSH" -list -rules rules "$DB4" >w34.out 2>&1
+is "held
+0" "$(tail -n 2 w34.out)" "an import's session lets its findings go once it has opened them"
+
 cleanup_scratch
 done_testing
