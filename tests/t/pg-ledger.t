@@ -57,6 +57,28 @@ is "$N" "$(pg_sql "SELECT count(*) FROM finding WHERE status = '已销号'" l1)"
 "$CWSH" "$DB" -c "DELETE FROM finding_event WHERE id = 1" >out 2>&1
 echo "-c:1: the ledger's audit trail is never deleted" >want
 is_file want out "the audit trail cannot be deleted"
+# hold row|advisory DB: a psql session holds the pending row of import
+# #1 (FOR UPDATE) or its findings' advisory lock for 60 s, in the
+# background, until the lock shows in pg_locks; let_go DB ends it
+hold() {
+    if [ "$1" = row ]; then
+        q="BEGIN; SELECT import_id FROM ledger_pending FOR UPDATE; SELECT pg_sleep(60); COMMIT"
+        probe="SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'ledger_pending' AND l.mode = 'RowShareLock'"
+    else
+        q="SELECT pg_advisory_lock(1668772712, 1); SELECT pg_sleep(60)"
+        probe="SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1668772712 AND objid = 1"
+    fi
+    pg_sql "$q" "$2" >/dev/null 2>&1 &
+    holder=$!
+    i=0
+    while [ "$(pg_sql "$probe" "$2")" = 0 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
+let_go() {
+    kill "$holder" 2>/dev/null
+    pg_sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()" "$1" >/dev/null
+    wait "$holder" 2>/dev/null
+}
+
 # an import owed its findings (ledger_pending, as ledger-pending.t on
 # SQLite): a session starting while another holds the row (opening them
 # right now) goes on without waiting for it; the next start opens them
@@ -68,18 +90,11 @@ CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB2" ".read ledger.sql" >setup2.out 2
 CWSH_NOW=2026-10-09 "$CWSH" -rules bad "$DB2" "import week1.csv" >bad.out 2>&1
 is "$(pg_sql "SELECT (SELECT count(*) FROM finding) || ' ' || (SELECT string_agg(import_id::text, ',') FROM ledger_pending)" l2)" \
     "0 1" "an import whose findings were not opened is owed them"
-pg_sql "BEGIN; SELECT import_id FROM ledger_pending FOR UPDATE; SELECT pg_sleep(60); COMMIT" l2 >/dev/null 2>&1 &
-holder=$!
-i=0
-while [ "$(pg_sql "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'ledger_pending' AND l.mode = 'RowShareLock'" l2)" = 0 ] && [ $i -lt 100 ]; do
-    sleep 0.1; i=$((i + 1))
-done
+hold row l2
 CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB2" -c "SELECT count(*) AS owed FROM ledger_pending" -list >held.out 2>&1
 is "$(cat held.out)" "owed
 1" "a start while another session holds the import's row skips it, without waiting"
-kill "$holder" 2>/dev/null
-pg_sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()" l2 >/dev/null
-wait "$holder" 2>/dev/null
+let_go l2
 CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB2" ".quit" >start.out 2>&1
 is "$(cat start.out)" "ledger: import #1 was left without its findings (cwsh stopped after the import): opened 6 now" \
     "the next start opens them and says so"
@@ -115,18 +130,11 @@ CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB3" "import week1.csv" >w1.out 2>&1
 CWSH_NOW=2026-10-09 "$CWSH" -rules bad "$DB3" "import week1.csv --replace" >w1r.out 2>&1
 is "2|1" "$(pg_sql "SELECT import_id || '|' || replaces FROM ledger_pending" l3)" \
     "setup: the replacing import #2 owes its findings and names import #1"
-pg_sql "BEGIN; SELECT import_id FROM ledger_pending FOR UPDATE; SELECT pg_sleep(60); COMMIT" l3 >/dev/null 2>&1 &
-holder=$!
-i=0
-while [ "$(pg_sql "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'ledger_pending' AND l.mode = 'RowShareLock'" l3)" = 0 ] && [ $i -lt 100 ]; do
-    sleep 0.1; i=$((i + 1))
-done
+hold row l3
 CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB3" "import week3.csv" >w3.out 2>&1
 is "6 0" "$(pg_sql "SELECT (SELECT count(*) FROM finding WHERE import_id = 1 AND status <> '已撤销') || ' ' || (SELECT count(*) FROM finding_event WHERE action IN ('重新导入', '撤销'))" l3)" \
     "another session's import leaves the replaced import's findings to the replace"
-kill "$holder" 2>/dev/null
-pg_sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()" l3 >/dev/null
-wait "$holder" 2>/dev/null
+let_go l3
 CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB3" ".quit" >start3.out 2>&1
 is "6" "$(pg_sql "SELECT count(*) FROM finding_event WHERE action = '重新导入' AND note = '导入 #2 替换了导入 #1'" l3)" \
     "the next start opens the replace's findings and relinks import #1's to it"
@@ -137,18 +145,11 @@ is "6" "$(pg_sql "SELECT count(*) FROM finding_event WHERE action = '重新导�
 DB4=$(pg_newdb l4)
 CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB4" ".read ledger.sql" >setup4.out 2>&1
 CWSH_NOW=2026-10-09 "$CWSH" -rules bad "$DB4" "import week1.csv" >bad4.out 2>&1
-pg_sql "SELECT pg_advisory_lock(1668772712, 1); SELECT pg_sleep(60)" l4 >/dev/null 2>&1 &
-holder=$!
-i=0
-while [ "$(pg_sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1668772712 AND objid = 1" l4)" = 0 ] && [ $i -lt 100 ]; do
-    sleep 0.1; i=$((i + 1))
-done
+hold advisory l4
 CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB4" -c "SELECT count(*) AS owed FROM ledger_pending" -list >held4.out 2>&1
 is "owed
 1" "$(cat held4.out)" "a start while the import's session holds its findings leaves them to it"
-kill "$holder" 2>/dev/null
-pg_sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()" l4 >/dev/null
-wait "$holder" 2>/dev/null
+let_go l4
 CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB4" ".quit" >start4.out 2>&1
 is "ledger: import #1 was left without its findings (cwsh stopped after the import): opened 6 now" "$(cat start4.out)" \
     "once that session is gone the next start opens them"
