@@ -21,13 +21,7 @@ local M = {}
 M.BUDGET = 1000000          -- instructions for a mapping file's body, as for a rule file
 
 -- A path under the rules directory as its chunk is named (rules/mappings/x.lua).
-function M.short(path)
-  local d = cwsh.rules_dir or ""
-  if d ~= "" and path:sub(1, #d + 1) == d .. "/" then
-    return (d:match("([^/]+)/*$") or d) .. path:sub(#d + 1)
-  end
-  return path
-end
+function M.short(path) return require("rules").short(path) end
 
 M.fields = { "inspection_id", "date", "market_code", "market_name", "unit",
   "inspector", "kind", "item_code", "result", "deduction", "count", "note", "total", "deadline" }
