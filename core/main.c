@@ -239,6 +239,10 @@ int main(int argc, char **argv)
     char *init_lua = join(s->lua_dir, "init.lua");
     if (luahost_dofile(s, init_lua) != 0) s->failed = 1;
     free(init_lua);
+    /* -bail: a start-up that failed (out of memory listing the commands,
+     * say) runs no command, or an import would commit under a session
+     * that then exits 1 */
+    if (s->failed && s->bail) goto out;
 
     char *rc_file = o.init ? xstrdup(o.init) : home_file("CWSH_INIT", ".cwshrc");
     if (rc_file && (o.init || exists(rc_file))) {

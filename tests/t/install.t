@@ -30,5 +30,18 @@ inst; is "$?" 0 "make install again"
 [ ! -e "$D/opt/cwsh/share/cwsh/lua/lua" ] && [ ! -e "$D/opt/cwsh/share/cwsh/rules/rules" ]
 is "$?" 0 "installing again does not nest lua/lua or rules/rules"
 [ ! -e "$D/opt/cwsh/share/cwsh/rules/stale.lua" ]; is "$?" 0 "a file gone from the tree is gone from the install"
+# a start-up that fails (here the installed init.lua raises at its end,
+# after the commands are registered): with -bail no command runs, so no
+# import commits under a session that exits 1; without it they run
+printf '\nerror("start-up broken", 0)\n' >>"$D/opt/cwsh/share/cwsh/lua/init.lua"
+"$D/opt/cwsh/bin/cwsh" -bail b.db -c 'CREATE TABLE t(a)' >out 2>err; rc=$?
+is "$rc" 1 "-bail: a failed start-up exits 1"
+printf 'error: start-up broken\n' >expect; is_file expect err "-bail: the start-up's error, and only it"
+[ "$(sqlite3 b.db "SELECT count(*) FROM sqlite_master WHERE name = 't'")" = 0 ]
+is "$?" 0 "-bail: no command ran after the failed start-up"
+"$D/opt/cwsh/bin/cwsh" c.db -c 'CREATE TABLE t(a)' >out 2>err; rc=$?
+is "$rc" 1 "without -bail: the failed start-up still exits 1"
+[ "$(sqlite3 c.db "SELECT count(*) FROM sqlite_master WHERE name = 't'")" = 1 ]
+is "$?" 0 "without -bail: the commands run"
 cleanup_scratch
 done_testing
