@@ -25,10 +25,20 @@ struct plugin_list {
     int n, cap;
 };
 
-static void refuse(session *s, const char *path, const char *why)
+static void say_refused(session *s, const char *path, const char *why)
 {
     fflush(s->out);
     fprintf(stderr, "cwsh: plugin '%s' not loaded: %s\n", path, why);
+}
+
+/* A plugin that could not be loaded fails the session (exit code 1, and
+ * with -bail no command runs): a batch job without the store or the
+ * importer it expected must not end 0 having done nothing.  A second
+ * copy of a loaded plugin is only said: the plugin is there. */
+static void refuse(session *s, const char *path, const char *why)
+{
+    say_refused(s, path, why);
+    s->failed = 1;
 }
 
 int plugin_load(session *s, const char *path)
@@ -64,7 +74,7 @@ int plugin_load(session *s, const char *path)
         if (o->refused || !p->name || !o->p->name || strcmp(o->p->name, p->name) != 0) continue;
         snprintf(msg, sizeof msg, "a plugin named '%s' is already loaded from '%s'",
                  p->name, o->path);
-        refuse(s, path, msg);
+        say_refused(s, path, msg);
         dlclose(h);
         return -1;
     }

@@ -277,9 +277,13 @@ function M.score(period, set)
   local before_stamp = data_stamp()
   store.save_scores(p.name, set.hash, rows)
   -- our own writes (the score table, no inspection) moved total_changes():
-  -- re-stamp what was current before them
-  local stamp = data_stamp()
-  for _, c in pairs(cache) do if c.stamp == before_stamp then c.stamp = stamp end end
+  -- re-stamp what was current before them.  The scores are committed by
+  -- now, so a failure here (out of memory) must not fail the command: it
+  -- forgets those cache entries instead, and the next use recomputes them.
+  local ok, stamp = pcall(data_stamp)
+  for k, c in pairs(cache) do
+    if c.stamp == before_stamp then if ok then c.stamp = stamp else cache[k] = nil end end
+  end
   return rows, p
 end
 
