@@ -163,9 +163,9 @@ for p in $spids; do wait "$p"; done
 SCORES=$(cat scored* 2>/dev/null | wc -l)
 check "busy sessions' totals" "$UNIT_ROWS" "$(pg_sql 'SELECT count(*) FROM result' busy)"
 row "$NU stations' files one session after the other" "$T_ONE" "" "" "$UNIT_ROWS"
-row "the same then $SCORERS year scorings, one session after the other" "$T_ONE_ALL" "" "" "$UNIT_ROWS"
-row "the same jobs by $SESSIONS concurrent sessions ($NU importing, $SCORERS scoring)" "$T_MANY" "one after the other" "$T_ONE_ALL" "$UNIT_ROWS"
-row "the $NU files at once, $SCORERS sessions scoring the year over and over ($SCORES scorings)" "$T_BUSY" "one session" "$T_ONE" "$UNIT_ROWS"
+row "the same then $SCORERS year scorings (one session after the other)" "$T_ONE_ALL" "" "" "$UNIT_ROWS"
+row "the same jobs by $SESSIONS concurrent sessions ($NU importing and $SCORERS scoring)" "$T_MANY" "one after the other" "$T_ONE_ALL" "$UNIT_ROWS"
+row "the $NU files at once while $SCORERS sessions score the year over and over ($SCORES scorings)" "$T_BUSY" "one session" "$T_ONE" "$UNIT_ROWS"
 
 echo
 column -s, -t <"$CSV" 2>/dev/null || cat "$CSV"
