@@ -118,6 +118,24 @@ static int is_rejects(const char *path)
     return n > k && !strcasecmp(path + n - k, ".rejects.csv");
 }
 
+/* push_matches(table, glob_t *, want_rejects): append the glob's names to
+ * the table, leaving out rejects files unless they were asked for;
+ * returns how many were left out. */
+static int push_matches(lua_State *L)
+{
+    const glob_t *g = lua_touserdata(L, 2);
+    int want_rejects = lua_toboolean(L, 3);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+    lua_Integer skipped = 0;
+    for (size_t i = 0; i < g->gl_pathc; i++) {
+        if (!want_rejects && is_rejects(g->gl_pathv[i])) { skipped++; continue; }
+        lua_pushstring(L, g->gl_pathv[i]);
+        lua_rawseti(L, 1, ++n);
+    }
+    lua_pushinteger(L, skipped);
+    return 1;
+}
+
 /* Append FILE, or what the pattern FILE matches (sorted, as a shell
  * does, rejects files left out), to the table at the top of the stack; a
  * name with glob characters that names a file is that file.  Raises when
@@ -133,19 +151,23 @@ static void add_files(session *s, lua_State *L, const char *word)
     }
     glob_t g;
     int rc = glob(word, 0, NULL, &g);
-    if (rc == GLOB_NOMATCH) luaL_error(L, "import: no file matches '%s'", word);
-    if (rc != 0) luaL_error(L, rc == GLOB_NOSPACE ? "out of memory" : "import: cannot read the directories of '%s'", word);
-    /* into Lua before anything can raise, so g is always freed */
-    lua_Integer n = (lua_Integer)lua_rawlen(L, t);
-    size_t skipped = 0;
-    int want_rejects = is_rejects(word);
-    for (size_t i = 0; i < g.gl_pathc; i++) {
-        if (!want_rejects && is_rejects(g.gl_pathv[i])) { skipped++; continue; }
-        lua_pushstring(L, g.gl_pathv[i]);
-        lua_rawseti(L, t, ++n);
+    if (rc != 0) {
+        globfree(&g);       /* GLOB_NOSPACE may leave a partial list */
+        if (rc == GLOB_NOMATCH) luaL_error(L, "import: no file matches '%s'", word);
+        luaL_error(L, rc == GLOB_NOSPACE ? "out of memory" : "import: cannot read the directories of '%s'", word);
     }
-    int none = skipped == g.gl_pathc;
+    /* the names go into Lua under a pcall, so that running out of memory
+     * there still frees g before the error goes on */
+    lua_pushcfunction(L, push_matches);
+    lua_pushvalue(L, t);
+    lua_pushlightuserdata(L, &g);
+    lua_pushboolean(L, is_rejects(word));
+    int failed = lua_pcall(L, 3, 1, 0) != LUA_OK;
+    size_t skipped = failed ? 0 : (size_t)lua_tointeger(L, -1);
+    int none = !failed && skipped == g.gl_pathc;
     globfree(&g);
+    if (failed) lua_error(L);
+    lua_pop(L, 1);
     if (none) luaL_error(L, "import: '%s' matches only rejects files (name them to import them)", word);
     if (skipped)
         s->host.noticef(&s->host, "import: '%s' leaves out %zu rejects file%s (name %s to import %s)",
