@@ -91,6 +91,23 @@ is "cwsh: database 'start.db' was made by a newer cwsh (schema version $((cur + 
 cmp -s newer.db start.db && ok "newer database at start-up: file untouched" \
     || not_ok "newer database at start-up: file untouched"
 
+# a backup with another page size (made by sqlite3 after VACUUM with
+# page_size 8192) restores into the 4096-byte database: identical data,
+# and the database takes the backup's page size
+cp b.db big.db
+sqlite3 big.db 'PRAGMA page_size = 8192; VACUUM;'
+is 8192 "$(sqlite3 big.db 'PRAGMA page_size')" "page size: the backup has 8192-byte pages"
+is 4096 "$(sqlite3 t.db 'PRAGMA page_size')" "page size: the database has 4096-byte pages"
+printf 'DELETE FROM score;\n.restore big.db\n' | "$CWSH" t.db >out 2>&1
+is 0 "$?" "page size: restore exit code 0"
+is "" "$(cat out)" "page size: restore is silent"
+# (VACUUM wrote the schema's entries in another order: the lines compare sorted)
+sqlite3 t.db .dump | sort >after.sorted
+sort before.dump >before.sorted
+is_file before.sorted after.sorted "page size: the restored data is the backup's (sqlite3 .dump, sorted)"
+is "8192 wal ok" "$(sqlite3 t.db 'PRAGMA page_size' 'PRAGMA journal_mode' 'PRAGMA integrity_check' | paste -sd' ')" \
+   "page size: the database takes the backup's pages, stays in WAL, and is whole"
+
 # .dbinfo
 printf '.mode csv\n.dbinfo\n' | "$CWSH" t.db >out 2>&1
 tr -d '\r' <out | grep -E '^(file|schema version|journal mode|markets|inspections|item results|imports),' >got
