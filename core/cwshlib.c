@@ -199,10 +199,19 @@ int cwshlib_feed(session *s, int idx, cwsh_sink *k)
         return -1;
     }
     int ncol = (int)lua_rawlen(L, -1);
-    const char **names = calloc((size_t)ncol + 1, sizeof *names);
-    const char **fmts = calloc((size_t)ncol + 1, sizeof *fmts);
-    cwsh_value *v = calloc((size_t)ncol + 1, sizeof *v);
-    char (*nbuf)[64] = calloc((size_t)ncol + 1, sizeof *nbuf);
+    /* the columns' arrays in one block, checked: out of memory is the
+     * result set's failure, with its message, and the sink is not begun */
+    size_t n = (size_t)ncol + 1;
+    cwsh_value *v = calloc(n, sizeof *v + 3 * sizeof(char *) + 64);
+    if (!v) {
+        lua_pop(L, 1);
+        lua_pushliteral(L, "out of memory");
+        return -1;
+    }
+    const char **names = (const char **)(void *)(v + n);
+    const char **fmts = names + n;
+    const char **convs = fmts + n;
+    char (*nbuf)[64] = (char (*)[64])(void *)(convs + n);
     for (int i = 0; i < ncol; i++) {
         lua_rawgeti(L, -1, i + 1);
         names[i] = lua_tostring(L, -1);
@@ -210,7 +219,6 @@ int cwshlib_feed(session *s, int idx, cwsh_sink *k)
         lua_pop(L, 1);                 /* the string stays in `columns` */
     }
     int cols = lua_gettop(L);
-    const char **convs = calloc((size_t)ncol + 1, sizeof *convs);
     /* `keys`: the columns' names as identifiers (delta for Δ), which the
      * data modes print instead, so that a program reads them as keys */
     if (cwshlib_data_mode(s) && lua_getfield(L, idx, "keys") == LUA_TTABLE) {
@@ -236,7 +244,7 @@ int cwshlib_feed(session *s, int idx, cwsh_sink *k)
                     lua_pushfstring(L, "result set: formats[%d] (column '%s') %s", i + 1, names[i], why);
                 lua_replace(L, cols);      /* the message for `columns` */
                 lua_settop(L, cols);
-                free(names); free(fmts); free(convs); free(v); free(nbuf);
+                free(v);
                 return -1;
             }
         }
@@ -279,7 +287,7 @@ int cwshlib_feed(session *s, int idx, cwsh_sink *k)
     lua_settop(L, fmtt);
     k->end(k);
     lua_settop(L, cols - 1);
-    free(names); free(fmts); free(convs); free(v); free(nbuf);
+    free(v);
     return 0;
 }
 

@@ -303,36 +303,63 @@ static void command_error(session *s, const char *name, const char *msg)
     session_error(s, msg);
 }
 
+typedef struct words_call {
+    int n;
+    char **w;
+    const char *rest;
+    int found;
+} words_call;
+
+/* Lua stack: (words_call *) -> the command's table, its run function and
+ * its arguments, or nothing when there is no such command.  Called
+ * protected: a lazily loaded command's stub compiles its module at the
+ * first lookup, and any of these pushes may run out of memory. */
+static int push_call(lua_State *L)
+{
+    words_call *a = lua_touserdata(L, 1);
+    lua_settop(L, 0);
+    if (!cwshlib_push_command(L, a->w[0])) return 0;
+    a->found = 1;
+    lua_getfield(L, 1, "c");
+    int is_c = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "run");
+    if (is_c) {
+        luaL_checkstack(L, a->n, "too many words");
+        for (int i = 1; i < a->n; i++) lua_pushstring(L, a->w[i]);
+    } else {
+        lua_createtable(L, a->n - 1, 1);
+        for (int i = 1; i < a->n; i++) {
+            lua_pushstring(L, a->w[i]);
+            lua_rawseti(L, -2, i);
+        }
+        lua_pushstring(L, a->rest);
+        lua_setfield(L, -2, "line");
+    }
+    return lua_gettop(L);
+}
+
 int shell_run_words(session *s, int n, char **w, const char *rest)
 {
     lua_State *L = s->L;
     int base = lua_gettop(L);
-    if (!cwshlib_push_command(L, w[0])) {
+    words_call a = { n, w, rest, 0 };
+    lua_pushcfunction(L, push_call);
+    lua_pushlightuserdata(L, &a);
+    if (lua_pcall(L, 1, LUA_MULTRET, 0) != LUA_OK) {
+        command_error(s, w[0], lua_tostring(L, -1));
+        lua_settop(L, base);
+        return -1;
+    }
+    if (!a.found) {
         lua_settop(L, base);
         char msg[300];
         snprintf(msg, sizeof msg, "unknown command '%s' (type .help for the list)", w[0]);
         session_error(s, msg);
         return -1;
     }
-    int cmd = lua_gettop(L);
-    lua_getfield(L, cmd, "c");
-    int is_c = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    lua_getfield(L, cmd, "run");
-    int nargs;
-    if (is_c) {
-        for (int i = 1; i < n; i++) lua_pushstring(L, w[i]);
-        nargs = n - 1;
-    } else {
-        lua_createtable(L, n - 1, 1);
-        for (int i = 1; i < n; i++) {
-            lua_pushstring(L, w[i]);
-            lua_rawseti(L, -2, i);
-        }
-        lua_pushstring(L, rest);
-        lua_setfield(L, -2, "line");
-        nargs = 1;
-    }
+    int cmd = base + 1;
+    int nargs = lua_gettop(L) - cmd - 1;
     int st = luahost_call(s, nargs, LUA_MULTRET);
     if (st != LUA_OK) {
         command_error(s, w[0], lua_tostring(L, -1));

@@ -15,7 +15,9 @@
 # database as before (its .dump digest); a signal (a crash) or anything
 # else fails.  A reload may also end 0 with the rules active and a
 # notice that the checklist could not be written (the database as
-# before).
+# before); a scoring run or a notice that fails after its commit (its
+# output) may end 1 with the database as the run without failures left
+# it.
 #
 # Full disk: the import of a city-scale sheet and a scoring run of a
 # year by month under RLIMIT_FSIZE (prlimit --fsize) of 64 KB to 8 MB:
@@ -38,7 +40,10 @@ IMPORT='import long-en.csv --add-markets'
 SCORE='score 2027-01'
 n=0 fail=0
 tap() { n=$((n + 1)); if [ "$1" = ok ]; then echo "ok $n - $2"; else fail=$((fail + 1)); echo "not ok $n - $2"; fi; }
-digest() { sqlite3 "$1" .dump | sha256sum | cut -d' ' -f1; }
+# Scores (and imports) carry the time they were made: the digest leaves
+# it out, so that a failed run can be compared with the run without
+# failures.
+digest() { sqlite3 "$1" .dump | sed -E "s/,'[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}'\);\$/);/" | sha256sum | cut -d' ' -f1; }
 stored() { sqlite3 "$1" "SELECT (SELECT count(*) FROM inspection) || ' ' || (SELECT count(*) FROM market) || ' ' || (SELECT count(*) FROM score)"; }
 PRE=$RULES
 ARGS=""
@@ -100,7 +105,11 @@ cp fresh.db imported.db
 ARGS="--rules $ROOT/rules"
 PRE="lua local _ = 0"
 "$BUILD/cwsh" $ARGS imported.db -c 'SELECT 1' >/dev/null 2>&1
+# the scores are committed before the table is printed: a run whose
+# printing fails says so, exit 1, with the scores stored whole
+WHOLE_TOO=1
 sweep score imported.db "$SCORE"
+WHOLE_TOO=
 
 # the reload: start-up loads rA, the reload reads rB (the same checklist
 # under another hash), so the reload is what writes
@@ -117,9 +126,7 @@ sweep reload rules.db ".rules reload"
 # the notice: it scores the period and stores the scores (one committed
 # run, as `score` does), then renders.  A run that fails must say why and
 # leave the database as it was, or with that whole scoring run; one that
-# succeeds must write the same HTML as the run without failures.  Scores
-# carry the time they were computed: the digest leaves it out.
-digest() { sqlite3 "$1" .dump | sed -E "s/,'[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}'\);\$/);/" | sha256sum | cut -d' ' -f1; }
+# succeeds must write the same HTML as the run without failures.
 stored() { echo "$(digest "$1") $(sha256sum n.html 2>/dev/null | cut -d' ' -f1)"; }
 WHOLE_TOO=1
 cp imported.db notice.db
