@@ -30,6 +30,15 @@ inst; is "$?" 0 "make install again"
 [ ! -e "$D/opt/cwsh/share/cwsh/lua/lua" ] && [ ! -e "$D/opt/cwsh/share/cwsh/rules/rules" ]
 is "$?" 0 "installing again does not nest lua/lua or rules/rules"
 [ ! -e "$D/opt/cwsh/share/cwsh/rules/stale.lua" ]; is "$?" 0 "a file gone from the tree is gone from the install"
+# a command module that raises when its command is first used (they load
+# lazily, at the first lookup): the command fails with the module's
+# message and the shell goes on (that lookup once ran unprotected: a Lua
+# panic, abort)
+printf 'error("units module broken", 0)\n' >"$D/opt/cwsh/share/cwsh/lua/commands/units.lua"
+"$D/opt/cwsh/bin/cwsh" u.db -c 'units' -c '.print next' >out 2>&1; rc=$?
+is "$rc" 1 "a broken command module: exit code 1, not an abort"
+printf -- '-c:1: units module broken\nnext\n' >expect; is_file expect out "a broken command module: its message, and the shell goes on"
+
 # a start-up that fails (here the installed init.lua raises at its end,
 # after the commands are registered): with -bail no command runs, so no
 # import commits under a session that exits 1; without it they run
