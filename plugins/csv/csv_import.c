@@ -287,8 +287,10 @@ static void flush(imp *I)
         ar_str(I, I->inspector), ar_str(I, I->note), ar_str(I, I->deadline)
     };
     if (I->nres > I->rr_cap) {
+        cwsh_result *rr = realloc(I->rr, (size_t)(I->nres + 64) * sizeof *rr);
+        if (!rr) { set_fatal(I, crep_msgf("%s: out of memory; nothing imported", I->o->file)); return; }
+        I->rr = rr;
         I->rr_cap = I->nres + 64;
-        I->rr = realloc(I->rr, (size_t)I->rr_cap * sizeof *I->rr);
     }
     for (int i = 0; i < I->nres; i++) {
         const pres *p = &I->res[i];
@@ -933,7 +935,10 @@ static int import(imp *I, cwsh_host *h, const cimp_opts *o, char **summary, char
         free(e);
         goto out;
     }
-    crep_open(&I->rep, h, o->file, I->r, rec.raw, rec.raw_len);
+    if (crep_open(&I->rep, h, o->file, I->r, rec.raw, rec.raw_len) != 0) {
+        *err = crep_msgf("%s: out of memory; nothing imported", o->file);
+        goto out;
+    }
     have_rep = I->have_rep = 1;
     h->noticef(h, "mapping: %s (%s, %d columns, %s)", I->m.name, csvr_encoding(I->r), rec.nf,
                csvr_eol_name(I->r));

@@ -59,7 +59,8 @@ static int conv_by_name(const char *s)
 }
 
 /* Try the mapping table at `t` against the header.  Fills m; returns 0
- * when it fits, else writes the first reason it does not into why. */
+ * when it fits, -2 when memory ran out, else -1 with the first reason it
+ * does not fit in why. */
 static int try_map(cmap *m, lua_State *L, int t, char *const *header, int n,
                    const ccheck *ck, char *why, size_t whysz)
 {
@@ -78,6 +79,7 @@ static int try_map(cmap *m, lua_State *L, int t, char *const *header, int n,
     int defaults = lua_gettop(L);
     m->ncol = n;
     m->item = calloc((size_t)n + 1, sizeof *m->item);
+    if (!m->item) goto oom;
     int nitems = 0;
     for (int j = 0; j < n; j++) {
         const char *h = header[j];
@@ -85,7 +87,7 @@ static int try_map(cmap *m, lua_State *L, int t, char *const *header, int n,
         conv_trim(&h, &hn);
         m->item[j] = -1;
         if (hn == 0) {                  /* no header: kept only when its cells are empty */
-            if (!m->blank) m->blank = calloc((size_t)n, sizeof *m->blank);
+            if (!m->blank && !(m->blank = calloc((size_t)n, sizeof *m->blank))) goto oom;
             m->blank[m->nblank++] = j;
             continue;
         }
@@ -126,8 +128,8 @@ static int try_map(cmap *m, lua_State *L, int t, char *const *header, int n,
     for (int f = 0; f < MF_N; f++) {
         if (m->col[f] >= 0 || lua_type(L, defaults) != LUA_TTABLE) continue;
         lua_getfield(L, defaults, cmap_field_names[f]);
-        if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER)
-            m->def[f] = strdup(lua_tostring(L, -1));
+        if ((lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER)
+            && !(m->def[f] = strdup(lua_tostring(L, -1)))) goto oom;
         lua_pop(L, 1);
     }
 #define HAS(f) (m->col[f] >= 0 || m->def[f])
@@ -165,20 +167,26 @@ static int try_map(cmap *m, lua_State *L, int t, char *const *header, int n,
     lua_getfield(L, t, "summary");
     int ns = lua_type(L, -1) == LUA_TTABLE ? (int)lua_rawlen(L, -1) : nd;
     m->summary = calloc((size_t)ns + 1, sizeof *m->summary);
+    if (!m->summary) goto oom;
     for (int i = 0; i < ns; i++) {
+        const char *v = NULL;
         if (lua_type(L, -1) == LUA_TTABLE) {
             lua_rawgeti(L, -1, i + 1);
-            if (lua_tostring(L, -1)) m->summary[m->nsummary++] = strdup(lua_tostring(L, -1));
-            lua_pop(L, 1);
+            v = lua_tostring(L, -1);
+            lua_pop(L, 1);             /* the string stays in `summary` */
         } else {
-            m->summary[m->nsummary++] = strdup(dflt[i]);
+            v = dflt[i];
         }
+        if (v && !(m->summary[m->nsummary++] = strdup(v))) { m->nsummary--; goto oom; }
     }
     lua_pop(L, 1);
     rc = 0;
 done:
     lua_settop(L, top);
     return rc;
+oom:
+    lua_settop(L, top);
+    return -2;
 }
 
 static void clear(cmap *m, lua_State *L)
@@ -230,8 +238,14 @@ int cmap_choose(cmap *m, cwsh_host *host, char *const *header, int n,
         lua_pop(L, 1);
         if (!wanted) { lua_pop(L, 1); continue; }
         char why[400];
-        if (try_map(m, L, lua_gettop(L), header, n, ck, why, sizeof why) == 0) found = 1;
-        else {
+        int fit = try_map(m, L, lua_gettop(L), header, n, ck, why, sizeof why);
+        if (fit == 0) found = 1;
+        else if (fit == -2) {
+            *err = strdup("out of memory");
+            clear(m, L);
+            lua_settop(L, top);
+            return -1;
+        } else {
             if (force) {
                 char tmp[600];
                 snprintf(tmp, sizeof tmp, "mapping '%s' does not fit the header: %s", force, why);

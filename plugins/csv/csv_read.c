@@ -47,6 +47,7 @@ struct csvr {
     size_t *foff, *flen;
     char **f;
     int nf, f_cap;
+    int oom;                 /* a field buffer could not grow: the record fails */
     char *out;               /* csvr_encode result */
     size_t out_cap;
     char msg[256];
@@ -228,17 +229,41 @@ static int scan_fast(const csvr *r, size_t *cend, size_t *rend)
     return 1;
 }
 
+/* Room for one more field, and for `need` bytes of field text: -1 when
+ * memory runs out (the buffers stay as they were). */
+static int grow_fields(csvr *r)
+{
+    if (r->nf < r->f_cap) return 0;
+    int nc = r->f_cap ? 2 * r->f_cap : 64;
+    size_t *foff = realloc(r->foff, (size_t)nc * sizeof *foff);
+    if (foff) r->foff = foff;
+    size_t *flen = realloc(r->flen, (size_t)nc * sizeof *flen);
+    if (flen) r->flen = flen;
+    char **f = realloc(r->f, (size_t)nc * sizeof *f);
+    if (f) r->f = f;
+    if (!foff || !flen || !f) return -1;
+    r->f_cap = nc;
+    return 0;
+}
+
+static int grow_bytes(csvr *r, size_t need)
+{
+    if (need <= r->fb_cap) return 0;
+    size_t nc = r->fb_cap ? r->fb_cap : 4096;
+    while (nc < need) nc *= 2;
+    char *fb = realloc(r->fb, nc);
+    if (!fb) return -1;
+    r->fb = fb;
+    r->fb_cap = nc;
+    return 0;
+}
+
 /* Split a record without quotes the way libcsv does (spaces around each
  * field trimmed) without its per-byte callbacks; csv_read's unit test
  * checks both agree. */
-static void split_plain(csvr *r, const char *u, size_t un)
+static int split_plain(csvr *r, const char *u, size_t un)
 {
-    if (un + 1 > r->fb_cap) {
-        size_t nc = r->fb_cap ? r->fb_cap : 4096;
-        while (nc < un + 1) nc *= 2;
-        r->fb = realloc(r->fb, nc);
-        r->fb_cap = nc;
-    }
+    if (grow_bytes(r, un + 1) != 0) return -1;
     memcpy(r->fb, u, un);
     r->fb[un] = 0;
     char *p = r->fb, *end = r->fb + un;
@@ -246,13 +271,7 @@ static void split_plain(csvr *r, const char *u, size_t un)
     for (;;) {
         char *d = memchr(p, r->delim, (size_t)(end - p));
         char *fe = d ? d : end;
-        if (r->nf == r->f_cap) {
-            int nc = r->f_cap ? 2 * r->f_cap : 64;
-            r->foff = realloc(r->foff, (size_t)nc * sizeof *r->foff);
-            r->flen = realloc(r->flen, (size_t)nc * sizeof *r->flen);
-            r->f = realloc(r->f, (size_t)nc * sizeof *r->f);
-            r->f_cap = nc;
-        }
+        if (grow_fields(r) != 0) return -1;
         char *fs = p;
         while (fs < fe && *fs == ' ') fs++;
         char *fz = fe;
@@ -264,6 +283,7 @@ static void split_plain(csvr *r, const char *u, size_t un)
         if (!d) break;
         p = d + 1;
     }
+    return 0;
 }
 
 /* Delimiter of the first line: the most frequent of , ; \t | outside
@@ -292,19 +312,8 @@ static int sniff(const csvr *r)
 static void on_field(void *s, size_t len, void *ud)
 {
     csvr *r = ud;
-    if (r->nf == r->f_cap) {
-        int nc = r->f_cap ? 2 * r->f_cap : 64;
-        r->foff = realloc(r->foff, (size_t)nc * sizeof *r->foff);
-        r->flen = realloc(r->flen, (size_t)nc * sizeof *r->flen);
-        r->f = realloc(r->f, (size_t)nc * sizeof *r->f);
-        r->f_cap = nc;
-    }
-    if (r->fb_len + len + 1 > r->fb_cap) {
-        size_t nc = r->fb_cap ? r->fb_cap : 4096;
-        while (nc < r->fb_len + len + 1) nc *= 2;
-        r->fb = realloc(r->fb, nc);
-        r->fb_cap = nc;
-    }
+    if (r->oom) return;
+    if (grow_fields(r) != 0 || grow_bytes(r, r->fb_len + len + 1) != 0) { r->oom = 1; return; }
     if (len) memcpy(r->fb + r->fb_len, s, len);
     r->fb[r->fb_len + len] = 0;
     r->foff[r->nf] = r->fb_len;
@@ -557,15 +566,22 @@ int csvr_next(csvr *r, csvr_record *rec, char **err)
             rec->nf = 0;
             return CSVR_BAD;
         }
-        if (plain) split_plain(r, u, un);
-        else {
+        if (plain) {
+            if (split_plain(r, u, un) != 0) r->oom = 1;
+        } else {
             r->nf = 0;
             r->fb_len = 0;
             /* one record per parse: csv_fini ends it (even inside an
-             * unbalanced quote) and resets the parser for the next */
-            csv_parse(&r->p, u, un, on_field, on_record, r);
+             * unbalanced quote) and resets the parser for the next;
+             * libcsv parses less than all when its own buffer cannot grow */
+            if (csv_parse(&r->p, u, un, on_field, on_record, r) != un) r->oom = 1;
             csv_fini(&r->p, on_field, on_record, r);
-            for (int i = 0; i < r->nf; i++) r->f[i] = r->fb + r->foff[i];
+            if (!r->oom) for (int i = 0; i < r->nf; i++) r->f[i] = r->fb + r->foff[i];
+        }
+        if (r->oom) {
+            r->oom = 0;
+            *err = strdup("out of memory");
+            return CSVR_FAIL;
         }
         int empty = 1;
         for (int i = 0; i < r->nf && empty; i++) if (r->flen[i]) empty = 0;

@@ -23,8 +23,8 @@ static size_t cut_last(const char *p, size_t n, int delim)
     return last;
 }
 
-void crep_open(crep *c, cwsh_host *h, const char *file, csvr *r,
-               const char *header, size_t header_len)
+int crep_open(crep *c, cwsh_host *h, const char *file, csvr *r,
+              const char *header, size_t header_len)
 {
     memset(c, 0, sizeof *c);
     /* a rejects file being imported again: its old reason column gives
@@ -44,13 +44,18 @@ void crep_open(crep *c, cwsh_host *h, const char *file, csvr *r,
     c->file = file;
     c->r = r;
     c->header = malloc(header_len + 1);
-    memcpy(c->header, header, header_len);
-    c->header_len = header_len;
     /* FILE.rejects.csv, next to FILE as the user named it */
     size_t n = strlen(file);
     c->path = malloc(n + 16);
+    if (!c->header || !c->path) {
+        crep_abandon(c);
+        return -1;
+    }
+    memcpy(c->header, header, header_len);
+    c->header_len = header_len;
     memcpy(c->path, file, n);
     memcpy(c->path + n, ".rejects.csv", 13);
+    return 0;
 }
 
 void crep_error(crep *c, long line, int col, const char *reason)

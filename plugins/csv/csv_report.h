@@ -31,8 +31,9 @@ typedef struct crep {
     int nprob, more_probs;
 } crep;
 
-void crep_open(crep *c, cwsh_host *h, const char *file, csvr *r,
-               const char *header, size_t header_len);
+/* -1 when memory runs out (nothing to close then). */
+int crep_open(crep *c, cwsh_host *h, const char *file, csvr *r,
+              const char *header, size_t header_len);
 /* Report one error; line 0 leaves out LINE, col 0 leaves out COLUMN. */
 void crep_error(crep *c, long line, int col, const char *reason);
 /* One problem of the row being checked (col 0: none to name). */

@@ -44,7 +44,7 @@ int ctab_run(cwsh_host *h, const ctab_opts *o, char **summary, char **err)
         }
         if (!(names[i] = strdup(rec.f[i]))) { *err = crep_msgf("out of memory"); goto out; }
     }
-    crep_open(&rep, h, o->file, r, rec.raw, rec.raw_len);
+    if (crep_open(&rep, h, o->file, r, rec.raw, rec.raw_len) != 0) { *err = crep_msgf("out of memory"); goto out; }
     have_rep = 1;
     if (st->table_begin(st->self, o->table, ncol, (const char *const *)names, &ld, &e) != 0) {
         ld = NULL;
