@@ -190,7 +190,7 @@ check-valgrind: deps
 
 # The long trials: allocation-failure sweeps over an import, a scoring run
 # and a rules reload, and full disks (scripts/check-reliability.sh,
-# RELIABILITY_RUNS=300 by default, =all for every allocation); SIGKILL at
+# RELIABILITY_RUNS=300 by default, =all for every allocation; RELIABILITY_SWEEPS picks some); SIGKILL at
 # random points (scripts/check-crash.sh, CRASH_TRIALS=20); 2 and 4
 # processes on one database (scripts/check-concurrency.sh, CONC_TRIALS=10).
 $(BUILD)/faults/failmalloc.so: tests/faults/failmalloc.c
