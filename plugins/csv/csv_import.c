@@ -159,7 +159,6 @@ static const char *ar_str(const imp *I, size_t off) { return off == NONE ? NULL 
 
 /* ------------------------------------------------------------ cells */
 
-static void set_fatal(imp *I, char *msg);
 static int colof(const imp *I, int f);
 
 /* The text of field f in this row (trimmed), after the mapping's Lua
