@@ -8,6 +8,8 @@
  */
 #include <dirent.h>
 #include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "host.h"
@@ -117,7 +119,16 @@ static int cmp_name(const void *a, const void *b)
 void plugin_load_dir(session *s, const char *dir)
 {
     DIR *d = opendir(dir);
-    if (!d) return;
+    if (!d) {
+        /* no such directory: a cwsh without plugins; anything else (out
+         * of memory, no permission) is a failed start, not a quiet one */
+        if (errno != ENOENT && errno != ENOTDIR) {
+            fflush(s->out);
+            fprintf(stderr, "cwsh: cannot read the plugins in '%s': %s\n", dir, strerror(errno));
+            s->failed = 1;
+        }
+        return;
+    }
     char *names[256];
     int n = 0;
     struct dirent *e;

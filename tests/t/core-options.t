@@ -349,5 +349,22 @@ wait_for "session-over"
 tmux kill-session -t "$S"
 tmux_done
 
+# a plugins directory that cannot be read is a failed start (exit 1, the
+# reason), not a quiet shell without a store; as root it takes another
+# user to be refused: nobody, through runuser, where that user can run
+# this build
+PD=$(mktemp -d /tmp/cwsh-plugins.XXXXXX)
+if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null && runuser -u nobody -- test -x "$CWSH"; then
+    (cd / && runuser -u nobody -- env HOME=/ CWSH_HISTORY= CWSH_INIT= "$CWSH" --plugins "$PD" :memory: -c '.print hi') >out 2>&1; rc=$?
+    is 1 "$rc" "an unreadable plugins directory: exit code 1"
+    printf "hi\ncwsh: cannot read the plugins in '%s': Permission denied\n" "$PD" >expect
+    sort expect >e2; sort out >o2
+    is_file e2 o2 "an unreadable plugins directory: the reason (and the shell still ran, without -bail)"
+else
+    ok "# SKIP an unreadable plugins directory: needs root and runuser, and nobody able to run $CWSH"
+    ok "# SKIP an unreadable plugins directory: the reason"
+fi
+rmdir "$PD"
+
 cleanup_scratch
 done_testing
