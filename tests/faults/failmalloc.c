@@ -11,6 +11,7 @@
  * glibc supports replacing malloc this way: its own functions (strdup,
  * fopen, ...) call through the replaced symbols.  free is not wrapped.
  */
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,8 +37,14 @@ __attribute__((destructor)) static void fm_fini(void)
     if (f) { fprintf(f, "%lu\n", calls); fclose(f); }
 }
 
-/* true for the one call that must fail */
-static int fm_fail(void) { return ++calls == fail_at; }
+/* true for the one call that must fail, which sets errno as glibc's
+ * allocator does (callers such as opendir report it) */
+static int fm_fail(void)
+{
+    if (++calls != fail_at) return 0;
+    errno = ENOMEM;
+    return 1;
+}
 
 void *malloc(size_t n) { return fm_fail() ? NULL : __libc_malloc(n); }
 void *calloc(size_t a, size_t b) { return fm_fail() ? NULL : __libc_calloc(a, b); }
