@@ -345,14 +345,20 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* cwsh.listdir(dir) -> sorted array of names (no "." entries), or nil, err */
+/* cwsh.listdir(dir) -> sorted array of names (no "." entries), or nil, err
+ * when there is no such directory.  Any other failure raises: callers
+ * take nil for "none" (no calendar files, no mappings), and a directory
+ * that could not be read for want of memory is not an empty one. */
 static int l_listdir(lua_State *L)
 {
     const char *dir = luaL_checkstring(L, 1);
     DIR *d = opendir(dir);
     if (!d) {
+        int e = errno;
+        if (e != ENOENT && e != ENOTDIR)
+            return luaL_error(L, "cannot open directory '%s': %s", dir, strerror(e));
         lua_pushnil(L);
-        lua_pushfstring(L, "cannot open directory '%s': %s", dir, strerror(errno));
+        lua_pushfstring(L, "cannot open directory '%s': %s", dir, strerror(e));
         return 2;
     }
     size_t n = 0, cap = 16;

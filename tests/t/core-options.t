@@ -360,9 +360,17 @@ if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null && runuser -u nobody -- t
     printf "hi\ncwsh: cannot read the plugins in '%s': Permission denied\n" "$PD" >expect
     sort expect >e2; sort out >o2
     is_file e2 o2 "an unreadable plugins directory: the reason (and the shell still ran, without -bail)"
+    # cwsh.listdir: a directory that is missing is nil (callers take it for
+    # none: no calendar files, no mappings); one that cannot be read
+    # raises, so that it is never taken for an empty one
+    (cd / && runuser -u nobody -- env HOME=/ CWSH_HISTORY= CWSH_INIT= "$CWSH" :memory: \
+        -c "lua print(cwsh.listdir('$PD.none'))" -c "lua print(cwsh.listdir('$PD'))") >out 2>&1
+    printf "nil\tcannot open directory '%s.none': No such file or directory\n-c:2: lua:1: cannot open directory '%s': Permission denied\n" "$PD" "$PD" >expect
+    is_file expect out "cwsh.listdir: nil for a missing directory, an error for an unreadable one"
 else
     ok "# SKIP an unreadable plugins directory: needs root and runuser, and nobody able to run $CWSH"
     ok "# SKIP an unreadable plugins directory: the reason"
+    ok "# SKIP cwsh.listdir of an unreadable directory"
 fi
 rmdir "$PD"
 
