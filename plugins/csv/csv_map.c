@@ -177,7 +177,10 @@ static int try_map(cmap *m, lua_State *L, int t, char *const *header, int n,
         } else {
             v = dflt[i];
         }
-        if (v && !(m->summary[m->nsummary++] = strdup(v))) { m->nsummary--; goto oom; }
+        if (!v) continue;
+        char *copy = strdup(v);
+        if (!copy) goto oom;
+        m->summary[m->nsummary++] = copy;
     }
     lua_pop(L, 1);
     rc = 0;

@@ -235,24 +235,17 @@ static int begin(pg_conn *c, cwsh_loader *ld, char **err)
  * once it has opened them (store_postgres.lua, pending_release).  A
  * session starting meanwhile skips the row (pending_free) rather than
  * open them itself, as every scorer that started between an import's
- * commit and its ledger did; a session that dies frees it.  Returns
- * whether it is held. */
+ * commit and its ledger did; a session that dies frees it. */
 #define PENDING_KEY "1668772712"
 
-static int hold_pending(cwsh_loader *ld)
+/* pg_advisory_lock or pg_advisory_unlock (fn) of the import's key: 0 when done */
+static int pending_lock(cwsh_loader *ld, const char *fn)
 {
     char sql[96], *e = NULL;
-    snprintf(sql, sizeof sql, "SELECT pg_advisory_lock(" PENDING_KEY ", %lld)", (long long)ld->import_id);
-    if (pg_conn_exec(ld->c, sql, &e) == 0) return 1;
+    snprintf(sql, sizeof sql, "SELECT %s(" PENDING_KEY ", %lld)", fn, (long long)ld->import_id);
+    if (pg_conn_exec(ld->c, sql, &e) == 0) return 0;
     free(e);
-    return 0;
-}
-
-static void release_pending(cwsh_loader *ld)
-{
-    char sql[96], *e = NULL;
-    snprintf(sql, sizeof sql, "SELECT pg_advisory_unlock(" PENDING_KEY ", %lld)", (long long)ld->import_id);
-    if (pg_conn_exec(ld->c, sql, &e) != 0) free(e);
+    return -1;
 }
 
 static int finish(cwsh_loader *ld, int commit, char **err)
@@ -851,14 +844,14 @@ static int l_load_end(cwsh_loader *ld, int commit, long rows_ok, long rows_bad, 
     }
     char *e2 = NULL;
     int committed = 0;
-    int held = commit && !ld->savepoint && hold_pending(ld);
+    int held = commit && !ld->savepoint && pending_lock(ld, "pg_advisory_lock") == 0;
     if (finish(ld, commit, &e2) != 0) {
         if (!rc) *err = e2; else free(e2);
         rc = -1;
     } else if (commit) {
         committed = 1;
     }
-    if (held && !committed) release_pending(ld);
+    if (held && !committed) pending_lock(ld, "pg_advisory_unlock");
     /* fresh statistics, as on SQLite, so the planner seeks a month by
      * inspection(date); a failure only costs speed */
     if (committed && !ld->savepoint && pg_conn_exec(c, "ANALYZE inspection, market, unit, item, import", &e2) != 0)
