@@ -153,7 +153,7 @@ function M.on_import(e, owed)
   table.sort(p.recheck_kinds)
   table.sort(p.closes)
   local counts
-  s.tx(function()
+  s.derived_tx(function()
     -- in the same transaction as the findings; on the server it waits
     -- for a session that is opening them now
     if not s.pending_done(e.id) and owed then return end

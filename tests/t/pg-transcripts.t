@@ -24,8 +24,10 @@ pg_need
 #                                      the connection string
 #   ledger/undo-atomic                 a SQLite trigger refuses the withdrawal
 #                                      (pg-ledger.t does the same on the server)
+#   ledger/fk-checks                   SQLite's foreign_keys pragma around the
+#                                      ledger's writes (on the server: session_replication_role)
 PG_EXCLUDED="sqlite/db sqlite/dot sqlite/sql core/shell-sql-lines
-plugins/opt-dirdb plugins/opt-notdb plugins/opt-duplicate plugins/withdrawn ledger/undo-atomic"
+plugins/opt-dirdb plugins/opt-notdb plugins/opt-duplicate plugins/withdrawn ledger/undo-atomic ledger/fk-checks"
 given=${PG_TRANSCRIPTS:-}
 PG_TRANSCRIPTS=${PG_TRANSCRIPTS:-"
 core/bail core/errors core/formats core/modes core/limits core/sandbox core/document
