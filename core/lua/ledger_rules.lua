@@ -128,10 +128,16 @@ function M.short(path)
   return path
 end
 
+-- Whether the file is there: absent only when the system says so
+-- (ENOENT).  Any other failure to open it (out of memory, no permission)
+-- is an error: taken for absence, it put the defaults in place of the
+-- analysts' rules without a word.
+local ENOENT = 2
 local function file_exists(path)
-  local f = io.open(path, "rb")
+  local f, err, code = io.open(path, "rb")
   if f then f:close() return true end
-  return false
+  if code == ENOENT then return false end
+  error(("%s: %s"):format(M.short(path), (tostring(err):gsub("^.-: ", "", 1))), 0)
 end
 
 -- A rules directory without ledger.lua gets the defaults of domain.md

@@ -144,8 +144,9 @@ function M.load(dir)
   dir = dir or cwsh.rules_dir
   if not dir then return nil, "no rules directory" end
   local path = dir .. "/" .. M.FILE
-  local fh = io.open(path, "rb")
-  if not fh then return nil, ("no targets table: %s does not exist"):format(rules.short(path)) end
+  local fh, oerr, code = io.open(path, "rb")
+  if not fh and code == 2 then return nil, ("no targets table: %s does not exist"):format(rules.short(path)) end
+  if not fh then return nil, ("%s: %s"):format(rules.short(path), (tostring(oerr):gsub("^.-: ", "", 1))) end
   local text = fh:read("a")
   fh:close()
   local tbl = { tasks = {}, by_code = {}, file = rules.short(path), hash = cwsh.hash(text) }

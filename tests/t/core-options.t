@@ -367,10 +367,24 @@ if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null && runuser -u nobody -- t
         -c "lua print(cwsh.listdir('$PD.none'))" -c "lua print(cwsh.listdir('$PD'))") >out 2>&1
     printf "nil\tcannot open directory '%s.none': No such file or directory\n-c:2: lua:1: cannot open directory '%s': Permission denied\n" "$PD" "$PD" >expect
     is_file expect out "cwsh.listdir: nil for a missing directory, an error for an unreadable one"
+    # rules/ledger.lua that cannot be opened is an error; only a missing
+    # one means the defaults (an open failing for want of memory, taken
+    # for absence, put the defaults in place of the analysts' rules)
+    cp -r "$ROOT/rules" "$PD.rules"
+    chmod 755 "$PD.rules"
+    chmod 000 "$PD.rules/ledger.lua"
+    LR="lua print(require('ledger_rules').load().file)"
+    (cd / && runuser -u nobody -- env HOME=/ CWSH_HISTORY= CWSH_INIT= "$CWSH" -rules "$PD.rules" :memory: -c "$LR") >out 2>&1
+    rm "$PD.rules/ledger.lua"
+    (cd / && runuser -u nobody -- env HOME=/ CWSH_HISTORY= CWSH_INIT= "$CWSH" -rules "$PD.rules" :memory: -c "$LR") >>out 2>&1
+    printf -- "-c:1: rules/ledger.lua: Permission denied\nrules/ledger.lua (absent: the defaults)\n" >expect
+    is_file expect out "rules/ledger.lua: unreadable is an error, missing is the defaults"
+    rm -rf "$PD.rules"
 else
     ok "# SKIP an unreadable plugins directory: needs root and runuser, and nobody able to run $CWSH"
     ok "# SKIP an unreadable plugins directory: the reason"
     ok "# SKIP cwsh.listdir of an unreadable directory"
+    ok "# SKIP an unreadable rules/ledger.lua"
 fi
 rmdir "$PD"
 

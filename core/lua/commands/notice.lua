@@ -18,9 +18,13 @@ local function document_text(sets, format)
   local ok, err = pcall(cwsh.write_document, tmp, sets, format)
   local text
   if ok then
-    local f = io.open(tmp, "rb")
-    text = f and f:read("a")
-    if f then f:close() end
+    local f, oerr = io.open(tmp, "rb")
+    if f then
+      text, oerr = f:read("a")
+      f:close()
+    end
+    -- (an open or a read that fails is an error, not an empty notice)
+    if not text then ok, err = false, ("notice: cannot read back the %s text: %s"):format(format, tostring(oerr)) end
   end
   os.remove(tmp)
   if not ok then error(err, 0) end
