@@ -21,6 +21,7 @@ check: inspections imported by cwsh: ok
 check: markets added by cwsh: ok
 check: cwsh's rows equal the floor's rows: ok
 check: no finding opened without the ledger: ok
+check: the ledger's rows written alone: ok
 check: market-months scored by cwsh and by score.sql: ok
 check: cwsh's scores identical to score.sql's: ok
 check: query: one market's results for a month: same rows from cwsh and sqlite3: ok
@@ -39,6 +40,7 @@ generate: 5 markets; 55 inspections
 import vs sqlite3 .import (2.5x its rows/s)
 import vs floor
 import with the ledger (268 findings) vs without
+the ledger's time (import with it minus without) vs sqlite3 writing its rows alone
 score every month
 query: one market's results for a month
 query: all markets' monthly scores
