@@ -92,6 +92,21 @@ struct cwsh_sink {
     void (*end)(cwsh_sink *k);
 };
 
+/* A result set's rows from a store's statement as it steps, with no Lua
+ * value made per cell (db.cursor): the Lua table has `columns` and, in
+ * place of `rows`, `cursor`, a full userdata whose metatable's
+ * "__cwsh_cursor" field is a light userdata pointing to the store's
+ * (static) cwsh_cursor.  The renderer calls next() until it gives 0 or
+ * -1, or the sink stops it, then close() in every case, so the statement
+ * is given back (and a read transaction ended) at once, not at a GC. */
+typedef struct cwsh_cursor {
+    /* v[0..ncol-1] := the next row (borrowed until the next call; columns
+     * the statement lacks are NULL): 1; 0 at the end; -1 with the message
+     * pushed on L.  Never raises. */
+    int (*next)(lua_State *L, void *ud, int ncol, cwsh_value *v);
+    void (*close)(void *ud);
+} cwsh_cursor;
+
 /* ----------------------------------------------------------------- store */
 
 /* One inspection handed to a loader.  Dates are ISO "YYYY-MM-DD". */

@@ -250,8 +250,39 @@ int cwshlib_feed(session *s, int idx, cwsh_sink *k)
         }
     }
     int fmtt = lua_gettop(L);
+    const cwsh_cursor *cur = NULL;
+    void *cud = NULL;
+    if (lua_getfield(L, idx, "rows") != LUA_TTABLE && lua_getfield(L, idx, "cursor") == LUA_TUSERDATA &&
+        luaL_getmetafield(L, -1, "__cwsh_cursor") == LUA_TLIGHTUSERDATA) {
+        cur = lua_touserdata(L, -1);
+        cud = lua_touserdata(L, -2);
+    }
+    lua_settop(L, fmtt);
     k->columns(k, ncol, names);
-    if (lua_getfield(L, idx, "rows") == LUA_TTABLE) {
+    lua_Integer fed = 0;
+    int rc = 0;
+    if (cur) {
+        /* the cursor's cells are the store's: formats apply to numbers
+         * the store gives as they do to a Lua table's */
+        lua_getfield(L, idx, "cursor");            /* keeps cud alive */
+        int got;
+        while ((got = cur->next(L, cud, ncol, v)) == 1) {
+            fed++;
+            for (int i = 0; i < ncol; i++) {
+                cwsh_value *c = &v[i];
+                if (fmts[i] && (c->type == CWSH_INT || c->type == CWSH_REAL)) {
+                    lua_pushnumber(L, c->type == CWSH_INT ? (lua_Number)c->i : c->r);
+                    format_number(L, -1, fmts[i], convs[i], nbuf[i], sizeof nbuf[i]);
+                    lua_pop(L, 1);
+                    c->s = nbuf[i];
+                    c->n = strlen(nbuf[i]);
+                }
+            }
+            if (k->row(k, ncol, v)) break;
+        }
+        cur->close(cud);
+        if (got < 0) { lua_replace(L, cols); rc = -1; }   /* the message for `columns` */
+    } else if (lua_getfield(L, idx, "rows") == LUA_TTABLE) {
         lua_Integer nrow = (lua_Integer)lua_rawlen(L, -1);
         for (lua_Integer r = 1; r <= nrow; r++) {
             lua_rawgeti(L, -1, r);
@@ -281,14 +312,21 @@ int cwshlib_feed(session *s, int idx, cwsh_sink *k)
             }
             int stop = k->row(k, ncol, v);
             lua_settop(L, row - 1);
+            fed++;
             if (stop) break;
         }
     }
     lua_settop(L, fmtt);
     k->end(k);
-    lua_settop(L, cols - 1);
     free(v);
-    return 0;
+    /* `done(n)`: told the rows shown once they are (a listing's count,
+     * which a cursor knows only at its end) */
+    if (rc == 0 && lua_getfield(L, idx, "done") == LUA_TFUNCTION) {
+        lua_pushinteger(L, fed);
+        if (lua_pcall(L, 1, 0, 0) != LUA_OK) { lua_replace(L, cols); rc = -1; }
+    }
+    lua_settop(L, cols - 1 + (rc != 0));
+    return rc;
 }
 
 int cwshlib_render(session *s, int idx)

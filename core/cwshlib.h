@@ -22,10 +22,13 @@ void cwshlib_register_c(session *s, const char *name, const char *usage,
 /* Push the command table for `name`, or nil.  [-0, +1] */
 int cwshlib_push_command(lua_State *L, const char *name);
 
-/* Render the result set at `idx` (a table with columns/rows, optional
+/* Render the result set at `idx` (a table with columns and rows, or a
+ * store's cursor in place of the rows (cwsh.h's cwsh_cursor), optional
  * formats and title) into the current output (and an open document); in
  * a data mode its `keys` (when given) name the columns instead of
- * `columns`.  0 or -1 (not a result set, a bad format; message pushed). */
+ * `columns`; its `done`, a function, is called with the number of rows
+ * shown after them.  0 or -1 (not a result set, a bad format, the
+ * cursor's or done's error; message pushed). */
 int cwshlib_render(session *s, int idx);
 
 /* The same result set into any sink: columns(), row()..., end(); nothing

@@ -252,6 +252,48 @@ static int l_resultset(lua_State *L)
     return 1;
 }
 
+/* db.cursor(sql, ...) -> { columns = {...}, cursor = result }: the rows
+ * of the result (libpq holds them whole) given to the renderer one by one
+ * (cwsh.h's cwsh_cursor), none made into Lua values. */
+static int l_cursor(lua_State *L)
+{
+    res *x = query_args(L);
+    int n = PQnfields(x->r);
+    lua_createtable(L, 0, 2);
+    lua_createtable(L, n, 0);
+    for (int i = 0; i < n; i++) {
+        lua_pushstring(L, PQfname(x->r, i));
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "columns");
+    lua_pushvalue(L, -2);
+    lua_setfield(L, -2, "cursor");
+    return 1;
+}
+
+static int cursor_next(lua_State *L, void *ud, int ncol, cwsh_value *v)
+{
+    (void)L;
+    res *x = ud;
+    if (!x->r || x->row >= PQntuples(x->r)) return 0;
+    int have = PQnfields(x->r);
+    for (int i = 0; i < ncol; i++) {
+        if (i < have) pg_value_get(x->r, x->row, i, &v[i]);
+        else memset(&v[i], 0, sizeof v[i]);
+    }
+    x->row++;
+    return 1;
+}
+
+static void cursor_close(void *ud)
+{
+    res *x = ud;
+    if (x->r) PQclear(x->r);
+    x->r = NULL;
+}
+
+static const cwsh_cursor res_cursor = { cursor_next, cursor_close };
+
 /* The statement's first word, lower-cased, into w (at most n - 1
  * bytes); *rest after it. */
 static void first_word(const char *s, size_t len, char *w, size_t n, const char **rest)
@@ -443,10 +485,14 @@ int pg_db_open(lua_State *L)
 {
     static const luaL_Reg fns[] = {
         { "query", l_query }, { "one", l_one }, { "exec", l_exec }, { "tx", l_tx },
-        { "resultset", l_resultset }, { NULL, NULL }
+        { "resultset", l_resultset }, { "cursor", l_cursor }, { NULL, NULL }
     };
     static const luaL_Reg meta[] = { { "__gc", res_gc }, { "__close", res_gc }, { NULL, NULL } };
-    if (luaL_newmetatable(L, RES_META)) luaL_setfuncs(L, meta, 0);
+    if (luaL_newmetatable(L, RES_META)) {
+        luaL_setfuncs(L, meta, 0);
+        lua_pushlightuserdata(L, (void *)&res_cursor);
+        lua_setfield(L, -2, "__cwsh_cursor");
+    }
     lua_pop(L, 1);
     pg_conn *c = the_conn;
     luaL_newlibtable(L, fns);

@@ -13,6 +13,9 @@
  *                           inside one): commit on return, roll back on
  *                           error and re-raise; fn's results
  *   db.resultset(sql, ...)  { columns = {...}, rows = {{...}, ...} }
+ *   db.cursor(sql, ...)     { columns = {...}, cursor = result }: the
+ *                           rows given to the renderer (cwsh.h's
+ *                           cwsh_cursor), none made into Lua values
  *   db.null                 SQL NULL (the host's cwsh.null)
  *   db.path                 the connection string, password hidden
  *

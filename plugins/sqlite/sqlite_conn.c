@@ -267,3 +267,27 @@ void sqlite_conn_release(sqlite_conn *c, sqlite3_stmt *st)
         }
     sqlite3_finalize(st);
 }
+
+void sqlite_conn_value(sqlite3_stmt *st, int i, cwsh_value *v)
+{
+    memset(v, 0, sizeof *v);
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_INTEGER:
+        v->type = CWSH_INT;
+        v->i = sqlite3_column_int64(st, i);
+        break;
+    case SQLITE_FLOAT:
+        v->type = CWSH_REAL;
+        v->r = sqlite3_column_double(st, i);
+        break;
+    case SQLITE_NULL:
+        v->type = CWSH_NULL;
+        break;
+    default:                    /* TEXT, and BLOB shown as its bytes */
+        v->type = CWSH_TEXT;
+        v->s = (const char *)sqlite3_column_text(st, i);
+        v->n = (size_t)sqlite3_column_bytes(st, i);
+        if (!v->s) { v->s = ""; v->n = 0; }
+        break;
+    }
+}

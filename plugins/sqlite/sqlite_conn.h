@@ -76,4 +76,8 @@ char *sqlite_conn_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2))
 /* Run SQL text without results; 0 or -1 with *err ("MESSAGE (in: SQL)"). */
 int sqlite_conn_exec(sqlite_conn *c, const char *sql, char **err);
 
+/* Column i of the current row as a cwsh_value (text borrowed from the
+ * statement until it steps again; a BLOB as its bytes). */
+void sqlite_conn_value(sqlite3_stmt *st, int i, cwsh_value *v);
+
 #endif

@@ -280,6 +280,56 @@ static int l_resultset(lua_State *L)
     return 1;
 }
 
+/* db.cursor(sql, ...) -> { columns = {...}, cursor = stmt }: the
+ * statement prepared and bound, stepped only by the renderer (cwsh.h's
+ * cwsh_cursor), so a listing of tens of thousands of rows makes no Lua
+ * string or table per cell. */
+static int l_cursor(lua_State *L)
+{
+    int top = lua_gettop(L);
+    stmt *s = stmt_new(L, 1, 0, 2, top, 1, NULL);
+    if (!s) return luaL_error(L, "no SQL statement in '%s'", lua_tostring(L, 1));
+    int n = sqlite3_column_count(s->st);
+    lua_createtable(L, 0, 2);
+    lua_createtable(L, n, 0);
+    for (int i = 0; i < n; i++) {
+        lua_pushstring(L, sqlite3_column_name(s->st, i));
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "columns");
+    lua_pushvalue(L, -2);
+    lua_setfield(L, -2, "cursor");
+    return 1;
+}
+
+static int cursor_next(lua_State *L, void *ud, int ncol, cwsh_value *v)
+{
+    stmt *s = ud;
+    if (!s->st) return 0;
+    if (s->c->gen != s->gen) {
+        s->st = NULL;
+        lua_pushfstring(L, "the database is closed (in: %s)", s->sql);
+        return -1;
+    }
+    int rc = sqlite3_step(s->st);
+    if (rc == SQLITE_DONE) { stmt_release(s); return 0; }
+    if (rc != SQLITE_ROW) {
+        lua_pushfstring(L, "%s (in: %s)", sqlite3_errmsg(s->c->db), s->sql);
+        stmt_release(s);
+        return -1;
+    }
+    int have = sqlite3_column_count(s->st);
+    for (int i = 0; i < ncol; i++) {
+        if (i < have) sqlite_conn_value(s->st, i, &v[i]);
+        else memset(&v[i], 0, sizeof v[i]);
+    }
+    return 1;
+}
+
+static void cursor_close(void *ud) { stmt_release(ud); }
+
+static const cwsh_cursor stmt_cursor = { cursor_next, cursor_close };
+
 /* db.exec(sql, ...) -> changes, last insert rowid.  Without values the
  * text may hold several statements, run in order. */
 static int l_exec(lua_State *L)
@@ -355,13 +405,17 @@ int sqlite_db_open(lua_State *L)
 {
     static const luaL_Reg fns[] = {
         { "query", l_query }, { "one", l_one }, { "exec", l_exec }, { "tx", l_tx },
-        { "resultset", l_resultset }, { NULL, NULL }
+        { "resultset", l_resultset }, { "cursor", l_cursor }, { NULL, NULL }
     };
     static const luaL_Reg meta[] = {
         { "__gc", stmt_gc }, { "__close", stmt_gc }, { "__tostring", stmt_tostring },
         { NULL, NULL }
     };
-    if (luaL_newmetatable(L, STMT_META)) luaL_setfuncs(L, meta, 0);
+    if (luaL_newmetatable(L, STMT_META)) {
+        luaL_setfuncs(L, meta, 0);
+        lua_pushlightuserdata(L, (void *)&stmt_cursor);
+        lua_setfield(L, -2, "__cwsh_cursor");
+    }
     lua_pop(L, 1);
     sqlite_conn *c = the_conn;
     luaL_newlibtable(L, fns);

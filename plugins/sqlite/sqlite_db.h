@@ -12,6 +12,9 @@
  *                           and re-raise; returns fn's results
  *   db.resultset(sql, ...)  { columns = {...}, rows = {{...}, ...} }, ready
  *                           for the renderers
+ *   db.cursor(sql, ...)     { columns = {...}, cursor = stmt }: the rows
+ *                           stepped by the renderer (cwsh.h's
+ *                           cwsh_cursor), none made into Lua values
  *   db.null                 SQL NULL (the host's cwsh.null)
  *   db.path                 the database file
  *

@@ -12,30 +12,6 @@
 
 #define MAXCOLS_STACK 64
 
-static void to_value(sqlite3_stmt *st, int i, cwsh_value *v)
-{
-    memset(v, 0, sizeof *v);
-    switch (sqlite3_column_type(st, i)) {
-    case SQLITE_INTEGER:
-        v->type = CWSH_INT;
-        v->i = sqlite3_column_int64(st, i);
-        break;
-    case SQLITE_FLOAT:
-        v->type = CWSH_REAL;
-        v->r = sqlite3_column_double(st, i);
-        break;
-    case SQLITE_NULL:
-        v->type = CWSH_NULL;
-        break;
-    default:                    /* TEXT, and BLOB shown as its bytes */
-        v->type = CWSH_TEXT;
-        v->s = (const char *)sqlite3_column_text(st, i);
-        v->n = (size_t)sqlite3_column_bytes(st, i);
-        if (!v->s) { v->s = ""; v->n = 0; }
-        break;
-    }
-}
-
 /* Step one prepared statement into `out`.  0, or -1 with *err set. */
 static int run_one(sqlite_conn *c, sqlite3_stmt *st, cwsh_sink *out, char **err)
 {
@@ -63,7 +39,7 @@ static int run_one(sqlite_conn *c, sqlite3_stmt *st, cwsh_sink *out, char **err)
     int rc, stop = 0, open = 0;
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (!open) { out->columns(out, ncol, names); open = 1; }
-        for (int i = 0; i < ncol; i++) to_value(st, i, &v[i]);
+        for (int i = 0; i < ncol; i++) sqlite_conn_value(st, i, &v[i]);
         stop = out->row(out, ncol, v);
     }
     if (!open && ncol > 0 && (stop || rc == SQLITE_DONE)) { out->columns(out, ncol, names); open = 1; }

@@ -92,7 +92,8 @@ local function list(args)
   -- its query: no Lua per row (tens of thousands at province scale)
   local out = store.finding_list(q)
   out.columns, out.keys = COLUMNS, COLUMNS
-  cwsh.notice(("%d finding%s"):format(#out.rows, #out.rows == 1 and "" or "s"))
+  -- the count after the rows, as psql's footer: a cursor knows it then
+  out.done = function(n) cwsh.notice(("%d finding%s"):format(n, n == 1 and "" or "s")) end
   return out
 end
 
