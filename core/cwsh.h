@@ -101,9 +101,9 @@ struct cwsh_sink {
  * is given back (and a read transaction ended) at once, not at a GC. */
 typedef struct cwsh_cursor {
     /* v[0..ncol-1] := the next row (borrowed until the next call; columns
-     * the statement lacks are NULL): 1; 0 at the end; -1 with the message
-     * pushed on L.  Never raises. */
-    int (*next)(lua_State *L, void *ud, int ncol, cwsh_value *v);
+     * the statement lacks are NULL): 1; 0 at the end; -1 with *err set to
+     * the message, the cursor's until close().  Never raises. */
+    int (*next)(void *ud, int ncol, cwsh_value *v, const char **err);
     void (*close)(void *ud);
 } cwsh_cursor;
 

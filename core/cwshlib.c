@@ -189,6 +189,22 @@ static const char *format_number(lua_State *L, int idx, const char *fmt, const c
     return buf;
 }
 
+static int push_message_fn(lua_State *L)
+{
+    lua_pushstring(L, lua_touserdata(L, 1));
+    return 1;
+}
+
+/* Push C text with no raise: when Lua cannot allocate it, its memory
+ * error message instead (the renderer is open: a raise would skip its
+ * close). */
+static void push_message(lua_State *L, const char *text)
+{
+    lua_pushcfunction(L, push_message_fn);
+    lua_pushlightuserdata(L, (void *)text);
+    lua_pcall(L, 1, 1, 0);
+}
+
 int cwshlib_feed(session *s, int idx, cwsh_sink *k)
 {
     lua_State *L = s->L;
@@ -266,8 +282,8 @@ int cwshlib_feed(session *s, int idx, cwsh_sink *k)
          * the store gives as they do to a Lua table's */
         lua_getfield(L, idx, "cursor");            /* keeps cud alive */
         int got;
-        while ((got = cur->next(L, cud, ncol, v)) == 1) {
-            fed++;
+        const char *err = NULL;
+        while ((got = cur->next(cud, ncol, v, &err)) == 1) {
             for (int i = 0; i < ncol; i++) {
                 cwsh_value *c = &v[i];
                 if (fmts[i] && (c->type == CWSH_INT || c->type == CWSH_REAL)) {
@@ -279,9 +295,14 @@ int cwshlib_feed(session *s, int idx, cwsh_sink *k)
                 }
             }
             if (k->row(k, ncol, v)) break;
+            fed++;
+        }
+        if (got < 0) {                          /* the message for `columns` */
+            push_message(L, err ? err : "out of memory");
+            lua_replace(L, cols);
+            rc = -1;
         }
         cur->close(cud);
-        if (got < 0) { lua_replace(L, cols); rc = -1; }   /* the message for `columns` */
     } else if (lua_getfield(L, idx, "rows") == LUA_TTABLE) {
         lua_Integer nrow = (lua_Integer)lua_rawlen(L, -1);
         for (lua_Integer r = 1; r <= nrow; r++) {
@@ -312,8 +333,8 @@ int cwshlib_feed(session *s, int idx, cwsh_sink *k)
             }
             int stop = k->row(k, ncol, v);
             lua_settop(L, row - 1);
-            fed++;
             if (stop) break;
+            fed++;
         }
     }
     lua_settop(L, fmtt);

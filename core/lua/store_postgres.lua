@@ -94,6 +94,8 @@ end
 -- later inspection of the market and sort them: a city import's
 -- ledger_new 958 ms -> 1,785 ms.)
 M.recheck_copy = false
+-- (the server's transaction as it is: see bounded_cache for its checks)
+function M.derived_tx(fn, ...) return db.tx(fn, ...) end
 -- The ledger opens an import's findings with set-based statements whose
 -- keys come from rows of the same transaction (the import's inspections,
 -- their markets and items, the findings just made), so the server's
@@ -104,7 +106,6 @@ M.recheck_copy = false
 -- the import's inspections FOR KEY SHARE as the checks would; any other
 -- role keeps the checks.  (The server manages its own memory: there is
 -- no page cache to bound.)
-function M.derived_tx(fn, ...) return db.tx(fn, ...) end
 function M.bounded_cache(fn, n, ...)
   local args = table.pack(n, ...)
   return db.tx(function()

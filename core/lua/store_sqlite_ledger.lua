@@ -95,7 +95,7 @@ CREATE TEMP TABLE IF NOT EXISTS ledger_pick(market_id INTEGER, which TEXT, ord I
 CREATE TEMP TABLE IF NOT EXISTS ledger_relink(id INTEGER PRIMARY KEY, iid INTEGER, old_import INTEGER, status TEXT);
 CREATE TEMP TABLE IF NOT EXISTS ledger_recheck(id INTEGER PRIMARY KEY, status TEXT, iid INTEGER, date TEXT, kind TEXT, inspector TEXT, to_status TEXT);
 CREATE TEMP TABLE IF NOT EXISTS ledger_new(id INTEGER PRIMARY KEY, iid INTEGER, item_id INTEGER, market_id INTEGER, found TEXT, rc INTEGER,
-  kind TEXT, inspector TEXT, description TEXT, deduction REAL, sheet TEXT);
+  kind TEXT, inspector TEXT, description TEXT, deduction DOUBLE PRECISION, sheet TEXT);
 CREATE INDEX IF NOT EXISTS ledger_new_key ON ledger_new(market_id, item_id, found, id);
 CREATE TEMP TABLE IF NOT EXISTS ledger_depth(id INTEGER PRIMARY KEY, depth INTEGER);
 CREATE TEMP TABLE IF NOT EXISTS ledger_prev(id INTEGER PRIMARY KEY, pid INTEGER);

@@ -271,9 +271,9 @@ static int l_cursor(lua_State *L)
     return 1;
 }
 
-static int cursor_next(lua_State *L, void *ud, int ncol, cwsh_value *v)
+static int cursor_next(void *ud, int ncol, cwsh_value *v, const char **err)
 {
-    (void)L;
+    (void)err;                  /* the result is whole: nothing can fail */
     res *x = ud;
     if (!x->r || x->row >= PQntuples(x->r)) return 0;
     int have = PQnfields(x->r);

@@ -25,6 +25,7 @@ typedef struct stmt {
     sqlite_conn *c;
     unsigned gen;               /* c->gen at the lease: a closed conn bumps it */
     const char *sql;            /* in user value 1 */
+    char *err;                  /* a cursor's message, malloc'd; freed at __gc */
 } stmt;
 
 static void stmt_release(stmt *s)
@@ -35,7 +36,10 @@ static void stmt_release(stmt *s)
 
 static int stmt_gc(lua_State *L)
 {
-    stmt_release(luaL_checkudata(L, 1, STMT_META));
+    stmt *s = luaL_checkudata(L, 1, STMT_META);
+    stmt_release(s);
+    free(s->err);
+    s->err = NULL;
     return 0;
 }
 
@@ -302,19 +306,28 @@ static int l_cursor(lua_State *L)
     return 1;
 }
 
-static int cursor_next(lua_State *L, void *ud, int ncol, cwsh_value *v)
+/* The cursor's message "MSG (in: SQL)", kept in s->err (malloc'd: no
+ * Lua allocation, which could raise, while the renderer is open). */
+static const char *cursor_error(stmt *s, const char *msg)
+{
+    free(s->err);
+    s->err = sqlite_conn_fmt("%s (in: %s)", msg, s->sql);
+    return s->err;
+}
+
+static int cursor_next(void *ud, int ncol, cwsh_value *v, const char **err)
 {
     stmt *s = ud;
     if (!s->st) return 0;
     if (s->c->gen != s->gen) {
         s->st = NULL;
-        lua_pushfstring(L, "the database is closed (in: %s)", s->sql);
+        *err = cursor_error(s, "the database is closed");
         return -1;
     }
     int rc = sqlite3_step(s->st);
     if (rc == SQLITE_DONE) { stmt_release(s); return 0; }
     if (rc != SQLITE_ROW) {
-        lua_pushfstring(L, "%s (in: %s)", sqlite3_errmsg(s->c->db), s->sql);
+        *err = cursor_error(s, sqlite3_errmsg(s->c->db));
         stmt_release(s);
         return -1;
     }
@@ -389,6 +402,40 @@ static int l_tx(lua_State *L)
     return lua_gettop(L);
 }
 
+/* db.derived_tx(fn, ...) -> fn's results: db.tx with SQLite's foreign
+ * key checks off, for a transaction whose rows all take their keys from
+ * rows it reads (the ledger's findings of an import).  Outside a
+ * transaction the pragma is turned off and then on again here in C,
+ * after fn has returned or failed: a Lua restore after a pcall never ran
+ * when Ctrl-C stopped the command, whose hook raises at every instruction,
+ * and the session went on without its checks (and `imports undo` without
+ * its cascades).  Inside a transaction the pragma cannot change, and the
+ * checks run. */
+static int l_derived_tx(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    sqlite_conn *c = CONN(L);
+    if (!c->db) return luaL_error(L, "the database is closed");
+    int off = 0;
+    if (sqlite3_get_autocommit(c->db)) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(c->db, "PRAGMA foreign_keys", -1, &st, NULL) != SQLITE_OK)
+            return luaL_error(L, "%s (in: PRAGMA foreign_keys)", sqlite3_errmsg(c->db));
+        off = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+        sqlite3_finalize(st);
+        if (off) tx_sql(L, c, "PRAGMA foreign_keys = OFF");
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_pushcclosure(L, l_tx, 2);
+    lua_insert(L, 1);
+    int rc = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+    if (off && sqlite3_exec(c->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK && rc == LUA_OK)
+        return luaL_error(L, "%s (in: PRAGMA foreign_keys = ON)", sqlite3_errmsg(c->db));
+    if (rc != LUA_OK) return lua_error(L);
+    return lua_gettop(L);
+}
+
 static void push_null(lua_State *L, sqlite_conn *c)
 {
     if (c->host && c->host->push_null) { c->host->push_null(L); return; }
@@ -405,6 +452,7 @@ int sqlite_db_open(lua_State *L)
 {
     static const luaL_Reg fns[] = {
         { "query", l_query }, { "one", l_one }, { "exec", l_exec }, { "tx", l_tx },
+        { "derived_tx", l_derived_tx },
         { "resultset", l_resultset }, { "cursor", l_cursor }, { NULL, NULL }
     };
     static const luaL_Reg meta[] = {

@@ -10,6 +10,9 @@
  *   db.tx(fn, ...)          call fn in a transaction (a savepoint when one
  *                           is open): commit on return, roll back on error
  *                           and re-raise; returns fn's results
+ *   db.derived_tx(fn, ...)  db.tx without the foreign key checks (outside
+ *                           a transaction), turned on again in C however
+ *                           fn ends, Ctrl-C included
  *   db.resultset(sql, ...)  { columns = {...}, rows = {{...}, ...} }, ready
  *                           for the renderers
  *   db.cursor(sql, ...)     { columns = {...}, cursor = stmt }: the rows
