@@ -221,7 +221,22 @@ function M.get() return current or M.reload() end
 local warned = {}
 local held                  -- M.quietly: the warnings held back, or nil
 function M.reset_warnings() warned = {} end
+-- Whether a M.quietly call is running: a command stopped by Ctrl-C left
+-- quietly without it restoring `held` (the interrupt raises at every
+-- instruction, so no Lua code runs after its pcall), and every later
+-- warning of the session was held in a table nobody read.  Warnings are
+-- few; the walk of the stack is their cost only.
+local function quietly_running()
+  for level = 3, 1000 do
+    local info = debug.getinfo(level, "f")
+    if not info then return false end
+    if info.func == M.quietly then return true end
+  end
+  return false
+end
+
 local function warn(msg)
+  if held and not quietly_running() then held = nil end
   if held then held[#held + 1] = msg; return end
   if warned[msg] then return end
   warned[msg] = true
