@@ -128,6 +128,9 @@ end
 function M.put_rule_tables(key, cats, items)
   local present = db.one("SELECT to_regclass('pg_temp.engine_item') IS NOT NULL AS p").p
   if present == 1 and loaded_key == key then return end
+  -- forgotten first: a fill stopped half-way (Ctrl-C) must not pass for
+  -- the set the tables held before, whose scores it would then give
+  loaded_key = nil
   db.exec([[CREATE TEMP TABLE IF NOT EXISTS engine_item(item_id BIGINT PRIMARY KEY,
     code TEXT, cat INTEGER, points DOUBLE PRECISION, k DOUBLE PRECISION, style INTEGER, dep INTEGER);
     CREATE TEMP TABLE IF NOT EXISTS engine_cat(cat INTEGER PRIMARY KEY, cap DOUBLE PRECISION);

@@ -167,6 +167,9 @@ end
 function M.put_rule_tables(key, cats, items)
   local present = db.one("SELECT count(*) AS n FROM temp.sqlite_master WHERE name = 'engine_item'").n
   if present == 1 and loaded_key == key then return end
+  -- forgotten first: a fill stopped half-way (Ctrl-C) must not pass for
+  -- the set the tables held before, whose scores it would then give
+  loaded_key = nil
   db.exec([[CREATE TEMP TABLE IF NOT EXISTS engine_item(item_id INTEGER PRIMARY KEY,
     code TEXT, cat INTEGER, points REAL, k REAL, style INTEGER, dep INTEGER);
     CREATE TEMP TABLE IF NOT EXISTS engine_cat(cat INTEGER PRIMARY KEY, cap REAL);

@@ -34,7 +34,7 @@ core/bail core/errors core/formats core/modes core/limits core/sandbox core/docu
 core/command-index core/shell-complete core/shell-dot-usage
 rules/score rules/bands rules/caps rules/period-month rules/period-veto rules/periods rules/recheck
 rules/frozen rules/reload rules/test rules/targets-dsl rules/targets rules/rank-shown rules/nonfinite
-rules/score-restamp
+rules/score-restamp rules/rule-tables-stopped
 markets/register core/help core/shell-values core/shell-dot-bail plugins/refused plugins/refused-bail plugins/sources
 sqlite/imports import/files
 ledger/errors ledger/ledger ledger/reports ledger/imports ledger/replace
