@@ -189,6 +189,12 @@ static const char *format_number(lua_State *L, int idx, const char *fmt, const c
     return buf;
 }
 
+static int tostring_fn(lua_State *L)
+{
+    luaL_tolstring(L, 1, NULL);
+    return 1;
+}
+
 static int push_message_fn(lua_State *L)
 {
     lua_pushstring(L, lua_touserdata(L, 1));
@@ -327,10 +333,21 @@ int cwshlib_feed(session *s, int idx, cwsh_sink *k)
                     c->s = lua_toboolean(L, -1) ? "true" : "false";
                     c->n = strlen(c->s);
                 } else if (t != LUA_TNIL && !(t == LUA_TUSERDATA && luaL_testudata(L, -1, "cwsh.null"))) {
+                    /* a __tostring runs Lua: protected, so that its error
+                     * (or Ctrl-C, or no memory) ends the set with the sink
+                     * ended and nothing leaked, like a store's error */
+                    lua_pushcfunction(L, tostring_fn);
+                    lua_insert(L, -2);
+                    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+                        lua_replace(L, cols);          /* the message for `columns` */
+                        rc = -1;
+                        break;
+                    }
                     c->type = CWSH_TEXT;
-                    c->s = luaL_tolstring(L, -1, &c->n);
+                    c->s = lua_tolstring(L, -1, &c->n);
                 }
             }
+            if (rc != 0) break;
             int stop = k->row(k, ncol, v);
             lua_settop(L, row - 1);
             if (stop) break;

@@ -436,6 +436,34 @@ static int l_derived_tx(lua_State *L)
     return lua_gettop(L);
 }
 
+/* db.with_cache(kib, fn, ...) -> fn's results: fn under a page cache of
+ * `kib` KiB, the connection's own size put back here in C however fn
+ * ends (a restore in Lua does not run when Ctrl-C stopped fn). */
+static int l_with_cache(lua_State *L)
+{
+    lua_Integer kib = luaL_checkinteger(L, 1);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    sqlite_conn *c = CONN(L);
+    if (!c->db) return luaL_error(L, "the database is closed");
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(c->db, "PRAGMA cache_size", -1, &st, NULL) != SQLITE_OK)
+        return luaL_error(L, "%s (in: PRAGMA cache_size)", sqlite3_errmsg(c->db));
+    int have = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_int64 was = have ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", -(long long)kib);
+    tx_sql(L, c, sql);
+    lua_remove(L, 1);
+    int rc = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+    if (have) {
+        snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)was);
+        sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+    }
+    if (rc != LUA_OK) return lua_error(L);
+    return lua_gettop(L);
+}
+
 static void push_null(lua_State *L, sqlite_conn *c)
 {
     if (c->host && c->host->push_null) { c->host->push_null(L); return; }
@@ -452,7 +480,7 @@ int sqlite_db_open(lua_State *L)
 {
     static const luaL_Reg fns[] = {
         { "query", l_query }, { "one", l_one }, { "exec", l_exec }, { "tx", l_tx },
-        { "derived_tx", l_derived_tx },
+        { "derived_tx", l_derived_tx }, { "with_cache", l_with_cache },
         { "resultset", l_resultset }, { "cursor", l_cursor }, { NULL, NULL }
     };
     static const luaL_Reg meta[] = {

@@ -13,6 +13,8 @@
  *   db.derived_tx(fn, ...)  db.tx without the foreign key checks (outside
  *                           a transaction), turned on again in C however
  *                           fn ends, Ctrl-C included
+ *   db.with_cache(kib, fn, ...)  fn under a page cache of kib KiB, the
+ *                           connection's own put back in C however fn ends
  *   db.resultset(sql, ...)  { columns = {...}, rows = {{...}, ...} }, ready
  *                           for the renderers
  *   db.cursor(sql, ...)     { columns = {...}, cursor = stmt }: the rows
