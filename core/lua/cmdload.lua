@@ -19,18 +19,42 @@ local M = {}
 
 local DIR = cwsh.lua_dir .. "/commands"
 
--- module name -> true once run, or the error it failed with
+-- module name -> true once run, LOADING while it runs, or the error it
+-- failed with
 local loaded = {}
+local LOADING = {}
 
-local function run_module(mod)
+local run_module
+
+-- Whether a run_module(mod) below the caller's is on the stack.  A load
+-- Ctrl-C stopped leaves LOADING behind (the interrupt raises at every
+-- instruction, so nothing after the load's pcall runs): marked loaded,
+-- the module's commands stayed stubs that failed until the restart.
+-- Without a load of it on the stack, LOADING means that, and the module
+-- is loaded again.
+local function loading_now(mod)
+  for level = 3, 1000 do
+    local info = debug.getinfo(level, "f")
+    if not info then return false end
+    if info.func == run_module and select(2, debug.getlocal(level, 1)) == mod then return true end
+  end
+  return false
+end
+
+function run_module(mod)
   local state = loaded[mod]
   if state == true then return end
-  if state ~= nil then error(state, 0) end
+  if state == LOADING then
+    if loading_now(mod) then error(("commands/%s.lua uses its own commands while it loads"):format(mod), 0) end
+  elseif state ~= nil then
+    error(state, 0)
+  end
   local chunk, err = loadfile(DIR .. "/" .. mod .. ".lua", "t")
   if not chunk then loaded[mod] = tostring(err); error(loaded[mod], 0) end
-  loaded[mod] = true
+  loaded[mod] = LOADING
   local ok, e = pcall(chunk)
   if not ok then loaded[mod] = tostring(e); error(loaded[mod], 0) end
+  loaded[mod] = true
 end
 
 -- The fields a stub answers by loading its module; the others (owner, c,

@@ -404,8 +404,7 @@ end
 -- the calendar's warnings while counting deadlines.
 function M.import_handler(e)
   if not supported() then return end
-  local ok, c = pcall(calendar.quietly, function() return { M.on_import(e, true) } end)
-  store().pending_release(e.id)
+  local ok, c = pcall(store().releasing_pending, e.id, calendar.quietly, function() return { M.on_import(e, true) } end)
   if not ok then error(c, 0) end
   if c[1] == nil then
     cwsh.notice(("ledger: import #%d's findings were opened by a session that started meanwhile"):format(e.id))

@@ -75,13 +75,11 @@ M.skip_locked = " FOR UPDATE SKIP LOCKED"
 -- advisory lock its load took before the commit (pg_load.c,
 -- hold_pending): a start-up skips it, and the ledger lets it go once the
 -- findings are opened.
-M.pending_free = " AND pg_try_advisory_xact_lock(1668772712, import_id::int)"
-function M.pending_release(n)
-  -- (only when held: an import inside the user's transaction takes none,
-  -- and unlocking one not held is a warning on the user's screen)
-  pcall(db.exec, [[SELECT pg_advisory_unlock(1668772712, ?::int) FROM pg_locks WHERE locktype = 'advisory'
-    AND pid = pg_backend_pid() AND classid = 1668772712 AND objid = ?::int AND objsubid = 2]], n, n)
-end
+local PENDING_KEY = 1668772712          -- pg_load.c's PENDING_KEY
+M.pending_free = (" AND pg_try_advisory_xact_lock(%d, import_id::int)"):format(PENDING_KEY)
+-- fn(...), then import n's findings let go (in C, however fn ends: see
+-- db.unlocking in pg_db.c)
+function M.releasing_pending(n, fn, ...) return db.unlocking(PENDING_KEY, n, fn, ...) end
 -- Ids from the table's own sequence (store_sqlite.new_ids): concurrent
 -- sessions interleave but never collide, and no session waits for
 -- another's transaction (a lock on the table and its max(id) made every

@@ -125,7 +125,7 @@ function M.days_between(a, b) return ("CAST(julianday(%s) - julianday(%s) AS INT
 -- SQLite plans these joins by their keys, so nothing.
 -- (one writer at a time: nothing to hold an import's findings for)
 M.pending_free = ""
-function M.pending_release(n) end
+function M.releasing_pending(n, fn, ...) return fn(...) end
 function M.refresh_stats(...) end
 function M.grown_stats(tbl, added) end
 -- A sub-query's clause that skips rows other transactions lock (one

@@ -11,6 +11,7 @@
  */
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <lauxlib.h>
@@ -470,6 +471,34 @@ static int l_tx(lua_State *L)
     return lua_gettop(L);
 }
 
+/* db.unlocking(k1, k2, fn, ...) -> fn's results: fn, then the session's
+ * advisory lock (k1, k2) let go if the session holds it, here in C
+ * however fn ends.  (The import's lock on its owed findings, pg_load.c:
+ * let go in Lua after a pcall, it stayed when Ctrl-C stopped the ledger,
+ * whose interrupt raises at every instruction, and kept every other
+ * session from those findings until this one ended.  Only when held: a
+ * lock not held is a WARNING on the user's screen.) */
+static int l_unlocking(lua_State *L)
+{
+    lua_Integer k1 = luaL_checkinteger(L, 1), k2 = luaL_checkinteger(L, 2);
+    luaL_checktype(L, 3, LUA_TFUNCTION);
+    pg_conn *c = CONN(L);
+    if (!c->pg) return luaL_error(L, "the database is closed");
+    lua_remove(L, 1);
+    lua_remove(L, 1);
+    int rc = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+    char sql[320], *e = NULL;
+    snprintf(sql, sizeof sql,
+             "SELECT pg_advisory_unlock(%lld, %lld) FROM pg_locks WHERE locktype = 'advisory' "
+             "AND pid = pg_backend_pid() AND classid = %lld AND objid = %lld AND objsubid = 2",
+             (long long)k1, (long long)k2, (long long)(uint32_t)k1, (long long)(uint32_t)k2);
+    /* (in a transaction an error aborted, nothing can run: that lock is
+     * not held, as an import inside a transaction takes none) */
+    if (PQtransactionStatus(c->pg) != PQTRANS_INERROR && pg_conn_exec(c, sql, &e) != 0) free(e);
+    if (rc != LUA_OK) return lua_error(L);
+    return lua_gettop(L);
+}
+
 static void push_null(lua_State *L, pg_conn *c)
 {
     if (c->host && c->host->push_null) { c->host->push_null(L); return; }
@@ -484,7 +513,7 @@ static void push_null(lua_State *L, pg_conn *c)
 int pg_db_open(lua_State *L)
 {
     static const luaL_Reg fns[] = {
-        { "query", l_query }, { "one", l_one }, { "exec", l_exec }, { "tx", l_tx },
+        { "query", l_query }, { "one", l_one }, { "exec", l_exec }, { "tx", l_tx }, { "unlocking", l_unlocking },
         { "resultset", l_resultset }, { "cursor", l_cursor }, { NULL, NULL }
     };
     static const luaL_Reg meta[] = { { "__gc", res_gc }, { "__close", res_gc }, { NULL, NULL } };

@@ -232,7 +232,7 @@ static int begin(pg_conn *c, cwsh_loader *ld, char **err)
 /* An import's findings are its own session's to open: a session-level
  * advisory lock on (PENDING_KEY, import id), taken before the commit
  * makes the import's ledger_pending row visible, released by the ledger
- * once it has opened them (store_postgres.lua, pending_release).  A
+ * once it has opened them (store_postgres.lua, releasing_pending).  A
  * session starting meanwhile skips the row (pending_free) rather than
  * open them itself, as every scorer that started between an import's
  * commit and its ledger did; a session that dies frees it. */

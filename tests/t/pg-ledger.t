@@ -158,5 +158,24 @@ printf "import week3.csv\nSELECT count(*) AS held FROM pg_locks WHERE locktype =
 is "held
 0" "$(tail -n 2 w34.out)" "an import's session lets its findings go once it has opened them"
 
+
+# Ctrl-C while the import's session opens its findings (a hook raising at
+# every instruction, as the interrupt does): they stay owed, and the
+# session lets them go all the same, so the next start opens them (a
+# release in Lua after a pcall never ran, and the session kept them from
+# every other session until it ended)
+DB5=$(pg_newdb l5)
+CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB5" ".read ledger.sql" >setup5.out 2>&1
+{
+    echo 'lua local S = require("store"); local f = S.open_import; S.open_import = function(...) S.open_import = f; debug.sethook(function() error("interrupted", 0) end, "", 1); error("stopped", 0) end'
+    echo "import week1.csv"
+    echo "SELECT (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()) || ' ' || (SELECT count(*) FROM finding) || ' ' || (SELECT count(*) FROM ledger_pending) AS held_findings_owed;"
+} | CWSH_NOW=2026-10-09 "$CWSH" -list -rules rules "$DB5" >stopped5.out 2>&1
+is "held_findings_owed
+0 0 1" "$(tail -n 2 stopped5.out)" "Ctrl-C in an import's findings: they stay owed and its session lets them go"
+CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB5" ".quit" >start5.out 2>&1
+is "ledger: import #1 was left without its findings (cwsh stopped after the import): opened 6 now" "$(cat start5.out)" \
+    "the next start opens them"
+
 cleanup_scratch
 done_testing
