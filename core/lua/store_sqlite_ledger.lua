@@ -352,10 +352,20 @@ function L.pending_imports()
 end
 
 -- Import n's findings are opened (in the transaction that opens them):
--- whether it was still owed them.
+-- whether it was still owed them, and the import it replaced, if any.
+-- (The DELETE decides: on the server it waits for a session opening them
+-- right now, and then finds the row gone.)
 function L.pending_done(n)
-  local ok, c = pcall(db.exec, "DELETE FROM ledger_pending WHERE import_id = ?", n)
-  return ok and c > 0
+  local ok, r = pcall(db.one, "SELECT replaces FROM ledger_pending WHERE import_id = ?", n)
+  local ok2, c = pcall(db.exec, "DELETE FROM ledger_pending WHERE import_id = ?", n)
+  return ok2 and c > 0, ok and r and nn(r.replaces) or nil
+end
+
+-- Whether import n has an inspection of one of the kinds listed.
+function L.import_has_kinds(n, kinds)
+  local args = { n = n }
+  return db.one(("SELECT count(*) AS c FROM (SELECT 1 FROM inspection WHERE import_id = :n AND kind IN (%s) LIMIT 1) AS x")
+    :format(in_list("k", kinds, args)), args).c > 0
 end
 
 -- The same at start-up (ledger.open_pending), where a row another session
