@@ -127,7 +127,7 @@ function M.days_between(a, b) return ("CAST(julianday(%s) - julianday(%s) AS INT
 M.pending_free = ""
 function M.releasing_pending(n, fn, ...) return fn(...) end
 function M.refresh_stats(...) end
-function M.grown_stats(tbl, added) end
+function M.grown_stats(tbl, added, cols) end
 -- A sub-query's clause that skips rows other transactions lock (one
 -- writer: nothing to skip).
 M.skip_locked = ""

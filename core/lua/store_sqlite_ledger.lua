@@ -317,7 +317,7 @@ open_import = function(n, p)
       LEFT JOIN ledger_prev lp ON lp.id = x.id
       LEFT JOIN ledger_depth d ON d.id = x.id
      ORDER BY x.id]]):format(ck, ck), args)
-  dialect().grown_stats("finding", opened)
+  dialect().grown_stats("finding", opened, "id, status, market_id, item_id, found, deadline, import_id, inspection_id, recurs_id")
   db.exec([[INSERT INTO finding_event(finding_id, at, by, action, to_status, note, deadline, inspection_id)
     SELECT f.id, :at, f.inspector, '立项', '立项', '导入 #' || :n, f.deadline, f.inspection_id
       FROM ledger_new x JOIN finding f ON f.id = x.id ORDER BY f.id]], args)
