@@ -128,6 +128,7 @@ M.pending_free = ""
 function M.releasing_pending(n, fn, ...) return fn(...) end
 function M.refresh_stats(...) end
 function M.grown_stats(tbl, added, cols) end
+function M.import_stats(n) end
 -- A sub-query's clause that skips rows other transactions lock (one
 -- writer: nothing to skip).
 M.skip_locked = ""

@@ -198,6 +198,7 @@ open_import = function(n, p)
   -- a server plans the joins below from statistics, which fresh rows lack
   local stats = dialect().refresh_stats
   stats("ledger_item", "ledger_due", "ledger_sheet", "ledger_market", "ledger_pick")
+  dialect().import_stats(n)
   args.window = ("-%d days"):format(p.window)
   if dialect().recheck_copy then
     db.exec(("INSERT INTO ledger_insp SELECT market_id, date, id FROM inspection WHERE import_id = :n AND kind IN (%s)")
