@@ -46,7 +46,10 @@ static const char driver[] =
     "  if e:find(core, 1, true) or e:find('[C]:', 1, true) or e:find('^%?:') then\n"
     "    inv('%s: an error from no rule file: %s', what, e)\n"
     "  end\n"
-    "  local file, line = e:match('^([^\\n:]-%.lua):(%-?%d+): ')\n"
+    /* (the position is at the start: a match over a whole message of
+     * more than 270 bytes (a long string the message quotes) is refused by
+     * the guard against backtracking, core/luaguard.c, as in a rule) */
+    "  local file, line = e:sub(1, 200):match('^([^\\n:]-%.lua):(%-?%d+): ')\n"
     "  if file then\n"
     "    local known = false\n"
     "    for _, f in ipairs(FILES) do if file == 'rules/' .. f then known = true end end\n"
