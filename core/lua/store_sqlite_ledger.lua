@@ -359,9 +359,9 @@ end
 -- (The DELETE decides: on the server it waits for a session opening them
 -- right now, and then finds the row gone.)
 function L.pending_done(n)
-  local ok, r = pcall(db.one, "SELECT replaces FROM ledger_pending WHERE import_id = ?", n)
-  local ok2, c = pcall(db.exec, "DELETE FROM ledger_pending WHERE import_id = ?", n)
-  return ok2 and c > 0, ok and r and nn(r.replaces) or nil
+  local ok, r = pcall(db.one, "DELETE FROM ledger_pending WHERE import_id = ? RETURNING replaces", n)
+  if not ok or not r then return false end
+  return true, nn(r.replaces)
 end
 
 -- Whether import n has an inspection of one of the kinds listed.
