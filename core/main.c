@@ -215,7 +215,11 @@ int main(int argc, char **argv)
     s->max_seconds = o.max_seconds;
     if (o.rules) s->rules_dir = real(o.rules);
     if (o.plugins) s->plugins_dir = xstrdup(o.plugins);
-    s->db_path = o.db ? xstrdup(o.db) : default_db();
+    /* `cwsh test` runs the rule tests in memory: without a named
+     * database it must not make the default one (or reach $CWSH_DB's
+     * server) only to leave it empty */
+    if (!o.db && o.nwords > 0 && !strcmp(o.words[0], "test")) s->db_path = xstrdup(":memory:");
+    else s->db_path = o.db ? xstrdup(o.db) : default_db();
     find_paths(s);
     s->history_path = o.history ? xstrdup(o.history) : home_file("CWSH_HISTORY", ".cwsh_history");
     s->interactive = !s->batch && !o.script && o.ncmds == 0 && o.nwords == 0 && isatty(0);

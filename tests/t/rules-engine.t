@@ -115,6 +115,11 @@ is "ok 21 rule tests; coverage: 37/37 items, 2/2 vetoes" "$(cat test.out)" "cwsh
 "$CWSH" -rules "$ROOT/rules" test "$ROOT/tests/transcripts/rules/data/badtests" >bad.out 2>&1
 is "1" "$?" "cwsh test fails on a wrong expectation"
 is "1" "$(grep -c 'score: expected 98, got 97' bad.out)" "the failure shows expected and actual"
+# in memory: no default database is made for them (nor $CWSH_DB's used)
+mkdir -p home
+env -u XDG_DATA_HOME HOME="$PWD/home" CWSH_DB="$PWD/named.db" "$CWSH" -rules "$ROOT/rules" test >/dev/null 2>&1
+is "0" "$?" "cwsh test passes without a database"
+is "" "$(ls home; ls named.db 2>/dev/null)" "cwsh test makes no database file"
 
 cleanup_scratch
 done_testing
