@@ -30,6 +30,11 @@ is "$?" 0 "the bimonthly job runs"
 is "$(grep -c '^imported ' "$T/round/err")" 2 "it imports both demo sheets with one pattern"
 is "$(sqlite3 "$T/round/r.db" 'SELECT count(*) FROM inspection')" 55 "every inspection is in"
 is "$(grep -c "^wrote the notice of 2027-B1 to '督查通报-2027-B1\.\(html\|xlsx\)'" "$T/round/err")" 2 "it writes the notice as html and xlsx"
+# the stations' ranking is the round's two months, as the notice has it
+is "$(sed -n '/所\/分局排名/,$p' "$T/round/out" | grep -m1 '│    1 │')" \
+   "│    1 │ 城南所  │       1 │  95.2 │ 上游 │      0 │" "it ranks the stations over the round's two months"
+grep -q '城南所居首（95.2分）' "$T/round/督查通报-2027-B1.html"
+is "$?" 0 "the notice names the same first station"
 grep -q '<title>2027年1—2月农贸市场创卫全面督查情况通报' "$T/round/督查通报-2027-B1.html"
 is "$?" 0 "the html is the notice of 2027-B1"
 is "$(tail -2 "$T/round/out" | head -1)" \
