@@ -5,7 +5,8 @@
 #   make test       unit, transcript and rule tests through prove
 #   make check-sanitize   the same suite under ASan+UBSan
 #   make check-valgrind   unit binaries, fuzz replays and transcripts under memcheck
-#   make check-reliability  allocation-failure sweeps (an import, a score)
+#   make check-reliability  allocation-failure sweeps (an import, a score),
+#                   then check-crash (SIGKILL at random points) and check-concurrency
 #   make bench      benchmarks (BENCH_SCALE=demo|city|province, or BENCH_FILE=FILE.csv;
 #                   BENCH_STORE=postgres: on a scratch PostgreSQL server)
 #   make fuzz       libFuzzer on each fuzz target in turn (FUZZ_SECONDS=60 each)
@@ -201,6 +202,13 @@ check-reliability: deps
 	@sh scripts/check-reliability.sh $(BUILD)
 	@sh scripts/check-crash.sh $(BUILD)
 	@sh scripts/check-concurrency.sh $(BUILD)
+# each of the three by itself
+check-crash: deps
+	@$(MAKE) --no-print-directory all
+	@sh scripts/check-crash.sh $(BUILD)
+check-concurrency: deps
+	@$(MAKE) --no-print-directory all
+	@sh scripts/check-concurrency.sh $(BUILD)
 
 # Coverage-guided fuzzing with clang's libFuzzer, ASan and UBSan: each
 # target runs FUZZ_SECONDS from a work corpus seeded with
@@ -241,5 +249,5 @@ install: all
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all deps run test check-sanitize check-valgrind check-reliability fuzz bench install clean
+.PHONY: all deps run test check-sanitize check-valgrind check-reliability check-crash check-concurrency fuzz bench install clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
