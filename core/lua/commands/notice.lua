@@ -67,7 +67,14 @@ examples:
     if #pos ~= 1 then fail("give one period (usage: %s)", USAGE) end
     local file, format = o["-o"], o["--format"]
     if format and not FORMATS[format] then fail("unknown format '%s' (html, md, csv, xlsx)", format) end
-    if not format and file then format = EXT[(file:match("%.([%w]+)$") or ""):lower()] end
+    if not format and file then
+      -- a file named .pdf or .docx must not quietly get html inside
+      local ext = file:match("%.([^./]+)$")
+      format = ext and EXT[ext:lower()]
+      if ext and not format then
+        fail("cannot tell a format from '.%s' (.html .md .csv .xlsx): give --format or another name", ext)
+      end
+    end
     format = format or "html"
     if format == "xlsx" and not file then fail("xlsx is a binary file: give -o FILE.xlsx") end
     if o["--date"] and not require("calendar").parse(o["--date"]) then
