@@ -471,13 +471,21 @@ local function run_check(task, d)
   return math.min(100, done / due * 100), evidence
 end
 
+-- The share of the task's phase elapsed on `today` (0..100), nil for a
+-- task without a phase.
+function M.elapsed(task, today)
+  if not task.phase then return nil end
+  if today < task.phase[1] then return 0 end
+  local a, b, t = M.days(task.phase[1]), M.days(task.phase[2]), M.days(today)
+  return b > a and math.min(100, (t - a) / (b - a) * 100) or 100
+end
+
 -- Status from progress, the deadline and the phase on `today`.
 function M.status(task, progress, today)
   if progress and progress >= 100 then return "已完成" end
   if task.deadline and today > task.deadline then return "滞后" end
   if task.phase and progress and today >= task.phase[1] then
-    local a, b, t = M.days(task.phase[1]), M.days(task.phase[2]), M.days(today)
-    local elapsed = b > a and (t - a) / (b - a) * 100 or 100
+    local elapsed = M.elapsed(task, today)
     if progress < elapsed then return "滞后", elapsed end
   end
   if not progress or progress == 0 then return "未启动" end

@@ -80,7 +80,8 @@ local function show(code, o)
   add("deadline", t.deadline)
   if t.phase then add("phase", t.phase[1] .. ".." .. t.phase[2]) end
   add("on", on)
-  if r.elapsed then add("elapsed", ("%.0f %% of the phase"):format(r.elapsed)) end
+  local elapsed = targets.elapsed(t, on)
+  if elapsed then add("elapsed", ("%.0f %% of the phase"):format(elapsed)) end
   add("progress", r.progress and ("%.0f %%"):format(r.progress) or nil)
   add("status", r.status)
   add("evidence", r.evidence)
