@@ -482,8 +482,8 @@ end
 -- The `ledger` listing of the findings by filter q = { statuses = {...},
 -- market_id, unit, item, person, recurring, exclude_withdrawn, overdue
 -- (only those overdue on q.today), order ("unit": by station, deadline
--- and id; else by id) } on day q.today: a result set whose rows are
--- { id, market, unit, item, description, found, deadline, status,
+-- and id; else by id), code (the market's code after the id) } on day
+-- q.today: a result set whose rows are { id, [code,] market, unit, item, description, found, deadline, status,
 -- overdue (逾期N天), assigned, recurs (#N 第M次) }, NULL as db.null.  The
 -- store computes every cell, 逾期 included (ledger.overdue's rule: open
 -- and past its deadline, or a 长期整改 past a milestone not done), and
@@ -518,12 +518,12 @@ function L.finding_list(q)
       CASE WHEN f.deadline < :today THEN f.deadline
            WHEN f.status = '长期整改' THEN (SELECT min(ms.due) FROM finding_milestone ms
              WHERE ms.finding_id = f.id AND ms.done IS NULL AND ms.due < :today) END END]]
-  local sql = ([[SELECT x.id, x.market, x.unit, x.item, x.description, x.found, x.deadline, x.status,
+  local sql = ([[SELECT x.id, %sx.market, x.unit, x.item, x.description, x.found, x.deadline, x.status,
       '逾期' || %s || '天' AS overdue, x.assigned,
       CASE WHEN x.recurs_id IS NOT NULL THEN '#' || x.recurs_id || ' 第' || (x.recurrence + 1) || '次' END AS recurs
-    FROM (SELECT f.id, m.name AS market, u.name AS unit, it.code AS item, f.description, f.found, f.deadline,
+    FROM (SELECT f.id, m.code, m.name AS market, u.name AS unit, it.code AS item, f.description, f.found, f.deadline,
         f.status, f.assigned, f.recurs_id, f.recurrence, %s AS late FROM %s%s) x%s
-    ORDER BY %s]]):format(dialect().days_between(":today", "x.late"), late, FINDING_FROM,
+    ORDER BY %s]]):format(q.code and "x.code, " or "", dialect().days_between(":today", "x.late"), late, FINDING_FROM,
     #where > 0 and (" WHERE " .. table.concat(where, " AND ")) or "", q.overdue and " WHERE x.late IS NOT NULL" or "",
     q.order == "unit" and "x.unit, x.deadline, x.id" or "x.id")
   -- (a cursor where the store has one: the renderer steps the statement

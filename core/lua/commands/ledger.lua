@@ -61,6 +61,8 @@ local function overdue_text(f, today, next_ms)
 end
 
 local COLUMNS = { "id", "market", "unit", "item", "description", "found", "deadline", "status", "overdue", "assigned", "recurs" }
+local DATA_COLUMNS = { "id", "code", "market", "unit", "item", "description", "found", "deadline", "status", "overdue",
+  "assigned", "recurs" }
 
 local function list(args)
   local o, pos = cmdargs.parse(args, { ["--open"] = "flag", ["--overdue"] = "flag", ["--all"] = "flag",
@@ -90,8 +92,12 @@ local function list(args)
   if o["--market"] then q.market_id = market("ledger", o["--market"]).id end
   -- the store gives the rows whole, 逾期 and the recurrence counted in
   -- its query: no Lua per row (tens of thousands at province scale)
+  -- the data modes carry the market's code: names repeat across districts
+  local _, data = cwsh.mode()
+  q.code = data
   local out = store.finding_list(q)
-  out.columns, out.keys = COLUMNS, COLUMNS
+  out.columns = data and DATA_COLUMNS or COLUMNS
+  out.keys = out.columns
   -- the count after the rows, as psql's footer: a cursor knows it then
   out.done = function(n) cwsh.notice(("%d finding%s"):format(n, n == 1 and "" or "s")) end
   return out

@@ -148,6 +148,8 @@ local function pay(args)
 end
 
 local COLUMNS = { "id", "date", "channel", "market", "kind", "description", "reporter", "contact", "status", "reward", "finding" }
+local DATA_COLUMNS = { "id", "date", "channel", "code", "market", "kind", "description", "reporter", "contact", "status",
+  "reward", "finding" }
 
 local function list(args)
   local o, pos = cmdargs.parse(args, { ["--month"] = "value", ["--totals"] = "flag" }, "reports", USAGE)
@@ -181,10 +183,15 @@ local function list(args)
     end
     return out
   end
-  local out = { columns = COLUMNS, keys = COLUMNS, rows = {} }
+  -- the data modes carry the market's code: names repeat across districts
+  local _, data = cwsh.mode()
+  local out = { columns = data and DATA_COLUMNS or COLUMNS, rows = {} }
+  out.keys = out.columns
   for _, r in ipairs(rows) do
-    out.rows[#out.rows + 1] = { r.id, r.date, null(r.channel), r.market_name, r.kind, null(r.description),
+    local row = { r.id, r.date, null(r.channel), r.market_name, r.kind, null(r.description),
       null(r.reporter), null(reports.mask(r.contact)), r.status, null(r.reward), null(r.finding_id) }
+    if data then table.insert(row, 4, null(r.market)) end
+    out.rows[#out.rows + 1] = row
   end
   for _, k in ipairs(order) do
     local t = months[k]
