@@ -845,13 +845,20 @@ static void rows(imp *I)
             h->progress(h, "import", nrow, csvr_bytes(I->r), I->size);
             if (h->interrupted(h)) { set_fatal(I, crep_msgf("import interrupted; nothing imported")); break; }
         }
+        int fields_ok = rec.nf == ncol || (rec.nf < ncol && rec.nf >= I->named);
         if (st == CSVR_BAD) {
             int col;
             const char *why = csvr_error(I->r, &col);
-            bad_row(I, &rec, rec.line, col, why);
+            if (!rec.nf || !fields_ok) { bad_row(I, &rec, rec.line, col, why); continue; }
+            /* wrong quotes, fields still read: the row is bad with its
+             * inspection, as a row with a bad value is */
+            crep_problem(&I->rep, col, "%s", why);
+            load_cells(I->rc, &I->m, I->deflen, &rec);
+            if (I->m.wide) row_wide(I, &rec);
+            else row_long(I, &rec);
             continue;
         }
-        if (rec.nf != ncol && !(rec.nf < ncol && rec.nf >= I->named)) {
+        if (!fields_ok) {
             char why[100];
             snprintf(why, sizeof why, "row has %d fields, header has %d", rec.nf, ncol);
             bad_row(I, &rec, rec.line, (rec.nf < ncol ? rec.nf : ncol) + 1, why);

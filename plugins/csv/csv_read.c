@@ -161,57 +161,125 @@ static int refill(csvr *r, char **err)
     return 0;
 }
 
-/* Find the end of the record at r->pos.  Returns 1 with the end of its
- * content, the end after its terminator and the line breaks it spans; 0
- * when more bytes are needed.  Mirrors libcsv's quoting: a quote opens a
- * quoted field only at the start of a field (after spaces), a doubled
- * quote is literal, and a quote not followed by a delimiter, space or line
- * break stays literal inside the quoted field. */
-static int scan(const csvr *r, size_t *cend, size_t *rend, long *nl, int *open_quote)
+/* What scan found wrong with a record's quotes (scan_out.quote). */
+enum { Q_OK, Q_OPEN, Q_TRAILING, Q_RUNAWAY };
+
+struct scan_out {
+    size_t cend, rend;  /* end of the record's content, end after its terminator */
+    long nl;            /* line breaks it spans */
+    int quote;          /* Q_*: the record is bad */
+    size_t qpos;        /* where: the opening quote (Q_OPEN, Q_RUNAWAY), or the text after the closing one */
+    long qline;         /* the line breaks before qpos, as the record's own count */
+    long qclose_line;   /* Q_RUNAWAY: those before the quote that closed the field, lines later */
+};
+
+/* The line break at or after b[i] (n when there is none before n). */
+static size_t next_break(const unsigned char *b, size_t i, size_t n)
+{
+    while (i < n && b[i] != '\n' && b[i] != '\r') i++;
+    return i;
+}
+
+/* End the record at the line break at b[at] (CRLF as one); 0 when the
+ * break's second byte may still come. */
+static int end_at(const unsigned char *b, size_t at, size_t n, int eof, struct scan_out *o)
+{
+    o->cend = at;
+    if (at >= n) { o->rend = n; return 1; }
+    if (b[at] == '\r') {
+        if (at + 1 >= n && !eof) return 0;
+        if (at + 1 < n && b[at + 1] == '\n') at++;
+    }
+    o->rend = at + 1;
+    return 1;
+}
+
+/* Find the end of the record at r->pos.  Returns 1 with o filled in; 0
+ * when more bytes are needed.  Quoting as libcsv's: a quote opens a
+ * quoted field only at the start of a field (after spaces) and a doubled
+ * quote is literal.  Stricter than libcsv, which keeps a quote followed
+ * by other text literal and the field open: an unbalanced quote then
+ * took every line up to the next quote into one field, and the rows in
+ * it were lost without a word.  Here the closing quote must be followed
+ * by a delimiter, a space or a line break, or the record is bad: the
+ * line it is on when the field is on one line (Q_TRAILING), else the
+ * line of the opening quote (Q_RUNAWAY), the quote that never closed
+ * where it should have; the lines after it are read again as records.
+ * A field still open at the end of the file is bad the same way
+ * (Q_OPEN), from its line, when it spans lines. */
+static int scan(const csvr *r, struct scan_out *o)
 {
     const unsigned char *b = r->buf;
-    size_t n = r->len, i = r->pos;
+    size_t n = r->len, i = r->pos, qopen = 0, qbreak = 0;
     int d = r->delim, start = 1, inq = 0, eof = r->eof;
-    long lines = 0;
+    long lines = 0, lines_at_open = 0;
+    o->quote = Q_OK;
     while (i < n) {
         unsigned c = b[i];
         if (inq) {
             if (c == '"') {
-                if (i + 1 >= n) { if (!eof) return 0; i++; continue; }
+                if (i + 1 >= n) { if (!eof) return 0; inq = 0; i++; continue; }
                 unsigned nx = b[i + 1];
                 if (nx == '"') { i += 2; continue; }
-                if ((int)nx == d || nx == '\n' || nx == '\r' || nx == ' ') inq = 0, start = 0;
-                i++;
-                continue;
+                if ((int)nx == d || nx == '\n' || nx == '\r' || nx == ' ') {
+                    inq = 0, start = 0;
+                    i++;
+                    continue;
+                }
+                if (!qbreak) {
+                    /* "abc"def: the rest of this line is the bad record */
+                    size_t at = next_break(b, i + 1, n);
+                    if (at >= n && !eof) return 0;
+                    o->quote = Q_TRAILING;
+                    o->qpos = i + 1;
+                    o->qline = lines;
+                    o->nl = lines + (at < n);
+                    return end_at(b, at, n, eof, o);
+                }
+                o->quote = Q_RUNAWAY;
+                o->qpos = qopen;
+                o->qline = lines_at_open;
+                o->qclose_line = lines;
+                o->nl = lines_at_open + 1;
+                return end_at(b, qbreak, n, eof, o);
             }
-            if (c == '\n') lines++;
-            else if (c == '\r') {
-                if (i + 1 >= n && !eof) return 0;
-                if (i + 1 >= n || b[i + 1] != '\n') lines++;
+            if (c == '\n' || c == '\r') {
+                if (!qbreak) qbreak = i;
+                if (c == '\n') lines++;
+                else {
+                    if (i + 1 >= n && !eof) return 0;
+                    if (i + 1 >= n || b[i + 1] != '\n') lines++;
+                }
             }
             i++;
             continue;
         }
         if (c == '\n' || c == '\r') {
-            *cend = i;
-            if (c == '\r') {
-                if (i + 1 >= n && !eof) return 0;
-                if (i + 1 < n && b[i + 1] == '\n') i++;
-            }
-            *rend = i + 1;
-            *nl = lines + 1;
+            if (!end_at(b, i, n, eof, o)) return 0;
+            o->nl = lines + 1;
             return 1;
         }
-        if (c == '"' && start) inq = 1;
+        if (c == '"' && start) inq = 1, qopen = i, qbreak = 0, lines_at_open = lines;
         else if ((int)c == d) start = 1;
         else if (c != ' ') start = 0;
         if (r->mb && c >= 0x81) i++;
         i++;
     }
-    if (!eof) return 0;
-    *cend = *rend = n;
-    *nl = lines;
-    *open_quote = inq;
+    /* a field open for 8 MB is an unbalanced quote too (else refill
+     * fails the file at MAX_RECORD) */
+    int limit = !eof && inq && qbreak && n - r->pos >= MAX_RECORD;
+    if (!eof && !limit) return 0;
+    if (inq) {
+        o->quote = Q_OPEN;
+        o->qpos = qopen;
+        o->qline = lines_at_open;
+        if (qbreak) {                /* the lines after it are read again */
+            o->nl = lines_at_open + 1;
+            return end_at(b, qbreak, n, 1, o);
+        }
+    }
+    o->cend = o->rend = n;
+    o->nl = lines;
     return 1;
 }
 
@@ -509,13 +577,13 @@ csvr *csvr_open(const char *path, const csvr_opts *o, char **err)
 int csvr_next(csvr *r, csvr_record *rec, char **err)
 {
     for (;;) {
-        size_t cend, rend;
-        long nl;
-        int open_quote = 0, plain = scan_fast(r, &cend, &rend);
-        if (plain) nl = 1;
+        struct scan_out so;
+        int plain = scan_fast(r, &so.cend, &so.rend);
+        if (plain) so.nl = 1, so.quote = Q_OK;
         else
-            while (!scan(r, &cend, &rend, &nl, &open_quote))
+            while (!scan(r, &so))
                 if (refill(r, err) != 0) return CSVR_FAIL;
+        size_t cend = so.cend, rend = so.rend;
         if (r->pos >= r->len && r->eof) return CSVR_EOF;
         const unsigned char *p = r->buf + r->pos;
         size_t n = cend - r->pos;
@@ -526,21 +594,30 @@ int csvr_next(csvr *r, csvr_record *rec, char **err)
             r->eol = rend - cend == 2 ? "\r\n" : rend > cend && r->buf[cend] == '\r' ? "\r" : "\n";
         }
         r->pos = rend;
-        r->line += nl;
+        r->line += so.nl;
         if (n == 0) continue;                       /* blank line */
         rec->line = line;
         rec->offset = off;
         rec->raw = (const char *)p;
         rec->raw_len = n;
-        if (open_quote) {
-            /* libcsv would end the field at the end of the file and take
-             * every later row into it: refuse instead */
-            r->col = col_at(r, p, n);
-            snprintf(r->msg, sizeof r->msg, "quoted field is never closed (it runs to the end of the file)");
-            rec->nf = 0;
-            return CSVR_BAD;
+        if (so.quote != Q_OK) {
+            /* (the lines as scan counts them: CR alone, and no break
+             * where a lead byte takes it as its trail) */
+            rec->line += so.qline;
+            r->col = col_at(r, p, so.qpos - (size_t)(p - r->buf));
+            if (so.quote == Q_TRAILING)
+                snprintf(r->msg, sizeof r->msg, "text after the closing quote of a quoted field "
+                         "(a quote inside one is written twice: \"\")");
+            else if (so.quote == Q_RUNAWAY)
+                snprintf(r->msg, sizeof r->msg, "quoted field is not closed on its line: the quote that "
+                         "ends it is on line %ld, with text after it (an unbalanced quote?)",
+                         line + so.qclose_line);
+            else
+                snprintf(r->msg, sizeof r->msg, "quoted field is never closed (it runs to %s)",
+                         r->eof ? "the end of the file" : "more than 8 MB");
         }
         const unsigned char *z = r->has_zero ? memchr(p, 0, n) : NULL;
+        if (z && so.quote != Q_OK) { rec->nf = 0; return CSVR_BAD; }
         if (z) {
             /* libcsv and the C strings after it would cut the value
              * there and lose the rest: the row is bad instead */
@@ -557,6 +634,7 @@ int csvr_next(csvr *r, csvr_record *rec, char **err)
         const char *u;
         size_t un, bad;
         if (decode(r, p, n, &u, &un, &bad) != 0) {
+            if (so.quote != Q_OK) { rec->nf = 0; return CSVR_BAD; }
             long bl = line;
             for (size_t i = 0; i < bad; i++) if (p[i] == '\n') bl++;
             rec->line = bl;
@@ -583,12 +661,15 @@ int csvr_next(csvr *r, csvr_record *rec, char **err)
             *err = strdup("out of memory");
             return CSVR_FAIL;
         }
-        int empty = 1;
-        for (int i = 0; i < r->nf && empty; i++) if (r->flen[i]) empty = 0;
-        if (empty) continue;                        /* ",,,," rows Excel leaves */
         rec->nf = r->nf;
         rec->f = r->f;
         rec->len = r->flen;
+        /* a record whose quotes are wrong comes with the fields libcsv
+         * makes of it, so the importer can tell its inspection */
+        if (so.quote != Q_OK) return CSVR_BAD;
+        int empty = 1;
+        for (int i = 0; i < r->nf && empty; i++) if (r->flen[i]) empty = 0;
+        if (empty) continue;                        /* ",,,," rows Excel leaves */
         return CSVR_OK;
     }
 }

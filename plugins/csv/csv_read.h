@@ -39,8 +39,10 @@ enum { CSVR_EOF = 0, CSVR_OK = 1, CSVR_BAD = 2, CSVR_FAIL = -1 };
 /* Opens `path`; on failure returns NULL with a malloc'd message in *err. */
 csvr *csvr_open(const char *path, const csvr_opts *o, char **err);
 /* Next non-blank record into *rec.  CSVR_BAD: the record could not be
- * decoded; rec->raw/line are set and csvr_error() says why (column
- * `*col`).  CSVR_FAIL: I/O error or a record of 8 MB or more (a quote
+ * decoded, or its quotes are wrong; rec->raw/line are set and
+ * csvr_error() says why (column `*col`); rec->nf is 0, or for wrong
+ * quotes the fields as libcsv reads the bytes (to tell the row's
+ * inspection, not to import).  CSVR_FAIL: I/O error or a record of 8 MB or more (a quote
  * never closed), message in *err without a location: the caller names
  * FILE and csvr_line(). */
 int csvr_next(csvr *r, csvr_record *rec, char **err);

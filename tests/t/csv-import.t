@@ -446,7 +446,7 @@ is "$?" 1 "a binary file: the import fails"
 is "$(cat out)" '<stdin>:2: sheet.csv: not a text file (a zero byte at offset 4); save the sheet as "CSV UTF-8" or "CSV" and import that' \
     "a binary file is not a text file"
 { printf 'inspection_id,date,market_code,market_name,unit,inspector,kind,item_code,result,deduction,count,note\n'
-  printf 'I1,2027-01-05,M1,x,y,z,督查,A01,合格,0,0,ok\nI2,2027-01-05,M1,x,y,z,督查,A01,合格,0,0,"never closed\n'
+  printf 'I1,2027-01-05,M1,x,y,z,督查,A01,合格,0,0,ok\nI2,2027-01-05,M1,x,y,z,督查,A01,合格,0,0,"never closed'
   head -c 8400000 /dev/zero | tr '\0' 'a'; } >unbalanced.csv
 printf '%s\nimport unbalanced.csv\n' "$RULES" | run
 is "$?" 1 "a record over 8 MB: the import fails"
@@ -485,13 +485,13 @@ printf '%s\nimport otherids.csv\n' "$RULES" | run
 is "$?" 0 "other ids: other inspections"
 is "$(q 'SELECT count(*) FROM inspection')" 5 "other ids: stored beside the first ones"
 # rows of one inspection apart: the second group is refused, with a hint
-{ head -4 "$CSV/long-en.csv"; sed -n 6,8p "$CSV/long-en.csv"
+{ head -5 "$CSV/long-en.csv"; sed -n 6,8p "$CSV/long-en.csv"
   printf 'I1,2027-01-05,M00001,城北市场,城东所,张伟,督查,A03,合格,0,0,\n'; } >apart.csv
 rm -f t.db*
 printf '%s\nimport apart.csv --add-markets\n' "$RULES" | run
 cat >want <<'EOF2'
 mapping: long (UTF-8, 12 columns, LF)
-apart.csv:8:2: inspection of M00001 on 2027-01-05 (督查, 张伟) already began at line 2: keep an inspection's rows together, and each inspection once
+apart.csv:9:2: inspection of M00001 on 2027-01-05 (督查, 张伟) already began at line 2: keep an inspection's rows together, and each inspection once
 <stdin>:2: 1 bad row; nothing imported.  Bad rows are in apart.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
 EOF2
 is_file want out "an inspection's rows apart: refused at the second group"

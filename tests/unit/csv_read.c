@@ -83,7 +83,30 @@ int main(void)
     tap_is(D("a,b\nx\"y,2\n3,4\n"), "1:a|b;2:x\"y|2;3:3|4;", "a quote inside an unquoted field is literal");
     tap_is(D("a,b\n  \"q\" ,2\n"), "1:a|b;2:q|2;", "spaces around a quoted field");
     tap_is(dump("a;b\n1;2\n", 8, NULL, ','), "1:a;b;2:1;2;", "--delimiter forces");
-    tap_is(D("a,b\n\"open,2\n3,4\n"), "1:a|b;2:BAD(1) quoted field is never closed (it runs to the end of the file);", "unbalanced quote is an error");
+    tap_is(D("a,b\n\"open,2\n3,4\n"), "1:a|b;2:BAD(1) quoted field is never closed (it runs to the end of the file);3:3|4;",
+           "unbalanced quote: its line is bad, the lines after it are read");
+    tap_is(D("a,b\n1,\"x\""), "1:a|b;2:1|x;", "a closing quote as the file's last byte");
+    tap_is(D("a,b\n1,\"x\"y\n3,4\n"),
+           "1:a|b;2:BAD(2) text after the closing quote of a quoted field (a quote inside one is written twice: \"\");3:3|4;",
+           "text after a closing quote: its line is bad");
+    tap_is(D("a,b\n1,\"open\n3,4\n5,\"q\"\n6,7\n"),
+           "1:a|b;2:BAD(2) quoted field is not closed on its line: the quote that ends it is on line 4, with text after it "
+           "(an unbalanced quote?);3:3|4;4:5|q;5:6|7;",
+           "a quote closed lines later before text: the line it opened on is bad, not the rows in between");
+    tap_is(D("a,b\n\"x\ny\",\"p\"q\n3,4\n"),
+           "1:a|b;3:BAD(2) text after the closing quote of a quoted field (a quote inside one is written twice: \"\");4:3|4;",
+           "after a field with a line break: the bad field's line and column");
+    {
+        /* open for more than MAX_RECORD: the quote's line, not the whole file */
+        size_t big = 9u << 20, k = 0;
+        char *t = malloc(big + 32);
+        k += (size_t)sprintf(t, "a,b\n\"open\n");
+        while (k + 4 < big) memcpy(t + k, "x,y\n", 4), k += 4;
+        const char *out = dump(t, k, NULL, 0);
+        tap_ok(strncmp(out, "1:a|b;2:BAD(1) quoted field is never closed (it runs to more than 8 MB);3:x|y;4:x|y;", 80) == 0,
+               "a quote open for 8 MB: its line is bad, the rows after it are read");
+        free(t);
+    }
     tap_is(D("名称,备注\n城北市场,\"积水3处，已责令整改\"\n"), "1:名称|备注;2:城北市场|积水3处，已责令整改;",
            "UTF-8 Chinese with a full-width comma");
     tap_is(D("a,b\n1,\xFF\n"), "1:a|b;2:BAD(2) invalid GB18030 byte 0xFF at byte offset 6;",
