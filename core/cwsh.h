@@ -137,7 +137,7 @@ typedef struct cwsh_import_info {
     const char *hash;       /* hex content hash of the file's bytes */
     const char *mapping;    /* mapping name */
     const char *encoding;   /* detected or forced */
-    int replace;            /* swap the rows of an earlier import of `hash` */
+    int replace;            /* swap the rows of an earlier import of `hash`, else of the latest of `file` */
 } cwsh_import_info;
 
 typedef struct cwsh_loader cwsh_loader;   /* opaque, owned by the store */

@@ -375,8 +375,15 @@ static int already_seen(imp *I, const csvr_record *rec, const cell *mk, char *wh
                  "together, and each inspection once", w.line);
     else if (w.line > 0)
         snprintf(why + n, wsz - (size_t)n, "is already at line %ld", w.line);
-    else
-        snprintf(why + n, wsz - (size_t)n, "is already in the database: %s", w.label);
+    else {
+        /* the earlier import of this very file (a sheet corrected since):
+         * --replace is the way, unless it is on already */
+        char of[512];
+        snprintf(of, sizeof of, "(%s, ", I->o->file);
+        int same = !I->o->replace && strstr(w.label, of) != NULL;
+        snprintf(why + n, wsz - (size_t)n, "is already in the database: %s%s", w.label,
+                 same ? "; --replace swaps that import for this file" : "");
+    }
     return 1;
 }
 

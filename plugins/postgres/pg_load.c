@@ -323,27 +323,44 @@ static int know_market(cwsh_loader *ld, int64_t id)
 
 /* ------------------------------------------------------- inspections */
 
+/* The latest import whose column `col` is `v`, under the advisory lock
+ * of (col, v): a session importing the same file holds it until it
+ * commits or rolls back, and then this one sees its import row.  The
+ * row, or NULL with *err on error (no row: PQntuples 0). */
+static PGresult *find_import(pg_conn *c, const char *col, const char *v, char **err)
+{
+    char sql[160];
+    const char *a[2] = { col, v };
+    PGresult *r = q(c, "SELECT pg_advisory_xact_lock(hashtext('cwsh import ' || $1 || ' ' || $2))", 2, a, err);
+    if (!r) return NULL;
+    PQclear(r);
+    snprintf(sql, sizeof sql, "SELECT id, imported_at, file FROM import WHERE %s = $1 ORDER BY id DESC LIMIT 1", col);
+    return q(c, sql, 1, a + 1, err);
+}
+
 /* The earlier import of this file's hash: refuse, or delete its rows.
- * The hash's advisory lock comes first: a session importing the same
- * file holds it until it commits or rolls back, and then this one sees
- * its import row. */
+ * With --replace and no import of the hash, the latest import of the
+ * same file (as typed) is the one replaced: a sheet corrected after its
+ * import is the usual reason to import it again. */
 static int check_hash(cwsh_loader *ld, const cwsh_import_info *info, char **err)
 {
     pg_conn *c = ld->c;
-    const char *v[1] = { info->hash };
-    PGresult *r = q(c, "SELECT pg_advisory_xact_lock(hashtext('cwsh import ' || $1))", 1, v, err);
+    PGresult *r = find_import(c, "hash", info->hash, err);
     if (!r) return -1;
-    PQclear(r);
-    r = q(c, "SELECT id, imported_at FROM import WHERE hash = $1", 1, v, err);
-    if (!r) return -1;
-    if (PQntuples(r) == 0) { PQclear(r); return 0; }
-    long long old = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-    if (!info->replace) {
-        *err = pg_conn_fmt("file already imported on %s (import #%lld); use --replace to swap its rows",
-                           PQgetvalue(r, 0, 1), old);
+    if (PQntuples(r) > 0 && !info->replace) {
+        *err = pg_conn_fmt("file already imported: import #%s (%s, %s); use --replace to swap its rows",
+                           PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 1));
         PQclear(r);
         return -1;
     }
+    if (PQntuples(r) == 0 && info->replace && info->file && *info->file) {
+        PQclear(r);
+        if (!(r = find_import(c, "file", info->file, err))) return -1;
+    }
+    if (PQntuples(r) == 0) { PQclear(r); return 0; }
+    long long old = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    if (c->host && c->host->noticef)
+        c->host->noticef(c->host, "replacing import #%lld (%s)", old, PQgetvalue(r, 0, 2));
     PQclear(r);
     ld->replaces = old;
     char id[32];

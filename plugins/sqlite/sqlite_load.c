@@ -223,14 +223,17 @@ static int read_market_ids(cwsh_loader *ld, char **err)
     return 0;
 }
 
-/* The earlier import of this file's hash: refuse, or delete its rows. */
-static int check_hash(cwsh_loader *ld, const cwsh_import_info *info, char **err)
+/* The import whose column `col` is `v` (the latest): 1 with its id in
+ * *old and "FILE, IMPORTED_AT" in what[], 0 when there is none, -1 on
+ * error. */
+static int find_import(sqlite_conn *c, const char *col, const char *v, int64_t *old, char *what, size_t n,
+                       char **err)
 {
-    sqlite_conn *c = ld->c;
-    static const char q[] = "SELECT id, imported_at FROM import WHERE hash = ?";
+    char q[112];
+    snprintf(q, sizeof q, "SELECT id, imported_at, file FROM import WHERE %s = ? ORDER BY id DESC LIMIT 1", col);
     sqlite3_stmt *st;
     if (prepare(c, q, &st, err) != 0) return -1;
-    sqlite3_bind_text(st, 1, info->hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         sqlite3_finalize(st);
@@ -238,15 +241,42 @@ static int check_hash(cwsh_loader *ld, const cwsh_import_info *info, char **err)
         *err = sqlite_conn_error(c, q);
         return -1;
     }
-    int64_t old = sqlite3_column_int64(st, 0);
-    if (!info->replace) {
-        *err = sqlite_conn_fmt("file already imported on %s (import #%lld); use --replace "
-                               "to swap its rows", sqlite3_column_text(st, 1), (long long)old);
-        sqlite3_finalize(st);
+    *old = sqlite3_column_int64(st, 0);
+    const unsigned char *f = sqlite3_column_text(st, 2);
+    snprintf(what, n, "%s, %s", f ? (const char *)f : "", (const char *)sqlite3_column_text(st, 1));
+    sqlite3_finalize(st);
+    return 1;
+}
+
+/* The earlier import of this file's hash: refuse, or delete its rows.
+ * With --replace and no import of the hash, the latest import of the
+ * same file (as typed) is the one replaced: a sheet corrected after its
+ * import is the usual reason to import it again. */
+static int check_hash(cwsh_loader *ld, const cwsh_import_info *info, char **err)
+{
+    sqlite_conn *c = ld->c;
+    int64_t old;
+    char what[1200];
+    int found = find_import(c, "hash", info->hash, &old, what, sizeof what, err);
+    if (found < 0) return -1;
+    if (found && !info->replace) {
+        *err = sqlite_conn_fmt("file already imported: import #%lld (%s); use --replace "
+                               "to swap its rows", (long long)old, what);
         return -1;
     }
-    sqlite3_finalize(st);
+    if (!found && info->replace && info->file && *info->file) {
+        found = find_import(c, "file", info->file, &old, what, sizeof what, err);
+        if (found < 0) return -1;
+    }
+    if (!found) return 0;
+    if (c->host && c->host->noticef) {
+        const char *cut = strrchr(what, ',');
+        c->host->noticef(c->host, "replacing import #%lld (%.*s)", (long long)old,
+                         (int)(cut ? (size_t)(cut - what) : strlen(what)), what);
+    }
     ld->replaces = old;
+    sqlite3_stmt *st;
+    int rc;
     /* explicit deletes, children first: no reliance on cascades */
     static const char *const del[] = {
         "DELETE FROM result WHERE inspection_id IN (SELECT id FROM inspection WHERE import_id = ?1)",

@@ -76,8 +76,8 @@ done
 # the summaries are on stderr, whole (its thousands separators once split
 # it into three CSV fields on stdout)
 "$CWSH" --mode csv -c "import scripts/demo/inspections-2027Q1.csv --replace" 2>err >out
-sed -E 's/ in [0-9]+\.[0-9] s/ in T s/' err >err2
-printf 'mapping: long (UTF-8, 12 columns, LF)\nimported 35 inspections (1,295 item results) from scripts/demo/inspections-2027Q1.csv in T s\n' >expect
+sed -E -e 's/ in [0-9]+\.[0-9] s/ in T s/' -e 's/^replacing import #[0-9]+ /replacing import #N /' err >err2
+printf 'mapping: long (UTF-8, 12 columns, LF)\nreplacing import #N (scripts/demo/inspections-2027Q1.csv)\nimported 35 inspections (1,295 item results) from scripts/demo/inspections-2027Q1.csv in T s\n' >expect
 is_file expect err2 "import: mapping and summary on stderr"
 "$CWSH" --mode json -c ".import scripts/demo/markets.csv reg_x" 2>err >out
 sed -E 's/ in [0-9]+\.[0-9] s/ in T s/' err >err2

@@ -14,7 +14,7 @@ CSV="$FIX/csv"
 run() {
     "$CWSH" "$@" t.db >out.raw 2>&1
     rc=$?
-    sed -e 's/ in [0-9][0-9.]* s/ in T s/' -e 's/on [0-9-]* [0-9:]* (import/on DATE (import/' out.raw >out
+    sed -e 's/ in [0-9][0-9.]* s/ in T s/' -e 's/ (\([^,()]*\), [0-9-]* [0-9:]*); use/ (\1, DATE); use/' out.raw >out
     return $rc
 }
 q() { sqlite3 t.db "$1"; }
@@ -62,7 +62,7 @@ printf '%s\nimport long-en.csv\n' "$RULES" | run
 is "$?" 1 "same content again: refused"
 cat >want <<'EOF2'
 mapping: long (UTF-8, 12 columns, LF)
-<stdin>:2: file already imported on DATE (import #1); use --replace to swap its rows
+<stdin>:2: file already imported: import #1 (long-en.csv, DATE); use --replace to swap its rows
 EOF2
 is_file want out "refusal names the earlier import"
 cp long-en.csv renamed.csv
@@ -73,6 +73,20 @@ is "$?" 0 "--replace imports"
 is "$(q 'SELECT count(*) FROM inspection; SELECT count(*) FROM result; SELECT count(*), max(file) FROM import')" "2
 6
 1|renamed.csv" "--replace swapped the rows: no duplicates"
+grep -qx "replacing import #1 (long-en.csv)" out; is "$?" 0 "--replace says which import it replaces"
+# a sheet corrected after its import: the same name, other bytes
+sed -i 's/,不合格,2,2,积水2处/,不合格,3,3,积水3处/' renamed.csv
+printf '%s\nimport renamed.csv\n' "$RULES" | run
+is "$?" 1 "a corrected sheet without --replace: refused"
+is 2 "$(grep -c 'is already in the database: import #2 (renamed.csv, [0-9-]*); --replace swaps that import for this file$' out)" \
+    "its inspections are in the database: the message says --replace"
+printf '%s\nimport renamed.csv --replace\n' "$RULES" | run
+is "$?" 0 "a corrected sheet with --replace: imported"
+grep -qx "replacing import #2 (renamed.csv)" out; is "$?" 0 "it replaces the import of the same file"
+is "$(q "SELECT count(*) FROM inspection; SELECT group_concat(r.deduction) FROM result r JOIN item it ON it.id = r.item_id
+         WHERE it.code = 'A01'; SELECT count(*), max(id) FROM import")" "2
+3.0,0.0
+1|3" "the corrected rows replaced the earlier ones"
 cleanup_scratch
 
 # --- long, Chinese headers, BOM, CRLF, other spellings: the same data

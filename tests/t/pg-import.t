@@ -35,7 +35,7 @@ is_file sqlite.explain pg.explain "and the same explain"
 "$CWSH" "$DB" "import demo.csv --add-markets" >out 2>&1
 is 1 "$?" "the same file again: exit code 1"
 at=$(pg_sql "SELECT imported_at FROM import" i1)
-grep -qx "cwsh: file already imported on $at (import #1); use --replace to swap its rows" out
+grep -qx "cwsh: file already imported: import #1 (demo.csv, $at); use --replace to swap its rows" out
 is 0 "$?" "refused by its hash, naming the earlier import"
 "$CWSH" "$DB" "import demo.csv --replace" >/dev/null 2>&1
 "$CWSH" demo.db "import demo.csv --replace" >/dev/null 2>&1
@@ -97,7 +97,7 @@ DB2=$(pg_newdb i2)
 wait $pa; ra=$?
 wait $pb; rb=$?
 is "$(echo $ra $rb | tr ' ' '\n' | sort | tr '\n' ' ')" "0 1 " "the same file twice at once: one succeeds, one fails"
-cat a.out b.out | grep -c "^cwsh: file already imported on .* (import #1); use --replace to swap its rows$" >told
+cat a.out b.out | grep -c "^cwsh: file already imported: import #1 (.*); use --replace to swap its rows$" >told
 echo 1 >want
 is_file want told "the other is told the file is imported"
 "$CWSH" same.db "import same.csv --add-markets" >/dev/null 2>&1

@@ -193,9 +193,9 @@ static void test_refusal_and_replace(void)
     cwsh_import_info in = info("copy.csv", "h1", 0);
     int rc = st.load_begin(st.self, &in, &ld, &err);
     char want[256];
-    snprintf(want, sizeof want, "file already imported on %s (import #1); use --replace to "
+    snprintf(want, sizeof want, "file already imported: import #1 (2027-01.csv, %s); use --replace to "
              "swap its rows", at);
-    is_err(rc, err, want, "same hash: refused with the date and import number");
+    is_err(rc, err, want, "same hash: refused naming the earlier import, its file and date");
     free(at);
     tap_ok(ld == NULL, "same hash: no loader");
     is_q("SELECT count(*) FROM import", "1", "same hash: nothing added");
