@@ -118,6 +118,26 @@ size_t csvr_utf8_valid(const unsigned char *p, size_t n, int partial_ok)
     return n;
 }
 
+/* Whether bytes that are not all valid UTF-8 are still UTF-8 with a few
+ * bad bytes (a cell pasted from elsewhere) rather than GB18030: at least
+ * 8 valid multi-byte characters for each invalid place.  GB18030's
+ * Chinese text is invalid UTF-8 at about every other character, so one
+ * stray byte in a UTF-8 sheet no longer makes every row of it bad in
+ * GB18030; the row with the byte is. */
+static int mostly_utf8(const unsigned char *p, size_t n, int partial_ok)
+{
+    size_t i = 0, mb = 0, bad = 0;
+    while (i < n) {
+        size_t v = csvr_utf8_valid(p + i, n - i, partial_ok);
+        for (size_t j = i; j < i + v; j++) if (p[j] >= 0xC2) mb++;
+        i += v;
+        if (i >= n) break;
+        bad++;
+        i++;
+    }
+    return bad * 8 <= mb;
+}
+
 /* ------------------------------------------------------------ blocks */
 
 /* Read one more block after the unconsumed bytes.  0 ok (or eof), -1 error. */
@@ -426,7 +446,7 @@ static int decode(csvr *r, const unsigned char *p, size_t n,
         while (i < n && !(p[i] & 0x80)) i++;
         if (i < n) {
             r->undecided = 0;
-            if (csvr_utf8_valid(p, n, 0) < n) {
+            if (csvr_utf8_valid(p, n, 0) < n && !mostly_utf8(p, n, 0)) {
                 iconv_t cd = iconv_open("UTF-8", "GB18030");
                 if (cd != (iconv_t)-1) {
                     r->cd_in = cd;
@@ -546,8 +566,10 @@ csvr *csvr_open(const char *path, const csvr_opts *o, char **err)
         if (strcmp(r->enc, "UTF8") == 0) strcpy(r->enc, "UTF-8");
     } else if (!r->enc[0]) {
         /* Enough for a decision: the first block, plus more when it is tiny. */
-        size_t v = csvr_utf8_valid(r->buf + r->pos, r->len - r->pos, !r->eof);
-        strcpy(r->enc, v == r->len - r->pos ? "UTF-8" : "GB18030");
+        const unsigned char *b = r->buf + r->pos;
+        size_t n = r->len - r->pos;
+        int utf8 = csvr_utf8_valid(b, n, !r->eof) == n || mostly_utf8(b, n, !r->eof);
+        strcpy(r->enc, utf8 ? "UTF-8" : "GB18030");
         int ascii = 1;
         for (size_t i = r->pos; i < r->len && ascii; i++) if (r->buf[i] & 0x80) ascii = 0;
         r->undecided = ascii && !r->eof;

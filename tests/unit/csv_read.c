@@ -111,6 +111,31 @@ int main(void)
            "UTF-8 Chinese with a full-width comma");
     tap_is(D("a,b\n1,\xFF\n"), "1:a|b;2:BAD(2) invalid GB18030 byte 0xFF at byte offset 6;",
            "not UTF-8 in the first block: read as GB18030, 0xFF is invalid there too");
+    tap_is(D("名称,备注\n城北市场,积水3处已责令整改\n健康路市场,\xFF\n解放市场,无\n"),
+           "1:名称|备注;2:城北市场|积水3处已责令整改;3:BAD(2) invalid UTF-8 byte 0xFF at byte offset 69;4:解放市场|无;",
+           "UTF-8 with one stray byte is UTF-8: only the row with the byte is bad");
+    {
+        /* the same past an ASCII first block: the first record with other
+         * bytes decides, and a stray byte in it does not make it GB18030 */
+        size_t k = 0, cap = 80000;
+        char *t = malloc(cap);
+        k += (size_t)sprintf(t, "a,b\n");
+        while (k < 70000) k += (size_t)sprintf(t + k, "x,y\n");
+        k += (size_t)sprintf(t + k, "城北市场健康路市场解放市场,\xFF\n城北,市场\n");
+        put(t, k);
+        free(t);
+        char *err = NULL, last[200] = "";
+        csvr *r = csvr_open(path, NULL, &err);
+        csvr_record rec;
+        int st, bad = 0;
+        while ((st = csvr_next(r, &rec, &err)) == CSVR_OK || st == CSVR_BAD) {
+            if (st == CSVR_BAD) bad++;
+            else snprintf(last, sizeof last, "%s|%s", rec.f[0], rec.nf > 1 ? rec.f[1] : "");
+        }
+        tap_ok(bad == 1 && !strcmp(last, "城北|市场") && !strcmp(csvr_encoding(r), "UTF-8"),
+               "an ASCII start, then UTF-8 with a stray byte: UTF-8, that row bad");
+        csvr_close(&r);
+    }
     tap_is(dump("a,b\n1,\xC3\x28\n", 9, "utf-8", 0), "1:a|b;2:BAD(2) invalid UTF-8 byte 0xC3 at byte offset 6;",
            "forced UTF-8: invalid byte, its field and offset");
     tap_is(dump("a,b\n\"x\ny\",\xC3\x28\n", 13, "UTF-8", 0),
