@@ -57,6 +57,8 @@ static void load_cells(cell *rc, const cmap *m, const size_t *deflen, const csvr
     }
 }
 
+#define MAX_NAME 256            /* a market name's bytes + 1 (the register's keys) */
+
 typedef struct imp {
     cwsh_host *h;
     lua_State *L;
@@ -308,7 +310,7 @@ static int64_t market(imp *I, const csvr_record *rec, const cell *code, const ce
 {
     (void)rec;
     /* the loader wants NUL-terminated strings: copy to the stack */
-    char c[128], nm[256];
+    char c[128], nm[MAX_NAME];
     snprintf(c, sizeof c, "%.*s", (int)code->n, code->s);
     snprintf(nm, sizeof nm, "%.*s", (int)name->n, name->s);
     char *err = NULL;
@@ -324,6 +326,7 @@ static int64_t market(imp *I, const csvr_record *rec, const cell *code, const ce
         if (id > 0) {
             cmk_added(I->mk, use, nm, u);
             cmk_set_unit(I->mk, id, u, strlen(u));
+            cmk_set_names(I->mk, id, use, nm);
         }
     }
     if (!id && err) {
@@ -343,6 +346,30 @@ static int64_t market(imp *I, const csvr_record *rec, const cell *code, const ce
         return 0;
     }
     return id;
+}
+
+/* A row that gives both a market's code and its name: the code decides,
+ * and the name must not be another market's (a bad row naming both, as a
+ * contradicting station is); a spelling the register does not know is
+ * said once a market, with the way to record it. */
+static void check_name(imp *I, const csvr_record *rec, const cell *code, const cell *name)
+{
+    const char *rcode, *rname;
+    if (!cmk_names(I->mk, I->market_id, &rcode, &rname) || !*rname) return;
+    if (strlen(rname) == name->n && memcmp(rname, name->s, name->n) == 0) return;
+    char nm[MAX_NAME], *e = NULL;
+    snprintf(nm, sizeof nm, "%.*s", (int)name->n, name->s);
+    int64_t other = cstore_market(I->cs, NULL, nm, NULL, 0, &e);
+    free(e);
+    if (other == I->market_id || other < 0) return;     /* an alias of it, or a name several share */
+    const char *ocode, *oname;
+    if (other > 0 && cmk_names(I->mk, other, &ocode, &oname))
+        crep_problem(&I->rep, colof(I, MF_MNAME), "market name \"%s\" contradicts the register: %.*s is %s, "
+                     "and %s is %s", nm, (int)code->n, code->s, rname, nm, ocode);
+    else if (!other && cmk_first_spelling(I->mk, I->market_id))
+        I->h->noticef(I->h, "%s:%ld: market %.*s is %s in the register; the sheet names it %s (taken by its code; "
+                      "`markets alias %.*s %s` records that spelling)", I->o->file, rec->line, (int)code->n,
+                      code->s, rname, nm, (int)code->n, code->s, nm);
 }
 
 /* Raw (trimmed, unconverted) text of field f. */
@@ -458,8 +485,14 @@ static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
     int fm = I->m.col[MF_MCODE] >= 0 || I->m.def[MF_MCODE] ? MF_MCODE : MF_MNAME;
     char codebuf[128], ubuf[256];
     int ok = 1;
+    /* (the register's keys are copied into fixed buffers: a longer one
+     * is refused, never cut, or two long codes became one market) */
     if (field(I, rec, MF_MCODE, &code, why, sizeof why) != 0) {
         crep_problem(R, colof(I, MF_MCODE), "%s", why);
+        ok = 0;
+    } else if (code.n >= sizeof codebuf) {
+        crep_problem(R, colof(I, MF_MCODE), "market code is %zu bytes long (at most %zu)", code.n,
+                     sizeof codebuf - 1);
         ok = 0;
     } else {
         snprintf(codebuf, sizeof codebuf, "%.*s", (int)code.n, code.s);
@@ -468,9 +501,15 @@ static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
     if (field(I, rec, MF_MNAME, &name, why, sizeof why) != 0) {
         crep_problem(R, colof(I, MF_MNAME), "%s", why);
         ok = 0;
+    } else if (name.n >= MAX_NAME) {
+        crep_problem(R, colof(I, MF_MNAME), "market name is %zu bytes long (at most %d)", name.n, MAX_NAME - 1);
+        ok = 0;
     }
     if (field(I, rec, MF_UNIT, &unit, why, sizeof why) != 0) {
         crep_problem(R, colof(I, MF_UNIT), "%s", why);
+        ok = 0;
+    } else if (unit.n >= sizeof ubuf) {
+        crep_problem(R, colof(I, MF_UNIT), "unit is %zu bytes long (at most %zu)", unit.n, sizeof ubuf - 1);
         ok = 0;
     } else {
         snprintf(ubuf, sizeof ubuf, "%.*s", (int)unit.n, unit.s);
@@ -494,6 +533,7 @@ static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
             cmk_set_unit(I->mk, I->market_id, ubuf, strlen(ubuf));
         }
     }
+    if (ok && I->market_id > 0 && code.n && name.n) check_name(I, rec, &code, &name);
     if (R->nprob + R->more_probs == before && !I->unknown_row
         && already_seen(I, rec, code.n ? &code : &name, why, sizeof why))
         crep_problem(R, colof(I, MF_DATE), "%s", why);
@@ -971,7 +1011,9 @@ static int import(imp *I, cwsh_host *h, const cimp_opts *o, char **summary, char
         I->sumlen[k] = strlen(I->m.summary[k]);
         if (I->sumlen[k] < 64) I->sumlens |= (uint64_t)1 << I->sumlen[k];
     }
-    if ((I->m.col[MF_UNIT] >= 0 || I->m.def[MF_UNIT]) && cmk_load_units(I->mk, I->st, err) != 0) goto out;
+    if ((I->m.col[MF_UNIT] >= 0 || I->m.def[MF_UNIT] || (I->m.col[MF_MCODE] >= 0 && I->m.col[MF_MNAME] >= 0))
+        && cmk_load_register(I->mk, I->st, err) != 0)
+        goto out;
     cwsh_import_info info = { o->file, hex, I->m.name, csvr_encoding(I->r), o->replace };
     if (I->st->load_begin(I->st->self, &info, &I->ld, &e) != 0) {
         I->ld = NULL;

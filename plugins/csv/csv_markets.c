@@ -11,7 +11,9 @@
 
 #define SHOWN 10                /* markets named in a report line */
 
-typedef struct uslot { int64_t id; size_t unit; } uslot;      /* id 0: empty */
+/* id 0: empty; unit, code, name: offsets in ar (0: "", not known);
+ * spelled: the sheet's other spelling of its name was noticed */
+typedef struct uslot { int64_t id; size_t unit, code, name; int spelled; } uslot;
 typedef struct unk { size_t key, klen, label; long count, line; } unk;
 
 struct cmk {
@@ -110,15 +112,48 @@ void cmk_set_unit(cmk *m, int64_t id, const char *unit, size_t n)
     s->unit = put(m, unit ? unit : "", unit ? n : 0);
 }
 
-const char *cmk_unit(const cmk *m, int64_t id)
+void cmk_set_names(cmk *m, int64_t id, const char *code, const char *name)
+{
+    uslot *s = u_slot(m, id);
+    if (!s) return;
+    if (!s->id) m->u_n++;
+    s->id = id;
+    s->code = put(m, code ? code : "", code ? strlen(code) : 0);
+    s->name = put(m, name ? name : "", name ? strlen(name) : 0);
+}
+
+static const uslot *u_find(const cmk *m, int64_t id)
 {
     if (!m->u_cap) return NULL;
     size_t j = id_hash(id) & (m->u_cap - 1);
     while (m->u[j].id) {
-        if (m->u[j].id == id) return m->ar + m->u[j].unit;
+        if (m->u[j].id == id) return &m->u[j];
         j = (j + 1) & (m->u_cap - 1);
     }
     return NULL;
+}
+
+int cmk_names(const cmk *m, int64_t id, const char **code, const char **name)
+{
+    const uslot *s = u_find(m, id);
+    if (!s || !s->name) return 0;
+    *code = m->ar + s->code;
+    *name = m->ar + s->name;
+    return 1;
+}
+
+int cmk_first_spelling(cmk *m, int64_t id)
+{
+    uslot *s = (uslot *)u_find(m, id);
+    if (!s || s->spelled) return 0;
+    s->spelled = 1;
+    return 1;
+}
+
+const char *cmk_unit(const cmk *m, int64_t id)
+{
+    const uslot *s = u_find(m, id);
+    return s && s->unit ? m->ar + s->unit : s ? "" : NULL;
 }
 
 typedef struct usink { cwsh_sink k; cmk *m; } usink;
@@ -128,17 +163,18 @@ static void us_end(cwsh_sink *k) { (void)k; }
 static int us_row(cwsh_sink *k, int n, const cwsh_value *v)
 {
     usink *u = (usink *)k;
-    if (n == 2 && v[0].type == CWSH_INT)
-        cmk_set_unit(u->m, v[0].i, v[1].type == CWSH_TEXT ? v[1].s : "", v[1].type == CWSH_TEXT ? v[1].n : 0);
+    if (n != 4 || v[0].type != CWSH_INT) return 0;
+    cmk_set_unit(u->m, v[0].i, v[1].type == CWSH_TEXT ? v[1].s : "", v[1].type == CWSH_TEXT ? v[1].n : 0);
+    cmk_set_names(u->m, v[0].i, v[2].type == CWSH_TEXT ? v[2].s : "", v[3].type == CWSH_TEXT ? v[3].s : "");
     return 0;
 }
 
-int cmk_load_units(cmk *m, cwsh_store *st, char **err)
+int cmk_load_register(cmk *m, cwsh_store *st, char **err)
 {
     if (!st->exec) return 0;
     usink u = { { us_columns, us_row, us_end }, m };
     char *e = NULL;
-    if (st->exec(st->self, "SELECT m.id, coalesce(u.name, '') FROM market m "
+    if (st->exec(st->self, "SELECT m.id, coalesce(u.name, ''), m.code, m.name FROM market m "
                            "LEFT JOIN unit u ON u.id = m.unit_id", &u.k, &e) != 0) {
         *err = crep_msgf("cannot read the market register: %s", e ? e : "?");
         free(e);

@@ -12,7 +12,7 @@
  *     markets are not registered says so in one line per market instead
  *     of one per inspection.
  *
- * Touched only by the import's parsing thread (after cmk_load_units on
+ * Touched only by the import's parsing thread (after cmk_load_register on
  * the calling thread, before the load starts).  Owns copies of all text.
  */
 #ifndef CSV_MARKETS_H
@@ -31,14 +31,21 @@ void cmk_close(cmk **m);
  * unknown market was lost): the import must not be committed. */
 int cmk_failed(const cmk *m);
 
-/* The station of every registered market, read through the store's SQL.
- * 0, or -1 with a malloc'd message. */
-int cmk_load_units(cmk *m, cwsh_store *st, char **err);
+/* The station, code and name of every registered market, read through
+ * the store's SQL.  0, or -1 with a malloc'd message. */
+int cmk_load_register(cmk *m, cwsh_store *st, char **err);
 /* The station of market `id` ("" when it has none, NULL when the market
  * is not in the set). */
 const char *cmk_unit(const cmk *m, int64_t id);
 /* Market `id` (added by this import) has station unit[0..n). */
 void cmk_set_unit(cmk *m, int64_t id, const char *unit, size_t n);
+/* Market `id` (added by this import) has this code and name. */
+void cmk_set_names(cmk *m, int64_t id, const char *code, const char *name);
+/* The register's code and name of market `id`: 1, or 0 when not known
+ * (the strings live as long as m). */
+int cmk_names(const cmk *m, int64_t id, const char **code, const char **name);
+/* 1 the first time it is asked for market `id` (a notice once a market). */
+int cmk_first_spelling(cmk *m, int64_t id);
 
 /* The next free generated code into out (at least 8 bytes), probing the
  * store through cs; -1 when the store failed. */

@@ -532,4 +532,31 @@ case ",$tables," in
     *) not_ok "completion: .import TABLE: $tables" ;;
 esac
 cleanup_scratch
+
+# --- a market's code and name: the code decides, the name must agree
+scratch
+cp "$CSV/long-en.csv" first.csv
+printf '%s\nimport first.csv --add-markets\nmarkets alias M00001 城北\n' "$RULES" | run
+H=$(head -1 first.csv)
+{ echo "$H"; echo "I7,2027-02-01,M00001,健康路市场,城东所,张伟,督查,A01,合格,0,0,"; } >other.csv
+printf '%s\nimport other.csv\n' "$RULES" | run
+is "$?" 1 "a name that is another market's: refused"
+is "$(sed -n 2p out)" 'other.csv:2:4: market name "健康路市场" contradicts the register: M00001 is 城北市场, and 健康路市场 is M00002' \
+    "the bad row names both markets"
+{ echo "$H"; echo "I8,2027-02-02,M00001,城北,城东所,张伟,督查,A01,合格,0,0,"
+  echo "I9,2027-02-03,M00001,城北农贸市场,城东所,张伟,督查,A01,合格,0,0,"
+  echo "I10,2027-02-04,M00001,城北农贸市场,城东所,张伟,督查,A01,合格,0,0,"; } >spell.csv
+printf '%s\nimport spell.csv\n' "$RULES" | run
+is "$?" 0 "an alias, or a spelling the register does not know: imported by the code"
+is "$(grep -c 'names it' out)" 1 "the unknown spelling is said once a market"
+grep -qx 'spell.csv:3: market M00001 is 城北市场 in the register; the sheet names it 城北农贸市场 (taken by its code; `markets alias M00001 城北农贸市场` records that spelling)' out
+is "$?" 0 "with the way to record it"
+is "$(q "SELECT count(*) FROM inspection WHERE market_id = (SELECT id FROM market WHERE code = 'M00001')")" 4 \
+    "the three are the code's market's"
+long=$(printf 'M%0200d' 0)
+{ echo "$H"; echo "I11,2027-02-05,$long,长码市场,城东所,张伟,督查,A01,合格,0,0,"; } >longcode.csv
+printf '%s\nimport longcode.csv --add-markets\n' "$RULES" | run
+is "$?" 1 "a market code over 127 bytes: refused"
+is "$(sed -n 2p out)" "longcode.csv:2:3: market code is 201 bytes long (at most 127)" "not cut to 127 bytes"
+cleanup_scratch
 done_testing
