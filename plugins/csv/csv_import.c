@@ -330,7 +330,10 @@ static int64_t market(imp *I, const csvr_record *rec, const cell *code, const ce
         }
     }
     if (!id && err) {
-        snprintf(why, wsz, "%s", err);
+        /* Ctrl-C stopped the store's statement: the import stops, its
+         * rows are not bad ("cannot add market ...: interrupted") */
+        if (I->h->interrupted(I->h)) set_fatal(I, crep_msgf("import interrupted; nothing imported"));
+        snprintf(why, wsz, "%s", I->fatal ? "" : err);
         free(err);
         return 0;
     }

@@ -63,8 +63,16 @@ static int64_t fk_find(cwsh_loader *ld, const char *code, const char *name)
     return 0;
 }
 
+static int fk_interrupt;          /* make interrupted() say yes */
+static int fk_madd_stops;         /* market_add fails as Ctrl-C makes a statement fail */
+
 static int64_t fk_madd(cwsh_loader *ld, const char *code, const char *name, const char *unit, char **err)
 {
+    if (fk_madd_stops) {
+        fk_interrupt = 1;
+        *err = strdup("interrupted");
+        return 0;
+    }
     fk_add(fk_log, sizeof fk_log, "market %s %s %s\n", code ? code : "-", name ? name : "-",
            unit ? unit : "-");
     fk_market(code ? code : "", name ? name : "");
@@ -137,7 +145,6 @@ static void fk_errorf(cwsh_host *h, const char *fmt, ...)
 }
 
 static void fk_progress(cwsh_host *h, const char *w, long long d, long long b, long long t) {}
-static int fk_interrupt;          /* make interrupted() say yes */
 static int fk_interrupted(cwsh_host *h) { return fk_interrupt; }
 
 /* host->pcall: a limit stop cannot happen here; out of memory is one. */

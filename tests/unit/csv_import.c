@@ -359,6 +359,23 @@ static void suite(cwsh_host *h)
         tap_ok(strstr(fk_log, "end commit=0") && !strstr(fk_log, "commit=1"), "interrupted: rolled back");
     }
 
+    /* Ctrl-C while --add-markets adds one: the import stops; no row is
+     * bad for it ("cannot add market ...: interrupted") */
+    {
+        FILE *f = fopen("newmarket.csv", "w");
+        fprintf(f, "inspection_id,date,market_code,kind,item_code,deduction\n");
+        fprintf(f, "I1,2027-01-05,M09999,督查,A01,0\nI2,2027-01-06,M09998,督查,A01,0\n");
+        fclose(f);
+        fk_reset(); markets();
+        fk_madd_stops = 1;
+        tap_is_int(run(h, "newmarket.csv", "--add-markets"), -1, "Ctrl-C adding a market: the import fails");
+        fk_madd_stops = fk_interrupt = 0;
+        tap_is(strstr(fk_msg, "error:"), "error: import interrupted; nothing imported\n",
+               "Ctrl-C adding a market: interrupted, no bad rows");
+        tap_ok(!strstr(fk_msg, "cannot add market") && access("newmarket.csv.rejects.csv", F_OK) != 0,
+               "Ctrl-C adding a market: no row blamed for it, no rejects file");
+    }
+
     bad_cases(h);
     alloc_failures(h);
 }
