@@ -98,7 +98,14 @@ static int import_one(lua_State *L, session *s, const cwsh_source *src, const ch
         if (lua_getfield(L, -1, "_imported") == LUA_TFUNCTION) {
             lua_pushinteger(L, (lua_Integer)id);
             if (luahost_call_unlimited(s, 1, 0) != LUA_OK) {
-                s->host.noticef(&s->host, "import handlers failed: %s", lua_tostring(L, -1));
+                /* Ctrl-C after the commit stops the ledger, not the
+                 * import: say what stands and what is owed (not the
+                 * file of cwsh's own Lua that the stop came through) */
+                if (s->interrupted)
+                    s->host.noticef(&s->host, "import #%lld is in; Ctrl-C stopped what runs after it (the ledger "
+                                    "opening its findings, handlers): `ledger sync` opens the findings it lacks", id);
+                else
+                    s->host.noticef(&s->host, "import handlers failed: %s", lua_tostring(L, -1));
                 lua_pop(L, 1);
             }
         } else {

@@ -35,5 +35,15 @@ is_file want got "a failing handler (trusted or a rule's) is reported; the impor
 is 1 "$?" "an unknown event: exit code 1"
 echo "-c:1: lua:1: on: unknown event 'imported' (import, undo)" >want
 is_file want out "an unknown event is refused"
+
+# Ctrl-C in a handler after the commit: the import stands, and the message
+# says what is owed (not a path of cwsh's own Lua)
+rm -f t.db*
+printf 'lua cwsh.on("import", function(e) while true do end end)\nimport fixtures/csv/long-en.csv --add-markets\n' >loop.cwsh
+timeout -s INT 2 "$CWSH" -batch t.db <loop.cwsh >out 2>err
+grep -qx 'import #1 is in; Ctrl-C stopped what runs after it (the ledger opening its findings, handlers): `ledger sync` opens the findings it lacks' err
+is 0 "$?" "Ctrl-C in an import handler: the import is in, ledger sync named"
+is "" "$(grep 'events.lua' err)" "no file of cwsh's own Lua in the message"
+is 1 "$(sqlite3 t.db 'SELECT count(*) FROM import')" "the import stands"
 cleanup_scratch
 done_testing
