@@ -15,9 +15,8 @@
 -- taken back).  逾期 is never stored: a finding is overdue when its status
 -- is open and its deadline (or a 长期整改 milestone) is before today.
 --
--- The clock is M.clock (trusted Lua may set it: `lua require("ledger").clock
--- = "2026-10-09 10:00:00"`), else CWSH_NOW, each "YYYY-MM-DD" or
--- "YYYY-MM-DD HH:MM:SS", so tests can fix today; else the local time.
+-- The clock is clock.lua's (CWSH_NOW, or `lua require("ledger").clock =
+-- "2026-10-09 10:00:00"` as before, else the local time).
 --
 -- Contract for other modules (the bimonthly notice, the targets):
 --   figures(from, to, today, { open_per_market = N })
@@ -29,6 +28,7 @@
 --     market; all of them without N, none for 0)
 
 local calendar = require("calendar")
+local clock = require("clock")
 local lrules = require("ledger_rules")
 
 local M = {}
@@ -42,13 +42,14 @@ local function store() return require("store") end
 
 -- ------------------------------------------------------------ clock
 
-function M.now()
-  local s = M.clock or os.getenv("CWSH_NOW")
-  if s and s:match("^%d%d%d%d%-%d%d%-%d%d$") then return s .. " 00:00:00" end
-  if s and s:match("^%d%d%d%d%-%d%d%-%d%d %d%d:%d%d:%d%d$") then return s end
-  return os.date("%Y-%m-%d %H:%M:%S")
-end
-function M.today() return M.now():sub(1, 10) end
+-- The one clock is clock.lua's; ledger.now/today and the older setter
+-- `require("ledger").clock = ...` stay for the callers and tests that use them.
+M.now = clock.now
+M.today = clock.today
+setmetatable(M, {
+  __index = function(_, k) if k == "clock" then return clock.fixed end end,
+  __newindex = function(t, k, v) if k == "clock" then clock.fixed = v else rawset(t, k, v) end end,
+})
 
 -- ------------------------------------------------------------ deadlines
 

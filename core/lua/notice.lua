@@ -458,7 +458,7 @@ function M.build(period, opts)
   local losses = engine.item_losses(p, set)
   local ctx = { p = p, set = set, tpl = tpl, rows = rows, prev_rows = prev_rows, losses = losses,
     losses_by_market = by_market(losses), inspections = store.inspection_count(p.from, p.to).n }
-  local date = opts.date or os.date("%Y-%m-%d")
+  local date = opts.date or require("clock").today()
   ctx.ledger = ledger_figures(p, date, tpl.by_kind.problems and tpl.options.problems_per_market or 0)
   local base = { year = tonumber(p.to:sub(1, 4)), round = round_of(p), period = p.name, period_cn = period_cn(p),
     from = p.from, to = p.to, date = date_cn(date) }

@@ -8,6 +8,7 @@
 -- look at a contact is a row of report_event, which nothing deletes.
 
 local ledger = require("ledger")
+local clock = require("clock")
 local rewards = require("rewards")
 local calendar = require("calendar")
 
@@ -36,7 +37,7 @@ function M.check(r, rw)
 end
 
 function M.add(r)
-  return store().add_report(r, ledger.now())
+  return store().add_report(r, clock.now())
 end
 
 local function get(cmd, id)
@@ -67,10 +68,10 @@ function M.verify(id, by, item)
     fid = ledger.add({ market_id = r.market_id, item = item or (kind and kind.item), found = r.date,
       description = r.description or r.kind, source = "群众举报", report_id = id, by = by,
       note = ("举报 #%d 核实属实"):format(id) })
-    local ok, now = s.report_transition(id, "属实", { verified_by = by, verified_at = ledger.now(), reward = reward,
+    local ok, now = s.report_transition(id, "属实", { verified_by = by, verified_at = clock.now(), reward = reward,
       finding_id = fid })
     if not ok then refuse("reports verify", id, now) end
-    s.add_report_event(id, ledger.now(), by, "核实属实", ("奖励 %g 元%s，问题 #%d"):format(reward,
+    s.add_report_event(id, clock.now(), by, "核实属实", ("奖励 %g 元%s，问题 #%d"):format(reward,
       reward < amount and ("（%g 元，本月上限 %g 元）"):format(amount, rw.cap) or "", fid))
   end)
   return fid, reward, amount
@@ -81,9 +82,9 @@ function M.reject(id, by, reason)
   s.tx(function()
     local r = get("reports verify", id)
     if r.status ~= "待核实" then refuse("reports verify", id, r.status) end
-    local ok, now = s.report_transition(id, "不属实", { verified_by = by, verified_at = ledger.now(), reason = reason })
+    local ok, now = s.report_transition(id, "不属实", { verified_by = by, verified_at = clock.now(), reason = reason })
     if not ok then refuse("reports verify", id, now) end
-    s.add_report_event(id, ledger.now(), by, "核实不属实", reason)
+    s.add_report_event(id, clock.now(), by, "核实不属实", reason)
   end)
 end
 
@@ -105,7 +106,7 @@ function M.pay(id, by, ref, date)
     local paid = s.payouts()[id]
     if paid then error(("reports pay: the reward of report #%d was paid already (%s)"):format(id, paid.note), 0) end
     amount = r.reward
-    s.add_report_event(id, ledger.now(), by, "奖励发放", ("%g 元，%s%s"):format(amount, date or ledger.today(),
+    s.add_report_event(id, clock.now(), by, "奖励发放", ("%g 元，%s%s"):format(amount, date or clock.today(),
       ref and ("，凭证 " .. ref) or ""))
   end)
   return amount
@@ -115,7 +116,7 @@ end
 function M.unmask(id, by)
   local s = store()
   local r = get("reports show", id)
-  s.add_report_event(id, ledger.now(), by, "查看联系方式", nil)
+  s.add_report_event(id, clock.now(), by, "查看联系方式", nil)
   return r
 end
 

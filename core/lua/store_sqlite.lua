@@ -19,6 +19,13 @@ M.null = db.null
 
 local function nn(v) if v == db.null then return nil end return v end
 
+-- The stamp of a row the analyst records (set_at, recorded_at,
+-- deleted_at): clock.lua's now, so a run under CWSH_NOW dates its evidence
+-- on the day it computes for.  The schema's DEFAULTs (the real local time)
+-- stay for rows written by hand; imported_at and computed_at keep them on
+-- purpose: they say when the machine loaded or cached something.
+local function stamp() return require("clock").now() end
+
 -- ------------------------------------------------------------ basics
 
 -- Run fn in one transaction (a savepoint inside another): fn's results,
@@ -429,9 +436,9 @@ end
 -- Record a manual status change of target `code` (from_status: the status
 -- it replaces, nil for the first).
 function M.set_target_status(code, status, from_status, progress, evidence, by)
-  db.exec([[INSERT INTO target_status(code, status, from_status, progress, evidence, set_by)
-    VALUES (?, ?, ?, ?, ?, ?)]], code, status, from_status or db.null, progress or db.null,
-    evidence or db.null, by)
+  db.exec([[INSERT INTO target_status(code, status, from_status, progress, evidence, set_by, set_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)]], code, status, from_status or db.null, progress or db.null,
+    evidence or db.null, by, stamp())
 end
 
 -- The stations (units with markets), by name, with the marks recorded
@@ -453,8 +460,8 @@ end
 
 -- Record that unit `unit_id` shows `mark` in `year`.
 function M.add_unit_mark(unit_id, year, mark, evidence, by)
-  db.exec("INSERT INTO unit_mark(unit_id, year, mark, evidence, set_by) VALUES (?, ?, ?, ?, ?)",
-    unit_id, year, mark, evidence or db.null, by)
+  db.exec("INSERT INTO unit_mark(unit_id, year, mark, evidence, set_by, set_at) VALUES (?, ?, ?, ?, ?, ?)",
+    unit_id, year, mark, evidence or db.null, by, stamp())
 end
 
 -- The plans of `year` (every level), oldest first: { level, owner, title,
@@ -471,9 +478,9 @@ function M.plans(year)
 end
 
 function M.add_plan(p)
-  db.exec([[INSERT INTO plan(level, owner, year, title, focus, responsibility, timeline, measures, set_by)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)]], p.level, p.owner, p.year, p.title, p.focus or db.null,
-    p.responsibility or db.null, p.timeline or db.null, p.measures or db.null, p.by)
+  db.exec([[INSERT INTO plan(level, owner, year, title, focus, responsibility, timeline, measures, set_by, set_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)]], p.level, p.owner, p.year, p.title, p.focus or db.null,
+    p.responsibility or db.null, p.timeline or db.null, p.measures or db.null, p.by, stamp())
 end
 
 -- Replace the stored targets table of (on_date, hashes) with rows {
@@ -500,10 +507,11 @@ end
 -- Record meetings held: rows = { { date, team, attendees, minutes_ref } },
 -- all or none (one transaction).
 function M.add_meetings(rows)
+  local at = stamp()
   db.tx(function()
     for _, r in ipairs(rows) do
-      db.exec("INSERT INTO meeting(date, team, attendees, minutes_ref) VALUES (?, ?, ?, ?)",
-        r.date, r.team, r.attendees or db.null, r.minutes_ref or db.null)
+      db.exec("INSERT INTO meeting(date, team, attendees, minutes_ref, recorded_at) VALUES (?, ?, ?, ?, ?)",
+        r.date, r.team, r.attendees or db.null, r.minutes_ref or db.null, at)
     end
   end)
   return #rows
@@ -528,8 +536,8 @@ function M.delete_meeting(team, date, by, reason)
     local r = db.one("SELECT id, attendees, minutes_ref, recorded_at FROM meeting WHERE team = ? AND date = ?", team, date)
     if not r then return end
     found = true
-    db.exec([[INSERT INTO meeting_deleted(date, team, attendees, minutes_ref, recorded_at, deleted_by, reason)
-      VALUES (?, ?, ?, ?, ?, ?, ?)]], date, team, r.attendees, r.minutes_ref, r.recorded_at, by, reason)
+    db.exec([[INSERT INTO meeting_deleted(date, team, attendees, minutes_ref, recorded_at, deleted_by, reason, deleted_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)]], date, team, r.attendees, r.minutes_ref, r.recorded_at, by, reason, stamp())
     db.exec("DELETE FROM meeting WHERE id = ?", r.id)
   end)
   return found
@@ -568,8 +576,8 @@ end
 
 -- Record the state of facility `item` of market `market_id`.
 function M.add_market_facility(market_id, item, state, year, note, by)
-  db.exec("INSERT INTO market_facility(market_id, item, state, year, note, set_by) VALUES (?, ?, ?, ?, ?, ?)",
-    market_id, item, state, year or db.null, note or db.null, by)
+  db.exec([[INSERT INTO market_facility(market_id, item, state, year, note, set_by, set_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)]], market_id, item, state, year or db.null, note or db.null, by, stamp())
 end
 
 -- ---------------------------------------------------------- assessment
@@ -586,8 +594,8 @@ function M.assessments()
 end
 
 function M.add_assessment(a)
-  db.exec("INSERT INTO assessment(date, assessor, rank, of_n, source, set_by) VALUES (?, ?, ?, ?, ?, ?)",
-    a.date, a.assessor, a.rank, a.of_n, a.source or db.null, a.by)
+  db.exec("INSERT INTO assessment(date, assessor, rank, of_n, source, set_by, set_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    a.date, a.assessor, a.rank, a.of_n, a.source or db.null, a.by, stamp())
 end
 
 -- Set market `id`'s standardisation (改造提升) status and year (nil: none).

@@ -156,7 +156,7 @@ local function list_meetings(args)
   local o, pos = opts(args, { ["--missing"] = "flag", ["--team"] = "value" })
   if #pos > 1 then error("usage: meetings [--missing] [--team T] [PERIOD]", 0) end
   local store = need_db("")
-  local ptext = pos[1] or os.date("%Y-%m")
+  local ptext = pos[1] or require("clock").month()
   local p = require("engine_period").parse(ptext)
   if not p then
     local ok, err = pcall(require("engine").parse_period, ptext)

@@ -9,7 +9,7 @@ local cmdargs = require("cmdargs")
 local function parse(args, known) return cmdargs.parse(args, known, "plans") end
 
 local function year_of(s)
-  if s == nil then return tonumber(os.date("%Y")) end
+  if s == nil then return require("clock").year() end
   if not s:match("^%d%d%d%d$") then error(("--year needs a year, e.g. 2027, not '%s'"):format(s), 0) end
   return tonumber(s)
 end

@@ -8,7 +8,7 @@ local schedule = require("schedule")
 local USAGE = "schedule [FROM [TO] | MONTH] [--unit U] [--market M] [--person P] [--ics FILE] | schedule --missed PERIOD"
 
 -- FROM TO from the arguments: two dates, one date (to itself), a month
--- YYYY-MM, or nothing (this month).
+-- YYYY-MM, or nothing (this month on the clock: clock.lua).
 local function range(pos)
   local function month(s)
     local y, m = s:match("^(%d%d%d%d)%-(%d%d)$")
@@ -16,7 +16,7 @@ local function range(pos)
     if not y or m < 1 or m > 12 then return nil end
     return ("%s-%02d-01"):format(y, m), ("%s-%02d-%02d"):format(y, m, calendar.month_days(tonumber(y), m))
   end
-  if #pos == 0 then return month(os.date("%Y-%m")) end
+  if #pos == 0 then return month(require("clock").month()) end
   if #pos == 1 and month(pos[1]) then return month(pos[1]) end
   if #pos > 2 then error("usage: " .. USAGE, 0) end
   for _, d in ipairs(pos) do
@@ -103,7 +103,7 @@ examples:
     if ics then
       local f, err = io.open(ics, "wb")
       if not f then error(("schedule: cannot write '%s': %s"):format(ics, err), 0) end
-      f:write(schedule.ics(list, os.date("!%Y%m%dT%H%M%SZ")))
+      f:write(schedule.ics(list, require("clock").utc_stamp()))
       f:close()
       cwsh.notice(("wrote %d event%s from %s to %s to %s"):format(#list, #list == 1 and "" or "s", from, to, ics))
       return

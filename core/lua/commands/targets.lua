@@ -12,7 +12,7 @@ local function null(v) if v == nil then return cwsh.null end return v end
 
 local function today(o)
   local s = o["--on"]
-  if s == nil then return os.date("%Y-%m-%d") end
+  if s == nil then return require("clock").today() end
   if not s:match("^%d%d%d%d%-%d%d%-%d%d$") then error(("--on needs a date YYYY-MM-DD, not '%s'"):format(s), 0) end
   return s
 end
