@@ -34,7 +34,7 @@ return {
     usage = "reports [--month M] [--totals] | reports add DATE MARKET KIND [--description T] [--channel C] [--reporter N] [--contact X] [--by P] | reports import FILE [--encoding E] | reports verify ID --by P [--item C] | reports verify ID --reject --reason TEXT --by P | reports pay ID --by P [--ref R] [--date D] | reports show ID [--unmask --by P]",
     summary = "public reports (群众举报): register, verify (opens a finding, earns the reward of rules/rewards.lua within the monthly cap) or reject, list by month" },
   { module = "schedule", name = "schedule",
-    usage = "schedule [FROM [TO] | MONTH] [--unit U] [--market M] [--person P] [--ics FILE] | schedule --missed PERIOD",
+    usage = "schedule [FROM [TO] | MONTH] [--unit U] [--market M] [--person P] [--ics FILE] | schedule --missed PERIOD [--unit U] [--market M] [--person P]",
     summary = "the recurring events of rules/schedule.lua (weekly 专班 meetings, the bimonthly 全面督查 and its notice) from FROM to TO on the work calendar, an event on a holiday moved as declared; --ics FILE writes them as iCalendar" },
   { module = "score", name = "rank",
     usage = "rank units [PERIOD]",

@@ -5,7 +5,7 @@
 local calendar = require("calendar")
 local schedule = require("schedule")
 
-local USAGE = "schedule [FROM [TO] | MONTH] [--unit U] [--market M] [--person P] [--ics FILE] | schedule --missed PERIOD"
+local USAGE = "schedule [FROM [TO] | MONTH] [--unit U] [--market M] [--person P] [--ics FILE] | schedule --missed PERIOD [--unit U] [--market M] [--person P]"
 
 -- FROM TO from the arguments: two dates, one date (to itself), a month
 -- YYYY-MM, or nothing (this month on the clock: clock.lua).

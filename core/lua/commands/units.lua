@@ -54,7 +54,7 @@ cwsh.command {
   help = "the stations' 五有 (the unit_marks of rules/targets.lua) per year: what each has and lacks\n" .. [[
   --wuyou        list every station (a unit with markets) with the marks it has and lacks
   --year Y       the year (default: this year)
-  mark STATION MARK --evidence TEXT --by PERSON
+  mark STATION MARK [--year Y] [--evidence TEXT] --by PERSON
                  record that STATION shows MARK (有专班, 有计划, ...) that year, with who and when
 examples:
   units --wuyou --year 2027
