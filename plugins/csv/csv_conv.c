@@ -13,18 +13,22 @@ void conv_trim(const char **sp, size_t *np)
 {
     const unsigned char *s = (const unsigned char *)*sp;
     size_t n = *np;
-    /* most cells need nothing: look at both ends first */
-    if (n == 0 || ((s[0] != ' ' && s[0] != '\t' && s[0] != 0xE3) &&
-                   (s[n - 1] != ' ' && s[n - 1] != '\t' && s[n - 1] != 0x80)))
+    /* most cells need nothing: look at both ends first.  Besides ASCII
+     * blanks: U+3000 (the full-width space, E3 80 80) and U+00A0 (C2 A0,
+     * the no-break space Excel and web pages put in numbers) */
+    if (n == 0 || ((s[0] != ' ' && s[0] != '\t' && s[0] != 0xE3 && s[0] != 0xC2) &&
+                   (s[n - 1] != ' ' && s[n - 1] != '\t' && s[n - 1] != 0x80 && s[n - 1] != 0xA0)))
         return;
     for (;;) {
         if (n && (s[0] == ' ' || s[0] == '\t')) { s++; n--; continue; }
         if (n >= 3 && s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) { s += 3; n -= 3; continue; }
+        if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA0) { s += 2; n -= 2; continue; }
         break;
     }
     for (;;) {
         if (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) { n--; continue; }
         if (n >= 3 && s[n - 3] == 0xE3 && s[n - 2] == 0x80 && s[n - 1] == 0x80) { n -= 3; continue; }
+        if (n >= 2 && s[n - 2] == 0xC2 && s[n - 1] == 0xA0) { n -= 2; continue; }
         break;
     }
     *sp = (const char *)s;

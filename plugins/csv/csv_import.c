@@ -570,8 +570,12 @@ static int item_checks(imp *I, int item, const cell *res, const cell *ded, const
                      p->ded, it->points, it->code);
         ded_ok = 0;
     }
-    if (cnt && cnt->n && (conv_number(cnt->s, cnt->n, &p->count) != 0 || p->count < 0))
-        crep_problem(R, colof(I, MF_COUNT), "count \"%.*s\" is not a number", (int)cnt->n, cnt->s);
+    if (cnt && cnt->n) {
+        if (conv_number(cnt->s, cnt->n, &p->count) != 0)
+            crep_problem(R, colof(I, MF_COUNT), "count \"%.*s\" is not a number", (int)cnt->n, cnt->s);
+        else if (p->count < 0)
+            crep_problem(R, colof(I, MF_COUNT), "count \"%.*s\" is negative", (int)cnt->n, cnt->s);
+    }
     if (res->n) {
         p->result = conv_result(&I->voc, res->s, res->n);
         if (p->result < 0)

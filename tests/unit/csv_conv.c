@@ -61,6 +61,12 @@ int main(void)
     tap_is_int(conv_result(&V, "√", 3), CWSH_PASS, "square root sign as a tick");
     tap_is_int(conv_result(&V, "×", 2), CWSH_FAIL, "multiplication sign as a cross");
     tap_is_int(conv_result(&V, " 合格　", 10), CWSH_PASS, "ASCII and ideographic spaces trimmed");
+    {
+        int rc;
+        double v = num("\xC2\xA0" "2\xC2\xA0", &rc);
+        tap_ok(rc == 0 && v == 2, "a no-break space (U+00A0) around a number is trimmed");
+        tap_is_int(conv_result(&V, "\xC2\xA0合格", 8), CWSH_PASS, "and around a word");
+    }
     tap_is_int(conv_result(&V, "好", 3), -1, "unknown word");
     tap_is_int(conv_result(&V, "", 0), -1, "empty");
 
