@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "csv_report.h"
 
@@ -44,10 +45,13 @@ int crep_open(crep *c, cwsh_host *h, const char *file, csvr *r,
     c->file = file;
     c->r = r;
     c->header = malloc(header_len + 1);
-    /* FILE.rejects.csv, next to FILE as the user named it */
+    /* FILE.rejects.csv, next to FILE as the user named it; written as
+     * FILE.rejects.csv.PID.tmp beside it first (the same file system, so
+     * the rename is atomic) */
     size_t n = strlen(file);
     c->path = malloc(n + 16);
-    if (!c->header || !c->path) {
+    c->tmp = malloc(n + 48);
+    if (!c->header || !c->path || !c->tmp) {
         crep_abandon(c);
         return -1;
     }
@@ -55,6 +59,7 @@ int crep_open(crep *c, cwsh_host *h, const char *file, csvr *r,
     c->header_len = header_len;
     memcpy(c->path, file, n);
     memcpy(c->path + n, ".rejects.csv", 13);
+    snprintf(c->tmp, n + 48, "%s.%ld.tmp", c->path, (long)getpid());
     return 0;
 }
 
@@ -122,7 +127,7 @@ void crep_reject(crep *c, const char *raw, size_t n, const char *reason)
 {
     if (c->fail || c->discarded) return;
     if (!c->out) {
-        c->out = fopen(c->path, "wb");
+        c->out = fopen(c->tmp, "wb");
         if (!c->out) {
             char tmp[1200];
             snprintf(tmp, sizeof tmp, "cannot write '%s': %s", c->path, strerror(errno));
@@ -144,7 +149,10 @@ void crep_reject(crep *c, const char *raw, size_t n, const char *reason)
 
 void crep_discard(crep *c)
 {
-    if (c->out) fclose(c->out);
+    if (c->out) {
+        fclose(c->out);
+        unlink(c->tmp);
+    }
     c->out = NULL;
     c->discarded = 1;
     if (c->path && unlink(c->path) != 0 && errno != ENOENT && !c->fail) {
@@ -154,32 +162,84 @@ void crep_discard(crep *c)
     }
 }
 
+/* Whether files a and b hold the same bytes (1), differ (0) or cannot
+ * be read (-1). */
+static int same_bytes(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    int r = -1;
+    if (fa && fb) {
+        char x[8192], y[8192];
+        for (r = 1; r == 1;) {
+            size_t n = fread(x, 1, sizeof x, fa), m = fread(y, 1, sizeof y, fb);
+            if (n != m || memcmp(x, y, n) != 0) r = 0;
+            else if (n == 0) break;
+        }
+    }
+    if (fa) fclose(fa);
+    if (fb) fclose(fb);
+    return r;
+}
+
+/* The finished temporary file becomes the rejects file; an earlier one
+ * with other content is kept as PATH~ (an analyst may have fixed rows in
+ * it and then imported the sheet again instead). */
+static void put_in_place(crep *c)
+{
+    char tmp[1200];
+    struct stat st;
+    if (stat(c->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(tmp, sizeof tmp, "cannot write '%s': it is not a file", c->path);
+        c->fail = strdup(tmp);
+        return;
+    }
+    if (access(c->path, F_OK) == 0 && same_bytes(c->path, c->tmp) == 0) {
+        char old[1100];
+        snprintf(old, sizeof old, "%s~", c->path);
+        if (rename(c->path, old) == 0)
+            c->h->noticef(c->h, "the earlier %s was not this import's: kept as %s", c->path, old);
+    }
+    if (rename(c->tmp, c->path) != 0) {
+        snprintf(tmp, sizeof tmp, "cannot write '%s': %s", c->path, strerror(errno));
+        c->fail = strdup(tmp);
+    }
+}
+
 int crep_close(crep *c, char **err)
 {
     if (c->errors > CREP_SHOWN)
         c->h->errorf(c->h, "... and %ld more", c->errors - CREP_SHOWN);
     int rc = 0;
-    if (c->out && fclose(c->out) != 0 && !c->fail) {
-        char tmp[1200];
-        snprintf(tmp, sizeof tmp, "cannot write '%s': %s", c->path, strerror(errno));
-        c->fail = strdup(tmp);
+    if (c->out) {
+        if ((fflush(c->out) != 0 || ferror(c->out) || fclose(c->out) != 0) && !c->fail) {
+            char tmp[1200];
+            snprintf(tmp, sizeof tmp, "cannot write '%s': %s", c->path, strerror(errno));
+            c->fail = strdup(tmp);
+        }
+        c->out = NULL;
+        if (!c->fail) put_in_place(c);
+        if (c->fail) unlink(c->tmp);
     }
-    c->out = NULL;
     if (c->fail) { *err = c->fail; c->fail = NULL; rc = -1; }
     free(c->header);
     free(c->path);
-    c->header = c->path = NULL;
+    free(c->tmp);
+    c->header = c->path = c->tmp = NULL;
     return rc;
 }
 
 void crep_abandon(crep *c)
 {
-    if (c->out) fclose(c->out);
+    if (c->out) {
+        fclose(c->out);
+        unlink(c->tmp);
+    }
     c->out = NULL;
     free(c->fail);
     free(c->header);
     free(c->path);
-    c->fail = c->header = c->path = NULL;
+    free(c->tmp);
+    c->fail = c->header = c->path = c->tmp = NULL;
 }
 
 char *crep_msgf(const char *fmt, ...)

@@ -20,6 +20,7 @@ typedef struct crep {
     char *header;            /* raw header bytes (copy) */
     size_t header_len;
     char *path;              /* rejects file */
+    char *tmp;               /* written here, renamed to path when complete */
     FILE *out;
     long errors;             /* error lines reported */
     long rejected;           /* rows written to the rejects file */
@@ -46,11 +47,17 @@ void crep_reject(crep *c, const char *raw, size_t n, const char *reason);
 /* No rejects file: the one written so far, or one left by an earlier
  * run, is removed, and no more rows are written. */
 void crep_discard(crep *c);
-/* Print "... and N more" when errors were left out; close the file.
- * 0, or -1 with a malloc'd message when writing the rejects file failed. */
+/* Print "... and N more" when errors were left out; close the file and
+ * put it in place: an earlier rejects file that differs from it (fixed
+ * by hand, and the sheet imported again instead of it) is kept as
+ * PATH~, and said so.  0, or -1 with a malloc'd message when writing
+ * the rejects file failed (then no rejects file is left, and an earlier
+ * one stays). */
 int crep_close(crep *c, char **err);
 /* Close and free without a word: the import is being torn down after a
- * Lua error unwound it (nothing it points at may be used but its own). */
+ * Lua error unwound it, or Ctrl-C stopped it (nothing it points at may be
+ * used but its own).  The rows written so far go: no partial rejects
+ * file, and an earlier one stays. */
 void crep_abandon(crep *c);
 
 /* A malloc'd message, printf-style (cut at 2,600 bytes). */

@@ -90,9 +90,16 @@ int ctab_run(cwsh_host *h, const ctab_opts *o, char **summary, char **err)
     }
     h->progress(h, "import", -1, 0, 0);
     if (bad && !o->skip_bad) {
-        *err = crep_msgf("%lld bad row%s; nothing imported.  Bad rows are in %s; fix them there and "
-                    "import that file, or run again with --skip-bad.",
-                    bad, bad == 1 ? "" : "s", rep.path);
+        char path[1100], *we = NULL;
+        snprintf(path, sizeof path, "%s", rep.path);
+        have_rep = 0;
+        if (crep_close(&rep, &we) != 0)
+            *err = crep_msgf("%lld bad row%s; nothing imported.  No rejects file: %s; fix the rows in %s, "
+                             "or run again with --skip-bad.", bad, bad == 1 ? "" : "s", we, o->file);
+        else
+            *err = crep_msgf("%lld bad row%s; nothing imported.  Bad rows are in %s; fix them there and "
+                             "import that file, or run again with --skip-bad.", bad, bad == 1 ? "" : "s", path);
+        free(we);
         goto out;
     }
     have_rep = 0;
@@ -108,7 +115,7 @@ int ctab_run(cwsh_host *h, const ctab_opts *o, char **summary, char **err)
     rc = 0;
 out:
     h->progress(h, "import", -1, 0, 0);
-    if (have_rep) { char *we = NULL; if (crep_close(&rep, &we) != 0) free(we); }
+    if (have_rep) crep_abandon(&rep);          /* stopped: no rejects file of part of the rows */
     if (ld) { char *x = NULL; st->table_end(ld, 0, &x); free(x); }
     if (names) for (int i = 0; i < ncol; i++) free(names[i]);
     free(names);

@@ -439,11 +439,11 @@ allbad.csv:2:2: date "2027-13-05" is not a valid date
 allbad.csv:2:7: kind "巡查" is not one of 自查, 督查, 全面督查, 暗访, 考核
 allbad.csv:2:9: result "好" is not one of 合格, 不合格, 不适用 (pass, fail, na)
 allbad.csv:2:10: deduction "x" is not a number
-allbad.csv:2:11: count "-1" is not a number
+allbad.csv:2:11: count "-1" is negative
 <stdin>:3: 1 bad row; nothing imported.  Bad rows are in allbad.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
 EOF2
 is_file want out "every problem of the row is listed, in column order"
-is "$(tail -1 allbad.csv.rejects.csv)" 'I1,2027-13-05,M00001,城北市场,城东所,张伟,巡查,A01,好,x,-1,,"date ""2027-13-05"" is not a valid date; kind ""巡查"" is not one of 自查, 督查, 全面督查, 暗访, 考核; result ""好"" is not one of 合格, 不合格, 不适用 (pass, fail, na); deduction ""x"" is not a number; count ""-1"" is not a number"' \
+is "$(tail -1 allbad.csv.rejects.csv)" 'I1,2027-13-05,M00001,城北市场,城东所,张伟,巡查,A01,好,x,-1,,"date ""2027-13-05"" is not a valid date; kind ""巡查"" is not one of 自查, 督查, 全面督查, 暗访, 考核; result ""好"" is not one of 合格, 不合格, 不适用 (pass, fail, na); deduction ""x"" is not a number; count ""-1"" is negative"' \
     "the rejects file's reason lists them all"
 printf '%s\nimport allbad.csv --skip-bad\n.print not reached\n' "$RULES" | run -bail
 is "$?" 1 "-bail: --skip-bad that imports nothing exits 1"
@@ -558,5 +558,25 @@ long=$(printf 'M%0200d' 0)
 printf '%s\nimport longcode.csv --add-markets\n' "$RULES" | run
 is "$?" 1 "a market code over 127 bytes: refused"
 is "$(sed -n 2p out)" "longcode.csv:2:3: market code is 201 bytes long (at most 127)" "not cut to 127 bytes"
+cleanup_scratch
+
+# --- the rejects file: in place only when complete, an edited one kept
+scratch
+cp "$CSV/bad/23-three-bad-rows.csv" r.csv
+printf '%s\nimport r.csv --add-markets\n' "$RULES" | run
+sed -i 's/,A99,/,A01,/' r.csv.rejects.csv
+cp r.csv.rejects.csv edited
+printf '%s\nimport r.csv --add-markets\n' "$RULES" | run
+grep -qx 'the earlier r.csv.rejects.csv was not this import'"'"'s: kept as r.csv.rejects.csv~' out
+is "$?" 0 "importing the sheet again keeps a rejects file edited since: the message"
+cmp -s edited r.csv.rejects.csv~; is "$?" 0 "the edited rejects file is kept as FILE~"
+rm r.csv.rejects.csv~
+printf '%s\nimport r.csv --add-markets\n' "$RULES" | run
+is "$(grep -c 'kept as' out; ls r.csv.rejects.csv~ 2>/dev/null)" 0 "the same rejects again: replaced without a copy"
+rm r.csv.rejects.csv && mkdir r.csv.rejects.csv
+printf '%s\nimport r.csv --add-markets\n' "$RULES" | run
+is "$(tail -1 out)" "<stdin>:2: 3 bad rows (6 rows rejected with their inspections); nothing imported.  No rejects file: cannot write 'r.csv.rejects.csv': it is not a file; fix the rows in r.csv, or run again with --skip-bad." \
+    "a rejects file that cannot be written: the message does not name it as written"
+is "$(ls | grep -c 'tmp$')" 0 "and no temporary file is left"
 cleanup_scratch
 done_testing

@@ -357,6 +357,16 @@ static void suite(cwsh_host *h)
         fk_interrupt = 0;
         tap_is(strstr(fk_msg, "error:"), "error: import interrupted; nothing imported\n", "interrupted: message");
         tap_ok(strstr(fk_log, "end commit=0") && !strstr(fk_log, "commit=1"), "interrupted: rolled back");
+        /* with rows already in the rejects file: none is left of them */
+        f = fopen("manybad.csv", "w");
+        fprintf(f, "inspection_id,date,market_code,kind,item_code,deduction\nI0,2027-02-30,M00001,督查,A01,0\n");
+        for (int i = 1; i < 5000; i++) fprintf(f, "I%d,2027-01-05,M00001,督查,A01,0\n", i);
+        fclose(f);
+        fk_reset(); markets();
+        fk_interrupt = 1;
+        run(h, "manybad.csv", "--skip-bad");
+        fk_interrupt = 0;
+        tap_ok(access("manybad.csv.rejects.csv", F_OK) != 0, "interrupted with rows rejected: no rejects file of part of them");
     }
 
     /* Ctrl-C while --add-markets adds one: the import stops; no row is
