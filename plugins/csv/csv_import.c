@@ -77,6 +77,7 @@ typedef struct imp {
     size_t key, key_len;        /* arena: the inspection's key */
     size_t first[MF_N], first_len[MF_N];   /* arena: first row's raw text */
     int head_bad;               /* the first row's inspection fields are bad */
+    char head_why[480];         /* the first of their problems (for the other rows' reason) */
     char date[11];
     const char *kind;
     int64_t market_id;
@@ -542,6 +543,8 @@ static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
         crep_problem(R, colof(I, MF_DATE), "%s", why);
     if (R->nprob + R->more_probs > before || I->unknown_row) {
         I->head_bad = 1;
+        snprintf(I->head_why, sizeof I->head_why, "%s",
+                 R->nprob > before ? R->prob[before].why : "market is not registered");
         return -1;
     }
     return 0;
@@ -635,8 +638,13 @@ static pres *new_res(imp *I)
 
 static void sibling(imp *I, const csvr_record *rec)
 {
-    char why[100];
-    snprintf(why, sizeof why, "inspection has a bad row at line %ld", I->bad_line);
+    /* a bad inspection field (its date, kind, market) is usually on every
+     * row of it: said here, the rows are fixed in one round, not two */
+    char why[600];
+    if (I->head_bad && I->bad_line == I->first_line && I->head_why[0])
+        snprintf(why, sizeof why, "inspection has a bad row at line %ld (%s)", I->bad_line, I->head_why);
+    else
+        snprintf(why, sizeof why, "inspection has a bad row at line %ld", I->bad_line);
     reject_row(I, rec->raw, rec->raw_len, why);
 }
 

@@ -579,4 +579,13 @@ is "$(tail -1 out)" "<stdin>:2: 3 bad rows (6 rows rejected with their inspectio
     "a rejects file that cannot be written: the message does not name it as written"
 is "$(ls | grep -c 'tmp$')" 0 "and no temporary file is left"
 cleanup_scratch
+
+# --- a bad inspection field on every row of it: the other rows' reason says which
+scratch
+H='inspection_id,date,market_code,market_name,unit,inspector,kind,item_code,result,deduction,count,note'
+{ echo "$H"; for it in A01 A02 A03; do echo "I1,46392,M00001,城北市场,城东所,张伟,督查,$it,合格,0,0,"; done; } >serial.csv
+printf '%s\nimport serial.csv --add-markets\n' "$RULES" | run
+is "$(sed -n 3p serial.csv.rejects.csv)" 'I1,46392,M00001,城北市场,城东所,张伟,督查,A02,合格,0,0,,"inspection has a bad row at line 2 (date ""46392"" is not a valid date)"' \
+    "a bad date on every row: the other rows name it too"
+cleanup_scratch
 done_testing
