@@ -73,6 +73,15 @@ cat >want <<'OUT'
 OUT
 is_file want out "prompt SQL: typed cells, statements cut outside quotes, dollar quotes and comments, the server's message"
 
+# whole numerics beyond 64 bits come back as floats, as SQLite gives
+# them, not clipped to INT64_MAX/MIN; the edges themselves stay integers
+"$CWSH" "$DB" -csv "SELECT 1e300 AS e, 12345678901234567890123::numeric AS n, sum(x) AS s, -1e20 AS neg,
+    9223372036854775807::numeric AS mx, -9223372036854775808::numeric AS mn
+    FROM (VALUES (9223372036854775807::bigint), (1::bigint)) t(x)" >out 2>&1
+"$CWSH" -csv "lua print(db.one('SELECT sum(x) AS s FROM (VALUES (9223372036854775807::bigint), (1::bigint)) t(x)').s)" --db "$DB" >>out 2>&1
+printf 'e,n,s,neg,mx,mn\r\n1.0e+300,1.2345678901234568e+22,9.223372036854776e+18,-1.0e+20,9223372036854775807,-9223372036854775808\r\n9.2233720368548e+18\n' >want
+is_file want out "numeric beyond int64: a float as on SQLite, never clipped (prompt SQL and db.one)"
+
 # the db module: placeholders (? and :name) become $n, NULL is db.null,
 # db.exec gives the INSERT's id, db.tx rolls back on error and nests
 cat >in.cwsh <<'LUA'
