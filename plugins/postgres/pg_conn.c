@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "connstr.h"
 #include "pg_conn.h"
 #include "pg_libpq.h"
 #include "pg_schema.h"
@@ -32,32 +33,6 @@ static size_t scheme_len(const char *s)
 int pg_conn_is_mine(const char *database)
 {
     return database && scheme_len(database) > 0;
-}
-
-/* The string for messages: a URI's password and a password=... value
- * become ***, so an error on the screen or in a log leaks none. */
-static char *hide_password(const char *s)
-{
-    char *out = pg_conn_fmt("%s", s);
-    char *p = strstr(out, "://");
-    if (p) {
-        char *at = strchr(p + 3, '@'), *colon = strchr(p + 3, ':');
-        char *slash = strchr(p + 3, '/');
-        if (at && colon && colon < at && (!slash || at < slash)) {
-            char *r = pg_conn_fmt("%.*s***%s", (int)(colon + 1 - out), out, at);
-            free(out);
-            out = r;
-        }
-    }
-    char *pw = strstr(out, "password=");
-    if (pw) {
-        char *end = pw + 9;
-        while (*end && *end != ' ') end++;
-        char *r = pg_conn_fmt("%.*s***%s", (int)(pw + 9 - out), out, end);
-        free(out);
-        out = r;
-    }
-    return out;
 }
 
 /* What libpq is given: the URI itself, the keyword/value text, or
@@ -164,7 +139,7 @@ int pg_conn_open(pg_conn *c, const char *database, char **err)
     memset(c, 0, sizeof *c);
     c->host = host;
     if (pg_libpq_load(err) != 0) return -1;
-    c->name = hide_password(database);
+    c->name = connstr_mask(database);      /* for messages: passwords as *** */
     char *info = conninfo(database);
     const char *keys[] = { "dbname", "client_encoding", "application_name", NULL };
     const char *vals[] = { info, "UTF8", "cwsh", NULL };

@@ -174,5 +174,31 @@ is_file want out "is refused, naming both versions"
 is 1 "$?" "no server: exit code 1"
 grep -q "^cwsh: cannot open database 'postgresql://cwsh:\*\*\*@/nosuch?host=$T': connection to server on socket" out
 is 0 "$?" "the message names the database, password hidden, and what libpq said"
+
+# every place that shows the connection string hides its password, in
+# each form libpq takes one (the server trusts the socket, so any
+# password connects): .show, .dbinfo, .backup's hint, and the sqlite
+# store's refusal when no postgres plugin is loaded
+"$CWSH" "postgresql://cwsh:s3cretpw@/s1?host=$PGDIR" .show >out 2>&1
+"$CWSH" "postgres:dbname=s1 password = s3cretpw host=$PGDIR" .show >>out 2>&1
+"$CWSH" "postgres:dbname=s1 password='s3 cret' host=$PGDIR" .show >>out 2>&1
+"$CWSH" "postgres:dbname=s1 password=s3\\ cret host=$PGDIR" .show >>out 2>&1
+"$CWSH" -csv "postgresql:///s1?password=s3cret&host=$PGDIR" .dbinfo ".backup x.dump" >>out 2>&1
+mkdir noplug && cp "$BUILD/plugins/sqlite.so" noplug/
+"$CWSH" --plugins noplug "postgresql://cwsh:s3cretpw@/s1?host=$PGDIR" .show >>out 2>&1
+grep -n 's3' out | diag
+is 0 "$(grep -c 's3' out)" "no password shown in .show, .dbinfo, .backup or the sqlite store's refusal"
+grep -e '^ *db:' -e '^database,' -e 'pg_dump -Fc' -e 'sqlite store' out >got
+cat >want <<OUT
+        db: postgresql://cwsh:***@/s1?host=$PGDIR
+        db: postgres:dbname=s1 password = *** host=$PGDIR
+        db: postgres:dbname=s1 password=*** host=$PGDIR
+        db: postgres:dbname=s1 password=*** host=$PGDIR
+database,postgresql:///s1?password=***&host=$PGDIR\r
+cwsh: the postgres store keeps no file to copy: back the server's database up with pg_dump (pg_dump -Fc -f 'x.dump' 'postgresql:///s1?password=***&host=$PGDIR')
+cwsh: cannot open database 'postgresql://cwsh:***@/s1?host=$PGDIR': the sqlite store opens a file (PATH or sqlite:PATH), not a 'postgresql' server
+OUT
+sed -i 's/\\r$/\r/' want
+is_file want got "... each password as ***, the rest of the string as typed (the host too)"
 cleanup_scratch
 done_testing
