@@ -29,6 +29,11 @@ printf 'n\r\n37\r\n' >want
 is_file want out "\$CWSH_DB in libpq's keyword form (postgres:KEY=VALUE ...)"
 PGHOST=$PGDIR "$CWSH" --db postgres:s1 -csv "SELECT count(*) AS n FROM item" >out 2>&1
 is_file want out "--db postgres:NAME, the server from libpq's environment"
+# the keyword form as the first word: a database, though it has blanks
+# (and no '/' that would make it look like a path)
+PGHOST=$PGDIR "$CWSH" "postgres:dbname=s1 user=cwsh" -csv "SELECT count(*) AS n FROM item" >out 2>&1
+is_file want out "the keyword form as the first argument is the database, not a command line"
+is "" "$(ls "$HOME/.local/share/cwsh" 2>/dev/null)" "... and no default SQLite database is made"
 
 # SQL at the prompt: typed values, NULL, several statements, multi-line
 # statements ended only by a ';' outside quotes, dollar quotes, comments
