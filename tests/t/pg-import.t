@@ -89,6 +89,25 @@ is "0|0|0|0" "$(pg_sql "SELECT (SELECT count(*) FROM import), (SELECT count(*) F
     "and left nothing: no import, market, inspection or result"
 is 0 "$(pg_sql "SELECT count(*) FROM pg_stat_activity WHERE datname = 'i4' AND state = 'active'")" "the server runs nothing of it"
 
+# a station's role, with the README's grants and owning no table: its
+# import analyses nothing (the server would skip each table with a
+# warning on the screen), the owner's still does
+DB5=$(pg_newdb i5)
+"$CWSH" "$DB5" .quit >/dev/null 2>&1                  # the owner makes the schema
+pg_sql "CREATE ROLE 城东所 LOGIN" >/dev/null
+pg_sql "GRANT CONNECT, TEMPORARY ON DATABASE i5 TO 城东所;
+GRANT USAGE ON SCHEMA public TO 城东所;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO 城东所;
+GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO 城东所;" i5 >/dev/null
+"$CWSH" "postgres:dbname=i5 user=城东所 host=$PGDIR" "import demo.csv --add-markets" "score 2027-01" >station.out 2>&1
+is 0 "$?" "a station's role imports and scores"
+grep -v -e '^mapping: ' -e '^added 5 markets' -e '^imported 55 ' -e '^opened 268 findings' -e '^[┌├│└]' station.out >extra
+is_file /dev/null extra "and is shown no server warning (no 'skipping ... only table or database owner can analyze it')"
+is "$(pg_sql "SELECT count(*) FROM pg_stat_user_tables WHERE relname IN ('inspection', 'result') AND last_analyze IS NOT NULL" i5)" 0 \
+    "its import analysed nothing"
+is "$(pg_sql "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'inspection' AND last_analyze IS NOT NULL" i1)" 1 \
+    "the owner's import analyses inspection"
+
 # two sessions import the same file at once: one imports, one is told
 "$GEN" --scale demo --seed 7 >same.csv 2>/dev/null
 DB2=$(pg_newdb i2)
