@@ -205,5 +205,12 @@ cwsh: cannot open database 'postgresql://cwsh:***@/s1?host=$PGDIR': the sqlite s
 OUT
 sed -i 's/\\r$/\r/' want
 is_file want got "... each password as ***, the rest of the string as typed (the host too)"
+# .dump, sqlite3's habit: on the server it points to pg_dump, as .backup does
+"$CWSH" "$DB" .dump ".dump market" >out 2>&1
+cat >want <<OUT
+cwsh: the postgres store has no .dump: pg_dump writes the server's database as SQL (pg_dump -f 'FILE.sql' '$DB')
+cwsh: the postgres store has no .dump: pg_dump writes a table as SQL (pg_dump -t 'market' -f 'FILE.sql' '$DB')
+OUT
+is_file want out ".dump on the server: the pg_dump command to use, not 'unknown command'"
 cleanup_scratch
 done_testing
