@@ -123,6 +123,27 @@ is_file want told "the other is told the file is imported"
 is "1|$(sqlite3 same.db 'SELECT count(*) FROM inspection')" "$(pg_sql "SELECT count(*), (SELECT count(*) FROM inspection) FROM import" i2)" \
     "the rows are there once"
 
+# two sessions importing different files that name the same new market
+# at once, --add-markets: the register gets it once, and only the session
+# whose INSERT put it there says it added it (ON CONFLICT DO NOTHING
+# RETURNING); the other's rows go to the same market.  A few rounds, each
+# with a fresh code, since the two must overlap to race.
+DB6=$(pg_newdb i6)
+"$CWSH" "$DB6" "import demo.csv --add-markets" >/dev/null 2>&1     # the register
+told="" rows=""
+for r in 1 2 3 4 5; do
+    sed "s/2027/20${r}1/g; s/M0003/M9${r}01/g; s/解放市场/新市场$r/g" demo.csv >"a-$r.csv"
+    sed "s/2027/20${r}3/g; s/M0003/M9${r}01/g; s/解放市场/新市场$r/g" demo.csv >"b-$r.csv"
+    "$CWSH" "$DB6" "import a-$r.csv --add-markets" >"a-$r.out" 2>&1 & pa=$!
+    "$CWSH" "$DB6" "import b-$r.csv --add-markets" >"b-$r.out" 2>&1 & pb=$!
+    wait $pa; wait $pb
+    told="$told $(cat "a-$r.out" "b-$r.out" | grep -c "^added 1 market to the register: M9${r}01 新市场$r (城南所)$")"
+    rows="$rows $(pg_sql "SELECT count(*) FROM market WHERE code = 'M9${r}01'" i6)"
+done
+is " 1 1 1 1 1" "$rows" "the same new market named by two imports at once: one row in the register, each round"
+is " 1 1 1 1 1" "$told" "and only the session that inserted it says it added it"
+is "10|550|10" "$(pg_sql "SELECT count(DISTINCT import_id), count(*), (SELECT count(*) FROM market) FROM inspection WHERE import_id > 1" i6)" \
+    "both imports of each round put their rows in, under the one market"
 # four stations' files imported at once while two sessions score
 DB3=$(pg_newdb i3)
 "$CWSH" "$DB3" "import demo.csv --add-markets" >/dev/null 2>&1     # the register
