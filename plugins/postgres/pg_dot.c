@@ -39,7 +39,12 @@ static int guard_gc(lua_State *L)
 /* Run `sql` with text parameters and push { columns, rows }. [-0, +1, e] */
 static void push_resultset(lua_State *L, const char *sql, int n, const char *const *args)
 {
-    if (!conn->pg) luaL_error(L, "the database is closed");
+    char *e = NULL;
+    if (pg_conn_ready(conn, &e) != 0) {
+        lua_pushstring(L, e);
+        free(e);
+        lua_error(L);
+    }
     PGresult **g = lua_newuserdatauv(L, sizeof *g, 0);
     *g = NULL;
     luaL_setmetatable(L, GUARD);

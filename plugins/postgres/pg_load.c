@@ -212,7 +212,7 @@ static PGresult *q(pg_conn *c, const char *sql, int n, const char *const *v, cha
 static int begin(pg_conn *c, cwsh_loader *ld, char **err)
 {
     if (c->loading) { *err = pg_conn_fmt("another load is already running"); return -1; }
-    if (!c->pg) { *err = pg_conn_fmt("the database is closed"); return -1; }
+    if (pg_conn_ready(c, err) != 0) return -1;
     ld->c = c;
     PGTransactionStatusType ts = PQtransactionStatus(c->pg);
     if (ts == PQTRANS_INERROR) {

@@ -2,7 +2,8 @@
 # pg-store.t — the postgres store on a scratch server: connection strings,
 # the numbered migrations under an advisory lock, a newer schema refused,
 # SQL at the prompt (statements cut by quotes, dollar quotes and
-# comments, results typed), the db Lua module, the store's name.
+# comments, results typed), the db Lua module, the store's name,
+# passwords hidden in every message, .dump's hint, a lost connection.
 . tests/lib.sh
 . tests/pg.sh
 pg_need
@@ -212,5 +213,39 @@ cwsh: the postgres store has no .dump: pg_dump writes the server's database as S
 cwsh: the postgres store has no .dump: pg_dump writes a table as SQL (pg_dump -t 'market' -f 'FILE.sql' '$DB')
 OUT
 is_file want out ".dump on the server: the pg_dump command to use, not 'unknown command'"
+# a lost connection: the session's backend ended between two commands.
+# The next command finds it, reconnects once, says so and runs; when the
+# user had a transaction open it says the transaction is lost and runs
+# nothing (its statements would each commit on their own).
+DBR=$(pg_newdb s3)
+"$CWSH" "$DBR" .quit >/dev/null 2>&1
+# end_backend QUERY STATE: once the session has run QUERY (LIKE) and is
+# in STATE, end its backend and wait until it is gone
+end_backend() {
+    i=0
+    until [ "$(pg_sql "SELECT count(*) FROM pg_stat_activity WHERE datname = 's3' AND application_name = 'cwsh' AND query LIKE '$1' AND state = '$2'")" = 1 ] \
+          || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+    pg_sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 's3' AND application_name = 'cwsh'" >/dev/null
+    i=0
+    until [ "$(pg_sql "SELECT count(*) FROM pg_stat_activity WHERE datname = 's3' AND application_name = 'cwsh'")" = 0 ] \
+          || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
+mkfifo in.fifo
+"$CWSH" -batch -csv "$DBR" <in.fifo >lost.out 2>lost.err & pid=$!
+exec 3>in.fifo
+echo "SELECT 1 AS a;" >&3
+end_backend 'SELECT 1 AS a%' idle
+printf '%s\n' "SELECT 2 AS b;" "BEGIN;" "INSERT INTO unit(name, kind) VALUES ('断线所', NULL);" >&3
+end_backend 'INSERT INTO unit%' 'idle in transaction'
+printf '%s\n' "SELECT 3 AS c;" "SELECT count(*) AS n FROM unit WHERE name = '断线所';" >&3
+exec 3>&-
+wait $pid
+printf 'a\r\n1\r\nb\r\n2\r\nn\r\n0\r\n' >want
+is_file want lost.out "a lost connection: the next command reconnects and runs; in a lost transaction nothing runs"
+cat >want <<'OUT'
+the connection to the server was lost; reconnected
+<stdin>:5: the connection to the server was lost, and the open transaction with it (its changes are gone); reconnected, this command was not run
+OUT
+is_file want lost.err "... and each time says so"
 cleanup_scratch
 done_testing
