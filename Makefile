@@ -45,10 +45,12 @@ LIBS_xlsx := $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwrit
 
 # core/loadkit.c: the store loaders' shared pieces, linked into the
 # store plugins (sqlite, postgres), not into cwsh
-KIT_SRC   := core/loadkit.c
+# core/connstr.c (passwords in connection strings as ***) is in both:
+# cwsh shows the string (.show) and each store words its messages with it
+KIT_SRC   := core/loadkit.c core/connstr.c
 KIT_OBJ   := $(KIT_SRC:%.c=$(BUILD)/%.o)
 KIT_USERS := sqlite postgres
-CORE_SRC  := $(filter-out $(KIT_SRC),$(wildcard core/*.c))
+CORE_SRC  := $(filter-out core/loadkit.c,$(wildcard core/*.c))
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/%.o)
 CORE_LIB  := $(filter-out $(BUILD)/core/main.o,$(CORE_OBJ))
 PLUGINS   := $(notdir $(wildcard plugins/*))
@@ -107,7 +109,7 @@ FUZZ_SRC_options  := $(filter-out core/main.c,$(CORE_SRC))
 FUZZ_LIBS_options := $(LIBS_core)
 # a database file from other hands: opened and upgraded, and .restore'd
 FUZZ_SRC_restore  := plugins/sqlite/sqlite_conn.c plugins/sqlite/sqlite_schema.c \
-                     plugins/sqlite/sqlite_dot.c core/sha256.c
+                     plugins/sqlite/sqlite_dot.c core/sha256.c core/connstr.c
 FUZZ_LIBS_restore := $(LIBS_sqlite) $(LIBS_lua) -lm
 TOOLS_SRC := $(wildcard scripts/bench/*.c scripts/gen/*.c)
 TOOLS_BIN := $(TOOLS_SRC:scripts/%.c=$(BUILD)/%)
@@ -131,7 +133,7 @@ $(BUILD)/plugins/$(1).so: $$($(1)_OBJ)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(LDFLAGS) -shared -o $$@ $$^ $$(LIBS_$(1))
 # Unit tests named <plugin>_*.c link that plugin's objects.
-$(BUILD)/tests/$(1)_%: tests/unit/$(1)_%.c $$($(1)_OBJ) $(CORE_LIB)
+$(BUILD)/tests/$(1)_%: tests/unit/$(1)_%.c $$($(1)_OBJ) $$(filter-out $$($(1)_OBJ),$(CORE_LIB))
 	@mkdir -p $$(dir $$@)
 	$$(Q)$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$(LDFLAGS) -rdynamic -o $$@ $$^ $$(LIBS_$(1)) $$(LIBS_core)
 endef

@@ -61,8 +61,8 @@
 /* 1: the first layout.  2: `size` in cwsh_plugin, cwsh_host, cwsh_store
  * and cwsh_source; register_* return int; register_format.  3:
  * cwsh_store.server; host->db_path is host->database, a connection
- * string; `deadline` in cwsh_inspection. */
-#define CWSH_ABI 3
+ * string; `deadline` in cwsh_inspection.  4: cwsh_store.market_added. */
+#define CWSH_ABI 4
 
 /* ---------------------------------------------------------------- values */
 
@@ -203,6 +203,14 @@ typedef struct cwsh_store {
     /* 0: embedded (the store opens a file in this process: SQLite);
      * 1: a server the connection string names (PostgreSQL). */
     int server;
+
+    /* After the load's last inspection, before load_end: 1 when the
+     * market market_add gave under `code` is this load's own insert, 0
+     * when another session put that code into the register first (the
+     * load's rows go to that market; it is not this import's to report
+     * as added), -1 with *err when the store failed.  NULL in a store
+     * where market_add always adds (one writer at a time: SQLite). */
+    int (*market_added)(cwsh_loader *ld, const char *code, char **err);
 } cwsh_store;
 
 /* ---------------------------------------------------------------- domain */

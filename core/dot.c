@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <lauxlib.h>
 #include "dot.h"
+#include "connstr.h"
 #include "cwshlib.h"
 #include "luahost.h"
 #include "outenc.h"
@@ -199,11 +200,13 @@ static int d_show(lua_State *L)
 {
     session *s = SES;
     (void)L;
+    char *db = connstr_mask(s->db_path);       /* a server's string may hold a password */
     fprintf(cwshlib_text_out(s), "        db: %s\n     rules: %s\n   plugins: %s\n      mode: %s\n"
             "   headers: %s\n nullvalue: \"%s\"\n     timer: %s\n      bail: %s\n",
-            s->db_path, s->rules_dir, s->plugins_dir, render_mode_name(s->render.mode),
+            db, s->rules_dir, s->plugins_dir, render_mode_name(s->render.mode),
             s->render.headers ? "on" : "off", s->render.nullvalue ? s->render.nullvalue : "",
             s->timer ? "on" : "off", s->bail ? "on" : "off");
+    free(db);
     return 0;
 }
 

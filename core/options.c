@@ -14,15 +14,35 @@ static int exists(const char *path)
     return stat(path, &st) == 0;
 }
 
+static int is_word_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Non-zero when s starts as libpq's keyword form does: a keyword, blanks
+ * allowed, then '=' ("dbname=demo user=cwsh", "host = /tmp").  Such a
+ * string has blanks between its pairs and is still one database. */
+static int is_keyword_form(const char *s)
+{
+    const char *p = s;
+    while (is_word_char(*p)) p++;
+    if (p == s) return 0;
+    while (*p == ' ' || *p == '\t') p++;
+    return *p == '=';
+}
+
 /* "SCHEME:..." (two or more letters, digits, '+', '.', '-' before the
- * ':'): a store's connection string (sqlite:x.db, postgres:cwsh). */
+ * ':'): a store's connection string (sqlite:x.db, postgres:cwsh,
+ * "postgres:dbname=demo user=cwsh").  With a blank in it, only the
+ * keyword form: "x:y z" is a command line. */
 static int has_scheme(const char *arg)
 {
     const char *p = arg;
     while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
            || (p > arg && ((*p >= '0' && *p <= '9') || *p == '+' || *p == '.' || *p == '-')))
         p++;
-    return *p == ':' && p - arg >= 2 && !strchr(arg, ' ');
+    if (*p != ':' || p - arg < 2) return 0;
+    return !strpbrk(arg, " \t") || is_keyword_form(p + 1);
 }
 
 /* A DB argument is a connection string or names a file: it has '.' or

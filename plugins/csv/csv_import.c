@@ -71,6 +71,7 @@ typedef struct imp {
     cvoc voc;                   /* the vocabulary's words and date forms */
     crep rep;
     char *fatal;                /* stops the import; rolled back */
+    char *own_err;              /* the store's message from market_added */
     /* the open inspection */
     int open, bad, store_off;
     long first_line, bad_line;
@@ -300,6 +301,27 @@ static void flush(imp *I)
                                   ar_str(I, p->note) };
     }
     cstore_inspection(I->cs, &in, I->rr, I->nres);      /* a failure stops rows() */
+}
+
+/* cmk_keep_added's question, to the store. */
+static int own_market(void *arg, const char *code)
+{
+    imp *I = arg;
+    return I->st->market_added(I->ld, code, &I->own_err);
+}
+
+/* Of the markets this import added, only those it put into the register
+ * itself are reported: on a server another session may have added the
+ * same new code first (the rows then go to that market).  0, or -1 with
+ * *err; the load is then rolled back. */
+static int own_markets(imp *I, char **err)
+{
+    if (!I->st->market_added || !cmk_nadded(I->mk)) return 0;
+    if (cmk_keep_added(I->mk, own_market, I) == 0) return 0;
+    *err = crep_msgf("%s; nothing imported", I->own_err ? I->own_err : "cannot add the sheet's markets");
+    free(I->own_err);
+    I->own_err = NULL;
+    return -1;
 }
 
 /* Market id for the code/name in this row; 0 with why set when it
@@ -1108,6 +1130,7 @@ static int import(imp *I, cwsh_host *h, const cimp_opts *o, char **summary, char
      * record of the file, so that importing it again when it has rows
      * works and `imports` lists no empty import */
     int commit = I->n_insp > 0;
+    if (commit && own_markets(I, err) != 0) goto out;
     if (I->st->load_end(I->ld, commit, I->rows_ok, rejected, &e) != 0) {
         I->ld = NULL;
         *err = e ? e : crep_msgf("cannot commit the import");

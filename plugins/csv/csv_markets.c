@@ -26,6 +26,7 @@ struct cmk {
     long *kslot;                /* open addressing: index into k + 1 */
     size_t kslot_cap;
     size_t *added;              /* labels of the added markets */
+    size_t *added_code;         /* and their codes */
     long nadded, added_cap;
     int next;                   /* next code number to try */
     int oom;                    /* an allocation failed (cmk_failed) */
@@ -73,7 +74,7 @@ void cmk_close(cmk **mp)
 {
     cmk *m = *mp;
     if (!m) return;
-    free(m->ar); free(m->u); free(m->k); free(m->kslot); free(m->added);
+    free(m->ar); free(m->u); free(m->k); free(m->kslot); free(m->added); free(m->added_code);
     free(m);
     *mp = NULL;
 }
@@ -203,9 +204,12 @@ void cmk_added(cmk *m, const char *code, const char *name, const char *unit)
 {
     if (m->nadded == m->added_cap) {
         long nc = m->added_cap ? m->added_cap * 2 : 16;
-        if (grow(m, &m->added, (size_t)nc, sizeof *m->added) != 0) return;
+        if (grow(m, &m->added, (size_t)nc, sizeof *m->added) != 0
+            || grow(m, &m->added_code, (size_t)nc, sizeof *m->added_code) != 0)
+            return;
         m->added_cap = nc;
     }
+    m->added_code[m->nadded] = put(m, code, strlen(code));
     char tmp[600];
     int n = snprintf(tmp, sizeof tmp, unit && *unit ? "%s %s (%s)" : "%s %s", code, name ? name : "",
                      unit ? unit : "");
@@ -213,6 +217,20 @@ void cmk_added(cmk *m, const char *code, const char *name, const char *unit)
 }
 
 long cmk_nadded(const cmk *m) { return m->nadded; }
+
+int cmk_keep_added(cmk *m, int (*mine)(void *arg, const char *code), void *arg)
+{
+    long kept = 0;
+    for (long i = 0; i < m->nadded; i++) {
+        int r = mine(arg, m->ar + m->added_code[i]);
+        if (r < 0) return -1;
+        if (!r) continue;
+        m->added[kept] = m->added[i];
+        m->added_code[kept++] = m->added_code[i];
+    }
+    m->nadded = kept;
+    return 0;
+}
 
 /* "A, B, C and N more" of `n` labels (offsets) into buf. */
 static void list(const cmk *m, char *buf, size_t size, long n, size_t (*label)(const cmk *, long))

@@ -55,6 +55,10 @@ int cmk_next_code(cmk *m, cstore *cs, char *out, size_t outsz);
  * first ones. */
 void cmk_added(cmk *m, const char *code, const char *name, const char *unit);
 long cmk_nadded(const cmk *m);
+/* Keep, of the added markets, those mine(arg, code) says this import put
+ * into the register (1; 0: another session added that code first).
+ * 0, or -1 as soon as mine returns -1. */
+int cmk_keep_added(cmk *m, int (*mine)(void *arg, const char *code), void *arg);
 /* "added 2 markets: M0001 城北市场 (城东所), M0002 ..." (malloc'd), or NULL
  * when none was added. */
 char *cmk_added_report(const cmk *m);

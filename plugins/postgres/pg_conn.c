@@ -2,10 +2,12 @@
  * pg_conn.c — connection strings, connecting, and the small helpers every
  * file of the plugin uses to run SQL and word the server's errors.
  */
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "connstr.h"
 #include "pg_conn.h"
 #include "pg_libpq.h"
 #include "pg_schema.h"
@@ -32,32 +34,6 @@ static size_t scheme_len(const char *s)
 int pg_conn_is_mine(const char *database)
 {
     return database && scheme_len(database) > 0;
-}
-
-/* The string for messages: a URI's password and a password=... value
- * become ***, so an error on the screen or in a log leaks none. */
-static char *hide_password(const char *s)
-{
-    char *out = pg_conn_fmt("%s", s);
-    char *p = strstr(out, "://");
-    if (p) {
-        char *at = strchr(p + 3, '@'), *colon = strchr(p + 3, ':');
-        char *slash = strchr(p + 3, '/');
-        if (at && colon && colon < at && (!slash || at < slash)) {
-            char *r = pg_conn_fmt("%.*s***%s", (int)(colon + 1 - out), out, at);
-            free(out);
-            out = r;
-        }
-    }
-    char *pw = strstr(out, "password=");
-    if (pw) {
-        char *end = pw + 9;
-        while (*end && *end != ' ') end++;
-        char *r = pg_conn_fmt("%.*s***%s", (int)(pw + 9 - out), out, end);
-        free(out);
-        out = r;
-    }
-    return out;
 }
 
 /* What libpq is given: the URI itself, the keyword/value text, or
@@ -158,13 +134,69 @@ static const char session_sql[] =
     " RETURNS double precision LANGUAGE sql IMMUTABLE AS"
     " 'SELECT CASE WHEN a IS NULL OR b IS NULL THEN NULL WHEN a > b THEN a ELSE b END'";
 
+/* A backend ended between two commands left its FATAL message and the
+ * socket's end unread: read what is waiting (the message, then, on the
+ * next read, the end) so that the connection is found broken before a
+ * statement fails on it.  An idle good connection has nothing to read.
+ * Never while a load has a COPY going. */
+static void drain(pg_conn *c)
+{
+    struct pollfd p = { PQsocket(c->pg), POLLIN, 0 };
+    while (PQstatus(c->pg) == CONNECTION_OK && p.fd >= 0 && poll(&p, 1, 0) > 0 && PQconsumeInput(c->pg))
+        p.revents = 0;
+}
+
+/* A connection libpq has found broken (the backend was terminated, the
+ * server restarted) is reset once, as psql does, and set up again: the
+ * session's settings, temporary sequence and functions went with the
+ * backend.  A transaction that was open went with it too: then the
+ * command is not run, since its statements would each commit on their
+ * own where the user expects one transaction. */
+int pg_conn_ready(pg_conn *c, char **err)
+{
+    if (!c->pg) { *err = pg_conn_fmt("the database is closed"); return -1; }
+    if (!c->loading) drain(c);
+    if (PQstatus(c->pg) == CONNECTION_OK) {
+        /* known only while connected: kept for the moment it is not */
+        c->in_tx = PQtransactionStatus(c->pg) != PQTRANS_IDLE;
+        return 0;
+    }
+    int had_tx = c->in_tx;
+    c->in_tx = 0;
+    PGcancel *k = c->cancel;
+    c->cancel = NULL;                               /* the SIGINT handler's, first */
+    if (k) PQfreeCancel(k);
+    PQreset(c->pg);
+    if (PQstatus(c->pg) != CONNECTION_OK) {
+        char *m = one_line(PQerrorMessage(c->pg));
+        *err = pg_conn_fmt("the connection to the server was lost and cannot be made again: %s", m);
+        free(m);
+        return -1;
+    }
+    c->cancel = PQgetCancel(c->pg);
+    c->schema_gen++;                                /* the temporary tables are gone */
+    char *e = NULL;
+    if (pg_conn_exec(c, session_sql, &e) != 0) {
+        *err = pg_conn_fmt("the connection to the server was lost; reconnected, but %s", e);
+        free(e);
+        return -1;
+    }
+    if (had_tx) {
+        *err = pg_conn_fmt("the connection to the server was lost, and the open transaction with it "
+                           "(its changes are gone); reconnected, this command was not run");
+        return -1;
+    }
+    if (c->host) c->host->noticef(c->host, "the connection to the server was lost; reconnected");
+    return 0;
+}
+
 int pg_conn_open(pg_conn *c, const char *database, char **err)
 {
     cwsh_host *host = c->host;
     memset(c, 0, sizeof *c);
     c->host = host;
     if (pg_libpq_load(err) != 0) return -1;
-    c->name = hide_password(database);
+    c->name = connstr_mask(database);      /* for messages: passwords as *** */
     char *info = conninfo(database);
     const char *keys[] = { "dbname", "client_encoding", "application_name", NULL };
     const char *vals[] = { info, "UTF8", "cwsh", NULL };

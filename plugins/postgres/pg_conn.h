@@ -30,6 +30,7 @@ typedef struct pg_conn {
     int loading;                /* a loader holds the connection's transaction */
     int rowid_ready;            /* lastval() is defined in this session */
     unsigned schema_gen;        /* bumped by statements that may change tables (pg_db.c's cache) */
+    int in_tx;                  /* a transaction was open at the last pg_conn_ready */
 } pg_conn;
 
 /* Non-zero when `database` is a postgres connection string (one of the
@@ -40,6 +41,12 @@ int pg_conn_is_mine(const char *database);
  * the conn closed. */
 int pg_conn_open(pg_conn *c, const char *database, char **err);
 void pg_conn_close(pg_conn *c);
+
+/* Before a command's statements: 0 when the connection is good, or was
+ * lost and is made again (a notice says so); -1 with *err when it cannot
+ * be, or a transaction was open when it was lost (the command must not
+ * run outside it).  Main thread. */
+int pg_conn_ready(pg_conn *c, char **err);
 
 /* malloc'd printf result (aborts on out of memory, like xstrdup). */
 char *pg_conn_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -92,7 +92,12 @@ static res *run(lua_State *L, const char *s, size_t len, int first, int last)
     int base = lua_gettop(L);
     lua_pushlstring(L, s, len);                      /* base+1: the SQL as given, for messages */
     const char *sql = lua_tostring(L, base + 1);
-    if (!c->pg) raise_in(L, "the database is closed", sql);
+    char *e = NULL;
+    if (pg_conn_ready(c, &e) != 0) {
+        lua_pushstring(L, e);
+        free(e);
+        raise_in(L, lua_tostring(L, -1), sql);
+    }
     pg_params p;
     char *t = pg_sql_translate(s, len, &p);
     if (!t) luaL_error(L, "out of memory");
@@ -446,7 +451,12 @@ static int l_tx(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TFUNCTION);
     pg_conn *c = CONN(L);
-    if (!c->pg) return luaL_error(L, "the database is closed");
+    char *re = NULL;
+    if (pg_conn_ready(c, &re) != 0) {
+        lua_pushstring(L, re);
+        free(re);
+        return lua_error(L);
+    }
     int outer = PQtransactionStatus(c->pg) == PQTRANS_IDLE;
     const char *start = outer ? "BEGIN" : "SAVEPOINT cwsh_tx";
     char *e = tx_sql(c, start);

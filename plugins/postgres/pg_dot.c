@@ -18,6 +18,7 @@ static pg_conn *conn;
 #define U_INDEXES ".indexes [TABLE]"
 #define U_BACKUP ".backup FILE"
 #define U_RESTORE ".restore FILE"
+#define U_DUMP ".dump [TABLE]"
 #define U_DBINFO ".dbinfo"
 #define GUARD "cwsh.pg.dotguard"
 
@@ -38,7 +39,12 @@ static int guard_gc(lua_State *L)
 /* Run `sql` with text parameters and push { columns, rows }. [-0, +1, e] */
 static void push_resultset(lua_State *L, const char *sql, int n, const char *const *args)
 {
-    if (!conn->pg) luaL_error(L, "the database is closed");
+    char *e = NULL;
+    if (pg_conn_ready(conn, &e) != 0) {
+        lua_pushstring(L, e);
+        free(e);
+        lua_error(L);
+    }
     PGresult **g = lua_newuserdatauv(L, sizeof *g, 0);
     *g = NULL;
     luaL_setmetatable(L, GUARD);
@@ -174,6 +180,18 @@ static int d_restore(lua_State *L)
                       conn->name, luaL_checkstring(L, 1));
 }
 
+/* .dump: sqlite3's habit; on a server pg_dump writes the SQL, and
+ * "unknown command" left the user nothing to go on. */
+static int d_dump(lua_State *L)
+{
+    check_args(L, 0, 1, U_DUMP);
+    if (lua_gettop(L) == 1)
+        return luaL_error(L, "the postgres store has no .dump: pg_dump writes a table as SQL "
+                             "(pg_dump -t '%s' -f 'FILE.sql' '%s')", luaL_checkstring(L, 1), conn->name);
+    return luaL_error(L, "the postgres store has no .dump: pg_dump writes the server's database as SQL "
+                         "(pg_dump -f 'FILE.sql' '%s')", conn->name);
+}
+
 /* .dbinfo: the server, database, schema version and row counts. */
 static int d_dbinfo(lua_State *L)
 {
@@ -208,6 +226,7 @@ void pg_dot_register(pg_conn *c)
     h->register_command(h, ".indexes", U_INDEXES, "list indexes with their columns", d_indexes);
     h->register_command(h, ".backup", U_BACKUP, "refused on a server: says how to use pg_dump", d_backup);
     h->register_command(h, ".restore", U_RESTORE, "refused on a server: says how to use pg_restore", d_restore);
+    h->register_command(h, ".dump", U_DUMP, "refused on a server: says how to use pg_dump", d_dump);
     h->register_command(h, ".dbinfo", U_DBINFO, "show the server, database, schema version and row counts",
                         d_dbinfo);
 }

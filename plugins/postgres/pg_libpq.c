@@ -48,6 +48,7 @@
     F(int, PQntuples, (const PGresult *r), (r))                                         \
     F(int, PQputCopyData, (PGconn *c, const char *buf, int n), (c, buf, n))             \
     F(int, PQputCopyEnd, (PGconn *c, const char *msg), (c, msg))                        \
+    V(PQreset, (PGconn *c), (c))                                                        \
     F(char *, PQresultErrorField, (const PGresult *r, int code), (r, code))             \
     F(char *, PQresultErrorMessage, (const PGresult *r), (r))                           \
     F(ExecStatusType, PQresultStatus, (const PGresult *r), (r))                         \

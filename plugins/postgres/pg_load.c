@@ -59,6 +59,7 @@ struct cwsh_loader {
     size_t nseen;
     loadkit_map code, name, alias, unit, item, known;
     loadkit_map used;                /* the market ids the inspections name */
+    loadkit_map own;            /* codes of the markets this load inserted (market_added) */
     buf insp, res;              /* COPY lines not yet sent, local numbers first */
     buf out;                    /* a flush's lines with the ids in place */
     buf pcode, pname, punit;    /* markets to add: array texts "{a,b" of code, name, unit id */
@@ -211,7 +212,7 @@ static PGresult *q(pg_conn *c, const char *sql, int n, const char *const *v, cha
 static int begin(pg_conn *c, cwsh_loader *ld, char **err)
 {
     if (c->loading) { *err = pg_conn_fmt("another load is already running"); return -1; }
-    if (!c->pg) { *err = pg_conn_fmt("the database is closed"); return -1; }
+    if (pg_conn_ready(c, err) != 0) return -1;
     ld->c = c;
     PGTransactionStatusType ts = PQtransactionStatus(c->pg);
     if (ts == PQTRANS_INERROR) {
@@ -246,6 +247,31 @@ static int pending_lock(cwsh_loader *ld, const char *fn)
     if (pg_conn_exec(ld->c, sql, &e) == 0) return 0;
     free(e);
     return -1;
+}
+
+/* Fresh statistics after a commit, as on SQLite, so the planner seeks a
+ * month by inspection(date).  Only the tables this role may ANALYZE (it
+ * owns them or the database): for the others the server takes the lock,
+ * skips the table and prints "skipping ... only table or database owner
+ * can analyze it", five lines on every station's import; autovacuum
+ * keeps those.  A failure only costs speed. */
+static void analyse_small_tables(pg_conn *c)
+{
+    static const char mine[] =
+        "SELECT string_agg(quote_ident(t.relname), ', ') FROM pg_class t, pg_database d"
+        " WHERE t.oid IN ('inspection'::regclass, 'market'::regclass, 'unit'::regclass,"
+        "                 'item'::regclass, 'import'::regclass)"
+        "   AND d.datname = current_database()"
+        "   AND (pg_has_role(t.relowner, 'USAGE') OR pg_has_role(d.datdba, 'USAGE'))";
+    char *e = NULL;
+    PGresult *r = pg_conn_query(c, mine, 0, NULL, &e);
+    if (!r) { free(e); return; }
+    if (!PQgetisnull(r, 0, 0)) {
+        char *sql = pg_conn_fmt("ANALYZE %s", PQgetvalue(r, 0, 0));
+        if (pg_conn_exec(c, sql, &e) != 0) free(e);
+        free(sql);
+    }
+    PQclear(r);
 }
 
 static int finish(cwsh_loader *ld, int commit, char **err)
@@ -293,6 +319,7 @@ static void loader_free(cwsh_loader *ld)
     loadkit_map_free(&ld->unit);
     loadkit_map_free(&ld->item);
     loadkit_map_free(&ld->known);
+    loadkit_map_free(&ld->own);
     loadkit_map_free(&ld->used);
     free(ld);
 }
@@ -550,10 +577,35 @@ static int64_t real_market(const cwsh_loader *ld, int64_t id)
     return id > PROVISIONAL && id - PROVISIONAL <= ld->nprov ? ld->mreal[id - PROVISIONAL] : id;
 }
 
+/* Each row (code, id) of r for a market still provisional: its id in
+ * place, and its code in ld->own when this load inserted it.  How many
+ * it resolved, or -1 out of memory. */
+static long take_markets(cwsh_loader *ld, const PGresult *r, int own)
+{
+    long taken = 0;
+    for (int i = 0; i < PQntuples(r); i++) {
+        const char *code = PQgetvalue(r, i, 0);
+        size_t n = (size_t)PQgetlength(r, i, 0);
+        int64_t id = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+        int64_t *prov = loadkit_map_get(&ld->code, code, n);
+        if (!prov || *prov <= PROVISIONAL) continue;
+        ld->mreal[*prov - PROVISIONAL] = id;
+        if (know_market(ld, id) != 0 || loadkit_map_put(&ld->code, code, n, id) != 0
+            || (own && loadkit_map_put(&ld->own, code, n, 1) != 0))
+            return -1;
+        taken++;
+    }
+    return taken;
+}
+
 /* The markets waiting in memory into the register, in the order they
  * were added (so their ids follow the sheet, as on SQLite).  A market
  * another session has just added under the same code is that session's:
- * this import's inspections go to it (ON CONFLICT). */
+ * this import's inspections go to it.  ON CONFLICT DO NOTHING waits for
+ * that session's commit and leaves its row out of RETURNING, so what
+ * comes back is exactly what this load inserted (market_added); the
+ * others are read in a statement of their own, whose snapshot sees the
+ * other session's row. */
 static int add_markets(cwsh_loader *ld, char **err)
 {
     if (!ld->npend) return 0;
@@ -566,27 +618,45 @@ static int add_markets(cwsh_loader *ld, char **err)
     PGresult *r = q(ld->c, "INSERT INTO market(code, name, unit_id)"
                            " SELECT code, name, unit FROM unnest($1::text[], $2::text[], $3::bigint[])"
                            " WITH ORDINALITY AS t(code, name, unit, n) ORDER BY n"
-                           " ON CONFLICT (code) DO UPDATE SET code = EXCLUDED.code RETURNING code, id", 3, v, &e);
+                           " ON CONFLICT (code) DO NOTHING RETURNING code, id", 3, v, &e);
     if (!r) {
         *err = pg_conn_fmt("cannot add the sheet's markets: %s", e);
         free(e);
         return -1;
     }
-    int rc = 0;
-    for (int i = 0; i < PQntuples(r) && rc == 0; i++) {
-        const char *code = PQgetvalue(r, i, 0);
-        size_t n = (size_t)PQgetlength(r, i, 0);
-        int64_t id = strtoll(PQgetvalue(r, i, 1), NULL, 10);
-        int64_t *prov = loadkit_map_get(&ld->code, code, n);
-        if (!prov || *prov <= PROVISIONAL) continue;
-        ld->mreal[*prov - PROVISIONAL] = id;
-        if (know_market(ld, id) != 0 || loadkit_map_put(&ld->code, code, n, id) != 0) rc = -1;
-    }
+    long got = take_markets(ld, r, 1);
     PQclear(r);
-    if (rc) { *err = pg_conn_fmt("out of memory"); return -1; }
+    if (got >= 0 && got < ld->npend) {
+        r = q(ld->c, "SELECT code, id FROM market WHERE code = ANY($1::text[])", 1, v, &e);
+        if (!r) {
+            *err = pg_conn_fmt("cannot add the sheet's markets: %s", e);
+            free(e);
+            return -1;
+        }
+        long more = take_markets(ld, r, 0);
+        PQclear(r);
+        got = more < 0 ? -1 : got + more;
+        /* another session added a code and deleted it again before this
+         * statement: its rows would name no market */
+        if (got >= 0 && got < ld->npend) {
+            *err = pg_conn_fmt("cannot add the sheet's markets: another session removed a market "
+                               "of the same code meanwhile");
+            return -1;
+        }
+    }
+    if (got < 0) { *err = pg_conn_fmt("out of memory"); return -1; }
     ld->pcode.n = ld->pname.n = ld->punit.n = 0;
     ld->npend = 0;
     return 0;
+}
+
+/* store->market_added: the markets still in memory go to the server
+ * first (the results' COPY finished, as a flush does), then the answer
+ * is whether this load's INSERT put `code` there. */
+static int l_market_added(cwsh_loader *ld, const char *code, char **err)
+{
+    if (copy_end(ld, err) != 0 || add_markets(ld, err) != 0) return -1;
+    return loadkit_map_get(&ld->own, code, strlen(code)) != NULL;
 }
 
 /* Ids from inspection's sequence for the inspections numbered
@@ -869,10 +939,7 @@ static int l_load_end(cwsh_loader *ld, int commit, long rows_ok, long rows_bad, 
         committed = 1;
     }
     if (held && !committed) pending_lock(ld, "pg_advisory_unlock");
-    /* fresh statistics, as on SQLite, so the planner seeks a month by
-     * inspection(date); a failure only costs speed */
-    if (committed && !ld->savepoint && pg_conn_exec(c, "ANALYZE inspection, market, unit, item, import", &e2) != 0)
-        free(e2);
+    if (committed && !ld->savepoint) analyse_small_tables(c);
     cwsh_host *h = c->host;
     if (committed && h && CWSH_HOST_HAS(h, loaded) && h->loaded) h->loaded(h, (long long)ld->import_id);
     loader_free(ld);
@@ -972,6 +1039,7 @@ void pg_load_fill(cwsh_store *st)
     st->market_find = l_market_find;
     st->inspections_each = l_inspections_each;
     st->market_add = l_market_add;
+    st->market_added = l_market_added;
     st->inspection = l_inspection;
     st->result = l_result;
     st->load_end = l_load_end;

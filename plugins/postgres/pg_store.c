@@ -98,6 +98,7 @@ static int s_exec(void *self, const char *sql, cwsh_sink *out, char **err)
 {
     pg_conn *c = self;
     *err = NULL;
+    if (pg_conn_ready(c, err) != 0) return -1;
     size_t n = strlen(sql), i = 0;
     while (i < n) {
         int term;

@@ -4,6 +4,7 @@
  * The type OIDs are PostgreSQL's fixed catalogue numbers
  * (src/include/catalog/pg_type.dat); libpq-dev ships no header with them.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pg_value.h"
@@ -26,10 +27,14 @@ void pg_value_get(const PGresult *r, int row, int col, cwsh_value *v)
         v->i = strtoll(s, NULL, 10);
         return;
     case T_NUMERIC:
-        if (!strpbrk(s, ".eEN")) {          /* NaN and fractions stay reals */
+        /* NaN, fractions and whole numbers beyond 64 bits (1e300, a sum
+         * of big integers) are reals, as SQLite gives them: strtoll
+         * would clip those to INT64_MAX/MIN without a word */
+        if (!strpbrk(s, ".eEN")) {
             char *end;
+            errno = 0;
             long long x = strtoll(s, &end, 10);
-            if (!*end) { v->type = CWSH_INT; v->i = x; return; }
+            if (!*end && errno != ERANGE) { v->type = CWSH_INT; v->i = x; return; }
         }
         /* fall through */
     case T_FLOAT4: case T_FLOAT8:

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "connstr.h"
 #include "sqlite_conn.h"
 #include "sqlite_schema.h"
 
@@ -96,9 +97,11 @@ const char *sqlite_conn_path(const char *database, char **err)
     const char *colon = strstr(database, "://");
     if (!colon) colon = sqlite_conn_scheme_end(database);
     if (colon) {
+        char *shown = connstr_mask(database);       /* a server's string may hold a password */
         *err = sqlite_conn_fmt("cannot open database '%s': the sqlite store opens a file "
-                               "(PATH or sqlite:PATH), not a '%.*s' server", database,
+                               "(PATH or sqlite:PATH), not a '%.*s' server", shown,
                                (int)(colon - database), database);
+        free(shown);
         return NULL;
     }
     return database;

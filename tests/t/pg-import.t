@@ -89,6 +89,25 @@ is "0|0|0|0" "$(pg_sql "SELECT (SELECT count(*) FROM import), (SELECT count(*) F
     "and left nothing: no import, market, inspection or result"
 is 0 "$(pg_sql "SELECT count(*) FROM pg_stat_activity WHERE datname = 'i4' AND state = 'active'")" "the server runs nothing of it"
 
+# a station's role, with the README's grants and owning no table: its
+# import analyses nothing (the server would skip each table with a
+# warning on the screen), the owner's still does
+DB5=$(pg_newdb i5)
+"$CWSH" "$DB5" .quit >/dev/null 2>&1                  # the owner makes the schema
+pg_sql "CREATE ROLE 城东所 LOGIN" >/dev/null
+pg_sql "GRANT CONNECT, TEMPORARY ON DATABASE i5 TO 城东所;
+GRANT USAGE ON SCHEMA public TO 城东所;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO 城东所;
+GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO 城东所;" i5 >/dev/null
+"$CWSH" "postgres:dbname=i5 user=城东所 host=$PGDIR" "import demo.csv --add-markets" "score 2027-01" >station.out 2>&1
+is 0 "$?" "a station's role imports and scores"
+grep -v -e '^mapping: ' -e '^added 5 markets' -e '^imported 55 ' -e '^opened 268 findings' -e '^[┌├│└]' station.out >extra
+is_file /dev/null extra "and is shown no server warning (no 'skipping ... only table or database owner can analyze it')"
+is "$(pg_sql "SELECT count(*) FROM pg_stat_user_tables WHERE relname IN ('inspection', 'result') AND last_analyze IS NOT NULL" i5)" 0 \
+    "its import analysed nothing"
+is "$(pg_sql "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'inspection' AND last_analyze IS NOT NULL" i1)" 1 \
+    "the owner's import analyses inspection"
+
 # two sessions import the same file at once: one imports, one is told
 "$GEN" --scale demo --seed 7 >same.csv 2>/dev/null
 DB2=$(pg_newdb i2)
@@ -104,6 +123,27 @@ is_file want told "the other is told the file is imported"
 is "1|$(sqlite3 same.db 'SELECT count(*) FROM inspection')" "$(pg_sql "SELECT count(*), (SELECT count(*) FROM inspection) FROM import" i2)" \
     "the rows are there once"
 
+# two sessions importing different files that name the same new market
+# at once, --add-markets: the register gets it once, and only the session
+# whose INSERT put it there says it added it (ON CONFLICT DO NOTHING
+# RETURNING); the other's rows go to the same market.  A few rounds, each
+# with a fresh code, since the two must overlap to race.
+DB6=$(pg_newdb i6)
+"$CWSH" "$DB6" "import demo.csv --add-markets" >/dev/null 2>&1     # the register
+told="" rows=""
+for r in 1 2 3 4 5; do
+    sed "s/2027/20${r}1/g; s/M0003/M9${r}01/g; s/解放市场/新市场$r/g" demo.csv >"a-$r.csv"
+    sed "s/2027/20${r}3/g; s/M0003/M9${r}01/g; s/解放市场/新市场$r/g" demo.csv >"b-$r.csv"
+    "$CWSH" "$DB6" "import a-$r.csv --add-markets" >"a-$r.out" 2>&1 & pa=$!
+    "$CWSH" "$DB6" "import b-$r.csv --add-markets" >"b-$r.out" 2>&1 & pb=$!
+    wait $pa; wait $pb
+    told="$told $(cat "a-$r.out" "b-$r.out" | grep -c "^added 1 market to the register: M9${r}01 新市场$r (城南所)$")"
+    rows="$rows $(pg_sql "SELECT count(*) FROM market WHERE code = 'M9${r}01'" i6)"
+done
+is " 1 1 1 1 1" "$rows" "the same new market named by two imports at once: one row in the register, each round"
+is " 1 1 1 1 1" "$told" "and only the session that inserted it says it added it"
+is "10|550|10" "$(pg_sql "SELECT count(DISTINCT import_id), count(*), (SELECT count(*) FROM market) FROM inspection WHERE import_id > 1" i6)" \
+    "both imports of each round put their rows in, under the one market"
 # four stations' files imported at once while two sessions score
 DB3=$(pg_newdb i3)
 "$CWSH" "$DB3" "import demo.csv --add-markets" >/dev/null 2>&1     # the register

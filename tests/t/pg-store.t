@@ -2,7 +2,8 @@
 # pg-store.t — the postgres store on a scratch server: connection strings,
 # the numbered migrations under an advisory lock, a newer schema refused,
 # SQL at the prompt (statements cut by quotes, dollar quotes and
-# comments, results typed), the db Lua module, the store's name.
+# comments, results typed), the db Lua module, the store's name,
+# passwords hidden in every message, .dump's hint, a lost connection.
 . tests/lib.sh
 . tests/pg.sh
 pg_need
@@ -29,6 +30,11 @@ printf 'n\r\n37\r\n' >want
 is_file want out "\$CWSH_DB in libpq's keyword form (postgres:KEY=VALUE ...)"
 PGHOST=$PGDIR "$CWSH" --db postgres:s1 -csv "SELECT count(*) AS n FROM item" >out 2>&1
 is_file want out "--db postgres:NAME, the server from libpq's environment"
+# the keyword form as the first word: a database, though it has blanks
+# (and no '/' that would make it look like a path)
+PGHOST=$PGDIR "$CWSH" "postgres:dbname=s1 user=cwsh" -csv "SELECT count(*) AS n FROM item" >out 2>&1
+is_file want out "the keyword form as the first argument is the database, not a command line"
+is "" "$(ls "$HOME/.local/share/cwsh" 2>/dev/null)" "... and no default SQLite database is made"
 
 # SQL at the prompt: typed values, NULL, several statements, multi-line
 # statements ended only by a ';' outside quotes, dollar quotes, comments
@@ -72,6 +78,15 @@ cat >want <<'OUT'
 └───────┘
 OUT
 is_file want out "prompt SQL: typed cells, statements cut outside quotes, dollar quotes and comments, the server's message"
+
+# whole numerics beyond 64 bits come back as floats, as SQLite gives
+# them, not clipped to INT64_MAX/MIN; the edges themselves stay integers
+"$CWSH" "$DB" -csv "SELECT 1e300 AS e, 12345678901234567890123::numeric AS n, sum(x) AS s, -1e20 AS neg,
+    9223372036854775807::numeric AS mx, -9223372036854775808::numeric AS mn
+    FROM (VALUES (9223372036854775807::bigint), (1::bigint)) t(x)" >out 2>&1
+"$CWSH" -csv "lua print(db.one('SELECT sum(x) AS s FROM (VALUES (9223372036854775807::bigint), (1::bigint)) t(x)').s)" --db "$DB" >>out 2>&1
+printf 'e,n,s,neg,mx,mn\r\n1.0e+300,1.2345678901234568e+22,9.223372036854776e+18,-1.0e+20,9223372036854775807,-9223372036854775808\r\n9.2233720368548e+18\n' >want
+is_file want out "numeric beyond int64: a float as on SQLite, never clipped (prompt SQL and db.one)"
 
 # the db module: placeholders (? and :name) become $n, NULL is db.null,
 # db.exec gives the INSERT's id, db.tx rolls back on error and nests
@@ -165,5 +180,72 @@ is_file want out "is refused, naming both versions"
 is 1 "$?" "no server: exit code 1"
 grep -q "^cwsh: cannot open database 'postgresql://cwsh:\*\*\*@/nosuch?host=$T': connection to server on socket" out
 is 0 "$?" "the message names the database, password hidden, and what libpq said"
+
+# every place that shows the connection string hides its password, in
+# each form libpq takes one (the server trusts the socket, so any
+# password connects): .show, .dbinfo, .backup's hint, and the sqlite
+# store's refusal when no postgres plugin is loaded
+"$CWSH" "postgresql://cwsh:s3cretpw@/s1?host=$PGDIR" .show >out 2>&1
+"$CWSH" "postgres:dbname=s1 password = s3cretpw host=$PGDIR" .show >>out 2>&1
+"$CWSH" "postgres:dbname=s1 password='s3 cret' host=$PGDIR" .show >>out 2>&1
+"$CWSH" "postgres:dbname=s1 password=s3\\ cret host=$PGDIR" .show >>out 2>&1
+"$CWSH" -csv "postgresql:///s1?password=s3cret&host=$PGDIR" .dbinfo ".backup x.dump" >>out 2>&1
+mkdir noplug && cp "$BUILD/plugins/sqlite.so" noplug/
+"$CWSH" --plugins noplug "postgresql://cwsh:s3cretpw@/s1?host=$PGDIR" .show >>out 2>&1
+grep -n 's3' out | diag
+is 0 "$(grep -c 's3' out)" "no password shown in .show, .dbinfo, .backup or the sqlite store's refusal"
+grep -e '^ *db:' -e '^database,' -e 'pg_dump -Fc' -e 'sqlite store' out >got
+cat >want <<OUT
+        db: postgresql://cwsh:***@/s1?host=$PGDIR
+        db: postgres:dbname=s1 password = *** host=$PGDIR
+        db: postgres:dbname=s1 password=*** host=$PGDIR
+        db: postgres:dbname=s1 password=*** host=$PGDIR
+database,postgresql:///s1?password=***&host=$PGDIR\r
+cwsh: the postgres store keeps no file to copy: back the server's database up with pg_dump (pg_dump -Fc -f 'x.dump' 'postgresql:///s1?password=***&host=$PGDIR')
+cwsh: cannot open database 'postgresql://cwsh:***@/s1?host=$PGDIR': the sqlite store opens a file (PATH or sqlite:PATH), not a 'postgresql' server
+OUT
+sed -i 's/\\r$/\r/' want
+is_file want got "... each password as ***, the rest of the string as typed (the host too)"
+# .dump, sqlite3's habit: on the server it points to pg_dump, as .backup does
+"$CWSH" "$DB" .dump ".dump market" >out 2>&1
+cat >want <<OUT
+cwsh: the postgres store has no .dump: pg_dump writes the server's database as SQL (pg_dump -f 'FILE.sql' '$DB')
+cwsh: the postgres store has no .dump: pg_dump writes a table as SQL (pg_dump -t 'market' -f 'FILE.sql' '$DB')
+OUT
+is_file want out ".dump on the server: the pg_dump command to use, not 'unknown command'"
+# a lost connection: the session's backend ended between two commands.
+# The next command finds it, reconnects once, says so and runs; when the
+# user had a transaction open it says the transaction is lost and runs
+# nothing (its statements would each commit on their own).
+DBR=$(pg_newdb s3)
+"$CWSH" "$DBR" .quit >/dev/null 2>&1
+# end_backend QUERY STATE: once the session has run QUERY (LIKE) and is
+# in STATE, end its backend and wait until it is gone
+end_backend() {
+    i=0
+    until [ "$(pg_sql "SELECT count(*) FROM pg_stat_activity WHERE datname = 's3' AND application_name = 'cwsh' AND query LIKE '$1' AND state = '$2'")" = 1 ] \
+          || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+    pg_sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 's3' AND application_name = 'cwsh'" >/dev/null
+    i=0
+    until [ "$(pg_sql "SELECT count(*) FROM pg_stat_activity WHERE datname = 's3' AND application_name = 'cwsh'")" = 0 ] \
+          || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
+mkfifo in.fifo
+"$CWSH" -batch -csv "$DBR" <in.fifo >lost.out 2>lost.err & pid=$!
+exec 3>in.fifo
+echo "SELECT 1 AS a;" >&3
+end_backend 'SELECT 1 AS a%' idle
+printf '%s\n' "SELECT 2 AS b;" "BEGIN;" "INSERT INTO unit(name, kind) VALUES ('断线所', NULL);" >&3
+end_backend 'INSERT INTO unit%' 'idle in transaction'
+printf '%s\n' "SELECT 3 AS c;" "SELECT count(*) AS n FROM unit WHERE name = '断线所';" >&3
+exec 3>&-
+wait $pid
+printf 'a\r\n1\r\nb\r\n2\r\nn\r\n0\r\n' >want
+is_file want lost.out "a lost connection: the next command reconnects and runs; in a lost transaction nothing runs"
+cat >want <<'OUT'
+the connection to the server was lost; reconnected
+<stdin>:5: the connection to the server was lost, and the open transaction with it (its changes are gone); reconnected, this command was not run
+OUT
+is_file want lost.err "... and each time says so"
 cleanup_scratch
 done_testing

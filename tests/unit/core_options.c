@@ -179,6 +179,12 @@ static void test_words(void)
     tap_ok(!O.db, "a one-letter scheme is not one");
     P("x:y z", NULL);
     tap_ok(!O.db, "a scheme with a blank after it is not one");
+    P("postgres:dbname=demo user=cwsh", ".dbinfo", NULL);
+    tap_ok(O.db == argv_[1] && O.each && O.nwords == 1, "libpq's keyword form with blanks is a DB");
+    P("postgresql:host = /tmp\tdbname=x", NULL);
+    tap_ok(O.db == argv_[1] && O.nwords == 0, "... with blanks around '=' and a tab");
+    P("lua:print x=1", NULL);
+    tap_ok(!O.db, "a blank before the first '=' is a command line");
     P("x.db", "-bail", "--mode", "csv", ".tables", "-echo", NULL);
     tap_ok(O.db == argv_[1] && O.bail && O.mode == RENDER_CSV && !O.echo && O.nwords == 2
            && !strcmp(O.words[1], "-echo"), "options after the DB, not after the first command");
