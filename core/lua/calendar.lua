@@ -148,12 +148,10 @@ local function new_api(y, file)
   return api
 end
 
--- A path as messages name it (rules.short), or as it is when the rules
--- module in use has no short (a test's stand-in).
-local function short_path(path)
-  local rules = require("rules")
-  return type(rules) == "table" and rules.short and rules.short(path) or path
-end
+-- A path as messages name it.  From srcpos, not rules.lua: a rule file
+-- that asks the calendar while the start-up rule set loads would have the
+-- calendar require rules.lua in the middle of its own loading.
+local short_path = srcpos.short
 
 -- Load one year's file.  Returns the year's table or raises "file:line: why".
 local function load_file(path, year)

@@ -63,6 +63,8 @@ end
 
 local function new_api(r)
   local api = {}
+  -- the work calendar, read-only, as in every rule file (README, "In Lua")
+  api.calendar = require("calendar").api
   function api.opens(t)
     local f, l = where()
     strings(f, l, "opens", t)

@@ -570,15 +570,8 @@ function M.reload(dir)
   return M.activate(set)
 end
 
--- The name a rule file's messages use: "rules/x.lua" under the rules
--- directory (as cwsh.sandbox_load names its chunks), else the path.
-function M.short(path)
-  local d = cwsh.rules_dir or ""
-  if d ~= "" and path:sub(1, #d + 1) == d .. "/" then
-    return (d:match("([^/]+)/*$") or d) .. path:sub(#d + 1)
-  end
-  return path
-end
+-- The name a rule file's messages use (srcpos.short).
+M.short = srcpos.short
 
 local function summary(set)
   return ("%s (%s): %d items, %d categories, %d vetoes, %g points"):format(set.name,
@@ -634,6 +627,11 @@ cwsh.command {
 }
 
 -- Load the default rules at start-up; an error is reported, not fatal.
+-- The module is registered first: what a rule file reaches while loading
+-- may require("rules"), and a module still loading is not in
+-- package.loaded, so require would run this file again, which would load
+-- the rules again, and so on until the C stack overflowed.
+package.loaded.rules = M
 if cwsh.rules_dir then
   local set, err = M.reload()
   if not set then cwsh.notice("rules not loaded: " .. tostring(err)) end

@@ -73,6 +73,8 @@ end
 
 local function new_api(s)
   local api = {}
+  -- the work calendar, read-only, as in every rule file (README, "In Lua")
+  api.calendar = require("calendar").api
   function api.meeting(t)
     local f, l = where()
     local ev = check_common(f, l, "meeting", t, s)
