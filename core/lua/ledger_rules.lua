@@ -123,12 +123,10 @@ local function new_api(r)
   return api
 end
 
--- A path under the rules directory as rules/NAME, for messages.
-function M.short(path)
-  local dir = cwsh.rules_dir or "rules"
-  if path:sub(1, #dir + 1) == dir .. "/" then return "rules/" .. path:sub(#dir + 2) end
-  return path
-end
+-- A path as messages name it: as cwsh.sandbox_load names the chunk, so
+-- the load checks here name the file its own errors do (this wrote
+-- rules/NAME under every rules directory, --rules /tmp/x too).
+M.short = srcpos.short
 
 -- Whether the file is there: absent only when the system says so
 -- (ENOENT).  Any other failure to open it (out of memory, no permission)
