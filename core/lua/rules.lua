@@ -267,6 +267,12 @@ local function new_api(set)
       last = b[1]
       g[#g + 1] = { min = b[1], name = b[2] }
     end
+    -- the last band grades every lower score and every vetoed market:
+    -- starting above 0, it gave a score below all bands and a vetoed
+    -- market that band's name (良好 for a veto)
+    if last > 0 then
+      fail(f, l, "grades: the last band must start at 0, not %g: it is the grade of every lower score and of a vetoed market (add {0, \"不合格\"})", last)
+    end
     set.grades, set.grades_at = g, { file = f, line = l }
   end
 
