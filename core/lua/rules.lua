@@ -139,8 +139,14 @@ local function period_item(self, code)
   return p
 end
 
--- number of inspections in the period, of one kind when given
+-- number of inspections in the period, of one kind when given (a kind the
+-- vocabulary lacks is an error: it counted 0 and the veto never fired)
 function period_methods:count(kind)
+  local d = priv[self].set.domain
+  if kind ~= nil and not d.by_kind[kind] then
+    error(("p:count: unknown kind '%s' (kinds of %s: %s)"):format(tostring(kind), d.file,
+      table.concat(domain.kind_names(d), ", ")), 2)
+  end
   local n = 0
   for _, x in ipairs(priv[self].list) do if not kind or x.kind == kind then n = n + 1 end end
   return n
@@ -462,6 +468,16 @@ end
 -- its own loader (targets.lua, schedule.lua, ledger_rules.lua, rewards.lua).
 M.NOT_RULES = { ["targets.lua"] = true, ["schedule.lua"] = true, ["ledger.lua"] = true, ["rewards.lua"] = true }
 
+-- Every item's severity must be a class of the ledger's rules (ledger.lua
+-- of the set's directory, or its defaults): an unknown one took the
+-- default class without a word.  A ledger.lua that does not load is not
+-- this set's fault; the ledger commands report it.
+local function check_severities(set)
+  local lrules = require("ledger_rules")
+  local ok, r = pcall(lrules.read, set.dir .. "/" .. lrules.FILE, set)
+  if ok then lrules.check_items(r, set) end
+end
+
 function M.load(dir, partial)
   local names, err = cwsh.listdir(dir)
   if not names then return nil, err end
@@ -512,6 +528,7 @@ function M.load(dir, partial)
       end
     end
     check(set)
+    if not partial then check_severities(set) end
   end)
   -- what a partial set lacks most likely comes from a file it skipped
   if not ok and partial and #set.skipped > 0 then return nil, set.skipped[1] end
@@ -520,7 +537,31 @@ function M.load(dir, partial)
   set.hash = cwsh.hash(table.concat(texts) .. (partial and "\0partial" or ""))
   set.name = set.name or dir:match("([^/]+)/*$") or dir
   set.ncategories = #set.categories
+  set.partial = partial or nil
   return set
+end
+
+-- What the other files of the rules directory (ledger.lua, schedule.lua,
+-- rewards.lua) may name, so a typo there is refused where it is declared:
+-- from `set`, else the active set, else what an import reads.  { domain,
+-- by_code, items = "A01, A02, ...", by_category, tiers = { [name] = true }
+-- and tier_list (nil for a partial set: it skips scoring.lua's tiers) },
+-- or nil when no set has been loaded (those files are checked on their own).
+function M.names(set)
+  set = set or active or partial
+  if not set then return nil end
+  if not set.names then
+    local codes = {}
+    for _, it in ipairs(set.items) do codes[#codes + 1] = it.code end
+    local n = { domain = set.domain, by_code = set.by_code, items = table.concat(codes, ", "),
+      by_category = set.by_category }
+    if not set.partial then
+      n.tiers, n.tier_list = {}, table.concat(set.tiers, ", ")
+      for _, t in ipairs(set.tiers) do n.tiers[t] = true end
+    end
+    set.names = n
+  end
+  return set.names
 end
 
 -- ----------------------------------------------------------- the store

@@ -32,6 +32,14 @@ function M.short(path)
   return path
 end
 
+-- The names the rule set offers the other files of the rules directory
+-- (rules.names), or nil: no set loaded, or the rules module is a test's
+-- stand-in without them.
+function M.rule_names(set)
+  local rules = package.loaded.rules
+  return type(rules) == "table" and rules.names and rules.names(set) or nil
+end
+
 function M.fail(file, line, fmt, ...)
   error(("%s:%d: " .. fmt):format(file, line, ...), 0)
 end
