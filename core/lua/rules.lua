@@ -30,7 +30,9 @@
 -- Load checks (each refused with the file:line of the declaration): an item
 -- without points, a duplicate item code, an item in an undeclared category,
 -- a veto naming an unknown item, items whose points do not add up to the
--- declared total.  A veto's items are found by a dry run at load: its
+-- declared total, grades whose last band starts above 0, an item's
+-- severity that ledger.lua does not declare, a period veto counting a kind
+-- domain.lua lacks.  A veto's items are found by a dry run at load: its
 -- `when` runs once on an inspection that lost nothing and once on one that
 -- lost everything, and every item it asks about is recorded (an unknown
 -- one is an error).  A veto may also list them: `items = {"F01", "F02"}`.
