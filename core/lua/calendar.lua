@@ -10,6 +10,10 @@
 --   workday { "2025-01-26", "春节" }   a weekend day declared a work day
 --                                      (调休上班) for that holiday
 --
+-- A holiday may end in the next year (it is in the file of the year it
+-- starts in): its days there are that year's, and the next file declaring
+-- one of them too is refused.
+--
 -- Load checks, each refused with FILE:LINE: a file not named YEAR.lua, a
 -- date that is not YYYY-MM-DD or not in the file's year, a range that ends
 -- before it starts, a day declared twice, a work day that is not a Saturday
@@ -99,10 +103,16 @@ local function where() local f, l = srcpos.where(3); return f, l end
 
 local function new_api(y, file)
   local api = {}
-  local function date_in(f, l, s, what)
+  -- into_next: the last day of a holiday, which may run on into the next
+  -- year (元旦 2023 began on 2022-12-31: it is in the file of the year it
+  -- starts in)
+  local function date_in(f, l, s, what, into_next)
     local n, yy = parse(s)
     if not n then fail(f, l, "%s: '%s' is not a date (YYYY-MM-DD)", what, tostring(s)) end
-    if yy ~= y.year then fail(f, l, "%s: %s is not in %d (a calendar file holds its own year)", what, s, y.year) end
+    if yy ~= y.year and not (into_next and yy == y.year + 1) then
+      fail(f, l, "%s: %s is not in %d (a calendar file holds its own year%s)", what, s, y.year,
+        into_next and (", and a holiday's last days the next: %d"):format(y.year + 1) or "")
+    end
     return n
   end
   local function claim(f, l, n, what)
@@ -125,12 +135,15 @@ local function new_api(y, file)
     end
     local name = t[1]
     local a = date_in(f, l, t[2], "holiday " .. name)
-    local b = t[3] == nil and a or date_in(f, l, t[3], "holiday " .. name)
+    local b = t[3] == nil and a or date_in(f, l, t[3], "holiday " .. name, true)
     if b < a then fail(f, l, "holiday %s: %s is before %s", name, iso(b), iso(a)) end
     for n = a, b do claim(f, l, n) end
-    for n = a, b do y.days[n] = { kind = name, line = l } end
+    for n = a, b do
+      y.days[n] = { kind = name, line = l }
+      -- a day of the next year: M.load gives it to that year
+      if civil_from_days(n) == y.year then y.nholiday = y.nholiday + 1 else y.spill[#y.spill + 1] = n end
+    end
     y.holidays[name] = y.holidays[name] or l
-    y.nholiday = y.nholiday + (b - a + 1)
   end
   function api.workday(t)
     local f, l = where()
@@ -148,16 +161,14 @@ local function new_api(y, file)
   return api
 end
 
--- A path as messages name it (rules.short), or as it is when the rules
--- module in use has no short (a test's stand-in).
-local function short_path(path)
-  local rules = require("rules")
-  return type(rules) == "table" and rules.short and rules.short(path) or path
-end
+-- A path as messages name it.  From srcpos, not rules.lua: a rule file
+-- that asks the calendar while the start-up rule set loads would have the
+-- calendar require rules.lua in the middle of its own loading.
+local short_path = srcpos.short
 
 -- Load one year's file.  Returns the year's table or raises "file:line: why".
 local function load_file(path, year)
-  local y = { year = year, days = {}, holidays = {}, nholiday = 0, nwork = 0 }
+  local y = { year = year, days = {}, holidays = {}, nholiday = 0, nwork = 0, spill = {} }
   local chunk, err = cwsh.sandbox_load(path, new_api(y))
   if not chunk then error(err, 0) end
   local ok, e = pcall(cwsh.budget, M.BUDGET, chunk)
@@ -171,19 +182,48 @@ local function load_file(path, year)
   if not y.notice and not y.provisional then
     error(("%s: declares neither notice \"...\" (the published notice) nor provisional \"why\""):format(short), 0)
   end
-  for _, d in pairs(y.days) do
-    if d["for"] and not y.holidays[d["for"]] then
-      fail(short, d.line, "workday for '%s', which is not a holiday in this file", d["for"])
+  return y
+end
+
+-- The days of a holiday that ran on into the next year go to that year's
+-- file when there is one (a day it declares too is refused, at its line),
+-- else to cal.spill, so that they are holidays whichever file is asked.
+local function spill_over(cal)
+  for _, year in ipairs(cal.list) do
+    local y, nx = cal.years[year], cal.years[year + 1]
+    for _, n in ipairs(y.spill) do
+      local d = y.days[n]
+      if nx and nx.days[n] then
+        fail(nx.file, nx.days[n].line, "%s is already declared at %s:%d (%s, which runs on into %d)", iso(n), y.file,
+          d.line, d.kind, year + 1)
+      end
+      local moved = { kind = d.kind, line = d.line, file = y.file }
+      if nx then
+        nx.days[n] = moved
+        nx.nholiday = nx.nholiday + 1
+        nx.holidays[d.kind] = nx.holidays[d.kind] or 0     -- a 调休 day of the next file may work for it
+      else
+        cal.spill[n] = moved
+      end
     end
   end
-  return y
+end
+
+-- A 调休上班 day must work for a holiday of its file (or one running on
+-- into its year).
+local function check_workdays(y)
+  for _, d in pairs(y.days) do
+    if d["for"] and not y.holidays[d["for"]] then
+      fail(y.file, d.line, "workday for '%s', which is not a holiday in this file", d["for"])
+    end
+  end
 end
 
 -- Load every YEAR.lua in `dir`.  Returns { years = {[y] = year}, list =
 -- {y...} sorted, dir } or nil, "file:line: why".
 function M.load(dir)
   local names = cwsh.listdir(dir)
-  local cal = { dir = dir, years = {}, list = {} }
+  local cal = { dir = dir, years = {}, list = {}, spill = {} }
   if not names then return cal end       -- no calendar directory: no years
   local ok, err = pcall(function()
     for _, n in ipairs(names) do
@@ -198,9 +238,11 @@ function M.load(dir)
         cal.list[#cal.list + 1] = year
       end
     end
+    table.sort(cal.list)
+    spill_over(cal)
+    for _, year in ipairs(cal.list) do check_workdays(cal.years[year]) end
   end)
   if not ok then return nil, tostring(err) end
-  table.sort(cal.list)
   return cal
 end
 
@@ -292,7 +334,8 @@ end
 -- holiday a 调休上班 day works for
 local function kind_of(n)
   local y = year_of(n)
-  local d = y and y.days[n]
+  local d
+  if y then d = y.days[n] else d = M.get().spill[n] end
   if d then return d.kind, d["for"] end
   return weekday(n) >= 6 and "周末" or "工作日"
 end

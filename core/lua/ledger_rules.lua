@@ -36,7 +36,35 @@ local function strings(f, l, what, t)
   return t
 end
 
-local function chain(r, key)
+-- The checks of names against the rule set (rules.names: nil when none
+-- is loaded, and then nothing is checked).
+local function check_kinds(f, l, what, list, names)
+  if not names then return end
+  local d = names.domain
+  for _, k in ipairs(list) do
+    if not d.by_kind[k] then
+      fail(f, l, "%s: '%s' is not an inspection kind of %s (%s)", what, k, d.file,
+        table.concat(require("domain").kind_names(d), ", "))
+    end
+  end
+end
+
+local function check_codes(f, l, what, list, names)
+  if not names then return end
+  for _, c in ipairs(list) do
+    if not names.by_code[c] then fail(f, l, "%s: item '%s' is not in the checklist (%s)", what, c, names.items) end
+  end
+end
+
+local function check_category(f, l, what, c, names)
+  if not names or c == nil or names.by_category[c] then return end
+  local list = {}
+  for k in pairs(names.by_category) do list[#list + 1] = k end
+  table.sort(list)
+  fail(f, l, "%s: '%s' is not a category of the checklist (%s)", what, c, table.concat(list, ", "))
+end
+
+local function chain(r, key, names)
   return function(t)
     local f, l = where()
     if type(t) ~= "table" or #t == 0 then
@@ -46,10 +74,12 @@ local function chain(r, key)
       if not LINK[v] then fail(f, l, "%s: unknown link '%s' (links: %s)", key, tostring(v), table.concat(M.LINKS, "、")) end
     end
     if t.category ~= nil and type(t.category) ~= "string" then fail(f, l, "%s: category must be a category's name", key) end
+    check_category(f, l, key, t.category, names)
     local items
     if t.items ~= nil then
       items = {}
-      for _, c in ipairs(strings(f, l, key .. " items", t.items)) do items[c] = true end
+      check_codes(f, l, key, strings(f, l, key .. " items", t.items), names)
+      for _, c in ipairs(t.items) do items[c] = true end
     end
     local list = r[key]
     if not t.category and not items then
@@ -61,11 +91,14 @@ local function chain(r, key)
   end
 end
 
-local function new_api(r)
+local function new_api(r, names)
   local api = {}
+  -- the work calendar, read-only, as in every rule file (README, "In Lua")
+  api.calendar = require("calendar").api
   function api.opens(t)
     local f, l = where()
     strings(f, l, "opens", t)
+    check_kinds(f, l, "opens", t, names)
     r.opens, r.open_list = {}, {}
     for _, k in ipairs(t) do r.opens[k] = true; r.open_list[#r.open_list + 1] = k end
   end
@@ -88,7 +121,8 @@ local function new_api(r)
       r.default = name
     end
     if t.items ~= nil then
-      for _, code in ipairs(strings(f, l, "severity items", t.items)) do r.item_class[code] = name end
+      check_codes(f, l, ("severity '%s'"):format(name), strings(f, l, "severity items", t.items), names)
+      for _, code in ipairs(t.items) do r.item_class[code] = name end
     end
   end
   function api.deadline_words(t)
@@ -102,8 +136,8 @@ local function new_api(r)
       r.words[k] = v
     end
   end
-  api.accountable = chain(r, "accountable")
-  api.assigned = chain(r, "assigned")
+  api.accountable = chain(r, "accountable", names)
+  api.assigned = chain(r, "assigned", names)
   function api.recurrence(t)
     local f, l = where()
     if type(t) ~= "table" or math.type(t.days) ~= "integer" or t.days < 1 then
@@ -115,18 +149,18 @@ local function new_api(r)
     local f, l = where()
     if type(t) ~= "table" then fail(f, l, "recheck expects { kinds = {...}, closes = {...} }") end
     r.recheck_kinds, r.closes = {}, {}
-    for _, k in ipairs(strings(f, l, "recheck kinds", t.kinds or {})) do r.recheck_kinds[k] = true end
-    for _, k in ipairs(strings(f, l, "recheck closes", t.closes or {})) do r.closes[k] = true end
+    check_kinds(f, l, "recheck kinds", strings(f, l, "recheck kinds", t.kinds or {}), names)
+    check_kinds(f, l, "recheck closes", strings(f, l, "recheck closes", t.closes or {}), names)
+    for _, k in ipairs(t.kinds or {}) do r.recheck_kinds[k] = true end
+    for _, k in ipairs(t.closes or {}) do r.closes[k] = true end
   end
   return api
 end
 
--- A path under the rules directory as rules/NAME, for messages.
-function M.short(path)
-  local dir = cwsh.rules_dir or "rules"
-  if path:sub(1, #dir + 1) == dir .. "/" then return "rules/" .. path:sub(#dir + 2) end
-  return path
-end
+-- A path as messages name it: as cwsh.sandbox_load names the chunk, so
+-- the load checks here name the file its own errors do (this wrote
+-- rules/NAME under every rules directory, --rules /tmp/x too).
+M.short = srcpos.short
 
 -- Whether the file is there: absent only when the system says so
 -- (ENOENT).  Any other failure to open it (out of memory, no permission)
@@ -154,9 +188,12 @@ local function defaults(r)
   for _, w in ipairs({ "立行立改", "立即整改", "当日", "当天", "即时" }) do r.words[w] = 0 end
 end
 
--- Load rules/ledger.lua (or `path`): the rules above, or raises "file:line: why".
-function M.load(path)
+-- Read rules/ledger.lua (or `path`), its names checked against rule set
+-- `set` (default: the active one, rules.names): the rules above, or
+-- raises "file:line: why".
+function M.read(path, set)
   path = path or ((cwsh.rules_dir or "rules") .. "/" .. M.FILE)
+  local names = srcpos.rule_names(set)
   local r = { opens = { ["督查"] = true, ["全面督查"] = true, ["暗访"] = true }, open_list = { "督查", "全面督查", "暗访" },
     classes = {}, class_list = {}, item_class = {}, words = {}, accountable = {}, assigned = {}, window = 90,
     recheck_kinds = {}, closes = {} }
@@ -166,7 +203,7 @@ function M.load(path)
     r.file = r.file .. " (absent: the defaults)"
     return r
   end
-  local chunk, err = cwsh.sandbox_load(path, new_api(r))
+  local chunk, err = cwsh.sandbox_load(path, new_api(r, names))
   if not chunk then error(err, 0) end
   local ok, e = pcall(cwsh.budget, M.BUDGET, chunk)
   if not ok then
@@ -180,6 +217,31 @@ function M.load(path)
     for _, x in ipairs(r[key]) do if not x.category and not x.items then has = true end end
     if not has then error(("%s: no default %s order (%s { \"管理员\", \"所\" })"):format(r.file, key, key), 0) end
   end
+  return r
+end
+
+-- An item's severity in the checklist must be one of r's classes: an
+-- unknown one (a typo, a class removed here) took the default without a
+-- word.  Refused at the item, which is where the name is written.
+function M.check_items(r, set)
+  local rules = package.loaded.rules
+  set = set or (type(rules) == "table" and rules.current and rules.current())
+  if not set or not set.items then return end
+  for _, it in ipairs(set.items) do
+    if it.severity and not r.classes[it.severity] then
+      local names = {}
+      for _, c in ipairs(r.class_list) do names[#names + 1] = c.name end
+      fail(it.file, it.line, "item %s: severity '%s' is not a class of %s (%s)", it.code, it.severity, r.file,
+        table.concat(names, ", "))
+    end
+  end
+end
+
+-- Load rules/ledger.lua (or `path`) for the ledger: read and checked
+-- against the active rule set.
+function M.load(path)
+  local r = M.read(path)
+  M.check_items(r)
   return r
 end
 

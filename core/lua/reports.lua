@@ -53,28 +53,32 @@ end
 -- Verify report `id` (属实): opens its finding (item: `item`, or the kind's
 -- in rules/rewards.lua) and grants the reward, cut to the reporter's
 -- monthly cap.  One write transaction, the status checked in the UPDATE.
--- Returns the finding's id, the reward and the kind's full amount.
+-- Returns the finding's id, the reward, the kind's full amount and why
+-- the reward is less ("anonymous", "cap" or nil).
 function M.verify(id, by, item)
   local s = store()
   local rw = rewards.load()
-  local fid, reward, amount
+  local fid, reward, amount, why
   s.tx(function()
     local r = get("reports verify", id)
     if r.status ~= "待核实" then refuse("reports verify", id, r.status) end
     local kind = rw.kinds[r.kind]
     local already = r.reporter and s.rewards_in_month(r.reporter, r.date:sub(1, 7), id) or 0
     reward, amount = rewards.reward(rw, r.kind, already)
-    if not r.reporter then reward = 0 end      -- an anonymous report: nobody to pay
+    if reward < amount then why = "cap" end
+    -- an anonymous report: nobody to pay, and the cap is not the reason
+    if not r.reporter then reward, why = 0, amount > 0 and "anonymous" or nil end
     fid = ledger.add({ market_id = r.market_id, item = item or (kind and kind.item), found = r.date,
       description = r.description or r.kind, source = "群众举报", report_id = id, by = by,
       note = ("举报 #%d 核实属实"):format(id) })
     local ok, now = s.report_transition(id, "属实", { verified_by = by, verified_at = clock.now(), reward = reward,
       finding_id = fid })
     if not ok then refuse("reports verify", id, now) end
-    s.add_report_event(id, clock.now(), by, "核实属实", ("奖励 %g 元%s，问题 #%d"):format(reward,
-      reward < amount and ("（%g 元，本月上限 %g 元）"):format(amount, rw.cap) or "", fid))
+    local cut = why == "anonymous" and ("（%g 元，匿名举报不发奖励）"):format(amount)
+      or why == "cap" and ("（%g 元，本月上限 %g 元）"):format(amount, rw.cap) or ""
+    s.add_report_event(id, clock.now(), by, "核实属实", ("奖励 %g 元%s，问题 #%d"):format(reward, cut, fid))
   end)
-  return fid, reward, amount
+  return fid, reward, amount, why
 end
 
 function M.reject(id, by, reason)

@@ -10,7 +10,7 @@ local function where() local f, l = srcpos.where(3); return f, l end
 
 local M = { FILE = "rewards.lua", BUDGET = 1000000 }
 
-local function new_api(r)
+local function new_api(r, names)
   local api = {}
   function api.reward(t)
     local f, l = where()
@@ -24,6 +24,11 @@ local function new_api(r)
     end
     if t.item ~= nil and (type(t.item) ~= "string" or t.item == "") then
       fail(f, l, "reward '%s': item must be a checklist code", name)
+    end
+    -- checked here, not at the first verify of such a report (rules.names:
+    -- the active rule set's items)
+    if t.item ~= nil and names and not names.by_code[t.item] then
+      fail(f, l, "reward '%s': item '%s' is not in the checklist (%s)", name, t.item, names.items)
     end
     r.kinds[name] = { name = name, amount = t.amount, item = t.item, line = l }
     r.list[#r.list + 1] = name
@@ -39,7 +44,7 @@ end
 function M.load(path)
   path = path or ((cwsh.rules_dir or "rules") .. "/" .. M.FILE)
   local r = { kinds = {}, list = {} }
-  local chunk, err = cwsh.sandbox_load(path, new_api(r))
+  local chunk, err = cwsh.sandbox_load(path, new_api(r, srcpos.rule_names()))
   if not chunk then error(err, 0) end
   local ok, e = pcall(cwsh.budget, M.BUDGET, chunk)
   r.file = require("ledger_rules").short(path)

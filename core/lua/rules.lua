@@ -30,7 +30,9 @@
 -- Load checks (each refused with the file:line of the declaration): an item
 -- without points, a duplicate item code, an item in an undeclared category,
 -- a veto naming an unknown item, items whose points do not add up to the
--- declared total.  A veto's items are found by a dry run at load: its
+-- declared total, grades whose last band starts above 0, an item's
+-- severity that ledger.lua does not declare, a period veto counting a kind
+-- domain.lua lacks.  A veto's items are found by a dry run at load: its
 -- `when` runs once on an inspection that lost nothing and once on one that
 -- lost everything, and every item it asks about is recorded (an unknown
 -- one is an error).  A veto may also list them: `items = {"F01", "F02"}`.
@@ -139,8 +141,14 @@ local function period_item(self, code)
   return p
 end
 
--- number of inspections in the period, of one kind when given
+-- number of inspections in the period, of one kind when given (a kind the
+-- vocabulary lacks is an error: it counted 0 and the veto never fired)
 function period_methods:count(kind)
+  local d = priv[self].set.domain
+  if kind ~= nil and not d.by_kind[kind] then
+    error(("p:count: unknown kind '%s' (kinds of %s: %s)"):format(tostring(kind), d.file,
+      table.concat(domain.kind_names(d), ", ")), 2)
+  end
   local n = 0
   for _, x in ipairs(priv[self].list) do if not kind or x.kind == kind then n = n + 1 end end
   return n
@@ -266,6 +274,12 @@ local function new_api(set)
       if b[1] ~= b[1] or b[1] >= last then fail(f, l, "grades: minimums must decrease") end
       last = b[1]
       g[#g + 1] = { min = b[1], name = b[2] }
+    end
+    -- the last band grades every lower score and every vetoed market:
+    -- starting above 0, it gave a score below all bands and a vetoed
+    -- market that band's name (良好 for a veto)
+    if last > 0 then
+      fail(f, l, "grades: the last band must start at 0, not %g: it is the grade of every lower score and of a vetoed market (add {0, \"不合格\"})", last)
     end
     set.grades, set.grades_at = g, { file = f, line = l }
   end
@@ -456,6 +470,16 @@ end
 -- its own loader (targets.lua, schedule.lua, ledger_rules.lua, rewards.lua).
 M.NOT_RULES = { ["targets.lua"] = true, ["schedule.lua"] = true, ["ledger.lua"] = true, ["rewards.lua"] = true }
 
+-- Every item's severity must be a class of the ledger's rules (ledger.lua
+-- of the set's directory, or its defaults): an unknown one took the
+-- default class without a word.  A ledger.lua that does not load is not
+-- this set's fault; the ledger commands report it.
+local function check_severities(set)
+  local lrules = require("ledger_rules")
+  local ok, r = pcall(lrules.read, set.dir .. "/" .. lrules.FILE, set)
+  if ok then lrules.check_items(r, set) end
+end
+
 function M.load(dir, partial)
   local names, err = cwsh.listdir(dir)
   if not names then return nil, err end
@@ -506,6 +530,7 @@ function M.load(dir, partial)
       end
     end
     check(set)
+    if not partial then check_severities(set) end
   end)
   -- what a partial set lacks most likely comes from a file it skipped
   if not ok and partial and #set.skipped > 0 then return nil, set.skipped[1] end
@@ -514,7 +539,31 @@ function M.load(dir, partial)
   set.hash = cwsh.hash(table.concat(texts) .. (partial and "\0partial" or ""))
   set.name = set.name or dir:match("([^/]+)/*$") or dir
   set.ncategories = #set.categories
+  set.partial = partial or nil
   return set
+end
+
+-- What the other files of the rules directory (ledger.lua, schedule.lua,
+-- rewards.lua) may name, so a typo there is refused where it is declared:
+-- from `set`, else the active set, else what an import reads.  { domain,
+-- by_code, items = "A01, A02, ...", by_category, tiers = { [name] = true }
+-- and tier_list (nil for a partial set: it skips scoring.lua's tiers) },
+-- or nil when no set has been loaded (those files are checked on their own).
+function M.names(set)
+  set = set or active or partial
+  if not set then return nil end
+  if not set.names then
+    local codes = {}
+    for _, it in ipairs(set.items) do codes[#codes + 1] = it.code end
+    local n = { domain = set.domain, by_code = set.by_code, items = table.concat(codes, ", "),
+      by_category = set.by_category }
+    if not set.partial then
+      n.tiers, n.tier_list = {}, table.concat(set.tiers, ", ")
+      for _, t in ipairs(set.tiers) do n.tiers[t] = true end
+    end
+    set.names = n
+  end
+  return set.names
 end
 
 -- ----------------------------------------------------------- the store
@@ -570,15 +619,8 @@ function M.reload(dir)
   return M.activate(set)
 end
 
--- The name a rule file's messages use: "rules/x.lua" under the rules
--- directory (as cwsh.sandbox_load names its chunks), else the path.
-function M.short(path)
-  local d = cwsh.rules_dir or ""
-  if d ~= "" and path:sub(1, #d + 1) == d .. "/" then
-    return (d:match("([^/]+)/*$") or d) .. path:sub(#d + 1)
-  end
-  return path
-end
+-- The name a rule file's messages use (srcpos.short).
+M.short = srcpos.short
 
 local function summary(set)
   return ("%s (%s): %d items, %d categories, %d vetoes, %g points"):format(set.name,
@@ -634,6 +676,11 @@ cwsh.command {
 }
 
 -- Load the default rules at start-up; an error is reported, not fatal.
+-- The module is registered first: what a rule file reaches while loading
+-- may require("rules"), and a module still loading is not in
+-- package.loaded, so require would run this file again, which would load
+-- the rules again, and so on until the C stack overflowed.
+package.loaded.rules = M
 if cwsh.rules_dir then
   local set, err = M.reload()
   if not set then cwsh.notice("rules not loaded: " .. tostring(err)) end

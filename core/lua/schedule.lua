@@ -71,8 +71,10 @@ local function check_common(f, l, kind, t, s)
   return ev
 end
 
-local function new_api(s)
+local function new_api(s, names)
   local api = {}
+  -- the work calendar, read-only, as in every rule file (README, "In Lua")
+  api.calendar = require("calendar").api
   function api.meeting(t)
     local f, l = where()
     local ev = check_common(f, l, "meeting", t, s)
@@ -110,6 +112,10 @@ local function new_api(s)
     if t.tier ~= nil and (type(t.tier) ~= "string" or t.tier == "") then
       fail(f, l, "inspect '%s': tier must be a tier's name (as the ranking gives it)", ev.name)
     end
+    -- a tier the ranking does not give matched no market: nothing scheduled
+    if t.tier ~= nil and names and names.tiers and not names.tiers[t.tier] then
+      fail(f, l, "inspect '%s': tier '%s' is not a tier of the rule set (%s)", ev.name, t.tier, names.tier_list)
+    end
     if t.markets == nil and t.tier == nil then
       fail(f, l, "inspect '%s': say which markets: markets = \"key\" | \"other\" | \"all\", or tier = \"下游\"", ev.name)
     end
@@ -133,7 +139,7 @@ end
 function M.load(path)
   path = path or ((cwsh.rules_dir or "rules") .. "/" .. M.FILE)
   local s = { events = {}, by_name = {} }
-  local chunk, err = cwsh.sandbox_load(path, new_api(s))
+  local chunk, err = cwsh.sandbox_load(path, new_api(s, srcpos.rule_names()))
   if not chunk then error(err, 0) end
   local ok, e = pcall(cwsh.budget, M.BUDGET, chunk)
   s.file = require("rules").short(path)

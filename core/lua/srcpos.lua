@@ -20,6 +20,26 @@ function M.where(level)
   return (src:gsub("^@", "")), info and info.currentline or 0
 end
 
+-- The name a rule file's messages use: "rules/x.lua" under the rules
+-- directory (as cwsh.sandbox_load names its chunks), else the path.  Here
+-- and not in rules.lua: the calendar needs it while rules.lua is still
+-- loading the start-up rule set (a rule calling calendar.kind).
+function M.short(path)
+  local d = cwsh.rules_dir or ""
+  if d ~= "" and path:sub(1, #d + 1) == d .. "/" then
+    return (d:match("([^/]+)/*$") or d) .. path:sub(#d + 1)
+  end
+  return path
+end
+
+-- The names the rule set offers the other files of the rules directory
+-- (rules.names), or nil: no set loaded, or the rules module is a test's
+-- stand-in without them.
+function M.rule_names(set)
+  local rules = package.loaded.rules
+  return type(rules) == "table" and rules.names and rules.names(set) or nil
+end
+
 function M.fail(file, line, fmt, ...)
   error(("%s:%d: " .. fmt):format(file, line, ...), 0)
 end

@@ -55,6 +55,8 @@ local STRINGS = { "area", "target", "measures", "lead", "person", "standard" }
 
 local function new_api(tbl)
   local api = {}
+  -- the work calendar, read-only, as in every rule file (README, "In Lua")
+  api.calendar = require("calendar").api
   function api.task(t)
     local f, l = where(2)
     if type(t) ~= "table" then fail(f, l, "task expects a table: task { \"1.1\", \"title\", lead = ..., deadline = ... }") end

@@ -377,7 +377,9 @@ if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null && runuser -u nobody -- t
     (cd / && runuser -u nobody -- env HOME=/ CWSH_HISTORY= CWSH_INIT= "$CWSH" -rules "$PD.rules" :memory: -c "$LR") >out 2>&1
     rm "$PD.rules/ledger.lua"
     (cd / && runuser -u nobody -- env HOME=/ CWSH_HISTORY= CWSH_INIT= "$CWSH" -rules "$PD.rules" :memory: -c "$LR") >>out 2>&1
-    printf -- "-c:1: rules/ledger.lua: Permission denied\nrules/ledger.lua (absent: the defaults)\n" >expect
+    # named as the rules directory's own files are: DIR/ledger.lua
+    LF="$(basename "$PD.rules")/ledger.lua"
+    printf -- "-c:1: %s: Permission denied\n%s (absent: the defaults)\n" "$LF" "$LF" >expect
     is_file expect out "rules/ledger.lua: unreadable is an error, missing is the defaults"
     rm -rf "$PD.rules"
 else

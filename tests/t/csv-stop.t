@@ -48,7 +48,7 @@ second_imports() {
     until grep -q "^$1 done" out 2>/dev/null || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
     "$CWSH" --rules r t.db -c "import $1-2.csv --mapping upper" >out2 2>&1
     is 0 "$?" "$1: a second process imports while the session is open"
-    printf 'mapping: upper (UTF-8, 6 columns, LF)\nimported 1 inspection (2 item results) from %s-2.csv in T s\nopened 1 finding in the ledger (deadlines by rules/ledger.lua)\n' \
+    printf 'mapping: upper (UTF-8, 6 columns, LF)\nimported 1 inspection (2 item results) from %s-2.csv in T s\nopened 1 finding in the ledger (deadlines by r/ledger.lua)\n' \
         "$1" >want2
     norm out2 >got2
     is_file want2 got2 "$1: the second process's import"
@@ -78,7 +78,7 @@ mapping: slow (UTF-8, 6 columns, LF)
 <stdin>:1: long.csv:2:4: the converter of inspector was stopped: r/mappings/slow.lua:5: time limit exceeded (1 s); nothing imported
 mapping: upper (UTF-8, 6 columns, LF)
 imported 1 inspection (2 item results) from slow-1.csv in T s
-opened 1 finding in the ledger (deadlines by rules/ledger.lua)
+opened 1 finding in the ledger (deadlines by r/ledger.lua)
 slow done
 EOF2
 norm out >got; is_file want got "time limit: the import stops, the same session imports next"
@@ -89,7 +89,7 @@ mapping: hog (UTF-8, 6 columns, LF)
 <stdin>:1: long.csv:2:4: the converter of inspector was stopped: r/mappings/hog.lua:5: memory limit exceeded (40 MB); nothing imported
 mapping: upper (UTF-8, 6 columns, LF)
 imported 1 inspection (2 item results) from hog-1.csv in T s
-opened 1 finding in the ledger (deadlines by rules/ledger.lua)
+opened 1 finding in the ledger (deadlines by r/ledger.lua)
 hog done
 EOF2
 norm out >got; is_file want got "memory limit: the import stops, the same session imports next"
@@ -101,7 +101,7 @@ stop.csv:2:4: converter of inspector failed: r/mappings/boom.lua:5: no inspector
 <stdin>:1: 1 bad row (2 rows rejected with their inspections); nothing imported.  Bad rows are in stop.csv.rejects.csv; fix them there and import that file, or run again with --skip-bad.
 mapping: upper (UTF-8, 6 columns, LF)
 imported 1 inspection (2 item results) from boom-1.csv in T s
-opened 1 finding in the ledger (deadlines by rules/ledger.lua)
+opened 1 finding in the ledger (deadlines by r/ledger.lua)
 boom done
 EOF2
 norm out >got; is_file want got "a Lua error: the rows are rejected, the same session imports next"

@@ -130,9 +130,10 @@ local function verify(args)
     cwsh.notice(("report #%d: 待核实 → 不属实 (by %s)"):format(id, o["--by"]))
     return
   end
-  local fid, reward, amount = reports.verify(id, o["--by"], o["--item"])
-  cwsh.notice(("report #%d: 待核实 → 属实 (by %s), finding #%d, reward %g 元%s"):format(id, o["--by"], fid, reward,
-    reward < amount and (" (%g 元 cut by the monthly cap)"):format(amount) or ""))
+  local fid, reward, amount, why = reports.verify(id, o["--by"], o["--item"])
+  local cut = why == "anonymous" and (" (%g 元: an anonymous report gets none)"):format(amount)
+    or why == "cap" and (" (%g 元 cut by the monthly cap)"):format(amount) or ""
+  cwsh.notice(("report #%d: 待核实 → 属实 (by %s), finding #%d, reward %g 元%s"):format(id, o["--by"], fid, reward, cut))
 end
 
 local function pay(args)
