@@ -211,7 +211,7 @@ static void push_message(lua_State *L, const char *text)
     lua_pcall(L, 1, 1, 0);
 }
 
-int cwshlib_feed(session *s, int idx, cwsh_sink *k)
+int cwshlib_feed(session *s, int idx, cwsh_sink *k, int keys)
 {
     lua_State *L = s->L;
     idx = lua_absindex(L, idx);
@@ -243,7 +243,7 @@ int cwshlib_feed(session *s, int idx, cwsh_sink *k)
     int cols = lua_gettop(L);
     /* `keys`: the columns' names as identifiers (delta for Δ), which the
      * data modes print instead, so that a program reads them as keys */
-    if (cwshlib_data_mode(s) && lua_getfield(L, idx, "keys") == LUA_TTABLE) {
+    if (keys && lua_getfield(L, idx, "keys") == LUA_TTABLE) {
         for (int i = 0; i < ncol; i++) {
             lua_rawgeti(L, -1, i + 1);
             if (lua_tostring(L, -1)) names[i] = lua_tostring(L, -1);
@@ -378,7 +378,7 @@ int cwshlib_render(session *s, int idx)
     const char *title = lua_getfield(L, idx, "title") == LUA_TSTRING ? lua_tostring(L, -1) : s->title;
     cwsh_sink *k = document_tee(s, r, title);
     lua_pop(L, 1);
-    int rc = cwshlib_feed(s, idx, k);
+    int rc = cwshlib_feed(s, idx, k, cwshlib_data_mode(s));
     document_untee(k, r);
     render_close(&r);
     outenc_end(s, out);
@@ -395,6 +395,17 @@ void cwshlib_show(session *s, int idx)
         int is_rs = lua_type(L, -1) == LUA_TTABLE;
         lua_pop(L, 1);
         if (is_rs) { cwshlib_render(s, idx); return; }
+        /* { document = TEXT }: what the user asked for by its format (a
+         * notice as md, csv, html): the output, whatever the mode */
+        if (lua_getfield(L, idx, "document") == LUA_TSTRING) {
+            size_t n;
+            const char *p = lua_tolstring(L, -1, &n);
+            fwrite(p, 1, n, s->out);
+            if (n == 0 || p[n - 1] != '\n') fputc('\n', s->out);
+            lua_pop(L, 1);
+            return;
+        }
+        lua_pop(L, 1);
     }
     if (lua_isnoneornil(L, idx) && lua_type(L, idx) == LUA_TNONE) return;
     size_t n;

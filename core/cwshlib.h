@@ -32,8 +32,10 @@ int cwshlib_push_command(lua_State *L, const char *name);
 int cwshlib_render(session *s, int idx);
 
 /* The same result set into any sink: columns(), row()..., end(); nothing
- * when it is refused (-1, message pushed). */
-int cwshlib_feed(session *s, int idx, cwsh_sink *k);
+ * when it is refused (-1, message pushed).  keys: the columns named by
+ * the set's `keys` (identifiers, as the data modes show them), else by
+ * its `columns` (as people read them: a document written to a file). */
+int cwshlib_feed(session *s, int idx, cwsh_sink *k, int keys);
 
 /* Whether the output mode is csv, tsv or json: a data mode, whose stdout
  * carries result sets only (text for people goes to stderr). */

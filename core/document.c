@@ -311,7 +311,7 @@ static int l_write_document(lua_State *L)
         lua_rawgeti(L, 2, i);
         const char *title = lua_getfield(L, -1, "title") == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
         tee e = { { tee_columns, tee_row, tee_end }, NULL, d, NULL, (char *)title };
-        int rc = cwshlib_feed(s, -2, &e.k);
+        int rc = cwshlib_feed(s, -2, &e.k, 0);     /* a file for people: the columns' own names */
         if (rc != 0) {
             lua_pushfstring(L, "write_document: set %I: %s", i, lua_tostring(L, -1));
             doc_free(d);

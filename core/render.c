@@ -397,8 +397,10 @@ static void stream_header(render *r)
     for (int c = 0; c < r->ncol; c++) {
         const column *col = &r->cols[c];
         if (c) putc_unlocked(m == RENDER_CSV ? ',' : m == RENDER_TSV ? '\t' : r->cfg.separator, f);
-        if (m == RENDER_CSV) csv_field(f, col->name, col->len, 0);
-        else if (m == RENDER_TSV) tsv_field(f, col->name, col->len);
+        /* a column name is text as any cell (an .import's header: "=f") */
+        int guard = r->cfg.excel && formula_like(col->name, col->len);
+        if (m == RENDER_CSV) csv_field(f, col->name, col->len, guard);
+        else if (m == RENDER_TSV) { if (guard) putc_unlocked('\'', f); tsv_field(f, col->name, col->len); }
         else put(f, col->name, col->len);
     }
     end_record(f, m);
@@ -414,7 +416,7 @@ static void stream_row(render *r, int n, const cwsh_value *v)
     int exact = m != RENDER_LINE && m != RENDER_LIST;
     if (m == RENDER_JSON) {
         puts_(f, r->rows ? ",\n" : "[");
-        putc_unlocked(r->cfg.headers ? '{' : '[', f);
+        putc_unlocked('{', f);           /* objects whatever .headers says, as sqlite3 */
     } else if (m == RENDER_LINE && r->rows) {
         putc_unlocked('\n', f);
     }
@@ -424,7 +426,7 @@ static void stream_row(render *r, int n, const cwsh_value *v)
         switch (m) {
         case RENDER_JSON:
             if (c) putc_unlocked(',', f);
-            if (r->cfg.headers) {
+            {
                 if (col->json_plain) {
                     putc_unlocked('"', f);
                     put(f, col->name, col->len);
@@ -455,7 +457,7 @@ static void stream_row(render *r, int n, const cwsh_value *v)
         }
         }
     }
-    if (m == RENDER_JSON) putc_unlocked(r->cfg.headers ? '}' : ']', f);
+    if (m == RENDER_JSON) putc_unlocked('}', f);
     else if (m != RENDER_LINE) end_record(f, m);
 }
 
@@ -680,15 +682,17 @@ static void buffered_end(render *r)
 {
     if (r->ncol == 0) return;
     size_t nrows = r->ncells / (size_t)r->ncol;
-    if (!r->cfg.headers && nrows == 0) return;
     enum render_mode m = r->cfg.mode;
     int box = m == RENDER_BOX, md = m == RENDER_MARKDOWN;
+    /* a Markdown table has a header row, or it is not one */
+    int headers = r->cfg.headers || md;
+    if (!headers && nrows == 0) return;
     const char *bar = box ? "│" : "|";
     FILE *f = r->out;
     flockfile(f);
     if (box) rule(r, "┌", box_h, "┬", "┐");
     else if (!md) rule(r, "+", "-", "+", "+");
-    if (r->cfg.headers) {
+    if (headers) {
         table_row(r, r->head, bar, 1);
         if (md) md_align(r);
         else if (nrows) {
@@ -782,7 +786,7 @@ static void r_columns(cwsh_sink *k, int n, const char *const *names)
             if (cell_make(r, &r->head[c], name, len, K_TEXT) != 0) {
                 r->oom = 1; r->ncol = 0; return;
             }
-            if (r->cfg.headers) col->width = r->head[c].w;
+            if (r->cfg.headers || r->cfg.mode == RENDER_MARKDOWN) col->width = r->head[c].w;
         }
     }
     if (!is_buffered(r->cfg.mode)) stream_header(r);

@@ -37,7 +37,13 @@ static int is_db_word(const char *a)
     static const char alpha[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
     static const char more[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-";
     size_t k = strchr(alpha, a[0]) && a[0] ? 1 + strspn(a + 1, more) : 0;
-    if (k >= 2 && a[k] == ':' && !strchr(a, ' ')) return 1;
+    if (k >= 2 && a[k] == ':') {
+        /* with a blank in it, only libpq's keyword form: KEY, blanks, '=' */
+        if (!strpbrk(a, " \t")) return 1;
+        static const char key[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+        size_t w = strspn(a + k + 1, key);
+        if (w > 0 && a[k + 1 + w + strspn(a + k + 1 + w, " \t")] == '=') return 1;
+    }
     struct stat st;
     int file = stat(a, &st) == 0;
     if (a[0] == '.' && !strchr(a, '/')) return file;

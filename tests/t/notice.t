@@ -23,6 +23,14 @@ cp "$ROOT"/scripts/demo/*.csv .
 is 0 "$?" "notice -o n.html exits 0"
 is "" "$(cat out)" "nothing on stdout"
 is "wrote the notice of 2027-B1 to 'n.html' (html, 10 sections)" "$(grep -v provisional err)" "the summary on stderr"
+# the notice is what was asked for, whatever the output mode: on stdout
+# (a data mode sends text for people to stderr), with its own headings
+"$CWSH" -rules rules t.db -c "notice 2027-B1 --format csv --date 2027-03-10" >box.csv 2>/dev/null
+"$CWSH" -rules rules t.db --mode csv -c "notice 2027-B1 --format csv --date 2027-03-10" >data.csv 2>/dev/null
+is "$(sed -n 2p box.csv | tr -d '\r')" "项目,内容" "the notice as csv: its own headings"
+cmp -s box.csv data.csv; is 0 "$?" "in csv mode the same notice, on stdout"
+"$CWSH" -rules rules t.db --mode json -c "notice 2027-B1 -o j.csv --date 2027-03-10" >/dev/null 2>&1
+cmp -s box.csv j.csv; is 0 "$?" "a notice file written in json mode is the same file"
 "$CWSH" -rules rules t.db --mode csv -c "score 2027-B1" >score.csv 2>/dev/null
 "$CWSH" -rules rules t.db --mode csv -c "rank units 2027-B1" >units.csv 2>/dev/null
 "$CWSH" -rules rules t.db --mode csv -c "ledger figures 2027-B1 --on 2027-03-10" >ledger.csv 2>/dev/null

@@ -123,11 +123,15 @@ static void test_markdown(void)
            "| ABC      |       | x<br>y |\n",
            "markdown: alignment row, numbers right, '|' escaped, newline as <br>");
     tap_is(render(RENDER_MARKDOWN, 0, NULL, 0, 2, market_names, 2, market_rows),
-           "| 解放市场 | 94.5 |\n"
-           "| ABC      |  100 |\n",
-           "markdown: headers off");
+           "|   市场   | score |\n"
+           "|----------|------:|\n"
+           "| 解放市场 |  94.5 |\n"
+           "| ABC      |   100 |\n",
+           "markdown: headers off keeps the header row (a Markdown table has one, as in sqlite3)");
     static const cwsh_value bs[] = { T("x\\|y"), T("C:\\dir"), T("\x1c|") };
     tap_is(render(RENDER_MARKDOWN, 0, NULL, 0, 1, market_names, 3, bs),
+           "|  市场   |\n"
+           "|---------|\n"
            "| x\\\\\\|y  |\n"
            "| C:\\\\dir |\n"
            "| ^\\\\\\|   |\n",
@@ -182,7 +186,8 @@ static void test_json(void)
            "{\"市场\":null,\"n\":5,\"r\":88.0,\"s\":\"bad\\ufffdbyte\",\"q\\\"k\":null}]\n",
            "json: escapes, NULL, numbers, invalid preformatted number, bad UTF-8, Inf");
     tap_is(render(RENDER_JSON, 0, NULL, 0, 2, market_names, 2, market_rows),
-           "[[\"解放市场\",94.5],\n[\"ABC\",100]]\n", "json: headers off gives arrays");
+           "[{\"市场\":\"解放市场\",\"score\":94.5},\n{\"市场\":\"ABC\",\"score\":100}]\n",
+           "json: objects with headers off too, as in sqlite3");
     tap_is(render(RENDER_JSON, 1, NULL, 0, 2, market_names, 0, NULL), "[]\n",
            "json: no rows is []");
     tap_is(render(RENDER_JSON, 1, NULL, 0, 0, NULL, 0, NULL), "",

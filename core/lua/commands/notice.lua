@@ -93,10 +93,12 @@ examples:
     local n = #doc.sections
     if format == "html" then
       local text = require("notice_html").render(doc)
-      if not file then return text end
+      -- (on the output in every mode: the notice is what was asked for,
+      -- not a message for people, which a data mode sends to stderr)
+      if not file then return { document = text } end
       write_file(file, text)
     elseif not file then
-      return document_text(require("notice").sets(doc), format)
+      return { document = document_text(require("notice").sets(doc), format) }
     else
       cwsh.write_document(file, require("notice").sets(doc), format)
     end
