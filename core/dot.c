@@ -201,11 +201,16 @@ static int d_show(lua_State *L)
     session *s = SES;
     (void)L;
     char *db = connstr_mask(s->db_path);       /* a server's string may hold a password */
-    fprintf(cwshlib_text_out(s), "        db: %s\n     rules: %s\n   plugins: %s\n      mode: %s\n"
-            "   headers: %s\n nullvalue: \"%s\"\n     timer: %s\n      bail: %s\n",
+    /* every setting a dot-command changes, as sqlite3's .show lists them */
+    fprintf(cwshlib_text_out(s), "        db: %s\n     rules: %s\n   plugins: %s\n      mode: %s%s%s%s\n"
+            "   headers: %s\n nullvalue: \"%s\"\n separator: \"%c\"\n     timer: %s\n      bail: %s\n"
+            "      echo: %s\n    output: %s\n",
             db, s->rules_dir, s->plugins_dir, render_mode_name(s->render.mode),
+            s->csv_encoding[0] ? " (" : s->csv_bom ? " (UTF-8 with BOM)" : "", s->csv_encoding,
+            s->csv_encoding[0] ? ")" : "",
             s->render.headers ? "on" : "off", s->render.nullvalue ? s->render.nullvalue : "",
-            s->timer ? "on" : "off", s->bail ? "on" : "off");
+            s->render.separator, s->timer ? "on" : "off", s->bail ? "on" : "off", s->echo ? "on" : "off",
+            s->out == stdout ? "stdout" : s->out_once ? "a file (.once)" : "a file (.output)");
     free(db);
     return 0;
 }

@@ -63,6 +63,10 @@ is_file expect out "a one-command command line: cwsh:, not -c:1:"
 grep -q "^        db: $HOME/.local/share/cwsh/cwsh.db\$" out; is 0 "$?" "default database under ~/.local/share/cwsh"
 CWSH_DB=$T/other.db "$CWSH" -c .show | grep -q "db: $T/other.db"; is 0 "$?" "CWSH_DB overrides the default database"
 "$CWSH" --rules fixtures/core -c .show | grep -q "rules: $FIX/core\$"; is 0 "$?" "--rules DIR"
+is "$("$CWSH" :memory: '.mode csv --excel' '.separator ;' .show 2>&1 | grep -E '^ *(mode|separator|output):')" \
+'      mode: csv (UTF-8 with BOM)
+ separator: ";"
+    output: stdout' ".show lists the mode's BOM, the separator and the output"
 
 # output modes from the command line
 out=$("$CWSH" --mode csv -c "= {columns={'a','b'}, rows={{1,'x,y'}}}" | od -An -c | tr -s ' ')
