@@ -85,13 +85,16 @@ local function item_codes()
   return out
 end
 
--- Periods: the months with data (latest first), their quarters and years.
+-- Periods: the months with data (latest first), their bimonths (the
+-- notice's), quarters, halves and years.
 local function periods()
   local out, seen = {}, {}
   for _, m in ipairs(names("months", 24)) do
     local y, mm = m:match("^(%d+)%-(%d+)$")
     if y then
-      for _, w in ipairs({ m, ("%s-Q%d"):format(y, (tonumber(mm) + 2) // 3), y }) do
+      local n = tonumber(mm)
+      for _, w in ipairs({ m, ("%s-B%d"):format(y, (n + 1) // 2), ("%s-Q%d"):format(y, (n + 2) // 3),
+                           ("%s-H%d"):format(y, (n + 5) // 6), y }) do
         if not seen[w] then seen[w] = true; out[#out + 1] = w end
       end
     end
