@@ -357,11 +357,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (int r = 0; r < nrows; r++) {
                 j_ws(&j);
                 if (r) { j_lit(&j, ","); j_ws(&j); }
-                j_lit(&j, headers ? "{" : "[");
+                j_lit(&j, "{");            /* objects, headers or not, as sqlite3 */
                 for (int c = 0; c < ncol; c++) {
                     int i = r * ncol + c;
                     if (c) { j_ws(&j); j_lit(&j, ","); }
-                    if (headers) {
+                    {
                         j_ws(&j);
                         j_string(&j);
                         if (utf8_valid_prefix(names[c], strlen(names[c])) == strlen(names[c]))
@@ -375,7 +375,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                            utf8_valid_prefix(t->s, t->n) == t->n);
                 }
                 j_ws(&j);
-                j_lit(&j, headers ? "}" : "]");
+                j_lit(&j, "}");
             }
             j_ws(&j);
             j_lit(&j, "]");
