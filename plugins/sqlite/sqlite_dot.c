@@ -248,7 +248,8 @@ static sqlite3 *staged(cwsh_host *h, sqlite3 *from, const char *path, char **err
     }
     const char *cerr = copy(h, tmp, from, "restore");
     if (cerr) *err = sqlite_conn_fmt("restore from '%s' failed: %s", path, cerr);
-    else if (sqlite_schema_check(tmp, path, err) == 0 && sqlite_schema_migrate(tmp, path, -1, err) == 0)
+    else if (sqlite_schema_check(tmp, path, err) == 0 && sqlite_schema_migrate(tmp, path, -1, err) == 0
+             && sqlite_schema_complete(tmp, path, err) == 0)
         return tmp;
     sqlite3_close(tmp);
     return NULL;

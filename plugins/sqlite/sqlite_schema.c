@@ -644,6 +644,45 @@ int sqlite_schema_check(sqlite3 *db, const char *name, char **err)
     return -1;
 }
 
+int sqlite_schema_complete(sqlite3 *db, const char *name, char **err)
+{
+    /* what a new database has: the migrations run on an empty one */
+    sqlite3 *ref;
+    char *e = NULL;
+    if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK
+        || sqlite_schema_migrate(ref, "a new database", -1, &e) != 0) {
+        *err = fmt_err("cannot check database '%s': %s", name, e ? e : sqlite3_errmsg(ref));
+        free(e);
+        sqlite3_close(ref);
+        return -1;
+    }
+    sqlite3_stmt *want, *have;
+    int rc = 0;
+    if (sqlite3_prepare_v2(ref, "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
+                                "ORDER BY rowid", -1, &want, NULL) != SQLITE_OK
+        || sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = ?1 AND name = ?2", -1, &have, NULL)
+               != SQLITE_OK) {
+        *err = fmt_err("cannot check database '%s': %s", name, sqlite3_errmsg(db));
+        sqlite3_finalize(want);
+        sqlite3_close(ref);
+        return -1;
+    }
+    while (rc == 0 && sqlite3_step(want) == SQLITE_ROW) {
+        sqlite3_bind_text(have, 1, (const char *)sqlite3_column_text(want, 0), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(have, 2, (const char *)sqlite3_column_text(want, 1), -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(have) != SQLITE_ROW) {
+            *err = fmt_err("database '%s' is not a whole cwsh database: it has no %s %s", name,
+                           (const char *)sqlite3_column_text(want, 0), (const char *)sqlite3_column_text(want, 1));
+            rc = -1;
+        }
+        sqlite3_reset(have);
+    }
+    sqlite3_finalize(want);
+    sqlite3_finalize(have);
+    sqlite3_close(ref);
+    return rc;
+}
+
 /* Tables are rebuilt with foreign keys off, which only works outside a
  * transaction; they are turned back on whatever happens. */
 static int migrate(sqlite3 *db, const char *name, int upto, char **err)

@@ -33,6 +33,11 @@ int sqlite_schema_migrate(sqlite3 *db, const char *name, int upto, char **err);
  * else -1 with *err malloc'd, "database 'X' is damaged: FIRST PROBLEM".
  * Migrations run it before upgrading. */
 int sqlite_schema_check(sqlite3 *db, const char *name, char **err);
+/* Whether db has every table, index, view and trigger a new database
+ * has (after its migrations): a file from other hands may claim the
+ * current version and lack one.  0, or -1 with *err malloc'd naming the
+ * first missing. */
+int sqlite_schema_complete(sqlite3 *db, const char *name, char **err);
 
 /* The malloc'd refusal message for database `name` at version `v`. */
 char *sqlite_schema_refusal(const char *name, int v);

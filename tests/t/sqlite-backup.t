@@ -56,6 +56,16 @@ is "<stdin>:1: database 'newer.db' was made by a newer cwsh (schema version $((c
 sqlite3 t.db .dump >after.dump
 is_file before.dump after.dump "restore newer: database unchanged"
 
+# a file that claims the current version but lacks a table: refused
+cp b.db partial.db
+sqlite3 partial.db "DROP TABLE assignment"
+printf '.restore partial.db\n' | "$CWSH" t.db >out 2>&1
+is 1 "$?" "restore of a database without a table: exit code 1"
+is "<stdin>:1: database 'partial.db' is not a whole cwsh database: it has no table assignment" \
+   "$(cat out)" "restore of a database without a table: exact message"
+sqlite3 t.db .dump >after.dump
+is_file before.dump after.dump "restore of a database without a table: database unchanged"
+
 # a file from an older cwsh (schema version 1: no views): upgraded
 cp b.db older.db
 sqlite3 older.db "DROP VIEW v_result; DROP VIEW v_inspection; ALTER TABLE inspection DROP COLUMN deadline; PRAGMA user_version = 1"
