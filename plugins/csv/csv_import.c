@@ -1097,19 +1097,8 @@ static int import(imp *I, cwsh_host *h, const cimp_opts *o, char **summary, char
         char also[80] = "";
         if (I->rep.rejected > I->bad_rows)
             snprintf(also, sizeof also, " (%ld rows rejected with their inspections)", I->rep.rejected);
-        /* the rejects file is in place before the message names it */
-        char path[1100], *we = NULL;
-        snprintf(path, sizeof path, "%s", I->rep.path);
         have_rep = I->have_rep = 0;
-        if (crep_close(&I->rep, &we) != 0)
-            *err = crep_msgf("%ld bad row%s%s; nothing imported.  No rejects file: %s; fix the rows in %s, "
-                             "or run again with --skip-bad.", I->bad_rows, I->bad_rows == 1 ? "" : "s", also,
-                             we, o->file);
-        else
-            *err = crep_msgf("%ld bad row%s%s; nothing imported.  Bad rows are in %s; fix them there and "
-                             "import that file, or run again with --skip-bad.",
-                             I->bad_rows, I->bad_rows == 1 ? "" : "s", also, path);
-        free(we);
+        *err = crep_refusal(&I->rep, I->bad_rows, also);
         free(unknown);
         goto out;
     }

@@ -108,6 +108,15 @@ void crep_problems_flush(crep *c, long line, char *reason, size_t size)
     c->nprob = c->more_probs = 0;
 }
 
+/* The first failure to write the rejects file: "cannot write 'PATH': WHY". */
+static void write_failed(crep *c, const char *why)
+{
+    if (c->fail) return;
+    char tmp[1200];
+    snprintf(tmp, sizeof tmp, "cannot write '%s': %s", c->path, why);
+    c->fail = strdup(tmp);
+}
+
 /* Write a CSV field, quoted, in the file's encoding. */
 static void put_field(crep *c, const char *s)
 {
@@ -128,12 +137,7 @@ void crep_reject(crep *c, const char *raw, size_t n, const char *reason)
     if (c->fail || c->discarded) return;
     if (!c->out) {
         c->out = fopen(c->tmp, "wb");
-        if (!c->out) {
-            char tmp[1200];
-            snprintf(tmp, sizeof tmp, "cannot write '%s': %s", c->path, strerror(errno));
-            c->fail = strdup(tmp);
-            return;
-        }
+        if (!c->out) { write_failed(c, strerror(errno)); return; }
         fwrite(c->header, 1, c->header_len, c->out);
         fputc(csvr_delim(c->r), c->out);
         fputs("reason", c->out);
@@ -186,23 +190,17 @@ static int same_bytes(const char *a, const char *b)
  * it and then imported the sheet again instead). */
 static void put_in_place(crep *c)
 {
-    char tmp[1200];
     struct stat st;
-    if (stat(c->path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        snprintf(tmp, sizeof tmp, "cannot write '%s': it is not a file", c->path);
-        c->fail = strdup(tmp);
-        return;
+    if (stat(c->path, &st) == 0) {
+        if (!S_ISREG(st.st_mode)) { write_failed(c, "it is not a file"); return; }
+        if (same_bytes(c->path, c->tmp) == 0) {
+            char old[1100];
+            snprintf(old, sizeof old, "%s~", c->path);
+            if (rename(c->path, old) == 0)
+                c->h->noticef(c->h, "the earlier %s was not this import's: kept as %s", c->path, old);
+        }
     }
-    if (access(c->path, F_OK) == 0 && same_bytes(c->path, c->tmp) == 0) {
-        char old[1100];
-        snprintf(old, sizeof old, "%s~", c->path);
-        if (rename(c->path, old) == 0)
-            c->h->noticef(c->h, "the earlier %s was not this import's: kept as %s", c->path, old);
-    }
-    if (rename(c->tmp, c->path) != 0) {
-        snprintf(tmp, sizeof tmp, "cannot write '%s': %s", c->path, strerror(errno));
-        c->fail = strdup(tmp);
-    }
+    if (rename(c->tmp, c->path) != 0) write_failed(c, strerror(errno));
 }
 
 int crep_close(crep *c, char **err)
@@ -211,11 +209,10 @@ int crep_close(crep *c, char **err)
         c->h->errorf(c->h, "... and %ld more", c->errors - CREP_SHOWN);
     int rc = 0;
     if (c->out) {
-        if ((fflush(c->out) != 0 || ferror(c->out) || fclose(c->out) != 0) && !c->fail) {
-            char tmp[1200];
-            snprintf(tmp, sizeof tmp, "cannot write '%s': %s", c->path, strerror(errno));
-            c->fail = strdup(tmp);
-        }
+        /* (fclose whatever fflush says: the stream is gone either way) */
+        int bad = fflush(c->out) != 0 || ferror(c->out);
+        if (fclose(c->out) != 0) bad = 1;
+        if (bad) write_failed(c, strerror(errno));
         c->out = NULL;
         if (!c->fail) put_in_place(c);
         if (c->fail) unlink(c->tmp);
@@ -226,6 +223,22 @@ int crep_close(crep *c, char **err)
     free(c->tmp);
     c->header = c->path = c->tmp = NULL;
     return rc;
+}
+
+char *crep_refusal(crep *c, long bad, const char *also)
+{
+    /* the rejects file is in place before the message names it */
+    char path[1100], *we = NULL, *msg;
+    snprintf(path, sizeof path, "%s", c->path);
+    const char *file = c->file;
+    if (crep_close(c, &we) != 0)
+        msg = crep_msgf("%ld bad row%s%s; nothing imported.  No rejects file: %s; fix the rows in %s, "
+                        "or run again with --skip-bad.", bad, bad == 1 ? "" : "s", also, we, file);
+    else
+        msg = crep_msgf("%ld bad row%s%s; nothing imported.  Bad rows are in %s; fix them there and "
+                        "import that file, or run again with --skip-bad.", bad, bad == 1 ? "" : "s", also, path);
+    free(we);
+    return msg;
 }
 
 void crep_abandon(crep *c)

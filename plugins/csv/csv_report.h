@@ -54,6 +54,10 @@ void crep_discard(crep *c);
  * the rejects file failed (then no rejects file is left, and an earlier
  * one stays). */
 int crep_close(crep *c, char **err);
+/* crep_close, then the message of an import that fails for its `bad`
+ * rows (`also`: what follows the count, "" for nothing): where the bad
+ * rows are, or that the rejects file could not be written.  Malloc'd. */
+char *crep_refusal(crep *c, long bad, const char *also);
 /* Close and free without a word: the import is being torn down after a
  * Lua error unwound it, or Ctrl-C stopped it (nothing it points at may be
  * used but its own).  The rows written so far go: no partial rejects

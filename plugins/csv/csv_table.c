@@ -90,16 +90,8 @@ int ctab_run(cwsh_host *h, const ctab_opts *o, char **summary, char **err)
     }
     h->progress(h, "import", -1, 0, 0);
     if (bad && !o->skip_bad) {
-        char path[1100], *we = NULL;
-        snprintf(path, sizeof path, "%s", rep.path);
         have_rep = 0;
-        if (crep_close(&rep, &we) != 0)
-            *err = crep_msgf("%lld bad row%s; nothing imported.  No rejects file: %s; fix the rows in %s, "
-                             "or run again with --skip-bad.", bad, bad == 1 ? "" : "s", we, o->file);
-        else
-            *err = crep_msgf("%lld bad row%s; nothing imported.  Bad rows are in %s; fix them there and "
-                             "import that file, or run again with --skip-bad.", bad, bad == 1 ? "" : "s", path);
-        free(we);
+        *err = crep_refusal(&rep, (long)bad, "");
         goto out;
     }
     have_rep = 0;
