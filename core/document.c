@@ -345,7 +345,7 @@ static int l_write_document(lua_State *L)
 static void render_table(FILE *f, enum render_mode mode, const cwsh_table *t)
 {
     /* a document's csv is opened in a spreadsheet: formulas guarded */
-    render_config cfg = { mode, 1, NULL, 0, mode == RENDER_CSV };
+    render_config cfg = { .mode = mode, .headers = 1, .excel = mode == RENDER_CSV };
     cwsh_sink *k = render_open(f, &cfg);
     if (!k) return;
     k->columns(k, t->ncol, t->columns);
@@ -381,7 +381,7 @@ static int csv_write(void *self, FILE *f, int n, const cwsh_table *t, char **err
     for (int i = 0; i < n; i++) {
         if (i) fputs("\r\n", f);       /* CRLF, as the csv mode ends its records */
         if (t[i].title) {
-            render_config cfg = { RENDER_CSV, 0, NULL, 0, 1 };
+            render_config cfg = { .mode = RENDER_CSV, .headers = 0, .excel = 1 };
             cwsh_sink *k = render_open(f, &cfg);
             const char *col[] = { "title" };
             cwsh_value v = { CWSH_TEXT, 0, 0, t[i].title, strlen(t[i].title) };

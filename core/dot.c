@@ -86,12 +86,42 @@ static int d_nullvalue(lua_State *L)
     return 0;
 }
 
+/* A separator as sqlite3's .separator takes it: \t \n \r \\ are the
+ * characters they name, everything else (a UTF-8 ， or 、 too) is itself.
+ * Owned copies, as the nullvalue's. */
+static char *separator, *rowsep;
+
+static char *unescape(const char *s)
+{
+    char *out = malloc(strlen(s) + 1), *o = out;
+    if (!out) return NULL;
+    for (; *s; s++) {
+        if (*s != '\\' || !s[1]) { *o++ = *s; continue; }
+        switch (*++s) {
+        case 't': *o++ = '\t'; break;
+        case 'n': *o++ = '\n'; break;
+        case 'r': *o++ = '\r'; break;
+        default: *o++ = *s; break;
+        }
+    }
+    *o = 0;
+    return out;
+}
+
 static int d_separator(lua_State *L)
 {
-    const char *sep = luaL_checkstring(L, 1);
-    if (!strcmp(sep, "\\t")) SES->render.separator = '\t';
-    else if (strlen(sep) == 1) SES->render.separator = sep[0];
-    else return luaL_error(L, "separator must be one character, not '%s'", sep);
+    const char *col = luaL_checkstring(L, 1), *row = luaL_optstring(L, 2, NULL);
+    char *c = unescape(col), *r = row ? unescape(row) : NULL;
+    if (!c || (row && !r)) { free(c); free(r); return luaL_error(L, "out of memory"); }
+    if (!*c) { free(c); free(r); return luaL_error(L, "the column separator cannot be empty"); }
+    free(separator);
+    separator = c;
+    SES->render.separator = separator;
+    if (r) {
+        free(rowsep);
+        rowsep = r;
+        SES->render.rowsep = rowsep;
+    }
     return 0;
 }
 
@@ -196,20 +226,38 @@ static int d_limit(lua_State *L)
     return 0;
 }
 
+/* A separator as .separator takes it back: \t \n \r \\ spelled out. */
+static void put_escaped(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '\t': fputs("\\t", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\\': fputs("\\\\", f); break;
+        default: fputc(*s, f); break;
+        }
+    }
+}
+
 static int d_show(lua_State *L)
 {
     session *s = SES;
     (void)L;
     char *db = connstr_mask(s->db_path);       /* a server's string may hold a password */
     /* every setting a dot-command changes, as sqlite3's .show lists them */
-    fprintf(cwshlib_text_out(s), "        db: %s\n     rules: %s\n   plugins: %s\n      mode: %s%s%s%s\n"
-            "   headers: %s\n nullvalue: \"%s\"\n separator: \"%c\"\n     timer: %s\n      bail: %s\n"
-            "      echo: %s\n    output: %s\n",
+    FILE *f = cwshlib_text_out(s);
+    fprintf(f, "        db: %s\n     rules: %s\n   plugins: %s\n      mode: %s%s%s%s\n"
+            "   headers: %s\n nullvalue: \"%s\"\n separator: \"",
             db, s->rules_dir, s->plugins_dir, render_mode_name(s->render.mode),
             s->csv_encoding[0] ? " (" : s->csv_bom ? " (UTF-8 with BOM)" : "", s->csv_encoding,
             s->csv_encoding[0] ? ")" : "",
-            s->render.headers ? "on" : "off", s->render.nullvalue ? s->render.nullvalue : "",
-            s->render.separator, s->timer ? "on" : "off", s->bail ? "on" : "off", s->echo ? "on" : "off",
+            s->render.headers ? "on" : "off", s->render.nullvalue ? s->render.nullvalue : "");
+    put_escaped(f, s->render.separator ? s->render.separator : "|");
+    fputs("\" \"", f);
+    put_escaped(f, s->render.rowsep ? s->render.rowsep : "\n");
+    fprintf(f, "\"\n     timer: %s\n      bail: %s\n      echo: %s\n    output: %s\n",
+            s->timer ? "on" : "off", s->bail ? "on" : "off", s->echo ? "on" : "off",
             s->out == stdout ? "stdout" : s->out_once ? "a file (.once)" : "a file (.output)");
     free(db);
     return 0;
@@ -304,7 +352,8 @@ void dot_register(session *s)
           "  --encoding E: csv/tsv written in E instead of UTF-8 (gb18030 for older Excel)", d_mode, 0, 4 },
         { ".headers", ".headers on|off", "show column names", d_headers, 1, 1 },
         { ".nullvalue", ".nullvalue [TEXT]", "text shown for NULL (default empty)", d_nullvalue, 0, 1 },
-        { ".separator", ".separator CHAR", "column separator for list mode", d_separator, 1, 1 },
+        { ".separator", ".separator COL [ROW]", "list mode's column separator (any text: | ， \\t) and end of row (\\n)",
+          d_separator, 1, 2 },
         { ".output", ".output [FILE]", "send output to FILE, or back to stdout", d_output, 0, 1 },
         { ".once", ".once FILE", "send the next command's output to FILE", d_once, 1, 1 },
         { ".read", ".read FILE", "run the commands in FILE", d_read, 1, 1 },

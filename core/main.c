@@ -194,7 +194,6 @@ int main(int argc, char **argv)
     signal(SIGXFSZ, SIG_IGN);
     s->out = stdout;
     s->render.nullvalue = "";
-    s->render.separator = '|';
     struct opts o;
     char why[OPTS_ERR_SIZE];
     switch (opts_parse(argc, argv, &o, why, sizeof why)) {

@@ -78,6 +78,8 @@ typedef struct render {
     render_config cfg;
     const char *null;         /* cfg.nullvalue, our copy */
     size_t nulllen;
+    const char *sep, *rowsep; /* list mode's separators, our copies */
+    size_t seplen, rowseplen;
     int ncol;
     int open;                 /* columns() seen, end() not yet */
     int oom;
@@ -381,10 +383,17 @@ static void put_visible(FILE *f, const char *s, size_t n)
     put(f, s + from, i - from);
 }
 
-static void end_record(FILE *f, enum render_mode m)
+static void end_record(const render *r, FILE *f, enum render_mode m)
 {
+    if (m == RENDER_LIST) { put(f, r->rowsep, r->rowseplen); return; }
     if (m == RENDER_CSV) putc_unlocked('\r', f);
     putc_unlocked('\n', f);
+}
+
+static void field_sep(const render *r, FILE *f, enum render_mode m)
+{
+    if (m == RENDER_LIST) put(f, r->sep, r->seplen);
+    else putc_unlocked(m == RENDER_CSV ? ',' : '\t', f);
 }
 
 static void stream_header(render *r)
@@ -396,14 +405,14 @@ static void stream_header(render *r)
     flockfile(f);
     for (int c = 0; c < r->ncol; c++) {
         const column *col = &r->cols[c];
-        if (c) putc_unlocked(m == RENDER_CSV ? ',' : m == RENDER_TSV ? '\t' : r->cfg.separator, f);
+        if (c) field_sep(r, f, m);
         /* a column name is text as any cell (an .import's header: "=f") */
         int guard = r->cfg.excel && formula_like(col->name, col->len);
         if (m == RENDER_CSV) csv_field(f, col->name, col->len, guard);
         else if (m == RENDER_TSV) { if (guard) putc_unlocked('\'', f); tsv_field(f, col->name, col->len); }
         else put(f, col->name, col->len);
     }
-    end_record(f, m);
+    end_record(r, f, m);
     funlockfile(f);
 }
 
@@ -449,7 +458,7 @@ static void stream_row(render *r, int n, const cwsh_value *v)
         }
         default: {
             const char *s = value_text(r, x, exact, buf, &len);
-            if (c) putc_unlocked(m == RENDER_CSV ? ',' : m == RENDER_TSV ? '\t' : r->cfg.separator, f);
+            if (c) field_sep(r, f, m);
             int guard = r->cfg.excel && x->type == CWSH_TEXT && formula_like(s, len);
             if (m == RENDER_CSV) csv_field(f, s, len, guard);
             else if (m == RENDER_TSV) { if (guard) putc_unlocked('\'', f); tsv_field(f, s, len); }
@@ -458,7 +467,7 @@ static void stream_row(render *r, int n, const cwsh_value *v)
         }
     }
     if (m == RENDER_JSON) putc_unlocked('}', f);
-    else if (m != RENDER_LINE) end_record(f, m);
+    else if (m != RENDER_LINE) end_record(r, f, m);
 }
 
 static void stream_end(render *r)
@@ -811,20 +820,30 @@ static int r_row(cwsh_sink *k, int n, const cwsh_value *v)
 cwsh_sink *render_open(FILE *out, const render_config *cfg)
 {
     const char *null = cfg->nullvalue ? cfg->nullvalue : "";
-    size_t nulllen = strlen(null);
-    render *r = calloc(1, sizeof *r + nulllen + 1);
+    const char *sep = cfg->separator ? cfg->separator : "|";
+    const char *rowsep = cfg->rowsep ? cfg->rowsep : "\n";
+    size_t nulllen = strlen(null), seplen = strlen(sep), rowseplen = strlen(rowsep);
+    /* the texts are copied: the session may change them while a cursor
+     * is still being rendered */
+    render *r = calloc(1, sizeof *r + nulllen + seplen + rowseplen + 3);
     if (!r) return NULL;
     r->k.columns = r_columns;
     r->k.row = r_row;
     r->k.end = r_end;
     r->out = out;
     r->cfg = *cfg;
-    if (!r->cfg.separator) r->cfg.separator = '|';
     char *copy = (char *)(r + 1);
     memcpy(copy, null, nulllen + 1);
-    r->null = copy;
+    r->null = r->cfg.nullvalue = copy;
     r->nulllen = nulllen;
-    r->cfg.nullvalue = copy;
+    copy += nulllen + 1;
+    memcpy(copy, sep, seplen + 1);
+    r->sep = r->cfg.separator = copy;
+    r->seplen = seplen;
+    copy += seplen + 1;
+    memcpy(copy, rowsep, rowseplen + 1);
+    r->rowsep = r->cfg.rowsep = copy;
+    r->rowseplen = rowseplen;
     return &r->k;
 }
 

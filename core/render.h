@@ -86,7 +86,9 @@ typedef struct render_config {
     enum render_mode mode;
     int headers;              /* non-zero: print column names */
     const char *nullvalue;    /* text for NULL; NULL means "" */
-    char separator;           /* list mode; 0 means '|' */
+    const char *separator;    /* list mode's column separator, any text
+                               * (a UTF-8 ， too); NULL means "|" */
+    const char *rowsep;       /* list mode's end of row; NULL means "\n" */
     int excel;                /* csv/tsv for a spreadsheet: text that starts
                                * like a formula (= + - @ tab CR) is written
                                * after a ' so that it is not run as one

@@ -326,7 +326,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *out = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&out, &len);
-    render_config cfg = { mode, headers, NULL, '|', 0 };   /* excel's ' would break the round trip */
+    render_config cfg = { .mode = mode, .headers = headers };   /* excel's ' would break the round trip */
     cwsh_sink *k = render_open(f, &cfg);
     check(k != NULL, "render_open");
     k->columns(k, ncol, (const char *const *)names);

@@ -65,7 +65,7 @@ CWSH_DB=$T/other.db "$CWSH" -c .show | grep -q "db: $T/other.db"; is 0 "$?" "CWS
 "$CWSH" --rules fixtures/core -c .show | grep -q "rules: $FIX/core\$"; is 0 "$?" "--rules DIR"
 is "$("$CWSH" :memory: '.mode csv --excel' '.separator ;' .show 2>&1 | grep -E '^ *(mode|separator|output):')" \
 '      mode: csv (UTF-8 with BOM)
- separator: ";"
+ separator: ";" "\n"
     output: stdout' ".show lists the mode's BOM, the separator and the output"
 
 # output modes from the command line

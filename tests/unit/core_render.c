@@ -18,13 +18,13 @@ static size_t out_len;
 /* Render `nrow` rows of `ncol` values into a string (static; the next
  * call replaces it). */
 static const char *render(enum render_mode mode, int headers, const char *nullvalue,
-                          char sep, int ncol, const char *const *names,
+                          const char *sep, int ncol, const char *const *names,
                           int nrow, const cwsh_value *rows)
 {
     free(out_buf);
     out_buf = NULL;
     FILE *f = open_memstream(&out_buf, &out_len);
-    render_config cfg = { mode, headers, nullvalue, sep, 0 };
+    render_config cfg = { .mode = mode, .headers = headers, .nullvalue = nullvalue, .separator = sep };
     cwsh_sink *k = render_open(f, &cfg);
     k->columns(k, ncol, names);
     for (int r = 0; r < nrow; r++) k->row(k, ncol, rows + r * ncol);
@@ -147,7 +147,7 @@ static void test_csv(void)
         I(3), T("say \"hi\""), R(0.1 + 0.2),
         I(4), T("two\nlines\r"), IS(1234, "1,234"),
     };
-    tap_is(render(RENDER_CSV, 1, NULL, '|', 3, names, 4, rows),
+    tap_is(render(RENDER_CSV, 1, NULL, "|", 3, names, 4, rows),
            "id,\"note, \"\"quoted\"\"\",v\r\n"
            "1,plain 中文,88.0\r\n"
            "2,\"a,b\",\r\n"
@@ -216,8 +216,23 @@ static void test_list(void)
 {
     tap_is(render(RENDER_LIST, 1, NULL, 0, 2, market_names, 2, market_rows),
            "市场|score\n解放市场|94.5\nABC|100\n", "list: default separator, headers");
-    tap_is(render(RENDER_LIST, 0, NULL, '\t', 2, market_names, 2, market_rows),
+    tap_is(render(RENDER_LIST, 0, NULL, "\t", 2, market_names, 2, market_rows),
            "解放市场\t94.5\nABC\t100\n", "list: tab separator, headers off");
+    tap_is(render(RENDER_LIST, 1, NULL, "，", 2, market_names, 2, market_rows),
+           "市场，score\n解放市场，94.5\nABC，100\n", "list: a multi-byte separator (full-width comma)");
+    {
+        render_config cfg = { .mode = RENDER_LIST, .headers = 0, .separator = " | ", .rowsep = ";\n" };
+        free(out_buf);
+        out_buf = NULL;
+        FILE *f = open_memstream(&out_buf, &out_len);
+        cwsh_sink *k = render_open(f, &cfg);
+        k->columns(k, 2, market_names);
+        for (int r = 0; r < 2; r++) k->row(k, 2, market_rows + r * 2);
+        k->end(k);
+        render_close(&k);
+        fclose(f);
+        tap_is(out_buf, "解放市场 | 94.5;\nABC | 100;\n", "list: a row separator of its own");
+    }
 }
 
 static void test_reals(void)
@@ -240,7 +255,7 @@ static void test_rows_and_sinks(void)
     free(out_buf);
     FILE *f = open_memstream(&out_buf, &out_len);
     char null[] = "nil";
-    render_config cfg = { RENDER_CSV, 1, null, 0, 0 };
+    render_config cfg = { .mode = RENDER_CSV, .headers = 1, .nullvalue = null };
     cwsh_sink *k = render_open(f, &cfg);
     null[0] = 'X';                         /* the config was copied */
     cfg.mode = RENDER_JSON;
@@ -273,7 +288,7 @@ static void test_excel_guard(void)
     for (int i = 0; i < 2; i++) {
         free(out_buf);
         FILE *f = open_memstream(&out_buf, &out_len);
-        render_config cfg = { modes[i], 1, NULL, 0, 1 };
+        render_config cfg = { .mode = modes[i], .headers = 1, .excel = 1 };
         cwsh_sink *k = render_open(f, &cfg);
         k->columns(k, 6, names);
         k->row(k, 6, row);
@@ -289,7 +304,7 @@ static void test_write_error(void)
     FILE *f = fopen("/dev/full", "w");
     if (!f) { tap_ok(1, "# skip: no /dev/full"); return; }
     setvbuf(f, NULL, _IONBF, 0);
-    render_config cfg = { RENDER_CSV, 0, NULL, 0, 0 };
+    render_config cfg = { .mode = RENDER_CSV, .headers = 0 };
     cwsh_sink *k = render_open(f, &cfg);
     static const char *const names[] = { "a" };
     static const cwsh_value row[] = { T("x") };
@@ -348,12 +363,12 @@ static void test_no_malloc(void)
     }
     FILE *f = fopen("/dev/null", "w");
     long start = allocs;
-    render_config probe = { RENDER_CSV, 1, NULL, 0, 0 };
+    render_config probe = { .mode = RENDER_CSV, .headers = 1 };
     cwsh_sink *p = render_open(f, &probe);
     render_close(&p);
     tap_ok(allocs > start, "the allocator counter counts");
     for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
-        render_config cfg = { modes[i], 1, NULL, 0, 0 };
+        render_config cfg = { .mode = modes[i], .headers = 1 };
         cwsh_sink *k = render_open(f, &cfg);
         k->columns(k, 3, names);
         k->row(k, 3, row);                 /* stdio may allocate its buffer */
