@@ -635,7 +635,14 @@ int shell_interactive(session *s)
     for (;;) {
         const char *prompt = pend.mode == IN_NONE ? "cwsh> " : "  ...> ";
         char *line = readline(prompt);
-        if (!line) { fputc('\n', stdout); break; }
+        if (!line) {
+            fputc('\n', stdout);
+            /* Ctrl-D inside a statement: say what was dropped (sqlite3
+             * says "incomplete input"), and a Lua block still open runs,
+             * as at the end of a script */
+            if (pend.mode != IN_NONE) shell_flush(s);
+            break;
+        }
         if (pend.mode == IN_NONE) { free(entry); entry = NULL; }   /* Ctrl-C dropped it */
         s->src_line++;
         rc = shell_line(s, line);

@@ -174,6 +174,16 @@ tmux send-keys -t "$S" Enter
 wait_re '│ +42 │'; is 0 "$?" "the recalled statement runs whole"
 tmux kill-session -t "$S" 2>/dev/null
 
+
+# Ctrl-D at the continuation prompt: the statement left open is named,
+# not dropped without a word
+start
+tmux send-keys -t "$S" 'SELECT 1 +' Enter
+wait_for '...>'
+tmux send-keys -t "$S" C-d
+wait_for "incomplete SQL (missing ';'?): SELECT 1 +"; is 0 "$?" "Ctrl-D at the continuation prompt names the statement it drops"
+tmux kill-session -t "$S" 2>/dev/null
+
 tmux_done
 cleanup_scratch
 done_testing
