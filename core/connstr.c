@@ -11,15 +11,25 @@
 #include <string.h>
 #include "connstr.h"
 
-/* The output: the input's bytes, with spans replaced by ***. */
+/* The output: the input's bytes, with spans replaced by ***; or, with
+ * no stream, the spans themselves (connstr_mask_text's passwords). */
 typedef struct masker {
     FILE *f;
     const char *from;           /* first input byte not yet written */
+    const char *span[8][2];     /* f NULL: the passwords found */
+    int nspan;
 } masker;
 
 /* Write the input up to `start`, then *** for the bytes up to `end`. */
 static void hide(masker *m, const char *start, const char *end)
 {
+    if (!m->f) {
+        if (m->nspan < 8 && end > start) {
+            m->span[m->nspan][0] = start;
+            m->span[m->nspan++][1] = end;
+        }
+        return;
+    }
     fwrite(m->from, 1, (size_t)(start - m->from), m->f);
     fputs("***", m->f);
     m->from = end;
@@ -121,20 +131,52 @@ static size_t scheme_len(const char *s)
     return s[n] == ':' ? n + 1 : 0;
 }
 
+/* Find the passwords of s through m (its stream set or not). */
+static void scan(masker *m, const char *s)
+{
+    size_t sl = scheme_len(s);
+    /* sqlite:PATH is a file name, whatever its bytes */
+    if (sl && strncmp(s, "sqlite:", 7)) {
+        if (!strncmp(s + sl, "//", 2)) mask_uri(m, s + sl + 2);
+        else if (strchr(s + sl, '=')) mask_keywords(m, s + sl);
+    }
+}
+
 char *connstr_mask(const char *s)
 {
     if (!s) return NULL;
     char *out = NULL;
     size_t n = 0;
-    masker m = { open_memstream(&out, &n), s };
+    masker m = { .f = open_memstream(&out, &n), .from = s };
     if (!m.f) abort();
-    size_t sl = scheme_len(s);
-    /* sqlite:PATH is a file name, whatever its bytes */
-    if (sl && strncmp(s, "sqlite:", 7)) {
-        if (!strncmp(s + sl, "//", 2)) mask_uri(&m, s + sl + 2);
-        else if (strchr(s + sl, '=')) mask_keywords(&m, s + sl);
-    }
+    scan(&m, s);
     fputs(m.from, m.f);
     if (fclose(m.f) != 0 || !out) abort();
+    return out;
+}
+
+char *connstr_mask_text(const char *text, const char *connstr)
+{
+    if (!text) return NULL;
+    masker m = { .from = connstr };
+    if (connstr) scan(&m, connstr);
+    char *out = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&out, &n);
+    if (!f) abort();
+    /* a password counts where it stands as a token of its own (in the
+     * quoted string, between ':' and '@', in quotes): a short one must
+     * not take letters out of the words around it */
+    for (const char *p = text; *p;) {
+        size_t hit = 0;
+        int after_word = p > text && isalnum((unsigned char)p[-1]);
+        for (int i = 0; i < m.nspan && !hit && !after_word; i++) {
+            size_t len = (size_t)(m.span[i][1] - m.span[i][0]);
+            if (!strncmp(p, m.span[i][0], len) && !isalnum((unsigned char)p[len])) hit = len;
+        }
+        if (hit) { fputs("***", f); p += hit; }
+        else fputc(*p++, f);
+    }
+    if (fclose(f) != 0 || !out) abort();
     return out;
 }

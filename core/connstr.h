@@ -26,6 +26,12 @@
  * malloc'd (aborts on out of memory, as xstrdup).  NULL gives NULL. */
 char *connstr_mask(const char *s);
 
+/* `text` (a message about connstr, such as libpq's, which may quote the
+ * whole string or a token of it) with every occurrence of each of
+ * connstr's passwords that is not part of a longer word replaced by
+ * ***: malloc'd, aborts on out of memory.  NULL text gives NULL. */
+char *connstr_mask_text(const char *text, const char *connstr);
+
 #pragma GCC visibility pop
 
 #endif

@@ -201,16 +201,20 @@ int pg_conn_open(pg_conn *c, const char *database, char **err)
     const char *keys[] = { "dbname", "client_encoding", "application_name", NULL };
     const char *vals[] = { info, "UTF8", "cwsh", NULL };
     c->pg = PQconnectdbParams(keys, vals, 1);
-    free(info);
     if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
         char *m = c->pg ? one_line(PQerrorMessage(c->pg)) : pg_conn_fmt("out of memory");
-        /* libpq's "connection to server ... failed: " prefix names the
-         * socket; the reason after it is what the user needs first */
-        *err = pg_conn_fmt("cannot open database '%s': %s", c->name, m);
+        /* libpq's reason may quote the string, password and all (a URI
+         * it cannot parse, a token it cannot decode) */
+        char *shown = connstr_mask_text(m, info), *hidden = connstr_mask_text(shown, database);
+        *err = pg_conn_fmt("cannot open database '%s': %s", c->name, hidden);
         free(m);
+        free(shown);
+        free(hidden);
+        free(info);
         pg_conn_close(c);
         return -1;
     }
+    free(info);
     PQsetNoticeReceiver(c->pg, on_notice, c);
     c->cancel = PQgetCancel(c->pg);
     char *e = NULL;

@@ -206,6 +206,18 @@ cwsh: cannot open database 'postgresql://cwsh:***@/s1?host=$PGDIR': the sqlite s
 OUT
 sed -i 's/\\r$/\r/' want
 is_file want got "... each password as ***, the rest of the string as typed (the host too)"
+# libpq's own reason may quote the string it cannot parse, or the
+# password's token it cannot decode: hidden there too
+"$CWSH" 'postgresql://u:s3cretpw@[::1/db' -c .quit >out 2>&1
+"$CWSH" 'postgresql://u:s3cr%zzpw@h/db' -c .quit >>out 2>&1
+"$CWSH" "postgres:host=$T password=s3cr%zzpw user=x\\" -c .quit >>out 2>&1
+cat >want <<OUT
+cwsh: cannot open database 'postgresql://u:***@[::1/db': end of string reached when looking for matching "]" in IPv6 host address in URI: "postgresql://u:***@[::1/db"
+cwsh: cannot open database 'postgresql://u:***@h/db': invalid percent-encoded token: "***"
+OUT
+head -2 out >got
+is_file want got "libpq's reasons quoting the URI or the password's token show it as ***"
+is 0 "$(grep -c 's3' out)" "... and no password in any of libpq's reasons"
 # .dump, sqlite3's habit: on the server it points to pg_dump, as .backup does
 "$CWSH" "$DB" .dump ".dump market" >out 2>&1
 cat >want <<OUT

@@ -57,5 +57,24 @@ int main(void)
     tap_is_int((long long)strlen(same), 4, "a copy of its own");
     free(same);
     tap_ok(connstr_mask(NULL) == NULL, "NULL");
+    /* libpq's messages may quote the whole string or the password's token */
+    static const struct { const char *text, *conn, *want, *name; } texts[] = {
+        { "end of string reached when looking for matching \"]\" in IPv6 host address in URI: "
+          "\"postgresql://u:s3cret@[::1/db\"", "postgresql://u:s3cret@[::1/db",
+          "end of string reached when looking for matching \"]\" in IPv6 host address in URI: "
+          "\"postgresql://u:***@[::1/db\"", "text: a message quoting the whole URI" },
+        { "invalid percent-encoded token: \"s3cr%zz\"", "postgresql://u@h/db?password=s3cr%zz&x=1",
+          "invalid percent-encoded token: \"***\"", "text: a message quoting the password's token" },
+        { "password a and b", "postgres:password=a host=h password=b", "password *** and ***",
+          "text: every password of the string" },
+        { "no such host", "postgres:host=h", "no such host", "text: a string without a password" },
+        { "x", NULL, "x", "text: no string" },
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        char *got = connstr_mask_text(texts[i].text, texts[i].conn);
+        tap_is(got, texts[i].want, texts[i].name);
+        free(got);
+    }
+    tap_ok(connstr_mask_text(NULL, "x") == NULL, "text: NULL");
     return tap_done();
 }
