@@ -78,6 +78,8 @@ typedef struct imp {
     size_t key, key_len;        /* arena: the inspection's key */
     size_t first[MF_N], first_len[MF_N];   /* arena: first row's raw text */
     int head_bad;               /* the first row's inspection fields are bad */
+    unsigned head_badf;         /* which of head_fields (bit k) are: the later
+                                 * rows are compared on the others */
     char head_why[480];         /* the first of their problems (for the other rows' reason) */
     char date[11];
     const char *kind;
@@ -456,6 +458,7 @@ static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
     I->key = ar_put(I, key, keylen);
     I->key_len = keylen;
     I->head_bad = 0;
+    I->head_badf = 0;
     for (int k = 0; k < 4; k++) {
         cell c0 = raw_cell(I, rec, head_fields[k]);
         I->first[head_fields[k]] = ar_put(I, c0.s, c0.n);
@@ -565,6 +568,14 @@ static int begin(imp *I, const csvr_record *rec, const char *key, size_t keylen)
         crep_problem(R, colof(I, MF_DATE), "%s", why);
     if (R->nprob + R->more_probs > before || I->unknown_row) {
         I->head_bad = 1;
+        /* an unknown market, or a bad date, must not hide that a later
+         * row names another kind or date: the fields not at fault are
+         * still compared, so that one round of fixes is enough */
+        I->head_badf = R->more_probs ? ~0u : 0;
+        for (int i = before; i < R->nprob; i++)
+            for (int k = 0; k < 4; k++)
+                if (R->prob[i].col == colof(I, head_fields[k])) I->head_badf |= 1u << k;
+        if (I->head_badf & 6u) I->head_badf |= 6u;     /* code and name name one market */
         snprintf(I->head_why, sizeof I->head_why, "%s",
                  R->nprob > before ? R->prob[before].why : "market is not registered");
         return -1;
@@ -695,10 +706,11 @@ static void row_long(imp *I, const csvr_record *rec)
     crep *R = &I->rep;
     if (!I->open || kn != I->key_len || memcmp(key, I->ar + I->key, kn) != 0) {
         begin(I, rec, key, kn);         /* its problems join the row's */
-    } else if (!I->head_bad) {
+    } else {
         /* later rows of the inspection must agree with its first row */
         for (int k = 0; k < 4; k++) {
             int f = head_fields[k];
+            if (I->head_badf & (1u << k)) continue;
             cell c = raw_cell(I, rec, f);
             if (c.n == I->first_len[f] && memcmp(c.s, I->ar + I->first[f], c.n) == 0) continue;
             char d[11];
