@@ -378,7 +378,25 @@ int cwshlib_render(session *s, int idx)
     const char *title = lua_getfield(L, idx, "title") == LUA_TSTRING ? lua_tostring(L, -1) : s->title;
     cwsh_sink *k = document_tee(s, r, title);
     lua_pop(L, 1);
-    int rc = cwshlib_feed(s, idx, k, cwshlib_data_mode(s));
+    int keys = cwshlib_data_mode(s);
+    const char *heads[64];
+    if (keys && k != r) {
+        /* the screen gets the keys, the document the headings; the
+         * strings live in the result set, on the stack until the feed */
+        int top = lua_gettop(L);
+        if (lua_getfield(L, idx, "keys") == LUA_TTABLE && lua_getfield(L, idx, "columns") == LUA_TTABLE) {
+            int n = (int)lua_rawlen(L, -1), ok = n <= 64;
+            for (int i = 0; ok && i < n; i++) {
+                lua_rawgeti(L, -1, i + 1);
+                heads[i] = lua_tostring(L, -1);
+                ok = heads[i] != NULL;
+                lua_pop(L, 1);
+            }
+            if (ok) document_tee_names(k, r, n, heads);
+        }
+        lua_settop(L, top);
+    }
+    int rc = cwshlib_feed(s, idx, k, keys);
     document_untee(k, r);
     render_close(&r);
     outenc_end(s, out);

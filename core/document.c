@@ -127,6 +127,8 @@ typedef struct tee {
     document *d;
     doc_table *t;
     char *title;
+    int nnames;                 /* document_tee_names: the copy's names */
+    const char *const *names;
 } tee;
 
 static void tee_columns(cwsh_sink *k, int n, const char *const *names)
@@ -134,6 +136,7 @@ static void tee_columns(cwsh_sink *k, int n, const char *const *names)
     tee *e = (tee *)k;
     if (e->r) e->r->columns(e->r, n, names);
     /* statements without columns (INSERT, CREATE) are not result sets */
+    if (e->names && e->nnames == n) names = e->names;
     e->t = n > 0 ? doc_add(e->d, e->title, n, names) : NULL;
 }
 
@@ -162,6 +165,14 @@ cwsh_sink *document_tee(session *s, cwsh_sink *render, const char *title)
     e->d = s->document;
     e->title = title ? strdup(title) : NULL;
     return &e->k;
+}
+
+void document_tee_names(cwsh_sink *k, cwsh_sink *render, int n, const char *const *names)
+{
+    if (!k || k == render) return;
+    tee *e = (tee *)k;
+    e->nnames = n;
+    e->names = names;
 }
 
 cwsh_sink *document_untee(cwsh_sink *k, cwsh_sink *render)
@@ -310,7 +321,7 @@ static int l_write_document(lua_State *L)
     for (lua_Integer i = 1; i <= n; i++) {
         lua_rawgeti(L, 2, i);
         const char *title = lua_getfield(L, -1, "title") == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-        tee e = { { tee_columns, tee_row, tee_end }, NULL, d, NULL, (char *)title };
+        tee e = { { tee_columns, tee_row, tee_end }, NULL, d, NULL, (char *)title, 0, NULL };
         int rc = cwshlib_feed(s, -2, &e.k, 0);     /* a file for people: the columns' own names */
         if (rc != 0) {
             lua_pushfstring(L, "write_document: set %I: %s", i, lua_tostring(L, -1));

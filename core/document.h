@@ -25,6 +25,13 @@ void document_help(session *s);
 cwsh_sink *document_tee(session *s, cwsh_sink *render, const char *title);
 cwsh_sink *document_untee(cwsh_sink *k, cwsh_sink *render);
 
+/* The document's copy of the next result set through tee `k` takes these
+ * n column names (borrowed: they must live until its columns() call)
+ * instead of those the renderer gets: in a data mode the screen shows
+ * identifiers (delta), the document, a file for people, the headings
+ * (Δ).  No effect when `k` is not a tee. */
+void document_tee_names(cwsh_sink *k, cwsh_sink *render, int n, const char *const *names);
+
 /* Write and close the open document, if any (at exit), saying so on
  * stderr. */
 void document_end(session *s);

@@ -16,6 +16,15 @@ printf '.document x.csv\nselect 1 as a;\nselect 2 as b;\n' | "$CWSH" t.db >/dev/
 printf 'select 1 as a;\r\na\r\n1\r\n\r\nselect 2 as b;\r\nb\r\n2\r\n' >expect
 is_file expect x.csv "csv: title, header, rows; a blank record between result sets"
 
+# in a data mode the screen shows a result set's keys (delta), the
+# document, a file for people, its headings (Δ)
+printf '.mode csv\n.document k.md\n= {columns = {"市场", "Δ"}, keys = {"market", "delta"}, rows = {{"解放市场", 1}}}\n' \
+    | "$CWSH" t.db >out 2>/dev/null
+printf 'market,delta\r\n解放市场,1\r\n' >expect
+is_file expect out "csv mode: the screen has the keys"
+printf '|   市场   | Δ |\n|----------|--:|\n| 解放市场 | 1 |\n' >expect
+is_file expect k.md "... the document the headings"
+
 # a document that cannot be written at the end: said so, exit 1
 printf '.document /dev/full --format md\nselect 1 as a;\n' | "$CWSH" t.db >/dev/null 2>err
 is 1 "$?" "a document that fails to write at the end: exit 1"
