@@ -194,6 +194,7 @@ int main(int argc, char **argv)
     signal(SIGXFSZ, SIG_IGN);
     s->out = stdout;
     s->render.nullvalue = "";
+    s->render.cancel = &s->interrupted;      /* Ctrl-C stops the rows printing */
     struct opts o;
     char why[OPTS_ERR_SIZE];
     switch (opts_parse(argc, argv, &o, why, sizeof why)) {

@@ -709,7 +709,8 @@ static void buffered_end(render *r)
             else rule(r, "+", "-", "+", "+");
         }
     }
-    for (size_t i = 0; i < nrows; i++) table_row(r, r->cells + i * (size_t)r->ncol, bar, 0);
+    for (size_t i = 0; i < nrows && !(r->cfg.cancel && *r->cfg.cancel); i++)
+        table_row(r, r->cells + i * (size_t)r->ncol, bar, 0);
     if (box) rule(r, "└", box_h, "┴", "┘");
     else if (!md) rule(r, "+", "-", "+", "+");
     funlockfile(f);
@@ -804,7 +805,7 @@ static void r_columns(cwsh_sink *k, int n, const char *const *names)
 static int r_row(cwsh_sink *k, int n, const cwsh_value *v)
 {
     render *r = (render *)k;
-    if (r->oom) return 1;
+    if (r->oom || (r->cfg.cancel && *r->cfg.cancel)) return 1;
     if (r->ncol == 0) return ferror(r->out) != 0;
     if (is_buffered(r->cfg.mode)) {
         if (buffer_row(r, n, v) != 0) { r->oom = 1; return 1; }

@@ -73,7 +73,7 @@
  */
 #ifndef RENDER_H
 #define RENDER_H
-
+#include <signal.h>
 #include <stdio.h>
 #include "cwsh.h"
 
@@ -89,6 +89,9 @@ typedef struct render_config {
     const char *separator;    /* list mode's column separator, any text
                                * (a UTF-8 ， too); NULL means "|" */
     const char *rowsep;       /* list mode's end of row; NULL means "\n" */
+    const volatile sig_atomic_t *cancel;  /* set (Ctrl-C): no more rows are
+                               * printed, a buffered table is closed where
+                               * it stopped; may be NULL */
     int excel;                /* csv/tsv for a spreadsheet: text that starts
                                * like a formula (= + - @ tab CR) is written
                                * after a ' so that it is not run as one

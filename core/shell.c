@@ -1,6 +1,7 @@
 /*
  * shell.c — input splitting and dispatch, the readline loop, Ctrl-C.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,7 @@ static int script_interrupted(session *s)
 static int begin_work(session *s, stamp *t0)
 {
     s->interrupted = 0;
+    clearerr(s->out);           /* an earlier failed write must not stop this output */
     work_depth++;
     s->running = 1;
     *t0 = now();
@@ -171,6 +173,9 @@ static int run_sql(session *s, const char *sql, int line)
         s->title = q;                   /* each statement titles its result set */
         int failed = s->store->exec(s->store->self, q, s->host.output(&s->host), &err) != 0;
         s->title = title;
+        /* Ctrl-C while the rows printed: the query was done, the output
+         * stopped; said as for a query stopped */
+        if (!failed && s->interrupted) failed = 1;
         if (failed) {
             if (s->interrupted) { free(err); err = strdup("interrupted"); }
             session_error(s, err ? err : "SQL failed");
@@ -588,38 +593,58 @@ static void on_sigint(int sig)
     }
 }
 
-/* Readline calls this when read() is interrupted by a signal: Ctrl-C at
- * the prompt drops the line (and any pending multi-line input) and shows a
- * fresh prompt, the way psql does, instead of ending the session. */
-static int on_signal_event(void)
+/* Ctrl-C at the prompt drops the line being typed (and any multi-line
+ * input pending) and gives a fresh prompt, as psql does, instead of
+ * ending the session.  Readline is left as a key leaves it, not changed
+ * from inside a signal: the read below returns; in a history search a ^G
+ * ends the search first (its match must not become the line, to run at
+ * the next Enter); then a newline accepts the line, which the loop
+ * drops.  revert-all-at-newline (shell_interactive) undoes what was
+ * typed into a line recalled from history, and the history position goes
+ * back to the end, as after any line. */
+static int line_dropped;            /* the line readline returns is not run */
+static int accept_next;             /* the search is ended: the newline next */
+
+static int shell_getc(FILE *in)
 {
-    if (sigint_at_prompt) {
-        sigint_at_prompt = 0;
-        pend_reset();
-        rl_replace_line("", 0);
-        rl_crlf();
-        rl_on_new_line();
-        rl_set_prompt("cwsh> ");
-        rl_redisplay();
+    for (;;) {
+        if (sigint_at_prompt) {
+            sigint_at_prompt = 0;
+            line_dropped = accept_next = 1;
+            if (RL_ISSTATE(RL_STATE_ISEARCH | RL_STATE_NSEARCH)) return CTRL('G');
+        }
+        if (accept_next) { accept_next = 0; return '\n'; }
+        unsigned char c;
+        ssize_t n = read(fileno(in), &c, 1);
+        if (n == 1) return c;
+        if (n < 0 && errno == EINTR) { rl_check_signals(); continue; }
+        return EOF;
     }
-    return 0;
 }
 
-void shell_signals(void);
-void shell_signals(void)
+/* SIGINT's handler.  `restart`: interrupted system calls are restarted,
+ * which is what a command needs (a write to the terminal interrupted by
+ * Ctrl-C would fail with EINTR, lose its row and leave the stream's error
+ * flag set); at the prompt they are not, so that the read readline waits
+ * in returns and Ctrl-C takes effect at once. */
+static void sigint_handler(int restart)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;            /* no SA_RESTART: readline must see EINTR */
+    sa.sa_flags = restart ? SA_RESTART : 0;
     sigaction(SIGINT, &sa, NULL);
 }
+
+void shell_signals(void);
+void shell_signals(void) { sigint_handler(1); }
 
 int shell_interactive(session *s)
 {
     rl_catch_signals = 0;
-    rl_signal_event_hook = on_signal_event;
+    rl_getc_function = shell_getc;
+    rl_variable_bind("revert-all-at-newline", "on");
     complete_install(s);
     /* A statement over several lines is one history entry, as in sqlite3
      * and psql: lines are collected until the statement is complete.  In
@@ -634,7 +659,17 @@ int shell_interactive(session *s)
     char *entry = NULL;          /* the lines of a statement still open */
     for (;;) {
         const char *prompt = pend.mode == IN_NONE ? "cwsh> " : "  ...> ";
+        sigint_handler(0);
         char *line = readline(prompt);
+        sigint_handler(1);
+        if (line && line_dropped) {         /* Ctrl-C: nothing runs, nothing is kept */
+            line_dropped = 0;
+            pend_reset();
+            free(entry);
+            entry = NULL;
+            free(line);
+            continue;
+        }
         if (!line) {
             fputc('\n', stdout);
             /* Ctrl-D inside a statement: say what was dropped (sqlite3
@@ -643,7 +678,6 @@ int shell_interactive(session *s)
             if (pend.mode != IN_NONE) shell_flush(s);
             break;
         }
-        if (pend.mode == IN_NONE) { free(entry); entry = NULL; }   /* Ctrl-C dropped it */
         s->src_line++;
         rc = shell_line(s, line);
         if (*line || entry) {

@@ -118,8 +118,44 @@ wait_for "back at the prompt"
 screen | grep -q "rest of the script"; is 1 "$?" "the rest of the .read file does not run"
 screen | grep -qx "back at the prompt"; is 0 "$?" "the shell answers after an interrupted .read"
 
+# Ctrl-C while many rows print stops them (the query is done: the
+# output is what stops), says so, and the next result shows every row
+# (a write interrupted by the signal had left stdout's error flag set, so
+# every later result stopped after its first row)
+tmux send-keys -t "$S" C-l 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT x, x FROM c\;' Enter
+sleep 1.5
+tmux send-keys -t "$S" C-c
+wait_for "error: interrupted"; is 0 "$?" "Ctrl-C while rows print stops them and says so"
+tmux send-keys -t "$S" C-l 'select 11 as n union all select 22 union all select 33\;' Enter
+wait_re '│ 33 │'; is 0 "$?" "the next result prints all its rows"
+screen | grep -c '│ [123][123] │' | grep -qx 3; is 0 "$?" "... each of them"
+
 tmux send-keys -t "$S" '= "after"' Enter
 stop
+
+# Ctrl-C in a history search (Ctrl-R) ends the search: the line typed
+# next runs, not the entry the search had found
+printf 'select 1 as first_entry;\ncreate table gone(x);\n' >"$T/hist-s"
+start -- --history "$T/hist-s"
+tmux send-keys -t "$S" C-r 'create'
+wait_for "(reverse-i-search)"
+tmux send-keys -t "$S" C-c
+sleep 0.3
+tmux send-keys -t "$S" '= "typed" .. " line"' Enter
+wait_re '^typed line$'; is 0 "$?" "after Ctrl-C in a search, the typed line runs"
+tmux send-keys -t "$S" C-l '.tables' Enter
+sleep 0.5
+screen | grep -q 'gone'; is 1 "$?" "... and the entry the search found did not"
+# a line recalled with Up, edited, then dropped with Ctrl-C: the entry
+# in history is as it was
+tmux send-keys -t "$S" Up C-a 'xx' C-c
+sleep 0.3
+tmux send-keys -t "$S" C-l '= 7' Enter
+wait_re '^7$'
+tmux send-keys -t "$S" C-l Up Up
+wait_re '^cwsh> [.]tables$'; is 0 "$?" "Ctrl-C on an edited history line leaves the entry as it was"
+tmux send-keys -t "$S" C-u
+tmux kill-session -t "$S" 2>/dev/null
 
 grep -qx '= 6 \* 7' "$HOME/.cwsh_history"; is 0 "$?" "history is written to ~/.cwsh_history"
 
