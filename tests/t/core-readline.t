@@ -28,6 +28,7 @@ stop() {
 
 # markets, stations and inspections in the default database
 "$CWSH" --plugins "$BUILD/plugins" -batch <"$ROOT/tests/transcripts/rules/data/markets.sql"
+"$CWSH" --plugins "$BUILD/plugins" -batch -c "INSERT INTO market(code, name, unit_id) VALUES ('M9', '新华 菜场', 1)"
 cat >slow.cwsh <<'EOF2'
 .print slow script begun
 = (function() while true do end end)()
@@ -61,6 +62,12 @@ tmux send-keys -t "$S" C-u '.indexes insp' Tab
 wait_for "cwsh> .indexes inspection"; is 0 "$?" "tab completes a table name after .indexes"
 tmux send-keys -t "$S" C-u 'explain 丙' Tab
 wait_for "cwsh> explain 丙市场"; is 0 "$?" "tab completes a market name after explain"
+# a name with a blank goes in quoted (one word for the command); inside
+# a quote the user opened, the quote is closed
+tmux send-keys -t "$S" C-u 'explain 新华' Tab
+wait_for 'cwsh> explain "新华 菜场"'; is 0 "$?" "a market name with a blank completes quoted"
+tmux send-keys -t "$S" C-u 'explain "新华' Tab
+wait_for 'cwsh> explain "新华 菜场"'; is 0 "$?" "... and in a quote already open, the quote is closed"
 tmux send-keys -t "$S" C-u 'explain M' Tab Tab
 wait_re "M1 +M2 +M3 +M4 +M5 +M6"; is 0 "$?" "Tab Tab lists the market codes after explain"
 tmux send-keys -t "$S" C-u 'score --market 丁' Tab
