@@ -369,11 +369,20 @@ static void json_value(FILE *f, const cwsh_value *v)
  * newline as ^X (DEL as ^?), as in the table modes' cells, so that an
  * escape sequence from a sheet's cell (ESC [2J, an OSC title) never
  * reaches the terminal as one. */
+static int is_c1(const char *s, size_t n);
+
 static void put_visible(FILE *f, const char *s, size_t n)
 {
     size_t i = 0, from = 0;
     for (; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
+        if (ch == 0xC2 && is_c1(s + i, n - i)) {      /* a C1 control (CSI): M-^[, as a cell shows it */
+            put(f, s + from, i - from);
+            put(f, "M-^", 3);
+            putc_unlocked((char)((unsigned char)s[i + 1] - 0x80 + '@'), f);
+            from = ++i + 1;
+            continue;
+        }
         if ((ch >= 0x20 && ch != 0x7F) || ch == '\t' || ch == '\n') continue;
         put(f, s + from, i - from);
         putc_unlocked('^', f);
