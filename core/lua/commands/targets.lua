@@ -103,7 +103,7 @@ cwsh.command {
   usage = "targets [--unit U] [--area A] [--level bureau|unit|market] [--lagging] [--on DATE] | targets show CODE [--on DATE]"
     .. " | targets set CODE --status S [--progress N] [--evidence TEXT] --by PERSON",
   help = "the targets breakdown table (目标任务细化分解表) of rules/targets.lua: each task's progress and status\n" .. [[
-  --unit U      tasks that unit U leads (牵头) or supports (配合)
+  --unit U      tasks that unit U leads (牵头) or supports (配合), itself or as one of a collective (各所、分局 ...)
   --area A      tasks of area A
   --level L     tasks at level L: bureau (局), unit (所/分局/市场主办单位) or market
   --lagging     tasks that are 滞后 (or whose check failed); --overdue says the same
@@ -112,8 +112,10 @@ cwsh.command {
   set CODE --status S [--progress N] [--evidence TEXT] --by PERSON
                 record the status (未启动, 推进中, 已完成) of a task without a check, kept with who and when
 progress % is the check's done / due; a task without a check has none.
-status: 已完成 (100 %), 滞后 (deadline passed, or progress behind the elapsed share of the
-phase), 未启动 (no progress yet), 推进中; 出错 when the check failed (its error is the evidence).
+status: 已完成 (100 %), 滞后 (deadline passed, or behind its pace: the elapsed share of the phase,
+or below 100 % of what was due up to the day), 未达标 (a check's 0 %), 未启动 (before the phase, or
+no status recorded), 推进中; 出错 when the check failed (its error is the evidence).
+The table for --on DATE reads only what was dated and recorded on or before DATE.
 examples:
   targets
   targets --unit 城东所 --lagging
