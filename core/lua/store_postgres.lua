@@ -236,10 +236,10 @@ end
 
 -- ------------------------------------------------------------ targets
 
-function M.latest_inspections()
+function M.latest_inspections(upto)
   local out, by_id = {}, {}
-  local latest = [[SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY market_id ORDER BY date DESC, id DESC) AS n
-      FROM inspection) AS x WHERE n = 1]]
+  local latest = ([[SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY market_id ORDER BY date DESC, id DESC) AS n
+      FROM inspection WHERE date <= '%s') AS x WHERE n = 1]]):format(sqlite.date_literal(upto))
   for r in db.query("SELECT id, market_id, date, kind FROM inspection WHERE id IN (" .. latest .. ")") do
     local x = { id = r.id, date = r.date, kind = r.kind, results = {} }
     out[r.market_id] = x

@@ -341,6 +341,30 @@ end
 
 -- ------------------------------------------------------------ targets
 
+-- A date for an SQL literal: "YYYY-MM-DD" as it is, nil as a date after
+-- every other ("9999-12-31"); anything else is refused (never quoted into SQL).
+function M.date_literal(d)
+  if d == nil then return "9999-12-31" end
+  if type(d) ~= "string" or not d:match("^%d%d%d%d%-%d%d%-%d%d$") then error("store: not a date: " .. tostring(d), 2) end
+  return d
+end
+
+-- The units the targets table can name, by name: { name, kind, station
+-- (has markets), operator (主办单位 of a market or of kind 市场主办单位),
+-- key_station (has a key market) }.
+function M.target_units()
+  local out = {}
+  for r in db.query([[SELECT u.name, u.kind,
+        CASE WHEN EXISTS (SELECT 1 FROM market m WHERE m.unit_id = u.id) THEN 1 ELSE 0 END AS station,
+        CASE WHEN EXISTS (SELECT 1 FROM market m WHERE m.operator_id = u.id) OR u.kind = '市场主办单位' THEN 1 ELSE 0 END AS operator,
+        CASE WHEN EXISTS (SELECT 1 FROM market m WHERE m.unit_id = u.id AND m.is_key = 1) THEN 1 ELSE 0 END AS key_station
+      FROM unit u ORDER BY u.name]]) do
+    out[#out + 1] = { name = r.name, kind = nn(r.kind), station = r.station == 1, operator = r.operator == 1,
+      key_station = r.key_station == 1 }
+  end
+  return out
+end
+
 -- Every market with its station and standardisation (改造提升) status, by
 -- code: { id, code, name, unit, is_key, std_status, std_year } (nil for NULL).
 function M.target_markets()
@@ -353,13 +377,14 @@ function M.target_markets()
   return out
 end
 
--- Each market's latest inspection (latest date, then highest id), by
--- market id: { id, date, kind, results = { [code] = { result, deduction,
--- count } } }; markets without one are absent.
-function M.latest_inspections()
+-- Each market's latest inspection (latest date, then highest id) dated
+-- on or before `upto` (a date; nil: any), by market id: { id, date, kind,
+-- results = { [code] = { result, deduction, count } } }; markets without
+-- one are absent.
+function M.latest_inspections(upto)
   local out, by_id = {}, {}
-  local latest = [[SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY market_id ORDER BY date DESC, id DESC) AS n
-      FROM inspection) WHERE n = 1]]
+  local latest = ([[SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY market_id ORDER BY date DESC, id DESC) AS n
+      FROM inspection WHERE date <= '%s') WHERE n = 1]]):format(M.date_literal(upto))
   for r in db.query("SELECT id, market_id, date, kind FROM inspection WHERE id IN (" .. latest .. ")") do
     local x = { id = r.id, date = r.date, kind = r.kind, results = {} }
     out[r.market_id] = x
@@ -419,11 +444,12 @@ end
 
 -- The manual status of the targets: { [code] = the latest row } and, per
 -- code, every row oldest first: { status, from_status, progress, evidence,
--- set_by, set_at } (nil for NULL).
-function M.target_statuses()
+-- set_by, set_at } (nil for NULL); with `upto` (a date) only the rows
+-- set on or before it.
+function M.target_statuses(upto)
   local latest, history = {}, {}
   for r in db.query([[SELECT code, status, from_status, progress, evidence, set_by, set_at
-      FROM target_status ORDER BY id]]) do
+      FROM target_status WHERE substr(set_at, 1, 10) <= ? ORDER BY id]], M.date_literal(upto)) do
     local x = { status = r.status, from_status = nn(r.from_status), progress = nn(r.progress),
       evidence = nn(r.evidence), set_by = r.set_by, set_at = r.set_at }
     latest[r.code] = x
@@ -443,15 +469,17 @@ end
 
 -- The stations (units with markets), by name, with the marks recorded
 -- for `year`: { { id, name, marks = { [mark] = { evidence, set_by, set_at } } } }
--- (the latest record of each mark).
-function M.unit_marks(year)
+-- (the latest record of each mark; with `upto`, a date, of those set on
+-- or before it).
+function M.unit_marks(year, upto)
   local out, by = {}, {}
   for r in db.query("SELECT id, name FROM unit WHERE id IN (SELECT unit_id FROM market) ORDER BY name") do
     local u = { id = r.id, name = r.name, marks = {} }
     out[#out + 1] = u
     by[r.id] = u
   end
-  for r in db.query("SELECT unit_id, mark, evidence, set_by, set_at FROM unit_mark WHERE year = ? ORDER BY id", year) do
+  for r in db.query([[SELECT unit_id, mark, evidence, set_by, set_at FROM unit_mark
+      WHERE year = ? AND substr(set_at, 1, 10) <= ? ORDER BY id]], year, M.date_literal(upto)) do
     local u = by[r.unit_id]
     if u then u.marks[r.mark] = { evidence = nn(r.evidence), set_by = r.set_by, set_at = r.set_at } end
   end
@@ -465,11 +493,12 @@ function M.add_unit_mark(unit_id, year, mark, evidence, by)
 end
 
 -- The plans of `year` (every level), oldest first: { level, owner, title,
--- focus, responsibility, timeline, measures, set_by, set_at } (nil for NULL).
-function M.plans(year)
+-- focus, responsibility, timeline, measures, set_by, set_at } (nil for
+-- NULL); with `upto` (a date) only those recorded on or before it.
+function M.plans(year, upto)
   local out = {}
   for r in db.query([[SELECT level, owner, title, focus, responsibility, timeline, measures, set_by, set_at
-      FROM plan WHERE year = ? ORDER BY id]], year) do
+      FROM plan WHERE year = ? AND substr(set_at, 1, 10) <= ? ORDER BY id]], year, M.date_literal(upto)) do
     out[#out + 1] = { level = r.level, owner = r.owner, title = r.title, focus = nn(r.focus),
       responsibility = nn(r.responsibility), timeline = nn(r.timeline), measures = nn(r.measures),
       set_by = r.set_by, set_at = r.set_at }
@@ -560,11 +589,13 @@ end
 -- The facility items recorded for the markets' upgrades (改造提升): by
 -- market id, by item the latest row { state, year, note, set_by, set_at },
 -- and `history`, every row oldest first { code, item, state, year, note,
--- set_by, set_at } (nil for NULL).
-function M.market_facilities()
+-- set_by, set_at } (nil for NULL); with `upto` (a date) only the rows set
+-- on or before it.
+function M.market_facilities(upto)
   local latest, history = {}, {}
   for r in db.query([[SELECT f.market_id, m.code, f.item, f.state, f.year, f.note, f.set_by, f.set_at
-      FROM market_facility f JOIN market m ON m.id = f.market_id ORDER BY f.id]]) do
+      FROM market_facility f JOIN market m ON m.id = f.market_id WHERE substr(f.set_at, 1, 10) <= ? ORDER BY f.id]],
+      M.date_literal(upto)) do
     local x = { code = r.code, item = r.item, state = r.state, year = nn(r.year), note = nn(r.note),
       set_by = r.set_by, set_at = r.set_at }
     latest[r.market_id] = latest[r.market_id] or {}
@@ -583,10 +614,12 @@ end
 -- ---------------------------------------------------------- assessment
 
 -- The bureau's ranks in the published assessments, by date then id:
--- { date, assessor, rank, of_n, source, set_by, set_at }.
-function M.assessments()
+-- { date, assessor, rank, of_n, source, set_by, set_at }; with `upto` (a
+-- date) only those dated and recorded on or before it.
+function M.assessments(upto)
   local out = {}
-  for r in db.query("SELECT date, assessor, rank, of_n, source, set_by, set_at FROM assessment ORDER BY date, id") do
+  for r in db.query([[SELECT date, assessor, rank, of_n, source, set_by, set_at FROM assessment
+      WHERE date <= :u AND substr(set_at, 1, 10) <= :u ORDER BY date, id]], { u = M.date_literal(upto) }) do
     out[#out + 1] = { date = r.date, assessor = r.assessor, rank = r.rank, of_n = r.of_n, source = nn(r.source),
       set_by = r.set_by, set_at = r.set_at }
   end

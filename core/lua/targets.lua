@@ -32,12 +32,18 @@ end
 
 local function fail(file, line, fmt, ...) error(("%s:%d: " .. fmt):format(file, line, ...), 0) end
 
+-- "YYYY-MM-DD" naming a day of the calendar (2027-02-30 does not).
 local function is_date(s)
   if type(s) ~= "string" then return false end
   local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
   y, m, d = tonumber(y), tonumber(m), tonumber(d)
-  return y ~= nil and m >= 1 and m <= 12 and d >= 1 and d <= 31
+  if not y or m < 1 or m > 12 or d < 1 then return false end
+  local leap = (y % 4 == 0 and y % 100 ~= 0) or y % 400 == 0
+  local len = ({ 31, leap and 29 or 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 })[m]
+  return d <= len
 end
+M.is_date = is_date
+
 
 -- Days since 1970-01-01 of "YYYY-MM-DD" (proleptic Gregorian).
 function M.days(s)
@@ -51,7 +57,50 @@ function M.days(s)
   return era * 146097 + doe - 719468
 end
 
+-- The upgrade states in the bureau's words (the store keeps planned,
+-- renovating, upgraded; the commands take either).
+M.STATE_ZH = { planned = "计划改造", renovating = "改造中", upgraded = "已改造" }
+M.PLAN_ZH = { bureau = "全局总体规划", unit = "所、分局、主办单位的计划", market = "市场实施方案" }
+
 local STRINGS = { "area", "target", "measures", "lead", "person", "standard" }
+
+-- Every field a task may have (besides its code and title first).
+local FIELDS = { "code", "title", "area", "level", "target", "measures", "lead", "support", "person", "standard",
+  "deadline", "phase", "pace", "check" }
+local FIELD = {}
+for _, k in ipairs(FIELDS) do FIELD[k] = true end
+
+-- How a task's status is judged before its deadline (README, "Status"):
+-- phase, its progress against the elapsed share of the phase; deadline,
+-- at its deadline only (an all-or-nothing deliverable of the phase's end);
+-- to_date, a check counting what was due up to the day (behind below 100 %).
+M.PACES = { phase = true, deadline = true, to_date = true }
+
+-- Levenshtein distance of two short ASCII words, for "did you mean".
+local function distance(a, b)
+  local prev = {}
+  for j = 0, #b do prev[j] = j end
+  for i = 1, #a do
+    local cur = { [0] = i }
+    for j = 1, #b do
+      cur[j] = math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a:sub(i, i) == b:sub(j, j) and 0 or 1))
+    end
+    prev = cur
+  end
+  return prev[#b]
+end
+
+local function unknown_field(k)
+  local best, bd
+  if type(k) == "string" then
+    for _, f in ipairs(FIELDS) do
+      local dd = distance(k, f)
+      if dd <= 2 and (not bd or dd < bd) then best, bd = f, dd end
+    end
+  end
+  return ("unknown field %s%s (fields: %s)"):format(type(k) == "string" and k or ("[" .. tostring(k) .. "]"),
+    best and ("; did you mean " .. best .. "?") or "", table.concat(FIELDS, ", ", 3))
+end
 
 local function new_api(tbl)
   local api = {}
@@ -64,6 +113,9 @@ local function new_api(tbl)
     if type(code) ~= "string" or not code:match("^%d+[%.%d]*$") or code:match("%.%.") or code:match("%.$") then
       fail(f, l, "task code must be numbers joined by dots (\"3.2.1\"), not %s",
         type(code) == "string" and ("%q"):format(code) or tostring(code))
+    end
+    for k in pairs(t) do
+      if not (k == 1 or k == 2 or FIELD[k]) then fail(f, l, "task %s: %s", code, unknown_field(k)) end
     end
     if tbl.by_code[code] then
       local o = tbl.by_code[code]
@@ -86,19 +138,35 @@ local function new_api(tbl)
     end
     if t.deadline ~= nil and t.phase ~= nil then fail(f, l, "task %s: give a deadline or a phase, not both", code) end
     if t.deadline ~= nil and not is_date(t.deadline) then
+      if type(t.deadline) == "string" and t.deadline:match("^%d%d%d%d%-%d%d%-%d%d$") then
+        fail(f, l, "task %s: deadline %s is not a day of the calendar", code, t.deadline)
+      end
       fail(f, l, "task %s: deadline must be a date YYYY-MM-DD, not %s", code, tostring(t.deadline))
     end
     local phase
     if t.phase ~= nil then
       local p = t.phase
+      if type(p) == "table" then
+        for i = 1, 2 do
+          if type(p[i]) == "string" and p[i]:match("^%d%d%d%d%-%d%d%-%d%d$") and not is_date(p[i]) then
+            fail(f, l, "task %s: phase %s %s is not a day of the calendar", code, i == 1 and "start" or "end", p[i])
+          end
+        end
+      end
       if type(p) ~= "table" or not is_date(p[1]) or not is_date(p[2]) or p[1] > p[2] then
         fail(f, l, "task %s: phase must be { \"YYYY-MM-DD\", \"YYYY-MM-DD\" }, its start first", code)
       end
       phase = { p[1], p[2] }
     end
+    if t.pace ~= nil and not M.PACES[t.pace] then
+      fail(f, l, "task %s: pace must be phase, deadline or to_date, not %s", code, tostring(t.pace))
+    end
+    if t.pace == "to_date" and t.check == nil then
+      fail(f, l, "task %s: pace = \"to_date\" needs a check (that counts what was due up to the day)", code)
+    end
     if t.check ~= nil and type(t.check) ~= "function" then fail(f, l, "task %s: check must be a function(d)", code) end
     local task = { code = code, title = title, level = level, support = { table.unpack(support) }, phase = phase,
-      deadline = t.deadline or (phase and phase[2]), check = t.check, file = f, line = l }
+      deadline = t.deadline or (phase and phase[2]), check = t.check, pace = t.pace or "phase", file = f, line = l }
     for _, k in ipairs(STRINGS) do task[k] = t[k] end
     tbl.tasks[#tbl.tasks + 1] = task
     tbl.by_code[code] = task
@@ -207,7 +275,8 @@ function M.data(today, tbl)
   local set = rules.current()
   local list = {}
   if db and store.target_markets then
-    local latest = store.latest_inspections()
+    -- only what was dated on or before the table's day
+    local latest = store.latest_inspections(today)
     for _, m in ipairs(store.target_markets()) do
       local x = latest[m.id]
       local l
@@ -246,7 +315,7 @@ function M.data(today, tbl)
     if lt then
       lv = setmetatable({}, {
         __index = function(_, k)
-          if k == "score" then note_at(2, m.code .. "\0score", ("%s: latest %s %s, score %g"):format(label(m), lt.date, lt.kind, lt.score)) end
+          if k == "score" then note_at(2, m.code .. "\0score", ("%s：最近一次 %s %s，得分 %g"):format(label(m), lt.date, lt.kind, lt.score)) end
           return lt[k]
         end,
         __pairs = function() return next, lt, nil end })
@@ -254,7 +323,7 @@ function M.data(today, tbl)
     local v = setmetatable({}, {
       __index = function(_, k)
         if k == "latest" then
-          if not lv then note_at(2, m.code .. "\0latest", ("%s: not inspected"):format(label(m))) end
+          if not lv then note_at(2, m.code .. "\0latest", ("%s：未检查"):format(label(m))) end
           return lv
         end
         return c[k]
@@ -274,7 +343,7 @@ function M.data(today, tbl)
     for _, m in ipairs(list) do
       if (f.key == nil or m.key == f.key) and (f.unit == nil or m.unit == f.unit) then out[#out + 1] = view(m) end
     end
-    note(("markets%s: %d"):format(f.key and " (key)" or (f.unit and (" of " .. f.unit) or ""), #out))
+    note(("%s：%d 个"):format(f.key and "重点市场" or (f.unit and (f.unit .. "的市场") or "市场"), #out))
     return out
   end
   function D.passes(_, m, ...)
@@ -287,7 +356,7 @@ function M.data(today, tbl)
     local l = r.latest
     local items = table.concat(codes, "、")
     if not l then
-      note_at(2, nil, ("%s fails %s: not inspected"):format(label(r), items))
+      note_at(2, nil, ("%s %s 不合格：未检查"):format(label(r), items))
       return false
     end
     local lost = {}
@@ -295,17 +364,17 @@ function M.data(today, tbl)
       if (l.lost[code] or 0) > 0 then lost[#lost + 1] = ("%s −%g"):format(code, l.lost[code]) end
     end
     if #lost > 0 then
-      note_at(2, nil, ("%s fails %s: %s %s lost %s"):format(label(r), items, l.date, l.kind, table.concat(lost, "、")))
+      note_at(2, nil, ("%s %s 不合格：%s %s 扣分 %s"):format(label(r), items, l.date, l.kind, table.concat(lost, "、")))
       return false
     end
-    note_at(2, nil, ("%s passes %s: %s %s"):format(label(r), items, l.date, l.kind))
+    note_at(2, nil, ("%s %s 合格：%s %s"):format(label(r), items, l.date, l.kind))
     return true
   end
   -- the markets with an upgrade status or facility items, each with its
   -- items' states and the upgrade_items not upgraded
   local facilities
   function D.upgrades(_, year)
-    if not facilities then facilities = (db and store.market_facilities) and store.market_facilities() or {} end
+    if not facilities then facilities = (db and store.market_facilities) and store.market_facilities(today) or {} end
     local out = {}
     for _, m in ipairs(list) do
       local f = facilities[m.id] or {}
@@ -328,26 +397,26 @@ function M.data(today, tbl)
       if m.status == "upgraded" and m.year == year then
         if #m.lacks == 0 then
           n = n + 1
-          note_at(2, nil, ("%s %s: upgraded %d"):format(m.code, m.name, year))
+          note_at(2, nil, ("%s %s：%d 年已改造，计入"):format(m.code, m.name, year))
         else
-          note_at(2, nil, ("%s %s: upgraded %d but not counted: %s not upgraded"):format(m.code, m.name, year,
+          note_at(2, nil, ("%s %s：%d 年已改造，未计入：%s 未达标"):format(m.code, m.name, year,
             table.concat(m.lacks, "、")))
         end
       elseif m.status then
-        note(("%s %s: %s%s"):format(m.code, m.name, m.status, m.year and (" " .. m.year) or ""))
+        note(("%s %s：%s%s"):format(m.code, m.name, M.STATE_ZH[m.status] or m.status, m.year and ("（" .. m.year .. " 年）") or ""))
       end
     end
-    note(("markets upgraded in %s: %d"):format(tostring(year), n))
+    note(("%s 年改造提升的市场：%d 个"):format(tostring(year), n))
     return n
   end
   -- d:marks(year): the stations and the unit_marks each lacks that year
   function D.marks(_, year)
     year = year or D.year
     local out = {}
-    for _, u in ipairs(M.unit_gaps(tbl, year)) do out[#out + 1] = copy(u) end
-    note(("stations with marks of %s: %d"):format(tostring(year), #out))
+    for _, u in ipairs(M.unit_gaps(tbl, year, today)) do out[#out + 1] = copy(u) end
+    note(("%s 年的所、分局：%d 个"):format(tostring(year), #out))
     for _, u in ipairs(out) do
-      if #u.lacks > 0 then note(("%s lacks %s"):format(u.unit, table.concat(u.lacks, "、"))) end
+      if #u.lacks > 0 then note(("%s 缺%s"):format(u.unit, table.concat(u.lacks, "、"))) end
     end
     return out
   end
@@ -355,12 +424,12 @@ function M.data(today, tbl)
   function D.plans(_, level, year)
     year = year or D.year
     local out = {}
-    for _, p in ipairs(M.plans(year)) do
+    for _, p in ipairs(M.plans(year, today)) do
       if level == nil or p.level == level then out[#out + 1] = copy(p) end
     end
-    note(("plans%s of %s: %d"):format(level and (" (" .. level .. ")") or "", tostring(year), #out))
+    note(("%s 年%s：%d 份"):format(tostring(year), M.PLAN_ZH[level] or "计划", #out))
     for _, p in ipairs(out) do
-      if #p.missing > 0 then note(("%s: %s lacks %s"):format(p.owner, p.title, table.concat(p.missing, "、"))) end
+      if #p.missing > 0 then note(("%s：%s 缺%s"):format(p.owner, p.title, table.concat(p.missing, "、"))) end
     end
     return out
   end
@@ -368,6 +437,42 @@ function M.data(today, tbl)
   function D.stations()
     local out = {}
     for _, u in ipairs(M.unit_gaps({ marks = {} }, D.year)) do out[#out + 1] = u.unit end
+    return out
+  end
+  -- d:operators(): the names of the market operators (市场主办单位)
+  function D.operators()
+    local out = {}
+    if db and store.target_units then
+      for _, u in ipairs(store.target_units()) do if u.operator then out[#out + 1] = u.name end end
+    end
+    return out
+  end
+  -- d:rounds(year, kind): the bimonthly rounds (每两月全面督查) of `year`
+  -- begun by the day: { from, to, markets, inspected, complete, ended },
+  -- complete when every market had an inspection of `kind` (default
+  -- 全面督查) in the two months, ended when they are over
+  function D.rounds(_, year, kind)
+    year = year or D.year
+    kind = kind or "全面督查"
+    if math.type(year) ~= "integer" or type(kind) ~= "string" then error("d:rounds(year, kind): a year and a kind", 2) end
+    local out = {}
+    for b = 1, 6 do
+      local from = ("%04d-%02d-01"):format(year, 2 * b - 1)
+      local next_month = M.days(("%04d-%02d-01"):format(b == 6 and year + 1 or year, b == 6 and 1 or 2 * b + 1))
+      local to = ("%04d-%02d-%02d"):format(year, 2 * b, next_month - M.days(("%04d-%02d-01"):format(year, 2 * b)))
+      if from > today then break end
+      local seen_m, n = {}, 0
+      if db and store.inspections_between then
+        for _, x in ipairs(store.inspections_between(from, to < today and to or today)) do
+          if x.kind == kind and not seen_m[x.code] then seen_m[x.code] = true; n = n + 1 end
+        end
+      end
+      local r = { from = from, to = to, markets = #list, inspected = n, complete = #list > 0 and n >= #list,
+        ended = to < today }
+      out[#out + 1] = r
+      note_at(2, nil, ("%s 至 %s %s：%d 个市场中 %d 个%s"):format(from, to, kind, #list, n,
+        r.complete and "，本轮完成" or (r.ended and "，本轮未完成" or "，本轮进行中")))
+    end
     return out
   end
   -- d:meetings(from, to): the weekly meetings of rules/schedule.lua due
@@ -405,7 +510,7 @@ function M.data(today, tbl)
       if x.held then t.held, out.held = t.held + 1, out.held + 1 end
     end
     for _, t in ipairs(out.teams) do
-      note_at(2, nil, ("%s: %d of %d due meetings held from %s to %s"):format(t.team, t.held, t.due, from, to))
+      note_at(2, nil, ("%s：%s 至 %s 应开例会 %d 次，已开 %d 次"):format(t.team, from, to, t.due, t.held))
     end
     return out
   end
@@ -413,15 +518,15 @@ function M.data(today, tbl)
   -- rules' tiers over the ranks (thirds of of_n, as markets are tiered)
   function D.assessment()
     if not db or not store.assessments then return nil end
-    local all = store.assessments()
+    local all = store.assessments(today)
     local a = all[#all]
     if not a then
-      note_at(2, nil, "no assessment recorded")
+      note_at(2, nil, ("截至 %s 尚无考核排名记录"):format(today))
       return nil
     end
     local tiers = set and set.tiers or { "上游", "中游", "下游" }
     a.tier = tiers[(a.rank - 1) * #tiers // a.of_n + 1]
-    note_at(2, nil, ("%s %s: rank %d of %d (%s)%s"):format(a.date, a.assessor, a.rank, a.of_n, a.tier,
+    note_at(2, nil, ("%s %s：第 %d 名 / %d（%s）%s"):format(a.date, a.assessor, a.rank, a.of_n, a.tier,
       a.source and ("，" .. a.source) or ""))
     return { date = a.date, assessor = a.assessor, rank = a.rank, of_n = a.of_n, tier = a.tier, source = a.source }
   end
@@ -430,8 +535,8 @@ function M.data(today, tbl)
     if type(from) ~= "string" or type(to) ~= "string" then error("d:ledger(from, to): two dates YYYY-MM-DD", 2) end
     local t = { found = 0, closed = 0, closed_on_time = 0, due = 0, open = 0, overdue = 0 }
     if db and store.ledger_dialect then t = store.ledger_totals(from, to, today) end
-    note_at(2, nil, ("ledger %s..%s: %d found, %d closed, %d of %d due closed on time, %d overdue"):format(from, to, t.found,
-      t.closed, t.closed_on_time, t.due, t.overdue))
+    note_at(2, nil, ("台账 %s 至 %s：立项 %d，销号 %d，到期 %d 件中按期销号 %d，逾期 %d"):format(from, to, t.found,
+      t.closed, t.due, t.closed_on_time, t.overdue))
     return t
   end
   function D.inputs() return read end
@@ -462,15 +567,27 @@ local function run_check(task, d)
     return nil, nil, ("%s:%s: %s"):format(file, line, rest)
   end
   local done, due, ev = res[2], res[3], res[4]
-  if type(done) ~= "number" or type(due) ~= "number" or done < 0 or due < 0 then
-    return nil, nil, ("%s:%d: check returned %s, %s: it must return done, due (two numbers ≥ 0) and optional evidence"):format(
-      task.file, task.line, tostring(done), tostring(due))
+  -- what was returned, as the analyst would write it (nan and inf alike on every platform)
+  local function shown(x)
+    if type(x) ~= "number" then return tostring(x) end
+    if x ~= x then return "nan" end
+    if x == math.huge then return "inf" elseif x == -math.huge then return "-inf" end
+    return math.type(x) == "float" and ("%g"):format(x) or tostring(x)
+  end
+  local why
+  if type(done) ~= "number" or type(due) ~= "number" then why = "it must return done, due (two numbers ≥ 0) and optional evidence"
+  elseif done ~= done or due ~= due or math.abs(done) == math.huge or math.abs(due) == math.huge then
+    why = "done and due must be finite numbers (0/0 is nan, x/0 is inf)"
+  elseif done < 0 or due < 0 then why = "it must return done, due (two numbers ≥ 0) and optional evidence"
+  elseif done > due then why = "done cannot exceed due"
+  end
+  if why then
+    return nil, nil, ("%s:%d: check returned %s, %s: %s"):format(task.file, task.line, shown(done), shown(due), why)
   end
   if ev ~= nil and type(ev) ~= "string" then ev = tostring(ev) end
-  local n = function(x) return math.type(x) == "float" and ("%g"):format(x) or tostring(x) end
-  local evidence = ("%s/%s"):format(n(done), n(due)) .. (ev and ("; " .. ev) or "")
-  if due == 0 then return nil, evidence .. " (nothing due yet)" end
-  return math.min(100, done / due * 100), evidence
+  local evidence = ("%s/%s"):format(shown(done), shown(due)) .. (ev and ("; " .. ev) or "")
+  if due == 0 then return nil, evidence .. "（尚无应完成项）" end
+  return done / due * 100, evidence
 end
 
 -- The share of the task's phase elapsed on `today` (0..100), nil for a
@@ -482,26 +599,39 @@ function M.elapsed(task, today)
   return b > a and math.min(100, (t - a) / (b - a) * 100) or 100
 end
 
--- Status from progress, the deadline and the phase on `today`.
-function M.status(task, progress, today)
+-- Status from progress, the deadline and the task's pace on `today`
+-- (README, "Status"); measured: the progress came from a check (0 % of
+-- a check is 未达标, what the data says, not 未启动, which only the people
+-- doing a task can say).
+function M.status(task, progress, today, measured)
+  local over = task.deadline and today > task.deadline
+  -- before its phase a task has not started, whatever its check counts
+  if task.phase and today < task.phase[1] then return (progress and progress >= 100) and "已完成" or "未启动" end
+  if task.pace == "to_date" then
+    -- done of what was due up to the day: complete only once the phase is over
+    if progress and progress >= 100 then return (over or not task.deadline) and "已完成" or "推进中" end
+    if over or (progress and progress < 100) then return "滞后" end
+    return "未启动"
+  end
   if progress and progress >= 100 then return "已完成" end
-  if task.deadline and today > task.deadline then return "滞后" end
-  if task.phase and progress and today >= task.phase[1] then
+  if over then return "滞后" end
+  if task.pace == "phase" and task.phase and progress and today >= task.phase[1] then
     local elapsed = M.elapsed(task, today)
     if progress < elapsed then return "滞后", elapsed end
   end
+  if progress == 0 and measured then return "未达标" end
   if not progress or progress == 0 then return "未启动" end
   return "推进中"
 end
 
 -- Each station's marks in `year`: { unit, has = { marks }, lacks = { marks },
 -- evidence = { [mark] = "text（by，date）" } } in the order tbl.marks lists them.
-function M.unit_gaps(tbl, year)
+function M.unit_gaps(tbl, year, upto)
   local store = require("store")
   if not tbl.marks then error(tbl.file .. " declares no unit_marks (unit_marks { \"有专班\", ... })", 0) end
   if not db or not store.unit_marks then return {} end
   local out = {}
-  for _, u in ipairs(store.unit_marks(year)) do
+  for _, u in ipairs(store.unit_marks(year, upto)) do
     local x = { unit = u.name, has = {}, lacks = {}, evidence = {} }
     for _, m in ipairs(tbl.marks) do
       local r = u.marks[m]
@@ -520,28 +650,110 @@ end
 -- The 四明确 a plan must state, in order: its field and the word.
 M.FOUR = { { "focus", "重点" }, { "responsibility", "责任" }, { "timeline", "时限" }, { "measures", "措施" } }
 
--- The plans of `year`, each with missing = { words of the 四明确 it lacks }.
-function M.plans(year)
-  local store = require("store")
-  if not db or not store.plans then return {} end
-  local out = store.plans(year)
-  for _, p in ipairs(out) do
-    p.missing = {}
-    for _, f in ipairs(M.FOUR) do
-      if not p[f[1]] or p[f[1]] == "" then p.missing[#p.missing + 1] = f[2] end
-    end
+-- Whether a 四明确 field states something: nil, "" and blanks (spaces,
+-- ideographic spaces, tabs) do not.
+function M.blank(v)
+  return v == nil or v == cwsh.null or tostring(v):gsub("\u{3000}", ""):match("^%s*$") ~= nil
+end
+
+-- The 四明确 a plan p lacks: { words }.
+function M.missing(p)
+  local out = {}
+  for _, f in ipairs(M.FOUR) do
+    if M.blank(p[f[1]]) then out[#out + 1] = f[2] end
   end
   return out
+end
+
+-- The plans of `year` (recorded on or before `upto`, a date, when given),
+-- each with missing = { words of the 四明确 it lacks }.
+function M.plans(year, upto)
+  local store = require("store")
+  if not db or not store.plans then return {} end
+  local out = store.plans(year, upto)
+  for _, p in ipairs(out) do p.missing = M.missing(p) end
+  return out
+end
+
+-- ------------------------------------------------------------ units
+
+-- The collective names a task's lead or support may give (the work plan
+-- speaks of 各所、分局 and 各市场主办单位), and the units each covers: a
+-- station is a unit with markets or of kind 所/分局, an operator the
+-- 主办单位 of a market or a unit of kind 市场主办单位, a department a unit
+-- of kind 科室.
+M.COLLECTIVES = {
+  ["各所、分局"] = "station", ["各所"] = "station",
+  ["各市场主办单位"] = "operator", ["市场主办单位"] = "operator",
+  ["重点市场所在所、分局"] = "key_station",
+  ["局机关各科室"] = "department",
+}
+
+local function covered(kind, u)
+  if kind == "station" then return u.station or u.kind == "所" or u.kind == "分局"
+  elseif kind == "operator" then return u.operator
+  elseif kind == "key_station" then return u.key_station
+  elseif kind == "department" then return u.kind == "科室" end
+  return false
+end
+
+local function units()
+  local store = require("store")
+  return (db and store.target_units) and store.target_units() or {}
+end
+
+-- The units of the database that the name n of a task covers: n itself,
+-- or every unit of the collective n (in name order); {} for none.
+function M.expand(n)
+  local out = {}
+  local kind = M.COLLECTIVES[n]
+  for _, u in ipairs(units()) do
+    if u.name == n or (kind and covered(kind, u)) then out[#out + 1] = u.name end
+  end
+  return out
+end
+
+-- A predicate on tasks: whether `name` leads or supports the task, itself
+-- or as one of a collective the task names.  An unknown name (neither in
+-- the database nor in the table) is an error listing the valid ones.
+function M.unit_filter(tbl, name)
+  local all = units()
+  local u
+  for _, x in ipairs(all) do if x.name == name then u = x end end
+  local named = {}
+  for _, t in ipairs(tbl.tasks) do
+    named[t.lead] = true
+    for _, x in ipairs(t.support) do named[x] = true end
+  end
+  if not u and not named[name] then
+    local list, seen, extra = {}, {}, {}
+    for _, x in ipairs(all) do list[#list + 1] = x.name; seen[x.name] = true end
+    for n in pairs(named) do if not seen[n] then extra[#extra + 1] = n end end
+    table.sort(extra)
+    error(("no unit '%s': give a unit of the database (%s) or one %s names (%s)"):format(name,
+      #list > 0 and table.concat(list, ", ") or "none", tbl.file, table.concat(extra, ", ")), 0)
+  end
+  local function covers(n)
+    if n == name then return true end
+    local kind = M.COLLECTIVES[n]
+    return kind ~= nil and u ~= nil and covered(kind, u)
+  end
+  return function(t)
+    if covers(t.lead) then return true end
+    for _, x in ipairs(t.support) do if covers(x) then return true end end
+    return false
+  end
 end
 
 -- The statuses `targets set` records (a task without a check).
 M.MANUAL = { ["未启动"] = true, ["推进中"] = true, ["已完成"] = true }
 
--- The manual statuses in the store: latest by code, and every change.
-function M.manual()
+-- The manual statuses in the store (set on or before `upto`, a date,
+-- when given): latest by code, and every change.
+function M.manual(upto)
   local store = require("store")
   if not db or not store.target_statuses then return {}, {} end
-  return store.target_statuses()
+  return store.target_statuses(upto)
 end
 
 local function manual_evidence(m)
@@ -553,7 +765,7 @@ end
 function M.compute(tbl, today)
   local rows = {}
   local d, read, seen = M.data(today, tbl)
-  local latest, history = M.manual()
+  local latest, history = M.manual(today)
   for _, t in ipairs(tbl.tasks) do
     local r = { task = t, history = history[t.code] }
     if t.check then
@@ -570,7 +782,7 @@ function M.compute(tbl, today)
     if r.error then
       r.status, r.evidence = "出错", r.error
     else
-      r.status, r.elapsed = M.status(t, r.progress, today)
+      r.status, r.elapsed = M.status(t, r.progress, today, t.check ~= nil)
       -- a manual status stands unless the dates say the task lags
       if r.manual and r.status ~= "滞后" then r.status = r.manual.status end
     end

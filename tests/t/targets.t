@@ -52,6 +52,27 @@ is 'r/targets.lua:2: upgrade_items: each item is a word' \
 is 'r/targets.lua:3: upgrade_items is declared twice (first at line 2)' \
    "$(targets_err 'upgrade_items { "地面" }
 upgrade_items { "货台" }')" "upgrade_items twice"
+# a misspelt or unknown field is refused, not dropped (the task would lose its deadline)
+is 'r/targets.lua:2: task 2: unknown field dealine; did you mean deadline? (fields: area, level, target, measures, lead, support, person, standard, deadline, phase, pace, check)' \
+   "$(targets_err 'task { "2", "t", lead = "x", dealine = "2027-03-31" }')" "a misspelt field"
+is 'r/targets.lua:2: task 2: unknown field frobnicate (fields: area, level, target, measures, lead, support, person, standard, deadline, phase, pace, check)' \
+   "$(targets_err 'task { "2", "t", lead = "x", frobnicate = 1 }')" "an unknown field"
+is 'r/targets.lua:2: task 2: unknown field [3] (fields: area, level, target, measures, lead, support, person, standard, deadline, phase, pace, check)' \
+   "$(targets_err 'task { "2", "t", "x" }')" "a third positional value"
+# a date that names no day is refused
+is 'r/targets.lua:2: task 2: deadline 2027-02-30 is not a day of the calendar' \
+   "$(targets_err 'task { "2", "t", lead = "x", deadline = "2027-02-30" }')" "deadline 2027-02-30"
+is 'r/targets.lua:2: task 2: deadline 2027-13-01 is not a day of the calendar' \
+   "$(targets_err 'task { "2", "t", lead = "x", deadline = "2027-13-01" }')" "deadline in month 13"
+is 'r/targets.lua:2: task 2: phase end 2027-04-31 is not a day of the calendar' \
+   "$(targets_err 'task { "2", "t", lead = "x", phase = { "2027-01-01", "2027-04-31" } }')" "phase end 2027-04-31"
+is 'r/targets.lua:2: task 2: phase start 2026-02-29 is not a day of the calendar' \
+   "$(targets_err 'task { "2", "t", lead = "x", phase = { "2026-02-29", "2027-04-30" } }')" "2026 is no leap year"
+is '' "$(targets_err 'task { "2", "t", lead = "x", deadline = "2028-02-29" }')" "2028-02-29 is a day"
+is 'r/targets.lua:2: task 2: pace must be phase, deadline or to_date, not weekly' \
+   "$(targets_err 'task { "2", "t", lead = "x", pace = "weekly" }')" "bad pace"
+is 'r/targets.lua:2: task 2: pace = "to_date" needs a check (that counts what was due up to the day)' \
+   "$(targets_err 'task { "2", "t", lead = "x", pace = "to_date" }')" "to_date without a check"
 is 'r/targets.lua:2: instruction budget exceeded (1000000 instructions)' \
    "$(targets_err 'while true do end')" "an endless file stops"
 

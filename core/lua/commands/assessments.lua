@@ -29,6 +29,10 @@ local function add(args)
   local rank, of_n = whole(pos[3], "RANK"), whole(pos[4], "OF_N")
   if rank > of_n then error(("RANK %d is beyond OF_N %d (the number of units ranked)"):format(rank, of_n), 0) end
   if not o["--by"] or o["--by"] == "" then error("assessments add needs --by PERSON (who records it)", 0) end
+  local today = require("clock").today()
+  if date > today then
+    error(("assessments add: %s is after today (%s): record an assessment once it is published"):format(date, today), 0)
+  end
   require("store").add_assessment({ date = date, assessor = assessor, rank = rank, of_n = of_n, source = o["--source"],
     by = o["--by"] })
   cwsh.notice(("%s %s: rank %d of %d (%s)"):format(date, assessor, rank, of_n, tier(rank, of_n)))

@@ -45,11 +45,15 @@ local function add(pos, o)
   if level == "unit" then owner = engine.find_unit(owner).name
   elseif level == "market" then owner = engine.find_market(owner).code end
   if not o["--by"] or o["--by"] == "" then error("plans add needs --by PERSON (who records it)", 0) end
-  local p = { level = level, owner = owner, year = year_of(o["--year"]), title = pos[4], focus = o["--focus"],
-    responsibility = o["--responsibility"], timeline = o["--timeline"], measures = o["--measures"], by = o["--by"] }
+  local p = { level = level, owner = owner, year = year_of(o["--year"]), title = pos[4], by = o["--by"] }
+  -- a blank 四明确 field states nothing: it is stored as missing
+  for _, f in ipairs(targets.FOUR) do
+    local v = o["--" .. f[1]]
+    if not targets.blank(v) then p[f[1]] = v end
+  end
+  if targets.blank(p.title) then error("plans add: the plan's TITLE is blank", 0) end
   require("store").add_plan(p)
-  local missing = {}
-  for _, f in ipairs(targets.FOUR) do if not p[f[1]] or p[f[1]] == "" then missing[#missing + 1] = f[2] end end
+  local missing = targets.missing(p)
   cwsh.notice(("plan %s of %s (%s, %d) recorded%s"):format(p.title, owner, level, p.year,
     #missing > 0 and ("; incomplete: no " .. table.concat(missing, "、")) or ""))
 end

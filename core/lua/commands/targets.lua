@@ -13,7 +13,7 @@ local function null(v) if v == nil then return cwsh.null end return v end
 local function today(o)
   local s = o["--on"]
   if s == nil then return require("clock").today() end
-  if not s:match("^%d%d%d%d%-%d%d%-%d%d$") then error(("--on needs a date YYYY-MM-DD, not '%s'"):format(s), 0) end
+  if not targets.is_date(s) then error(("--on needs a date YYYY-MM-DD, not '%s'"):format(s), 0) end
   return s
 end
 
@@ -26,25 +26,20 @@ end
 local COLUMNS = { "code", "task", "lead", "deadline", "progress %", "status", "evidence" }
 local KEYS = { "code", "task", "lead", "deadline", "progress", "status", "evidence" }
 
-local function involves(t, unit)
-  if t.lead == unit then return true end
-  for _, u in ipairs(t.support) do if u == unit then return true end end
-  return false
-end
-
 local function table_of(o)
   local level = o["--level"]
   if level and not targets.LEVELS[level] then
     error(("--level must be bureau, unit or market, not '%s'"):format(level), 0)
   end
   local tbl = load()
+  local involves = o["--unit"] and targets.unit_filter(tbl, o["--unit"])
   local rows = targets.compute(tbl, today(o))
   local out = { columns = COLUMNS, keys = KEYS, formats = { [5] = "%.0f" }, rows = {} }
   local areas = {}
   for _, r in ipairs(rows) do
     local t = r.task
     if t.area then areas[t.area] = true end
-    if (not o["--unit"] or involves(t, o["--unit"])) and (not o["--area"] or t.area == o["--area"])
+    if (not involves or involves(t)) and (not o["--area"] or t.area == o["--area"])
         and (not level or t.level == level) and (not (o["--lagging"] or o["--overdue"]) or r.status == "滞后" or r.status == "出错") then
       out.rows[#out.rows + 1] = { t.code, t.title, t.lead, null(t.deadline), null(r.progress), r.status, null(r.evidence) }
     end
@@ -73,15 +68,22 @@ local function show(code, o)
   add("level", t.level)
   add("target", t.target)
   add("measures", t.measures)
-  add("lead", t.lead)
-  add("support", table.concat(t.support, "、"))
+  local function with_units(x)
+    local units = targets.COLLECTIVES[x] and targets.expand(x) or {}
+    return #units > 0 and ("%s（%s）"):format(x, table.concat(units, "、")) or x
+  end
+  add("lead", with_units(t.lead))
+  -- a collective with the units of the database it covers: 各所、分局（城东所、城西所）
+  local support = {}
+  for _, x in ipairs(t.support) do support[#support + 1] = with_units(x) end
+  add("support", table.concat(support, "、"))
   add("person", t.person)
   add("standard", t.standard)
   add("deadline", t.deadline)
   if t.phase then add("phase", t.phase[1] .. ".." .. t.phase[2]) end
   add("on", on)
   local elapsed = targets.elapsed(t, on)
-  if elapsed then add("elapsed", ("%.0f %% of the phase"):format(elapsed)) end
+  if elapsed then add("elapsed", ("阶段已过 %.0f %%"):format(elapsed)) end
   add("progress", r.progress and ("%.0f %%"):format(r.progress) or nil)
   add("status", r.status)
   add("evidence", r.evidence)
@@ -101,7 +103,7 @@ cwsh.command {
   usage = "targets [--unit U] [--area A] [--level bureau|unit|market] [--lagging] [--on DATE] | targets show CODE [--on DATE]"
     .. " | targets set CODE --status S [--progress N] [--evidence TEXT] --by PERSON",
   help = "the targets breakdown table (目标任务细化分解表) of rules/targets.lua: each task's progress and status\n" .. [[
-  --unit U      tasks that unit U leads (牵头) or supports (配合)
+  --unit U      tasks that unit U leads (牵头) or supports (配合), itself or as one of a collective (各所、分局 ...)
   --area A      tasks of area A
   --level L     tasks at level L: bureau (局), unit (所/分局/市场主办单位) or market
   --lagging     tasks that are 滞后 (or whose check failed); --overdue says the same
@@ -110,8 +112,10 @@ cwsh.command {
   set CODE --status S [--progress N] [--evidence TEXT] --by PERSON
                 record the status (未启动, 推进中, 已完成) of a task without a check, kept with who and when
 progress % is the check's done / due; a task without a check has none.
-status: 已完成 (100 %), 滞后 (deadline passed, or progress behind the elapsed share of the
-phase), 未启动 (no progress yet), 推进中; 出错 when the check failed (its error is the evidence).
+status: 已完成 (100 %), 滞后 (deadline passed, or behind its pace: the elapsed share of the phase,
+or below 100 % of what was due up to the day), 未达标 (a check's 0 %), 未启动 (before the phase, or
+no status recorded), 推进中; 出错 when the check failed (its error is the evidence).
+The table for --on DATE reads only what was dated and recorded on or before DATE.
 examples:
   targets
   targets --unit 城东所 --lagging

@@ -6,7 +6,14 @@
 -- targets table's "upgrade 2–3 markets this year" task counts the markets
 -- upgraded that year with every item upgraded (d:upgraded(year)).
 
-local STATUSES = { planned = true, renovating = true, upgraded = true }
+-- The states, given in English or in the bureau's words (计划改造、改造中、
+-- 已改造); the store keeps the English, the tables show the Chinese (the
+-- words of targets.lua's STATE_ZH, not required here: loading `upgrades`
+-- does not load the targets module).
+local STATE_ZH = { planned = "计划改造", renovating = "改造中", upgraded = "已改造" }
+local STATUSES = {}
+for en, zh in pairs(STATE_ZH) do STATUSES[en], STATUSES[zh] = en, en end
+local function zh(state) return state and (STATE_ZH[state] or state) or nil end
 local USAGE = "upgrades | upgrades set MARKET planned|renovating|upgraded [--year Y] | "
   .. "upgrades item MARKET ITEM planned|renovating|upgraded [--year Y] [--note TEXT] --by PERSON | upgrades items [MARKET]"
 
@@ -44,7 +51,7 @@ local function list()
       for _, it in ipairs(decl) do
         if f and f[it] and f[it].state == "upgraded" then n = n + 1 else lacks[#lacks + 1] = it end
       end
-      out.rows[#out.rows + 1] = { m.code, m.name, m.unit or cwsh.null, m.std_status or cwsh.null,
+      out.rows[#out.rows + 1] = { m.code, m.name, m.unit or cwsh.null, zh(m.std_status) or cwsh.null,
         m.std_year or cwsh.null, ("%d/%d"):format(n, #decl), #lacks > 0 and table.concat(lacks, "、") or cwsh.null }
     end
   end
@@ -55,7 +62,10 @@ local function set(args)
   local o, pos = opts(args, { ["--year"] = "value" })
   if #pos ~= 2 then error("usage: upgrades set MARKET planned|renovating|upgraded [--year Y]", 0) end
   local code, status = pos[1], pos[2]
-  if not STATUSES[status] then error(("the status must be planned, renovating or upgraded, not '%s'"):format(status), 0) end
+  if not STATUSES[status] then
+    error(("the status must be planned, renovating or upgraded (计划改造、改造中、已改造), not '%s'"):format(status), 0)
+  end
+  status = STATUSES[status]
   local year = year_of(o["--year"])
   if status == "upgraded" and not year then error("an upgraded market needs --year (the year its upgrade was completed)", 0) end
   local m = require("engine").find_market(code)
@@ -78,7 +88,10 @@ local function item(args)
     error(("'%s' is not an upgrade item of %s:%d (%s)"):format(it, tbl.file, tbl.upgrade_items_line,
       table.concat(decl, "、")), 0)
   end
-  if not STATUSES[state] then error(("the state must be planned, renovating or upgraded, not '%s'"):format(state), 0) end
+  if not STATUSES[state] then
+    error(("the state must be planned, renovating or upgraded (计划改造、改造中、已改造), not '%s'"):format(state), 0)
+  end
+  state = STATUSES[state]
   local year = year_of(o["--year"])
   if state == "upgraded" and not year then error("an upgraded item needs --year (the year it reached the standard)", 0) end
   local by = o["--by"]
@@ -106,7 +119,7 @@ local function item_list(args)
       local f = latest[m.id] or {}
       for _, it in ipairs(decl) do
         local r = f[it]
-        out.rows[#out.rows + 1] = { m.code, m.name, it, r and r.state or "未登记", r and r.year or null,
+        out.rows[#out.rows + 1] = { m.code, m.name, it, r and zh(r.state) or "未登记", r and r.year or null,
           r and r.note or null, r and r.set_by or null, r and r.set_at or null, changes[m.code .. "\0" .. it] or 0 }
       end
     end
