@@ -28,19 +28,29 @@ static int on_off(lua_State *L, int i)
     return luaL_error(L, "expected on or off, not '%s'", v);
 }
 
-#define MODE_USAGE ".mode [MODE] [--excel | --bom] [--encoding E]"
+#define MODE_USAGE ".mode [MODE] [--wrap N] [--excel | --bom] [--encoding E]"
 
 /* .mode [MODE] [--excel|--bom] [--encoding E]: the options are for csv
  * and tsv (outenc.h); a .mode without them is UTF-8 without a BOM again,
  * unless --bom was on the command line. */
+/* The mode as .mode and .show say it: "box --wrap 40", "csv (UTF-8 with
+ * BOM)", "csv (gb18030)". */
+static const char *mode_text(const session *s, char *buf, size_t size)
+{
+    const char *m = render_mode_name(s->render.mode);
+    if (s->render.wrap) snprintf(buf, size, "%s --wrap %d", m, s->render.wrap);
+    else snprintf(buf, size, "%s%s%s%s", m, s->csv_encoding[0] ? " (" : s->csv_bom ? " (UTF-8 with BOM)" : "",
+                  s->csv_encoding, s->csv_encoding[0] ? ")" : "");
+    return buf;
+}
+
 static int d_mode(lua_State *L)
 {
     session *s = SES;
     int n = lua_gettop(L);
     if (n == 0) {
-        fprintf(cwshlib_text_out(s), "current output mode: %s%s%s%s\n", render_mode_name(s->render.mode),
-                s->csv_encoding[0] ? " (" : s->csv_bom ? " (UTF-8 with BOM)" : "",
-                s->csv_encoding, s->csv_encoding[0] ? ")" : "");
+        char buf[128];
+        fprintf(cwshlib_text_out(s), "current output mode: %s\n", mode_text(s, buf, sizeof buf));
         return 0;
     }
     enum render_mode m;
@@ -48,23 +58,36 @@ static int d_mode(lua_State *L)
     if (name[0] == '-') return luaL_error(L, "usage: %s", MODE_USAGE);
     if (render_mode_parse(name, &m) != 0)
         return luaL_error(L, "unknown mode '%s' (box, table, csv, tsv, json, markdown, line, list)", name);
-    int bom = s->bom_option;
+    int bom = s->bom_option, wrap = 0, csvopt = 0;
     const char *enc = "";
     for (int i = 2; i <= n; i++) {
         const char *a = luaL_checkstring(L, i);
+        if (!strcmp(a, "--wrap")) {
+            const char *v = i < n ? luaL_checkstring(L, ++i) : "";
+            char *end;
+            long w = strtol(v, &end, 10);
+            if (!*v || *end || w < 0 || w > 10000)
+                return luaL_error(L, "--wrap needs a width in display columns (0 = none), not '%s'", v);
+            if (m != RENDER_BOX && m != RENDER_TABLE)
+                return luaL_error(L, ".mode %s: --wrap is for box and table", name);
+            wrap = (int)w;
+            continue;
+        }
+        csvopt = 1;
         if (!strcmp(a, "--excel") || !strcmp(a, "--bom")) bom = 1;
         else if (!strcmp(a, "--encoding") && i < n) enc = luaL_checkstring(L, ++i);
         else if (!strcmp(a, "--encoding")) return luaL_error(L, "--encoding needs an encoding, e.g. gb18030");
         else if (a[0] != '-') return luaL_error(L, "usage: %s", MODE_USAGE);
         else return luaL_error(L, ".mode: unknown option '%s' (usage: %s)", a, MODE_USAGE);
     }
-    if (n > 1 && m != RENDER_CSV && m != RENDER_TSV)
+    if (csvopt && m != RENDER_CSV && m != RENDER_TSV)
         return luaL_error(L, ".mode %s: --excel, --bom and --encoding are for csv and tsv", name);
     if (!strcasecmp(enc, "utf-8") || !strcasecmp(enc, "utf8")) enc = "";
     if (*enc && (strlen(enc) >= sizeof s->csv_encoding || !outenc_known(enc)))
         return luaL_error(L, "--encoding: iconv cannot write '%s' (try gb18030)", enc);
     if (*enc && bom) return luaL_error(L, "a BOM is for UTF-8: --excel and --bom go without --encoding");
     s->render.mode = m;
+    s->render.wrap = wrap;
     s->csv_bom = s->render.excel = bom;
     snprintf(s->csv_encoding, sizeof s->csv_encoding, "%s", enc);
     return 0;
@@ -247,11 +270,10 @@ static int d_show(lua_State *L)
     char *db = connstr_mask(s->db_path);       /* a server's string may hold a password */
     /* every setting a dot-command changes, as sqlite3's .show lists them */
     FILE *f = cwshlib_text_out(s);
-    fprintf(f, "        db: %s\n     rules: %s\n   plugins: %s\n      mode: %s%s%s%s\n"
+    char mode[128];
+    fprintf(f, "        db: %s\n     rules: %s\n   plugins: %s\n      mode: %s\n"
             "   headers: %s\n nullvalue: \"%s\"\n separator: \"",
-            db, s->rules_dir, s->plugins_dir, render_mode_name(s->render.mode),
-            s->csv_encoding[0] ? " (" : s->csv_bom ? " (UTF-8 with BOM)" : "", s->csv_encoding,
-            s->csv_encoding[0] ? ")" : "",
+            db, s->rules_dir, s->plugins_dir, mode_text(s, mode, sizeof mode),
             s->render.headers ? "on" : "off", s->render.nullvalue ? s->render.nullvalue : "");
     put_escaped(f, s->render.separator ? s->render.separator : "|");
     fputs("\" \"", f);
@@ -348,6 +370,7 @@ void dot_register(session *s)
     } cmds[] = {
         { ".help", ".help [TOPIC]", "list commands, or show one in full", d_help, 0, 1 },
         { ".mode", MODE_USAGE, "output mode: box table csv tsv json markdown line list\n"
+          "  --wrap N: box/table cells wider than N columns go on over lines\n"
           "  --excel (or --bom): csv/tsv with a UTF-8 BOM, so that Chinese Excel opens it\n"
           "  --encoding E: csv/tsv written in E instead of UTF-8 (gb18030 for older Excel)", d_mode, 0, 4 },
         { ".headers", ".headers on|off", "show column names", d_headers, 1, 1 },

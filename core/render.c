@@ -580,6 +580,64 @@ static int cell_make(render *r, cell *c, const char *s, size_t n, int kind)
     return 0;
 }
 
+/* A cell's lines wider than `wrap` columns broken onto lines of at most
+ * that (a character wider than the whole line stays whole): at the last
+ * blank of the line when it is in the line's second half (words of a
+ * note in Latin letters), else before the character that would not fit
+ * (Chinese text has no blanks to break at).  Returns -1 when out of
+ * memory. */
+static int cell_wrap(render *r, cell *c, int wrap)
+{
+    size_t n = c->n;
+    char *d = arena_room(r, 2 * n + 1);  /* at most one break per character */
+    if (!d) return -1;
+    size_t o = 0, line = 0, blank = (size_t)-1;
+    int col = 0, w = 0, at_blank = 0;
+    c->lines = 0;
+    for (size_t i = 0; i < n;) {
+        if (c->s[i] == '\n') {
+            d[o++] = '\n';
+            if (col > w) w = col;
+            col = 0;
+            line = o;
+            blank = (size_t)-1;
+            c->lines++;
+            i++;
+            continue;
+        }
+        int32_t cp;
+        size_t len = utf8_decode(c->s + i, n - i, &cp);
+        int cw = utf8_cp_width(cp);
+        if (col + cw > wrap && o > line) {
+            if (blank != (size_t)-1 && at_blank * 2 >= wrap) {
+                /* the blank becomes the line end; what follows it goes down */
+                d[blank] = '\n';
+                if (at_blank > w) w = at_blank;
+                col -= at_blank + 1;
+                line = blank + 1;
+            } else {
+                d[o++] = '\n';
+                if (col > w) w = col;
+                col = 0;
+                line = o;
+            }
+            blank = (size_t)-1;
+            c->lines++;
+        }
+        if (cp == ' ') { blank = o; at_blank = col; }
+        memcpy(d + o, c->s + i, len);
+        o += len;
+        i += len;
+        col += cw;
+    }
+    if (col > w) w = col;
+    arena_take(r, o);
+    c->s = d;
+    c->n = o;
+    c->w = w;
+    return 0;
+}
+
 static int buffer_row(render *r, int n, const cwsh_value *v)
 {
     size_t need = r->ncells + (size_t)r->ncol;
@@ -598,7 +656,11 @@ static int buffer_row(render *r, int n, const cwsh_value *v)
                  : x->type == CWSH_TEXT ? K_TEXT : K_NULL;
         size_t len;
         const char *s = value_text(r, x, 0, buf, &len);
-        if (cell_make(r, &r->cells[r->ncells + (size_t)c], s, len, kind) != 0) return -1;
+        cell *to = &r->cells[r->ncells + (size_t)c];
+        if (cell_make(r, to, s, len, kind) != 0) return -1;
+        if (r->cfg.wrap > 0 && to->w > r->cfg.wrap && r->cfg.mode != RENDER_MARKDOWN &&
+            cell_wrap(r, to, r->cfg.wrap) != 0)
+            return -1;
     }
     for (int c = 0; c < r->ncol; c++) {    /* the row is in: count it */
         const cell *x = &r->cells[r->ncells + (size_t)c];

@@ -92,6 +92,10 @@ typedef struct render_config {
     const volatile sig_atomic_t *cancel;  /* set (Ctrl-C): no more rows are
                                * printed, a buffered table is closed where
                                * it stopped; may be NULL */
+    int wrap;                 /* box/table: a cell line wider than this
+                               * many display columns goes on over lines,
+                               * broken at a blank near the end, else
+                               * between characters; 0: never */
     int excel;                /* csv/tsv for a spreadsheet: text that starts
                                * like a formula (= + - @ tab CR) is written
                                * after a ' so that it is not run as one

@@ -88,7 +88,7 @@ grep -Eq '^Run Time: real [0-9]+\.[0-9]{3} user [0-9]+\.[0-9]{6} sys [0-9]+\.[0-
 
 # .help lists dot-commands and commands, .help NAME shows one
 "$CWSH" -c '.help .mode' >out
-printf 'usage: .mode [MODE] [--excel | --bom] [--encoding E]\noutput mode: box table csv tsv json markdown line list\n  --excel (or --bom): csv/tsv with a UTF-8 BOM, so that Chinese Excel opens it\n  --encoding E: csv/tsv written in E instead of UTF-8 (gb18030 for older Excel)\n' >expect
+printf 'usage: .mode [MODE] [--wrap N] [--excel | --bom] [--encoding E]\noutput mode: box table csv tsv json markdown line list\n  --wrap N: box/table cells wider than N columns go on over lines\n  --excel (or --bom): csv/tsv with a UTF-8 BOM, so that Chinese Excel opens it\n  --encoding E: csv/tsv written in E instead of UTF-8 (gb18030 for older Excel)\n' >expect
 is_file expect out ".help TOPIC"
 "$CWSH" -c .help | grep -c '^  \.' >n; test "$(cat n)" -ge 16; is 0 "$?" ".help lists the dot-commands"
 

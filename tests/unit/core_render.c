@@ -235,6 +235,36 @@ static void test_list(void)
     }
 }
 
+/* .mode box --wrap N: a long note goes on over lines, Chinese between
+ * characters, Latin letters at a blank */
+static void test_wrap(void)
+{
+    static const char *const names[] = { "n", "note" };
+    static const cwsh_value rows[] = { I(1), T("解放市场东门垃圾桶满溢未清运"), I(2), T("the quick brown fox"),
+                                       I(3), T("短") };
+    render_config cfg = { .mode = RENDER_BOX, .headers = 1, .wrap = 10 };
+    free(out_buf);
+    out_buf = NULL;
+    FILE *f = open_memstream(&out_buf, &out_len);
+    cwsh_sink *k = render_open(f, &cfg);
+    k->columns(k, 2, names);
+    for (int r = 0; r < 3; r++) k->row(k, 2, rows + r * 2);
+    k->end(k);
+    render_close(&k);
+    fclose(f);
+    tap_is(out_buf,
+           "┌───┬────────────┐\n"
+           "│ n │    note    │\n"
+           "├───┼────────────┤\n"
+           "│ 1 │ 解放市场东 │\n"
+           "│   │ 门垃圾桶满 │\n"
+           "│   │ 溢未清运   │\n"
+           "│ 2 │ the quick  │\n"
+           "│   │ brown fox  │\n"
+           "│ 3 │ 短         │\n"
+           "└───┴────────────┘\n", "box --wrap 10: lines of at most 10 columns, at a blank where there is one");
+}
+
 static void test_reals(void)
 {
     static const char *const names[] = { "x" };
@@ -397,6 +427,7 @@ int main(void)
     test_json();
     test_line();
     test_list();
+    test_wrap();
     test_reals();
     test_rows_and_sinks();
     test_excel_guard();
