@@ -6,9 +6,9 @@
 -- reward       a kind of report, the reward per verified report (yuan) and
 --              the checklist item the finding it opens is registered under
 --              (optional: without one the finding has no item)
--- monthly_cap  the most one reporter receives for the reports of one
---              month (by the report's date); a report over the cap gets
---              what is left of it, possibly 0
+-- monthly_cap  the most one person (the contact, else the name) gets for
+--              the reports of one month (by the report's date); a report
+--              over the cap gets what is left of it, possibly 0
 --
 -- Amounts from published local schemes (domain.md): 50 yuan for refuse
 -- left overnight or damaged facilities, 100 for dumping from a vehicle

@@ -31,7 +31,7 @@ return {
     usage = "plans [--year Y] [--level L] | plans add LEVEL OWNER TITLE [--year Y] [--focus T] [--responsibility T] [--timeline T] [--measures T] --by PERSON",
     summary = "the work plans at three levels (bureau, unit, market) and their 四明确 (重点、责任、时限、措施)" },
   { module = "reports", name = "reports",
-    usage = "reports [--month M] [--totals] | reports add DATE MARKET KIND [--description T] [--channel C] [--reporter N] [--contact X] [--by P] | reports import FILE [--encoding E] | reports verify ID --by P [--item C] | reports verify ID --reject --reason TEXT --by P | reports pay ID --by P [--ref R] [--date D] | reports show ID [--unmask --by P]",
+    usage = "reports [--month M] [--totals] | reports add DATE MARKET KIND [--description T] [--channel C] [--reporter N] [--contact X] --by P | reports import FILE --by P [--encoding E] | reports verify ID --by P [--item C] | reports verify ID --reject --reason TEXT --by P | reports pay ID --by P [--ref R] [--date D] | reports show ID [--unmask --by P]",
     summary = "public reports (群众举报): register, verify (opens a finding, earns the reward of rules/rewards.lua within the monthly cap) or reject, list by month" },
   { module = "schedule", name = "schedule",
     usage = "schedule [FROM [TO] | MONTH] [--unit U] [--market M] [--person P] [--ics FILE] | schedule --missed PERIOD [--unit U] [--market M] [--person P]",

@@ -88,17 +88,20 @@ end
 local function fill(r, f, it, sheet, cache)
   local class = lrules.class_of(r, it)
   f.severity = class.name
-  local dk = f.found .. "\0" .. (sheet or "") .. "\0" .. class.name
+  -- counted_from: the day the market is told, when later than found (a
+  -- public report's verification)
+  local from = f.counted_from or f.found
+  local dk = from .. "\0" .. (sheet or "") .. "\0" .. class.name
   local d = cache.deadline[dk]
   if d == nil then
-    d = M.sheet_deadline(r, f.found, sheet)
+    d = M.sheet_deadline(r, from, sheet)
     if not d then
       if sheet and sheet ~= "" and not cache.bad_words[sheet] then
         cache.bad_words[sheet] = true
         cwsh.notice(("ledger: 整改期限 '%s' is neither a date nor work days (%s deadline_words, N天): the item's class decides")
           :format(sheet, r.file))
       end
-      d = due_after(f.found, class.days)
+      d = due_after(from, class.days)
     end
     cache.deadline[dk] = d
   end
@@ -333,15 +336,16 @@ end
 
 -- A manual finding (ledger add, a verified report): f = { market_id,
 -- item (code or nil), found, description, source, report_id, deadline,
--- by }; its id.
+-- by, counted_from (the day the deadline counts from, default found) };
+-- its id.
 function M.add(f)
   local r = lrules.load()
   local s = store()
   local it = f.item and rule_item(f.item)
   local ids = f.item and s.item_ids() or {}
   local row = { source = f.source or "督查", report_id = f.report_id, market_id = f.market_id,
-    item_id = f.item and ids[f.item], found = f.found, description = f.description or (it and it.title),
-    event_note = f.note }
+    item_id = f.item and ids[f.item], found = f.found, counted_from = f.counted_from,
+    description = f.description or (it and it.title), event_note = f.note }
   if f.item and not row.item_id then error(("ledger add: item '%s' is not in the checklist"):format(f.item), 0) end
   local id
   s.tx(function()

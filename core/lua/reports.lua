@@ -26,13 +26,67 @@ function M.mask(s)
   return table.concat(chars, "", 1, 3) .. "****" .. table.concat(chars, "", #chars - 3, #chars)
 end
 
--- Check and register a report: r = { date, market_id, kind, channel,
--- description, reporter, contact, by }.  Returns its id, or nil and why.
-function M.check(r, rw)
-  if not calendar.parse(r.date or "") then return nil, ("'%s' is not a date (YYYY-MM-DD)"):format(tostring(r.date)) end
-  if not rw.kinds[r.kind or ""] then
-    return nil, ("kind '%s' is not one of %s (%s)"):format(tostring(r.kind), table.concat(rw.list, "、"), rw.file)
+-- Text as it is entered: blanks (ASCII and the full-width U+3000) off
+-- both ends; nil for nil or blank text.
+function M.trim(s)
+  if s == nil then return nil end
+  local n
+  repeat
+    n = #s
+    s = s:gsub("^%s+", ""):gsub("%s+$", ""):gsub("^\u{3000}", ""):gsub("\u{3000}$", "")
+  until #s == n
+  if s == "" then return nil end
+  return s
+end
+
+-- The full-width digits and phone punctuation a sheet may hold, as ASCII.
+local function ascii_digits(s)
+  return (s:gsub("\u{FF0B}", "+"):gsub("\u{FF0D}", "-"):gsub("\u{FF08}", "("):gsub("\u{FF09}", ")")
+    :gsub("\xEF\xBC([\x90-\x99])", function(c) return string.char(c:byte() - 0x90 + 0x30) end))
+end
+
+-- Who reported, for the monthly cap: a person is the contact when the
+-- report has one, else the name (trimmed).  A phone number is its digits
+-- (blanks, dashes, dots and brackets taken out, full-width digits read,
+-- the country code +86 / 0086 dropped, and an 86 before an 11-digit mobile
+-- number): 130-1111-2222, +86 130 1111 2222 and 13011112222 are one
+-- person.  Any other contact (a WeChat id, an e-mail) is its text, ASCII
+-- case folded.  nil: an anonymous report (neither name nor contact).
+function M.person(reporter, contact)
+  contact = M.trim(contact)
+  if contact then
+    local t = ascii_digits(contact)
+    local d = t:gsub("\u{3000}", ""):gsub("[%s%-%.%(%)]", "")
+    local plus = d:sub(1, 1) == "+"
+    if plus then d = d:sub(2) end
+    if d:match("^%d+$") then
+      if d:sub(1, 4) == "0086" then d = d:sub(5)
+      elseif d:sub(1, 2) == "86" and (plus or #d == 13) then d = d:sub(3) end
+      return "tel:" .. d
+    end
+    return "contact:" .. contact:lower()
   end
+  local name = M.trim(reporter)
+  return name and ("name:" .. name) or nil
+end
+
+-- What is wrong with report r = { date, market_id, kind, ... } (the date
+-- already YYYY-MM-DD), as a list of { field, why }; empty when nothing.
+function M.problems(r, rw)
+  local out = {}
+  if r.date == nil then out[#out + 1] = { "date", "date is empty" }
+  elseif not calendar.parse(r.date) then out[#out + 1] = { "date", ("'%s' is not a date (YYYY-MM-DD)"):format(r.date) } end
+  if r.kind == nil then out[#out + 1] = { "kind", "kind is empty" }
+  elseif not rw.kinds[r.kind] then
+    out[#out + 1] = { "kind", ("kind '%s' is not one of %s (%s)"):format(r.kind, table.concat(rw.list, "、"), rw.file) }
+  end
+  return out
+end
+
+-- Check a report: true, or nil and the first thing wrong with it.
+function M.check(r, rw)
+  local p = M.problems(r, rw)
+  if #p > 0 then return nil, p[1][2] end
   return true
 end
 
@@ -63,14 +117,31 @@ function M.verify(id, by, item)
     local r = get("reports verify", id)
     if r.status ~= "待核实" then refuse("reports verify", id, r.status) end
     local kind = rw.kinds[r.kind]
-    local already = r.reporter and s.rewards_in_month(r.reporter, r.date:sub(1, 7), id) or 0
+    if item and not s.item_ids()[item] then
+      local names = require("srcpos").rule_names()
+      error(("reports verify: item '%s' is not in the checklist (%s)"):format(item, names and names.items
+        or "see `rules show`"), 0)
+    end
+    -- the cap is a person's: the same phone under another name (or with a
+    -- blank after it) is the same person, another phone another person
+    local who = M.person(r.reporter, r.contact)
+    local already = 0
+    if who then
+      for _, x in ipairs(s.month_rewards(r.date:sub(1, 7), id)) do
+        if M.person(x.reporter, x.contact) == who then already = already + (x.reward or 0) end
+      end
+    end
     reward, amount = rewards.reward(rw, r.kind, already)
     if reward < amount then why = "cap" end
     -- an anonymous report: nobody to pay, and the cap is not the reason
-    if not r.reporter then reward, why = 0, amount > 0 and "anonymous" or nil end
+    if not who then reward, why = 0, amount > 0 and "anonymous" or nil end
+    -- found on the report's date, but the market learns of it at the
+    -- verification: its deadline counts from then (from the report's date
+    -- should that be later, a date mistyped)
+    local told = clock.today() > r.date and clock.today() or r.date
     fid = ledger.add({ market_id = r.market_id, item = item or (kind and kind.item), found = r.date,
-      description = r.description or r.kind, source = "群众举报", report_id = id, by = by,
-      note = ("举报 #%d 核实属实"):format(id) })
+      counted_from = told, description = r.description or r.kind, source = "群众举报", report_id = id,
+      by = by, note = ("举报 #%d 核实属实"):format(id) })
     local ok, now = s.report_transition(id, "属实", { verified_by = by, verified_at = clock.now(), reward = reward,
       finding_id = fid })
     if not ok then refuse("reports verify", id, now) end

@@ -18,8 +18,14 @@ local function new_api(r, names)
       fail(f, l, "reward expects a kind first: reward { \"垃圾隔夜未清\", amount = 50 }")
     end
     local name = t[1]
+    for k in pairs(t) do
+      if k ~= 1 and k ~= "amount" and k ~= "item" then
+        fail(f, l, "reward '%s': unknown key %s (the keys: amount, item)", name,
+          type(k) == "string" and ("'" .. k .. "'") or ("[" .. tostring(k) .. "]"))
+      end
+    end
     if r.kinds[name] then fail(f, l, "reward '%s' is declared twice (first at line %d)", name, r.kinds[name].line) end
-    if type(t.amount) ~= "number" or t.amount < 0 then
+    if type(t.amount) ~= "number" or t.amount < 0 or t.amount ~= t.amount or t.amount == math.huge then
       fail(f, l, "reward '%s': amount must be a number of yuan ≥ 0, not %s", name, tostring(t.amount))
     end
     if t.item ~= nil and (type(t.item) ~= "string" or t.item == "") then
@@ -35,8 +41,11 @@ local function new_api(r, names)
   end
   function api.monthly_cap(n)
     local f, l = where()
-    if type(n) ~= "number" or n < 0 then fail(f, l, "monthly_cap expects a number of yuan ≥ 0, not %s", tostring(n)) end
-    r.cap = n
+    if r.cap_line then fail(f, l, "monthly_cap is declared twice (first at line %d)", r.cap_line) end
+    if type(n) ~= "number" or n < 0 or n ~= n or n == math.huge then
+      fail(f, l, "monthly_cap expects a number of yuan ≥ 0, not %s", tostring(n))
+    end
+    r.cap, r.cap_line = n, l
   end
   return api
 end

@@ -693,8 +693,18 @@ function L.add_report(r, at)
   local _, id = db.exec([[INSERT INTO report(date, channel, market_id, kind, description, reporter, contact, status,
       created_at) VALUES (?, ?, ?, ?, ?, ?, ?, '待核实', ?)]], r.date, null(r.channel), r.market_id, r.kind,
     null(r.description), null(r.reporter), null(r.contact), at)
-  L.add_report_event(id, at, r.by, "登记", nil)
+  L.add_report_event(id, at, r.by, "登记", r.note)
   return id
+end
+
+-- The reports an earlier import of the file whose hash (16 hex digits)
+-- is `hash` registered: { first, last, at, by, note } of their 登记
+-- (reports import writes "导入 FILE 第 N 行，文件 HASH"), or nil.
+function L.report_import(hash)
+  local r = db.one([[SELECT min(report_id) AS first, max(report_id) AS last, min(at) AS at, min(by) AS by,
+      min(note) AS note FROM report_event WHERE action = '登记' AND note LIKE ?]], "%，文件 " .. hash)
+  if not r or nn(r.first) == nil then return nil end
+  return finding_row(r)
 end
 
 function L.add_report_event(id, at, by, action, note)
@@ -739,12 +749,17 @@ function L.payouts()
   return out
 end
 
--- The rewards already granted to `reporter` for reports dated in the month
--- `ym` (YYYY-MM), but report `except`.
-function L.rewards_in_month(reporter, ym, except)
-  local r = db.one([[SELECT coalesce(sum(reward), 0) AS s FROM report WHERE reporter = ? AND substr(date, 1, 7) = ?
-      AND status = '属实' AND id <> ?]], reporter, ym, except or 0)
-  return r.s
+-- The rewards granted for the reports dated in the month `ym` (YYYY-MM)
+-- but report `except`: { { reporter, contact, reward } }.  Who is one
+-- person is reports.person's to say (a phone's digits, a name trimmed),
+-- over the few verified reports of a month.
+function L.month_rewards(ym, except)
+  local out = {}
+  for r in db.query([[SELECT reporter, contact, reward FROM report WHERE substr(date, 1, 7) = ?
+      AND status = '属实' AND reward > 0 AND id <> ?]], ym, except or 0) do
+    out[#out + 1] = finding_row(r)
+  end
+  return out
 end
 
 -- Move report `id` from 待核实 to `to` with the columns of `set`: true, or

@@ -10,6 +10,9 @@
  *   line, nil, why, col = r:next()   -- a record that could not be decoded
  *   nil = r:next()                   -- the end of the file
  *   r:encoding(), r:close()
+ *   d = csv.date(s)                  -- "YYYY-MM-DD" from any date form of
+ *   nil, why = csv.date(s)           -- rules/domain.lua's `dates`, as an
+ *                                    -- inspection sheet's date is read
  *
  * csv.open raises the reader's message ("cannot open 'x.csv': ..."); an
  * I/O failure or a record of 8 MB or more in next() raises "PATH:LINE: why".  The reader is closed
@@ -19,9 +22,14 @@
 #include <string.h>
 #include <lauxlib.h>
 #include "csv_lua.h"
+#include "csv_conv.h"
 #include "csv_read.h"
 
 #define READER_META "cwsh.csv.reader"
+
+static cwsh_host *host;         /* for the vocabulary of csv.date */
+
+void csv_lua_host(cwsh_host *h) { host = h; }
 
 typedef struct lreader {
     csvr *r;
@@ -108,6 +116,33 @@ static int l_open(lua_State *L)
     return 1;
 }
 
+/* csv.date(s): the date s names in one of the vocabulary's forms
+ * (conv_date, the converter an inspection sheet's dates go through), as
+ * "YYYY-MM-DD"; nil and why when none fits.  The vocabulary is compiled
+ * for each call (a few forms and words): the domain is only valid during
+ * the command, and a reports file is a few hundred rows.  [-1, +1|2] */
+static int l_date(lua_State *L)
+{
+    size_t n;
+    const char *s = luaL_checklstring(L, 1, &n);
+    char *e = NULL;
+    const cwsh_domain *d = host && CWSH_HOST_HAS(host, domain) && host->domain ? host->domain(host, &e) : NULL;
+    if (!d) {
+        lua_pushfstring(L, "no date forms: %s", e ? e : "the host gives no vocabulary");
+        free(e);
+        return lua_error(L);
+    }
+    cvoc v;
+    if (cvoc_build(&v, d) != 0) { cvoc_free(&v); return luaL_error(L, "out of memory"); }
+    char out[11];
+    int r = conv_date(&v, s, n, out);
+    cvoc_free(&v);
+    if (r == 0) { lua_pushstring(L, out); return 1; }
+    lua_pushnil(L);
+    lua_pushstring(L, r == CONV_DATE_YEAR ? "not a date (years " CONV_DATE_YEARS ")" : "not a date");
+    return 2;
+}
+
 int csv_lua_open(lua_State *L)
 {
     static const luaL_Reg methods[] = {
@@ -122,7 +157,7 @@ int csv_lua_open(lua_State *L)
         lua_setfield(L, -2, "__index");
     }
     lua_pop(L, 1);
-    static const luaL_Reg fns[] = { { "open", l_open }, { NULL, NULL } };
+    static const luaL_Reg fns[] = { { "open", l_open }, { "date", l_date }, { NULL, NULL } };
     luaL_newlib(L, fns);
     return 1;
 }

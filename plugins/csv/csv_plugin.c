@@ -151,6 +151,7 @@ static int csv_init_plugin(cwsh_host *h, char **err)
     }
     host = h;
     h->register_source(h, &csv_source);
+    csv_lua_host(h);
     h->register_module(h, "csv", csv_lua_open);
     h->register_command(h, ".import", TABLE_USAGE,
         "any CSV into TABLE (created from the header when missing, appended otherwise); "
@@ -159,7 +160,7 @@ static int csv_init_plugin(cwsh_host *h, char **err)
     return 0;
 }
 
-static void csv_fini_plugin(cwsh_host *h) { (void)h; host = NULL; }
+static void csv_fini_plugin(cwsh_host *h) { (void)h; host = NULL; csv_lua_host(NULL); }
 
 const cwsh_plugin *cwsh_plugin_entry(void);
 const cwsh_plugin *cwsh_plugin_entry(void)
