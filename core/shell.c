@@ -102,11 +102,13 @@ static int script_interrupted(session *s)
 }
 
 /* Bracket every unit of work: Ctrl-C state, timer, .once, failure. */
+static void sigint_handler(int restart);
+
 static int begin_work(session *s, stamp *t0)
 {
     s->interrupted = 0;
     clearerr(s->out);           /* an earlier failed write must not stop this output */
-    work_depth++;
+    if (work_depth++ == 0) sigint_handler(1);
     s->running = 1;
     *t0 = now();
     return 0;
@@ -115,12 +117,12 @@ static int begin_work(session *s, stamp *t0)
 /* Undo begin_work for input that turned out to be incomplete. */
 static void abandon_work(session *s)
 {
-    if (--work_depth == 0) s->running = 0;
+    if (--work_depth == 0) { s->running = 0; sigint_handler(0); }
 }
 
 static int end_work(session *s, stamp *t0, int rc)
 {
-    if (--work_depth == 0) s->running = 0;
+    if (--work_depth == 0) { s->running = 0; sigint_handler(0); }
     progress_clear();
     if (s->timer) {
         stamp t1 = now();
@@ -623,10 +625,11 @@ static int shell_getc(FILE *in)
 }
 
 /* SIGINT's handler.  `restart`: interrupted system calls are restarted,
- * which is what a command needs (a write to the terminal interrupted by
- * Ctrl-C would fail with EINTR, lose its row and leave the stream's error
- * flag set); at the prompt they are not, so that the read readline waits
- * in returns and Ctrl-C takes effect at once. */
+ * which is what a running command needs (a write to the terminal
+ * interrupted by Ctrl-C would fail with EINTR, lose its row and leave the
+ * stream's error flag set: begin_work); between commands they are not, so
+ * that the read of the next line (readline's, a script's) returns and
+ * Ctrl-C takes effect at once. */
 static void sigint_handler(int restart)
 {
     struct sigaction sa;
@@ -638,7 +641,7 @@ static void sigint_handler(int restart)
 }
 
 void shell_signals(void);
-void shell_signals(void) { sigint_handler(1); }
+void shell_signals(void) { sigint_handler(0); }
 
 int shell_interactive(session *s)
 {
@@ -659,9 +662,7 @@ int shell_interactive(session *s)
     char *entry = NULL;          /* the lines of a statement still open */
     for (;;) {
         const char *prompt = pend.mode == IN_NONE ? "cwsh> " : "  ...> ";
-        sigint_handler(0);
         char *line = readline(prompt);
-        sigint_handler(1);
         if (line && line_dropped) {         /* Ctrl-C: nothing runs, nothing is kept */
             line_dropped = 0;
             pend_reset();
