@@ -181,20 +181,30 @@ static const char *budget_message(long long n, char *buf, size_t size)
     return buf;
 }
 
+/* Make a stop hold at the next instruction of L and of the main thread:
+ * a coroutine has its own hook, and a pcall around a coroutine.wrap that
+ * caught the stop would let the main thread run on for up to HOOK_STEP
+ * instructions, a loop of them each getting a new budget's worth. */
+static void hold(session *s, lua_State *L)
+{
+    lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+    if (s->L && s->L != L) lua_sethook(s->L, hook, LUA_MASKCOUNT, 1);
+}
+
 /* Raise the stop in force, if any: a memory stop, Ctrl-C, a time limit
  * (found passed now or before), a spent budget.  The stop is made to
- * hold in the thread that runs (a coroutine has its own hook). */
+ * hold in the thread that runs and in the main one (hold). */
 static void raise_stop(lua_State *L, int level)
 {
     session *s = session_current;
     char msg[96];
     if (s->mem_over) {
-        lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+        hold(s, L);
         snprintf(msg, sizeof msg, "memory limit exceeded (%d MB)", (int)(s->max_memory >> 20));
         stop_error(L, level, msg);
     }
     if (s->interrupted) {
-        lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+        hold(s, L);
         stop_error(L, level, "interrupted");
     }
     if (!s->time_over) {
@@ -202,11 +212,11 @@ static void raise_stop(lua_State *L, int level)
         if (passed) time_up(s, L, passed);
     }
     if (s->time_over) {
-        lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+        hold(s, L);
         stop_error(L, level, time_message(s->over_seconds, msg, sizeof msg));
     }
     if (s->budget_over && s->budget_size > 0) {
-        lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+        hold(s, L);
         stop_error(L, level, budget_message(s->budget_size, msg, sizeof msg));
     }
 }
@@ -227,7 +237,7 @@ static void hook(lua_State *L, lua_Debug *ar)
     s->budget_left -= step;
     if (s->budget_left > 0) return;
     s->budget_over = 1;
-    lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+    hold(s, L);
     stop_error(L, 0, budget_message(s->budget_size, msg, sizeof msg));
 }
 

@@ -132,6 +132,13 @@ is 1 "$rc" "--max-instructions: a stopped command exits 1"
 printf -- '-c:1: lua:1: instruction budget exceeded (1000000 instructions)\nnext\n' >expect
 is_file expect out "--max-instructions N stops a loop with the exact message"
 
+# a pcall around coroutines that each hit the budget does not buy a new
+# budget per coroutine: the command stops
+"$CWSH" --max-seconds 0 --max-instructions 1000000 -c 'lua for i = 1, 30 do pcall(coroutine.wrap(function() while true do end end)) end print("survived")' \
+    >out 2>&1
+printf -- '-c:1: lua:1: instruction budget exceeded (1000000 instructions)\n' >expect
+is_file expect out "--max-instructions: pcall(coroutine.wrap(...)) cannot swallow the stop"
+
 # a small budget does not break start-up: core Lua is trusted, commands load
 "$CWSH" --max-instructions 1000 -c '.help score' -c 'lua while true do end' \
     -c '.print next' >out 2>&1; rc=$?
