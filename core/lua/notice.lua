@@ -41,25 +41,47 @@ local function date_cn(d)
   return ("%d年%d月%d日"):format(tonumber(y), tonumber(m), tonumber(dd))
 end
 
--- The ledger's figures, or nil on a store without the ledger's
--- operations (a capability, asked of the store: never taken from a
--- failure).  The ledger module is the core's own and is required like
--- any other: the notice once asked package.searchpath whether it
--- existed, and when an allocation failed inside that search (fopen
--- out of memory) the notice published "问题台账尚未建立" over a ledger
--- of 2 open findings and ended 0 (the allocation sweep of
--- check-reliability, allocation 18,217 of 26,727); before that a pcall
--- took every error inside figures() for "no ledger".
--- `today` (the notice's date) decides what is overdue; the notice lists
--- at most `per_market` open problems a market (0 without a problems
--- section), so the store fetches no more.
+-- The ledger's figures as they stood on the notice's date `today`, or
+-- nil on a store without the ledger's operations (a capability, asked of
+-- the store: never taken from a failure; the notice once took an
+-- allocation failing inside a package search, and before that every
+-- error inside the figures, for "no ledger" and published
+-- "问题台账尚未建立" over a ledger of open findings).
+-- The store counts them from the audit trail (store.notice_ledger: what
+-- was true on `today`, so a notice issued again later says what the
+-- published one said), per market; the stations and the totals are the
+-- markets' sums.  fixed (已整改) is a fix recorded, 待复查 or 已销号;
+-- closed is 已销号; carried the earlier rounds' findings still open and
+-- overdue on `today`.  The notice lists at most `per_market` open
+-- problems a market (0 without a problems section).
+local COUNTS = { "found", "fixed", "closed", "fixed_on_time", "due", "open", "overdue", "carried" }
+local function zero() local c = {}; for _, k in ipairs(COUNTS) do c[k] = 0 end; return c end
+
 local function ledger_figures(p, today, per_market)
-  if type(require("store").ledger_figures) ~= "function" then return nil end
-  local f = require("ledger").figures(p.from, p.to, today, { open_per_market = per_market })
-  if type(f) ~= "table" or f.found == nil then
-    error("the ledger's figures are not a table of counts", 0)
+  local store = require("store")
+  if type(store.ledger_figures) ~= "function" or type(store.notice_ledger) ~= "function" then return nil end
+  local lm, open = store.notice_ledger(p.from, p.to, today, per_market)
+  if type(lm) ~= "table" then error("the ledger's figures are not a table of counts", 0) end
+  local out, by_unit, lu = zero(), {}, {}
+  for _, x in ipairs(lm) do
+    local u = x.unit or "（无）"
+    local c = by_unit[u]
+    if not c then c = zero(); c.unit = u; by_unit[u] = c; lu[#lu + 1] = c end
+    for _, k in ipairs(COUNTS) do out[k] = out[k] + x[k]; c[k] = c[k] + x[k] end
   end
-  return f
+  table.sort(lu, function(a, b) return a.unit < b.unit end)
+  table.sort(lm, function(a, b) return a.market < b.market end)
+  out.by_unit, out.by_market, out.open_list = lu, lm, open
+  return out
+end
+
+-- Days from ISO date a to ISO date b.
+local function days(a, b)
+  local function t(d)
+    local y, m, dd = d:match("^(%d+)-(%d+)-(%d+)")
+    return os.time({ year = tonumber(y), month = tonumber(m), day = tonumber(dd), hour = 12 })
+  end
+  return math.floor((t(b) - t(a)) / 86400 + 0.5)
 end
 
 local function rate(closed, found)
@@ -90,13 +112,16 @@ function build.summary(ctx)
   local lf = ctx.ledger
   local f = { markets = #rows, inspections = ctx.inspections, mean = mean, prev_mean = pmean,
     change = pmean and mean - pmean or nil, grades_text = "其中" .. table.concat(parts, "、"),
-    found = lf and lf.found, closed = lf and lf.closed, rate = lf and rate(lf.closed, lf.found),
+    found = lf and lf.found, fixed = lf and lf.fixed, closed = lf and lf.closed, open = lf and lf.open,
+    carried = lf and lf.carried, rate = lf and rate(lf.fixed, lf.found),
     fmt = { mean = "%.1f", prev_mean = "%.1f", change = "%+.1f", rate = "%.1f" } }
-  local cols = { "督查市场数", "检查次数", "平均得分", "上期平均得分", "较上期", "发现问题", "已整改", "整改率" }
+  local cols = { "督查市场数", "检查次数", "平均得分", "上期平均得分", "较上期", "发现问题", "已整改", "其中已销号", "整改率",
+    "往期逾期未改" }
   local set = { title = "主要指标", columns = cols,
-    keys = { "markets", "inspections", "mean", "prev_mean", "change", "found", "closed", "rate" },
-    formats = { [3] = "%.1f", [4] = "%.1f", [5] = "%+.1f", [8] = "%.1f%%" },
-    rows = { { #rows, ctx.inspections, mean, nz(pmean), nz(f.change), nz(f.found), nz(f.closed), nz(f.rate) } } }
+    keys = { "markets", "inspections", "mean", "prev_mean", "change", "found", "fixed", "closed", "rate", "carried" },
+    formats = { [3] = "%.1f", [4] = "%.1f", [5] = "%+.1f", [9] = "%.1f%%" },
+    rows = { { #rows, ctx.inspections, mean, nz(pmean), nz(f.change), nz(f.found), nz(f.fixed), nz(f.closed), nz(f.rate),
+      nz(f.carried) } } }
   local grades = { title = "等次分布", columns = { "等次", "市场数" }, keys = { "grade", "markets" }, rows = {} }
   for _, g in ipairs(order) do grades.rows[#grades.rows + 1] = { g, counts[g] } end
   local notes = {}
@@ -301,18 +326,21 @@ end
 function build.ledger(ctx)
   local lf = ctx.ledger
   if not lf then return {}, {}, nil, nil, true end
-  local set = { title = "问题台账（按所）", columns = { "所（分局）", "发现", "已整改", "按期整改", "应整改", "未整改", "逾期", "整改率" },
-    keys = { "station", "found", "closed", "closed_on_time", "due", "open", "overdue", "rate" },
-    formats = { [8] = "%.1f%%" }, rows = {} }
-  for _, u in ipairs(lf.by_unit or {}) do
-    set.rows[#set.rows + 1] = { u.unit, u.found or 0, u.closed or 0, u.closed_on_time or 0, u.due or 0, u.open or 0,
-      u.overdue or 0, nz(rate(u.closed or 0, u.found)) }
+  -- 已整改: a fix recorded (待复查 or 已销号), of which 已销号 verified;
+  -- 往期逾期未改: found in earlier rounds, still open and overdue
+  local set = { title = "问题台账（按所）", columns = { "所（分局）", "发现", "已整改", "其中已销号", "按期整改", "应整改",
+      "未整改", "逾期", "整改率", "往期逾期未改" },
+    keys = { "station", "found", "fixed", "closed", "fixed_on_time", "due", "open", "overdue", "rate", "carried" },
+    formats = { [9] = "%.1f%%" }, rows = {} }
+  local function row(name, u)
+    return { name, u.found, u.fixed, u.closed, u.fixed_on_time, u.due, u.open, u.overdue, nz(rate(u.fixed, u.found)),
+      u.carried }
   end
-  set.rows[#set.rows + 1] = { "合计", lf.found or 0, lf.closed or 0, lf.closed_on_time or 0, lf.due or 0, lf.open or 0,
-    lf.overdue or 0, nz(rate(lf.closed or 0, lf.found)) }
-  local f = { found = lf.found or 0, closed = lf.closed or 0, closed_on_time = lf.closed_on_time or 0,
-    open = lf.open or 0, overdue = lf.overdue or 0, due = lf.due or 0, rate = rate(lf.closed or 0, lf.found) or 0,
-    fmt = { rate = "%.1f" } }
+  for _, u in ipairs(lf.by_unit) do set.rows[#set.rows + 1] = row(u.unit, u) end
+  set.rows[#set.rows + 1] = row("合计", lf)
+  local f = { found = lf.found, fixed = lf.fixed, closed = lf.closed, fixed_on_time = lf.fixed_on_time,
+    closed_on_time = lf.fixed_on_time, open = lf.open, overdue = lf.overdue, due = lf.due, carried = lf.carried,
+    rate = rate(lf.fixed, lf.found) or 0, fmt = { rate = "%.1f" } }
   return f, { set }
 end
 
@@ -366,27 +394,37 @@ function build.problems(ctx)
     list = copy
   end
   local k = ctx.tpl.options.problems_per_market
-  local set = { title = "问题交办清单", columns = { "代码", "市场", "所（分局）", "检查项目", "问题", "发现日期", "整改期限", "状态", "责任人", "包挂领导" },
-    keys = { "code", "market", "station", "item", "problem", "found", "deadline", "status", "assigned", "accountable" }, rows = {} }
+  -- 包所领导 and 包挂部门: the market's responsibility chain as the
+  -- ledger finds it (store.chain_of, the 区域机制 table assignment), once
+  -- a market
+  local store, chains = require("store"), {}
+  local function chain(id)
+    if not chains[id] then chains[id] = type(store.chain_of) == "function" and store.chain_of(id) or {} end
+    return chains[id]
+  end
+  local set = { title = "问题交办清单", columns = { "代码", "市场", "所（分局）", "检查项目", "问题", "发现日期", "整改期限",
+      "状态", "期别", "责任人", "包所领导", "包挂部门" },
+    keys = { "code", "market", "station", "item", "problem", "found", "deadline", "status", "round", "assigned", "leader",
+      "department" }, rows = {} }
   local per = {}
   for _, x in ipairs(list) do
     local mk = x.market or "?"
     per[mk] = (per[mk] or 0) + 1
     if per[mk] <= k then
       local def = x.item and ctx.set.by_code[x.item]
+      local c = chain(x.market_id)
       set.rows[#set.rows + 1] = { mk, nz(x.market_name), nz(x.unit), x.item and (x.item .. (def and (" " .. def.title) or "")) or null,
-        nz(x.description), nz(x.found), nz(x.deadline), (x.overdue and "逾期" or nz(x.status)), nz(x.assigned), nz(x.accountable) }
+        nz(x.description), nz(x.found), nz(x.deadline),
+        x.overdue and ("逾期%d天"):format(days(x.deadline, ctx.date)) or nz(x.status),
+        x.carried and "往期" or "本期", nz(x.assigned), nz(c["包所领导"]), nz(c["包挂部门"]) }
     end
   end
-  -- the open problems and their markets are the ledger's counts: the
-  -- list holds only those shown (ledger.figures' open_per_market)
-  local n, markets = lf.open or #list, 0
-  if lf.by_market then
-    for _, m in ipairs(lf.by_market) do if (m.open or 0) > 0 then markets = markets + 1 end end
-  else
-    for _ in pairs(per) do markets = markets + 1 end
-  end
-  if n == 0 then return { n = 0, markets = 0 }, {}, nil, { "本期没有未整改的问题。" } end
+  -- the problems to rectify and their markets are the ledger's counts:
+  -- the list holds only those shown (at most problems_per_market a
+  -- market): this period's open ones and the earlier rounds' overdue
+  local n, markets = lf.open + lf.carried, 0
+  for _, m in ipairs(lf.by_market) do if m.open + m.carried > 0 then markets = markets + 1 end end
+  if n == 0 then return { n = 0, markets = 0, carried = 0 }, {}, nil, { "本期没有未整改的问题。" } end
   local more = n - #set.rows
   local notes = more > 0 and { ("每个市场最多列%d条，另有%d条见问题台账。"):format(k, more) } or nil
   -- the printed (HTML) list: the html_problem_markets markets with the
@@ -397,8 +435,8 @@ function build.problems(ctx)
     local score, stat = {}, {}
     for _, r in ipairs(ctx.rows) do score[r.code] = r.score end
     for _, m in ipairs(lf.by_market or {}) do stat[m.market] = m end
-    local function o(mk) return stat[mk] and stat[mk].overdue or 0 end
-    local function op(mk) return stat[mk] and stat[mk].open or per[mk] end
+    local function o(mk) return stat[mk] and stat[mk].overdue + stat[mk].carried or 0 end
+    local function op(mk) return stat[mk] and stat[mk].open + stat[mk].carried or per[mk] end
     table.sort(listed, function(a, b)
       if o(a) ~= o(b) then return o(a) > o(b) end
       if op(a) ~= op(b) then return op(a) > op(b) end
@@ -410,9 +448,9 @@ function build.problems(ctx)
     for i = 1, cap do chosen[listed[i]] = true end
     for i, r in ipairs(set.rows) do if chosen[r[1]] then idx[#idx + 1] = i end end
     set.print = { rows = idx, note = ("打印版交办清单列出逾期问题最多的%d个市场的%d条问题（%d个市场有未整改问题）；"
-      .. "全部市场的交办问题见本通报的 xlsx 或 csv 版本，或用 ledger --open --market 市场 查询。"):format(cap, #idx, markets) }
+      .. "全部市场的交办问题见本通报的 xlsx 或 csv 版本。"):format(cap, #idx, markets) }
   end
-  return { n = n, markets = markets }, { set }, nil, notes
+  return { n = n, markets = markets, carried = lf.carried }, { set }, nil, notes
 end
 
 -- ------------------------------------------------------------ the doc
@@ -459,6 +497,15 @@ function M.build(period, opts)
   local ctx = { p = p, set = set, tpl = tpl, rows = rows, prev_rows = prev_rows, losses = losses,
     losses_by_market = by_market(losses), inspections = store.inspection_count(p.from, p.to).n }
   local date = opts.date or require("clock").today()
+  -- a notice reports a round that is over: on a date inside the period
+  -- it would count the inspections and fixes still to come as not there
+  -- (refused, not warned: a notice printed with a warning on the screen
+  -- is forwarded without it)
+  if date < p.to then
+    error(("notice: %s is before the end of %s (%s): a notice is issued after its period; give --date %s or later")
+      :format(opts.date and ("--date " .. date) or ("today (" .. date .. ")"), p.name, p.to, p.to), 0)
+  end
+  ctx.date = date
   ctx.ledger = ledger_figures(p, date, tpl.by_kind.problems and tpl.options.problems_per_market or 0)
   local base = { year = tonumber(p.to:sub(1, 4)), round = round_of(p), period = p.name, period_cn = period_cn(p),
     from = p.from, to = p.to, date = date_cn(date) }

@@ -42,7 +42,9 @@ section { "summary", "一、总体情况",
     end
     s = s .. "。" .. f.grades_text .. "。"
     if f.found then
-      s = s .. ("本期发现问题%d个，已整改%d个，整改率%.1f%%。"):format(f.found, f.closed, f.rate)
+      s = s .. ("本期发现问题%d个，已整改%d个（其中已销号%d个），整改率%.1f%%。"):format(f.found, f.fixed, f.closed,
+        f.rate or 0)
+      if f.carried > 0 then s = s .. ("往期发现的问题中仍有%d个逾期未整改。"):format(f.carried) end
     end
     return s
   end }
@@ -70,7 +72,12 @@ section { "key", "七、重点市场情况",
   none = "本期无重点市场督查数据。" }
 
 section { "ledger", "八、问题台账整改情况",
-  text = "本期台账登记问题{found}个，已整改{closed}个（按期{closed_on_time}个），未整改{open}个，其中逾期{overdue}个。",
+  text = function(f)
+    local s = ("本期台账登记问题%d个，已整改%d个（按期%d个，已复查销号%d个），未整改%d个，其中逾期%d个。")
+      :format(f.found, f.fixed, f.fixed_on_time, f.closed, f.open, f.overdue)
+    if f.carried > 0 then s = s .. ("往期发现的问题中另有%d个逾期未整改，一并列入交办清单。"):format(f.carried) end
+    return s
+  end,
   none = "问题台账尚未建立，本期暂无整改数据。" }
 
 section { "meetings", "九、例会制度落实情况",
@@ -78,7 +85,11 @@ section { "meetings", "九、例会制度落实情况",
   none = "本期没有应召开的专班例会（rules/schedule.lua 未列例会）。" }
 
 section { "problems", "十、问题交办清单",
-  text = "以下问题请各责任单位按期整改到位，逾期未改的将予以督办。",
+  text = function(f)
+    local s = "以下问题尚未整改，请各责任单位按期整改到位，逾期未改的将予以督办。"
+    if f.carried > 0 then s = s .. ("其中%d个为往期发现、至今逾期未改的问题（期别栏注明“往期”）。"):format(f.carried) end
+    return s
+  end,
   none = "问题台账尚未建立，暂无交办问题。" }
 
 closing("请各所（分局）对照通报问题，逐项落实整改责任，按期完成整改；排名靠后的单位要认真分析原因，"
