@@ -23,17 +23,68 @@ local function nz(v) if v == nil then return null end return v end
 -- Colours of the grades in the ranking chart, best to worst.
 local GRADE_COLOURS = { "#2e7d32", "#1f4e79", "#bf9000", "#c62828", "#5b5b5b" }
 
+-- Bars in one printed chart: 30 rows of the bar chart and its title,
+-- legend and axis are about 175 mm high on A4, so that each chart fits a
+-- page whole (the figure is kept from splitting).
+local CHART_PAGE = 30
+
+local function ymd(d)
+  local y, m, dd = d:match("^(%d+)-(%d+)-(%d+)$")
+  return tonumber(y), tonumber(m), tonumber(dd)
+end
+
+-- The period in words: 2027年1—2月, 2027年3月, 2027年; a range of whole
+-- months as its months (2027年2—3月, 2026年12月—2027年1月), other ranges
+-- by their days (2027年1月5日至3月15日).
 local function period_cn(p)
-  if p.kind == "range" then return ("%s至%s"):format(p.from, p.to) end
-  if p.kind == "year" then return ("%d年"):format(p.year) end
-  if p.m1 == p.m2 then return ("%d年%d月"):format(p.year, p.m1) end
-  return ("%d年%d—%d月"):format(p.year, p.m1, p.m2)
+  local y1, m1, d1 = ymd(p.from)
+  local y2, m2, d2 = ymd(p.to)
+  if p.kind == "year" then return ("%d年"):format(y1) end
+  if d1 == 1 and d2 == require("calendar").month_days(y2, m2) then
+    if y1 ~= y2 then return ("%d年%d月—%d年%d月"):format(y1, m1, y2, m2) end
+    if m1 == m2 then return ("%d年%d月"):format(y1, m1) end
+    return ("%d年%d—%d月"):format(y1, m1, m2)
+  end
+  if y1 ~= y2 then return ("%d年%d月%d日至%d年%d月%d日"):format(y1, m1, d1, y2, m2, d2) end
+  if p.from == p.to then return ("%d年%d月%d日"):format(y1, m1, d1) end
+  return ("%d年%d月%d日至%d月%d日"):format(y1, m1, d1, m2, d2)
 end
 
 -- "第几次": the number of the bimonthly round the period ends in (B3 →
 -- 3; 2027-03 → 2).
 local function round_of(p)
   return tostring((tonumber(p.to:sub(6, 7)) + 1) // 2)
+end
+
+-- The notice's serial number in its year (文号), one per period: the
+-- bimonthly rounds 1–6 (the notices the work plan asks for), a month
+-- 10 + its month (11–22), a quarter 30 + q (31–34), a half-year 40 + h
+-- (41–42), the year 50, a range 100 × its first month + its last (2027年
+-- 2—3月: 203).  Two notices of one year never share a number unless they
+-- are ranges over the same months.
+local function serial_of(p)
+  local _, m1 = ymd(p.from)
+  local _, m2 = ymd(p.to)
+  if p.kind == "bimonth" then return (m1 + 1) // 2
+  elseif p.kind == "month" then return 10 + m1
+  elseif p.kind == "quarter" then return 30 + (m1 + 2) // 3
+  elseif p.kind == "half" then return 40 + (m1 + 5) // 6
+  elseif p.kind == "year" then return 50 end
+  return 100 * m1 + m2
+end
+
+-- The names of `list`'s first rows that share its first rank (并列),
+-- joined with 、, and whether there are several.
+local function tied(list, name_of, keep)
+  local names, rank = {}, nil
+  for _, r in ipairs(list) do
+    if not keep or keep(r) then
+      if rank == nil then rank = r.rank end
+      if r.rank ~= rank then break end
+      names[#names + 1] = name_of(r)
+    end
+  end
+  return table.concat(names, "、"), #names > 1
 end
 
 local function date_cn(d)
@@ -129,14 +180,42 @@ function build.summary(ctx)
   return f, { set, grades }, nil, notes
 end
 
+-- A market's tier as the notice prints it: a vetoed market (一票否决)
+-- fails whatever its score, so it is in no tier; the rank stays the one
+-- `score` gives.
+local function tier_of(r) return r.veto and "一票否决" or r.tier end
+
+-- The registered markets with no inspection in the period, key markets
+-- first, then by code.
+local function uninspected(ctx)
+  if ctx.uninspected then return ctx.uninspected end
+  local seen, out = {}, {}
+  for _, r in ipairs(ctx.rows) do seen[r.market_id] = true end
+  for id, m in pairs(require("store").markets()) do
+    if not seen[id] then
+      out[#out + 1] = { market_id = id, code = m.code, name = m.name, unit = m.unit ~= null and m.unit or nil,
+        is_key = m.is_key == 1 }
+    end
+  end
+  table.sort(out, function(a, b)
+    if a.is_key ~= b.is_key then return a.is_key end
+    return a.code < b.code
+  end)
+  ctx.uninspected = out
+  return out
+end
+
 local RANK_COLS = { "名次", "代码", "市场", "所（分局）", "得分", "等次", "梯队", "较上期", "检查次数", "否决" }
 local RANK_KEYS = { "rank", "code", "market", "station", "score", "grade", "tier", "delta", "inspections", "veto" }
 
 function build.ranking(ctx)
   local rows = ctx.rows
   local set = { title = "市场排名", columns = RANK_COLS, keys = RANK_KEYS, formats = { [5] = "%.1f", [8] = "%+.1f" }, rows = {} }
+  local vetoed = {}
   for _, r in ipairs(rows) do
-    set.rows[#set.rows + 1] = { r.rank, r.code, r.name, nz(r.unit), r.score, r.grade, r.tier, nz(r.delta), r.inspections, nz(r.veto) }
+    set.rows[#set.rows + 1] = { r.rank, r.code, r.name, nz(r.unit), r.score, r.grade, tier_of(r), nz(r.delta), r.inspections,
+      nz(r.veto) }
+    if r.veto then vetoed[#vetoed + 1] = r.name end
   end
   -- the chart: every market, or the best and the worst chart_max/2
   local max = ctx.tpl.options.chart_max
@@ -154,10 +233,25 @@ function build.ranking(ctx)
     legend[#legend + 1] = { g.name, g.name }
     gi[g.name] = i
   end
-  local labels, values, classes = {}, {}, {}
-  for i, r in ipairs(shown) do labels[i] = ("%d. %s"):format(r.rank, r.name); values[i] = r.score; classes[i] = r.grade end
-  local svg = chart.bars { title = "市场得分排名", labels = labels, values = values, classes = classes,
-    styles = styles, legend = legend, unit = "得分" }
+  -- page-sized charts (CHART_PAGE bars each, every one with its axis
+  -- and legend: a figure is never split across pages, and one of 60
+  -- bars is taller than an A4 page), the bars from 0 so that a bar's
+  -- length is its score
+  local svgs = {}
+  for first = 1, #shown, CHART_PAGE do
+    local labels, values, classes = {}, {}, {}
+    for i = first, math.min(#shown, first + CHART_PAGE - 1) do
+      local r = shown[i]
+      labels[#labels + 1] = ("%d. %s"):format(r.rank, r.name); values[#values + 1] = r.score
+      classes[#classes + 1] = r.grade
+    end
+    local title = "市场得分排名"
+    if #shown > CHART_PAGE then
+      title = ("%s（第%d—%d名）"):format(title, shown[first].rank, shown[first + #labels - 1].rank)
+    end
+    svgs[#svgs + 1] = chart.bars { title = title, labels = labels, values = values, classes = classes,
+      styles = styles, legend = legend, unit = "得分", min = 0 }
+  end
   -- the printed (HTML) table: the best and the worst html_ranking/2
   local cap = ctx.tpl.options.html_ranking
   if cap > 0 and #rows > cap then
@@ -170,9 +264,39 @@ function build.ranking(ctx)
     set.print = { rows = idx, gap = ("…… %s（%d个市场）从略 ……"):format(gap, #rows - cap),
       note = ("打印版排名表列出前%d名和后%d名，全部%d个市场的排名见本通报的 xlsx 或 csv 版本。"):format(head, tail, #rows) }
   end
-  local f = { n = #rows, best = rows[1].name, best_score = rows[1].score, worst = rows[#rows].name,
-    worst_score = rows[#rows].score, fmt = { best_score = "%.1f", worst_score = "%.1f" } }
-  return f, { set }, { svg }, notes
+  -- the best of the markets not vetoed (a vetoed market fails whatever
+  -- its score); every market that shares the first or the last place
+  local function name(r) return r.name end
+  local top = rows[1]
+  for _, r in ipairs(rows) do if not r.veto then top = r; break end end
+  local best, best_tie = tied(rows, name, function(r) return not r.veto and r.rank == top.rank end)
+  if best == "" then best, best_tie = tied(rows, name) end
+  local rev = {}
+  for i = #rows, 1, -1 do rev[#rev + 1] = rows[i] end
+  local worst, worst_tie = tied(rev, name)
+  if #vetoed > 0 then
+    local names = table.concat(vetoed, "、", 1, math.min(#vetoed, 10)) .. (#vetoed > 10 and "等" or "")
+    table.insert(notes, 1, ("一票否决的市场%d个（%s），等次为不合格，无论得分高低均不列入梯队（梯队栏注“一票否决”）。")
+      :format(#vetoed, names))
+  end
+  local tables = { set }
+  local missing = uninspected(ctx)
+  if #missing > 0 then
+    local keys = 0
+    local t = { title = "本期未督查的市场", columns = { "代码", "市场", "所（分局）", "重点市场" },
+      keys = { "code", "market", "station", "key" }, rows = {} }
+    for _, m in ipairs(missing) do
+      t.rows[#t.rows + 1] = { m.code, m.name, nz(m.unit), m.is_key and "是" or "否" }
+      if m.is_key then keys = keys + 1 end
+    end
+    notes[#notes + 1] = ("登记的市场中有%d个本期未督查%s，未列入排名（见“本期未督查的市场”）。"):format(#missing,
+      keys > 0 and ("（其中重点市场%d个）"):format(keys) or "")
+    tables[2] = t
+  end
+  local f = { n = #rows, best = best, best_tie = best_tie and "并列" or "", best_score = top.score, worst = worst,
+    worst_tie = worst_tie and "并列" or "", worst_score = rows[#rows].score, vetoed = #vetoed, uninspected = #missing,
+    fmt = { best_score = "%.1f", worst_score = "%.1f" } }
+  return f, tables, svgs, notes
 end
 
 function build.movers(ctx)
@@ -216,11 +340,28 @@ function build.stations(ctx)
     set.rows[#set.rows + 1] = { u.rank, u.unit, u.n, u.score, u.tier, nz(b and u.score - b.score), u.vetoed }
     labels[i] = ("%d. %s"):format(u.rank, u.unit); values[i] = u.score
   end
-  local svg = chart.bars { title = "所（分局）平均得分", labels = labels, values = values, unit = "平均得分" }
+  local svg = chart.bars { title = "所（分局）平均得分", labels = labels, values = values, unit = "平均得分", min = 0 }
   ctx.stations = list
-  local f = { n = #list, best = list[1].unit, best_score = list[1].score, worst = list[#list].unit,
-    worst_score = list[#list].score, fmt = { best_score = "%.1f", worst_score = "%.1f" } }
-  return f, { set }, { svg }
+  -- the stations none of whose markets was inspected keep a row
+  local ranked, idle, notes = {}, {}, {}
+  for _, u in ipairs(list) do ranked[u.unit] = true end
+  for _, m in ipairs(uninspected(ctx)) do
+    if m.unit and not ranked[m.unit] then ranked[m.unit] = true; idle[#idle + 1] = m.unit end
+  end
+  table.sort(idle)
+  for _, u in ipairs(idle) do set.rows[#set.rows + 1] = { null, u, 0, null, "本期未督查", null, 0 } end
+  if #idle > 0 then
+    notes[1] = ("%s所辖市场本期均未督查，未列入排名。"):format(table.concat(idle, "、"))
+  end
+  local function name(u) return u.unit end
+  local rev = {}
+  for i = #list, 1, -1 do rev[#rev + 1] = list[i] end
+  local best, best_tie = tied(list, name)
+  local worst, worst_tie = tied(rev, name)
+  local f = { n = #list, best = best, best_tie = best_tie and "并列" or "", best_score = list[1].score, worst = worst,
+    worst_tie = worst_tie and "并列" or "", worst_score = list[#list].score, uninspected = #idle,
+    fmt = { best_score = "%.1f", worst_score = "%.1f" } }
+  return f, { set }, { svg }, notes
 end
 
 -- Each station's mean score in every month of the year up to the end of
@@ -311,16 +452,25 @@ function build.key(ctx)
   local set = { title = "重点市场", columns = { "代码", "市场", "所（分局）", "得分", "等次", "名次", "梯队", "较上期", "检查次数", "主要失分项目" },
     keys = { "code", "market", "station", "score", "grade", "rank", "tier", "delta", "inspections", "items" },
     formats = { [4] = "%.1f", [8] = "%+.1f" }, rows = {} }
+  -- the key markets of the register: those inspected, then those not
   local keyed = {}
   for _, r in ipairs(ctx.rows) do if r.is_key then keyed[#keyed + 1] = r end end
   table.sort(keyed, function(a, b) return a.code < b.code end)
   for _, r in ipairs(keyed) do
     local items = market_items(ctx, r.market_id, 3)
-    set.rows[#set.rows + 1] = { r.code, r.name, nz(r.unit), r.score, r.grade, r.rank, r.tier, nz(r.delta), r.inspections,
+    set.rows[#set.rows + 1] = { r.code, r.name, nz(r.unit), r.score, r.grade, r.rank, tier_of(r), nz(r.delta), r.inspections,
       items ~= "" and items or "未失分" }
   end
-  if #keyed == 0 then return { n = 0 }, {}, nil, nil, true end
-  return { n = #keyed }, { set }
+  local missing = {}
+  for _, m in ipairs(uninspected(ctx)) do
+    if m.is_key then
+      missing[#missing + 1] = m.name
+      set.rows[#set.rows + 1] = { m.code, m.name, nz(m.unit), null, null, null, null, null, 0, "本期未督查" }
+    end
+  end
+  local f = { n = #keyed + #missing, inspected = #keyed, missing = #missing, missing_names = table.concat(missing, "、") }
+  if f.n == 0 then return f, {}, nil, nil, true end
+  return f, { set }
 end
 
 function build.ledger(ctx)
@@ -507,7 +657,8 @@ function M.build(period, opts)
   end
   ctx.date = date
   ctx.ledger = ledger_figures(p, date, tpl.by_kind.problems and tpl.options.problems_per_market or 0)
-  local base = { year = tonumber(p.to:sub(1, 4)), round = round_of(p), period = p.name, period_cn = period_cn(p),
+  local base = { year = tonumber(p.to:sub(1, 4)), round = round_of(p), serial = serial_of(p), period = p.name,
+    period_cn = period_cn(p),
     from = p.from, to = p.to, date = date_cn(date) }
   ctx.base = base
   local texts = {}
@@ -535,8 +686,10 @@ end
 -- header, then each section's tables, or its text where it has none.
 function M.sets(doc)
   local t = doc.texts
-  local head = { title = t.title or "督查通报", columns = { "项目", "内容" }, keys = { "field", "value" }, rows = {} }
-  for _, kv in ipairs({ { "文号", t.number }, { "发文单位", t.issuer }, { "日期", t.date },
+  -- (a short sheet name: Excel cuts a sheet's name at 31 characters;
+  -- the title is the first row)
+  local head = { title = "通报", columns = { "项目", "内容" }, keys = { "field", "value" }, rows = {} }
+  for _, kv in ipairs({ { "标题", t.title }, { "文号", t.number }, { "发文单位", t.issuer }, { "日期", t.date },
       { "督查期间", ("%s（%s至%s）"):format(doc.period.name, doc.period.from, doc.period.to) }, { "导语", t.intro } }) do
     if kv[2] then head.rows[#head.rows + 1] = kv end
   end
