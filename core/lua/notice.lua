@@ -684,12 +684,15 @@ end
 
 -- The doc as titled result sets, for md, csv and xlsx: the notice's
 -- header, then each section's tables, or its text where it has none.
-function M.sets(doc)
+-- opts.sheets (xlsx): the header's set is titled 通报, a sheet name
+-- Excel does not cut (it takes at most 31 characters), with the notice's
+-- title as its first row; md and csv have the title as the heading.
+function M.sets(doc, opts)
   local t = doc.texts
-  -- (a short sheet name: Excel cuts a sheet's name at 31 characters;
-  -- the title is the first row)
-  local head = { title = "通报", columns = { "项目", "内容" }, keys = { "field", "value" }, rows = {} }
-  for _, kv in ipairs({ { "标题", t.title }, { "文号", t.number }, { "发文单位", t.issuer }, { "日期", t.date },
+  local short = opts and opts.sheets
+  local head = { title = short and "通报" or t.title or "督查通报", columns = { "项目", "内容" }, keys = { "field", "value" },
+    rows = {} }
+  for _, kv in ipairs({ { "标题", short and t.title or nil }, { "文号", t.number }, { "发文单位", t.issuer }, { "日期", t.date },
       { "督查期间", ("%s（%s至%s）"):format(doc.period.name, doc.period.from, doc.period.to) }, { "导语", t.intro } }) do
     if kv[2] then head.rows[#head.rows + 1] = kv end
   end
