@@ -271,9 +271,8 @@ function build.ranking(ctx)
   for _, r in ipairs(rows) do if not r.veto then top = r; break end end
   local best, best_tie = tied(rows, name, function(r) return not r.veto and r.rank == top.rank end)
   if best == "" then best, best_tie = tied(rows, name) end
-  local rev = {}
-  for i = #rows, 1, -1 do rev[#rev + 1] = rows[i] end
-  local worst, worst_tie = tied(rev, name)
+  local last = rows[#rows].rank
+  local worst, worst_tie = tied(rows, name, function(r) return r.rank == last end)
   if #vetoed > 0 then
     local names = table.concat(vetoed, "、", 1, math.min(#vetoed, 10)) .. (#vetoed > 10 and "等" or "")
     table.insert(notes, 1, ("一票否决的市场%d个（%s），等次为不合格，无论得分高低均不列入梯队（梯队栏注“一票否决”）。")
@@ -354,10 +353,9 @@ function build.stations(ctx)
     notes[1] = ("%s所辖市场本期均未督查，未列入排名。"):format(table.concat(idle, "、"))
   end
   local function name(u) return u.unit end
-  local rev = {}
-  for i = #list, 1, -1 do rev[#rev + 1] = list[i] end
+  local last = list[#list].rank
   local best, best_tie = tied(list, name)
-  local worst, worst_tie = tied(rev, name)
+  local worst, worst_tie = tied(list, name, function(u) return u.rank == last end)
   local f = { n = #list, best = best, best_tie = best_tie and "并列" or "", best_score = list[1].score, worst = worst,
     worst_tie = worst_tie and "并列" or "", worst_score = list[#list].score, uninspected = #idle,
     fmt = { best_score = "%.1f", worst_score = "%.1f" } }
