@@ -23,11 +23,31 @@ local function nz(v) if v == nil then return null end return v end
 -- Colours of the grades in the ranking chart, best to worst.
 local GRADE_COLOURS = { "#2e7d32", "#1f4e79", "#bf9000", "#c62828", "#5b5b5b" }
 
+-- Bars in one printed chart: 30 rows of the bar chart and its title,
+-- legend and axis are about 175 mm high on A4, so that each chart fits a
+-- page whole (the figure is kept from splitting).
+local CHART_PAGE = 30
+
+local function ymd(d)
+  local y, m, dd = d:match("^(%d+)-(%d+)-(%d+)$")
+  return tonumber(y), tonumber(m), tonumber(dd)
+end
+
+-- The period in words: 2027年1—2月, 2027年3月, 2027年; a range of whole
+-- months as its months (2027年2—3月, 2026年12月—2027年1月), other ranges
+-- by their days (2027年1月5日至3月15日).
 local function period_cn(p)
-  if p.kind == "range" then return ("%s至%s"):format(p.from, p.to) end
-  if p.kind == "year" then return ("%d年"):format(p.year) end
-  if p.m1 == p.m2 then return ("%d年%d月"):format(p.year, p.m1) end
-  return ("%d年%d—%d月"):format(p.year, p.m1, p.m2)
+  local y1, m1, d1 = ymd(p.from)
+  local y2, m2, d2 = ymd(p.to)
+  if p.kind == "year" then return ("%d年"):format(y1) end
+  if d1 == 1 and d2 == require("calendar").month_days(y2, m2) then
+    if y1 ~= y2 then return ("%d年%d月—%d年%d月"):format(y1, m1, y2, m2) end
+    if m1 == m2 then return ("%d年%d月"):format(y1, m1) end
+    return ("%d年%d—%d月"):format(y1, m1, m2)
+  end
+  if y1 ~= y2 then return ("%d年%d月%d日至%d年%d月%d日"):format(y1, m1, d1, y2, m2, d2) end
+  if p.from == p.to then return ("%d年%d月%d日"):format(y1, m1, d1) end
+  return ("%d年%d月%d日至%d月%d日"):format(y1, m1, d1, m2, d2)
 end
 
 -- "第几次": the number of the bimonthly round the period ends in (B3 →
@@ -36,30 +56,83 @@ local function round_of(p)
   return tostring((tonumber(p.to:sub(6, 7)) + 1) // 2)
 end
 
+-- The notice's serial number in its year (文号), one per period: the
+-- bimonthly rounds 1–6 (the notices the work plan asks for), a month
+-- 10 + its month (11–22), a quarter 30 + q (31–34), a half-year 40 + h
+-- (41–42), the year 50, a range 100 × its first month + its last (2027年
+-- 2—3月: 203).  Two notices of one year never share a number unless they
+-- are ranges over the same months.
+local function serial_of(p)
+  local _, m1 = ymd(p.from)
+  local _, m2 = ymd(p.to)
+  if p.kind == "bimonth" then return (m1 + 1) // 2
+  elseif p.kind == "month" then return 10 + m1
+  elseif p.kind == "quarter" then return 30 + (m1 + 2) // 3
+  elseif p.kind == "half" then return 40 + (m1 + 5) // 6
+  elseif p.kind == "year" then return 50 end
+  return 100 * m1 + m2
+end
+
+-- The names of `list`'s first rows that share its first rank (并列),
+-- joined with 、, and whether there are several.
+local function tied(list, name_of, keep)
+  local names, rank = {}, nil
+  for _, r in ipairs(list) do
+    if not keep or keep(r) then
+      if rank == nil then rank = r.rank end
+      if r.rank ~= rank then break end
+      names[#names + 1] = name_of(r)
+    end
+  end
+  return table.concat(names, "、"), #names > 1
+end
+
 local function date_cn(d)
   local y, m, dd = d:match("^(%d+)-(%d+)-(%d+)$")
   return ("%d年%d月%d日"):format(tonumber(y), tonumber(m), tonumber(dd))
 end
 
--- The ledger's figures, or nil on a store without the ledger's
--- operations (a capability, asked of the store: never taken from a
--- failure).  The ledger module is the core's own and is required like
--- any other: the notice once asked package.searchpath whether it
--- existed, and when an allocation failed inside that search (fopen
--- out of memory) the notice published "问题台账尚未建立" over a ledger
--- of 2 open findings and ended 0 (the allocation sweep of
--- check-reliability, allocation 18,217 of 26,727); before that a pcall
--- took every error inside figures() for "no ledger".
--- `today` (the notice's date) decides what is overdue; the notice lists
--- at most `per_market` open problems a market (0 without a problems
--- section), so the store fetches no more.
+-- The ledger's figures as they stood on the notice's date `today`, or
+-- nil on a store without the ledger's operations (a capability, asked of
+-- the store: never taken from a failure; the notice once took an
+-- allocation failing inside a package search, and before that every
+-- error inside the figures, for "no ledger" and published
+-- "问题台账尚未建立" over a ledger of open findings).
+-- The store counts them from the audit trail (store.notice_ledger: what
+-- was true on `today`, so a notice issued again later says what the
+-- published one said), per market; the stations and the totals are the
+-- markets' sums.  fixed (已整改) is a fix recorded, 待复查 or 已销号;
+-- closed is 已销号; carried the earlier rounds' findings still open and
+-- overdue on `today`.  The notice lists at most `per_market` open
+-- problems a market (0 without a problems section).
+local COUNTS = { "found", "fixed", "closed", "fixed_on_time", "due", "open", "overdue", "carried" }
+local function zero() local c = {}; for _, k in ipairs(COUNTS) do c[k] = 0 end; return c end
+
 local function ledger_figures(p, today, per_market)
-  if type(require("store").ledger_figures) ~= "function" then return nil end
-  local f = require("ledger").figures(p.from, p.to, today, { open_per_market = per_market })
-  if type(f) ~= "table" or f.found == nil then
-    error("the ledger's figures are not a table of counts", 0)
+  local store = require("store")
+  if type(store.ledger_figures) ~= "function" or type(store.notice_ledger) ~= "function" then return nil end
+  local lm, open = store.notice_ledger(p.from, p.to, today, per_market)
+  if type(lm) ~= "table" then error("the ledger's figures are not a table of counts", 0) end
+  local out, by_unit, lu = zero(), {}, {}
+  for _, x in ipairs(lm) do
+    local u = x.unit or "（无）"
+    local c = by_unit[u]
+    if not c then c = zero(); c.unit = u; by_unit[u] = c; lu[#lu + 1] = c end
+    for _, k in ipairs(COUNTS) do out[k] = out[k] + x[k]; c[k] = c[k] + x[k] end
   end
-  return f
+  table.sort(lu, function(a, b) return a.unit < b.unit end)
+  table.sort(lm, function(a, b) return a.market < b.market end)
+  out.by_unit, out.by_market, out.open_list = lu, lm, open
+  return out
+end
+
+-- Days from ISO date a to ISO date b.
+local function days(a, b)
+  local function t(d)
+    local y, m, dd = d:match("^(%d+)-(%d+)-(%d+)")
+    return os.time({ year = tonumber(y), month = tonumber(m), day = tonumber(dd), hour = 12 })
+  end
+  return math.floor((t(b) - t(a)) / 86400 + 0.5)
 end
 
 local function rate(closed, found)
@@ -90,18 +163,46 @@ function build.summary(ctx)
   local lf = ctx.ledger
   local f = { markets = #rows, inspections = ctx.inspections, mean = mean, prev_mean = pmean,
     change = pmean and mean - pmean or nil, grades_text = "其中" .. table.concat(parts, "、"),
-    found = lf and lf.found, closed = lf and lf.closed, rate = lf and rate(lf.closed, lf.found),
+    found = lf and lf.found, fixed = lf and lf.fixed, closed = lf and lf.closed, open = lf and lf.open,
+    carried = lf and lf.carried, rate = lf and rate(lf.fixed, lf.found),
     fmt = { mean = "%.1f", prev_mean = "%.1f", change = "%+.1f", rate = "%.1f" } }
-  local cols = { "督查市场数", "检查次数", "平均得分", "上期平均得分", "较上期", "发现问题", "已整改", "整改率" }
+  local cols = { "督查市场数", "检查次数", "平均得分", "上期平均得分", "较上期", "发现问题", "已整改", "其中已销号", "整改率",
+    "往期逾期未改" }
   local set = { title = "主要指标", columns = cols,
-    keys = { "markets", "inspections", "mean", "prev_mean", "change", "found", "closed", "rate" },
-    formats = { [3] = "%.1f", [4] = "%.1f", [5] = "%+.1f", [8] = "%.1f%%" },
-    rows = { { #rows, ctx.inspections, mean, nz(pmean), nz(f.change), nz(f.found), nz(f.closed), nz(f.rate) } } }
+    keys = { "markets", "inspections", "mean", "prev_mean", "change", "found", "fixed", "closed", "rate", "carried" },
+    formats = { [3] = "%.1f", [4] = "%.1f", [5] = "%+.1f", [9] = "%.1f%%" },
+    rows = { { #rows, ctx.inspections, mean, nz(pmean), nz(f.change), nz(f.found), nz(f.fixed), nz(f.closed), nz(f.rate),
+      nz(f.carried) } } }
   local grades = { title = "等次分布", columns = { "等次", "市场数" }, keys = { "grade", "markets" }, rows = {} }
   for _, g in ipairs(order) do grades.rows[#grades.rows + 1] = { g, counts[g] } end
   local notes = {}
   if not lf then notes[1] = ctx.tpl.by_kind.ledger and template.fill(ctx.tpl, ctx.tpl.by_kind.ledger.none, ctx.base, ctx.tpl.by_kind.ledger.line) or "问题台账尚未建立，本期暂无整改数据。" end
   return f, { set, grades }, nil, notes
+end
+
+-- A market's tier as the notice prints it: a vetoed market (一票否决)
+-- fails whatever its score, so it is in no tier; the rank stays the one
+-- `score` gives.
+local function tier_of(r) return r.veto and "一票否决" or r.tier end
+
+-- The registered markets with no inspection in the period, key markets
+-- first, then by code.
+local function uninspected(ctx)
+  if ctx.uninspected then return ctx.uninspected end
+  local seen, out = {}, {}
+  for _, r in ipairs(ctx.rows) do seen[r.market_id] = true end
+  for id, m in pairs(require("store").markets()) do
+    if not seen[id] then
+      out[#out + 1] = { market_id = id, code = m.code, name = m.name, unit = m.unit ~= null and m.unit or nil,
+        is_key = m.is_key == 1 }
+    end
+  end
+  table.sort(out, function(a, b)
+    if a.is_key ~= b.is_key then return a.is_key end
+    return a.code < b.code
+  end)
+  ctx.uninspected = out
+  return out
 end
 
 local RANK_COLS = { "名次", "代码", "市场", "所（分局）", "得分", "等次", "梯队", "较上期", "检查次数", "否决" }
@@ -110,8 +211,11 @@ local RANK_KEYS = { "rank", "code", "market", "station", "score", "grade", "tier
 function build.ranking(ctx)
   local rows = ctx.rows
   local set = { title = "市场排名", columns = RANK_COLS, keys = RANK_KEYS, formats = { [5] = "%.1f", [8] = "%+.1f" }, rows = {} }
+  local vetoed = {}
   for _, r in ipairs(rows) do
-    set.rows[#set.rows + 1] = { r.rank, r.code, r.name, nz(r.unit), r.score, r.grade, r.tier, nz(r.delta), r.inspections, nz(r.veto) }
+    set.rows[#set.rows + 1] = { r.rank, r.code, r.name, nz(r.unit), r.score, r.grade, tier_of(r), nz(r.delta), r.inspections,
+      nz(r.veto) }
+    if r.veto then vetoed[#vetoed + 1] = r.name end
   end
   -- the chart: every market, or the best and the worst chart_max/2
   local max = ctx.tpl.options.chart_max
@@ -129,10 +233,25 @@ function build.ranking(ctx)
     legend[#legend + 1] = { g.name, g.name }
     gi[g.name] = i
   end
-  local labels, values, classes = {}, {}, {}
-  for i, r in ipairs(shown) do labels[i] = ("%d. %s"):format(r.rank, r.name); values[i] = r.score; classes[i] = r.grade end
-  local svg = chart.bars { title = "市场得分排名", labels = labels, values = values, classes = classes,
-    styles = styles, legend = legend, unit = "得分" }
+  -- page-sized charts (CHART_PAGE bars each, every one with its axis
+  -- and legend: a figure is never split across pages, and one of 60
+  -- bars is taller than an A4 page), the bars from 0 so that a bar's
+  -- length is its score
+  local svgs = {}
+  for first = 1, #shown, CHART_PAGE do
+    local labels, values, classes = {}, {}, {}
+    for i = first, math.min(#shown, first + CHART_PAGE - 1) do
+      local r = shown[i]
+      labels[#labels + 1] = ("%d. %s"):format(r.rank, r.name); values[#values + 1] = r.score
+      classes[#classes + 1] = r.grade
+    end
+    local title = "市场得分排名"
+    if #shown > CHART_PAGE then
+      title = ("%s（第%d—%d名）"):format(title, shown[first].rank, shown[first + #labels - 1].rank)
+    end
+    svgs[#svgs + 1] = chart.bars { title = title, labels = labels, values = values, classes = classes,
+      styles = styles, legend = legend, unit = "得分", min = 0 }
+  end
   -- the printed (HTML) table: the best and the worst html_ranking/2
   local cap = ctx.tpl.options.html_ranking
   if cap > 0 and #rows > cap then
@@ -145,9 +264,38 @@ function build.ranking(ctx)
     set.print = { rows = idx, gap = ("…… %s（%d个市场）从略 ……"):format(gap, #rows - cap),
       note = ("打印版排名表列出前%d名和后%d名，全部%d个市场的排名见本通报的 xlsx 或 csv 版本。"):format(head, tail, #rows) }
   end
-  local f = { n = #rows, best = rows[1].name, best_score = rows[1].score, worst = rows[#rows].name,
-    worst_score = rows[#rows].score, fmt = { best_score = "%.1f", worst_score = "%.1f" } }
-  return f, { set }, { svg }, notes
+  -- the best of the markets not vetoed (a vetoed market fails whatever
+  -- its score); every market that shares the first or the last place
+  local function name(r) return r.name end
+  local top = rows[1]
+  for _, r in ipairs(rows) do if not r.veto then top = r; break end end
+  local best, best_tie = tied(rows, name, function(r) return not r.veto and r.rank == top.rank end)
+  if best == "" then best, best_tie = tied(rows, name) end
+  local last = rows[#rows].rank
+  local worst, worst_tie = tied(rows, name, function(r) return r.rank == last end)
+  if #vetoed > 0 then
+    local names = table.concat(vetoed, "、", 1, math.min(#vetoed, 10)) .. (#vetoed > 10 and "等" or "")
+    table.insert(notes, 1, ("一票否决的市场%d个（%s），等次为不合格，无论得分高低均不列入梯队（梯队栏注“一票否决”）。")
+      :format(#vetoed, names))
+  end
+  local tables = { set }
+  local missing = uninspected(ctx)
+  if #missing > 0 then
+    local keys = 0
+    local t = { title = "本期未督查的市场", columns = { "代码", "市场", "所（分局）", "重点市场" },
+      keys = { "code", "market", "station", "key" }, rows = {} }
+    for _, m in ipairs(missing) do
+      t.rows[#t.rows + 1] = { m.code, m.name, nz(m.unit), m.is_key and "是" or "否" }
+      if m.is_key then keys = keys + 1 end
+    end
+    notes[#notes + 1] = ("登记的市场中有%d个本期未督查%s，未列入排名（见“本期未督查的市场”）。"):format(#missing,
+      keys > 0 and ("（其中重点市场%d个）"):format(keys) or "")
+    tables[2] = t
+  end
+  local f = { n = #rows, best = best, best_tie = best_tie and "并列" or "", best_score = top.score, worst = worst,
+    worst_tie = worst_tie and "并列" or "", worst_score = rows[#rows].score, vetoed = #vetoed, uninspected = #missing,
+    fmt = { best_score = "%.1f", worst_score = "%.1f" } }
+  return f, tables, svgs, notes
 end
 
 function build.movers(ctx)
@@ -191,11 +339,27 @@ function build.stations(ctx)
     set.rows[#set.rows + 1] = { u.rank, u.unit, u.n, u.score, u.tier, nz(b and u.score - b.score), u.vetoed }
     labels[i] = ("%d. %s"):format(u.rank, u.unit); values[i] = u.score
   end
-  local svg = chart.bars { title = "所（分局）平均得分", labels = labels, values = values, unit = "平均得分" }
+  local svg = chart.bars { title = "所（分局）平均得分", labels = labels, values = values, unit = "平均得分", min = 0 }
   ctx.stations = list
-  local f = { n = #list, best = list[1].unit, best_score = list[1].score, worst = list[#list].unit,
-    worst_score = list[#list].score, fmt = { best_score = "%.1f", worst_score = "%.1f" } }
-  return f, { set }, { svg }
+  -- the stations none of whose markets was inspected keep a row
+  local ranked, idle, notes = {}, {}, {}
+  for _, u in ipairs(list) do ranked[u.unit] = true end
+  for _, m in ipairs(uninspected(ctx)) do
+    if m.unit and not ranked[m.unit] then ranked[m.unit] = true; idle[#idle + 1] = m.unit end
+  end
+  table.sort(idle)
+  for _, u in ipairs(idle) do set.rows[#set.rows + 1] = { null, u, 0, null, "本期未督查", null, 0 } end
+  if #idle > 0 then
+    notes[1] = ("%s所辖市场本期均未督查，未列入排名。"):format(table.concat(idle, "、"))
+  end
+  local function name(u) return u.unit end
+  local last = list[#list].rank
+  local best, best_tie = tied(list, name)
+  local worst, worst_tie = tied(list, name, function(u) return u.rank == last end)
+  local f = { n = #list, best = best, best_tie = best_tie and "并列" or "", best_score = list[1].score, worst = worst,
+    worst_tie = worst_tie and "并列" or "", worst_score = list[#list].score, uninspected = #idle,
+    fmt = { best_score = "%.1f", worst_score = "%.1f" } }
+  return f, { set }, { svg }, notes
 end
 
 -- Each station's mean score in every month of the year up to the end of
@@ -286,33 +450,45 @@ function build.key(ctx)
   local set = { title = "重点市场", columns = { "代码", "市场", "所（分局）", "得分", "等次", "名次", "梯队", "较上期", "检查次数", "主要失分项目" },
     keys = { "code", "market", "station", "score", "grade", "rank", "tier", "delta", "inspections", "items" },
     formats = { [4] = "%.1f", [8] = "%+.1f" }, rows = {} }
+  -- the key markets of the register: those inspected, then those not
   local keyed = {}
   for _, r in ipairs(ctx.rows) do if r.is_key then keyed[#keyed + 1] = r end end
   table.sort(keyed, function(a, b) return a.code < b.code end)
   for _, r in ipairs(keyed) do
     local items = market_items(ctx, r.market_id, 3)
-    set.rows[#set.rows + 1] = { r.code, r.name, nz(r.unit), r.score, r.grade, r.rank, r.tier, nz(r.delta), r.inspections,
+    set.rows[#set.rows + 1] = { r.code, r.name, nz(r.unit), r.score, r.grade, r.rank, tier_of(r), nz(r.delta), r.inspections,
       items ~= "" and items or "未失分" }
   end
-  if #keyed == 0 then return { n = 0 }, {}, nil, nil, true end
-  return { n = #keyed }, { set }
+  local missing = {}
+  for _, m in ipairs(uninspected(ctx)) do
+    if m.is_key then
+      missing[#missing + 1] = m.name
+      set.rows[#set.rows + 1] = { m.code, m.name, nz(m.unit), null, null, null, null, null, 0, "本期未督查" }
+    end
+  end
+  local f = { n = #keyed + #missing, inspected = #keyed, missing = #missing, missing_names = table.concat(missing, "、") }
+  if f.n == 0 then return f, {}, nil, nil, true end
+  return f, { set }
 end
 
 function build.ledger(ctx)
   local lf = ctx.ledger
   if not lf then return {}, {}, nil, nil, true end
-  local set = { title = "问题台账（按所）", columns = { "所（分局）", "发现", "已整改", "按期整改", "应整改", "未整改", "逾期", "整改率" },
-    keys = { "station", "found", "closed", "closed_on_time", "due", "open", "overdue", "rate" },
-    formats = { [8] = "%.1f%%" }, rows = {} }
-  for _, u in ipairs(lf.by_unit or {}) do
-    set.rows[#set.rows + 1] = { u.unit, u.found or 0, u.closed or 0, u.closed_on_time or 0, u.due or 0, u.open or 0,
-      u.overdue or 0, nz(rate(u.closed or 0, u.found)) }
+  -- 已整改: a fix recorded (待复查 or 已销号), of which 已销号 verified;
+  -- 往期逾期未改: found in earlier rounds, still open and overdue
+  local set = { title = "问题台账（按所）", columns = { "所（分局）", "发现", "已整改", "其中已销号", "按期整改", "应整改",
+      "未整改", "逾期", "整改率", "往期逾期未改" },
+    keys = { "station", "found", "fixed", "closed", "fixed_on_time", "due", "open", "overdue", "rate", "carried" },
+    formats = { [9] = "%.1f%%" }, rows = {} }
+  local function row(name, u)
+    return { name, u.found, u.fixed, u.closed, u.fixed_on_time, u.due, u.open, u.overdue, nz(rate(u.fixed, u.found)),
+      u.carried }
   end
-  set.rows[#set.rows + 1] = { "合计", lf.found or 0, lf.closed or 0, lf.closed_on_time or 0, lf.due or 0, lf.open or 0,
-    lf.overdue or 0, nz(rate(lf.closed or 0, lf.found)) }
-  local f = { found = lf.found or 0, closed = lf.closed or 0, closed_on_time = lf.closed_on_time or 0,
-    open = lf.open or 0, overdue = lf.overdue or 0, due = lf.due or 0, rate = rate(lf.closed or 0, lf.found) or 0,
-    fmt = { rate = "%.1f" } }
+  for _, u in ipairs(lf.by_unit) do set.rows[#set.rows + 1] = row(u.unit, u) end
+  set.rows[#set.rows + 1] = row("合计", lf)
+  local f = { found = lf.found, fixed = lf.fixed, closed = lf.closed, fixed_on_time = lf.fixed_on_time,
+    closed_on_time = lf.fixed_on_time, open = lf.open, overdue = lf.overdue, due = lf.due, carried = lf.carried,
+    rate = rate(lf.fixed, lf.found) or 0, fmt = { rate = "%.1f" } }
   return f, { set }
 end
 
@@ -366,27 +542,37 @@ function build.problems(ctx)
     list = copy
   end
   local k = ctx.tpl.options.problems_per_market
-  local set = { title = "问题交办清单", columns = { "代码", "市场", "所（分局）", "检查项目", "问题", "发现日期", "整改期限", "状态", "责任人", "包挂领导" },
-    keys = { "code", "market", "station", "item", "problem", "found", "deadline", "status", "assigned", "accountable" }, rows = {} }
+  -- 包所领导 and 包挂部门: the market's responsibility chain as the
+  -- ledger finds it (store.chain_of, the 区域机制 table assignment), once
+  -- a market
+  local store, chains = require("store"), {}
+  local function chain(id)
+    if not chains[id] then chains[id] = type(store.chain_of) == "function" and store.chain_of(id) or {} end
+    return chains[id]
+  end
+  local set = { title = "问题交办清单", columns = { "代码", "市场", "所（分局）", "检查项目", "问题", "发现日期", "整改期限",
+      "状态", "期别", "责任人", "包所领导", "包挂部门" },
+    keys = { "code", "market", "station", "item", "problem", "found", "deadline", "status", "round", "assigned", "leader",
+      "department" }, rows = {} }
   local per = {}
   for _, x in ipairs(list) do
     local mk = x.market or "?"
     per[mk] = (per[mk] or 0) + 1
     if per[mk] <= k then
       local def = x.item and ctx.set.by_code[x.item]
+      local c = chain(x.market_id)
       set.rows[#set.rows + 1] = { mk, nz(x.market_name), nz(x.unit), x.item and (x.item .. (def and (" " .. def.title) or "")) or null,
-        nz(x.description), nz(x.found), nz(x.deadline), (x.overdue and "逾期" or nz(x.status)), nz(x.assigned), nz(x.accountable) }
+        nz(x.description), nz(x.found), nz(x.deadline),
+        x.overdue and ("逾期%d天"):format(days(x.deadline, ctx.date)) or nz(x.status),
+        x.carried and "往期" or "本期", nz(x.assigned), nz(c["包所领导"]), nz(c["包挂部门"]) }
     end
   end
-  -- the open problems and their markets are the ledger's counts: the
-  -- list holds only those shown (ledger.figures' open_per_market)
-  local n, markets = lf.open or #list, 0
-  if lf.by_market then
-    for _, m in ipairs(lf.by_market) do if (m.open or 0) > 0 then markets = markets + 1 end end
-  else
-    for _ in pairs(per) do markets = markets + 1 end
-  end
-  if n == 0 then return { n = 0, markets = 0 }, {}, nil, { "本期没有未整改的问题。" } end
+  -- the problems to rectify and their markets are the ledger's counts:
+  -- the list holds only those shown (at most problems_per_market a
+  -- market): this period's open ones and the earlier rounds' overdue
+  local n, markets = lf.open + lf.carried, 0
+  for _, m in ipairs(lf.by_market) do if m.open + m.carried > 0 then markets = markets + 1 end end
+  if n == 0 then return { n = 0, markets = 0, carried = 0 }, {}, nil, { "本期没有未整改的问题。" } end
   local more = n - #set.rows
   local notes = more > 0 and { ("每个市场最多列%d条，另有%d条见问题台账。"):format(k, more) } or nil
   -- the printed (HTML) list: the html_problem_markets markets with the
@@ -397,8 +583,8 @@ function build.problems(ctx)
     local score, stat = {}, {}
     for _, r in ipairs(ctx.rows) do score[r.code] = r.score end
     for _, m in ipairs(lf.by_market or {}) do stat[m.market] = m end
-    local function o(mk) return stat[mk] and stat[mk].overdue or 0 end
-    local function op(mk) return stat[mk] and stat[mk].open or per[mk] end
+    local function o(mk) return stat[mk] and stat[mk].overdue + stat[mk].carried or 0 end
+    local function op(mk) return stat[mk] and stat[mk].open + stat[mk].carried or per[mk] end
     table.sort(listed, function(a, b)
       if o(a) ~= o(b) then return o(a) > o(b) end
       if op(a) ~= op(b) then return op(a) > op(b) end
@@ -410,9 +596,9 @@ function build.problems(ctx)
     for i = 1, cap do chosen[listed[i]] = true end
     for i, r in ipairs(set.rows) do if chosen[r[1]] then idx[#idx + 1] = i end end
     set.print = { rows = idx, note = ("打印版交办清单列出逾期问题最多的%d个市场的%d条问题（%d个市场有未整改问题）；"
-      .. "全部市场的交办问题见本通报的 xlsx 或 csv 版本，或用 ledger --open --market 市场 查询。"):format(cap, #idx, markets) }
+      .. "全部市场的交办问题见本通报的 xlsx 或 csv 版本。"):format(cap, #idx, markets) }
   end
-  return { n = n, markets = markets }, { set }, nil, notes
+  return { n = n, markets = markets, carried = lf.carried }, { set }, nil, notes
 end
 
 -- ------------------------------------------------------------ the doc
@@ -459,8 +645,18 @@ function M.build(period, opts)
   local ctx = { p = p, set = set, tpl = tpl, rows = rows, prev_rows = prev_rows, losses = losses,
     losses_by_market = by_market(losses), inspections = store.inspection_count(p.from, p.to).n }
   local date = opts.date or require("clock").today()
+  -- a notice reports a round that is over: on a date inside the period
+  -- it would count the inspections and fixes still to come as not there
+  -- (refused, not warned: a notice printed with a warning on the screen
+  -- is forwarded without it)
+  if date < p.to then
+    error(("notice: %s is before the end of %s (%s): a notice is issued after its period; give --date %s or later")
+      :format(opts.date and ("--date " .. date) or ("today (" .. date .. ")"), p.name, p.to, p.to), 0)
+  end
+  ctx.date = date
   ctx.ledger = ledger_figures(p, date, tpl.by_kind.problems and tpl.options.problems_per_market or 0)
-  local base = { year = tonumber(p.to:sub(1, 4)), round = round_of(p), period = p.name, period_cn = period_cn(p),
+  local base = { year = tonumber(p.to:sub(1, 4)), round = round_of(p), serial = serial_of(p), period = p.name,
+    period_cn = period_cn(p),
     from = p.from, to = p.to, date = date_cn(date) }
   ctx.base = base
   local texts = {}
@@ -486,10 +682,15 @@ end
 
 -- The doc as titled result sets, for md, csv and xlsx: the notice's
 -- header, then each section's tables, or its text where it has none.
-function M.sets(doc)
+-- opts.sheets (xlsx): the header's set is titled 通报, a sheet name
+-- Excel does not cut (it takes at most 31 characters), with the notice's
+-- title as its first row; md and csv have the title as the heading.
+function M.sets(doc, opts)
   local t = doc.texts
-  local head = { title = t.title or "督查通报", columns = { "项目", "内容" }, keys = { "field", "value" }, rows = {} }
-  for _, kv in ipairs({ { "文号", t.number }, { "发文单位", t.issuer }, { "日期", t.date },
+  local short = opts and opts.sheets
+  local head = { title = short and "通报" or t.title or "督查通报", columns = { "项目", "内容" }, keys = { "field", "value" },
+    rows = {} }
+  for _, kv in ipairs({ { "标题", short and t.title or nil }, { "文号", t.number }, { "发文单位", t.issuer }, { "日期", t.date },
       { "督查期间", ("%s（%s至%s）"):format(doc.period.name, doc.period.from, doc.period.to) }, { "导语", t.intro } }) do
     if kv[2] then head.rows[#head.rows + 1] = kv end
   end

@@ -18,14 +18,20 @@
 --       文字中的 {名称} 由该部分的数据填入（写错的名称会报错并列出可用的名称），
 --       也可写成 function(f) return ... end，f 即这些数据。
 --   各处都可用的名称：{year} 年份，{round} 期间结束所在的第几次全面督查（每两月一次），
---   {period} 期间代码（2027-B1），{period_cn} 期间（2027年1—2月），{from} {to} 起止日期，
+--   {serial} 文号序号（见上），{period} 期间代码（2027-B1），{period_cn} 期间（2027年1—2月），{from} {to} 起止日期，
 --   {date} 印发日期。
 
 title "{period_cn}农贸市场创卫全面督查情况通报"
-number "创卫办〔{year}〕{round}号"
-issuer "市市场监督管理局创建国家卫生城市工作专班"
-intro("根据创建国家卫生城市工作方案“每两月以全面督查、通报的形式”推进工作的要求，"
-   .. "专班于{period_cn}对全市农贸市场开展了全面督查。现将督查情况通报如下。")
+-- 发文单位：工作计划中“局创卫领导小组要每两月以全面督查、通报的形式”督办，
+-- 领导小组下设创卫工作办公室（创卫办），通报由其印发，文号代字“创卫办”，
+-- 页首、文号、落款一致。
+-- 文号序号 {serial} 每年每个期间一个：第1—6次全面督查（两个月）1—6号，
+-- 月度 10+月（11—22号），季度 30+季（31—34号），半年 40+半年（41—42号），
+-- 全年 50号，其他期间 100×起始月+结束月（2027年2—3月：203号）。
+number "创卫办〔{year}〕{serial}号"
+issuer "市市场监督管理局创卫工作领导小组办公室"
+intro("根据创建国家卫生城市工作计划“局创卫领导小组要每两月以全面督查、通报的形式，定期检查，查找问题”的要求，"
+   .. "局创卫工作领导小组于{period_cn}组织对全市农贸市场开展了全面督查。现将督查情况通报如下。")
 
 options { sharp = 3, chart_max = 60, items = 10, problems_per_market = 5,
           html_ranking = 500, html_problem_markets = 100 }
@@ -42,21 +48,23 @@ section { "summary", "一、总体情况",
     end
     s = s .. "。" .. f.grades_text .. "。"
     if f.found then
-      s = s .. ("本期发现问题%d个，已整改%d个，整改率%.1f%%。"):format(f.found, f.closed, f.rate)
+      s = s .. ("本期发现问题%d个，已整改%d个（其中已销号%d个），整改率%.1f%%。"):format(f.found, f.fixed, f.closed,
+        f.rate or 0)
+      if f.carried > 0 then s = s .. ("往期发现的问题中仍有%d个逾期未整改。"):format(f.carried) end
     end
     return s
   end }
 
 section { "ranking", "二、市场排名",
   text = "按得分从高到低排列，前三分之一为上游、中间为中游、后三分之一为下游。"
-      .. "得分最高的是{best}（{best_score}分），最低的是{worst}（{worst_score}分）。" }
+      .. "得分最高的是{best}（{best_tie}{best_score}分），最低的是{worst}（{worst_tie}{worst_score}分）。" }
 
 section { "movers", "三、升降明显的市场",
   text = "与上期相比，得分上升{sharp}分以上的市场{up}个，下降{sharp}分以上的市场{down}个。",
   none = "与上期相比，没有得分升降{sharp}分以上的市场。" }
 
 section { "stations", "四、各所（分局）排名",
-  text = "按所辖市场平均得分排列。{best}居首（{best_score}分），{worst}居末（{worst_score}分）。" }
+  text = "按所辖市场平均得分排列。{best}{best_tie}居首（{best_score}分），{worst}{worst_tie}居末（{worst_score}分）。" }
 
 section { "trend", "五、各所（分局）{year}年得分走势",
   text = "各所（分局）所辖市场逐月平均得分（{months}）。" }
@@ -66,11 +74,19 @@ section { "items", "六、主要失分项目",
   none = "本期各检查项目均未失分。" }
 
 section { "key", "七、重点市场情况",
-  text = "重点市场{n}个，实行每周督查。",
+  text = function(f)
+    if f.missing == 0 then return ("重点市场%d个，实行每周督查。"):format(f.n) end
+    return ("重点市场%d个，实行每周督查；本期督查%d个，%s本期未督查。"):format(f.n, f.inspected, f.missing_names)
+  end,
   none = "本期无重点市场督查数据。" }
 
 section { "ledger", "八、问题台账整改情况",
-  text = "本期台账登记问题{found}个，已整改{closed}个（按期{closed_on_time}个），未整改{open}个，其中逾期{overdue}个。",
+  text = function(f)
+    local s = ("本期台账登记问题%d个，已整改%d个（按期%d个，已复查销号%d个），未整改%d个，其中逾期%d个。")
+      :format(f.found, f.fixed, f.fixed_on_time, f.closed, f.open, f.overdue)
+    if f.carried > 0 then s = s .. ("往期发现的问题中另有%d个逾期未整改，一并列入交办清单。"):format(f.carried) end
+    return s
+  end,
   none = "问题台账尚未建立，本期暂无整改数据。" }
 
 section { "meetings", "九、例会制度落实情况",
@@ -78,9 +94,13 @@ section { "meetings", "九、例会制度落实情况",
   none = "本期没有应召开的专班例会（rules/schedule.lua 未列例会）。" }
 
 section { "problems", "十、问题交办清单",
-  text = "以下问题请各责任单位按期整改到位，逾期未改的将予以督办。",
+  text = function(f)
+    local s = "以下问题尚未整改，请各责任单位按期整改到位，逾期未改的将予以督办。"
+    if f.carried > 0 then s = s .. ("其中%d个为往期发现、至今逾期未改的问题（期别栏注明“往期”）。"):format(f.carried) end
+    return s
+  end,
   none = "问题台账尚未建立，暂无交办问题。" }
 
 closing("请各所（分局）对照通报问题，逐项落实整改责任，按期完成整改；排名靠后的单位要认真分析原因，"
    .. "切实提高市场管理水平，确保中游、力争上游。")
-signoff "市市场监督管理局创卫工作专班"
+signoff "市市场监督管理局创卫工作领导小组办公室"

@@ -100,7 +100,7 @@ examples:
     elseif not file then
       return { document = document_text(require("notice").sets(doc), format) }
     else
-      cwsh.write_document(file, require("notice").sets(doc), format)
+      cwsh.write_document(file, require("notice").sets(doc, { sheets = format == "xlsx" }), format)
     end
     cwsh.notice(("wrote the notice of %s to '%s' (%s, %d sections)"):format(doc.period.name, file, format, n))
   end,
