@@ -290,7 +290,9 @@ static void command_error(session *s, const char *name, const char *msg)
 {
     char buf[600];
     size_t nl = strlen(name);
-    if (!msg || name[0] == '.' || (!strncmp(msg, name, nl) && msg[nl] == ' ')) {
+    size_t dl = s->lua_dir ? strlen(s->lua_dir) : 0;
+    int own = msg && dl && !strncmp(msg, s->lua_dir, dl) && msg[dl] == '/';   /* cwsh's own Lua */
+    if (!msg || (name[0] == '.' && !own) || (!strncmp(msg, name, nl) && msg[nl] == ' ')) {
         session_error(s, msg);
         return;
     }
@@ -299,8 +301,7 @@ static void command_error(session *s, const char *name, const char *msg)
         session_error(s, buf);
         return;
     }
-    size_t dl = s->lua_dir ? strlen(s->lua_dir) : 0;
-    const char *at = dl && !strncmp(msg, s->lua_dir, dl) && msg[dl] == '/' ? strstr(msg, ".lua:") : NULL;
+    const char *at = own ? strstr(msg, ".lua:") : NULL;
     const char *rest = at ? strchr(at + 5, ':') : NULL;
     if (rest && rest[1] == ' ') {
         snprintf(buf, sizeof buf, "%s: %s", name, rest + 2);

@@ -568,8 +568,11 @@ local function run_check(task, d)
   end
   local done, due, ev = res[2], res[3], res[4]
   -- what was returned, as the analyst would write it (nan and inf alike on every platform)
+  -- (a value of the rule's own is named by its type: its __tostring would
+  -- run here, outside the rule's budget)
   local function shown(x)
-    if type(x) ~= "number" then return tostring(x) end
+    if type(x) == "string" then return ("%q"):format(x) end
+    if type(x) ~= "number" then return type(x) end
     if x ~= x then return "nan" end
     if x == math.huge then return "inf" elseif x == -math.huge then return "-inf" end
     return math.type(x) == "float" and ("%g"):format(x) or tostring(x)
@@ -584,7 +587,10 @@ local function run_check(task, d)
   if why then
     return nil, nil, ("%s:%d: check returned %s, %s: %s"):format(task.file, task.line, shown(done), shown(due), why)
   end
-  if ev ~= nil and type(ev) ~= "string" then ev = tostring(ev) end
+  if type(ev) == "number" then ev = shown(ev)
+  elseif ev ~= nil and type(ev) ~= "string" then
+    return nil, nil, ("%s:%d: check returned %s as its evidence: evidence is text"):format(task.file, task.line, type(ev))
+  end
   local evidence = ("%s/%s"):format(shown(done), shown(due)) .. (ev and ("; " .. ev) or "")
   if due == 0 then return nil, evidence .. "（尚无应完成项）" end
   return done / due * 100, evidence

@@ -53,6 +53,22 @@ interrupt explain "explain M0001 2027" 0.4
 printf 'begun\n<stdin>:2: explain interrupted\n' >want
 is_file want explain.out "explain: the message names the command and line"
 
+# .rules reload stopped while a rule file runs (0.3 s of its own): the
+# dot-command's name, never a file of the core's Lua
+cp -r "$ROOT/rules" slow
+printf 'local t = os.clock()\nwhile os.clock() - t < 0.3 do local _ = ("x"):rep(10000) end\n' >>slow/scoring.lua
+printf '.print begun\n.rules reload\n.print not reached\n' >reload.cwsh
+"$CWSH" -batch --rules slow t.db <reload.cwsh >reload.out 2>&1 &
+pid=$!
+i=0
+until grep -q begun reload.out 2>/dev/null || [ $i -ge 100 ]; do sleep 0.05; i=$((i + 1)); done
+sleep 0.1
+kill -INT "$pid"
+wait "$pid"
+is 1 "$?" ".rules reload: exit code 1"
+printf 'begun\n<stdin>:2: .rules interrupted\n' >want
+is_file want reload.out ".rules reload: the message names the dot-command, not the core's Lua"
+
 # and without Ctrl-C (and the slow vetoes) the year is stored
 "$CWSH" --rules "$ROOT/rules" t.db -c "score --year-by-month 2027" >/dev/null 2>&1
 is 0 "$?" "score --year-by-month runs to the end"

@@ -18,3 +18,9 @@ task { "9", "截至当日未完", lead = "创卫办", phase = { "2027-01-01", "2
 task { "10", "年底交付已过", lead = "创卫办", deadline = "2027-01-31", pace = "deadline",
   check = function(d) return 1, 2 end }
 task { "11", "手工", lead = "创卫办", phase = { "2027-01-01", "2027-12-31" } }
+-- a value of the rule's own is named by its type: its __tostring (here an
+-- endless loop) would run outside the rule's budget
+task { "12", "证据为表", lead = "创卫办",
+  check = function(d) return 1, 2, setmetatable({}, { __tostring = function() while true do end end }) end }
+task { "13", "完成数为表", lead = "创卫办",
+  check = function(d) return setmetatable({}, { __tostring = function() while true do end end }), 2 end }
