@@ -256,6 +256,37 @@ local function move(cmd, id, want, to, set, ev)
   return from
 end
 
+-- Who made a change (--by), trimmed: every change of the audit trail
+-- names who made it (issue 13: "who, when, from → to, note").
+local function trim(v) return type(v) == "string" and v:match("^%s*(.-)%s*$") or nil end
+local function who(cmd, by)
+  by = trim(by)
+  if not by or by == "" then
+    error(("%s needs --by PERSON (who made the change: the audit trail keeps who did what)"):format(cmd), 0)
+  end
+  return by
+end
+M.who = who
+
+-- A text the change must carry (a fix's note, a rejection's reason).
+local function text_of(cmd, opt, v, why)
+  v = trim(v)
+  if not v or v == "" then error(("%s needs %s TEXT, not a blank one (%s)"):format(cmd, opt, why), 0) end
+  return v
+end
+
+-- A deadline `d` for a finding found on `found`: refused when before it.
+local function not_before(cmd, what, d, found)
+  if d < found then
+    error(("%s: %s %s is before the finding's date %s: a deadline is on or after the day the problem was found")
+      :format(cmd, what, d, found), 0)
+  end
+  return d
+end
+
+-- The sources a finding may have (domain.md).
+M.SOURCES = { "自查", "督查", "全面督查", "暗访", "上级通报", "群众举报" }
+
 local function get(cmd, id)
   local f = store().finding(id)
   if not f then error(("%s: there is no finding #%s (see `ledger`)"):format(cmd, tostring(id)), 0) end
@@ -264,6 +295,12 @@ end
 
 local ASSIGNABLE = { from = { "立项", "整改中", "复查未通过", "长期整改", "待复查" }, what = "assigned" }
 function M.assign(id, person, by)
+  by = who("ledger assign", by)
+  person = trim(person) or ""
+  if person == "" or not store().person_known(person) then
+    error(("ledger assign: '%s' is neither a person nor a unit of the register: add the person first (INSERT INTO person(name, unit_id, role) VALUES ('%s', UNIT_ID, '干部');)")
+      :format(person, person), 0)
+  end
   local f = get("ledger assign", id)
   local to = f.status == "立项" and "整改中" or f.status
   local from = move("ledger assign", id, ASSIGNABLE, to, { assigned = person },
@@ -273,6 +310,8 @@ end
 
 local FIXABLE = { from = { "立项", "整改中", "复查未通过", "长期整改" }, what = "reported fixed" }
 function M.fix(id, note, evidence, by)
+  by = who("ledger fix", by)
+  note = text_of("ledger fix", "--note", note, "what was done: the audit trail keeps it")
   local from = move("ledger fix", id, FIXABLE, "待复查", { fixed = M.today() },
     { by = by, action = "整改", note = note, evidence = evidence })
   return from, "待复查"
@@ -280,6 +319,7 @@ end
 
 local VERIFIABLE = { from = { "待复查" }, what = "verified" }
 function M.verify(id, by)
+  by = who("ledger verify", by)
   local from = move("ledger verify", id, VERIFIABLE, "已销号", { closed = M.today() },
     { by = by, action = "销号" })
   return from, "已销号"
@@ -288,8 +328,16 @@ end
 -- Reject a rectification: back to 复查未通过 with a new deadline (`deadline`,
 -- or the finding's class counted from today).
 function M.reject(id, reason, by, deadline)
+  by = who("ledger verify", by)
+  reason = text_of("ledger verify --reject", "--reason", reason, "why the rectification fails")
   local f = get("ledger verify", id)
-  if not deadline then
+  if deadline then
+    not_before("ledger verify", "--deadline", deadline, f.found)
+    if deadline < M.today() then
+      error(("ledger verify: --deadline %s is before today (%s): a new deadline in the past is overdue when it is set")
+        :format(deadline, M.today()), 0)
+    end
+  else
     local class = lrules.load().classes[f.severity]
     deadline = due_after(M.today(), class and class.days or 3)
   end
@@ -302,7 +350,9 @@ end
 -- last milestone.
 local PLANNABLE = { from = { "立项", "整改中", "复查未通过", "长期整改" }, what = "given milestones" }
 function M.milestone(id, due, title, by)
+  by = who("ledger milestone", by)
   local s = store()
+  not_before("ledger milestone", "milestone", due, get("ledger milestone", id).found)
   local last = due
   for _, m in ipairs(s.milestones(id)) do if m.due > last then last = m.due end end
   local from
@@ -315,6 +365,7 @@ function M.milestone(id, due, title, by)
 end
 
 function M.milestone_done(id, n, by, note)
+  by = who("ledger milestone", by)
   local s = store()
   local f = get("ledger milestone", id)
   local list = s.milestones(id)
@@ -335,6 +386,7 @@ end
 -- item (code or nil), found, description, source, report_id, deadline,
 -- by }; its id.
 function M.add(f)
+  f.by = who("ledger add", f.by)
   local r = lrules.load()
   local s = store()
   local it = f.item and rule_item(f.item)
@@ -343,9 +395,14 @@ function M.add(f)
     item_id = f.item and ids[f.item], found = f.found, description = f.description or (it and it.title),
     event_note = f.note }
   if f.item and not row.item_id then error(("ledger add: item '%s' is not in the checklist"):format(f.item), 0) end
+  if f.deadline and not M.sheet_deadline(r, f.found, f.deadline) then
+    error(("ledger add: --deadline '%s' is neither a date nor work days (YYYY-MM-DD, 3天, 三天, 10月20日, %s deadline_words)")
+      :format(f.deadline, r.file), 0)
+  end
   local id
   s.tx(function()
     fill(r, row, it, f.deadline, new_cache())
+    not_before("ledger add", "--deadline", row.deadline, row.found)
     id = s.add_finding(row, f.by, M.now())
   end)
   return id, row

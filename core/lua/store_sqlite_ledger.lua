@@ -408,6 +408,13 @@ function L.chain_of(market_id)
   return c
 end
 
+-- Whether `name` is a person or a unit of the register (a finding is
+-- assigned to one of them: the chain assigns units too).
+function L.person_known(name)
+  return db.one([[SELECT 1 AS x FROM person WHERE name = :n UNION ALL SELECT 1 FROM unit WHERE name = :n LIMIT 1]],
+    { n = name }) ~= nil
+end
+
 -- The latest finding of (market, item) found in [from, before) that is not
 -- withdrawn: { id, recurrence } or nil.
 function L.earlier_finding(market_id, item_id, from, before)
