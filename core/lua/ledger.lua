@@ -61,14 +61,147 @@ local function due_after(found, days)
 end
 M.due_after = due_after
 
+-- Chinese numerals of a day count: 三 3, 十 10, 十五 15, 二十 20, 二十五
+-- 25, 一百 100 (两 is 2); nil for anything else.
+local DIGIT = { ["〇"] = 0, ["零"] = 0, ["一"] = 1, ["二"] = 2, ["两"] = 2, ["三"] = 3, ["四"] = 4, ["五"] = 5,
+  ["六"] = 6, ["七"] = 7, ["八"] = 8, ["九"] = 9 }
+local function chinese_number(t)
+  local n, cur = 0, nil
+  for _, c in utf8.codes(t) do
+    local ch = utf8.char(c)
+    if DIGIT[ch] then
+      if cur then return nil end
+      cur = DIGIT[ch]
+    elseif ch == "十" then n = n + (cur or 1) * 10; cur = nil
+    elseif ch == "百" then n = n + (cur or 1) * 100; cur = nil
+    else return nil end
+  end
+  return n + (cur or 0)
+end
+
+-- A 整改期限 cell as the sheets write it, made plain: full-width digits
+-- and signs (５天, ２０２６－１０－３０) as ASCII, spaces dropped, a run of
+-- Chinese numerals before 天/日/个 as digits (三天, 十五个工作日).
+local function plain(text)
+  local out = {}
+  for _, c in utf8.codes(text) do
+    if c >= 0xFF10 and c <= 0xFF19 then out[#out + 1] = string.char(c - 0xFF10 + 48)
+    elseif c == 0xFF0D or c == 0x2014 or c == 0xFF0F then out[#out + 1] = c == 0xFF0F and "/" or "-"
+    elseif c ~= 0x20 and c ~= 0x3000 and c ~= 0x09 then out[#out + 1] = utf8.char(c) end
+  end
+  local t = table.concat(out)
+  -- (the first 天, 日 or 个: a class like [天日个] matches bytes, not characters)
+  local lead, num, tail = "", nil, nil
+  local body = t
+  if body:sub(1, #"限期") == "限期" then lead, body = "限期", body:sub(#"限期" + 1) end
+  local at
+  for _, w in ipairs({ "天", "日", "个" }) do
+    local k = body:find(w, 1, true)
+    if k and (not at or k < at) then at = k end
+  end
+  if at then num, tail = body:sub(1, at - 1), body:sub(at) end
+  if num and num ~= "" and not num:match("^%d+$") then
+    local n = chinese_number(num)
+    if n then t = lead .. n .. tail end
+  end
+  return t
+end
+
 -- The deadline a sheet's 整改期限 text gives for a finding found on
--- `found`: the date itself, or the work days its words say; nil when it
--- says neither.
+-- `found`: the date itself (YYYY-MM-DD, or M月D日 / M月D号 in the year
+-- of the inspection, the next year when that day is before it), or the
+-- work days its words say (3天, 三天, ５天, 3个工作日, deadline_words).
+-- nil and why when it says neither, or gives a day before `found`.
 function M.sheet_deadline(r, found, text)
   if text == nil or text == "" then return nil end
-  if calendar.parse(text) then return text end
-  local n = lrules.word_days(r, text)
-  return n and due_after(found, n) or nil
+  if r.words[text] then return due_after(found, r.words[text]) end
+  local t = plain(text)
+  local d = calendar.parse(t) and t
+  if not d then
+    local mo, dd = t:match("^(%d%d?)月(%d%d?)日$")
+    if not mo then mo, dd = t:match("^(%d%d?)月(%d%d?)号$") end
+    if mo then
+      local y = tonumber(found:sub(1, 4))
+      d = ("%04d-%02d-%02d"):format(y, tonumber(mo), tonumber(dd))
+      if calendar.parse(d) and d < found then d = ("%04d-%02d-%02d"):format(y + 1, tonumber(mo), tonumber(dd)) end
+      if not calendar.parse(d) then d = nil end
+      if not d then return nil, "neither a date nor work days" end
+    end
+  end
+  if d then
+    if d < found then return nil, ("before the inspection's date %s"):format(found) end
+    return d
+  end
+  local n = lrules.word_days(r, t)
+  if n then return due_after(found, n) end
+  return nil, "neither a date nor work days"
+end
+
+-- Where the 整改期限 cells reading `text` are in `file` (a CSV sheet whose
+-- header names the column 整改期限 or deadline): { "FILE:LINE:COLUMN" },
+-- or {} when the file cannot be read so.  Read only for a cell the
+-- ledger cannot use, to name the cell as every import message does.
+local function cells_of(file, text)
+  local out = {}
+  local f = file and io.open(file, "rb")
+  if not f then return out end
+  local col
+  local n = 0
+  for line in f:lines() do
+    n = n + 1
+    line = line:gsub("\r$", ""):gsub("^\239\187\191", "")
+    local cells, i = {}, 1
+    while i <= #line + 1 do
+      local c
+      if line:sub(i, i) == '"' then
+        local j, buf = i + 1, {}
+        while j <= #line do
+          local ch = line:sub(j, j)
+          if ch == '"' and line:sub(j + 1, j + 1) == '"' then buf[#buf + 1] = '"'; j = j + 2
+          elseif ch == '"' then j = j + 1; break
+          else buf[#buf + 1] = ch; j = j + 1 end
+        end
+        c = table.concat(buf)
+        local k = line:find(",", j, true)
+        i = k and k + 1 or #line + 2
+      else
+        local k = line:find(",", i, true)
+        c = line:sub(i, (k or #line + 1) - 1)
+        i = k and k + 1 or #line + 2
+      end
+      cells[#cells + 1] = c:match("^%s*(.-)%s*$")
+    end
+    if not col then
+      for k, c in ipairs(cells) do if c == "整改期限" or c:lower() == "deadline" then col = k end end
+      if not col then break end
+    elseif cells[col] == text then
+      out[#out + 1] = ("%s:%d:%d"):format(file, n, col)
+    end
+  end
+  f:close()
+  return out
+end
+
+-- One notice for each 整改期限 cell of import n the ledger could not use
+-- (bad: { { text, why } }), at its FILE:LINE:COLUMN, saying the deadline
+-- each finding of it got instead (its item's class).
+local function report_bad_sheet(n, bad, r)
+  if #bad == 0 then return end
+  local s = store()
+  local im = s.import_by_id(n)
+  local file = im and im.file
+  for _, b in ipairs(bad) do
+    local used = {}
+    for _, x in ipairs(s.sheet_findings(n, b.text)) do
+      used[#used + 1] = ("#%d %s %s %s"):format(x.id, x.market, x.item or "-", x.deadline)
+    end
+    local forms = b.why:match("^neither") and (" (YYYY-MM-DD, M月D日, 3天, 三天, 3个工作日, %s deadline_words)"):format(r.file) or ""
+    local what = ("整改期限 '%s' is %s%s: the item's class gave the deadline%s")
+      :format(b.text, b.why, forms, #used > 0 and (" (" .. table.concat(used, ", ") .. ")") or "")
+    local at = cells_of(file, b.text)
+    if #at == 0 then at = { ("%s: import #%d"):format(file or "?", n) } end
+    for _, w in ipairs(at) do cwsh.notice(("%s: %s"):format(w, what)) end
+  end
 end
 
 -- ------------------------------------------------------------ opening
@@ -154,6 +287,7 @@ function M.on_import(e, owed)
   table.sort(p.recheck_kinds)
   table.sort(p.closes)
   local counts
+  local bad, bad_seen = {}, {}
   s.derived_tx(function()
     -- in the same transaction as the findings; on the server it waits
     -- for a session that is opening them now
@@ -188,14 +322,12 @@ function M.on_import(e, owed)
     for _, d in ipairs(dates) do
       for n in pairs(days) do p.due[#p.due + 1] = { found = d, days = n, due = due_after(d, n) } end
     end
-    local bad = {}
     for _, x in ipairs(sheet) do
-      local due = M.sheet_deadline(r, x.date, x.text)
+      local due, why = M.sheet_deadline(r, x.date, x.text)
       if due then p.sheet[#p.sheet + 1] = { found = x.date, text = x.text, due = due }
-      elseif not bad[x.text] then
-        bad[x.text] = true
-        cwsh.notice(("ledger: 整改期限 '%s' is neither a date nor work days (%s deadline_words, N天): the item's class decides")
-          :format(x.text, r.file))
+      elseif not bad_seen[x.text] then
+        bad_seen[x.text] = true
+        bad[#bad + 1] = { text = x.text, why = why }
       end
     end
     for _, m in ipairs(s.import_chains(e.id)) do
@@ -207,6 +339,9 @@ function M.on_import(e, owed)
     counts = { s.open_import(e.id, p) }
   end)
   if not counts then return nil end
+  -- after the transaction: the import stays whole, each unusable cell is
+  -- named with the deadline used instead
+  report_bad_sheet(e.id, bad, r)
   local opened, relinked, withdrawn, rechecked = table.unpack(counts)
   return opened, relinked, rechecked, withdrawn
 end
@@ -395,7 +530,12 @@ function M.add(f)
     item_id = f.item and ids[f.item], found = f.found, description = f.description or (it and it.title),
     event_note = f.note }
   if f.item and not row.item_id then error(("ledger add: item '%s' is not in the checklist"):format(f.item), 0) end
-  if f.deadline and not M.sheet_deadline(r, f.found, f.deadline) then
+  local ok_d, why_d = M.sheet_deadline(r, f.found, f.deadline)
+  if f.deadline and not ok_d and why_d ~= "neither a date nor work days" then
+    error(("ledger add: --deadline %s is %s: a deadline is on or after the day the problem was found")
+      :format(f.deadline, (why_d:gsub("inspection's", "finding's"))), 0)
+  end
+  if f.deadline and not ok_d then
     error(("ledger add: --deadline '%s' is neither a date nor work days (YYYY-MM-DD, 3天, 三天, 10月20日, %s deadline_words)")
       :format(f.deadline, r.file), 0)
   end

@@ -408,6 +408,19 @@ function L.chain_of(market_id)
   return c
 end
 
+-- The findings of import n whose inspection's 整改期限 reads `text`:
+-- { { id, market, item, deadline } } by id.
+function L.sheet_findings(n, text)
+  local out = {}
+  for r in db.query([[SELECT f.id, m.code AS market, it.code AS item, f.deadline FROM finding f
+      JOIN inspection i ON i.id = f.inspection_id JOIN market m ON m.id = f.market_id
+      LEFT JOIN item it ON it.id = f.item_id
+     WHERE f.import_id = ? AND i.deadline = ? AND f.status <> '已撤销' ORDER BY f.id]], n, text) do
+    out[#out + 1] = { id = r.id, market = r.market, item = nn(r.item), deadline = r.deadline }
+  end
+  return out
+end
+
 -- Whether `name` is a person or a unit of the register (a finding is
 -- assigned to one of them: the chain assigns units too).
 function L.person_known(name)
