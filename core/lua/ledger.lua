@@ -342,8 +342,8 @@ function M.on_import(e, owed)
   -- after the transaction: the import stays whole, each unusable cell is
   -- named with the deadline used instead
   report_bad_sheet(e.id, bad, r)
-  local opened, relinked, withdrawn, rechecked = table.unpack(counts)
-  return opened, relinked, rechecked, withdrawn
+  local opened, relinked, withdrawn, rechecked, recurs = table.unpack(counts)
+  return opened, relinked, rechecked, withdrawn, recurs or 0
 end
 
 -- The undo event: the import's findings are withdrawn, audited; nothing
@@ -355,7 +355,8 @@ function M.on_undo(e)
   local s = store()
   local n, back
   s.tx(function()
-    n, back = s.undo_findings(e.id, M.now(), ("导入 #%d 已撤销（imports undo）"):format(e.id))
+    n, back = s.undo_findings(e.id, M.now(), ("导入 #%d 已撤销（imports undo）"):format(e.id),
+      ("-%d days"):format(lrules.load().window))
   end)
   return n, back
 end
@@ -623,7 +624,7 @@ function M.import_handler(e)
     cwsh.notice(("ledger: import #%d's findings were opened by a session that started meanwhile"):format(e.id))
     return
   end
-  local opened, rechecked, withdrawn = c[1], c[3], c[4]
+  local opened, rechecked, withdrawn, recurs = c[1], c[3], c[4], c[5] or 0
   -- what the import did to the ledger, after its own summary: the
   -- analyst's next question is what now needs doing
   if opened > 0 or rechecked > 0 then
@@ -636,6 +637,10 @@ function M.import_handler(e)
       parts[#parts + 1] = ("rechecked %s finding%s (复查)"):format(thousands(rechecked), rechecked == 1 and "" or "s")
     end
     cwsh.notice(table.concat(parts, "; "))
+  end
+  if recurs > 0 then
+    cwsh.notice(("ledger: import #%d: linked %s later finding%s anew as recurrences (复发关联)")
+      :format(e.id, thousands(recurs), recurs == 1 and "" or "s"))
   end
   if withdrawn > 0 then
     cwsh.notice(("ledger: import #%d: withdrew %s finding%s of the import it replaced that it no longer lists (已撤销)")

@@ -321,14 +321,25 @@ local function sync(args)
   local _, pos = cmdargs.parse(args, {}, "ledger sync")
   if #pos > 0 then error("usage: ledger sync", 0) end
   local store = need_db()
-  local n, imports = 0, 0
+  -- it says all it did: opening a lacking finding may recheck it, or
+  -- others, and link later findings to it (it moved findings silently)
+  local n, imports, t = 0, 0, { 0, 0, 0, 0, 0 }
   for _, im in ipairs(store.imports()) do
     imports = imports + 1
     local c = calendar.quietly(function() return { ledger.on_import({ id = im.id }) } end)
-    n = n + c[1]
+    for k = 1, 5 do t[k] = t[k] + (c[k] or 0) end
   end
-  cwsh.notice(("ledger sync: %d import%s, opened %d finding%s they lacked"):format(imports,
-    imports == 1 and "" or "s", n, n == 1 and "" or "s"))
+  n = t[1]
+  local more = {}
+  local function say(k, verb, tail)
+    if t[k] > 0 then more[#more + 1] = ("%s %d finding%s %s"):format(verb, t[k], t[k] == 1 and "" or "s", tail) end
+  end
+  say(3, "rechecked", "(复查)")
+  say(2, "relinked", "to a replacing import")
+  say(4, "withdrew", "(已撤销)")
+  say(5, "linked", "anew as recurrences (复发关联)")
+  cwsh.notice(("ledger sync: %d import%s, opened %d finding%s they lacked%s"):format(imports,
+    imports == 1 and "" or "s", n, n == 1 and "" or "s", #more > 0 and ("; " .. table.concat(more, "; ")) or ""))
 end
 
 local SUBS = { sync = sync, show = show, add = add_cmd, assign = assign, fix = fix, verify = verify, milestone = milestone,
