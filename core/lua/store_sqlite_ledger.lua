@@ -638,6 +638,22 @@ end
 -- the rows go to the renderer straight from the statement (db.cursor): a
 -- province's 66,473 overdue findings cost 0.4 s when each was a keyed row
 -- read into Lua and copied into a listing row by Lua.
+-- The findings as they stood at the end of day :today (`ledger --on`):
+-- those found by then, each with the status and deadline of its audit
+-- trail's latest change by then.  A change counts from the day it
+-- happened: a 复查 from its inspection's date, the 立项 from the day
+-- found (an import records both later), any other from its stamp.
+local AS_OF_FROM = [[(SELECT f0.id, f0.market_id, f0.item_id, f0.description, f0.found, f0.assigned, f0.accountable,
+      f0.recurs_id, f0.recurrence,
+      coalesce((SELECT e.to_status FROM finding_event e LEFT JOIN inspection i ON i.id = e.inspection_id AND e.action = '复查'
+         WHERE e.finding_id = f0.id AND e.to_status IS NOT NULL
+           AND coalesce(i.date, CASE WHEN e.action = '立项' THEN f0.found END, substr(e.at, 1, 10)) <= :today
+         ORDER BY e.id DESC LIMIT 1), '立项') AS status,
+      coalesce((SELECT e.deadline FROM finding_event e WHERE e.finding_id = f0.id AND e.deadline IS NOT NULL
+           AND (e.action = '立项' OR substr(e.at, 1, 10) <= :today) ORDER BY e.id DESC LIMIT 1), f0.deadline) AS deadline
+    FROM finding f0 WHERE f0.found <= :today) f JOIN market m ON m.id = f.market_id LEFT JOIN unit u ON u.id = m.unit_id
+  LEFT JOIN item it ON it.id = f.item_id]]
+
 function L.finding_list(q)
   local where, args, n = {}, { today = q.today }, 0
   local function arg(v) n = n + 1; args["a" .. n] = v; return ":a" .. n end
@@ -665,13 +681,14 @@ function L.finding_list(q)
   local late = [[CASE WHEN f.status IN ('立项', '整改中', '复查未通过', '长期整改') THEN
       CASE WHEN f.deadline < :today THEN f.deadline
            WHEN f.status = '长期整改' THEN (SELECT min(ms.due) FROM finding_milestone ms
-             WHERE ms.finding_id = f.id AND ms.done IS NULL AND ms.due < :today) END END]]
+             WHERE ms.finding_id = f.id AND (ms.done IS NULL OR ms.done > :today) AND ms.due < :today) END END]]
   local sql = ([[SELECT x.id, %sx.market, x.unit, x.item, x.description, x.found, x.deadline, x.status,
       '逾期' || %s || '天' AS overdue, x.assigned,
       CASE WHEN x.recurs_id IS NOT NULL THEN '#' || x.recurs_id || ' 第' || (x.recurrence + 1) || '次' END AS recurs
     FROM (SELECT f.id, m.code, m.name AS market, u.name AS unit, it.code AS item, f.description, f.found, f.deadline,
         f.status, f.assigned, f.recurs_id, f.recurrence, %s AS late FROM %s%s) x%s
-    ORDER BY %s]]):format(q.code and "x.code, " or "", dialect().days_between(":today", "x.late"), late, FINDING_FROM,
+    ORDER BY %s]]):format(q.code and "x.code, " or "", dialect().days_between(":today", "x.late"), late,
+    q.as_of and AS_OF_FROM or FINDING_FROM,
     #where > 0 and (" WHERE " .. table.concat(where, " AND ")) or "", q.overdue and " WHERE x.late IS NOT NULL" or "",
     q.order == "unit" and "x.unit, x.deadline, x.id" or "x.id")
   -- (a cursor where the store has one: the renderer steps the statement

@@ -74,7 +74,11 @@ local function list(args)
   local store = need_db()
   local today = date_opt("ledger", o, "--on") or ledger.today()
   local q = { exclude_withdrawn = not o["--all"] and not o["--status"], item = o["--item"], unit = o["--unit"],
-    person = o["--person"], recurring = o["--recurring"], today = today }
+    person = o["--person"], recurring = o["--recurring"], today = today,
+    -- (a day before today: each finding as it stood then, from its audit
+    -- trail; on or after today every change is in by then, and the
+    -- statuses are today's without a probe of the trail a finding)
+    as_of = o["--on"] ~= nil and today < ledger.today() }
   -- the filters intersect: --overdue with --status or --open keeps the
   -- findings of both (an elseif chain dropped --overdue)
   if o["--status"] then
