@@ -355,8 +355,11 @@ function M.on_undo(e)
   local s = store()
   local n, back
   s.tx(function()
+    -- (a rules/ledger.lua that fails does not stop the undo, as before:
+    -- the recurrences are relinked with the default window then)
+    local ok, r = pcall(lrules.load)
     n, back = s.undo_findings(e.id, M.now(), ("导入 #%d 已撤销（imports undo）"):format(e.id),
-      ("-%d days"):format(lrules.load().window))
+      ("-%d days"):format(ok and r.window or 90))
   end)
   return n, back
 end
