@@ -15,12 +15,35 @@
 
 local M = {}
 
+-- s ("YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS", a real day and time) as
+-- "YYYY-MM-DD HH:MM:SS"; nil when it is neither.
+local function normal(s)
+  if type(s) ~= "string" then return nil end
+  local d, t = s:match("^(%d%d%d%d%-%d%d%-%d%d)$"), "00:00:00"
+  if not d then d, t = s:match("^(%d%d%d%d%-%d%d%-%d%d) (%d%d:%d%d:%d%d)$") end
+  if not d or not require("calendar").parse(d) then return nil end
+  local h, mi, se = t:match("^(%d%d):(%d%d):(%d%d)$")
+  if tonumber(h) > 23 or tonumber(mi) > 59 or tonumber(se) > 59 then return nil end
+  return d .. " " .. t
+end
+
+-- Why CWSH_NOW cannot be the clock, or nil when it is unset, empty or a
+-- date (and time) clock.lua reads.  init.lua refuses to start on it: a
+-- CWSH_NOW of 2026-02-30 or 2026/10/09 was ignored (the machine's date)
+-- or taken as it was, and every deadline and overdue of the session
+-- counted from a day that does not exist or was not meant.
+function M.invalid()
+  local s = os.getenv("CWSH_NOW")
+  if s == nil or s == "" or normal(s) then return nil end
+  return ("CWSH_NOW '%s' is not a date (YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)"):format(s)
+end
+
 -- The fixed setting as "YYYY-MM-DD HH:MM:SS", or nil for the real clock.
 local function fixed()
-  local s = M.fixed or os.getenv("CWSH_NOW")
-  if s and s:match("^%d%d%d%d%-%d%d%-%d%d$") then return s .. " 00:00:00" end
-  if s and s:match("^%d%d%d%d%-%d%d%-%d%d %d%d:%d%d:%d%d$") then return s end
-  return nil
+  local s = M.fixed
+  if s == nil then s = os.getenv("CWSH_NOW") end
+  if s == "" then return nil end
+  return normal(s)
 end
 
 -- Now, local time, "YYYY-MM-DD HH:MM:SS".

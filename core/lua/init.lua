@@ -7,6 +7,13 @@
 -- their first use (cmdload.lua).  A failure in one of them is reported
 -- and the shell starts without it.
 
+-- An invalid CWSH_NOW ends cwsh before any command runs (clock.lua):
+-- every "today" of the session would count from it.
+do
+  local bad = require("clock").invalid()
+  if bad then io.stderr:write("cwsh: ", bad, "\n"); os.exit(1) end
+end
+
 local function try_require(name)
   local ok, err = pcall(require, name)
   if not ok and not tostring(err):find("module '" .. name .. "' not found", 1, true) then

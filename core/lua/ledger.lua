@@ -61,14 +61,147 @@ local function due_after(found, days)
 end
 M.due_after = due_after
 
+-- Chinese numerals of a day count: 三 3, 十 10, 十五 15, 二十 20, 二十五
+-- 25, 一百 100 (两 is 2); nil for anything else.
+local DIGIT = { ["〇"] = 0, ["零"] = 0, ["一"] = 1, ["二"] = 2, ["两"] = 2, ["三"] = 3, ["四"] = 4, ["五"] = 5,
+  ["六"] = 6, ["七"] = 7, ["八"] = 8, ["九"] = 9 }
+local function chinese_number(t)
+  local n, cur = 0, nil
+  for _, c in utf8.codes(t) do
+    local ch = utf8.char(c)
+    if DIGIT[ch] then
+      if cur then return nil end
+      cur = DIGIT[ch]
+    elseif ch == "十" then n = n + (cur or 1) * 10; cur = nil
+    elseif ch == "百" then n = n + (cur or 1) * 100; cur = nil
+    else return nil end
+  end
+  return n + (cur or 0)
+end
+
+-- A 整改期限 cell as the sheets write it, made plain: full-width digits
+-- and signs (５天, ２０２６－１０－３０) as ASCII, spaces dropped, a run of
+-- Chinese numerals before 天/日/个 as digits (三天, 十五个工作日).
+local function plain(text)
+  local out = {}
+  for _, c in utf8.codes(text) do
+    if c >= 0xFF10 and c <= 0xFF19 then out[#out + 1] = string.char(c - 0xFF10 + 48)
+    elseif c == 0xFF0D or c == 0x2014 or c == 0xFF0F then out[#out + 1] = c == 0xFF0F and "/" or "-"
+    elseif c ~= 0x20 and c ~= 0x3000 and c ~= 0x09 then out[#out + 1] = utf8.char(c) end
+  end
+  local t = table.concat(out)
+  -- (the first 天, 日 or 个: a class like [天日个] matches bytes, not characters)
+  local lead, num, tail = "", nil, nil
+  local body = t
+  if body:sub(1, #"限期") == "限期" then lead, body = "限期", body:sub(#"限期" + 1) end
+  local at
+  for _, w in ipairs({ "天", "日", "个" }) do
+    local k = body:find(w, 1, true)
+    if k and (not at or k < at) then at = k end
+  end
+  if at then num, tail = body:sub(1, at - 1), body:sub(at) end
+  if num and num ~= "" and not num:match("^%d+$") then
+    local n = chinese_number(num)
+    if n then t = lead .. n .. tail end
+  end
+  return t
+end
+
 -- The deadline a sheet's 整改期限 text gives for a finding found on
--- `found`: the date itself, or the work days its words say; nil when it
--- says neither.
+-- `found`: the date itself (YYYY-MM-DD, or M月D日 / M月D号 in the year
+-- of the inspection, the next year when that day is before it), or the
+-- work days its words say (3天, 三天, ５天, 3个工作日, deadline_words).
+-- nil and why when it says neither, or gives a day before `found`.
 function M.sheet_deadline(r, found, text)
   if text == nil or text == "" then return nil end
-  if calendar.parse(text) then return text end
-  local n = lrules.word_days(r, text)
-  return n and due_after(found, n) or nil
+  if r.words[text] then return due_after(found, r.words[text]) end
+  local t = plain(text)
+  local d = calendar.parse(t) and t
+  if not d then
+    local mo, dd = t:match("^(%d%d?)月(%d%d?)日$")
+    if not mo then mo, dd = t:match("^(%d%d?)月(%d%d?)号$") end
+    if mo then
+      local y = tonumber(found:sub(1, 4))
+      d = ("%04d-%02d-%02d"):format(y, tonumber(mo), tonumber(dd))
+      if calendar.parse(d) and d < found then d = ("%04d-%02d-%02d"):format(y + 1, tonumber(mo), tonumber(dd)) end
+      if not calendar.parse(d) then d = nil end
+      if not d then return nil, "neither a date nor work days" end
+    end
+  end
+  if d then
+    if d < found then return nil, ("before the inspection's date %s"):format(found) end
+    return d
+  end
+  local n = lrules.word_days(r, t)
+  if n then return due_after(found, n) end
+  return nil, "neither a date nor work days"
+end
+
+-- Where the 整改期限 cells reading `text` are in `file` (a CSV sheet whose
+-- header names the column 整改期限 or deadline): { "FILE:LINE:COLUMN" },
+-- or {} when the file cannot be read so.  Read only for a cell the
+-- ledger cannot use, to name the cell as every import message does.
+local function cells_of(file, text)
+  local out = {}
+  local f = file and io.open(file, "rb")
+  if not f then return out end
+  local col
+  local n = 0
+  for line in f:lines() do
+    n = n + 1
+    line = line:gsub("\r$", ""):gsub("^\239\187\191", "")
+    local cells, i = {}, 1
+    while i <= #line + 1 do
+      local c
+      if line:sub(i, i) == '"' then
+        local j, buf = i + 1, {}
+        while j <= #line do
+          local ch = line:sub(j, j)
+          if ch == '"' and line:sub(j + 1, j + 1) == '"' then buf[#buf + 1] = '"'; j = j + 2
+          elseif ch == '"' then j = j + 1; break
+          else buf[#buf + 1] = ch; j = j + 1 end
+        end
+        c = table.concat(buf)
+        local k = line:find(",", j, true)
+        i = k and k + 1 or #line + 2
+      else
+        local k = line:find(",", i, true)
+        c = line:sub(i, (k or #line + 1) - 1)
+        i = k and k + 1 or #line + 2
+      end
+      cells[#cells + 1] = c:match("^%s*(.-)%s*$")
+    end
+    if not col then
+      for k, c in ipairs(cells) do if c == "整改期限" or c:lower() == "deadline" then col = k end end
+      if not col then break end
+    elseif cells[col] == text then
+      out[#out + 1] = ("%s:%d:%d"):format(file, n, col)
+    end
+  end
+  f:close()
+  return out
+end
+
+-- One notice for each 整改期限 cell of import n the ledger could not use
+-- (bad: { { text, why } }), at its FILE:LINE:COLUMN, saying the deadline
+-- each finding of it got instead (its item's class).
+local function report_bad_sheet(n, bad, r)
+  if #bad == 0 then return end
+  local s = store()
+  local im = s.import_by_id(n)
+  local file = im and im.file
+  for _, b in ipairs(bad) do
+    local used = {}
+    for _, x in ipairs(s.sheet_findings(n, b.text)) do
+      used[#used + 1] = ("#%d %s %s %s"):format(x.id, x.market, x.item or "-", x.deadline)
+    end
+    local forms = b.why:match("^neither") and (" (YYYY-MM-DD, M月D日, 3天, 三天, 3个工作日, %s deadline_words)"):format(r.file) or ""
+    local what = ("整改期限 '%s' is %s%s: the item's class gave the deadline%s")
+      :format(b.text, b.why, forms, #used > 0 and (" (" .. table.concat(used, ", ") .. ")") or "")
+    local at = cells_of(file, b.text)
+    if #at == 0 then at = { ("%s: import #%d"):format(file or "?", n) } end
+    for _, w in ipairs(at) do cwsh.notice(("%s: %s"):format(w, what)) end
+  end
 end
 
 -- ------------------------------------------------------------ opening
@@ -157,6 +290,7 @@ function M.on_import(e, owed)
   table.sort(p.recheck_kinds)
   table.sort(p.closes)
   local counts
+  local bad, bad_seen = {}, {}
   s.derived_tx(function()
     -- in the same transaction as the findings; on the server it waits
     -- for a session that is opening them now
@@ -191,14 +325,12 @@ function M.on_import(e, owed)
     for _, d in ipairs(dates) do
       for n in pairs(days) do p.due[#p.due + 1] = { found = d, days = n, due = due_after(d, n) } end
     end
-    local bad = {}
     for _, x in ipairs(sheet) do
-      local due = M.sheet_deadline(r, x.date, x.text)
+      local due, why = M.sheet_deadline(r, x.date, x.text)
       if due then p.sheet[#p.sheet + 1] = { found = x.date, text = x.text, due = due }
-      elseif not bad[x.text] then
-        bad[x.text] = true
-        cwsh.notice(("ledger: 整改期限 '%s' is neither a date nor work days (%s deadline_words, N天): the item's class decides")
-          :format(x.text, r.file))
+      elseif not bad_seen[x.text] then
+        bad_seen[x.text] = true
+        bad[#bad + 1] = { text = x.text, why = why }
       end
     end
     for _, m in ipairs(s.import_chains(e.id)) do
@@ -210,8 +342,11 @@ function M.on_import(e, owed)
     counts = { s.open_import(e.id, p) }
   end)
   if not counts then return nil end
-  local opened, relinked, withdrawn, rechecked = table.unpack(counts)
-  return opened, relinked, rechecked, withdrawn
+  -- after the transaction: the import stays whole, each unusable cell is
+  -- named with the deadline used instead
+  report_bad_sheet(e.id, bad, r)
+  local opened, relinked, withdrawn, rechecked, recurs = table.unpack(counts)
+  return opened, relinked, rechecked, withdrawn, recurs or 0
 end
 
 -- The undo event: the import's findings are withdrawn, audited; nothing
@@ -223,7 +358,11 @@ function M.on_undo(e)
   local s = store()
   local n, back
   s.tx(function()
-    n, back = s.undo_findings(e.id, M.now(), ("导入 #%d 已撤销（imports undo）"):format(e.id))
+    -- (a rules/ledger.lua that fails does not stop the undo, as before:
+    -- the recurrences are relinked with the default window then)
+    local ok, r = pcall(lrules.load)
+    n, back = s.undo_findings(e.id, M.now(), ("导入 #%d 已撤销（imports undo）"):format(e.id),
+      ("-%d days"):format(ok and r.window or 90))
   end)
   return n, back
 end
@@ -259,6 +398,37 @@ local function move(cmd, id, want, to, set, ev)
   return from
 end
 
+-- Who made a change (--by), trimmed: every change of the audit trail
+-- names who made it (issue 13: "who, when, from → to, note").
+local function trim(v) return type(v) == "string" and v:match("^%s*(.-)%s*$") or nil end
+local function who(cmd, by)
+  by = trim(by)
+  if not by or by == "" then
+    error(("%s needs --by PERSON (who made the change: the audit trail keeps who did what)"):format(cmd), 0)
+  end
+  return by
+end
+M.who = who
+
+-- A text the change must carry (a fix's note, a rejection's reason).
+local function text_of(cmd, opt, v, why)
+  v = trim(v)
+  if not v or v == "" then error(("%s needs %s TEXT, not a blank one (%s)"):format(cmd, opt, why), 0) end
+  return v
+end
+
+-- A deadline `d` for a finding found on `found`: refused when before it.
+local function not_before(cmd, what, d, found)
+  if d < found then
+    error(("%s: %s %s is before the finding's date %s: a deadline is on or after the day the problem was found")
+      :format(cmd, what, d, found), 0)
+  end
+  return d
+end
+
+-- The sources a finding may have (domain.md).
+M.SOURCES = { "自查", "督查", "全面督查", "暗访", "上级通报", "群众举报" }
+
 local function get(cmd, id)
   local f = store().finding(id)
   if not f then error(("%s: there is no finding #%s (see `ledger`)"):format(cmd, tostring(id)), 0) end
@@ -267,6 +437,12 @@ end
 
 local ASSIGNABLE = { from = { "立项", "整改中", "复查未通过", "长期整改", "待复查" }, what = "assigned" }
 function M.assign(id, person, by)
+  by = who("ledger assign", by)
+  person = trim(person) or ""
+  if person == "" or not store().person_known(person) then
+    error(("ledger assign: '%s' is neither a person nor a unit of the register: add the person first (INSERT INTO person(name, unit_id, role) VALUES ('%s', UNIT_ID, '干部');)")
+      :format(person, person), 0)
+  end
   local f = get("ledger assign", id)
   local to = f.status == "立项" and "整改中" or f.status
   local from = move("ledger assign", id, ASSIGNABLE, to, { assigned = person },
@@ -276,6 +452,8 @@ end
 
 local FIXABLE = { from = { "立项", "整改中", "复查未通过", "长期整改" }, what = "reported fixed" }
 function M.fix(id, note, evidence, by)
+  by = who("ledger fix", by)
+  note = text_of("ledger fix", "--note", note, "what was done: the audit trail keeps it")
   local from = move("ledger fix", id, FIXABLE, "待复查", { fixed = M.today() },
     { by = by, action = "整改", note = note, evidence = evidence })
   return from, "待复查"
@@ -283,6 +461,7 @@ end
 
 local VERIFIABLE = { from = { "待复查" }, what = "verified" }
 function M.verify(id, by)
+  by = who("ledger verify", by)
   local from = move("ledger verify", id, VERIFIABLE, "已销号", { closed = M.today() },
     { by = by, action = "销号" })
   return from, "已销号"
@@ -291,8 +470,16 @@ end
 -- Reject a rectification: back to 复查未通过 with a new deadline (`deadline`,
 -- or the finding's class counted from today).
 function M.reject(id, reason, by, deadline)
+  by = who("ledger verify", by)
+  reason = text_of("ledger verify --reject", "--reason", reason, "why the rectification fails")
   local f = get("ledger verify", id)
-  if not deadline then
+  if deadline then
+    not_before("ledger verify", "--deadline", deadline, f.found)
+    if deadline < M.today() then
+      error(("ledger verify: --deadline %s is before today (%s): a new deadline in the past is overdue when it is set")
+        :format(deadline, M.today()), 0)
+    end
+  else
     local class = lrules.load().classes[f.severity]
     deadline = due_after(M.today(), class and class.days or 3)
   end
@@ -305,7 +492,9 @@ end
 -- last milestone.
 local PLANNABLE = { from = { "立项", "整改中", "复查未通过", "长期整改" }, what = "given milestones" }
 function M.milestone(id, due, title, by)
+  by = who("ledger milestone", by)
   local s = store()
+  not_before("ledger milestone", "milestone", due, get("ledger milestone", id).found)
   local last = due
   for _, m in ipairs(s.milestones(id)) do if m.due > last then last = m.due end end
   local from
@@ -318,6 +507,7 @@ function M.milestone(id, due, title, by)
 end
 
 function M.milestone_done(id, n, by, note)
+  by = who("ledger milestone", by)
   local s = store()
   local f = get("ledger milestone", id)
   local list = s.milestones(id)
@@ -339,6 +529,7 @@ end
 -- by, counted_from (the day the deadline counts from, default found) };
 -- its id.
 function M.add(f)
+  f.by = who("ledger add", f.by)
   local r = lrules.load()
   local s = store()
   local it = f.item and rule_item(f.item)
@@ -347,9 +538,19 @@ function M.add(f)
     item_id = f.item and ids[f.item], found = f.found, counted_from = f.counted_from,
     description = f.description or (it and it.title), event_note = f.note }
   if f.item and not row.item_id then error(("ledger add: item '%s' is not in the checklist"):format(f.item), 0) end
+  local ok_d, why_d = M.sheet_deadline(r, f.found, f.deadline)
+  if f.deadline and not ok_d and why_d ~= "neither a date nor work days" then
+    error(("ledger add: --deadline %s is %s: a deadline is on or after the day the problem was found")
+      :format(f.deadline, (why_d:gsub("inspection's", "finding's"))), 0)
+  end
+  if f.deadline and not ok_d then
+    error(("ledger add: --deadline '%s' is neither a date nor work days (YYYY-MM-DD, 3天, 三天, 10月20日, %s deadline_words)")
+      :format(f.deadline, r.file), 0)
+  end
   local id
   s.tx(function()
     fill(r, row, it, f.deadline, new_cache())
+    not_before("ledger add", "--deadline", row.deadline, row.found)
     id = s.add_finding(row, f.by, M.now())
   end)
   return id, row
@@ -430,7 +631,7 @@ function M.import_handler(e)
     cwsh.notice(("ledger: import #%d's findings were opened by a session that started meanwhile"):format(e.id))
     return
   end
-  local opened, rechecked, withdrawn = c[1], c[3], c[4]
+  local opened, rechecked, withdrawn, recurs = c[1], c[3], c[4], c[5] or 0
   -- what the import did to the ledger, after its own summary: the
   -- analyst's next question is what now needs doing
   if opened > 0 or rechecked > 0 then
@@ -443,6 +644,10 @@ function M.import_handler(e)
       parts[#parts + 1] = ("rechecked %s finding%s (复查)"):format(thousands(rechecked), rechecked == 1 and "" or "s")
     end
     cwsh.notice(table.concat(parts, "; "))
+  end
+  if recurs > 0 then
+    cwsh.notice(("ledger: import #%d: linked %s later finding%s anew as recurrences (复发关联)")
+      :format(e.id, thousands(recurs), recurs == 1 and "" or "s"))
   end
   if withdrawn > 0 then
     cwsh.notice(("ledger: import #%d: withdrew %s finding%s of the import it replaced that it no longer lists (已撤销)")

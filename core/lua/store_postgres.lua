@@ -136,10 +136,10 @@ function M.bounded_cache(fn, n, ...)
     local fast = pcall(db.tx, function() db.exec("SET LOCAL session_replication_role = replica") end)
     if not fast then return fn(table.unpack(args, 1, args.n)) end
     db.one("SELECT count(*) AS n FROM (SELECT id FROM inspection WHERE import_id = ? FOR KEY SHARE) AS x", n)
-    local ok, a, b, c, d = pcall(fn, table.unpack(args, 1, args.n))
+    local r = table.pack(pcall(fn, table.unpack(args, 1, args.n)))
     db.exec("SET LOCAL session_replication_role = origin")
-    if not ok then error(a, 0) end
-    return a, b, c, d
+    if not r[1] then error(r[2], 0) end
+    return table.unpack(r, 2, r.n)   -- all of fn's results (the ledger's five counts)
   end)
 end
 

@@ -92,7 +92,10 @@ CREATE TEMP TABLE IF NOT EXISTS ledger_due(found TEXT, days INTEGER, due TEXT, P
 CREATE TEMP TABLE IF NOT EXISTS ledger_sheet(found TEXT, text TEXT, due TEXT, PRIMARY KEY(found, text));
 CREATE TEMP TABLE IF NOT EXISTS ledger_market(market_id INTEGER PRIMARY KEY, chain TEXT);
 CREATE TEMP TABLE IF NOT EXISTS ledger_pick(market_id INTEGER, which TEXT, ord INTEGER, name TEXT, PRIMARY KEY(market_id, which, ord));
-CREATE TEMP TABLE IF NOT EXISTS ledger_relink(id INTEGER PRIMARY KEY, iid INTEGER, old_import INTEGER, status TEXT);
+CREATE TEMP TABLE IF NOT EXISTS ledger_relink(id INTEGER PRIMARY KEY, iid INTEGER, old_import INTEGER, status TEXT,
+  description TEXT, deduction DOUBLE PRECISION);
+CREATE TEMP TABLE IF NOT EXISTS ledger_dup(id INTEGER PRIMARY KEY, keep INTEGER, iid INTEGER, found TEXT, kind TEXT, inspector TEXT);
+CREATE TEMP TABLE IF NOT EXISTS ledger_pair(market_id INTEGER, item_id INTEGER, PRIMARY KEY(market_id, item_id));
 CREATE TEMP TABLE IF NOT EXISTS ledger_recheck(id INTEGER PRIMARY KEY, status TEXT, iid INTEGER, date TEXT, kind TEXT, inspector TEXT, to_status TEXT);
 CREATE TEMP TABLE IF NOT EXISTS ledger_new(id INTEGER PRIMARY KEY, iid INTEGER, item_id INTEGER, market_id INTEGER, found TEXT, rc INTEGER,
   kind TEXT, inspector TEXT, description TEXT, deduction DOUBLE PRECISION, sheet TEXT);
@@ -102,7 +105,7 @@ CREATE TEMP TABLE IF NOT EXISTS ledger_prev(id INTEGER PRIMARY KEY, pid INTEGER)
 CREATE TEMP TABLE IF NOT EXISTS ledger_insp(market_id INTEGER, date TEXT, id INTEGER, PRIMARY KEY(market_id, date, id));
 DELETE FROM ledger_item; DELETE FROM ledger_due; DELETE FROM ledger_sheet; DELETE FROM ledger_market;
 DELETE FROM ledger_pick; DELETE FROM ledger_relink; DELETE FROM ledger_recheck; DELETE FROM ledger_depth;
-DELETE FROM ledger_prev; DELETE FROM ledger_new; DELETE FROM ledger_insp;]]
+DELETE FROM ledger_prev; DELETE FROM ledger_new; DELETE FROM ledger_insp; DELETE FROM ledger_dup; DELETE FROM ledger_pair;]]
 
 -- Open import n's findings.  p = { at, kinds (that open findings),
 -- recheck_kinds, closes (kinds whose recheck closes), window (days),
@@ -230,7 +233,31 @@ open_import = function(n, p)
     SELECT id, :at, '撤销', status, '已撤销', '导入 #' || old_import || ' 已不在（重新导入 #' || :n || ' 不含此问题）'
       FROM ledger_relink WHERE iid IS NULL ORDER BY id]], args)
   stats("ledger_relink")
-  local relinked = db.exec([[UPDATE finding SET inspection_id = l.iid, import_id = :n FROM ledger_relink l
+  -- the corrected row's note and deduction: the finding says what the
+  -- sheet now says, its history what it said before (更正)
+  db.exec([[UPDATE ledger_relink SET
+      description = (SELECT coalesce(r.note, it.title) FROM finding f JOIN result r ON r.inspection_id = ledger_relink.iid
+          AND r.item_id = f.item_id JOIN item it ON it.id = r.item_id WHERE f.id = ledger_relink.id),
+      deduction = (SELECT r.deduction FROM finding f JOIN result r ON r.inspection_id = ledger_relink.iid
+          AND r.item_id = f.item_id WHERE f.id = ledger_relink.id)
+    WHERE iid IS NOT NULL]])
+  -- (points as the sheet writes them, 2 not 2.0, on both stores)
+  local function points(c)
+    return ("CASE WHEN %s = CAST(%s AS INTEGER) THEN CAST(CAST(%s AS INTEGER) AS TEXT) ELSE CAST(%s AS TEXT) END")
+      :format(c, c, c, c)
+  end
+  db.exec(([[INSERT INTO finding_event(finding_id, at, action, from_status, to_status, note, inspection_id)
+    SELECT f.id, :at, '更正', f.status, f.status, '导入 #' || :n || ' 更正：' ||
+        CASE WHEN f.deduction IS DISTINCT FROM l.deduction
+          THEN '扣分 ' || coalesce(%s, '无') || ' → ' || coalesce(%s, '无') ELSE '' END ||
+        CASE WHEN f.deduction IS DISTINCT FROM l.deduction AND f.description IS DISTINCT FROM l.description THEN '；' ELSE '' END ||
+        CASE WHEN f.description IS DISTINCT FROM l.description
+          THEN '描述 ' || coalesce(f.description, '无') || ' → ' || coalesce(l.description, '无') ELSE '' END, l.iid
+      FROM ledger_relink l JOIN finding f ON f.id = l.id
+     WHERE l.iid IS NOT NULL AND (f.deduction IS DISTINCT FROM l.deduction OR f.description IS DISTINCT FROM l.description)
+     ORDER BY f.id]]):format(points("f.deduction"), points("l.deduction")), args)
+  local relinked = db.exec([[UPDATE finding SET inspection_id = l.iid, import_id = :n, description = l.description,
+      deduction = l.deduction FROM ledger_relink l
     WHERE finding.id = l.id AND l.iid IS NOT NULL AND finding.id IN (SELECT id FROM ledger_relink)]], args)
   local withdrawn = db.exec([[UPDATE finding SET status = '已撤销', inspection_id = NULL FROM ledger_relink l
     WHERE finding.id = l.id AND l.iid IS NULL AND finding.id IN (SELECT id FROM ledger_relink)]], args)
@@ -266,6 +293,47 @@ open_import = function(n, p)
     recheck_probe("i.market_id", "r.item_id", "i.date", rk), ks, LOST,
     again and [[AND NOT EXISTS (SELECT 1 FROM finding f WHERE f.inspection_id = i.id AND f.item_id = r.item_id
                        AND f.import_id = :n)]] or "", ordered), args)
+  -- An import whose findings are not the latest of their markets (a
+  -- sheet sent late, imported after a later one): a stored inspection of
+  -- its markets (another import's) on or after its earliest finding, or
+  -- a finding by hand there since.  Only then are its findings compared
+  -- with the stored ones (same-day findings of another import, later
+  -- rechecks, later recurrences): one probe of inspection(market_id,
+  -- date) per market, so an import in date order costs no more.
+  local minf = db.one("SELECT min(found) AS f FROM ledger_new").f
+  local late = minf ~= db.null and minf ~= nil and db.one([[SELECT count(*) AS c FROM (SELECT 1 FROM inspection i
+      WHERE i.market_id IN (SELECT market_id FROM ledger_market) AND i.date >= :minf AND i.import_id <> :n
+      UNION ALL SELECT 1 FROM finding f WHERE f.import_id IS NULL AND f.found >= :minf
+      AND f.market_id IN (SELECT market_id FROM ledger_market) LIMIT 1) AS x]], { minf = minf, n = n }).c > 0
+
+  -- one problem, one finding: an item lost at two inspections of the same
+  -- market on the same day (a 督查 and a 全面督查 of one round) is the
+  -- finding of the first; the second is recorded on it (同日复见).  So is
+  -- one lost the same day as a stored finding (another import's, or the
+  -- one `ledger sync` finds opened already).
+  db.exec([[INSERT INTO ledger_dup(id, keep, iid, found, kind, inspector)
+    SELECT x.id, (SELECT min(y.id) FROM ledger_new y WHERE y.market_id = x.market_id AND y.item_id = x.item_id
+        AND y.found = x.found), x.iid, x.found, x.kind, x.inspector
+      FROM ledger_new x WHERE EXISTS (SELECT 1 FROM ledger_new y WHERE y.market_id = x.market_id
+        AND y.item_id = x.item_id AND y.found = x.found AND y.id < x.id)]])
+  if late or again then
+    db.exec([[INSERT INTO ledger_dup(id, keep, iid, found, kind, inspector)
+      SELECT x.id, (SELECT min(f.id) FROM finding f WHERE f.market_id = x.market_id AND f.item_id = x.item_id
+          AND f.found = x.found AND f.status <> '已撤销'), x.iid, x.found, x.kind, x.inspector
+        FROM ledger_new x WHERE x.id NOT IN (SELECT id FROM ledger_dup)
+         AND EXISTS (SELECT 1 FROM finding f WHERE f.market_id = x.market_id AND f.item_id = x.item_id
+           AND f.found = x.found AND f.status <> '已撤销')]])
+  end
+  db.exec("DELETE FROM ledger_new WHERE id IN (SELECT id FROM ledger_dup)")
+  if late then
+    -- rechecked by a later inspection the store holds already, as it
+    -- would have been had the sheets come in date order
+    db.exec(([[UPDATE ledger_new SET rc = (SELECT i2.id FROM inspection i2
+          JOIN result r2 ON r2.inspection_id = i2.id AND r2.item_id = ledger_new.item_id
+         WHERE i2.market_id = ledger_new.market_id AND i2.date > ledger_new.found AND r2.deduction = 0
+           AND r2.result IN (SELECT word FROM result_word WHERE outcome = 'pass') AND i2.kind IN (%s)
+         ORDER BY i2.date, i2.id LIMIT 1) WHERE rc IS NULL]]):format(rk), args)
+  end
   -- (the columns joined on: its texts took 60 % of the ANALYZE, 50 -> 20
   -- ms for a city import's 22,086 new findings)
   stats("ledger_new(id, iid, item_id, market_id, found, rc, sheet)")
@@ -324,6 +392,13 @@ open_import = function(n, p)
   db.exec([[INSERT INTO finding_event(finding_id, at, by, action, to_status, note, deadline, inspection_id)
     SELECT f.id, :at, f.inspector, '立项', '立项', '导入 #' || :n, f.deadline, f.inspection_id
       FROM ledger_new x JOIN finding f ON f.id = x.id ORDER BY f.id]], args)
+  -- the second inspection of the same day on the one finding (once)
+  db.exec([[INSERT INTO finding_event(finding_id, at, by, action, from_status, to_status, note, inspection_id)
+    SELECT d.keep, :at, d.inspector, '同日复见', f.status, f.status,
+        d.found || ' ' || d.kind || ' 该项仍不合格（同一问题，导入 #' || :n || '）', d.iid
+      FROM ledger_dup d JOIN finding f ON f.id = d.keep
+     WHERE NOT EXISTS (SELECT 1 FROM finding_event e WHERE e.finding_id = d.keep AND e.inspection_id = d.iid)
+     ORDER BY d.id]], args)
 
   -- the rechecks' audit rows, the earlier findings' and the new ones', in
   -- the order of the rechecking inspections
@@ -340,7 +415,60 @@ open_import = function(n, p)
       closed = CASE WHEN l.to_status = '已销号' THEN l.date ELSE finding.closed END
     FROM ledger_recheck l WHERE finding.id = l.id AND finding.id IN (SELECT id FROM ledger_recheck)]])
   rechecked = rechecked + db.one("SELECT count(*) AS c FROM ledger_new WHERE rc IS NOT NULL").c
-  return opened, relinked, withdrawn, rechecked
+
+  -- recurrences: the later findings of the pairs (market, item) of an
+  -- import that came late are linked anew (to one of its findings, when
+  -- it is now their latest earlier one), and so are those of the
+  -- findings a replace withdrew
+  if late then
+    db.exec([[INSERT INTO ledger_pair(market_id, item_id) SELECT DISTINCT x.market_id, x.item_id FROM ledger_new x
+       WHERE EXISTS (SELECT 1 FROM finding f WHERE f.market_id = x.market_id AND f.item_id = x.item_id
+         AND f.found > x.found AND f.status <> '已撤销') ON CONFLICT DO NOTHING]])
+  end
+  if withdrawn > 0 then
+    db.exec([[INSERT INTO ledger_pair(market_id, item_id) SELECT DISTINCT f.market_id, f.item_id FROM finding f
+       WHERE f.id IN (SELECT id FROM ledger_relink WHERE iid IS NULL) AND f.item_id IS NOT NULL ON CONFLICT DO NOTHING]])
+  end
+  local recurs = (late or withdrawn > 0) and L.relink_pairs(p.at, args.window, ("导入 #%d"):format(n)) or 0
+  return opened, relinked, withdrawn, rechecked, recurs
+end
+
+-- Link every finding (not withdrawn) of the pairs in ledger_pair to the
+-- latest earlier one of its market and item within the window (`window`
+-- as date_shift takes it, "-90 days"), the count along that chain; each
+-- finding whose link changes gets an audit row (复发关联, `why` in its
+-- note).  Returns how many changed.
+function L.relink_pairs(at, window, why)
+  local rows = {}
+  for r in db.query(([[SELECT f.id, f.market_id, f.item_id, f.found, f.status, f.recurs_id, f.recurrence, %s AS lo
+      FROM finding f JOIN ledger_pair p ON p.market_id = f.market_id AND p.item_id = f.item_id
+     WHERE f.status <> '已撤销' ORDER BY f.market_id, f.item_id, f.found, f.id]]):format(
+      dialect().date_shift("f.found", ":window")), { window = window }) do
+    rows[#rows + 1] = { id = r.id, m = r.market_id, it = r.item_id, found = r.found, status = r.status,
+      pid = nn(r.recurs_id), n = r.recurrence, lo = r.lo }
+  end
+  local depth, changed = {}, 0
+  local function text(pid, n) return pid and ("#%d 第%d次"):format(pid, n + 1) or "无" end
+  for k, x in ipairs(rows) do
+    local prev
+    for j = k - 1, 1, -1 do
+      local y = rows[j]
+      if y.m ~= x.m or y.it ~= x.it then break end
+      if y.found < x.found then
+        if y.found >= x.lo then prev = y end
+        break
+      end
+    end
+    local pid, d = prev and prev.id, prev and depth[prev.id] + 1 or 0
+    depth[x.id] = d
+    if pid ~= x.pid or d ~= x.n then
+      changed = changed + 1
+      db.exec("UPDATE finding SET recurs_id = ?, recurrence = ? WHERE id = ?", null(pid), d, x.id)
+      L.add_event(x.id, { at = at, action = "复发关联", from_status = x.status, to_status = x.status,
+        note = ("复发 %s → %s（%s）"):format(text(x.pid, x.n), text(pid, d), why) })
+    end
+  end
+  return changed
 end
 
 -- The imports whose findings are owed (ledger_pending, schema version 12:
@@ -406,6 +534,26 @@ function L.chain_of(market_id)
   c["包挂部门"] = names([[SELECT coalesce(p.name, d.name) AS n FROM assignment a JOIN unit d ON d.id = a.unit_id
       LEFT JOIN person p ON p.id = a.person_id WHERE a.kind = '包挂市场' AND a.market_id = ? ORDER BY a.id]], market_id)
   return c
+end
+
+-- The findings of import n whose inspection's 整改期限 reads `text`:
+-- { { id, market, item, deadline } } by id.
+function L.sheet_findings(n, text)
+  local out = {}
+  for r in db.query([[SELECT f.id, m.code AS market, it.code AS item, f.deadline FROM finding f
+      JOIN inspection i ON i.id = f.inspection_id JOIN market m ON m.id = f.market_id
+      LEFT JOIN item it ON it.id = f.item_id
+     WHERE f.import_id = ? AND i.deadline = ? AND f.status <> '已撤销' ORDER BY f.id]], n, text) do
+    out[#out + 1] = { id = r.id, market = r.market, item = nn(r.item), deadline = r.deadline }
+  end
+  return out
+end
+
+-- Whether `name` is a person or a unit of the register (a finding is
+-- assigned to one of them: the chain assigns units too).
+function L.person_known(name)
+  return db.one([[SELECT 1 AS x FROM person WHERE name = :n UNION ALL SELECT 1 FROM unit WHERE name = :n LIMIT 1]],
+    { n = name }) ~= nil
 end
 
 -- The latest finding of (market, item) found in [from, before) that is not
@@ -490,6 +638,22 @@ end
 -- the rows go to the renderer straight from the statement (db.cursor): a
 -- province's 66,473 overdue findings cost 0.4 s when each was a keyed row
 -- read into Lua and copied into a listing row by Lua.
+-- The findings as they stood at the end of day :today (`ledger --on`):
+-- those found by then, each with the status and deadline of its audit
+-- trail's latest change by then.  A change counts from the day it
+-- happened: a 复查 from its inspection's date, the 立项 from the day
+-- found (an import records both later), any other from its stamp.
+local AS_OF_FROM = [[(SELECT f0.id, f0.market_id, f0.item_id, f0.description, f0.found, f0.assigned, f0.accountable,
+      f0.recurs_id, f0.recurrence,
+      coalesce((SELECT e.to_status FROM finding_event e LEFT JOIN inspection i ON i.id = e.inspection_id AND e.action = '复查'
+         WHERE e.finding_id = f0.id AND e.to_status IS NOT NULL
+           AND coalesce(i.date, CASE WHEN e.action = '立项' THEN f0.found END, substr(e.at, 1, 10)) <= :today
+         ORDER BY e.id DESC LIMIT 1), '立项') AS status,
+      coalesce((SELECT e.deadline FROM finding_event e WHERE e.finding_id = f0.id AND e.deadline IS NOT NULL
+           AND (e.action = '立项' OR substr(e.at, 1, 10) <= :today) ORDER BY e.id DESC LIMIT 1), f0.deadline) AS deadline
+    FROM finding f0 WHERE f0.found <= :today) f JOIN market m ON m.id = f.market_id LEFT JOIN unit u ON u.id = m.unit_id
+  LEFT JOIN item it ON it.id = f.item_id]]
+
 function L.finding_list(q)
   local where, args, n = {}, { today = q.today }, 0
   local function arg(v) n = n + 1; args["a" .. n] = v; return ":a" .. n end
@@ -517,13 +681,14 @@ function L.finding_list(q)
   local late = [[CASE WHEN f.status IN ('立项', '整改中', '复查未通过', '长期整改') THEN
       CASE WHEN f.deadline < :today THEN f.deadline
            WHEN f.status = '长期整改' THEN (SELECT min(ms.due) FROM finding_milestone ms
-             WHERE ms.finding_id = f.id AND ms.done IS NULL AND ms.due < :today) END END]]
+             WHERE ms.finding_id = f.id AND (ms.done IS NULL OR ms.done > :today) AND ms.due < :today) END END]]
   local sql = ([[SELECT x.id, %sx.market, x.unit, x.item, x.description, x.found, x.deadline, x.status,
       '逾期' || %s || '天' AS overdue, x.assigned,
       CASE WHEN x.recurs_id IS NOT NULL THEN '#' || x.recurs_id || ' 第' || (x.recurrence + 1) || '次' END AS recurs
     FROM (SELECT f.id, m.code, m.name AS market, u.name AS unit, it.code AS item, f.description, f.found, f.deadline,
         f.status, f.assigned, f.recurs_id, f.recurrence, %s AS late FROM %s%s) x%s
-    ORDER BY %s]]):format(q.code and "x.code, " or "", dialect().days_between(":today", "x.late"), late, FINDING_FROM,
+    ORDER BY %s]]):format(q.code and "x.code, " or "", dialect().days_between(":today", "x.late"), late,
+    q.as_of and AS_OF_FROM or FINDING_FROM,
     #where > 0 and (" WHERE " .. table.concat(where, " AND ")) or "", q.overdue and " WHERE x.late IS NOT NULL" or "",
     q.order == "unit" and "x.unit, x.deadline, x.id" or "x.id")
   -- (a cursor where the store has one: the renderer steps the statement
@@ -634,7 +799,7 @@ end
 -- statements whatever the count: a city import's 22,086 findings and
 -- 17,934 rechecks, two round trips each, ran past the command's 30 s on
 -- the server.  Returns withdrawn, rechecks taken back.
-function L.undo_findings(n, at, note)
+function L.undo_findings(n, at, note, window)
   db.exec("CREATE TEMP TABLE IF NOT EXISTS ledger_back(id INTEGER PRIMARY KEY, from_status TEXT, to_status TEXT)")
   db.exec("DELETE FROM ledger_back")
   local args = { n = n, at = at, note = note }
@@ -655,7 +820,17 @@ function L.undo_findings(n, at, note)
     SELECT id, :at, '撤销', status, '已撤销', :note FROM finding
      WHERE import_id = :n AND status <> '已撤销' ORDER BY id]], args)
   local withdrawn = db.exec("UPDATE finding SET status = '已撤销' WHERE import_id = :n AND status <> '已撤销'", args)
-  return withdrawn, back
+  -- the findings that recurred one of them link to the latest earlier
+  -- finding not withdrawn (or none), their counts with them
+  local recurs = 0
+  if withdrawn > 0 and window then
+    db.exec("CREATE TEMP TABLE IF NOT EXISTS ledger_pair(market_id INTEGER, item_id INTEGER, PRIMARY KEY(market_id, item_id))")
+    db.exec("DELETE FROM ledger_pair")
+    db.exec([[INSERT INTO ledger_pair(market_id, item_id) SELECT DISTINCT market_id, item_id FROM finding
+       WHERE import_id = :n AND item_id IS NOT NULL]], args)
+    recurs = L.relink_pairs(at, window, note)
+  end
+  return withdrawn, back, recurs
 end
 
 -- ------------------------------------------------------------ milestones

@@ -39,7 +39,7 @@ what
 generate: 5 markets; 55 inspections
 import vs sqlite3 .import (2.5x its rows/s)
 import vs floor
-import with the ledger (268 findings) vs without
+import with the ledger (267 findings) vs without
 the ledger's time (import with it minus without) vs sqlite3 writing its rows alone
 score every month
 query: one market's results for a month

@@ -59,5 +59,14 @@ cp "$ROOT"/scripts/demo/*.csv .
 CWSH_NOW=2027-03-10 "$CWSH" -rules rules n.db -c "notice 2027-B1 --format md" >clock.md 2>/dev/null
 is_file dated.md clock.md "notice without --date: the clock's today"
 
+# --- an invalid CWSH_NOW ends cwsh at start-up (exit 1), before any command
+for bad in 2026-02-30 2026-13-01 2026/10/09 garbage "2026-10-09 24:00:00"; do
+    out=$(CWSH_NOW=$bad "$CWSH" -batch -rules rules t.db "SELECT 1;" 2>&1); rc=$?
+    is "1 cwsh: CWSH_NOW '$bad' is not a date (YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)" "$rc $out" \
+       "CWSH_NOW '$bad' is refused at start-up"
+done
+is "2026-10-09 10:00:00" "$(CWSH_NOW="2026-10-09 10:00:00" "$CWSH" -batch -rules rules t.db 'lua print(require("clock").now())' 2>&1)" \
+   "CWSH_NOW with a time is the clock"
+
 cleanup_scratch
 done_testing

@@ -18,8 +18,8 @@ cp -r "$ROOT/rules" rules
     echo "INSERT INTO market(code, name, unit_id) VALUES ('M01', '城北市场', 1);"
     i=1
     while [ $i -le $N ]; do
-        echo "ledger add M01 A01 --note 积水$i --date 2026-10-09"
-        echo "ledger fix $i --note 已清理"
+        echo "ledger add M01 A01 --note 积水$i --date 2026-10-09 --by 王芳"
+        echo "ledger fix $i --note 已清理 --by 王芳"
         i=$((i + 1))
     done
 } | "$CWSH" -rules rules "$DB" >setup.out 2>&1

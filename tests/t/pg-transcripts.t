@@ -37,7 +37,7 @@ rules/frozen rules/reload rules/test rules/targets-dsl rules/targets rules/rank-
 rules/score-restamp rules/rule-tables-stopped
 markets/register core/help core/shell-values core/shell-dot-bail plugins/refused plugins/refused-bail plugins/sources
 sqlite/imports import/files
-ledger/errors ledger/ledger ledger/reports ledger/reports-people ledger/reports-import ledger/imports ledger/replace
+ledger/errors ledger/ledger ledger/reports ledger/reports-people ledger/reports-import ledger/imports ledger/replace ledger/order ledger/deadlines
 notice/figures notice/notice notice/template notice/trend notice/asof
 calendar/check calendar/dates calendar/list calendar/workdays calendar/schedule calendar/meetings calendar/rota
 calendar/in-rules ledger/rules-dir rules/grades rules/typos calendar/year-end

@@ -10,10 +10,10 @@ local calendar = require("calendar")
 
 local LIST_USAGE = "ledger [--open|--overdue|--all] [--market M] [--unit U] [--item C] [--person P] [--recurring] [--status S] [--on DATE]"
 local USAGE = LIST_USAGE
-  .. " | ledger show ID | ledger add MARKET ITEM --note TEXT [--date D] [--source S] [--deadline D] [--by P]"
-  .. " | ledger assign ID PERSON [--by P] | ledger fix ID --note TEXT [--evidence REF] [--by P]"
-  .. " | ledger verify ID --by PERSON | ledger verify ID --reject --reason TEXT [--deadline D] [--by P]"
-  .. " | ledger milestone ID DATE TITLE [--by P] | ledger milestone ID --done N [--note T] [--by P]"
+  .. " | ledger show ID | ledger add MARKET ITEM --note TEXT [--date D] [--source S] [--deadline D] --by P"
+  .. " | ledger assign ID PERSON --by P | ledger fix ID --note TEXT [--evidence REF] --by P"
+  .. " | ledger verify ID --by PERSON | ledger verify ID --reject --reason TEXT [--deadline D] --by P"
+  .. " | ledger milestone ID DATE TITLE --by P | ledger milestone ID --done N [--note T] --by P"
   .. " | ledger figures [PERIOD] [--by unit|market|item] [--on DATE] | ledger sync"
 
 local function need_db()
@@ -74,7 +74,13 @@ local function list(args)
   local store = need_db()
   local today = date_opt("ledger", o, "--on") or ledger.today()
   local q = { exclude_withdrawn = not o["--all"] and not o["--status"], item = o["--item"], unit = o["--unit"],
-    person = o["--person"], recurring = o["--recurring"], today = today }
+    person = o["--person"], recurring = o["--recurring"], today = today,
+    -- (a day before today: each finding as it stood then, from its audit
+    -- trail; on or after today every change is in by then, and the
+    -- statuses are today's without a probe of the trail a finding)
+    as_of = o["--on"] ~= nil and today < ledger.today() }
+  -- the filters intersect: --overdue with --status or --open keeps the
+  -- findings of both (an elseif chain dropped --overdue)
   if o["--status"] then
     local ok = false
     for _, s in ipairs(ledger.STATUSES) do if s == o["--status"] then ok = true end end
@@ -86,10 +92,31 @@ local function list(args)
     q.statuses = { "立项", "整改中", "待复查", "复查未通过", "长期整改" }
   elseif o["--overdue"] then
     q.statuses = ledger.OPEN
-    q.overdue = true
-    q.order = "unit"
   end
+  if o["--overdue"] then q.overdue = true; q.order = "unit" end
   if o["--market"] then q.market_id = market("ledger", o["--market"]).id end
+  -- a name the register lacks is an error, as --market's: an empty table
+  -- said "no findings" of a station or person that does not exist
+  if q.unit and not store.unit_by_name(q.unit) then
+    error(("ledger: no unit '%s' (a station of the register: %s)"):format(q.unit,
+      table.concat(store.unit_names(), "、")), 0)
+  end
+  if q.item then
+    local ids = store.item_ids()
+    if not ids[q.item] then
+      -- a lowercase code is the code when the checklist's codes are unique so
+      local up, n = nil, 0
+      for code in pairs(ids) do if code:upper() == q.item:upper() then up, n = code, n + 1 end end
+      if n ~= 1 then
+        error(("ledger: item '%s' is not in the checklist (codes as rules/checklist.lua spells them, e.g. A01)")
+          :format(q.item), 0)
+      end
+      q.item = up
+    end
+  end
+  if q.person and not store.person_known(q.person) then
+    error(("ledger: '%s' is neither a person nor a unit of the register (table person, table unit)"):format(q.person), 0)
+  end
   -- the store gives the rows whole, 逾期 and the recurrence counted in
   -- its query: no Lua per row (tens of thousands at province scale)
   -- the data modes carry the market's code: names repeat across districts
@@ -160,20 +187,30 @@ local function add_cmd(args)
   local o, pos = cmdargs.parse(args, { ["--note"] = "value", ["--date"] = "value", ["--source"] = "value",
     ["--deadline"] = "value", ["--by"] = "value" }, "ledger add")
   if #pos ~= 2 or not o["--note"] then
-    error("usage: ledger add MARKET ITEM --note TEXT [--date D] [--source S] [--deadline D] [--by P]", 0)
+    error("usage: ledger add MARKET ITEM --note TEXT [--date D] [--source S] [--deadline D] --by P", 0)
   end
   local m = market("ledger add", pos[1])
   local found = date_opt("ledger add", o, "--date") or ledger.today()
+  if found > ledger.today() then
+    error(("ledger add: --date %s is after today (%s): a problem cannot be found after today")
+      :format(found, ledger.today()), 0)
+  end
+  local source = o["--source"] or "督查"
+  local known = false
+  for _, x in ipairs(ledger.SOURCES) do if x == source then known = true end end
+  if not known then
+    error(("ledger add: --source is one of %s, not '%s'"):format(table.concat(ledger.SOURCES, "、"), source), 0)
+  end
   local item = pos[2] ~= "-" and pos[2] or nil
   local id, row = ledger.add({ market_id = m.id, item = item, found = found, description = o["--note"],
-    source = o["--source"] or "督查", deadline = o["--deadline"], by = o["--by"], note = "手工登记" })
+    source = source, deadline = o["--deadline"], by = o["--by"], note = "手工登记" })
   cwsh.notice(("finding #%d: %s %s%s, due %s (%s)%s"):format(id, m.name, item or "", item and "" or "(no item)",
     row.deadline, row.severity, row.assigned and (", assigned to " .. row.assigned) or ""))
 end
 
 local function assign(args)
   local o, pos = cmdargs.parse(args, { ["--by"] = "value" }, "ledger assign")
-  if #pos ~= 2 then error("usage: ledger assign ID PERSON [--by P]", 0) end
+  if #pos ~= 2 then error("usage: ledger assign ID PERSON --by P", 0) end
   need_db()
   local id = finding_id("ledger assign", pos[1])
   local from, to = ledger.assign(id, pos[2], o["--by"])
@@ -182,7 +219,7 @@ end
 
 local function fix(args)
   local o, pos = cmdargs.parse(args, { ["--note"] = "value", ["--evidence"] = "value", ["--by"] = "value" }, "ledger fix")
-  if #pos ~= 1 or not o["--note"] then error("usage: ledger fix ID --note TEXT [--evidence REF] [--by P]", 0) end
+  if #pos ~= 1 or not o["--note"] then error("usage: ledger fix ID --note TEXT [--evidence REF] --by P", 0) end
   need_db()
   local id = finding_id("ledger fix", pos[1])
   local from, to = ledger.fix(id, o["--note"], o["--evidence"], o["--by"])
@@ -192,26 +229,27 @@ end
 local function verify(args)
   local o, pos = cmdargs.parse(args, { ["--by"] = "value", ["--reject"] = "flag", ["--reason"] = "value",
     ["--deadline"] = "value" }, "ledger verify")
-  if #pos ~= 1 then error("usage: ledger verify ID --by PERSON | ledger verify ID --reject --reason TEXT [--deadline D] [--by P]", 0) end
+  if #pos ~= 1 then error("usage: ledger verify ID --by PERSON | ledger verify ID --reject --reason TEXT [--deadline D] --by P", 0) end
   need_db()
   local id = finding_id("ledger verify", pos[1])
   if o["--reject"] then
     if not o["--reason"] then error("ledger verify --reject needs --reason TEXT (why the rectification fails)", 0) end
+    ledger.who("ledger verify", o["--by"])
     local from, to, deadline = ledger.reject(id, o["--reason"], o["--by"], date_opt("ledger verify", o, "--deadline"))
     cwsh.notice(("finding #%d: %s → %s, new deadline %s"):format(id, from, to, deadline))
     return
   end
   if o["--reason"] or o["--deadline"] then error("ledger verify: --reason and --deadline go with --reject", 0) end
-  if not o["--by"] then error("ledger verify needs --by PERSON (who rechecked it)", 0) end
-  local from, to = ledger.verify(id, o["--by"])
-  cwsh.notice(("finding #%d: %s → %s (by %s)"):format(id, from, to, o["--by"]))
+  local by = ledger.who("ledger verify", o["--by"])
+  local from, to = ledger.verify(id, by)
+  cwsh.notice(("finding #%d: %s → %s (by %s)"):format(id, from, to, by))
 end
 
 local function milestone(args)
   local o, pos = cmdargs.parse(args, { ["--done"] = "value", ["--note"] = "value", ["--by"] = "value" }, "ledger milestone")
   need_db()
   if o["--done"] then
-    if #pos ~= 1 then error("usage: ledger milestone ID --done N [--note T] [--by P]", 0) end
+    if #pos ~= 1 then error("usage: ledger milestone ID --done N [--note T] --by P", 0) end
     local id = finding_id("ledger milestone", pos[1])
     local n = math.tointeger(tonumber(o["--done"]))
     if not n then error(("ledger milestone: --done needs a milestone's number, not '%s'"):format(o["--done"]), 0) end
@@ -219,7 +257,7 @@ local function milestone(args)
     cwsh.notice(("finding #%d: milestone %d (%s %s) done"):format(id, n, m.due, m.title))
     return
   end
-  if #pos ~= 3 then error("usage: ledger milestone ID DATE TITLE [--by P] | ledger milestone ID --done N", 0) end
+  if #pos ~= 3 then error("usage: ledger milestone ID DATE TITLE --by P | ledger milestone ID --done N", 0) end
   local id = finding_id("ledger milestone", pos[1])
   if not calendar.parse(pos[2]) then error(("ledger milestone: '%s' is not a date (YYYY-MM-DD)"):format(pos[2]), 0) end
   local from, last = ledger.milestone(id, pos[2], pos[3], o["--by"])
@@ -287,14 +325,25 @@ local function sync(args)
   local _, pos = cmdargs.parse(args, {}, "ledger sync")
   if #pos > 0 then error("usage: ledger sync", 0) end
   local store = need_db()
-  local n, imports = 0, 0
+  -- it says all it did: opening a lacking finding may recheck it, or
+  -- others, and link later findings to it (it moved findings silently)
+  local n, imports, t = 0, 0, { 0, 0, 0, 0, 0 }
   for _, im in ipairs(store.imports()) do
     imports = imports + 1
     local c = calendar.quietly(function() return { ledger.on_import({ id = im.id }) } end)
-    n = n + c[1]
+    for k = 1, 5 do t[k] = t[k] + (c[k] or 0) end
   end
-  cwsh.notice(("ledger sync: %d import%s, opened %d finding%s they lacked"):format(imports,
-    imports == 1 and "" or "s", n, n == 1 and "" or "s"))
+  n = t[1]
+  local more = {}
+  local function say(k, verb, tail)
+    if t[k] > 0 then more[#more + 1] = ("%s %d finding%s %s"):format(verb, t[k], t[k] == 1 and "" or "s", tail) end
+  end
+  say(3, "rechecked", "(复查)")
+  say(2, "relinked", "to a replacing import")
+  say(4, "withdrew", "(已撤销)")
+  say(5, "linked", "anew as recurrences (复发关联)")
+  cwsh.notice(("ledger sync: %d import%s, opened %d finding%s they lacked%s"):format(imports,
+    imports == 1 and "" or "s", n, n == 1 and "" or "s", #more > 0 and ("; " .. table.concat(more, "; ")) or ""))
 end
 
 local SUBS = { sync = sync, show = show, add = add_cmd, assign = assign, fix = fix, verify = verify, milestone = milestone,
