@@ -35,5 +35,14 @@ is "from,to,days,workdays|2027-12-30,2028-01-04,6,4" "$(tr -d '\r' <out | paste 
 # 2026 is published: no warning at all
 "$CWSH" --mode json -c "calendar 2026 --month 10" :memory: >out 2>err
 is "" "$(cat err)" "a published year warns about nothing"
+# a year without a file is warned about naming the rules directory the
+# calendar came from, not rules/ whatever it is
+cp -r "$ROOT/rules" r2 && rm r2/calendar/2026.lua
+"$CWSH" -rules r2 --mode csv -c "calendar workdays 2026-06-01 2026-06-02" -c "calendar workdays 2028-01-03 2028-01-04" :memory: >out 2>err
+cat >expect <<'EOF2'
+warning: 2026 has no calendar file (r2/calendar/2026.lua): counted with weekends only, no holidays
+warning: 2028 is beyond the last calendar year loaded (2027): counted with weekends only, no holidays; add r2/calendar/2028.lua
+EOF2
+is_file expect err "a missing year names the rules directory in use (-rules r2)"
 cleanup_scratch
 done_testing
