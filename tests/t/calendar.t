@@ -17,7 +17,7 @@ if len(rows) != want:
 PY
 for mode in json csv; do
     for c in "calendar 2026 --month 2:28" "calendar 2025:365" "calendar workdays 2026-02-01 2026-02-28:1" "calendar:3" \
-             "schedule 2026-10:16" "schedule 2026-01-01 2026-01-31 --unit 领导小组:2"; do
+             "schedule 2026-10:28" "schedule 2026-01-01 2026-01-31 --unit 领导小组:3"; do
         cmd=${c%:*}; n=${c##*:}
         "$CWSH" --mode $mode -c "$cmd" :memory: >out 2>err; rc=$?
         is 0 "$rc" "$mode: $cmd: exit code"

@@ -40,7 +40,7 @@ sqlite/imports import/files
 ledger/errors ledger/ledger ledger/reports ledger/imports ledger/replace
 notice/figures notice/notice notice/template notice/trend
 calendar/check calendar/dates calendar/list calendar/workdays calendar/schedule calendar/meetings calendar/rota
-calendar/in-rules ledger/rules-dir rules/grades rules/typos calendar/year-end
+calendar/in-rules ledger/rules-dir rules/grades rules/typos calendar/year-end calendar/rota-days
 "}
 # every transcript is run or excluded with its reason above, so that a
 # new one is not left out of the server's run unnoticed (not when the
