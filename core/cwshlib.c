@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <lauxlib.h>
 #include "cwshlib.h"
 #include "document.h"
@@ -450,6 +451,21 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* cwsh.filekind(path) -> "file", "directory" or "other" (a device, a
+ * pipe, a socket), or nil when nothing is there: a writer that replaces
+ * a file by renaming a temporary one over it must not do so over
+ * /dev/stdout or a FIFO (stat follows symbolic links). */
+static int l_filekind(lua_State *L)
+{
+    struct stat st;
+    if (stat(luaL_checkstring(L, 1), &st) != 0) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_pushstring(L, S_ISREG(st.st_mode) ? "file" : S_ISDIR(st.st_mode) ? "directory" : "other");
+    return 1;
+}
+
 /* cwsh.listdir(dir) -> sorted array of names (no "." entries), or nil, err
  * when there is no such directory.  Any other failure raises: callers
  * take nil for "none" (no calendar files, no mappings), and a directory
@@ -540,7 +556,7 @@ void cwshlib_open(session *s)
 {
     static const luaL_Reg fns[] = {
         { "command", l_command }, { "print", l_print }, { "notice", l_notice },
-        { "render", l_render }, { "listdir", l_listdir }, { "hash", l_hash },
+        { "render", l_render }, { "listdir", l_listdir }, { "filekind", l_filekind }, { "hash", l_hash },
         { "interrupted", l_interrupted }, { "interactive", l_isatty }, { "store", l_store },
         { "mode", l_mode },
         { NULL, NULL }

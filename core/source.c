@@ -101,12 +101,17 @@ static int import_one(lua_State *L, session *s, const cwsh_source *src, const ch
                 /* Ctrl-C after the commit stops the ledger, not the
                  * import: say what stands and what is owed (not the
                  * file of cwsh's own Lua that the stop came through) */
-                if (s->interrupted)
+                if (s->interrupted) {
                     s->host.noticef(&s->host, "import #%lld is in; Ctrl-C stopped what runs after it (the ledger "
                                     "opening its findings, handlers): `ledger sync` opens the findings it lacks", id);
-                else
-                    s->host.noticef(&s->host, "import handlers failed: %s", lua_tostring(L, -1));
-                lua_pop(L, 1);
+                    lua_pop(L, 1);
+                } else {
+                    /* a handler whose failure is the command's (the
+                     * ledger's: "import #N is in, but ..."): the import
+                     * stands, the command fails with its message */
+                    lua_remove(L, -2);
+                    return -1;
+                }
             }
         } else {
             lua_pop(L, 1);

@@ -261,24 +261,26 @@ function M.get() return current or M.reload() end
 -- ------------------------------------------------------------ warnings
 
 local warned = {}
-local held                  -- M.quietly: the warnings held back, or nil
+-- held: M.quietly's warnings held back, or nil; years: M.warning_years'
+-- { y1, y2 }, or nil
+local held, years
 function M.reset_warnings() warned = {} end
 -- Whether a M.quietly call is running: a command stopped by Ctrl-C left
 -- quietly without it restoring `held` (the interrupt raises at every
 -- instruction, so no Lua code runs after its pcall), and every later
 -- warning of the session was held in a table nobody read.  Warnings are
 -- few; the walk of the stack is their cost only.
-local function quietly_running()
+local function running(fn)
   for level = 3, 1000 do
     local info = debug.getinfo(level, "f")
     if not info then return false end
-    if info.func == M.quietly then return true end
+    if info.func == fn then return true end
   end
   return false
 end
 
 local function warn(msg)
-  if held and not quietly_running() then held = nil end
+  if held and not running(M.quietly) then held = nil end
   if held then held[#held + 1] = msg; return end
   if warned[msg] then return end
   warned[msg] = true
@@ -300,15 +302,47 @@ function M.quietly(fn, ...)
   return r, once
 end
 
+-- Run fn(...) warning only about the years y1 to y2 (the range a command
+-- was asked for): the days it looks at beyond them (a schedule's moved
+-- occurrences and notices, the rota's whole periods) are counted as
+-- always, without a warning about a year nobody asked for.  A Ctrl-C
+-- leaves the limit set but unused, as for M.quietly.  (Few statements
+-- here: a command that loads this module runs it under its budget.)
+function M.warning_years(y1, y2, fn, ...)
+  local outer = years
+  years = { y1, y2 }
+  local ok, r = pcall(fn, ...)
+  years = outer
+  if not ok then error(r, 0) end
+  return r
+end
+
 -- Show warnings M.quietly held back (work done ahead that may not be used
--- — the targets table's meetings — warns only when it is).
-function M.warn_again(list) for _, msg in ipairs(list) do warn(msg) end end
+-- — the targets table's meetings — warns only when it is).  With
+-- `deadlines` (an import's findings counted them), each as the
+-- deadlines': a provisional year's once, as `deadlines in 2027 are on a
+-- provisional calendar (FILE): why`.
+function M.warn_again(list, deadlines)
+  for _, msg in ipairs(list or {}) do
+    local file, why, year = msg:match("^(%S+) is provisional %((.-)%): .* for (%d+)$")
+    if deadlines and file then
+      msg = ("deadlines in %s are on a provisional calendar (%s): %s; replace it with the State Council's notice for %s")
+        :format(year, file, why, year)
+    elseif deadlines then
+      msg = "deadlines: " .. msg
+    end
+    warn(msg)
+  end
+end
 
 -- The year's table for day number n, or nil after warning.
 local function year_of(n)
   local cal = M.get()
   local y = civil_from_days(n)
   local t = cal.years[y]
+  if t and not t.provisional then return t end
+  if years and not running(M.warning_years) then years = nil end
+  if years and (y < years[1] or y > years[2]) then return t end
   if t then
     if t.provisional then
       warn(("%s is provisional (%s): its holidays are the statutory days only, without 调休; replace it with the State Council's notice for %d"):format(
@@ -317,14 +351,16 @@ local function year_of(n)
     return t
   end
   local first, last = cal.list[1], cal.list[#cal.list]
+  cal.short = cal.short or short_path(cal.dir)
+  local dir = cal.short
   if not last then
     warn(("no calendar files in %s: %d counted with weekends only"):format(short_path(cal.dir), y))
   elseif y > last then
-    warn(("%d is beyond the last calendar year loaded (%d): counted with weekends only, no holidays; add rules/calendar/%d.lua"):format(y, last, y))
+    warn(("%d is beyond the last calendar year loaded (%d): counted with weekends only, no holidays; add %s/%d.lua"):format(y, last, dir, y))
   elseif y < first then
     warn(("%d is before the first calendar year loaded (%d): counted with weekends only, no holidays"):format(y, first))
   else
-    warn(("%d has no calendar file (rules/calendar/%d.lua): counted with weekends only, no holidays"):format(y, y))
+    warn(("%d has no calendar file (%s/%d.lua): counted with weekends only, no holidays"):format(y, dir, y))
   end
 end
 

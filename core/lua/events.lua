@@ -53,10 +53,19 @@ function M.emit_within(name, ev)
   for _, fn in ipairs(inside[name] or {}) do fn(ev) end
 end
 
+-- A trusted handler whose failure is the command's (the ledger could not
+-- open an import's findings) raises M.fail(msg): the other handlers still
+-- run, the change stands, and M.emit raises msg after them, so that the
+-- command fails (a script's -bail stops) instead of going on as if done.
+local FAIL = {}
+function M.fail(msg) error(setmetatable({ msg = msg }, FAIL), 0) end
+
 function M.emit(name, ev)
+  local failed
   for _, fn in ipairs(handlers[name] or {}) do
     local ok, err = pcall(fn, ev)
-    if not ok then cwsh.notice(("%s handler failed: %s"):format(name, tostring(err))) end
+    if not ok and getmetatable(err) == FAIL then failed = failed or err.msg
+    elseif not ok then cwsh.notice(("%s handler failed: %s"):format(name, tostring(err))) end
   end
   local rules = package.loaded.rules
   local set = type(rules) == "table" and rules.current and rules.current()
@@ -69,6 +78,7 @@ function M.emit(name, ev)
       cwsh.notice(("%s:%s: on('%s') failed: %s"):format(file, line, name, rest))
     end
   end
+  if failed then error(failed, 0) end
 end
 
 -- Whether any handler, trusted or of the rule set, listens to `name`.

@@ -625,8 +625,11 @@ end
 -- the calendar's warnings while counting deadlines.
 function M.import_handler(e)
   if not supported() then return end
-  local ok, c = pcall(store().releasing_pending, e.id, calendar.quietly, function() return { M.on_import(e, true) } end)
-  if not ok then error(c, 0) end
+  local ok, c, warnings = pcall(store().releasing_pending, e.id, calendar.quietly, function() return { M.on_import(e, true) } end)
+  if not ok then
+    require("events").fail(("import #%d is in, but its findings were not opened: %s; fix it and run `ledger sync`")
+      :format(e.id, tostring(c)))
+  end
   if c[1] == nil then
     cwsh.notice(("ledger: import #%d's findings were opened by a session that started meanwhile"):format(e.id))
     return
@@ -653,6 +656,7 @@ function M.import_handler(e)
     cwsh.notice(("ledger: import #%d: withdrew %s finding%s of the import it replaced that it no longer lists (已撤销)")
       :format(e.id, thousands(withdrawn), withdrawn == 1 and "" or "s"))
   end
+  calendar.warn_again(warnings, "deadlines")
 end
 
 -- The imports still owed their findings (the process stopped between an
@@ -673,7 +677,7 @@ function M.open_pending()
     end)
     if c then
       done = done + 1
-      cwsh.notice(("ledger: import #%d was left without its findings (cwsh stopped after the import): opened %d now")
+      cwsh.notice(("ledger: import #%d was left without its findings (they were not opened after the import): opened %d now")
         :format(id, c[1]))
     end
   end

@@ -46,11 +46,37 @@ local WEEKDAY = {}
 for i, w in ipairs(calendar.WEEKDAYS) do WEEKDAY[w] = i; WEEKDAY[i] = i end
 local MOVES = { next = true, previous = true, skip = true }
 
+-- The keys each declaration takes (a misspelled one, `mins = 30`, was
+-- silently ignored: the default took its place).
+local KEYS = {
+  meeting = { "unit", "weekday", "time", "minutes", "on_holiday" },
+  round = { "unit", "every", "start", "day", "notice", "report", "time", "minutes", "on_holiday" },
+  inspect = { "markets", "tier", "every", "time", "minutes", "on_holiday" },
+  inspectors = { "role" },
+}
+
+-- Refuse a key `kind` does not take, naming it and the valid ones.
+local function check_keys(f, l, kind, t, name)
+  local valid = {}
+  for _, k in ipairs(KEYS[kind]) do valid[k] = true end
+  local bad = {}
+  for k in pairs(t) do
+    if not (valid[k] or (k == 1 and kind ~= "inspectors")) then bad[#bad + 1] = tostring(k) end
+  end
+  if #bad > 0 then
+    table.sort(bad)
+    fail(f, l, "%s%s: unknown key%s %s (the keys are %s%s)", kind, name and (" '" .. name .. "'") or "",
+      #bad == 1 and "" or "s", table.concat(bad, ", "), kind == "inspectors" and "" or "the name first, ",
+      table.concat(KEYS[kind], ", "))
+  end
+end
+
 local function check_common(f, l, kind, t, s)
   if type(t) ~= "table" or type(t[1]) ~= "string" or t[1] == "" then
     fail(f, l, "%s expects a table with a name first: %s { \"%s\", ... }", kind, kind, kind == "meeting" and "专班周例会" or "全面督查")
   end
   local name = t[1]
+  check_keys(f, l, kind, t, name)
   if s.by_name[name] then fail(f, l, "%s '%s' is declared twice (first at line %d)", kind, name, s.by_name[name].line) end
   local ev = { kind = kind, name = name, line = l, unit = t.unit, on_holiday = t.on_holiday or "next" }
   if ev.unit ~= nil and (type(ev.unit) ~= "string" or ev.unit == "") then fail(f, l, "%s '%s': unit must be a name", kind, name) end
@@ -88,14 +114,31 @@ local function new_api(s, names)
   function api.round(t)
     local f, l = where()
     local ev = check_common(f, l, "round", t, s)
-    ev.every, ev.start, ev.day, ev.notice = t.every or 2, t.start or 1, t.day or 1, t.notice or 0
-    for _, k in ipairs({ "every", "start", "day", "notice" }) do
-      if math.type(ev[k]) ~= "integer" or ev[k] < (k == "notice" and 0 or 1) then
-        fail(f, l, "round '%s': %s must be a whole number%s", ev.name, k, k == "notice" and " of work days" or " from 1")
+    ev.every, ev.start, ev.day, ev.notice, ev.report = t.every or 2, t.start or 1, t.day or 1, t.notice or 0, t.report or 0
+    -- start = "YYYY-MM": the months run on across years from that month
+    -- (ev.from, a month number: year * 12 + month - 1)
+    if type(ev.start) == "string" then
+      local y, m = ev.start:match("^(%d%d%d%d)%-(%d%d)$")
+      m = tonumber(m)
+      if not y or m < 1 or m > 12 then
+        fail(f, l, "round '%s': start is a month, 1 to 12, or \"YYYY-MM\", not '%s'", ev.name, ev.start)
+      end
+      ev.from, ev.start = tonumber(y) * 12 + m - 1, m
+    end
+    for _, k in ipairs({ "every", "start", "day", "notice", "report" }) do
+      local wd = k == "notice" or k == "report"
+      if math.type(ev[k]) ~= "integer" or ev[k] < (wd and 0 or 1) then
+        fail(f, l, "round '%s': %s must be a whole number%s", ev.name, k, wd and " of work days" or " from 1")
       end
     end
     if ev.every > 12 or ev.start > 12 then fail(f, l, "round '%s': every and start are months, 1 to 12", ev.name) end
     if ev.day > 28 then fail(f, l, "round '%s': day is 1 to 28 (a day every month has)", ev.name) end
+    -- a month count that does not divide the year restarted each January
+    -- from a bare month (every = 5: May and October, then May again)
+    if 12 % ev.every ~= 0 and not ev.from then
+      fail(f, l, "round '%s': every = %d does not divide the year's 12 months: give start as \"YYYY-MM\" "
+        .. "(the first round's month), and the rounds run on across years from it", ev.name, ev.every)
+    end
     s.events[#s.events + 1] = ev
     s.by_name[ev.name] = ev
   end
@@ -128,6 +171,7 @@ local function new_api(s, names)
     if type(t) ~= "table" or type(t.role) ~= "string" or t.role == "" then
       fail(f, l, "inspectors expects the role of the people who inspect: inspectors { role = \"干部\" }")
     end
+    check_keys(f, l, "inspectors", t)
     if s.inspectors then fail(f, l, "inspectors is declared twice (first at line %d)", s.inspectors.line) end
     s.inspectors = { role = t.role, line = l }
   end
@@ -183,7 +227,15 @@ end
 -- markets the event covers are spread evenly over the period's work days
 -- in code order (the i-th of N on work day floor((i-1) * W / N) + 1 of W),
 -- each naming who goes (the station's 包所 leader, the 包挂 department).
-function M.rota(out, ev, markets, lo, hi, a, b)
+-- `taken` (market code -> day number -> visits) holds the visits the
+-- events before this one gave each market: a visit goes to the first work
+-- day of the period, from its own and wrapping within the period, that
+-- has the fewest of that market's visits — another day than the market's
+-- other visits while the period has days enough, as even as can be when
+-- it has not (a key market in the 下游 tier had both weekly visits on one
+-- day, and an inspection answers one visit).
+function M.rota(out, ev, markets, lo, hi, a, b, taken)
+  taken = taken or {}
   local list = {}
   for _, m in ipairs(markets) do if covers(ev, m) then list[#list + 1] = m end end
   if #list == 0 then return end
@@ -199,22 +251,29 @@ function M.rota(out, ev, markets, lo, hi, a, b)
       first = calendar.parse(("%04d-%02d-01"):format(y, m))
       last = first + calendar.month_days(y, m) - 1
     end
-    if last >= a and first <= b then
-      local wd = {}
-      for n = first, last do if calendar.is_workday(calendar.iso(n)) then wd[#wd + 1] = n end end
-      for i, m in ipairs(list) do
-        if #wd > 0 then
-          local n = wd[(i - 1) * #wd // #list + 1]
-          local who = {}
-          if m.leader then who[#who + 1] = m.leader end
-          if m.department then who[#who + 1] = m.department end
-          local o = add(out, ev, ev.name, n, n, a, b)
-          if o then
-            o.market, o.market_name, o.unit = m.code, m.name, m.unit
-            o.period_from, o.period_to = calendar.iso(first), calendar.iso(last)
-            o.who = #who > 0 and table.concat(who, "、") or nil
-            o.uid = cwsh.hash(ev.name .. "\0" .. m.code .. "\0" .. calendar.iso(first)):sub(1, 24) .. "@cwsh"
-          end
+    local wd = {}
+    for n = first, last do if calendar.is_workday(calendar.iso(n)) then wd[#wd + 1] = n end end
+    for i, m in ipairs(list) do
+      if #wd > 0 then
+        local mine = taken[m.code] or {}
+        taken[m.code] = mine
+        local j0 = (i - 1) * #wd // #list + 1
+        local n, fewest
+        for k = 0, #wd - 1 do
+          local d = wd[(j0 - 1 + k) % #wd + 1]
+          if not fewest or (mine[d] or 0) < fewest then n, fewest = d, mine[d] or 0 end
+          if fewest == 0 then break end
+        end
+        mine[n] = (mine[n] or 0) + 1
+        local who = {}
+        if m.leader then who[#who + 1] = m.leader end
+        if m.department then who[#who + 1] = m.department end
+        local o = add(out, ev, ev.name, n, n, a, b)
+        if o then
+          o.market, o.market_name, o.unit = m.code, m.name, m.unit
+          o.period_from, o.period_to = calendar.iso(first), calendar.iso(last)
+          o.who = #who > 0 and table.concat(who, "、") or nil
+          o.uid = cwsh.hash(ev.name .. "\0" .. m.code .. "\0" .. calendar.iso(first)):sub(1, 24) .. "@cwsh"
         end
       end
     end
@@ -222,44 +281,118 @@ function M.rota(out, ev, markets, lo, hi, a, b)
   end
 end
 
+local function monday(n) return n - (calendar.weekday(calendar.iso(n)) - 1) end
+
+-- A weekly meeting is one a week (Monday to Sunday): an occurrence the
+-- calendar moved into another week that has its own (one scheduled in
+-- that week, moved within it or not) is merged into the week's own, which
+-- stays; of several moved into a week without its own, the earliest
+-- stays (it says which day was missed).  2026-02-18 (春节) moved to
+-- 02-24 sat beside the week's own 02-25, and the team that met every
+-- week it could was counted short.
+local function one_a_week(list)
+  local own, moved_in = {}, {}
+  for _, o in ipairs(list) do
+    local wk = monday(calendar.parse(o.date))
+    local sched = o.moved_from and calendar.parse(o.moved_from) or calendar.parse(o.date)
+    local k = o.name .. "\0" .. wk
+    if monday(sched) == wk then
+      if not own[k] then own[k] = o end
+    elseif not moved_in[k] or o.moved_from < moved_in[k].moved_from then
+      moved_in[k] = o
+    end
+  end
+  local kept = {}
+  for _, o in ipairs(list) do
+    local k = o.name .. "\0" .. monday(calendar.parse(o.date))
+    if own[k] == o or (not own[k] and moved_in[k] == o) then kept[#kept + 1] = o end
+  end
+  return kept
+end
+
+-- The rounds of `ev` scheduled from day lo to day hi, as day numbers: on
+-- day `day` of every `every`-th month, from month `start` of each year,
+-- or, with start = "YYYY-MM" (ev.from), from that month on across years.
+local function round_days(ev, lo, hi)
+  local out = {}
+  local y1 = tonumber(calendar.iso(lo):sub(1, 4))
+  local y2 = tonumber(calendar.iso(hi):sub(1, 4))
+  local function at(k)
+    local n = calendar.parse(("%04d-%02d-%02d"):format(k // 12, k % 12 + 1, ev.day))
+    if n >= lo and n <= hi then out[#out + 1] = n end
+  end
+  if ev.from then
+    local k = math.max(ev.from, y1 * 12)
+    k = k + (ev.from - k) % ev.every
+    while k <= y2 * 12 + 11 do at(k); k = k + ev.every end
+  else
+    for y = y1, y2 do
+      for m = ev.start, 12, ev.every do at(y * 12 + m - 1) end
+    end
+  end
+  return out
+end
+
 -- Every occurrence from `from` to `to` (dates, both included); `markets`
 -- (store.rota_markets) for the inspect events, `people` (station -> the
 -- names of its inspectors, store.rota_people) to name who inspects.
+-- The calendar's warnings are of the years from `from` to `to` only: the
+-- days looked at before and after (moved occurrences, notices, reports,
+-- the rota's whole periods) warned about a year nobody asked for.
 function M.occurrences(s, from, to, markets, people)
   local a, b = calendar.day(from), calendar.day(to)
   if b < a then error(("schedule: %s is before %s"):format(to, from), 0) end
+  return calendar.warning_years(tonumber(from:sub(1, 4)), tonumber(to:sub(1, 4)), function()
+    return M._occurrences(s, a, b, markets, people)
+  end)
+end
+
+function M._occurrences(s, a, b, markets, people)
   local out = {}
+  local taken = {}
   for _, ev in ipairs(s.events) do
     -- a day moved to the next work day can come from up to a holiday's
     -- length before `from`, one moved to the previous from after `to`, a
-    -- round's notice from a round after `to`: look a month that way only
-    -- (so that a year beyond `to` is not consulted, and warned about, for
-    -- nothing)
+    -- round's notice from a round up to `notice` work days after `to`, its
+    -- report from one `report` work days before `from`: look that far
+    -- and a month more only
     local lo = ev.on_holiday == "next" and a - 31 or a
-    local hi = (ev.on_holiday == "previous" or (ev.notice or 0) > 0) and b + 31 or b
+    local hi = ev.on_holiday == "previous" and b + 31 or b
+    if (ev.notice or 0) > 0 then
+      hi = math.max(hi, calendar.parse(calendar.add_workdays(calendar.iso(b), ev.notice)) + 31)
+    end
+    if (ev.report or 0) > 0 then
+      lo = math.min(lo, calendar.parse(calendar.add_workdays(calendar.iso(a), -ev.report)) - 31)
+    end
     if ev.kind == "meeting" then
       local n = lo + (ev.weekday - calendar.weekday(calendar.iso(lo))) % 7
+      local mine = {}
       while n <= hi do
-        add(out, ev, ev.name, n, place(ev, n), a, b)
+        add(mine, ev, ev.name, n, place(ev, n), lo, hi)
         n = n + 7
       end
+      for _, o in ipairs(one_a_week(mine)) do
+        local d = calendar.parse(o.date)
+        if d >= a and d <= b then out[#out + 1] = o end
+      end
     elseif ev.kind == "inspect" then
-      M.rota(out, ev, markets or {}, lo, hi, a, b)
+      -- two months either side: a period's placement depends on the
+      -- visits the events before it gave its markets in every period
+      -- that overlaps it, and theirs on the ones before them
+      M.rota(out, ev, markets or {}, a - 62, b + 62, a, b, taken)
     else
-      local y1 = tonumber(calendar.iso(lo):sub(1, 4))
-      local y2 = tonumber(calendar.iso(hi):sub(1, 4))
-      for y = y1, y2 do
-        for m = ev.start, 12, ev.every do
-          local n = calendar.parse(("%04d-%02d-%02d"):format(y, m, ev.day))
-          if n >= lo and n <= hi then
-            local at = place(ev, n)
-            add(out, ev, ev.name, n, at, a, b)
-            if at and ev.notice > 0 then
-              local nd = calendar.parse(calendar.add_workdays(calendar.iso(at), -ev.notice))
-              local o = add(out, { kind = "notice", minutes = 0, unit = ev.unit }, ev.name .. "通知", n, nd, a, b)
-              if o then o.event, o.moved_from, o.why = ev, nil, nil end
-            end
-          end
+      for _, n in ipairs(round_days(ev, lo, hi)) do
+        local at = place(ev, n)
+        add(out, ev, ev.name, n, at, a, b)
+        if at and ev.notice > 0 then
+          local nd = calendar.parse(calendar.add_workdays(calendar.iso(at), -ev.notice))
+          local o = add(out, { kind = "notice", minutes = 0, unit = ev.unit }, ev.name .. "通知", n, nd, a, b)
+          if o then o.event, o.moved_from, o.why = ev, nil, nil end
+        end
+        if at and ev.report > 0 then
+          local rd = calendar.parse(calendar.add_workdays(calendar.iso(at), ev.report))
+          local o = add(out, { kind = "report", minutes = 0, unit = ev.unit }, ev.name .. "通报", n, rd, a, b)
+          if o then o.event, o.moved_from, o.why = ev, nil, nil end
         end
       end
     end

@@ -252,9 +252,15 @@ function M.latest_inspections(upto)
   return out
 end
 
-function M.rota_markets()
+-- The rota's markets, by code, with the tier of each in the stored
+-- monthly ranking of the latest month before `month` ("YYYY-MM"; the
+-- scores computed last for that month), and that month.  Not the ranking
+-- stored last: re-scoring an old month changed the current rota.
+function M.rota_markets(month)
   local out = {}
-  local latest = db.one("SELECT period, rules_hash FROM score ORDER BY computed_at DESC, id DESC LIMIT 1")
+  local latest = db.one([[SELECT period, rules_hash FROM score
+      WHERE period ~ '^[0-9]{4}-[0-9]{2}$' AND period < ?
+      ORDER BY period DESC, computed_at DESC, id DESC LIMIT 1]], month)
   for r in db.query([[SELECT m.code, m.name, u.name AS unit, m.is_key, s.tier,
         (SELECT string_agg(p.name, '、' ORDER BY p.name) FROM assignment a JOIN person p ON p.id = a.person_id
           WHERE a.kind = '包所' AND a.unit_id = m.unit_id) AS leader,

@@ -17,7 +17,7 @@ if len(rows) != want:
 PY
 for mode in json csv; do
     for c in "calendar 2026 --month 2:28" "calendar 2025:365" "calendar workdays 2026-02-01 2026-02-28:1" "calendar:3" \
-             "schedule 2026-10:16" "schedule 2026-01-01 2026-01-31 --unit 领导小组:2"; do
+             "schedule 2026-10:28" "schedule 2026-01-01 2026-01-31 --unit 领导小组:3"; do
         cmd=${c%:*}; n=${c##*:}
         "$CWSH" --mode $mode -c "$cmd" :memory: >out 2>err; rc=$?
         is 0 "$rc" "$mode: $cmd: exit code"
@@ -35,5 +35,14 @@ is "from,to,days,workdays|2027-12-30,2028-01-04,6,4" "$(tr -d '\r' <out | paste 
 # 2026 is published: no warning at all
 "$CWSH" --mode json -c "calendar 2026 --month 10" :memory: >out 2>err
 is "" "$(cat err)" "a published year warns about nothing"
+# a year without a file is warned about naming the rules directory the
+# calendar came from, not rules/ whatever it is
+cp -r "$ROOT/rules" r2 && rm r2/calendar/2026.lua
+"$CWSH" -rules r2 --mode csv -c "calendar workdays 2026-06-01 2026-06-02" -c "calendar workdays 2028-01-03 2028-01-04" :memory: >out 2>err
+cat >expect <<'EOF2'
+warning: 2026 has no calendar file (r2/calendar/2026.lua): counted with weekends only, no holidays
+warning: 2028 is beyond the last calendar year loaded (2027): counted with weekends only, no holidays; add r2/calendar/2028.lua
+EOF2
+is_file expect err "a missing year names the rules directory in use (-rules r2)"
 cleanup_scratch
 done_testing

@@ -77,7 +77,7 @@ done
 # it into three CSV fields on stdout)
 "$CWSH" --mode csv -c "import scripts/demo/inspections-2027Q1.csv --replace" 2>err >out
 sed -E -e 's/ in [0-9]+\.[0-9] s/ in T s/' -e 's/^replacing import #[0-9]+ /replacing import #N /' err >err2
-printf 'mapping: long (UTF-8, 12 columns, LF)\nreplacing import #N (scripts/demo/inspections-2027Q1.csv)\nimported 35 inspections (1,295 item results) from scripts/demo/inspections-2027Q1.csv in T s\n' >expect
+printf 'mapping: long (UTF-8, 12 columns, LF)\nreplacing import #N (scripts/demo/inspections-2027Q1.csv)\nimported 35 inspections (1,295 item results) from scripts/demo/inspections-2027Q1.csv in T s\nwarning: deadlines in 2027 are on a provisional calendar (rules/calendar/2027.lua): 2027年放假通知尚未发布：仅含法定假日，无调休; replace it with the State Council'\''s notice for 2027\n' >expect
 is_file expect err2 "import: mapping and summary on stderr"
 "$CWSH" --mode json -c ".import scripts/demo/markets.csv reg_x" 2>err >out
 sed -E 's/ in [0-9]+\.[0-9] s/ in T s/' err >err2

@@ -16,7 +16,8 @@ is "answer
 is "registered 5 markets from $HOME/收件/markets.csv (5 new, 0 updated); new stations: 城东所, 城西所, 城南所, 城北所
 mapping: long (UTF-8, 12 columns, LF)
 imported 35 inspections (1,295 item results) from $HOME/收件/inspections-2027Q1.csv in T s
-opened 202 findings in the ledger (deadlines by rules/ledger.lua); rechecked 177 findings (复查)" \
+opened 202 findings in the ledger (deadlines by rules/ledger.lua); rechecked 177 findings (复查)
+warning: deadlines in 2027 are on a provisional calendar (rules/calendar/2027.lua): 2027年放假通知尚未发布：仅含法定假日，无调休; replace it with the State Council's notice for 2027" \
    "$(sed -E 's/ in [0-9]+\.[0-9] s/ in T s/' out.txt)" "markets import and import read ~/收件/"
 
 "$CWSH" -batch t.db '.once ~/n.csv' 'SELECT count(*) AS n FROM inspection;' >/dev/null 2>&1

@@ -10,11 +10,14 @@
 CSV="$FIX/csv"
 
 # run [ARGS...]: cwsh on t.db with stdin; stdout+stderr in `out`, the time
-# of the summary and the import date normalised.
+# of the summary and the import date normalised, and the ledger's warning
+# that the fixtures' 2027 deadlines are on the provisional calendar
+# dropped (the calendar's tests check it).
 run() {
     "$CWSH" "$@" t.db >out.raw 2>&1
     rc=$?
-    sed -e 's/ in [0-9][0-9.]* s/ in T s/' -e 's/ (\([^,()]*\), [0-9-]* [0-9:]*); use/ (\1, DATE); use/' out.raw >out
+    sed -e 's/ in [0-9][0-9.]* s/ in T s/' -e 's/ (\([^,()]*\), [0-9-]* [0-9:]*); use/ (\1, DATE); use/' \
+        -e '/^warning: deadlines in 2027 are on a provisional calendar/d' out.raw >out
     return $rc
 }
 q() { sqlite3 t.db "$1"; }

@@ -36,7 +36,9 @@ awk 'BEGIN { print "Date,Market,Kind,Inspector,Item,Points"
 "$CWSH" --rules r t.db -c "import $FIX/csv/long-en.csv --add-markets" >/dev/null 2>&1
 is 0 "$?" "markets from a first import"
 counts() { sqlite3 t.db "SELECT count(*) FROM import; SELECT count(*) FROM inspection; SELECT count(*) FROM result"; }
-norm() { sed 's/ in [0-9.]* s$/ in T s/' "$@"; }
+# (the ledger's warning that the fixtures' 2027 deadlines are on the
+# provisional calendar dropped: the calendar's tests check it)
+norm() { sed -e 's/ in [0-9.]* s$/ in T s/' -e '/^warning: deadlines in 2027 are on a provisional calendar/d' "$@"; }
 
 # second_imports CASE DAY: the same session (fd 3, output in out) imports
 # CASE-1.csv; a second process imports CASE-2.csv while it is still open

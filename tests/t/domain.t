@@ -44,6 +44,7 @@ mapping: long (UTF-8, 12 columns, CRLF)
 added 2 markets to the register: M00001 城北市场 (城东所), M00002 健康路市场 (城西所)
 imported 2 inspections (6 item results) from long-zh.csv in T s
 opened 2 findings in the ledger (deadlines by rules/ledger.lua)
+warning: deadlines in 2027 are on a provisional calendar (rules/calendar/2027.lua): 2027年放假通知尚未发布：仅含法定假日，无调休; replace it with the State Council's notice for 2027
 n
 6
 <stdin>:4: no rules loaded: fix the rules and run .rules reload

@@ -27,6 +27,7 @@ tr -d '\r' <out >got
 is_file want got "the handlers receive the import and the undo, after each is committed"
 grep -v "^mapping:\|^added \|^imported \|^opened \|^removed " err >got
 cat >want <<'EOF2'
+warning: deadlines in 2027 are on a provisional calendar (r/calendar/2027.lua): 2027年放假通知尚未发布：仅含法定假日，无调休; replace it with the State Council's notice for 2027
 import handler failed: lua:1: a broken handler
 r/scoring.lua:25: on('import') failed: saw import #1 (2 inspections)
 EOF2

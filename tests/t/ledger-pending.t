@@ -18,12 +18,15 @@ for f in ledger.sql week1.csv week3.csv; do cp "$ROOT/tests/transcripts/ledger/$
 is "$?" 0 "setup: the registry"
 
 "$CWSH" -rules bad t.db "import week1.csv" >bad.out 2>&1
+is "$?" 1 "an import whose findings could not be opened fails"
+is "$(tail -1 bad.out)" "cwsh: import #1 is in, but its findings were not opened: bad/ledger.lua:$(grep -c '' bad/ledger.lua): severity '3天' is declared twice (first at line 45); fix it and run \`ledger sync\`" \
+    "and says the import is in, why its findings are not, and what to do"
 is "$(sqlite3 t.db "SELECT (SELECT count(*) FROM import) || ' ' || (SELECT count(*) FROM finding) || ' ' || (SELECT group_concat(import_id) FROM ledger_pending)")" \
     "1 0 1" "an import whose findings were not opened is owed them (ledger_pending)"
 
 "$CWSH" -rules good t.db ".quit" >start.out 2>&1
 is "$?" 0 "the next start runs"
-is "$(cat start.out)" "ledger: import #1 was left without its findings (cwsh stopped after the import): opened 6 now" \
+is "$(cat start.out)" "ledger: import #1 was left without its findings (they were not opened after the import): opened 6 now" \
     "the next start opens them and says so"
 is "$(sqlite3 t.db "SELECT (SELECT count(*) FROM finding) || ' ' || (SELECT count(*) FROM ledger_pending)")" "6 0" \
     "the findings are there, nothing is owed"
@@ -66,4 +69,27 @@ is "2|1" "$(sqlite3 t3.db "SELECT import_id || '|' || replaces FROM ledger_pendi
 "$CWSH" -rules good t3.db ".quit" >start3.out 2>&1
 is "6 6" "$(sqlite3 t3.db "SELECT (SELECT count(*) FROM finding WHERE import_id = 2) || ' ' || (SELECT count(*) FROM finding_event WHERE action = '重新导入' AND note = '导入 #2 替换了导入 #1')")" \
     "the start that opens the replace's findings relinks import #1's to it"
+
+# a bad calendar file: the import is in, its findings are not, and the
+# command fails (a script with -bail stops there); the next start with
+# the calendar fixed opens them without claiming cwsh stopped
+cp -r "$ROOT/rules" badcal
+printf 'holiday { "x", "2026-13-01" }\n' >>badcal/calendar/2026.lua
+"$CWSH" -rules good t4.db ".read ledger.sql" >setup4.out 2>&1
+printf 'import week1.csv\nSELECT 42;\n' | "$CWSH" -bail -rules badcal t4.db >cal.out 2>&1
+is "$?" 1 "an import whose findings the calendar could not date: exit 1"
+is "$(grep -c 42 cal.out)" 0 "-bail stops after it"
+is "$(grep 'findings were not opened' cal.out)" "<stdin>:1: import #1 is in, but its findings were not opened: calendar not loaded: badcal/calendar/2026.lua:$(grep -c '' badcal/calendar/2026.lua): holiday x: '2026-13-01' is not a date (YYYY-MM-DD); fix it and run \`ledger sync\`" \
+    "it names the cause and what to do"
+is "$(grep -c 'handler failed' cal.out)" 0 "not as a handler that failed"
+"$CWSH" -rules good t4.db ".quit" >start4.out 2>&1
+is "$(cat start4.out)" "ledger: import #1 was left without its findings (they were not opened after the import): opened 6 now" \
+    "the next start opens them, without saying cwsh stopped"
+
+# findings with deadlines in a provisional year: the import says so once
+sed 's/2026-09-/2027-09-/g; s/2026-10-30/2027-10-29/' week1.csv >week27.csv
+"$CWSH" -rules good t4.db "import week27.csv" >w27.out 2>&1
+is "$?" 0 "an import of 2027: exit 0"
+is "$(grep -c '^warning: ' w27.out) $(grep '^warning: ' w27.out)" "1 warning: deadlines in 2027 are on a provisional calendar (good/calendar/2027.lua): 2027年放假通知尚未发布：仅含法定假日，无调休; replace it with the State Council's notice for 2027" \
+    "one warning that the deadlines are on a provisional calendar"
 done_testing

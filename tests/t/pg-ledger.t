@@ -96,7 +96,7 @@ is "$(cat held.out)" "owed
 1" "a start while another session holds the import's row skips it, without waiting"
 let_go l2
 CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB2" ".quit" >start.out 2>&1
-is "$(cat start.out)" "ledger: import #1 was left without its findings (cwsh stopped after the import): opened 6 now" \
+is "$(cat start.out)" "ledger: import #1 was left without its findings (they were not opened after the import): opened 6 now" \
     "the next start opens them and says so"
 is "$(pg_sql "SELECT (SELECT count(*) FROM finding) || ' ' || (SELECT count(*) FROM ledger_pending)" l2)" "6 0" \
     "the findings are there, nothing is owed"
@@ -151,7 +151,7 @@ is "owed
 1" "$(cat held4.out)" "a start while the import's session holds its findings leaves them to it"
 let_go l4
 CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB4" ".quit" >start4.out 2>&1
-is "ledger: import #1 was left without its findings (cwsh stopped after the import): opened 6 now" "$(cat start4.out)" \
+is "ledger: import #1 was left without its findings (they were not opened after the import): opened 6 now" "$(cat start4.out)" \
     "once that session is gone the next start opens them"
 printf "import week3.csv\nSELECT count(*) AS held FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid();\n" |
     CWSH_NOW=2026-10-09 "$CWSH" -list -rules rules "$DB4" >w34.out 2>&1
@@ -174,7 +174,7 @@ CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB5" ".read ledger.sql" >setup5.out 2
 is "held_findings_owed
 0 0 1" "$(tail -n 2 stopped5.out)" "Ctrl-C in an import's findings: they stay owed and its session lets them go"
 CWSH_NOW=2026-10-09 "$CWSH" -rules rules "$DB5" ".quit" >start5.out 2>&1
-is "ledger: import #1 was left without its findings (cwsh stopped after the import): opened 6 now" "$(cat start5.out)" \
+is "ledger: import #1 was left without its findings (they were not opened after the import): opened 6 now" "$(cat start5.out)" \
     "the next start opens them"
 
 cleanup_scratch

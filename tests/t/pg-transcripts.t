@@ -40,7 +40,7 @@ sqlite/imports import/files
 ledger/errors ledger/ledger ledger/reports ledger/reports-people ledger/reports-import ledger/imports ledger/replace ledger/order ledger/deadlines
 notice/figures notice/notice notice/template notice/trend notice/asof
 calendar/check calendar/dates calendar/list calendar/workdays calendar/schedule calendar/meetings calendar/rota
-calendar/in-rules ledger/rules-dir rules/grades rules/typos calendar/year-end
+calendar/in-rules ledger/rules-dir rules/grades rules/typos calendar/year-end calendar/rota-days
 targets/on-date targets/units targets/checks targets/defaults
 "}
 # every transcript is run or excluded with its reason above, so that a

@@ -14,7 +14,7 @@ cp -r "$ROOT/rules" rules
 "$CWSH" -rules rules -c "schedule 2026-09-01 2026-11-30 --ics a.ics" :memory: >out 2>err
 is 0 "$?" "schedule --ics exits 0"
 is "" "$(cat out)" "nothing on stdout"
-is "wrote 54 events from 2026-09-01 to 2026-11-30 to a.ics" "$(cat err)" "the summary on stderr"
+is "wrote 95 events from 2026-09-01 to 2026-11-30 to a.ics" "$(cat err)" "the summary on stderr"
 sleep 1
 "$CWSH" -rules rules -c "schedule 2026-09-01 2026-11-30 --ics b.ics" :memory: 2>/dev/null
 "$CWSH" -rules rules -c "schedule 2026-09-01 2026-11-30" --mode csv :memory: >list.csv 2>/dev/null
@@ -29,7 +29,7 @@ print('events', len(a), 'rows', len(rows))
 print('summaries match the listing', [str(e['SUMMARY']) for e in a] == [r['event'] for r in rows])
 ua, ub = [str(e['UID']) for e in a], [str(e['UID']) for e in b]
 print('uids unique', len(set(ua)) == len(ua), 'stable', ua == ub)
-e = [x for x in a if str(x['SUMMARY']) == '城南所专班周例会' and x.decoded('DTSTART').date().isoformat() == '2026-10-08'][0]
+e = [x for x in a if str(x['SUMMARY']) == '城北所专班周例会' and x.decoded('DTSTART').date().isoformat() == '2026-10-08'][0]
 s = e.decoded('DTSTART')
 print('moved meeting', s.isoformat(), s.tzinfo.zone if hasattr(s.tzinfo, 'zone') else s.tzinfo, str(e['DESCRIPTION']).replace('\n', '|'))
 r = [x for x in a if str(x['SUMMARY']) == '全面督查'][0]
@@ -42,15 +42,36 @@ print('lines are utf-8')
 PY
 $PY check.py >got 2>&1
 cat >expect <<'EOF2'
-events 54 rows 54
+events 95 rows 95
 summaries match the listing True
 uids unique True stable True
-moved meeting 2026-10-08T09:30:00+08:00 Asia/Shanghai 城南所|原定2026-10-01（国庆节）
+moved meeting 2026-10-08T09:30:00+08:00 Asia/Shanghai 城北所|原定2026-10-07（国庆节）
 round 2026-09-10 2026-09-11
 crlf only True max octets True
 lines are utf-8
 EOF2
 is_file expect got "the iCalendar file parses: events, summaries, UIDs, time zone"
+# a write that fails is the command's failure, named with its reason, and
+# leaves no partial file: /dev/full takes nothing (ENOSPC at the flush),
+# and a file written whole replaces the old one only once it is whole
+"$CWSH" -rules rules -c "schedule 2026-09-01 2026-11-30 --ics /dev/full" :memory: >out 2>err
+is 1 "$?" "schedule --ics /dev/full exits 1"
+is "-c:1: schedule: cannot write /dev/full: No space left on device" "$(cat err)" "and says why, not 'wrote'"
+mkdir ro && printf 'old\n' >ro/x.ics && chmod 555 ro
+if [ "$(id -u)" != 0 ]; then
+    "$CWSH" -rules rules -c "schedule 2026-10 --ics ro/x.ics" :memory: >out 2>err
+    is 1 "$?" "a directory it cannot write in: exit 1"
+    is "old" "$(cat ro/x.ics)" "the old file stays as it was"
+else
+    ok "# skip: root writes in a read-only directory"; ok "# skip"
+fi
+chmod 755 ro
+"$CWSH" -rules rules -c "schedule 2026-10 --ics ro/x.ics" :memory: >out 2>err
+is "0 BEGIN:VCALENDAR x.ics" "$? $(head -1 ro/x.ics | tr -d '\r') $(ls ro | paste -sd' ')" \
+    "a file written whole replaces the old one; no temporary file is left"
+"$CWSH" -rules rules -c "schedule 2026-10 --ics ro" :memory: >out 2>err
+is "1 -c:1: schedule: cannot write ro: Is a directory" "$? $(cat err)" "a directory is refused"
+
 # a rota visit: the market in SUMMARY and LOCATION, its inspector and who covers it in DESCRIPTION
 "$CWSH" -rules rules -c ".read $ROOT/tests/transcripts/calendar/rota.sql" -c "schedule 2026-10-12 --market M1 --ics r.ics" r.db 2>/dev/null
 cat >check3.py <<'PY'

@@ -25,6 +25,48 @@ local function range(pos)
   return pos[1], pos[2] or pos[1]
 end
 
+-- Write `text` to `path` whole or not at all: into a temporary file in
+-- the same directory, every write and the close checked, then renamed
+-- over the path (a full disk left a partial file under the final name,
+-- and said it wrote it).  A path that is a device or a pipe (/dev/stdout)
+-- is written in place: there is nothing to rename over.
+local function write_whole(path, text)
+  local function fail(err) error(("schedule: cannot write %s: %s"):format(path, tostring(err):gsub("^[^:]*: ", "")), 0) end
+  local kind = cwsh.filekind(path)
+  if kind == "directory" then fail("Is a directory") end
+  local tmp = kind == "other" and path or (path .. ".tmp" .. tostring(os.time()) .. tostring(math.random(1e6)))
+  local f, err = io.open(tmp, "wb")
+  if not f then fail(err) end
+  local ok, werr = f:write(text)
+  if ok then ok, werr = f:flush() end
+  local cok, cerr = f:close()
+  if ok and not cok then ok, werr = cok, cerr end
+  if ok and tmp ~= path then ok, werr = os.rename(tmp, path) end
+  if not ok then
+    if tmp ~= path then os.remove(tmp) end
+    fail(werr)
+  end
+end
+
+-- Refuse a --unit that is no unit of rules/schedule.lua's events and no
+-- station (a unit that markets belong to): it listed nothing, silently.
+local function check_unit(unit, s)
+  local known, units, stations = {}, {}, {}
+  for _, ev in ipairs(s.events) do
+    if ev.unit and not known[ev.unit] then known[ev.unit] = true; units[#units + 1] = ev.unit end
+  end
+  if db then
+    for r in db.query("SELECT DISTINCT u.name FROM unit u JOIN market m ON m.unit_id = u.id ORDER BY u.name") do
+      if not known[r.name] then stations[#stations + 1] = r.name end
+      known[r.name] = true
+    end
+  end
+  if known[unit] then return end
+  error(("schedule: '%s' is no station and no unit of %s (stations: %s; units of %s: %s)"):format(unit, s.file,
+    #stations > 0 and table.concat(stations, "、") or "none", s.file,
+    #units > 0 and table.concat(units, "、") or "none"), 0)
+end
+
 cwsh.command {
   name = "schedule",
   usage = USAGE,
@@ -66,11 +108,22 @@ examples:
       from, to = range(pos)
     end
     local s = schedule.load()
-    local markets, people
+    if unit then check_unit(unit, s) end
+    local markets, people, ranking
     for _, ev in ipairs(s.events) do
       if ev.kind == "inspect" and not markets then
-        if db then markets = require("store").rota_markets()
+        if db then markets, ranking = require("store").rota_markets(from:sub(1, 7))
         else cwsh.notice("warning: no database: the market inspections are not scheduled") end
+      end
+    end
+    -- the tiers are the stored ranking of the month before the range's
+    -- first (the latest one stored before it), for the whole listing
+    for _, ev in ipairs(s.events) do
+      if ev.kind == "inspect" and ev.tier and markets and #markets > 0 then
+        cwsh.notice(ranking and ("note: the tiers are those of the stored ranking of %s (the latest before %s)")
+          :format(ranking, from:sub(1, 7))
+          or ("note: no ranking stored before %s: no market is in a tier"):format(from:sub(1, 7)))
+        break
       end
     end
     if markets and s.inspectors then people = require("store").rota_people(s.inspectors.role) end
@@ -101,10 +154,7 @@ examples:
       return out
     end
     if ics then
-      local f, err = io.open(ics, "wb")
-      if not f then error(("schedule: cannot write '%s': %s"):format(ics, err), 0) end
-      f:write(schedule.ics(list, require("clock").utc_stamp()))
-      f:close()
+      write_whole(ics, schedule.ics(list, require("clock").utc_stamp()))
       cwsh.notice(("wrote %d event%s from %s to %s to %s"):format(#list, #list == 1 and "" or "s", from, to, ics))
       return
     end

@@ -1,5 +1,6 @@
 -- rota.sql — markets, 区域机制 assignments and a ranking for the schedule rota transcript:
--- M1 M2 key, M3 M4 M5 not; M4 M5 in the 下游 tier of the latest ranking (2026-09).
+-- M1 M2 key, M3 M4 M5 not; M4 M5 in the 下游 tier of the rankings of 2026-08 and 2026-09
+-- (a listing from a day of September takes August's, one from October September's).
 INSERT INTO unit(name, kind) VALUES ('城东所', '所'), ('城西所', '所'), ('食品科', '科'), ('市场科', '科');
 INSERT INTO market(code, name, unit_id, is_key) VALUES
   ('M1', '城北市场', 1, 1), ('M2', '健康路市场', 2, 1), ('M3', '和庄路市场', 1, 0), ('M4', '东关市场', 2, 0), ('M5', '西关市场', 2, 0);
@@ -12,3 +13,6 @@ INSERT INTO assignment(kind, person_id, unit_id, market_id) VALUES ('包所', 1,
 INSERT INTO score(market_id, period, score, grade, rank, tier, inspections, rules_hash) VALUES
   (1, '2026-09', 95, '优秀', 1, '上游', 1, 'h'), (2, '2026-09', 90, '优秀', 2, '上游', 1, 'h'),
   (3, '2026-09', 85, '良好', 3, '中游', 1, 'h'), (4, '2026-09', 70, '合格', 4, '下游', 1, 'h'), (5, '2026-09', 60, '不合格', 5, '下游', 1, 'h');
+INSERT INTO score(market_id, period, score, grade, rank, tier, inspections, rules_hash) VALUES
+  (1, '2026-08', 95, '优秀', 1, '上游', 1, 'h'), (2, '2026-08', 90, '优秀', 2, '上游', 1, 'h'),
+  (3, '2026-08', 85, '良好', 3, '中游', 1, 'h'), (4, '2026-08', 70, '合格', 4, '下游', 1, 'h'), (5, '2026-08', 60, '不合格', 5, '下游', 1, 'h');
