@@ -474,6 +474,36 @@ static int l_limit(lua_State *L)
 
 /* ---------------------------------------------------------------- budget */
 
+/* cwsh.trusted(fn, ...): call fn with the command's limits suspended and
+ * then restored as they were: for the core's own code that a command
+ * happens to reach first (a command module compiled at its first use,
+ * the modules it requires), which must not fail or not under a small
+ * --max-instructions as the user's code would.  Ctrl-C still stops it.
+ * Not in a rule file's environment. */
+static int l_trusted(lua_State *L)
+{
+    session *s = session_current;
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    long long size = s->budget_size, left = s->budget_left;
+    double deadline = s->deadline, seconds = s->deadline_seconds;
+    double cpu = s->cpu_deadline, cpu_seconds = s->cpu_seconds;
+    int was_trusted = s->trusted;
+    /* the hook as it was (counting at its step, or at every instruction
+     * for a stop in force) comes back with the limits */
+    lua_Hook h = lua_gethook(s->L);
+    int mask = lua_gethookmask(s->L), count = lua_gethookcount(s->L);
+    arm(s, 0, 0, 0, 0, 0);
+    s->trusted = 1;
+    int st = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+    arm(s, size, deadline, seconds, cpu, cpu_seconds);
+    s->budget_left = left;
+    s->trusted = was_trusted;
+    lua_sethook(s->L, h, mask, count);
+    if (s->interrupted) luahost_interrupt(s);
+    if (st != LUA_OK) return lua_error(L);
+    return lua_gettop(L);
+}
+
 /* cwsh.budget(n, fn, ...): call fn under a budget of n instructions and
  * CALL_SECONDS of CPU time, inside the command's own limits (or,
  * from trusted code, under the user's limits).  Errors propagate after
@@ -808,6 +838,8 @@ int luahost_open(session *s, char **err)
     lua_getglobal(L, "cwsh");
     lua_pushcfunction(L, l_budget);
     lua_setfield(L, -2, "budget");
+    lua_pushcfunction(L, l_trusted);
+    lua_setfield(L, -2, "trusted");
     lua_pushcfunction(L, l_limit);
     lua_setfield(L, -2, "limit");
     lua_pushcfunction(L, l_sandbox_load_file);

@@ -52,8 +52,14 @@ function run_module(mod)
   local chunk, err = loadfile(DIR .. "/" .. mod .. ".lua", "t")
   if not chunk then loaded[mod] = tostring(err); error(loaded[mod], 0) end
   loaded[mod] = LOADING
-  local ok, e = pcall(chunk)
-  if not ok then loaded[mod] = tostring(e); error(loaded[mod], 0) end
+  -- the core's code, compiled at its first use: not under the limits of
+  -- the command that happened to reach it (cwsh.trusted)
+  local ok, e = pcall(cwsh.trusted, chunk)
+  if not ok then
+    -- stopped (Ctrl-C), not broken: the next use loads it again
+    loaded[mod] = not tostring(e):match("interrupted$") and tostring(e) or nil
+    error(e, 0)
+  end
   loaded[mod] = true
 end
 
