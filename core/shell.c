@@ -129,7 +129,7 @@ static int end_work(session *s, stamp *t0, int rc)
         fprintf(s->out, "Run Time: real %.3f user %.6f sys %.6f\n", t1.real - t0->real,
                 t1.user - t0->user, t1.sys - t0->sys);
     }
-    session_after_command(s);
+    if (session_after_command(s) != 0) rc = -1;     /* a write failed: said */
     s->interrupted = 0;
     if (rc != 0) {
         s->failed = 1;
