@@ -179,7 +179,11 @@ static int run_sql(session *s, const char *sql, int line)
          * stopped; said as for a query stopped */
         if (!failed && s->interrupted) failed = 1;
         if (failed) {
-            if (s->interrupted) { free(err); err = strdup("interrupted"); }
+            /* the store's own "interrupted; ..." says more (a transaction lost) */
+            if (s->interrupted && !(err && !strncmp(err, "interrupted", 11))) {
+                free(err);
+                err = strdup("interrupted");
+            }
             session_error(s, err ? err : "SQL failed");
             rc = -1;
         }
