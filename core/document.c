@@ -21,6 +21,7 @@
 #include <strings.h>
 #include <lauxlib.h>
 #include "document.h"
+#include "afile.h"
 #include "cwshlib.h"
 #include "render.h"
 
@@ -36,7 +37,9 @@ typedef struct doc_table {
 } doc_table;
 
 struct document {
-    FILE *f;                   /* NULL: collected for cwsh.write_document */
+    afile out;                 /* out.f NULL: collected for cwsh.write_document;
+                                * written under a temporary name, renamed
+                                * into place when whole (afile.h) */
     char *path;
     const cwsh_format *fmt;
     doc_table *t;
@@ -239,16 +242,20 @@ static int doc_finish(session *s, char *buf, size_t size)
     document *d = s->document;
     s->document = NULL;
     char *err = NULL;
-    int rc = doc_write(d, d->f, &err);
-    if (fclose(d->f) != 0 && rc == 0) {
-        rc = -1;
-        if (asprintf(&err, "%s", strerror(errno)) < 0) err = NULL;
+    int rc = doc_write(d, d->out.f, &err);
+    if (rc == 0) rc = afile_commit(&d->out, &err);
+    else {
+        afile_abort(&d->out);       /* the file that was there stays */
+        char *m = NULL;
+        if (asprintf(&m, "cannot write '%s': %s", d->path, err ? err : "?") < 0) m = NULL;
+        free(err);
+        err = m;
     }
     if (rc == 0)
         snprintf(buf, size, "wrote %d result set%s to '%s' (%s)", d->n, d->n == 1 ? "" : "s",
                  d->path, d->fmt->name);
     else
-        snprintf(buf, size, "cannot write '%s': %s", d->path, err ? err : "?");
+        snprintf(buf, size, "%s", err ? err : "out of memory");
     free(err);
     doc_free(d);
     return rc;
@@ -282,9 +289,12 @@ static int d_document(lua_State *L)
     document *d = calloc(1, sizeof *d);
     if (!d || !(d->path = strdup(file))) { free(d); return luaL_error(L, "out of memory"); }
     d->fmt = fmt;
-    if (!(d->f = fopen(file, "wb"))) {
+    char *err;
+    if (afile_open(&d->out, file, &err) != 0) {
         doc_free(d);
-        return luaL_error(L, ".document: cannot open '%s' for writing: %s", file, strerror(errno));
+        lua_pushfstring(L, ".document: %s", err ? err : "out of memory");
+        free(err);
+        return lua_error(L);
     }
     s->document = d;
     return 0;
@@ -330,19 +340,28 @@ static int l_write_document(lua_State *L)
         }
         lua_pop(L, 2);
     }
-    FILE *f = fopen(file, "wb");
-    if (!f) {
-        doc_free(d);
-        return luaL_error(L, "write_document: cannot open '%s' for writing: %s", file, strerror(errno));
-    }
+    afile out;
     char *err = NULL;
-    int rc = doc_write(d, f, &err);
-    if (fclose(f) != 0 && rc == 0) { rc = -1; err = strdup(strerror(errno)); }
+    if (afile_open(&out, file, &err) != 0) {
+        doc_free(d);
+        lua_pushfstring(L, "write_document: %s", err ? err : "out of memory");
+        free(err);
+        return lua_error(L);
+    }
+    int rc = doc_write(d, out.f, &err);
+    if (rc == 0) rc = afile_commit(&out, &err);
+    else {                          /* the file that was there stays */
+        afile_abort(&out);
+        char *m = NULL;
+        if (asprintf(&m, "cannot write '%s': %s", file, err ? err : "?") < 0) m = NULL;
+        free(err);
+        err = m;
+    }
     if (rc == 0)
         snprintf(msg, sizeof msg, "wrote %d result set%s to '%s' (%s)", d->n, d->n == 1 ? "" : "s",
                  file, fmt->name);
     else
-        snprintf(msg, sizeof msg, "write_document: cannot write '%s': %s", file, err ? err : "?");
+        snprintf(msg, sizeof msg, "write_document: %s", err ? err : "out of memory");
     free(err);
     doc_free(d);
     if (rc != 0) return luaL_error(L, "%s", msg);
@@ -449,5 +468,7 @@ void document_open(session *s)
     lua_getglobal(s->L, "cwsh");
     lua_pushcfunction(s->L, l_write_document);
     lua_setfield(s->L, -2, "write_document");
+    lua_pushcfunction(s->L, afile_lua_write);
+    lua_setfield(s->L, -2, "write_file");
     lua_pop(s->L, 1);
 }

@@ -148,19 +148,29 @@ static int d_separator(lua_State *L)
     return 0;
 }
 
+/* .output/.once: the file left is checked as it closes (its failure is
+ * this command's), then the new one opened. */
+static int set_output(lua_State *L, const char *path, int once)
+{
+    char *err;
+    int rc = session_set_output(SES, path, once, &err);
+    if (rc == 0) return 0;
+    lua_pushstring(L, err ? err : "out of memory");
+    free(err);
+    return lua_error(L);
+}
+
 static int d_output(lua_State *L)
 {
     const char *path = luaL_optstring(L, 1, NULL);
     if (path && !strcmp(path, "stdout")) path = NULL;
-    if (session_set_output(SES, path, 0) != 0) return luaL_error(L, "output unchanged");
-    return 0;
+    return set_output(L, path, 0);
 }
 
 static int d_once(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
-    if (session_set_output(SES, path, 0) != 0) return luaL_error(L, "output unchanged");
-    SES->out_once = 2;          /* survives this command, ends after the next */
+    set_output(L, path, 2);     /* 2: survives this command, ends after the next */
     return 0;
 }
 

@@ -3,6 +3,7 @@
  * session: Lua modules and commands go into the one lua_State, messages go
  * to stderr in order with stdout, the store is remembered for sources.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -338,6 +339,16 @@ typedef struct out_sink {
     FILE *f;                   /* the output, or its converter (outenc.h) */
 } out_sink;
 
+/* A write of the output failed (a full disk): keep why while errno still
+ * says it (a later flush of a stream in error does not), for
+ * session_after_command.  1 when one failed. */
+static int os_failed(out_sink *o)
+{
+    if (!ferror(o->s->out) && (o->f == o->s->out || !o->f || !ferror(o->f))) return 0;
+    if (!o->s->out_errno) o->s->out_errno = errno ? errno : EIO;
+    return 1;
+}
+
 static void os_close(out_sink *o)
 {
     o->r = document_untee(o->r, o->render);
@@ -359,7 +370,9 @@ static void os_columns(cwsh_sink *k, int n, const char *const *names)
 static int os_row(cwsh_sink *k, int n, const cwsh_value *v)
 {
     out_sink *o = (out_sink *)k;
-    return o->r ? o->r->row(o->r, n, v) : 1;
+    if (!o->r) return 1;
+    int rc = o->r->row(o->r, n, v);
+    return os_failed(o) ? 1 : rc;      /* a write failed: stop the rows */
 }
 
 static void os_end(cwsh_sink *k)
@@ -367,7 +380,9 @@ static void os_end(cwsh_sink *k)
     out_sink *o = (out_sink *)k;
     if (!o->r) return;
     o->r->end(o->r);
+    os_failed(o);
     os_close(o);
+    os_failed(o);
 }
 
 static cwsh_sink *h_output(cwsh_host *h)
@@ -428,29 +443,98 @@ void session_error(session *s, const char *msg)
     fflush(stderr);
 }
 
-int session_set_output(session *s, const char *path, int once)
+/* Whether the output stream `f` lost a write: its error flag, or a flush
+ * that fails now.  The reason goes to *why (0 for none); the errno of the
+ * write that failed is the one os_row kept, since a later flush of a
+ * stream already in error succeeds without saying why. */
+static int out_failed(session *s, FILE *f, int *why)
 {
-    if (s->out != stdout) fclose(s->out);
+    int bad = ferror(f);
+    errno = 0;
+    if (fflush(f) != 0) { bad = 1; *why = errno; }
+    else *why = s->out_errno;
+    if (bad && !*why) *why = EIO;
+    return bad;
+}
+
+/* The message for a write of the output that failed with `e` into msg, or
+ * 0 when it is not worth one (a reader that closed the pipe: cwsh
+ * ... | head -1). */
+static int out_message(session *s, int e, char *msg, size_t n)
+{
+    if (e == EPIPE) return 0;
+    if (s->out == stdout) snprintf(msg, n, "cannot write the output: %s", strerror(e));
+    else snprintf(msg, n, "cannot write '%s': %s", s->out_path ? s->out_path : "?", strerror(e));
+    return 1;
+}
+
+int session_set_output(session *s, const char *path, int once, char **err)
+{
+    char msg[700];
+    int rc = 0, e;
+    *err = NULL;
+    if (s->out != stdout) {
+        int bad = out_failed(s, s->out, &e);
+        errno = 0;
+        if (fclose(s->out) != 0 && !bad) { bad = 1; e = errno ? errno : EIO; }
+        if (bad && out_message(s, e, msg, sizeof msg)) { *err = strdup(msg); rc = -1; }
+    }
+    free(s->out_path);
+    s->out_path = NULL;
     s->out = stdout;
     s->out_once = 0;
-    if (!path) return 0;
+    s->out_errno = 0;
+    if (!path) return rc;
     FILE *f = fopen(path, "w");
-    if (!f) {
-        char msg[600];
-        snprintf(msg, sizeof msg, "cannot open '%s' for writing", path);
-        session_error(s, msg);
+    char *p = f ? strdup(path) : NULL;
+    if (!p) {
+        e = errno;
+        if (f) fclose(f);
+        snprintf(msg, sizeof msg, "%s%scannot open '%s' for writing: %s", *err ? *err : "",
+                 *err ? "; " : "", path, strerror(e));
+        free(*err);
+        *err = strdup(msg);
         return -1;
     }
     s->out = f;
+    s->out_path = p;
     s->out_once = once;
     s->out_started = 0;         /* a new file: its first CSV gets the BOM */
-    return 0;
+    return rc;
 }
 
-void session_after_command(session *s)
+int session_after_command(session *s)
 {
-    fflush(s->out);
+    int rc = 0, e;
+    char msg[700];
+    if (out_failed(s, s->out, &e) && out_message(s, e, msg, sizeof msg)) {
+        session_error(s, msg);
+        rc = -1;
+    }
+    clearerr(s->out);
+    s->out_errno = 0;
     /* .once sets 2: the .once command itself ends, then the next one */
     if (s->out_once == 2) s->out_once = 1;
-    else if (s->out_once) session_set_output(s, NULL, 0);
+    else if (s->out_once) {
+        char *err;
+        s->out_errno = 0;
+        if (session_set_output(s, NULL, 0, &err) != 0 && rc == 0) { session_error(s, err); rc = -1; }
+        free(err);
+    }
+    return rc;
+}
+
+int session_end_output(session *s)
+{
+    char *err;
+    int rc = session_set_output(s, NULL, 0, &err);
+    if (rc != 0) session_error(s, err);
+    free(err);
+    int e;
+    char msg[700];
+    if (out_failed(s, stdout, &e) && out_message(s, e, msg, sizeof msg)) {
+        session_error(s, msg);
+        rc = -1;
+    }
+    return rc;
 }

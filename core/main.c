@@ -294,7 +294,7 @@ int main(int argc, char **argv)
 
 out:
     document_end(s);
-    session_set_output(s, NULL, 0);
+    if (session_end_output(s) != 0) s->failed = 1;
     plugin_fini_all(s);
     luahost_close(s);
     plugin_unload_all(s);

@@ -119,7 +119,11 @@ FILE *outenc_begin(session *s)
 
 void outenc_end(session *s, FILE *f)
 {
-    if (f == s->out) return;
-    fclose(f);              /* conv_close writes the rest and frees the converter */
-    fflush(s->out);
+    if (f != s->out) {
+        fclose(f);          /* conv_close writes the rest and frees the converter */
+        fflush(s->out);
+    }
+    /* the renderer flushed last: errno says why a write failed, which a
+     * later flush of the stream in error no longer does (host.c) */
+    if (ferror(s->out) && !s->out_errno) s->out_errno = errno ? errno : EIO;
 }

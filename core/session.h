@@ -33,6 +33,8 @@ typedef struct session {
     int timer, bail, batch, interactive, echo;
     FILE *out;                   /* stdout or a .output/.once file */
     int out_once;                /* close `out` after the next command */
+    char *out_path;              /* the file `out` writes, or NULL for stdout */
+    int out_errno;               /* why a write of `out` failed (host.c), 0: none */
     /* CSV for Excel (outenc.h): a BOM before the first result set of an
      * output; result sets converted to csv_encoding ("" = UTF-8) */
     int csv_bom, bom_option;     /* bom_option: --bom on the command line */
@@ -96,9 +98,19 @@ extern session *session_current;
  * stdout and stderr interleave in order. */
 void session_error(session *s, const char *msg);
 
-/* Redirect output; path NULL restores stdout.  Returns -1 with a message
- * on stderr when the file cannot be opened. */
-int session_set_output(session *s, const char *path, int once);
-void session_after_command(session *s);
+/* Redirect output; path NULL restores stdout.  The file being left is
+ * closed and checked: a write of it that failed (a full disk) or a failed
+ * fclose is an error, as is a file that cannot be opened (the output is
+ * then stdout).  Returns 0, or -1 with *err a malloc'd message (NULL
+ * without memory for one); the caller frees *err. */
+int session_set_output(session *s, const char *path, int once, char **err);
+/* After each command: flush the output; a write that failed is said
+ * (`cannot write 'FILE': ...`, for stdout `cannot write the output: ...`;
+ * not EPIPE, a reader that went away) and returns -1, so that the command
+ * fails.  Ends a .once. */
+int session_after_command(session *s);
+/* At exit: close a .output file and flush stdout, as above; -1 when a
+ * write failed (said). */
+int session_end_output(session *s);
 
 #endif

@@ -129,7 +129,7 @@ static int end_work(session *s, stamp *t0, int rc)
         fprintf(s->out, "Run Time: real %.3f user %.6f sys %.6f\n", t1.real - t0->real,
                 t1.user - t0->user, t1.sys - t0->sys);
     }
-    session_after_command(s);
+    if (session_after_command(s) != 0) rc = -1;     /* a write failed: said */
     s->interrupted = 0;
     if (rc != 0) {
         s->failed = 1;
@@ -179,7 +179,11 @@ static int run_sql(session *s, const char *sql, int line)
          * stopped; said as for a query stopped */
         if (!failed && s->interrupted) failed = 1;
         if (failed) {
-            if (s->interrupted) { free(err); err = strdup("interrupted"); }
+            /* the store's own "interrupted; ..." says more (a transaction lost) */
+            if (s->interrupted && !(err && !strncmp(err, "interrupted", 11))) {
+                free(err);
+                err = strdup("interrupted");
+            }
             session_error(s, err ? err : "SQL failed");
             rc = -1;
         }

@@ -1,7 +1,9 @@
 /*
  * csv_report.c — error lines and the rejects file (see csv_report.h).
  */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <time.h>
 #include <stdlib.h>
@@ -22,6 +24,39 @@ static size_t cut_last(const char *p, size_t n, int delim)
         else if (!inq && p[i] == delim) last = i;
     }
     return last;
+}
+
+/* Remove what earlier runs killed mid-way (SIGKILL, a power cut) left of
+ * the rejects file `path`: its temporaries PATH.PID.tmp whose PID is no
+ * running process.  Those of a live process (another import of the same
+ * file right now) and every other file are left alone. */
+static void sweep_stale(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t dn = slash ? (size_t)(slash - path) : 0, bn = strlen(base);
+    char dir[4096];
+    if (dn >= sizeof dir) return;
+    if (slash) { memcpy(dir, path, dn ? dn : 1); dir[dn ? dn : 1] = 0; }
+    else strcpy(dir, ".");
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        const char *n = e->d_name;
+        if (strncmp(n, base, bn) != 0 || n[bn] != '.') continue;
+        const char *q = n + bn + 1;
+        char *end;
+        errno = 0;
+        long pid = strtol(q, &end, 10);
+        if (end == q || *q < '0' || *q > '9' || errno || strcmp(end, ".tmp") != 0) continue;
+        if (pid <= 0 || pid == (long)getpid()) continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;     /* alive, or not ours to know */
+        char full[8192];
+        snprintf(full, sizeof full, "%s/%s", dir, n);
+        unlink(full);
+    }
+    closedir(d);
 }
 
 int crep_open(crep *c, cwsh_host *h, const char *file, csvr *r,
@@ -60,6 +95,7 @@ int crep_open(crep *c, cwsh_host *h, const char *file, csvr *r,
     memcpy(c->path, file, n);
     memcpy(c->path + n, ".rejects.csv", 13);
     snprintf(c->tmp, n + 48, "%s.%ld.tmp", c->path, (long)getpid());
+    sweep_stale(c->path);
     return 0;
 }
 

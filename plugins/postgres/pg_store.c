@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "pg_store.h"
 #include "pg_load.h"
 #include "pg_sql.h"
@@ -94,6 +95,39 @@ static int run_one(pg_conn *c, const char *sql, cwsh_sink *out, char **err)
     return rc;
 }
 
+/* Whether `sql` is COMMIT or END (of a transaction block). */
+static int is_commit(const char *sql)
+{
+    while (*sql == ' ' || *sql == '\t' || *sql == '\n' || *sql == '\r') sql++;
+    size_t k = !strncasecmp(sql, "commit", 6) ? 6 : !strncasecmp(sql, "end", 3) ? 3 : 0;
+    return k && !((sql[k] >= 'a' && sql[k] <= 'z') || (sql[k] >= 'A' && sql[k] <= 'Z') || sql[k] == '_');
+}
+
+/* The user's transaction after statement `sql` (rc its result), as SQLite
+ * says it (sqlite_store.c): a failure inside BEGIN aborts the
+ * transaction on the server, and the COMMIT that follows rolls it back
+ * with no error; a lost connection loses it.  Say so: the failure's
+ * message grows, and such a COMMIT fails.  Returns the statement's rc. */
+static int tx_lost(pg_conn *c, const char *sql, PGTransactionStatusType before, int rc, char **err)
+{
+    PGTransactionStatusType now = PQtransactionStatus(c->pg);
+    const char *more = NULL;
+    if (rc != 0 && before == PQTRANS_INTRANS && now == PQTRANS_INERROR)
+        more = "the open transaction is aborted: its changes are gone (ROLLBACK to go on)";
+    else if (rc != 0 && before == PQTRANS_INTRANS && now != PQTRANS_INTRANS)
+        more = "the open transaction was rolled back: its changes are gone";
+    if (more) {
+        char *m = pg_conn_fmt("%s; %s", *err ? *err : "the statement failed", more);
+        if (m) { free(*err); *err = m; }
+        return rc;
+    }
+    if (rc == 0 && before == PQTRANS_INERROR && now == PQTRANS_IDLE && is_commit(sql)) {
+        *err = pg_conn_fmt("COMMIT rolled the transaction back (a statement in it had failed): its changes are gone");
+        return -1;
+    }
+    return rc;
+}
+
 static int s_exec(void *self, const char *sql, cwsh_sink *out, char **err)
 {
     pg_conn *c = self;
@@ -106,7 +140,9 @@ static int s_exec(void *self, const char *sql, cwsh_sink *out, char **err)
         if (!pg_sql_blank(sql + i, len)) {
             char *one = strndup(sql + i, len);
             if (!one) { *err = pg_conn_fmt("out of memory"); return -1; }
+            PGTransactionStatusType before = PQtransactionStatus(c->pg);
             int rc = run_one(c, one, out, err);
+            rc = tx_lost(c, one, before, rc, err);
             free(one);
             if (rc != 0) return -1;
         }

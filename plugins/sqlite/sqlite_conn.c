@@ -141,6 +141,10 @@ int sqlite_conn_open(sqlite_conn *c, const char *path, char **err)
         return -1;
     }
     sqlite3_extended_result_codes(c->db, 1);
+    /* SQL at the prompt cannot corrupt the file: no writable_schema
+     * edits of sqlite_schema, no journal_mode=OFF writes, no direct
+     * writes of shadow tables (cwsh's migrations and .restore need none) */
+    sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);
     sqlite3_busy_timeout(c->db, 5000);
     sqlite3_progress_handler(c->db, PROGRESS_OPS, on_progress, c);
     /* a newer cwsh's database is refused before anything touches it */

@@ -7,6 +7,9 @@
  * number of words is "usage: .NAME ARGS", the usage line of .help.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -178,46 +181,97 @@ static int d_indexes(lua_State *L)
     return 1;
 }
 
+/* Consecutive BUSY/LOCKED answers a copy waits through (50 ms each),
+ * about the connection's busy timeout: another process writing holds the
+ * copy back for a moment, never for ever. */
+#define COPY_BUSY_TRIES 100
+
 /* Copy all of `from` into `to` page by page, with progress and Ctrl-C
- * through `h` (none when NULL).
+ * through `h` (none when NULL).  Ctrl-C during the last step, which
+ * commits the copy, does not undo it: the copy is reported done (the
+ * caller may say the interrupt came after).
  * Returns NULL or a static/SQLite message. */
 static const char *copy(cwsh_host *h, sqlite3 *to, sqlite3 *from, const char *what)
 {
     sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
     if (!b) return sqlite3_errmsg(to);
-    int rc;
+    int rc, busy = 0;
     do {
         rc = sqlite3_backup_step(b, 1024);
         int total = sqlite3_backup_pagecount(b), left = sqlite3_backup_remaining(b);
         if (h && h->progress) h->progress(h, what, total - left, 0, 0);
-        if (h && h->interrupted && h->interrupted(h)) {
+        if (rc != SQLITE_DONE && h && h->interrupted && h->interrupted(h)) {
             sqlite3_backup_finish(b);
             return "interrupted";
         }
-        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(50);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+            if (++busy > COPY_BUSY_TRIES) {
+                sqlite3_backup_finish(b);
+                return rc == SQLITE_BUSY ? "the database is busy (another process is writing); try again"
+                                         : "the database is locked by a statement still running";
+            }
+            sqlite3_sleep(50);
+        } else busy = 0;
     } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
     if (h && h->progress) h->progress(h, what, -1, 0, 0);
     sqlite3_backup_finish(b);
     return rc == SQLITE_DONE ? NULL : sqlite3_errstr(rc);
 }
 
-/* .backup FILE: an online copy, consistent even while others write. */
+/* Remove a database file that was not finished and its companions. */
+static void remove_db(const char *path)
+{
+    static const char *const ext[] = { "", "-journal", "-wal", "-shm" };
+    char p[4200];
+    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
+        snprintf(p, sizeof p, "%s%s", path, ext[i]);
+        unlink(p);
+    }
+}
+
+/* .backup FILE: an online copy, consistent even while others write.  It
+ * is built under a temporary name beside FILE and renamed into place
+ * when whole: a backup that fails (a full disk, Ctrl-C) leaves no file,
+ * and a FILE that was there before stays as it was. */
 static int d_backup(lua_State *L)
 {
     check_args(L, 1, 1, U_BACKUP);
     const char *path = luaL_checkstring(L, 1);
+    /* the source's own write transaction makes every step SQLITE_LOCKED */
+    if (!sqlite3_get_autocommit(conn->db))
+        return luaL_error(L, "cannot back up inside a transaction (COMMIT or ROLLBACK first)");
+    char *copyp = strdup(path), *basep = strdup(path), tmp[4096];
+    if (!copyp || !basep) { free(copyp); free(basep); return luaL_error(L, "out of memory"); }
+    int n = snprintf(tmp, sizeof tmp, "%s/.%s.tmp.XXXXXX", dirname(copyp), basename(basep));
+    free(copyp); free(basep);
+    if (n < 0 || (size_t)n >= sizeof tmp) return luaL_error(L, "cannot open '%s' for the backup: name too long", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) return luaL_error(L, "cannot open '%s' for the backup: %s", path, strerror(errno));
+    mode_t u = umask(0);
+    umask(u);
+    fchmod(fd, 0666 & ~u);      /* as SQLite would create it, not mkstemp's 0600 */
+    close(fd);
     sqlite3 *to;
-    if (sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-        lua_pushfstring(L, "cannot open '%s' for the backup: %s", path, sqlite3_errmsg(to));
+    if (sqlite3_open_v2(tmp, &to, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        lua_pushfstring(L, "cannot open '%s' for the backup: %s", path, to ? sqlite3_errmsg(to) : "out of memory");
         sqlite3_close(to);
+        remove_db(tmp);
         return lua_error(L);
     }
     const char *err = copy(conn->host, to, conn->db, "backup");
     if (err) lua_pushfstring(L, "backup to '%s' failed: %s", path, err);
     /* the copy carries the WAL flag; a backup is better one plain file */
-    else sqlite3_exec(to, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
-    sqlite3_close(to);
-    if (err) return lua_error(L);
+    else if (sqlite3_exec(to, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK)
+        lua_pushfstring(L, "backup to '%s' failed: %s", path, err = sqlite3_errmsg(to));
+    if (sqlite3_close(to) != SQLITE_OK && !err) lua_pushfstring(L, "backup to '%s' failed: %s", path, err = "cannot close it");
+    if (!err) {
+        /* on disk before it takes the name (the copy's commit synced it;
+         * this is the journal mode's change and the directory) */
+        int f = open(tmp, O_RDONLY);
+        if (f >= 0) { fsync(f); close(f); }
+        if (rename(tmp, path) != 0) lua_pushfstring(L, "backup to '%s' failed: %s", path, err = strerror(errno));
+    }
+    if (err) { remove_db(tmp); return lua_error(L); }
     return 0;
 }
 
@@ -289,6 +343,13 @@ int sqlite_dot_restore(sqlite_conn *c, const char *path, char **err)
     sqlite3 *tmp = staged(c->host, from, path, err);
     sqlite3_close(from);
     if (!tmp) return -1;
+    /* Ctrl-C while staging: stop before the database is touched (the
+     * copy ignores one that comes after its last step) */
+    if (c->host && c->host->interrupted && c->host->interrupted(c->host)) {
+        sqlite3_close(tmp);
+        *err = sqlite_conn_fmt("restore from '%s' failed: interrupted", path);
+        return -1;
+    }
     /* a WAL database keeps its page size: the copy of a file with another
      * one goes into the rollback journal, and WAL comes back after */
     if (page_size(tmp) != page_size(c->db))
@@ -297,6 +358,8 @@ int sqlite_dot_restore(sqlite_conn *c, const char *path, char **err)
      * open db.query) would make the copy fail: the message says so */
     const char *cerr = copy(c->host, c->db, tmp, "restore");
     if (cerr) *err = sqlite_conn_fmt("restore from '%s' failed: %s", path, cerr);
+    else if (c->host && c->host->interrupted && c->host->interrupted(c->host) && c->host->noticef)
+        c->host->noticef(c->host, "restored from '%s': the copy had committed when Ctrl-C came", path);
     sqlite3_close(tmp);
     sqlite3_exec(c->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
     return *err ? -1 : 0;

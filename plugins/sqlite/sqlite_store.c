@@ -63,9 +63,22 @@ static int s_exec(void *self, const char *sql, cwsh_sink *out, char **err)
             return -1;
         }
         if (!st) { p = tail; continue; }         /* blanks or a comment */
+        int in_tx = !sqlite3_get_autocommit(c->db);
         int rc = run_one(c, st, out, err);
         sqlite3_finalize(st);
-        if (rc != 0) return -1;
+        if (rc != 0) {
+            /* SQLite rolls the user's BEGIN back by itself for some
+             * failures (an INSERT/UPDATE/DELETE interrupted by Ctrl-C, a
+             * full disk, ON CONFLICT ROLLBACK): the statements after would
+             * each commit on their own and COMMIT say "no transaction is
+             * active".  Say it when it happens. */
+            if (in_tx && sqlite3_get_autocommit(c->db)) {
+                char *m = sqlite_conn_fmt("%s; the open transaction was rolled back: its changes are gone",
+                                          *err ? *err : "the statement failed");
+                if (m) { free(*err); *err = m; }
+            }
+            return -1;
+        }
         p = tail;
     }
     return 0;

@@ -230,6 +230,7 @@ int xlsxw_write(void *self, FILE *out, int n, const cwsh_table *tables, char **e
     while ((k = fread(chunk, 1, sizeof chunk, in)) > 0) {
         if (fwrite(chunk, 1, k, out) != k) { rc = -1; break; }
     }
+    if (rc == 0 && ferror(in)) rc = -1;     /* a short read is no workbook */
     fclose(in);
     unlink(path);
     if (rc != 0) { *err = msgf("xlsx", strerror(errno)); return -1; }

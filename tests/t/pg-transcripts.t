@@ -35,8 +35,8 @@ core/command-index core/shell-complete core/shell-dot-usage
 rules/score rules/bands rules/caps rules/period-month rules/period-veto rules/periods rules/recheck
 rules/frozen rules/reload rules/test rules/targets-dsl rules/targets rules/rank-shown rules/nonfinite
 rules/score-restamp rules/rule-tables-stopped
-markets/register core/help core/shell-values core/shell-dot-bail plugins/refused plugins/refused-bail plugins/sources
-sqlite/imports import/files
+markets/register markets/blank core/help core/shell-values core/shell-dot-bail plugins/refused plugins/refused-bail plugins/sources
+sqlite/imports sqlite/tx-lost import/files
 ledger/errors ledger/ledger ledger/reports ledger/reports-people ledger/reports-import ledger/imports ledger/replace ledger/order ledger/deadlines
 notice/figures notice/notice notice/template notice/trend notice/asof
 calendar/check calendar/dates calendar/list calendar/workdays calendar/schedule calendar/meetings calendar/rota

@@ -84,7 +84,7 @@ printf 'not a database at all, just text\n' >text.db
 printf '.restore nosuch.db\n.backup nodir/x.db\n.restore other.db\n.restore text.db\n' | "$CWSH" t.db >out 2>&1
 cat >want <<'EOF2'
 <stdin>:1: cannot open 'nosuch.db': No such file or directory
-<stdin>:2: cannot open 'nodir/x.db' for the backup: unable to open database file
+<stdin>:2: cannot open 'nodir/x.db' for the backup: No such file or directory
 <stdin>:3: cannot restore from 'other.db': it is not a cwsh database (schema version 0)
 <stdin>:4: cannot restore from 'text.db': file is not a database
 EOF2

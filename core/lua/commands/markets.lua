@@ -440,6 +440,27 @@ function M.add(pos, o)
   local code, name
   if #pos == 1 then name = pos[1] elseif #pos == 2 then code, name = pos[1], pos[2]
   else error("usage: markets add [CODE] NAME [--station S] [--district D] [--key] [--stalls N] [--operator O] [--alias A]...", 0) end
+  -- a blank code or name would register a market nobody can name again
+  -- (`markets add '' 空名` made one of code ''): refused, as the register
+  -- file's rows are
+  name = trim(name)
+  if name == "" then error("markets add: the market name is empty or blank (give the name, e.g. markets add 解放市场)", 0) end
+  if code then
+    code = trim(code)
+    if code == "" then
+      error("markets add: the market code is empty or blank (give a code such as M0102, or only the name for the next free code)", 0)
+    end
+  end
+  for _, k in ipairs({ "station", "district", "operator" }) do
+    if o[k] then
+      o[k] = trim(o[k])
+      if o[k] == "" then error(("markets add: --%s is empty (leave the option out for none)"):format(k), 0) end
+    end
+  end
+  for i, a in ipairs(o.alias) do
+    o.alias[i] = trim(a)
+    if o.alias[i] == "" then error("markets add: an alias is empty", 0) end
+  end
   local stalls = cwsh.null
   if o.stalls then
     stalls = stalls_of(o.stalls)
