@@ -45,6 +45,20 @@ if mount -t tmpfs -o size=64k tmpfs small 2>/dev/null; then
     is_file good.md small/good.md "... the file that was there is kept"
     is "" "$(leftovers | sed 's/good.md //')" "... no temporary left"
 
+    # notice -o writes through cwsh.write_file: on a full disk the earlier
+    # notice stays as it was
+    cp "$ROOT"/scripts/demo/markets.csv "$ROOT"/scripts/demo/inspections-2027Q1.csv .
+    "$CWSH" nd.db -c "markets import markets.csv" -c "import inspections-2027Q1.csv" >/dev/null 2>&1
+    printf 'earlier notice\n' >small/good.html
+    dd if=/dev/zero of=small/fill bs=1k count=100 2>/dev/null
+    "$CWSH" nd.db -c "notice 2027-B1 --date 2027-03-10 -o small/good.html" >/dev/null 2>err
+    is 1 "$?" "notice -o on a full disk: exit 1"
+    grep -x -- "-c:1: notice: cannot write 'small/good.html': No space left on device" err >/dev/null
+    is 0 "$?" "... said, naming the file"
+    is "earlier notice" "$(cat small/good.html)" "... the notice that was there is kept"
+    is "" "$(ls -A small | grep -v -e '^good' -e '^fill$' | tr '\n' ' ')" "... no temporary left"
+    rm -f small/fill
+
     # an xlsx workbook is built in TMPDIR first: a full TMPDIR fails it
     if "$CWSH" n.db -c ".document good.xlsx" -c "select 1 as a;" -c ".document" >/dev/null 2>&1 && [ -s good.xlsx ]; then
         cp good.xlsx kept.xlsx
@@ -62,6 +76,7 @@ else
     for n in ".document on a full disk: exit 1" "... said, naming the file" "... the document that was there is kept" \
              "... no temporary left" "cwsh.write_document on a full disk: exit 1" "... said, naming the file" "... the document that was there is kept" \
              "cwsh.write_file on a full disk: said" "... the file that was there is kept" "... no temporary left" \
+             "notice -o on a full disk: exit 1" "... said, naming the file" "... the notice that was there is kept" "... no temporary left" \
              "xlsx failing in TMPDIR: exit 1" "... the workbook that was there is kept" "... no temporary left beside it"; do
         skip "$n" "cannot mount a tmpfs"; done
 fi

@@ -31,12 +31,11 @@ local function document_text(sets, format)
   return text
 end
 
+-- a temporary beside the file, renamed when whole (cwsh.write_file): a
+-- full disk leaves the earlier notice as it was, never half of a new one
 local function write_file(path, text)
-  local f, err = io.open(path, "wb")
-  if not f then fail("cannot write '%s': %s", path, tostring(err)) end
-  local ok, werr = f:write(text)
-  f:close()
-  if not ok then fail("cannot write '%s': %s", path, tostring(werr)) end
+  local ok, err = pcall(cwsh.write_file, path, text)
+  if not ok then fail("%s", tostring(err)) end
 end
 
 cwsh.command {
