@@ -567,7 +567,9 @@ function M.overdue(f, today, next_ms)
   return f.status == "长期整改" and m ~= nil and m < today
 end
 
-local function counts(t) return t or { found = 0, closed = 0, closed_on_time = 0, due = 0, open = 0, overdue = 0 } end
+local function counts(t)
+  return t or { found = 0, fixed = 0, closed = 0, closed_on_time = 0, due = 0, open = 0, overdue = 0 }
+end
 
 -- The figures of the findings found from `from` to `to` (ISO dates, both
 -- included), withdrawn ones left out, as the contract above says.  due:
@@ -577,7 +579,7 @@ local function counts(t) return t or { found = 0, closed = 0, closed_on_time = 0
 -- totals are the markets' sums); opts.open_per_market caps open_list at
 -- that many findings a market, each market's overdue first then by
 -- deadline (0: no open_list; nil: every open finding).
-local COUNTS = { "found", "closed", "closed_on_time", "due", "open", "overdue" }
+local COUNTS = { "found", "fixed", "closed", "closed_on_time", "due", "open", "overdue" }
 local function add(c, x) for _, k in ipairs(COUNTS) do c[k] = c[k] + x[k] end end
 
 function M.figures(from, to, today, opts)
@@ -591,7 +593,7 @@ function M.figures(from, to, today, opts)
     local u = x.unit or "（无）"
     local c = by_unit[u]
     if not c then
-      c = { unit = u, found = 0, closed = 0, closed_on_time = 0, due = 0, open = 0, overdue = 0 }
+      c = { unit = u, found = 0, fixed = 0, closed = 0, closed_on_time = 0, due = 0, open = 0, overdue = 0 }
       by_unit[u] = c; lu[#lu + 1] = c
     end
     add(c, x)

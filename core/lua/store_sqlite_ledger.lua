@@ -699,10 +699,11 @@ end
 -- The ledger's totals of the findings found from `from` to `to` (both
 -- included, withdrawn ones left out) on `today`, in one aggregate (the
 -- targets' checks read it under the rule budget): { found, closed,
--- closed_on_time, due, open, overdue }, defined as ledger.figures does.
+-- fixed, closed_on_time, due, open, overdue }, defined as ledger.figures does.
 function L.ledger_totals(from, to, today)
   -- (CASE, not a sum of comparisons: portable to the postgres store)
   local r = db.one([[SELECT count(*) AS found,
+      coalesce(sum(CASE WHEN status IN ('待复查', '已销号') THEN 1 ELSE 0 END), 0) AS fixed,
       coalesce(sum(CASE WHEN status = '已销号' THEN 1 ELSE 0 END), 0) AS closed,
       coalesce(sum(CASE WHEN status = '已销号' AND coalesce(fixed, closed) <= deadline THEN 1 ELSE 0 END), 0)
         AS closed_on_time,
@@ -712,7 +713,7 @@ function L.ledger_totals(from, to, today)
         OR (status = '长期整改' AND EXISTS (SELECT 1 FROM finding_milestone m WHERE m.finding_id = f.id
           AND m.done IS NULL AND m.due < :today))) THEN 1 ELSE 0 END), 0) AS overdue
     FROM finding f WHERE status <> '已撤销' AND found >= :from AND found <= :to]], { from = from, to = to, today = today })
-  return { found = r.found, closed = r.closed, closed_on_time = r.closed_on_time, due = r.due, open = r.open,
+  return { found = r.found, fixed = r.fixed, closed = r.closed, closed_on_time = r.closed_on_time, due = r.due, open = r.open,
     overdue = r.overdue }
 end
 
@@ -725,7 +726,7 @@ local OVERDUE = [[(CASE WHEN f.status IN ('立项', '整改中', '复查未通�
 -- The ledger's figures of the findings found from `from` to `to` (both
 -- included, withdrawn ones left out) on `today`, counted in the store
 -- (ledger.figures shapes them): per market { market, name, unit, found,
--- closed, closed_on_time, due, open, overdue } and per item { item, name,
+-- fixed, closed, closed_on_time, due, open, overdue } and per item { item, name,
 -- ... }, in no particular order; and the open findings, at most
 -- `per_market` a market (all of them when nil, none when 0), each
 -- market's overdue first, then by deadline and id: { id, market,
@@ -734,6 +735,7 @@ local OVERDUE = [[(CASE WHEN f.status IN ('立项', '整改中', '复查未通�
 function L.ledger_figures(from, to, today, per_market)
   local args = { from = from, to = to, today = today }
   local counts = ([[count(*) AS found,
+      sum(CASE WHEN f.status IN ('待复查', '已销号') THEN 1 ELSE 0 END) AS fixed,
       sum(CASE WHEN f.status = '已销号' THEN 1 ELSE 0 END) AS closed,
       sum(CASE WHEN f.status = '已销号' AND coalesce(f.fixed, f.closed) <= f.deadline THEN 1 ELSE 0 END)
         AS closed_on_time,
@@ -742,7 +744,8 @@ function L.ledger_figures(from, to, today, per_market)
       sum(%s) AS overdue]]):format(OVERDUE)
   local period = "f.status <> '已撤销' AND f.found >= :from AND f.found <= :to"
   local function tally(r, x)
-    x.found, x.closed, x.closed_on_time, x.due, x.open, x.overdue = r.found, r.closed, r.closed_on_time, r.due,
+    x.found, x.fixed, x.closed, x.closed_on_time, x.due, x.open, x.overdue = r.found, r.fixed, r.closed,
+      r.closed_on_time, r.due,
       r.open, r.overdue
     return x
   end

@@ -288,18 +288,20 @@ local function figures(args)
   local fig = ledger.figures(from, to, date_opt("ledger figures", o, "--on"), { open_per_market = 0 })
   local head = { unit = { "unit" }, market = { "market", "name", "unit" }, item = { "item", "name" } }
   local cols = { table.unpack(head[by]) }
-  for _, c in ipairs({ "found", "closed", "rate %", "due", "closed on time", "on-time rate %", "open", "overdue" }) do
+  for _, c in ipairs({ "found", "fixed", "fixed rate %", "closed", "closed rate %", "due", "closed on time",
+    "on-time rate %", "open", "overdue" }) do
     cols[#cols + 1] = c
   end
   local keys = { table.unpack(head[by]) }
-  for _, c in ipairs({ "found", "closed", "rate", "due", "closed_on_time", "on_time_rate", "open", "overdue" }) do
+  for _, c in ipairs({ "found", "fixed", "fixed_rate", "closed", "rate", "due", "closed_on_time", "on_time_rate",
+    "open", "overdue" }) do
     keys[#keys + 1] = c
   end
   local out = { columns = cols, keys = keys, rows = {} }
   local function row(lead, x)
     local r = { table.unpack(lead) }
-    for _, v in ipairs({ x.found, x.closed, rate(x.closed, x.found), x.due, x.closed_on_time,
-      rate(x.closed_on_time, x.due), x.open, x.overdue }) do r[#r + 1] = v end
+    for _, v in ipairs({ x.found, x.fixed, rate(x.fixed, x.found), x.closed, rate(x.closed, x.found), x.due,
+      x.closed_on_time, rate(x.closed_on_time, x.due), x.open, x.overdue }) do r[#r + 1] = v end
     out.rows[#out.rows + 1] = r
   end
   for _, x in ipairs(fig["by_" .. by]) do
@@ -310,8 +312,8 @@ local function figures(args)
   local total = { "合计" }
   for _ = 2, #head[by] do total[#total + 1] = cwsh.null end
   row(total, fig)
-  cwsh.notice(("%s: %d found, %d closed, %d closed on time of %d due, %d overdue"):format(name, fig.found,
-    fig.closed, fig.closed_on_time, fig.due, fig.overdue))
+  cwsh.notice(("%s: %d found, %d fixed, %d closed, %d closed on time of %d due, %d overdue"):format(name,
+    fig.found, fig.fixed, fig.closed, fig.closed_on_time, fig.due, fig.overdue))
   return out
 end
 
