@@ -121,6 +121,21 @@ static int on_progress(void *p)
     return c->host && c->host->interrupted && c->host->interrupted(c->host);
 }
 
+/* SQL at the prompt cannot make the file unopenable: PRAGMA
+ * writable_schema is refused when it sets (an UPDATE of sqlite_schema
+ * under it left a database that no longer opens); cwsh's upgrades and
+ * .restore need no such edits.  Not SQLite's defensive mode, which also
+ * takes journal_mode=OFF away without a word: an analyst's bulk load, and
+ * the bench's, ran with a journal it had turned off. */
+static int authorize(void *ud, int action, const char *a, const char *b, const char *db, const char *trigger)
+{
+    (void)ud;
+    (void)db;
+    (void)trigger;
+    if (action == SQLITE_PRAGMA && a && b && !sqlite3_stricmp(a, "writable_schema")) return SQLITE_DENY;
+    return SQLITE_OK;
+}
+
 int sqlite_conn_open(sqlite_conn *c, const char *path, char **err)
 {
     cwsh_host *host = c->host;
@@ -141,10 +156,7 @@ int sqlite_conn_open(sqlite_conn *c, const char *path, char **err)
         return -1;
     }
     sqlite3_extended_result_codes(c->db, 1);
-    /* SQL at the prompt cannot corrupt the file: no writable_schema
-     * edits of sqlite_schema, no journal_mode=OFF writes, no direct
-     * writes of shadow tables (cwsh's migrations and .restore need none) */
-    sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);
+    sqlite3_set_authorizer(c->db, authorize, NULL);
     sqlite3_busy_timeout(c->db, 5000);
     sqlite3_progress_handler(c->db, PROGRESS_OPS, on_progress, c);
     /* a newer cwsh's database is refused before anything touches it */
