@@ -358,18 +358,20 @@ cwsh.command {
     .. [[
 ledger lists findings (withdrawn ones with --all): --open not closed, --overdue open and past the
 deadline (by station), --market/--unit/--item/--person one of them, --recurring the recurrences,
---status S one status, --on DATE the day overdue is counted on (default today).
+--status S one status (the filters combine), --on DATE the ledger as it stood at the end of DATE
+(each finding's status and deadline then, from its audit trail; default today).
 ledger show ID: every field and the whole history.  ledger add registers one by hand (ITEM a
 checklist code, or - for none); assign hands it to a person (立项 → 整改中); fix reports it
-rectified (→ 待复查); verify --by closes it (已销号) or --reject --reason sends it back (复查未通过)
-with a new deadline; milestone adds a 长期整改 milestone or marks one done.
-ledger figures [PERIOD]: rectification rate (closed ÷ found) and on-time rate (closed on time ÷ due)
-per station, market or item.  ledger sync opens the findings imports lack (a crash between an
+rectified (→ 待复查); verify closes it (已销号) or --reject --reason sends it back (复查未通过)
+with a new deadline; milestone adds a 长期整改 milestone or marks one done.  Every change names
+who made it: --by PERSON.
+ledger figures [PERIOD]: found, fixed (待复查 or 已销号) and their rate, closed and its rate, and
+the on-time rate (closed on time ÷ due) per station, market or item.  ledger sync opens the findings imports lack (a crash between an
 import and its findings, or rules/ledger.lua opening more kinds since).  Rules: rules/ledger.lua.
 examples:
   ledger --overdue
   ledger show 12
-  ledger fix 12 --note 已清理 --evidence 照片2026-10-09
+  ledger fix 12 --note 已清理 --evidence 照片2026-10-09 --by 刘管理
   ledger verify 12 --by 王芳
   ledger figures 2026-Q4 --by market]],
   complete = function(words)

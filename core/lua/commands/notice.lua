@@ -43,10 +43,12 @@ cwsh.command {
   usage = USAGE,
   help = "the bimonthly supervision notice (督查通报) of a period, as the template rules/reports/notice.lua lays it out\n"
     .. require("engine_period").HELP:gsub("without one, the latest month with inspections%.", "") .. [[
+  2027-02..2027-03         whole months (titled 2027年2—3月)
 
   -o FILE            write to FILE (the format from its extension: .html .md .csv .xlsx); else stdout
   --format F         html (default), md, csv or xlsx (xlsx needs -o)
-  --date YYYY-MM-DD  the date the notice is issued (default: today)
+  --date YYYY-MM-DD  the date the notice is issued (default: today), not before the period's end:
+                     the ledger's figures are those of that day
   --template FILE    another template than rules/reports/notice.lua (a draft to try)
 The HTML is one file (inline CSS and SVG charts, no script, nothing fetched) that prints on A4 with
 page numbers; Chinese text needs a CJK font (Debian: fonts-noto-cjk).

@@ -56,8 +56,10 @@ local function check_unit(unit, s)
     if ev.unit and not known[ev.unit] then known[ev.unit] = true; units[#units + 1] = ev.unit end
   end
   if db then
+    -- every station is listed, a unit of the schedule too (it said
+    -- "stations: none" where all four were the schedule's units)
     for r in db.query("SELECT DISTINCT u.name FROM unit u JOIN market m ON m.unit_id = u.id ORDER BY u.name") do
-      if not known[r.name] then stations[#stations + 1] = r.name end
+      stations[#stations + 1] = r.name
       known[r.name] = true
     end
   end
