@@ -629,8 +629,14 @@ function M.import_handler(e)
   if not supported() then return end
   local ok, c, warnings = pcall(store().releasing_pending, e.id, calendar.quietly, function() return { M.on_import(e, true) } end)
   if not ok then
+    -- the reason as the analyst needs it: not a position in cwsh's own
+    -- Lua, nor the statement it was running (a rule file's stays)
+    local why = tostring(c)
+    local dir = cwsh.lua_dir and (cwsh.lua_dir .. "/") or nil
+    if dir and why:sub(1, #dir) == dir then why = why:gsub("^[^\n]-%.lua:%d+: ", "", 1) end
+    why = why:gsub(" %(in: .*$", "")
     require("events").fail(("import #%d is in, but its findings were not opened: %s; fix it and run `ledger sync`")
-      :format(e.id, tostring(c)))
+      :format(e.id, why))
   end
   if c[1] == nil then
     cwsh.notice(("ledger: import #%d's findings were opened by a session that started meanwhile"):format(e.id))
