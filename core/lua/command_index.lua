@@ -49,7 +49,7 @@ return {
     usage = "test [DIR] [--run PATTERN]",
     summary = "run the rule tests in DIR (default: the rules' tests/) with a coverage report; fails when a test fails" },
   { module = "units", name = "units",
-    usage = "units --wuyou [--year Y] | units mark STATION MARK [--year Y] [--evidence TEXT] --by PERSON",
+    usage = "units [--wuyou] [--year Y] | units mark STATION MARK [--year Y] [--evidence TEXT] --by PERSON",
     summary = "the stations' 五有 (the unit_marks of rules/targets.lua) per year: what each has and lacks" },
   { module = "upgrades", name = "upgrades",
     usage = "upgrades | upgrades set MARKET planned|renovating|upgraded [--year Y] | upgrades item MARKET ITEM planned|renovating|upgraded [--year Y] [--note TEXT] --by PERSON | upgrades items [MARKET]",

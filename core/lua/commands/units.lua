@@ -50,9 +50,9 @@ end
 
 cwsh.command {
   name = "units",
-  usage = "units --wuyou [--year Y] | units mark STATION MARK [--year Y] [--evidence TEXT] --by PERSON",
+  usage = "units [--wuyou] [--year Y] | units mark STATION MARK [--year Y] [--evidence TEXT] --by PERSON",
   help = "the stations' 五有 (the unit_marks of rules/targets.lua) per year: what each has and lacks\n" .. [[
-  --wuyou        list every station (a unit with markets) with the marks it has and lacks
+  [--wuyou]      list every station (a unit with markets) with the marks it has and lacks
   --year Y       the year (default: this year)
   mark STATION MARK [--year Y] [--evidence TEXT] --by PERSON
                  record that STATION shows MARK (有专班, 有计划, ...) that year, with who and when
@@ -74,8 +74,8 @@ examples:
     local o, pos = parse(args, { ["--wuyou"] = "flag", ["--year"] = "value", ["--evidence"] = "value",
       ["--by"] = "value" })
     if pos[1] == "mark" then return mark(pos, o) end
-    if #pos > 0 then error(("units: unknown argument '%s' (usage: units --wuyou [--year Y] | units mark ...)"):format(pos[1]), 0) end
-    if not o["--wuyou"] then error("usage: units --wuyou [--year Y] | units mark STATION MARK ... --by PERSON", 0) end
+    if #pos > 0 then error(("units: unknown argument '%s' (usage: units [--wuyou] [--year Y] | units mark ...)"):format(pos[1]), 0) end
+    -- `units` alone lists them, as `plans` and `upgrades` do (--wuyou says the same)
     return gaps(o)
   end,
 }
