@@ -318,7 +318,8 @@ function M.data(today, tbl)
           if k == "score" then note_at(2, m.code .. "\0score", ("%s：最近一次 %s %s，得分 %g"):format(label(m), lt.date, lt.kind, lt.score)) end
           return lt[k]
         end,
-        __pairs = function() return next, lt, nil end })
+        __pairs = function() return next, lt, nil end,
+        __metatable = false })   -- a check reads the values, not our functions
     end
     local v = setmetatable({}, {
       __index = function(_, k)
@@ -333,7 +334,8 @@ function M.data(today, tbl)
         for k, x in pairs(c) do all[k] = x end
         all.latest = lv
         return next, all, nil
-      end })
+      end,
+      __metatable = false })
     raw_of[v] = m
     return v
   end

@@ -24,3 +24,6 @@ task { "12", "证据为表", lead = "创卫办",
   check = function(d) return 1, 2, setmetatable({}, { __tostring = function() while true do end end }) end }
 task { "13", "完成数为表", lead = "创卫办",
   check = function(d) return setmetatable({}, { __tostring = function() while true do end end }), 2 end }
+-- a market as a check sees it hides its metatable (the functions behind it are the core's)
+task { "14", "元表", lead = "创卫办",
+  check = function(d) local m = d:markets()[1]; return getmetatable(m) == false and 1 or 0, 1 end }
