@@ -586,55 +586,63 @@ static int cell_make(render *r, cell *c, const char *s, size_t n, int kind)
  * note in Latin letters), else before the character that would not fit
  * (Chinese text has no blanks to break at).  Returns -1 when out of
  * memory. */
+/* The lines cell_wrap is making: where the current one starts, its width
+ * so far, its last blank, and the widest line. */
+typedef struct wrapping {
+    char *d;
+    size_t o, line, blank;      /* bytes out; the line's start; its last blank, or NONE_AT */
+    int col, at_blank, w;       /* the line's width; the width before the blank; the widest */
+    unsigned lines;             /* line ends made */
+} wrapping;
+
+#define NONE_AT ((size_t)-1)
+
+/* End the line at the output's end (a break, or the cell's own newline). */
+static void wrap_end(wrapping *x)
+{
+    x->d[x->o++] = '\n';
+    if (x->col > x->w) x->w = x->col;
+    x->col = 0;
+    x->line = x->o;
+    x->blank = NONE_AT;
+    x->lines++;
+}
+
 static int cell_wrap(render *r, cell *c, int wrap)
 {
     size_t n = c->n;
-    char *d = arena_room(r, 2 * n + 1);  /* at most one break per character */
-    if (!d) return -1;
-    size_t o = 0, line = 0, blank = (size_t)-1;
-    int col = 0, w = 0, at_blank = 0;
-    c->lines = 0;
+    wrapping x = { .d = arena_room(r, 2 * n + 1), .blank = NONE_AT };  /* at most one break per character */
+    if (!x.d) return -1;
     for (size_t i = 0; i < n;) {
-        if (c->s[i] == '\n') {
-            d[o++] = '\n';
-            if (col > w) w = col;
-            col = 0;
-            line = o;
-            blank = (size_t)-1;
-            c->lines++;
-            i++;
-            continue;
-        }
+        if (c->s[i] == '\n') { wrap_end(&x); i++; continue; }
         int32_t cp;
         size_t len = utf8_decode(c->s + i, n - i, &cp);
         int cw = utf8_cp_width(cp);
-        if (col + cw > wrap && o > line) {
-            if (blank != (size_t)-1 && at_blank * 2 >= wrap) {
+        if (x.col + cw > wrap && x.o > x.line) {
+            if (x.blank != NONE_AT && x.at_blank * 2 >= wrap) {
                 /* the blank becomes the line end; what follows it goes down */
-                d[blank] = '\n';
-                if (at_blank > w) w = at_blank;
-                col -= at_blank + 1;
-                line = blank + 1;
+                x.d[x.blank] = '\n';
+                if (x.at_blank > x.w) x.w = x.at_blank;
+                x.col -= x.at_blank + 1;
+                x.line = x.blank + 1;
+                x.blank = NONE_AT;
+                x.lines++;
             } else {
-                d[o++] = '\n';
-                if (col > w) w = col;
-                col = 0;
-                line = o;
+                wrap_end(&x);
             }
-            blank = (size_t)-1;
-            c->lines++;
         }
-        if (cp == ' ') { blank = o; at_blank = col; }
-        memcpy(d + o, c->s + i, len);
-        o += len;
+        if (cp == ' ') { x.blank = x.o; x.at_blank = x.col; }
+        memcpy(x.d + x.o, c->s + i, len);
+        x.o += len;
         i += len;
-        col += cw;
+        x.col += cw;
     }
-    if (col > w) w = col;
-    arena_take(r, o);
-    c->s = d;
-    c->n = o;
-    c->w = w;
+    if (x.col > x.w) x.w = x.col;
+    arena_take(r, x.o);
+    c->s = x.d;
+    c->n = x.o;
+    c->w = x.w;
+    c->lines = x.lines;
     return 0;
 }
 

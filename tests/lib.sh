@@ -24,6 +24,25 @@ cleanup_scratch() { cd "$ROOT"; [ -n "${T:-}" ] && rm -rf "$T"; }
 ok()   { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $*"; }
 not_ok() { _tap_n=$((_tap_n + 1)); _tap_fail=$((_tap_fail + 1)); echo "not ok $_tap_n - $*"; }
 diag() { sed 's/^/# /'; }
+
+# wait_gone PID: up to 10 s for the process to end; 0 when it did (else
+# it is killed, 1)
+wait_gone() {
+    _w=0
+    while kill -0 "$1" 2>/dev/null && [ $_w -lt 100 ]; do sleep 0.1; _w=$((_w + 1)); done
+    if kill -0 "$1" 2>/dev/null; then kill "$1"; return 1; fi
+    return 0
+}
+# sigint_when PID FILE TEXT SECONDS: once FILE holds TEXT (10 s at most),
+# SIGINT (Ctrl-C) to the background job PID SECONDS later; its exit code
+sigint_when() {
+    _w=0
+    until grep -q "$3" "$2" 2>/dev/null || [ $_w -ge 200 ]; do sleep 0.05; _w=$((_w + 1)); done
+    sleep "$4"
+    kill -INT "$1"
+    wait_gone "$1"
+    wait "$1"
+}
 done_testing() { echo "1..$_tap_n"; [ "$_tap_fail" -eq 0 ]; }
 
 # is EXPECTED_FILE ACTUAL_FILE NAME: pass when identical, else show a diff.

@@ -2,17 +2,12 @@
 # What a failure, Ctrl-C or a full disk leaves of the sqlite store's work:
 # a transaction SQLite rolled back by itself is said; .backup inside a
 # transaction is refused (it hung for ever) and a failed backup leaves no
-# file; SQL at the prompt cannot make the file unopenable (defensive).
+# file; SQL at the prompt cannot make the file unopenable (PRAGMA
+# writable_schema refused).
 . tests/lib.sh
 scratch
 export CWSH_INIT= CWSH_HISTORY=
 
-wait_gone() {   # up to 10 s for the process to end; 0 when it did
-    i=0
-    while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-    if kill -0 "$1" 2>/dev/null; then kill "$1"; return 1; fi
-    return 0
-}
 skip() { echo "ok - $1 # SKIP $2"; _tap_n=$((_tap_n + 1)); }
 
 # --- a statement whose failure rolls the user's transaction back
@@ -36,13 +31,7 @@ INSERT INTO x SELECT i FROM (WITH RECURSIVE c(i) AS (VALUES(1) UNION ALL SELECT 
 COMMIT;
 EOF2
 "$CWSH" -batch t.db <tx.cwsh >out 2>err &
-pid=$!
-i=0
-until grep -q started out 2>/dev/null || [ $i -ge 200 ]; do sleep 0.05; i=$((i + 1)); done
-sleep 0.3
-kill -INT "$pid"
-wait_gone "$pid"
-wait "$pid"
+sigint_when $! out started 0.3
 is 1 "$?" "Ctrl-C on an INSERT inside BEGIN: exit 1"
 printf '%s\n' "<stdin>:4: interrupted; the open transaction was rolled back: its changes are gone" >expect
 is_file expect err "... said: the transaction's changes are gone"

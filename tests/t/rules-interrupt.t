@@ -23,17 +23,12 @@ EOF2
 "$CWSH" --rules r t.db -c "import city.csv --add-markets" >/dev/null 2>&1
 is 0 "$?" "a city-scale import (300 markets)"
 
-# interrupt NAME COMMAND [SECONDS]: run COMMAND in a script, SIGINT
-# SECONDS after it began
+# interrupt NAME COMMAND SECONDS [RULES]: run COMMAND in a script (under
+# the rules directory RULES, default r), SIGINT SECONDS after it began
 interrupt() {
     printf '.print begun\n%s\n.print not reached\n' "$2" >"$1.cwsh"
-    "$CWSH" -batch --rules r t.db <"$1.cwsh" >"$1.out" 2>&1 &
-    pid=$!
-    i=0
-    until grep -q begun "$1.out" 2>/dev/null || [ $i -ge 100 ]; do sleep 0.05; i=$((i + 1)); done
-    sleep "$3"
-    kill -INT "$pid"
-    wait "$pid"
+    "$CWSH" -batch --rules "${4:-r}" t.db <"$1.cwsh" >"$1.out" 2>&1 &
+    sigint_when $! "$1.out" begun "$3"
     is 1 "$?" "$1: exit code 1"
 }
 
@@ -57,15 +52,7 @@ is_file want explain.out "explain: the message names the command and line"
 # dot-command's name, never a file of the core's Lua
 cp -r "$ROOT/rules" slow
 printf 'local t = os.clock()\nwhile os.clock() - t < 0.3 do local _ = ("x"):rep(10000) end\n' >>slow/scoring.lua
-printf '.print begun\n.rules reload\n.print not reached\n' >reload.cwsh
-"$CWSH" -batch --rules slow t.db <reload.cwsh >reload.out 2>&1 &
-pid=$!
-i=0
-until grep -q begun reload.out 2>/dev/null || [ $i -ge 100 ]; do sleep 0.05; i=$((i + 1)); done
-sleep 0.1
-kill -INT "$pid"
-wait "$pid"
-is 1 "$?" ".rules reload: exit code 1"
+interrupt reload ".rules reload" 0.1 slow
 printf 'begun\n<stdin>:2: .rules interrupted\n' >want
 is_file want reload.out ".rules reload: the message names the dot-command, not the core's Lua"
 

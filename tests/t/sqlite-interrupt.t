@@ -7,14 +7,6 @@
 . tests/lib.sh
 scratch
 
-# wait_gone PID: up to 10 s for the process to end; 0 when it did
-wait_gone() {
-    i=0
-    while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-    if kill -0 "$1" 2>/dev/null; then kill "$1"; return 1; fi
-    return 0
-}
-
 # --- a long SQL statement
 cat >long.cwsh <<'EOF2'
 CREATE TABLE t(x);
@@ -47,13 +39,7 @@ cat >lua.cwsh <<'EOF2'
 .print not reached
 EOF2
 "$CWSH" -batch --max-instructions 0 t.db <lua.cwsh >out 2>&1 &
-pid=$!
-i=0
-until grep -q started out 2>/dev/null || [ $i -ge 100 ]; do sleep 0.05; i=$((i + 1)); done
-sleep 0.2
-kill -INT "$pid"
-wait_gone "$pid"
-wait "$pid"
+sigint_when $! out started 0.2
 is 1 "$?" "a Lua command: exit code 1"
 printf 'started\n<stdin>:2: lua:1: interrupted\n' >want
 is_file want out "a Lua command is interrupted and the script stops there"

@@ -17,21 +17,27 @@ static size_t out_len;
 
 /* Render `nrow` rows of `ncol` values into a string (static; the next
  * call replaces it). */
-static const char *render(enum render_mode mode, int headers, const char *nullvalue,
-                          const char *sep, int ncol, const char *const *names,
-                          int nrow, const cwsh_value *rows)
+static const char *render_cfg(const render_config *cfg, int ncol, const char *const *names,
+                              int nrow, const cwsh_value *rows)
 {
     free(out_buf);
     out_buf = NULL;
     FILE *f = open_memstream(&out_buf, &out_len);
-    render_config cfg = { .mode = mode, .headers = headers, .nullvalue = nullvalue, .separator = sep };
-    cwsh_sink *k = render_open(f, &cfg);
+    cwsh_sink *k = render_open(f, cfg);
     k->columns(k, ncol, names);
     for (int r = 0; r < nrow; r++) k->row(k, ncol, rows + r * ncol);
     k->end(k);
     render_close(&k);
     fclose(f);
     return out_buf;
+}
+
+static const char *render(enum render_mode mode, int headers, const char *nullvalue,
+                          const char *sep, int ncol, const char *const *names,
+                          int nrow, const cwsh_value *rows)
+{
+    render_config cfg = { .mode = mode, .headers = headers, .nullvalue = nullvalue, .separator = sep };
+    return render_cfg(&cfg, ncol, names, nrow, rows);
 }
 
 static const char *const market_names[] = { "市场", "score" };
@@ -220,19 +226,9 @@ static void test_list(void)
            "解放市场\t94.5\nABC\t100\n", "list: tab separator, headers off");
     tap_is(render(RENDER_LIST, 1, NULL, "，", 2, market_names, 2, market_rows),
            "市场，score\n解放市场，94.5\nABC，100\n", "list: a multi-byte separator (full-width comma)");
-    {
-        render_config cfg = { .mode = RENDER_LIST, .headers = 0, .separator = " | ", .rowsep = ";\n" };
-        free(out_buf);
-        out_buf = NULL;
-        FILE *f = open_memstream(&out_buf, &out_len);
-        cwsh_sink *k = render_open(f, &cfg);
-        k->columns(k, 2, market_names);
-        for (int r = 0; r < 2; r++) k->row(k, 2, market_rows + r * 2);
-        k->end(k);
-        render_close(&k);
-        fclose(f);
-        tap_is(out_buf, "解放市场 | 94.5;\nABC | 100;\n", "list: a row separator of its own");
-    }
+    render_config rows = { .mode = RENDER_LIST, .headers = 0, .separator = " | ", .rowsep = ";\n" };
+    tap_is(render_cfg(&rows, 2, market_names, 2, market_rows), "解放市场 | 94.5;\nABC | 100;\n",
+           "list: a row separator of its own");
 }
 
 /* .mode box --wrap N: a long note goes on over lines, Chinese between
@@ -243,16 +239,7 @@ static void test_wrap(void)
     static const cwsh_value rows[] = { I(1), T("解放市场东门垃圾桶满溢未清运"), I(2), T("the quick brown fox"),
                                        I(3), T("短") };
     render_config cfg = { .mode = RENDER_BOX, .headers = 1, .wrap = 10 };
-    free(out_buf);
-    out_buf = NULL;
-    FILE *f = open_memstream(&out_buf, &out_len);
-    cwsh_sink *k = render_open(f, &cfg);
-    k->columns(k, 2, names);
-    for (int r = 0; r < 3; r++) k->row(k, 2, rows + r * 2);
-    k->end(k);
-    render_close(&k);
-    fclose(f);
-    tap_is(out_buf,
+    tap_is(render_cfg(&cfg, 2, names, 3, rows),
            "┌───┬────────────┐\n"
            "│ n │    note    │\n"
            "├───┼────────────┤\n"
