@@ -537,8 +537,8 @@ function M.data(today, tbl)
     if type(from) ~= "string" or type(to) ~= "string" then error("d:ledger(from, to): two dates YYYY-MM-DD", 2) end
     local t = { found = 0, fixed = 0, closed = 0, closed_on_time = 0, due = 0, open = 0, overdue = 0 }
     if db and store.ledger_dialect then t = store.ledger_totals(from, to, today) end
-    note_at(2, nil, ("台账 %s 至 %s：立项 %d，销号 %d，到期 %d 件中按期销号 %d，逾期 %d"):format(from, to, t.found,
-      t.closed, t.due, t.closed_on_time, t.overdue))
+    note_at(2, nil, ("台账 %s 至 %s：立项 %d，已整改 %d，销号 %d，到期 %d 件中按期销号 %d，逾期 %d"):format(from, to,
+      t.found, t.fixed, t.closed, t.due, t.closed_on_time, t.overdue))
     return t
   end
   function D.inputs() return read end
